@@ -1,0 +1,83 @@
+package io.lr0.registry;
+
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/**
+ * Reads Confluent wire-format Avro. With {@code specific.avro.reader=true} a record whose writer schema names a
+ * generated class is read into that class (resolving the writer's version to the class's schema, so older and newer
+ * writers both decode); otherwise into a GenericRecord with the writer's schema.
+ */
+public class AvroDeserializer<T> implements Deserializer<T> {
+    private SchemaRegistryClient client;
+    private boolean specific;
+    private final Map<Integer, DatumReader<Object>> readersBySchemaId = new ConcurrentHashMap<>();
+
+    /** For Kafka's reflective construction; {@link #configure} must follow. */
+    public AvroDeserializer() {
+    }
+
+    public AvroDeserializer(SchemaRegistryClient client, RegistryConfig config) {
+        this.client = client;
+        this.specific = config.specificAvroReader();
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+        RegistryConfig config = RegistryConfig.from(configs);
+        this.client = new RestSchemaRegistryClient(config);
+        this.specific = config.specificAvroReader();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public T deserialize(String topic, byte[] payload) {
+        if (payload == null) {
+            return null;
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(payload);
+        int schemaId = WireFormat.readSchemaId(buffer);
+        DatumReader<Object> reader = readerFor(topic, schemaId);
+        try {
+            return (T) reader.read(null, DecoderFactory.get()
+                    .binaryDecoder(payload, buffer.position(), buffer.remaining(), null));
+        } catch (Exception e) {
+            throw new SerializationException("Avro decoding failed for a record on topic '" + topic
+                    + "' with schema id " + schemaId + ": " + e, e);
+        }
+    }
+
+    private DatumReader<Object> readerFor(String topic, int schemaId) {
+        return readersBySchemaId.computeIfAbsent(schemaId, id -> {
+            Schema writer;
+            try {
+                writer = client.schemaById(id);
+            } catch (SchemaRegistryException e) {
+                throw new SerializationException("Unknown schema id " + id + " in a record on topic '" + topic
+                        + "': " + e.getMessage(), e);
+            }
+            if (specific) {
+                Class<?> generated = SpecificData.get().getClass(writer);
+                if (generated != null) {
+                    return new SpecificDatumReader<>(writer, SpecificData.get().getSchema(generated));
+                }
+            }
+            return new GenericDatumReader<>(writer, writer, GenericData.get());
+        });
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

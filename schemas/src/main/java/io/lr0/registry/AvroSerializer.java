@@ -1,0 +1,111 @@
+package io.lr0.registry;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericContainer;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumWriter;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Writes Avro records in Confluent's wire format, under subject {@code <topic>-key} or {@code <topic>-value}
+ * (Confluent's TopicNameStrategy). Behaves like {@code KafkaAvroSerializer} for the keys in {@link RegistryConfig}.
+ */
+public class AvroSerializer<T extends GenericContainer> implements Serializer<T> {
+    private SchemaRegistryClient client;
+    private RegistryConfig config;
+    private boolean isKey;
+
+    /** For Kafka's reflective construction; {@link #configure} must follow. */
+    public AvroSerializer() {
+    }
+
+    public AvroSerializer(SchemaRegistryClient client, RegistryConfig config, boolean isKey) {
+        this.client = client;
+        this.config = config;
+        this.isKey = isKey;
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+        this.config = RegistryConfig.from(configs);
+        this.client = new RestSchemaRegistryClient(config);
+        this.isKey = isKey;
+    }
+
+    @Override
+    public byte[] serialize(String topic, T record) {
+        if (record == null) {
+            return null;
+        }
+        String subject = SubjectNames.of(topic, isKey);
+        Schema ownSchema = record.getSchema();
+        try {
+            if (config.useLatestVersion()) {
+                RegisteredSchema latest = client.latest(subject);
+                Object converted = ownSchema.equals(latest.schema()) ? record
+                        : convert(record, ownSchema, latest.schema());
+                return frame(latest.id(), latest.schema(), converted);
+            }
+            int id = config.autoRegisterSchemas() ? client.register(subject, ownSchema)
+                    : client.lookup(subject, ownSchema).id();
+            return frame(id, ownSchema, record);
+        } catch (SchemaRegistryException e) {
+            throw new SerializationException("Cannot serialize " + ownSchema.getFullName() + " for subject '" + subject
+                    + "': " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] frame(int schemaId, Schema writerSchema, Object datum) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        out.write(WireFormat.MAGIC_BYTE);
+        out.write(schemaId >>> 24);
+        out.write(schemaId >>> 16);
+        out.write(schemaId >>> 8);
+        out.write(schemaId);
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        try {
+            writerFor(writerSchema, datum).write(datum, encoder);
+            encoder.flush();
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("Avro encoding failed for " + writerSchema.getFullName() + ": " + e, e);
+        }
+        return out.toByteArray();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static DatumWriter<Object> writerFor(Schema schema, Object datum) {
+        return datum instanceof SpecificRecord ? new SpecificDatumWriter<>(schema)
+                : new GenericDatumWriter<>(schema, GenericData.get());
+    }
+
+    /** Re-reads the record with the subject's latest schema, so the bytes match the id they are framed with. */
+    private static Object convert(Object record, Schema from, Schema to) throws SchemaRegistryException {
+        try {
+            ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(buffer, null);
+            writerFor(from, record).write(record, encoder);
+            return new GenericDatumReader<>(from, to, SpecificData.get())
+                    .read(null, DecoderFactory.get().binaryDecoder(buffer.toByteArray(), null));
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("Record of " + from.getFullName()
+                    + " cannot be written with the subject's latest schema: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

@@ -1,0 +1,40 @@
+package io.lr0.registry;
+
+import java.nio.ByteBuffer;
+import org.apache.kafka.common.errors.SerializationException;
+
+/**
+ * Confluent's wire format: magic byte 0, the 4-byte big-endian schema id, then the Avro binary body.
+ * Kept byte-identical to {@code KafkaAvroSerializer} so Confluent clients read our topics and we read theirs.
+ */
+public final class WireFormat {
+    public static final byte MAGIC_BYTE = 0;
+    public static final int HEADER_SIZE = 1 + Integer.BYTES;
+
+    private WireFormat() {
+    }
+
+    /** Writes the 5-byte header for {@code schemaId} into {@code target}. */
+    public static void writeHeader(ByteBuffer target, int schemaId) {
+        target.put(MAGIC_BYTE).putInt(schemaId);
+    }
+
+    /**
+     * Reads and checks the header of a framed payload; the buffer is left positioned on the Avro body.
+     *
+     * @throws SerializationException naming what is wrong, when the payload is not in this format
+     */
+    public static int readSchemaId(ByteBuffer payload) {
+        if (payload.remaining() < HEADER_SIZE) {
+            throw new SerializationException("Not in Confluent wire format: payload of " + payload.remaining()
+                    + " bytes is shorter than the 5-byte header (magic byte + schema id)");
+        }
+        byte magic = payload.get();
+        if (magic != MAGIC_BYTE) {
+            throw new SerializationException(String.format(
+                    "Unknown magic byte 0x%02x (expected 0x00): the record was not written with a schema-registry serializer",
+                    magic));
+        }
+        return payload.getInt();
+    }
+}

@@ -1,0 +1,40 @@
+package io.lr0.image;
+
+/**
+ * An image that cannot be processed, with a machine-readable reason (it becomes the dead-letter reason header) and
+ * a message saying what was wrong.
+ */
+public class BadImageException extends RuntimeException {
+
+    /** Why an image was refused; the names are the values of the DLQ reason header. */
+    public enum Reason {
+        /** Bytes that do not decode: truncated, corrupt, or not the declared format. */
+        CORRUPT_IMAGE,
+        /** An encoding this version does not know. */
+        UNKNOWN_ENCODING,
+        /** Zero, negative or inconsistent width/height, or a raw buffer of the wrong length. */
+        BAD_DIMENSIONS,
+        /** More pixels than image.max.pixels (checked from the header, before decoding). */
+        PIXEL_LIMIT,
+        /** A payload larger than image.max.bytes. */
+        BYTE_LIMIT,
+        /** A request the stage cannot honour (e.g. an up-sampling factor out of range). */
+        BAD_REQUEST
+    }
+
+    private final Reason reason;
+
+    public BadImageException(Reason reason, String message) {
+        super(message);
+        this.reason = reason;
+    }
+
+    public BadImageException(Reason reason, String message, Throwable cause) {
+        super(message, cause);
+        this.reason = reason;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+}

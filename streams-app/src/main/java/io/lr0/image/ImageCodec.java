@@ -1,0 +1,174 @@
+package io.lr0.image;
+
+import io.lr0.image.BadImageException.Reason;
+import io.lr0.schema.Image;
+import io.lr0.schema.ImageEncoding;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.IndexColorModel;
+import java.awt.image.WritableRaster;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Turns the Avro {@link Image} into 8-bit pixels and back. Gray images stay one channel (as Pillow's "L" mode);
+ * everything else becomes RGB with alpha dropped (as Pillow's {@code convert("RGB")}). Every failure is a
+ * {@link BadImageException} naming the reason.
+ */
+public final class ImageCodec {
+    private ImageCodec() {
+    }
+
+    /** Decodes {@code image}, applying {@code limits} to the payload and to the header's size before decoding. */
+    public static Raster decode(Image image, ImageLimits limits) {
+        ByteBuffer data = image.getData();
+        limits.checkBytes(data.remaining());
+        ImageEncoding encoding = image.getEncoding();
+        return switch (encoding) {
+            case GRAY8, RGB8 -> raw(encoding, image.getWidth(), image.getHeight(), data, limits);
+            case PNG, JPEG -> decodeFile(encoding.name(), bytes(data), limits);
+            default -> throw new BadImageException(Reason.UNKNOWN_ENCODING,
+                    "encoding " + encoding + " is not one of PNG, JPEG, GRAY8, RGB8");
+        };
+    }
+
+    /** Decodes a PNG or JPEG file's bytes, whatever the format (for files given on the command line). */
+    public static Raster decodeFile(byte[] file, ImageLimits limits) {
+        limits.checkBytes(file.length);
+        return decodeFile(null, file, limits);
+    }
+
+    /** The raster as a raw GRAY8/RGB8 Avro image (what degraded variants carry: no codec cost, exact pixels). */
+    public static Image toRawImage(Raster raster) {
+        return Image.newBuilder()
+                .setEncoding(raster.channels() == 1 ? ImageEncoding.GRAY8 : ImageEncoding.RGB8)
+                .setWidth(raster.width())
+                .setHeight(raster.height())
+                .setData(ByteBuffer.wrap(raster.pixels()))
+                .build();
+    }
+
+    /** Lossless PNG bytes of the raster. */
+    public static byte[] encodePng(Raster raster) {
+        return encode(raster, "png");
+    }
+
+    /** Encodes with an ImageIO format name ("png", "jpeg"). */
+    public static byte[] encode(Raster raster, String format) {
+        BufferedImage image = new BufferedImage(raster.width(), raster.height(),
+                raster.channels() == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
+        image.getRaster().setDataElements(0, 0, raster.width(), raster.height(), raster.pixels());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            if (!ImageIO.write(image, format, out)) {
+                throw new IllegalArgumentException("no ImageIO writer for format '" + format + "'");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("encoding " + format + " failed", e);
+        }
+        return out.toByteArray();
+    }
+
+    private static Raster raw(ImageEncoding encoding, Integer width, Integer height, ByteBuffer data,
+                              ImageLimits limits) {
+        if (width == null || height == null) {
+            throw new BadImageException(Reason.BAD_DIMENSIONS, encoding + " image needs width and height, got "
+                    + width + "x" + height);
+        }
+        limits.checkSize(width, height);
+        int channels = encoding == ImageEncoding.GRAY8 ? 1 : 3;
+        long expected = (long) width * height * channels;
+        if (data.remaining() != expected) {
+            throw new BadImageException(Reason.BAD_DIMENSIONS, encoding + " buffer holds " + data.remaining()
+                    + " bytes but " + width + "x" + height + "x" + channels + " = " + expected + " are needed");
+        }
+        return new Raster(width, height, channels, bytes(data));
+    }
+
+    private static byte[] bytes(ByteBuffer data) {
+        ByteBuffer view = data.duplicate();
+        byte[] copy = new byte[view.remaining()];
+        view.get(copy);
+        return copy;
+    }
+
+    private static Raster decodeFile(String declaredFormat, byte[] file, ImageLimits limits) {
+        String what = declaredFormat == null ? "image file" : declaredFormat;
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(file))) {
+            Iterator<ImageReader> readers = declaredFormat == null ? ImageIO.getImageReaders(in)
+                    : ImageIO.getImageReadersByFormatName(declaredFormat);
+            if (!readers.hasNext()) {
+                throw new BadImageException(declaredFormat == null ? Reason.UNKNOWN_ENCODING : Reason.CORRUPT_IMAGE,
+                        "no decoder recognises the " + what + " (" + file.length + " bytes)");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                // The header alone gives the size: refuse bombs before the pixel buffer is allocated.
+                limits.checkSize(reader.getWidth(0), reader.getHeight(0));
+                List<String> warnings = new ArrayList<>();
+                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+                BufferedImage decoded = reader.read(0);
+                // ImageIO only warns on a truncated JPEG and fills the rest with gray: that is corrupt input here.
+                if (!warnings.isEmpty()) {
+                    throw new BadImageException(Reason.CORRUPT_IMAGE, what + " is damaged: " + warnings.get(0));
+                }
+                return toRaster(decoded);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof BadImageException bad) {
+                throw bad;
+            }
+            throw new BadImageException(Reason.CORRUPT_IMAGE, what + " of " + file.length
+                    + " bytes does not decode: " + e.getMessage(), e);
+        }
+    }
+
+    private static Raster toRaster(BufferedImage image) {
+        int width = image.getWidth();
+        int height = image.getHeight();
+        if (image.getType() == BufferedImage.TYPE_BYTE_GRAY) {
+            return new Raster(width, height, 1, (byte[]) image.getRaster().getDataElements(0, 0, width, height, null));
+        }
+        if (image.getType() == BufferedImage.TYPE_3BYTE_BGR) {
+            // Data elements come in band order (R, G, B) whatever the storage order.
+            return new Raster(width, height, 3, (byte[]) image.getRaster().getDataElements(0, 0, width, height, null));
+        }
+        ColorModel model = image.getColorModel();
+        if (!(model instanceof IndexColorModel) && model.getNumColorComponents() == 1) {
+            return grayOf(image.getRaster(), model.getComponentSize(0));
+        }
+        byte[] rgb = new byte[width * height * 3];
+        int[] argb = image.getRGB(0, 0, width, height, null, 0, width);
+        for (int i = 0; i < argb.length; i++) {
+            rgb[i * 3] = (byte) (argb[i] >> 16);
+            rgb[i * 3 + 1] = (byte) (argb[i] >> 8);
+            rgb[i * 3 + 2] = (byte) argb[i];
+        }
+        return new Raster(width, height, 3, rgb);
+    }
+
+    /** Gray with more than 8 bits, or gray + alpha: the gray band's high 8 bits, without colour-space conversion. */
+    private static Raster grayOf(WritableRaster raster, int bits) {
+        int width = raster.getWidth();
+        int height = raster.getHeight();
+        byte[] gray = new byte[width * height];
+        int shift = Math.max(0, bits - 8);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                gray[y * width + x] = (byte) (raster.getSample(x, y, 0) >> shift);
+            }
+        }
+        return new Raster(width, height, 1, gray);
+    }
+}
