@@ -52,8 +52,8 @@ public class AvroDeserializer<T> implements Deserializer<T> {
             return (T) reader.read(null, DecoderFactory.get()
                     .binaryDecoder(payload, buffer.position(), buffer.remaining(), null));
         } catch (Exception e) {
-            throw new SerializationException("Avro decoding failed for a record on topic '" + topic
-                    + "' with schema id " + schemaId + ": " + e, e);
+            throw new AvroDecodingException(AvroDecodingException.Reason.AVRO_DECODE, "Avro decoding failed for a "
+                    + "record on topic '" + topic + "' with schema id " + schemaId + ": " + e, e);
         }
     }
 
@@ -62,9 +62,13 @@ public class AvroDeserializer<T> implements Deserializer<T> {
             Schema writer;
             try {
                 writer = client.schemaById(id);
+            } catch (SchemaRegistryException.NotFound e) {
+                throw new AvroDecodingException(AvroDecodingException.Reason.UNKNOWN_SCHEMA_ID, "Unknown schema id "
+                        + id + " in a record on topic '" + topic + "': " + e.getMessage(), e);
             } catch (SchemaRegistryException e) {
-                throw new SerializationException("Unknown schema id " + id + " in a record on topic '" + topic
-                        + "': " + e.getMessage(), e);
+                // Not the record's fault (registry down, auth): fail rather than dead-letter a good record.
+                throw new SerializationException("Cannot fetch schema id " + id + " for topic '" + topic + "': "
+                        + e.getMessage(), e);
             }
             if (specific) {
                 Class<?> generated = SpecificData.get().getClass(writer);

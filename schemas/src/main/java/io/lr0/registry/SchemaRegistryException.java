@@ -16,17 +16,25 @@ public class SchemaRegistryException extends RuntimeException {
 
     private final int httpStatus;
     private final int errorCode;
+    private final String detail;
 
     public SchemaRegistryException(int httpStatus, int errorCode, String message) {
         super(message + " (HTTP " + httpStatus + ", error code " + errorCode + ")");
         this.httpStatus = httpStatus;
         this.errorCode = errorCode;
+        this.detail = message;
     }
 
     public SchemaRegistryException(String message, Throwable cause) {
         super(message, cause);
         this.httpStatus = -1;
         this.errorCode = -1;
+        this.detail = message;
+    }
+
+    /** The message alone, as a registry puts it in its error body. */
+    public String detail() {
+        return detail;
     }
 
     public int httpStatus() {

@@ -1,7 +1,6 @@
 package io.lr0.registry;
 
 import java.nio.ByteBuffer;
-import org.apache.kafka.common.errors.SerializationException;
 
 /**
  * Confluent's wire format: magic byte 0, the 4-byte big-endian schema id, then the Avro binary body.
@@ -22,18 +21,18 @@ public final class WireFormat {
     /**
      * Reads and checks the header of a framed payload; the buffer is left positioned on the Avro body.
      *
-     * @throws SerializationException naming what is wrong, when the payload is not in this format
+     * @throws AvroDecodingException naming what is wrong, when the payload is not in this format
      */
     public static int readSchemaId(ByteBuffer payload) {
         if (payload.remaining() < HEADER_SIZE) {
-            throw new SerializationException("Not in Confluent wire format: payload of " + payload.remaining()
-                    + " bytes is shorter than the 5-byte header (magic byte + schema id)");
+            throw new AvroDecodingException(AvroDecodingException.Reason.NOT_WIRE_FORMAT, "Not in Confluent wire "
+                    + "format: payload of " + payload.remaining() + " bytes is shorter than the 5-byte header", null);
         }
         byte magic = payload.get();
         if (magic != MAGIC_BYTE) {
-            throw new SerializationException(String.format(
-                    "Unknown magic byte 0x%02x (expected 0x00): the record was not written with a schema-registry serializer",
-                    magic));
+            throw new AvroDecodingException(AvroDecodingException.Reason.NOT_WIRE_FORMAT, String.format(
+                    "Unknown magic byte 0x%02x (expected 0x00): the record was not written with a schema-registry "
+                            + "serializer", magic), null);
         }
         return payload.getInt();
     }

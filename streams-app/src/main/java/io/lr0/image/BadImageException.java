@@ -19,7 +19,9 @@ public class BadImageException extends RuntimeException {
         /** A payload larger than image.max.bytes. */
         BYTE_LIMIT,
         /** A request the stage cannot honour (e.g. an up-sampling factor out of range). */
-        BAD_REQUEST
+        BAD_REQUEST,
+        /** A record with no value (a tombstone) where an image was expected. */
+        EMPTY_RECORD
     }
 
     private final Reason reason;

@@ -1,0 +1,104 @@
+package io.lr0.producers;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * The folder layout {@code root/<class>/[<group>/]*.{png,jpg}} (CounterAnimal's: groups {@code common} and
+ * {@code counter}). Classes are the sorted class folder names; files are produced as they are (PNG/JPEG).
+ */
+public final class ImageFolderDataset implements DatasetSource {
+    private final String id;
+    private final Path root;
+    private final List<String> classes;
+    private final List<String> groups;
+    private final List<Path> files;
+
+    public ImageFolderDataset(String id, Path root) throws IOException {
+        this.id = id;
+        this.root = root;
+        List<String> classNames = new ArrayList<>();
+        TreeSet<String> groupNames = new TreeSet<>();
+        List<Path> imageFiles = new ArrayList<>();
+        try (Stream<Path> classDirs = Files.list(root)) {
+            for (Path classDir : classDirs.filter(Files::isDirectory).sorted().toList()) {
+                if (classDir.getFileName().toString().startsWith(".")) {
+                    continue;
+                }
+                classNames.add(classDir.getFileName().toString());
+                try (Stream<Path> walk = Files.walk(classDir, 2)) {
+                    for (Path file : walk.filter(ImageFiles::isImage).sorted().toList()) {
+                        imageFiles.add(file);
+                        if (file.getParent() != null && !file.getParent().equals(classDir)) {
+                            groupNames.add(file.getParent().getFileName().toString());
+                        }
+                    }
+                }
+            }
+        }
+        if (classNames.isEmpty()) {
+            throw new IOException("No class folders under " + root + " (expected root/<class>/[<group>/]*.png)");
+        }
+        this.classes = List.copyOf(classNames);
+        this.groups = List.copyOf(groupNames);
+        this.files = List.copyOf(imageFiles);
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public List<String> classes() {
+        return classes;
+    }
+
+    @Override
+    public List<String> groups() {
+        return groups;
+    }
+
+    @Override
+    public String description() {
+        return "image folder " + root.toAbsolutePath();
+    }
+
+    @Override
+    public int size() {
+        return files.size();
+    }
+
+    @Override
+    public Iterator<LabeledImage> images() {
+        Iterator<Path> paths = files.iterator();
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return paths.hasNext();
+            }
+
+            @Override
+            public LabeledImage next() {
+                Path file = paths.next();
+                Path relative = root.relativize(file);
+                String label = relative.getName(0).toString();
+                String group = relative.getNameCount() > 2 ? relative.getName(1).toString() : null;
+                try {
+                    return new LabeledImage(id + "/" + relative.toString().replace('\\', '/'), ImageFiles.read(file),
+                            label, group, Map.of("file", relative.toString()));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("Cannot read " + file, e);
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,93 @@
+package io.lr0.app;
+
+import io.lr0.dlq.DeadLetterHandler;
+import io.lr0.dlq.DeadLetters;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Lifecycle of one lr0 instance: topics, serdes, the topology and its KafkaStreams. */
+public final class Lr0App implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Lr0App.class);
+
+    private final KafkaStreams streams;
+    private final Lr0Serdes serdes;
+
+    private Lr0App(KafkaStreams streams, Lr0Serdes serdes) {
+        this.streams = streams;
+        this.serdes = serdes;
+    }
+
+    /** Creates missing topics, starts the topology and waits until it is running. */
+    public static Lr0App start(Lr0Config config) {
+        TopicSetup.ensure(config.kafkaClientConfig(), topics(config));
+        Lr0Serdes serdes = Lr0Serdes.from(config);
+        Properties props = config.streamsProperties();
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        // Also for global stores (later stages); the default will flip in Kafka 5.0.
+        props.put("processing.exception.handler.global.enabled", true);
+        KafkaStreams streams = new KafkaStreams(Lr0Topology.build(config, serdes), props);
+        // A failure that is not a bad record (a broker hiccup) must not stop the pipeline: restart the thread,
+        // which resumes from the last committed offsets.
+        streams.setUncaughtExceptionHandler(error -> {
+            log.error("Stream thread failed; replacing it", error);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.start();
+        Lr0App app = new Lr0App(streams, serdes);
+        app.awaitRunning(Duration.ofSeconds(120));
+        log.info("lr0 streams app '{}' running: {} -> {}", props.get(StreamsConfig.APPLICATION_ID_CONFIG),
+                config.imagesTopic(), config.variantsTopic());
+        return app;
+    }
+
+    /** Every topic this instance reads or writes, created with the configured partition count when missing. */
+    public static List<NewTopic> topics(Lr0Config config) {
+        int partitions = config.topicPartitions();
+        return List.of(
+                TopicSetup.topic(config.imagesTopic(), partitions),
+                TopicSetup.topic(DeadLetters.topicFor(config.imagesTopic()), partitions),
+                TopicSetup.topic(config.variantsTopic(), partitions),
+                TopicSetup.compacted(config.datasetsTopic(), 1));
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    private void awaitRunning(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (!streams.state().isRunningOrRebalancing() && streams.state() != KafkaStreams.State.CREATED) {
+                throw new IllegalStateException("Kafka Streams stopped while starting: " + streams.state());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Kafka Streams not running after " + timeout.toSeconds()
+                        + " s (state " + streams.state() + ")");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while starting Kafka Streams", e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        // Leave the group on a clean stop: a restarted or remaining instance gets the partitions at once instead of
+        // after the session timeout.
+        streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        serdes.close();
+    }
+}

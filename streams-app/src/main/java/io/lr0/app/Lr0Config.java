@@ -1,0 +1,262 @@
+package io.lr0.app;
+
+import io.lr0.image.ImageLimits;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Every setting of lr0-streams, typed and documented in one place. Sources, later ones winning: built-in defaults,
+ * {@code lr0.properties}, environment variables {@code LR0_<KEY>} (upper case, '.' and '-' as '_'), command-line
+ * {@code --set key=value}. Unknown keys and invalid values fail at start-up with the key named.
+ * Keys under {@code kafka.} are passed to every Kafka client (security settings, for example); keys under
+ * {@code streams.} to Kafka Streams only; per-dataset resolutions are {@code degrade.resolutions.<dataset>}.
+ */
+public final class Lr0Config extends AbstractConfig {
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+    public static final String APPLICATION_ID = "application.id";
+    public static final String STATE_DIR = "state.dir";
+    public static final String PROCESSING_GUARANTEE = "processing.guarantee";
+    public static final String NUM_STREAM_THREADS = "num.stream.threads";
+    public static final String TOPIC_IMAGES = "topic.images";
+    public static final String TOPIC_VARIANTS = "topic.variants";
+    public static final String TOPIC_DATASETS = "topic.datasets";
+    public static final String TOPIC_PARTITIONS = "topic.partitions";
+    public static final String DEGRADE_RESOLUTIONS = "degrade.resolutions";
+    public static final String DEGRADE_NATIVE = "degrade.native";
+    public static final String IMAGE_MAX_BYTES = "image.max.bytes";
+    public static final String IMAGE_MAX_PIXELS = "image.max.pixels";
+
+    /** Prefixes whose keys are passed through rather than defined here. */
+    public static final String KAFKA_PREFIX = "kafka.";
+    public static final String STREAMS_PREFIX = "streams.";
+    public static final String REGISTRY_PREFIX = "schema.registry.";
+    public static final String DATASET_RESOLUTIONS_PREFIX = DEGRADE_RESOLUTIONS + ".";
+
+    /** Resolutions for the label spaces that ship with lr0 (short sides below their native 28 and 32 pixels). */
+    private static final Map<String, String> BUILT_IN_DATASET_RESOLUTIONS = Map.of(
+            DATASET_RESOLUTIONS_PREFIX + "fashion-mnist", "7,10,14,21",
+            DATASET_RESOLUTIONS_PREFIX + "cifar-10", "8,12,16,24");
+
+    public static final ConfigDef DEFINITION = new ConfigDef()
+            .define(BOOTSTRAP_SERVERS, Type.STRING, "127.0.0.1:9092", Importance.HIGH,
+                    "Kafka bootstrap servers (host:port, comma-separated).")
+            .define(SCHEMA_REGISTRY_URL, Type.STRING, "http://127.0.0.1:8081", Importance.HIGH,
+                    "Confluent-compatible schema registry URL(s), comma-separated.")
+            .define(APPLICATION_ID, Type.STRING, "lr0-streams", new ConfigDef.NonEmptyString(), Importance.HIGH,
+                    "Kafka Streams application id: instances sharing it split the partitions between them.")
+            .define(STATE_DIR, Type.STRING, "data/streams", Importance.MEDIUM,
+                    "Directory for Kafka Streams local state.")
+            .define(PROCESSING_GUARANTEE, Type.STRING, "exactly_once_v2",
+                    ConfigDef.ValidString.in("exactly_once_v2", "at_least_once"), Importance.MEDIUM,
+                    "Kafka Streams processing guarantee.")
+            .define(NUM_STREAM_THREADS, Type.INT, 1, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+                    "Stream threads per instance.")
+            .define(TOPIC_IMAGES, Type.STRING, "images", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Input topic of ImageRecord values; its dead-letter topic is '<name>-dlq'.")
+            .define(TOPIC_VARIANTS, Type.STRING, "image-variants", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Output topic of ImageVariant values, keyed '<imageId>@<resolution>'.")
+            .define(TOPIC_DATASETS, Type.STRING, "datasets", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Compacted topic of DatasetInfo values (label spaces), keyed by dataset id.")
+            .define(TOPIC_PARTITIONS, Type.INT, 4, ConfigDef.Range.atLeast(1), Importance.LOW,
+                    "Partitions of the topics lr0 creates when they are missing (the most instances that share work).")
+            .define(DEGRADE_RESOLUTIONS, Type.LIST, "16,32,64,128", positiveInts(), Importance.HIGH,
+                    "Default target short sides in pixels. Per dataset: degrade.resolutions.<dataset> "
+                            + "(built in: fashion-mnist=7,10,14,21, cifar-10=8,12,16,24). A resolution at or "
+                            + "above an image's short side is skipped for that image.")
+            .define(DEGRADE_NATIVE, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "Also emit the native image as the high-resolution reference variant.")
+            .define(IMAGE_MAX_BYTES, Type.LONG, 1_048_576L, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+                    "Largest accepted image payload in bytes; larger ones go to the dead-letter topic.")
+            .define(IMAGE_MAX_PIXELS, Type.LONG, 40_000_000L, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+                    "Largest accepted width x height, read from the header before decoding (decompression bombs).");
+
+    private final Map<String, String> passThrough;
+    private final Map<String, List<Integer>> resolutionsByDataset = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private Lr0Config(Map<String, String> values, Map<String, String> passThrough) {
+        super(DEFINITION, values, false);
+        this.passThrough = passThrough;
+    }
+
+    /** Built from explicit key/value pairs only (tests, embedding). */
+    public static Lr0Config of(Map<String, String> values) {
+        return load(null, Map.of(), values);
+    }
+
+    /**
+     * Loads defaults, then {@code propertiesFile} (if not null and present), then {@code LR0_} entries of
+     * {@code environment}, then {@code overrides}.
+     */
+    public static Lr0Config load(Path propertiesFile, Map<String, String> environment, Map<String, String> overrides) {
+        Map<String, String> merged = new LinkedHashMap<>(BUILT_IN_DATASET_RESOLUTIONS);
+        Map<String, String> origin = new HashMap<>();
+        if (propertiesFile != null && Files.exists(propertiesFile)) {
+            Properties file = new Properties();
+            try (Reader reader = Files.newBufferedReader(propertiesFile)) {
+                file.load(reader);
+            } catch (IOException e) {
+                throw new ConfigException("Cannot read " + propertiesFile + ": " + e.getMessage());
+            }
+            file.stringPropertyNames().forEach(key -> put(merged, origin, key, file.getProperty(key), propertiesFile.toString()));
+        }
+        environment.forEach((name, value) -> {
+            if (name.startsWith("LR0_") && !name.equals("LR0_LOG_LEVEL") && !name.equals("LR0_JAVA_OPTS")) {
+                put(merged, origin, keyOfEnvironmentVariable(name.substring(4)), value, "environment variable " + name);
+            }
+        });
+        overrides.forEach((key, value) -> put(merged, origin, key, value, "command line"));
+
+        Map<String, String> defined = new TreeMap<>();
+        Map<String, String> passThrough = new TreeMap<>();
+        List<String> unknown = new ArrayList<>();
+        merged.forEach((key, value) -> {
+            if (DEFINITION.names().contains(key)) {
+                defined.put(key, value);
+            } else if (key.startsWith(KAFKA_PREFIX) || key.startsWith(STREAMS_PREFIX) || key.startsWith(REGISTRY_PREFIX)) {
+                passThrough.put(key, value);
+            } else if (key.startsWith(DATASET_RESOLUTIONS_PREFIX)) {
+                positiveInts().ensureValid(key, ConfigDef.parseType(key, value, Type.LIST));
+                passThrough.put(key, value);
+            } else {
+                unknown.add("'" + key + "' (from " + origin.getOrDefault(key, "defaults") + ")");
+            }
+        });
+        if (!unknown.isEmpty()) {
+            throw new ConfigException("Unknown configuration key(s) " + unknown
+                    + "; see docs/configuration.md for the valid keys");
+        }
+        return new Lr0Config(defined, passThrough);
+    }
+
+    /** Maps {@code BOOTSTRAP_SERVERS} to the defined key it spells, or to the lower-case dotted form. */
+    private static String keyOfEnvironmentVariable(String suffix) {
+        String normalized = suffix.toLowerCase(Locale.ROOT);
+        for (String name : DEFINITION.names()) {
+            if (name.replace('.', '_').replace('-', '_').equals(normalized)) {
+                return name;
+            }
+        }
+        return normalized.replace('_', '.');
+    }
+
+    private static void put(Map<String, String> merged, Map<String, String> origin, String key, String value,
+                            String source) {
+        merged.put(key.trim(), value.trim());
+        origin.put(key.trim(), source);
+    }
+
+    private static ConfigDef.Validator positiveInts() {
+        return (name, value) -> {
+            for (Object item : (List<?>) value) {
+                try {
+                    if (Integer.parseInt(item.toString().trim()) <= 0) {
+                        throw new NumberFormatException();
+                    }
+                } catch (NumberFormatException e) {
+                    throw new ConfigException(name, value, "expected positive whole numbers of pixels");
+                }
+            }
+        };
+    }
+
+    public String bootstrapServers() {
+        return getString(BOOTSTRAP_SERVERS);
+    }
+
+    public String schemaRegistryUrl() {
+        return getString(SCHEMA_REGISTRY_URL);
+    }
+
+    public String imagesTopic() {
+        return getString(TOPIC_IMAGES);
+    }
+
+    public String variantsTopic() {
+        return getString(TOPIC_VARIANTS);
+    }
+
+    public String datasetsTopic() {
+        return getString(TOPIC_DATASETS);
+    }
+
+    public int topicPartitions() {
+        return getInt(TOPIC_PARTITIONS);
+    }
+
+    public ImageLimits imageLimits() {
+        return new ImageLimits(getLong(IMAGE_MAX_BYTES), getLong(IMAGE_MAX_PIXELS));
+    }
+
+    /** Target short sides for images of {@code dataset}: its own list when configured, else the default list. */
+    public List<Integer> resolutionsFor(String dataset) {
+        // Asked once per record: parse once per dataset.
+        return resolutionsByDataset.computeIfAbsent(dataset, this::parseResolutions);
+    }
+
+    private List<Integer> parseResolutions(String dataset) {
+        String own = passThrough.get(DATASET_RESOLUTIONS_PREFIX + dataset);
+        List<?> raw = own != null ? (List<?>) ConfigDef.parseType(DEGRADE_RESOLUTIONS, own, Type.LIST)
+                : getList(DEGRADE_RESOLUTIONS);
+        return raw.stream().map(item -> Integer.parseInt(item.toString().trim())).distinct().sorted().toList();
+    }
+
+    public boolean emitNative() {
+        return getBoolean(DEGRADE_NATIVE);
+    }
+
+    /** Settings every Kafka client gets: bootstrap servers plus the {@code kafka.} keys. */
+    public Map<String, Object> kafkaClientConfig() {
+        Map<String, Object> config = new HashMap<>();
+        config.put(BOOTSTRAP_SERVERS, bootstrapServers());
+        passThrough.forEach((key, value) -> {
+            if (key.startsWith(KAFKA_PREFIX)) {
+                config.put(key.substring(KAFKA_PREFIX.length()), value);
+            }
+        });
+        return config;
+    }
+
+    /** Settings for the Avro serdes: the registry URL plus the {@code schema.registry.} keys. */
+    public Map<String, Object> serdeConfig() {
+        Map<String, Object> config = new HashMap<>();
+        config.put(SCHEMA_REGISTRY_URL, schemaRegistryUrl());
+        passThrough.forEach((key, value) -> {
+            if (key.startsWith(REGISTRY_PREFIX)) {
+                config.put(key, value);
+            }
+        });
+        return config;
+    }
+
+    /** Kafka Streams properties: client settings, the keys defined here, then the {@code streams.} keys. */
+    public Properties streamsProperties() {
+        Properties props = new Properties();
+        props.putAll(kafkaClientConfig());
+        props.put("application.id", getString(APPLICATION_ID));
+        props.put("state.dir", getString(STATE_DIR));
+        props.put("processing.guarantee", getString(PROCESSING_GUARANTEE));
+        props.put("num.stream.threads", getInt(NUM_STREAM_THREADS));
+        passThrough.forEach((key, value) -> {
+            if (key.startsWith(STREAMS_PREFIX)) {
+                props.put(key.substring(STREAMS_PREFIX.length()), value);
+            }
+        });
+        return props;
+    }
+}

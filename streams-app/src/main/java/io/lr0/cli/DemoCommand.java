@@ -1,0 +1,106 @@
+package io.lr0.cli;
+
+import io.lr0.app.Lr0App;
+import io.lr0.app.Lr0Config;
+import io.lr0.dlq.DeadLetters;
+import io.lr0.embedded.LocalStack;
+import io.lr0.producers.DatasetProducer;
+import io.lr0.producers.DatasetSource;
+import io.lr0.producers.Datasets;
+import io.lr0.producers.ImagePublisher;
+import io.lr0.producers.ProgressBar;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code lr0 demo}: the whole pipeline on the embedded default, fed with Fashion-MNIST. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Start the embedded broker and schema registry and the streams app, produce a dataset "
+                + "(Fashion-MNIST by default), follow it through the pipeline and print a summary per resolution.")
+final class DemoCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOptions config;
+    @Option(names = "--data-dir", defaultValue = "data", description = "Broker and state data (default: ${DEFAULT-VALUE}); a second run resumes on it.")
+    Path dataDir;
+    @Option(names = "--reset", description = "Delete the data directory first and start clean.")
+    boolean reset;
+    @Option(names = "--dataset", description = "Dataset directory (default: Debian's Fashion-MNIST, else the bundled sample).")
+    Path dataset;
+    @Option(names = "--limit", defaultValue = "1000", description = "Images to produce (0: all; default: ${DEFAULT-VALUE}).")
+    long limit;
+    @Option(names = "--rate", defaultValue = "0", description = "Images per second (0: as fast as possible).")
+    double rate;
+    @Option(names = "--exit-when-done", description = "Exit once every produced image went through (exit code 0 only if none failed).")
+    boolean exitWhenDone;
+    @Option(names = "--timeout", defaultValue = "PT10M", description = "Give up waiting for results after this ISO-8601 duration (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+    @Option(names = "--kafka-port", defaultValue = "9092", description = "Embedded broker port (default: ${DEFAULT-VALUE}).")
+    int kafkaPort;
+    @Option(names = "--controller-port", defaultValue = "9093", description = "Embedded KRaft controller port (default: ${DEFAULT-VALUE}).")
+    int controllerPort;
+    @Option(names = "--registry-port", defaultValue = "8081", description = "Embedded schema registry port (default: ${DEFAULT-VALUE}).")
+    int registryPort;
+
+    @Override
+    public Integer call() throws Exception {
+        if (reset) {
+            deleteRecursively(dataDir);
+        }
+        try (LocalStack stack = LocalStack.start(dataDir, kafkaPort, controllerPort, registryPort)) {
+            Lr0Config lr0 = config.load(Map.of(
+                    Lr0Config.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
+                    Lr0Config.SCHEMA_REGISTRY_URL, stack.registryUrl(),
+                    Lr0Config.STATE_DIR, dataDir.resolve("streams").toString(),
+                    // The native variant is the high-resolution reference, and marks an image as complete.
+                    Lr0Config.DEGRADE_NATIVE, "true"));
+            try (Lr0App app = Lr0App.start(lr0);
+                 PipelineWatcher watcher = PipelineWatcher.fromNow(lr0)) {
+                DatasetSource source = dataset == null ? Datasets.defaultFashionMnist("test")
+                        : Datasets.open(dataset, Datasets.Format.AUTO, "test", null);
+                long total = limit > 0 ? Math.min(limit, source.size()) : source.size();
+                System.err.printf("Kafka %s, schema registry %s. Producing %d images of %s...%n",
+                        stack.bootstrapServers(), stack.registryUrl(), total, source.id());
+                DatasetProducer.Result produced;
+                try (ImagePublisher publisher = new ImagePublisher(lr0.kafkaClientConfig(), lr0.serdeConfig(),
+                        lr0.imagesTopic(), lr0.datasetsTopic())) {
+                    produced = DatasetProducer.run(source, publisher, "demo", limit, rate,
+                            ProgressBar.onStderr("produced ", total));
+                }
+                PipelineWatcher.Summary summary = watcher.awaitImages(produced.sent(), timeout,
+                        ProgressBar.onStderr("processed", produced.sent()));
+                System.out.println(summary.table());
+                boolean complete = produced.failed() == 0 && summary.complete(produced.sent());
+                System.err.printf("Topics: %s (in), %s (out), %s (dead letters).%n", lr0.imagesTopic(),
+                        lr0.variantsTopic(), DeadLetters.topicFor(lr0.imagesTopic()));
+                if (exitWhenDone) {
+                    return complete ? 0 : 1;
+                }
+                System.err.println("Pipeline up; Ctrl-C to stop.");
+                CountDownLatch stopped = new CountDownLatch(1);
+                Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
+                stopped.await();
+                return 0;
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}

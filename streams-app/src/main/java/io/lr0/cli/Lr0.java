@@ -1,0 +1,34 @@
+package io.lr0.cli;
+
+import io.lr0.image.BadImageException;
+import io.lr0.producers.ProduceCommand;
+import java.io.IOException;
+import org.apache.kafka.common.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code lr0} command line: the launcher's entry point. */
+@Command(name = "lr0", mixinStandardHelpOptions = true, version = "lr0-streams 0.1.0",
+        description = "Live low-resolution robustness of vision-language models on Kafka streams.",
+        subcommands = {DemoCommand.class, RunCommand.class, BrokerCommand.class, ProduceCommand.class,
+                DegradeCommand.class, CommandLine.HelpCommand.class})
+public final class Lr0 {
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command tree with lr0's error reporting: expected failures print one clear line, not a stack trace. */
+    public static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new Lr0());
+        commandLine.setExecutionExceptionHandler((error, cmd, parsed) -> {
+            if (error instanceof ConfigException || error instanceof BadImageException || error instanceof IOException
+                    || error instanceof IllegalStateException || error instanceof IllegalArgumentException) {
+                cmd.getErr().println("lr0 " + cmd.getCommandName() + ": " + error.getMessage());
+                return 2;
+            }
+            throw error;
+        });
+        return commandLine;
+    }
+}

@@ -1,0 +1,28 @@
+package io.lr0.cli;
+
+import io.lr0.app.Lr0App;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code lr0 run}: one streams-app instance against the configured Kafka and schema registry. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run the streams app against the configured Kafka cluster and schema registry. Start more "
+                + "instances with the same application.id to scale out.")
+final class RunCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOptions config;
+
+    @Override
+    public Integer call() throws Exception {
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (Lr0App app = Lr0App.start(config.load(Map.of()))) {
+            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
+            System.err.println("lr0 running; Ctrl-C to stop.");
+            stopped.await();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,80 @@
+package io.lr0.degrade;
+
+import io.lr0.image.BadImageException;
+import io.lr0.image.Degradations;
+import io.lr0.image.ImageCodec;
+import io.lr0.image.ImageLimits;
+import io.lr0.image.Raster;
+import io.lr0.schema.DegradationMethod;
+import io.lr0.schema.Image;
+import io.lr0.schema.ImageRecord;
+import io.lr0.schema.ImageVariant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * One image in, one variant per target resolution out (plus the native reference). All variants are computed
+ * before any is forwarded, so a failure dead-letters the image without leaving a partial set downstream.
+ */
+final class DegradeProcessor implements Processor<String, ImageRecord, String, ImageVariant> {
+    private final Function<String, List<Integer>> resolutionsOfDataset;
+    private final boolean emitNative;
+    private final ImageLimits limits;
+    private org.apache.kafka.streams.processor.api.ProcessorContext<String, ImageVariant> context;
+
+    DegradeProcessor(Function<String, List<Integer>> resolutionsOfDataset, boolean emitNative, ImageLimits limits) {
+        this.resolutionsOfDataset = resolutionsOfDataset;
+        this.emitNative = emitNative;
+        this.limits = limits;
+    }
+
+    @Override
+    public void init(org.apache.kafka.streams.processor.api.ProcessorContext<String, ImageVariant> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<String, ImageRecord> record) {
+        ImageRecord image = record.value();
+        if (image == null) {
+            throw new BadImageException(BadImageException.Reason.EMPTY_RECORD,
+                    "record with key '" + record.key() + "' has no value");
+        }
+        Raster nativeImage = ImageCodec.decode(image.getImage(), limits);
+        List<Record<String, ImageVariant>> variants = new ArrayList<>();
+        for (int resolution : resolutionsOfDataset.apply(image.getDataset())) {
+            // Up-sampling is not a degradation: the native variant already stands for this size and above.
+            if (resolution < nativeImage.shortSide()) {
+                Raster lowResImage = Degradations.lowResolution(nativeImage, resolution);
+                variants.add(variant(record, image, nativeImage, resolution, DegradationMethod.PIL_BICUBIC,
+                        ImageCodec.toRawImage(lowResImage)));
+            }
+        }
+        if (emitNative) {
+            variants.add(variant(record, image, nativeImage, null, DegradationMethod.NATIVE, image.getImage()));
+        }
+        variants.forEach(context::forward);
+    }
+
+    private static Record<String, ImageVariant> variant(Record<String, ImageRecord> source, ImageRecord image,
+                                                        Raster nativeImage, Integer resolution,
+                                                        DegradationMethod method, Image pixels) {
+        ImageVariant variant = ImageVariant.newBuilder()
+                .setImageId(image.getId())
+                .setSource(image.getSource())
+                .setDataset(image.getDataset())
+                .setCaptureTimestamp(image.getCaptureTimestamp())
+                .setLabel(image.getLabel())
+                .setGroup(image.getGroup())
+                .setResolution(resolution)
+                .setMethod(method)
+                .setNativeWidth(nativeImage.width())
+                .setNativeHeight(nativeImage.height())
+                .setImage(pixels)
+                .build();
+        return source.withKey(VariantKeys.of(image.getId(), resolution)).withValue(variant);
+    }
+}
