@@ -29,11 +29,7 @@ public final class Lr0App implements AutoCloseable {
     public static Lr0App start(Lr0Config config) {
         TopicSetup.ensure(config.kafkaClientConfig(), topics(config));
         Lr0Serdes serdes = Lr0Serdes.from(config);
-        Properties props = config.streamsProperties();
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
-        // Also for global stores (later stages); the default will flip in Kafka 5.0.
-        props.put("processing.exception.handler.global.enabled", true);
+        Properties props = streamsProperties(config);
         KafkaStreams streams = new KafkaStreams(Lr0Topology.build(config, serdes), props);
         // A failure that is not a bad record (a broker hiccup) must not stop the pipeline: restart the thread,
         // which resumes from the last committed offsets.
@@ -47,6 +43,16 @@ public final class Lr0App implements AutoCloseable {
         log.info("lr0 streams app '{}' running: {} -> {}", props.get(StreamsConfig.APPLICATION_ID_CONFIG),
                 config.imagesTopic(), config.variantsTopic());
         return app;
+    }
+
+    /** The Kafka Streams properties of an instance: the configuration plus lr0's dead-letter handling. */
+    public static Properties streamsProperties(Lr0Config config) {
+        Properties props = config.streamsProperties();
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        // Also for global stores (later stages); the default will flip in Kafka 5.0.
+        props.put("processing.exception.handler.global.enabled", true);
+        return props;
     }
 
     /** Every topic this instance reads or writes, created with the configured partition count when missing. */

@@ -3,7 +3,6 @@ package io.lr0.cli;
 import io.lr0.embedded.LocalStack;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -22,12 +21,10 @@ final class BrokerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CountDownLatch stopped = new CountDownLatch(1);
         try (LocalStack stack = LocalStack.start(dataDir, kafkaPort, controllerPort, registryPort)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
             System.err.printf("Kafka at %s, schema registry at %s; Ctrl-C to stop.%n", stack.bootstrapServers(),
                     stack.registryUrl());
-            stopped.await();
+            Shutdown.await();
         }
         return 0;
     }

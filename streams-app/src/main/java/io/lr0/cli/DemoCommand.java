@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -85,9 +84,7 @@ final class DemoCommand implements Callable<Integer> {
                     return complete ? 0 : 1;
                 }
                 System.err.println("Pipeline up; Ctrl-C to stop.");
-                CountDownLatch stopped = new CountDownLatch(1);
-                Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
-                stopped.await();
+                Shutdown.await();
                 return 0;
             }
         }

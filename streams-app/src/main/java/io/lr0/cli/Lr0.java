@@ -15,7 +15,9 @@ import picocli.CommandLine.Command;
 public final class Lr0 {
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        int exitCode = commandLine().execute(args);
+        Shutdown.closed();
+        System.exit(exitCode);
     }
 
     /** The command tree with lr0's error reporting: expected failures print one clear line, not a stack trace. */

@@ -3,7 +3,6 @@ package io.lr0.cli;
 import io.lr0.app.Lr0App;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -17,11 +16,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CountDownLatch stopped = new CountDownLatch(1);
         try (Lr0App app = Lr0App.start(config.load(Map.of()))) {
-            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
             System.err.println("lr0 running; Ctrl-C to stop.");
-            stopped.await();
+            Shutdown.await();
         }
         return 0;
     }

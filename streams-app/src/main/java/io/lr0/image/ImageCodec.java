@@ -102,6 +102,7 @@ public final class ImageCodec {
 
     private static Raster decodeFile(String declaredFormat, byte[] file, ImageLimits limits) {
         String what = declaredFormat == null ? "image file" : declaredFormat;
+        checkPngHeader(file, limits);
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(file))) {
             Iterator<ImageReader> readers = declaredFormat == null ? ImageIO.getImageReaders(in)
                     : ImageIO.getImageReadersByFormatName(declaredFormat);
@@ -131,6 +132,19 @@ public final class ImageCodec {
             }
             throw new BadImageException(Reason.CORRUPT_IMAGE, what + " of " + file.length
                     + " bytes does not decode: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * PNG states its size in the IHDR chunk right after the signature: check it here, where a zero or negative
+     * size is reported as such (ImageIO only says the file is bad).
+     */
+    private static void checkPngHeader(byte[] file, ImageLimits limits) {
+        boolean png = file.length >= 24 && (file[0] & 0xFF) == 0x89 && file[1] == 'P' && file[2] == 'N'
+                && file[3] == 'G' && file[12] == 'I' && file[13] == 'H' && file[14] == 'D' && file[15] == 'R';
+        if (png) {
+            ByteBuffer header = ByteBuffer.wrap(file, 16, 8);
+            limits.checkSize(header.getInt(), header.getInt());
         }
     }
 

@@ -1,0 +1,137 @@
+package io.lr0.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lr0.app.Lr0App;
+import io.lr0.app.Lr0Config;
+import io.lr0.dlq.DeadLetters;
+import io.lr0.embedded.LocalStack;
+import io.lr0.producers.DatasetProducer;
+import io.lr0.producers.DatasetSource;
+import io.lr0.producers.Datasets;
+import io.lr0.producers.ImagePublisher;
+import io.lr0.registry.AvroDeserializer;
+import io.lr0.registry.RegistryConfig;
+import io.lr0.schema.ImageVariant;
+import io.lr0.testing.Consume;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The vertical slice on the real embedded broker and registry: producer -> images -> degrade -> image-variants. */
+class PipelineIT {
+    private static final int IMAGES = 150;
+
+    @TempDir
+    static Path dataDir;
+    private static LocalStack stack;
+    private static Lr0Config config;
+    private static Lr0App app;
+
+    @BeforeAll
+    static void start() {
+        stack = LocalStack.start(dataDir, 0, 0, 0);
+        config = Lr0Config.of(Map.of(
+                Lr0Config.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
+                Lr0Config.SCHEMA_REGISTRY_URL, stack.registryUrl(),
+                Lr0Config.STATE_DIR, dataDir.resolve("streams").toString(),
+                Lr0Config.TOPIC_PARTITIONS, "3"));
+        app = Lr0App.start(config);
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+        stack.close();
+    }
+
+    @Test
+    void everyImageGetsExactlyOneVariantPerResolution() throws Exception {
+        DatasetSource dataset = Datasets.defaultFashionMnist("test");
+        DatasetProducer.Result produced;
+        try (ImagePublisher publisher = new ImagePublisher(config.kafkaClientConfig(), config.serdeConfig(),
+                config.imagesTopic(), config.datasetsTopic())) {
+            produced = DatasetProducer.run(dataset, publisher, "it", IMAGES, 0, null);
+        }
+        assertEquals(IMAGES, produced.sent());
+        int perImage = config.resolutionsFor("fashion-mnist").size() + 1;
+
+        List<ConsumerRecord<String, ImageVariant>> variants = Consume.until(stack.bootstrapServers(),
+                config.variantsTopic(), new StringDeserializer(), specificReader(),
+                records -> records.size() >= IMAGES * perImage, Duration.ofSeconds(90));
+        // Give a duplicate the chance to show up before counting.
+        variants = Consume.until(stack.bootstrapServers(), config.variantsTopic(), new StringDeserializer(),
+                specificReader(), records -> false, Duration.ofSeconds(2));
+
+        Map<String, Long> copiesByKey = variants.stream().collect(Collectors.groupingBy(ConsumerRecord::key,
+                Collectors.counting()));
+        assertEquals(IMAGES * perImage, variants.size(), "variants read (read_committed)");
+        assertEquals(IMAGES * perImage, copiesByKey.size(), "distinct variant keys: none lost");
+        assertTrue(copiesByKey.values().stream().allMatch(count -> count == 1), "none duplicated");
+        Set<String> resolutions = variants.stream().map(r -> r.key().substring(r.key().indexOf('@') + 1))
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(Set.of("7", "10", "14", "21", "native"), resolutions);
+        ImageVariant sample = variants.stream().map(ConsumerRecord::value)
+                .filter(v -> v.getResolution() != null && v.getResolution() == 14).findFirst().orElseThrow();
+        assertEquals(14, sample.getImage().getWidth());
+        assertTrue(sample.getLabel() != null && dataset.classes().contains(sample.getLabel()));
+    }
+
+    @Test
+    void undecodableRecordsAreDeadLetteredOnTheRealBroker() throws Exception {
+        try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.of("bootstrap.servers",
+                stack.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+            raw.send(new ProducerRecord<>(config.imagesTopic(), bytes("not-avro"), bytes("{\"json\": true}"))).get();
+            raw.send(new ProducerRecord<>(config.imagesTopic(), bytes("unknown-id"),
+                    new byte[] {0, 0x12, 0x34, 0x56, 0x78, 1, 2, 3})).get();
+        }
+
+        List<ConsumerRecord<byte[], byte[]>> deadLetters = Consume.until(stack.bootstrapServers(),
+                DeadLetters.topicFor(config.imagesTopic()), new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+                records -> records.size() >= 2, Duration.ofSeconds(60));
+
+        Map<String, String> reasonByKey = deadLetters.stream().collect(Collectors.toMap(
+                r -> new String(r.key(), StandardCharsets.UTF_8), r -> header(r, DeadLetters.REASON)));
+        assertEquals(Map.of("not-avro", "NOT_WIRE_FORMAT", "unknown-id", "UNKNOWN_SCHEMA_ID"), reasonByKey);
+        ConsumerRecord<byte[], byte[]> first = deadLetters.stream()
+                .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals("not-avro")).findFirst().orElseThrow();
+        assertEquals("{\"json\": true}", new String(first.value(), StandardCharsets.UTF_8));
+        assertEquals(config.imagesTopic(), header(first, DeadLetters.SOURCE_TOPIC));
+        assertTrue(Integer.parseInt(header(first, DeadLetters.SOURCE_PARTITION)) >= 0);
+        assertTrue(Long.parseLong(header(first, DeadLetters.SOURCE_OFFSET)) >= 0);
+    }
+
+    private static AvroDeserializer<ImageVariant> specificReader() {
+        AvroDeserializer<ImageVariant> deserializer = new AvroDeserializer<>();
+        Map<String, Object> serde = new HashMap<>(config.serdeConfig());
+        serde.put(RegistryConfig.SPECIFIC_AVRO_READER, "true");
+        deserializer.configure(serde, false);
+        return deserializer;
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        var header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}

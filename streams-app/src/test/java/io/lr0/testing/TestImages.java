@@ -1,0 +1,106 @@
+package io.lr0.testing;
+
+import io.lr0.image.ImageCodec;
+import io.lr0.image.Raster;
+import io.lr0.schema.Image;
+import io.lr0.schema.ImageEncoding;
+import io.lr0.schema.ImageRecord;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.zip.CRC32;
+
+/** Images and image records for tests: real photos from the fixtures, synthetic pixels, and broken files. */
+public final class TestImages {
+    private TestImages() {
+    }
+
+    public static byte[] fixture(String name) {
+        try (InputStream in = TestImages.class.getResourceAsStream("/pillow/" + name)) {
+            if (in == null) {
+                throw new IOException("missing test fixture /pillow/" + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A deterministic gray gradient with some texture. */
+    public static Raster gray(int width, int height) {
+        byte[] pixels = new byte[width * height];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                pixels[y * width + x] = (byte) ((x * 7 + y * 13 + (x * y) % 17) & 0xFF);
+            }
+        }
+        return new Raster(width, height, 1, pixels);
+    }
+
+    public static Image raw(Raster raster) {
+        return ImageCodec.toRawImage(raster);
+    }
+
+    public static Image encoded(ImageEncoding encoding, byte[] bytes) {
+        return Image.newBuilder().setEncoding(encoding).setData(ByteBuffer.wrap(bytes)).build();
+    }
+
+    public static Image rawWithSize(ImageEncoding encoding, Integer width, Integer height, int bytes) {
+        return Image.newBuilder().setEncoding(encoding).setWidth(width).setHeight(height)
+                .setData(ByteBuffer.wrap(new byte[bytes])).build();
+    }
+
+    public static ImageRecord record(String id, String dataset, Image image, String label) {
+        return ImageRecord.newBuilder()
+                .setId(id)
+                .setSource("test")
+                .setDataset(dataset)
+                .setCaptureTimestamp(Instant.ofEpochMilli(1_700_000_000_000L))
+                .setImage(image)
+                .setLabel(label)
+                .setGroup(null)
+                .setAttributes(Map.of())
+                .build();
+    }
+
+    public static byte[] truncated(byte[] file, int keep) {
+        return Arrays.copyOf(file, keep);
+    }
+
+    /**
+     * A decompression bomb: a valid PNG header declaring {@code width} x {@code height} pixels followed by a tiny
+     * IDAT; the file is a few dozen bytes.
+     */
+    public static byte[] pngDeclaring(int width, int height) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (DataOutputStream data = new DataOutputStream(out)) {
+            data.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+            ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height)
+                    .put((byte) 8).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0);
+            chunk(data, "IHDR", ihdr.array());
+            chunk(data, "IDAT", new byte[] {0x78, (byte) 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01});
+            chunk(data, "IEND", new byte[0]);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void chunk(DataOutputStream out, String type, byte[] body) throws IOException {
+        byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
+        CRC32 crc = new CRC32();
+        crc.update(typeBytes);
+        crc.update(body);
+        out.writeInt(body.length);
+        out.write(typeBytes);
+        out.write(body);
+        out.writeInt((int) crc.getValue());
+    }
+}
