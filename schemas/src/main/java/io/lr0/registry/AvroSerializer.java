@@ -69,11 +69,7 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
 
     private static byte[] frame(int schemaId, Schema writerSchema, Object datum) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        out.write(WireFormat.MAGIC_BYTE);
-        out.write(schemaId >>> 24);
-        out.write(schemaId >>> 16);
-        out.write(schemaId >>> 8);
-        out.write(schemaId);
+        out.writeBytes(WireFormat.header(schemaId));
         BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
         try {
             writerFor(writerSchema, datum).write(datum, encoder);

@@ -13,9 +13,9 @@ public final class WireFormat {
     private WireFormat() {
     }
 
-    /** Writes the 5-byte header for {@code schemaId} into {@code target}. */
-    public static void writeHeader(ByteBuffer target, int schemaId) {
-        target.put(MAGIC_BYTE).putInt(schemaId);
+    /** The 5-byte header that precedes the Avro body of a record written with {@code schemaId}. */
+    public static byte[] header(int schemaId) {
+        return ByteBuffer.allocate(HEADER_SIZE).put(MAGIC_BYTE).putInt(schemaId).array();
     }
 
     /**

@@ -24,7 +24,7 @@ public final class Lr0 {
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new Lr0());
         commandLine.setExecutionExceptionHandler((error, cmd, parsed) -> {
-            if (error instanceof ConfigException || error instanceof BadImageException || error instanceof IOException
+            if (error instanceof ConfigException || error instanceof java.io.UncheckedIOException || error instanceof BadImageException || error instanceof IOException
                     || error instanceof IllegalStateException || error instanceof IllegalArgumentException) {
                 cmd.getErr().println("lr0 " + cmd.getCommandName() + ": " + error.getMessage());
                 return 2;

@@ -4,8 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.InputStream;
+import io.lr0.testing.TestImages;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Stream;
@@ -16,8 +15,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The kernel against Pillow 9.4's own output on natural photos (fixtures from tools/make_pillow_fixtures.py). */
 class PillowResizeTest {
 
-    static Stream<String[]> cases() throws IOException {
-        String csv = new String(resource("cases.csv"), StandardCharsets.UTF_8);
+    static Stream<String[]> cases() {
+        String csv = new String(TestImages.fixture("cases.csv"), StandardCharsets.UTF_8);
         List<String> lines = csv.lines().skip(1).toList();
         assertTrue(lines.size() >= 18, "fixture list is incomplete");
         return lines.stream().map(line -> line.split(",", -1));
@@ -25,9 +24,9 @@ class PillowResizeTest {
 
     @ParameterizedTest(name = "{0} r={1} up={2}")
     @MethodSource("cases")
-    void matchesPillowBicubic(String input, String resolution, String upsample, String expected) throws IOException {
-        Raster photo = ImageCodec.decodeFile(resource(input), ImageLimits.DEFAULT);
-        Raster reference = ImageCodec.decodeFile(resource(expected), ImageLimits.DEFAULT);
+    void matchesPillowBicubic(String input, String resolution, String upsample, String expected) {
+        Raster photo = ImageCodec.decodeFile(TestImages.fixture(input), ImageLimits.DEFAULT);
+        Raster reference = ImageCodec.decodeFile(TestImages.fixture(expected), ImageLimits.DEFAULT);
 
         Raster result = Degradations.lowResolution(photo, Integer.parseInt(resolution));
         if (!upsample.isEmpty()) {
@@ -36,14 +35,14 @@ class PillowResizeTest {
 
         assertEquals(reference.width(), result.width(), "width");
         assertEquals(reference.height(), result.height(), "height");
-        double psnr = psnr(reference, result);
+        double psnr = TestImages.psnr(reference, result);
         assertTrue(psnr >= 45.0, "PSNR " + psnr + " dB against Pillow is below 45 dB");
     }
 
     @Test
-    void reproducesPillowBitForBitOnAPhoto() throws IOException {
-        Raster photo = ImageCodec.decodeFile(resource("chelsea.png"), ImageLimits.DEFAULT);
-        Raster reference = ImageCodec.decodeFile(resource("chelsea-r16.png"), ImageLimits.DEFAULT);
+    void reproducesPillowBitForBitOnAPhoto() {
+        Raster photo = ImageCodec.decodeFile(TestImages.fixture("chelsea.png"), ImageLimits.DEFAULT);
+        Raster reference = ImageCodec.decodeFile(TestImages.fixture("chelsea-r16.png"), ImageLimits.DEFAULT);
         assertArrayEquals(reference.pixels(), Degradations.lowResolution(photo, 16).pixels());
     }
 
@@ -60,24 +59,5 @@ class PillowResizeTest {
         assertEquals(0.0, PillowResize.bicubic(1), 1e-12);
         assertEquals(-0.0625, PillowResize.bicubic(1.5), 1e-12);
         assertEquals(0.0, PillowResize.bicubic(2.5), 1e-12);
-    }
-
-    static double psnr(Raster a, Raster b) {
-        double squared = 0;
-        for (int i = 0; i < a.pixels().length; i++) {
-            double d = (a.pixels()[i] & 0xFF) - (b.pixels()[i] & 0xFF);
-            squared += d * d;
-        }
-        double mse = squared / a.pixels().length;
-        return mse == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(255.0 * 255.0 / mse);
-    }
-
-    static byte[] resource(String name) throws IOException {
-        try (InputStream in = PillowResizeTest.class.getResourceAsStream("/pillow/" + name)) {
-            if (in == null) {
-                throw new IOException("missing test fixture /pillow/" + name);
-            }
-            return in.readAllBytes();
-        }
     }
 }

@@ -70,6 +70,17 @@ public final class TestImages {
                 .build();
     }
 
+    /** Peak signal-to-noise ratio of two same-size 8-bit rasters, in dB (infinite when identical). */
+    public static double psnr(Raster a, Raster b) {
+        double squared = 0;
+        for (int i = 0; i < a.pixels().length; i++) {
+            double d = (a.pixels()[i] & 0xFF) - (b.pixels()[i] & 0xFF);
+            squared += d * d;
+        }
+        double mse = squared / a.pixels().length;
+        return mse == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(255.0 * 255.0 / mse);
+    }
+
     public static byte[] truncated(byte[] file, int keep) {
         return Arrays.copyOf(file, keep);
     }

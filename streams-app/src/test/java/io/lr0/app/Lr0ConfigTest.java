@@ -1,0 +1,65 @@
+package io.lr0.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class Lr0ConfigTest {
+
+    @Test
+    void defaultsAndBuiltInDatasetResolutions() {
+        Lr0Config config = Lr0Config.of(Map.of());
+        assertEquals("127.0.0.1:9092", config.bootstrapServers());
+        assertEquals(List.of(16, 32, 64, 128), config.resolutionsFor("anything"));
+        assertEquals(List.of(7, 10, 14, 21), config.resolutionsFor("fashion-mnist"));
+        assertEquals("exactly_once_v2", config.streamsProperties().get("processing.guarantee"));
+    }
+
+    @Test
+    void laterSourcesWin(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("lr0.properties");
+        Files.writeString(file, "topic.images=from-file\ntopic.variants=from-file\nbootstrap.servers=file:1\n");
+
+        Lr0Config config = Lr0Config.load(file, Map.of("LR0_TOPIC_VARIANTS", "from-env",
+                "LR0_BOOTSTRAP_SERVERS", "env:2", "PATH", "/bin"), Map.of("bootstrap.servers", "cli:3"));
+
+        assertEquals("from-file", config.imagesTopic());
+        assertEquals("from-env", config.variantsTopic());
+        assertEquals("cli:3", config.bootstrapServers());
+    }
+
+    @Test
+    void unknownKeyIsRefusedWithItsNameAndOrigin() {
+        ConfigException error = assertThrows(ConfigException.class,
+                () -> Lr0Config.of(Map.of("degrade.resolution", "8")));
+        assertTrue(error.getMessage().contains("'degrade.resolution' (from command line)"), error.getMessage());
+    }
+
+    @Test
+    void invalidValuesNameTheKey() {
+        assertTrue(assertThrows(ConfigException.class, () -> Lr0Config.of(Map.of("degrade.resolutions", "16,-2")))
+                .getMessage().contains("degrade.resolutions"));
+        assertTrue(assertThrows(ConfigException.class, () -> Lr0Config.of(Map.of("degrade.resolutions.x", "a")))
+                .getMessage().contains("degrade.resolutions.x"));
+        assertTrue(assertThrows(ConfigException.class, () -> Lr0Config.of(Map.of("processing.guarantee", "maybe")))
+                .getMessage().contains("processing.guarantee"));
+    }
+
+    @Test
+    void prefixedKeysPassThrough() {
+        Lr0Config config = Lr0Config.of(Map.of("kafka.security.protocol", "SASL_SSL",
+                "streams.commit.interval.ms", "50", "schema.registry.basic.auth.user.info", "u:p"));
+        assertEquals("SASL_SSL", config.kafkaClientConfig().get("security.protocol"));
+        assertEquals("SASL_SSL", config.streamsProperties().get("security.protocol"));
+        assertEquals("50", config.streamsProperties().get("commit.interval.ms"));
+        assertEquals("u:p", config.serdeConfig().get("schema.registry.basic.auth.user.info"));
+    }
+}
