@@ -3,7 +3,8 @@ package io.lr0.cli;
 import io.lr0.image.BadImageException;
 import io.lr0.producers.ProduceCommand;
 import java.io.IOException;
-import org.apache.kafka.common.config.ConfigException;
+import java.io.UncheckedIOException;
+import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -24,7 +25,9 @@ public final class Lr0 {
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new Lr0());
         commandLine.setExecutionExceptionHandler((error, cmd, parsed) -> {
-            if (error instanceof ConfigException || error instanceof java.io.UncheckedIOException || error instanceof BadImageException || error instanceof IOException
+            // Kafka client errors (ConfigException among them) say what went wrong; the trace adds nothing.
+            if (error instanceof KafkaException || error instanceof UncheckedIOException
+                    || error instanceof BadImageException || error instanceof IOException
                     || error instanceof IllegalStateException || error instanceof IllegalArgumentException) {
                 cmd.getErr().println("lr0 " + cmd.getCommandName() + ": " + error.getMessage());
                 return 2;
