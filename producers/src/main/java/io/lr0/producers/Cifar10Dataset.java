@@ -25,15 +25,13 @@ public final class Cifar10Dataset implements DatasetSource {
     private static final int PLANE = SIDE * SIDE;
     private static final int RECORD = 1 + 3 * PLANE;
 
-    private final String id;
+    private final LabelSpace labelSpace;
     private final String split;
     private final List<Path> batches;
-    private final List<String> classes;
     private final int size;
 
     /** Reads {@code test_batch.bin} (split test) or {@code data_batch_1..5.bin} (split train) under {@code dir}. */
     public Cifar10Dataset(String id, Path dir, String split) throws IOException {
-        this.id = id;
         this.split = split;
         List<Path> files = new ArrayList<>();
         if (split.equals("test")) {
@@ -62,29 +60,16 @@ public final class Cifar10Dataset implements DatasetSource {
                     .getFileName() + ")");
         }
         Path meta = dir.resolve("batches.meta.txt");
-        this.classes = Files.exists(meta) ? Files.readAllLines(meta).stream().map(String::trim)
+        List<String> classes = Files.exists(meta) ? Files.readAllLines(meta).stream().map(String::trim)
                 .filter(line -> !line.isEmpty()).toList() : CLASSES;
+        this.labelSpace = new LabelSpace(id, classes, List.of(), "CIFAR-10 binary batches in " + dir + " (" + split
+                + ")");
         this.size = (int) (bytes / RECORD);
     }
 
     @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
-    public List<String> classes() {
-        return classes;
-    }
-
-    @Override
-    public List<String> groups() {
-        return List.of();
-    }
-
-    @Override
-    public String description() {
-        return "CIFAR-10 binary batches (" + split + ")";
+    public LabelSpace labelSpace() {
+        return labelSpace;
     }
 
     @Override
@@ -112,6 +97,7 @@ public final class Cifar10Dataset implements DatasetSource {
                 try {
                     byte[] record = read();
                     int label = record[0] & 0xFF;
+                    List<String> classes = labelSpace.classes();
                     if (label >= classes.size()) {
                         throw new IOException("CIFAR-10 record " + next + " has label " + label + ", outside the "
                                 + classes.size() + " classes");
@@ -125,7 +111,7 @@ public final class Cifar10Dataset implements DatasetSource {
                     int index = next++;
                     Image image = Image.newBuilder().setEncoding(ImageEncoding.RGB8).setWidth(SIDE).setHeight(SIDE)
                             .setData(ByteBuffer.wrap(rgb)).build();
-                    return new LabeledImage(id + "/" + split + "/" + index, image, classes.get(label), null,
+                    return new LabeledImage(labelSpace.id() + "/" + split + "/" + index, image, classes.get(label), null,
                             Map.of("split", split, "index", String.valueOf(index)));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);

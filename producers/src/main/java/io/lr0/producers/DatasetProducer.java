@@ -20,7 +20,7 @@ public final class DatasetProducer {
      */
     public static Result run(DatasetSource dataset, ImagePublisher publisher, String source, long limit,
                              double ratePerSecond, ProgressBar progress) {
-        publisher.publishDataset(dataset);
+        publisher.publishDataset(dataset.labelSpace());
         long total = limit > 0 ? Math.min(limit, dataset.size()) : dataset.size();
         AtomicLong acknowledged = new AtomicLong();
         AtomicLong failed = new AtomicLong();
@@ -32,7 +32,7 @@ public final class DatasetProducer {
                 pace(start + (long) (i * 1e9 / ratePerSecond));
             }
             LabeledImage image = images.next();
-            publisher.send(image, source, dataset.id(), Instant.now(), (metadata, error) -> {
+            publisher.send(image, source, dataset.labelSpace().id(), Instant.now(), (metadata, error) -> {
                 if (error == null) {
                     acknowledged.incrementAndGet();
                 } else {

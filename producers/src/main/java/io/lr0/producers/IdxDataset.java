@@ -31,10 +31,8 @@ public final class IdxDataset implements DatasetSource {
         InputStream open() throws IOException;
     }
 
-    private final String id;
+    private final LabelSpace labelSpace;
     private final String split;
-    private final List<String> classes;
-    private final String description;
     private final Opener imagesFile;
     private final byte[] labels;
     private final int rows;
@@ -42,10 +40,8 @@ public final class IdxDataset implements DatasetSource {
 
     public IdxDataset(String id, String split, List<String> classes, String description, Opener imagesFile,
                       Opener labelsFile) throws IOException {
-        this.id = id;
+        this.labelSpace = new LabelSpace(id, classes, List.of(), description);
         this.split = split;
-        this.classes = List.copyOf(classes);
-        this.description = description;
         this.imagesFile = imagesFile;
         try (DataInputStream in = data(labelsFile.open())) {
             requireMagic(in.readInt(), LABELS_MAGIC, "labels");
@@ -70,23 +66,8 @@ public final class IdxDataset implements DatasetSource {
     }
 
     @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
-    public List<String> classes() {
-        return classes;
-    }
-
-    @Override
-    public List<String> groups() {
-        return List.of();
-    }
-
-    @Override
-    public String description() {
-        return description;
+    public LabelSpace labelSpace() {
+        return labelSpace;
     }
 
     @Override
@@ -101,7 +82,7 @@ public final class IdxDataset implements DatasetSource {
             in = data(imagesFile.open());
             in.skipNBytes(16);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot reopen the IDX images of " + id, e);
+            throw new UncheckedIOException("Cannot reopen the IDX images of " + labelSpace.id(), e);
         }
         return new Iterator<>() {
             private int next;
@@ -119,7 +100,7 @@ public final class IdxDataset implements DatasetSource {
                 try {
                     byte[] pixels = in.readNBytes(rows * columns);
                     if (pixels.length != rows * columns) {
-                        throw new IOException("IDX images file of " + id + " ends inside image " + next);
+                        throw new IOException("IDX images file of " + labelSpace.id() + " ends inside image " + next);
                     }
                     int index = next++;
                     if (next == labels.length) {
@@ -127,7 +108,8 @@ public final class IdxDataset implements DatasetSource {
                     }
                     Image image = Image.newBuilder().setEncoding(ImageEncoding.GRAY8).setWidth(columns)
                             .setHeight(rows).setData(ByteBuffer.wrap(pixels)).build();
-                    return new LabeledImage(id + "/" + split + "/" + index, image, classes.get(labels[index] & 0xFF),
+                    return new LabeledImage(labelSpace.id() + "/" + split + "/" + index, image,
+                            labelSpace.classes().get(labels[index] & 0xFF),
                             null, Map.of("split", split, "index", String.valueOf(index)));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);

@@ -16,14 +16,11 @@ import java.util.stream.Stream;
  * {@code counter}). Classes are the sorted class folder names; files are produced as they are (PNG/JPEG).
  */
 public final class ImageFolderDataset implements DatasetSource {
-    private final String id;
+    private final LabelSpace labelSpace;
     private final Path root;
-    private final List<String> classes;
-    private final List<String> groups;
     private final List<Path> files;
 
     public ImageFolderDataset(String id, Path root) throws IOException {
-        this.id = id;
         this.root = root;
         List<String> classNames = new ArrayList<>();
         TreeSet<String> groupNames = new TreeSet<>();
@@ -47,29 +44,14 @@ public final class ImageFolderDataset implements DatasetSource {
         if (classNames.isEmpty()) {
             throw new IOException("No class folders under " + root + " (expected root/<class>/[<group>/]*.png)");
         }
-        this.classes = List.copyOf(classNames);
-        this.groups = List.copyOf(groupNames);
+        this.labelSpace = new LabelSpace(id, classNames, List.copyOf(groupNames), "image folder "
+                + root.toAbsolutePath());
         this.files = List.copyOf(imageFiles);
     }
 
     @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
-    public List<String> classes() {
-        return classes;
-    }
-
-    @Override
-    public List<String> groups() {
-        return groups;
-    }
-
-    @Override
-    public String description() {
-        return "image folder " + root.toAbsolutePath();
+    public LabelSpace labelSpace() {
+        return labelSpace;
     }
 
     @Override
@@ -93,7 +75,7 @@ public final class ImageFolderDataset implements DatasetSource {
                 String label = relative.getName(0).toString();
                 String group = relative.getNameCount() > 2 ? relative.getName(1).toString() : null;
                 try {
-                    return new LabeledImage(id + "/" + relative.toString().replace('\\', '/'), ImageFiles.read(file),
+                    return new LabeledImage(labelSpace.id() + "/" + relative.toString().replace('\\', '/'), ImageFiles.read(file),
                             label, group, Map.of("file", relative.toString()));
                 } catch (IOException e) {
                     throw new UncheckedIOException("Cannot read " + file, e);

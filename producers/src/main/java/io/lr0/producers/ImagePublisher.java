@@ -41,21 +41,21 @@ public final class ImagePublisher implements AutoCloseable {
     }
 
     /** Publishes the dataset's label space (compacted topic, keyed by dataset id) and waits for it. */
-    public void publishDataset(DatasetSource dataset) {
+    public void publishDataset(LabelSpace labelSpace) {
         DatasetInfo info = DatasetInfo.newBuilder()
-                .setId(dataset.id())
-                .setClasses(dataset.classes())
-                .setGroups(dataset.groups())
-                .setDescription(dataset.description())
+                .setId(labelSpace.id())
+                .setClasses(labelSpace.classes())
+                .setGroups(labelSpace.groups())
+                .setDescription(labelSpace.description())
                 .setUpdated(Instant.now())
                 .build();
         try {
-            producer.send(new ProducerRecord<>(datasetsTopic, dataset.id(), info)).get();
+            producer.send(new ProducerRecord<>(datasetsTopic, labelSpace.id(), info)).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while publishing dataset " + dataset.id(), e);
+            throw new IllegalStateException("Interrupted while publishing dataset " + labelSpace.id(), e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("Cannot publish dataset " + dataset.id() + " to " + datasetsTopic + ": "
+            throw new IllegalStateException("Cannot publish dataset " + labelSpace.id() + " to " + datasetsTopic + ": "
                     + e.getCause().getMessage(), e.getCause());
         }
     }

@@ -60,11 +60,12 @@ public final class ProduceCommand {
             DatasetSource dataset = path == null ? Datasets.defaultFashionMnist(split)
                     : Datasets.open(path, format, split, datasetId);
             long total = limit > 0 ? Math.min(limit, dataset.size()) : dataset.size();
-            System.err.printf("Producing %d images of %s (%d classes) to %s at %s%n", total, dataset.id(),
-                    dataset.classes().size(), connection.topic, connection.bootstrapServers);
+            LabelSpace labelSpace = dataset.labelSpace();
+            System.err.printf("Producing %d images of %s (%d classes) to %s at %s%n", total, labelSpace.id(),
+                    labelSpace.classes().size(), connection.topic, connection.bootstrapServers);
             try (ImagePublisher publisher = connection.publisher()) {
-                DatasetProducer.Result result = DatasetProducer.run(dataset, publisher, "dataset:" + dataset.id(),
-                        limit, rate, ProgressBar.onStderr(dataset.id(), total));
+                DatasetProducer.Result result = DatasetProducer.run(dataset, publisher, "dataset:" + labelSpace.id(),
+                        limit, rate, ProgressBar.onStderr(labelSpace.id(), total));
                 if (result.failed() > 0) {
                     System.err.printf("%d images were not written; first failure: %s%n", result.failed(),
                             result.firstFailure());

@@ -43,7 +43,7 @@ class DatasetsTest {
     void idxDirectoryIsRecognisedAndChecked(@TempDir Path dir) throws IOException {
         writeIdx(dir, "t10k", 3, 2, 2, new byte[] {0, 1, 9});
         DatasetSource digits = Datasets.open(dir, Datasets.Format.AUTO, "test", null);
-        assertEquals("mnist", digits.id());
+        assertEquals("mnist", digits.labelSpace().id());
         assertEquals(List.of("0", "9"), List.of(all(digits.images()).get(0).label(), all(digits.images()).get(2).label()));
 
         writeIdx(dir, "train", 2, 2, 2, new byte[] {0, 12});
@@ -68,7 +68,7 @@ class DatasetsTest {
         DatasetSource cifar = Datasets.open(dir, Datasets.Format.AUTO, "test", null);
         List<LabeledImage> images = all(cifar.images());
 
-        assertEquals("cifar-10", cifar.id());
+        assertEquals("cifar-10", cifar.labelSpace().id());
         assertEquals(2, images.size());
         assertEquals("cat", images.get(0).label());
         assertEquals("ship", images.get(1).label());
@@ -92,8 +92,8 @@ class DatasetsTest {
         DatasetSource folder = Datasets.open(dir, Datasets.Format.AUTO, "test", "counteranimal");
         List<LabeledImage> images = all(folder.images());
 
-        assertEquals(List.of("cow", "duck"), folder.classes());
-        assertEquals(List.of("common", "counter"), folder.groups());
+        assertEquals(List.of("cow", "duck"), folder.labelSpace().classes());
+        assertEquals(List.of("common", "counter"), folder.labelSpace().groups());
         assertEquals(3, images.size());
         assertEquals("counteranimal/cow/common/a.png", images.get(0).id());
         assertEquals("common", images.get(0).group());

@@ -87,7 +87,7 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
     }
 
     /** Re-reads the record with the subject's latest schema, so the bytes match the id they are framed with. */
-    private static Object convert(Object record, Schema from, Schema to) throws SchemaRegistryException {
+    private static Object convert(Object record, Schema from, Schema to) {
         try {
             ByteArrayOutputStream buffer = new ByteArrayOutputStream();
             BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(buffer, null);

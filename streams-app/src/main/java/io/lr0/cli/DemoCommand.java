@@ -28,8 +28,8 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
-    @Option(names = "--data-dir", defaultValue = "data", description = "Broker and state data (default: ${DEFAULT-VALUE}); a second run resumes on it.")
-    Path dataDir;
+    @Mixin
+    LocalStackOptions local;
     @Option(names = "--reset", description = "Delete the data directory first and start clean.")
     boolean reset;
     @Option(names = "--dataset", description = "Dataset directory (default: Debian's Fashion-MNIST, else the bundled sample).")
@@ -42,23 +42,17 @@ final class DemoCommand implements Callable<Integer> {
     boolean exitWhenDone;
     @Option(names = "--timeout", defaultValue = "PT10M", description = "Give up waiting for results after this ISO-8601 duration (default: ${DEFAULT-VALUE}).")
     Duration timeout;
-    @Option(names = "--kafka-port", defaultValue = "9092", description = "Embedded broker port (default: ${DEFAULT-VALUE}).")
-    int kafkaPort;
-    @Option(names = "--controller-port", defaultValue = "9093", description = "Embedded KRaft controller port (default: ${DEFAULT-VALUE}).")
-    int controllerPort;
-    @Option(names = "--registry-port", defaultValue = "8081", description = "Embedded schema registry port (default: ${DEFAULT-VALUE}).")
-    int registryPort;
 
     @Override
     public Integer call() throws Exception {
         if (reset) {
-            deleteRecursively(dataDir);
+            deleteRecursively(local.dataDir);
         }
-        try (LocalStack stack = LocalStack.start(dataDir, kafkaPort, controllerPort, registryPort)) {
+        try (LocalStack stack = local.start()) {
             Lr0Config lr0 = config.load(Map.of(
                     Lr0Config.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
                     Lr0Config.SCHEMA_REGISTRY_URL, stack.registryUrl(),
-                    Lr0Config.STATE_DIR, dataDir.resolve("streams").toString(),
+                    Lr0Config.STATE_DIR, local.dataDir.resolve("streams").toString(),
                     // The native variant is the high-resolution reference, and marks an image as complete.
                     Lr0Config.DEGRADE_NATIVE, "true"));
             try (Lr0App app = Lr0App.start(lr0);
@@ -67,7 +61,7 @@ final class DemoCommand implements Callable<Integer> {
                         : Datasets.open(dataset, Datasets.Format.AUTO, "test", null);
                 long total = limit > 0 ? Math.min(limit, source.size()) : source.size();
                 System.err.printf("Kafka %s, schema registry %s. Producing %d images of %s...%n",
-                        stack.bootstrapServers(), stack.registryUrl(), total, source.id());
+                        stack.bootstrapServers(), stack.registryUrl(), total, source.labelSpace().id());
                 DatasetProducer.Result produced;
                 try (ImagePublisher publisher = new ImagePublisher(lr0.kafkaClientConfig(), lr0.serdeConfig(),
                         lr0.imagesTopic(), lr0.datasetsTopic())) {

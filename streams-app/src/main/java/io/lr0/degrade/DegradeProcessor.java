@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
@@ -23,7 +24,7 @@ final class DegradeProcessor implements Processor<String, ImageRecord, String, I
     private final Function<String, List<Integer>> resolutionsOfDataset;
     private final boolean emitNative;
     private final ImageLimits limits;
-    private org.apache.kafka.streams.processor.api.ProcessorContext<String, ImageVariant> context;
+    private ProcessorContext<String, ImageVariant> context;
 
     DegradeProcessor(Function<String, List<Integer>> resolutionsOfDataset, boolean emitNative, ImageLimits limits) {
         this.resolutionsOfDataset = resolutionsOfDataset;
@@ -32,7 +33,7 @@ final class DegradeProcessor implements Processor<String, ImageRecord, String, I
     }
 
     @Override
-    public void init(org.apache.kafka.streams.processor.api.ProcessorContext<String, ImageVariant> context) {
+    public void init(ProcessorContext<String, ImageVariant> context) {
         this.context = context;
     }
 

@@ -93,7 +93,12 @@ public final class ImageCodec {
         return new Raster(width, height, channels, bytes(data));
     }
 
+    /** The buffer's bytes; its backing array itself when it is exactly that (Avro decodes into such buffers). */
     private static byte[] bytes(ByteBuffer data) {
+        if (data.hasArray() && data.arrayOffset() == 0 && data.position() == 0
+                && data.remaining() == data.array().length) {
+            return data.array();
+        }
         ByteBuffer view = data.duplicate();
         byte[] copy = new byte[view.remaining()];
         view.get(copy);

@@ -91,7 +91,7 @@ class PipelineIT {
         ImageVariant sample = variants.stream().map(ConsumerRecord::value)
                 .filter(v -> v.getResolution() != null && v.getResolution() == 14).findFirst().orElseThrow();
         assertEquals(14, sample.getImage().getWidth());
-        assertTrue(sample.getLabel() != null && dataset.classes().contains(sample.getLabel()));
+        assertTrue(sample.getLabel() != null && dataset.labelSpace().classes().contains(sample.getLabel()));
     }
 
     @Test

@@ -1,0 +1,21 @@
+package io.lr0.cli;
+
+import io.lr0.embedded.LocalStack;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Where the embedded broker and registry keep their data and listen (port 0: any free port). */
+final class LocalStackOptions {
+    @Option(names = "--data-dir", defaultValue = "data", description = "Broker and state data (default: ${DEFAULT-VALUE}); a restart resumes on it.")
+    Path dataDir;
+    @Option(names = "--kafka-port", defaultValue = "9092", description = "Embedded broker port (default: ${DEFAULT-VALUE}).")
+    int kafkaPort;
+    @Option(names = "--controller-port", defaultValue = "9093", description = "Embedded KRaft controller port (default: ${DEFAULT-VALUE}).")
+    int controllerPort;
+    @Option(names = "--registry-port", defaultValue = "8081", description = "Embedded schema registry port (default: ${DEFAULT-VALUE}).")
+    int registryPort;
+
+    LocalStack start() {
+        return LocalStack.start(dataDir, kafkaPort, controllerPort, registryPort);
+    }
+}
