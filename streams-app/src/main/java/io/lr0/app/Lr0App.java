@@ -2,6 +2,10 @@ package io.lr0.app;
 
 import io.lr0.dlq.DeadLetterHandler;
 import io.lr0.dlq.DeadLetters;
+import io.lr0.inference.Models;
+import io.lr0.inference.ZeroShotModel;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -19,18 +23,21 @@ public final class Lr0App implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final Lr0Serdes serdes;
+    private final ZeroShotModel model;
 
-    private Lr0App(KafkaStreams streams, Lr0Serdes serdes) {
+    private Lr0App(KafkaStreams streams, Lr0Serdes serdes, ZeroShotModel model) {
         this.streams = streams;
         this.serdes = serdes;
+        this.model = model;
     }
 
-    /** Creates missing topics, starts the topology and waits until it is running. */
-    public static Lr0App start(Lr0Config config) {
+    /** Creates missing topics, loads the model, starts the topology and waits until it is running. */
+    public static Lr0App start(Lr0Config config) throws IOException {
         TopicSetup.ensure(config.kafkaClientConfig(), topics(config));
+        ZeroShotModel model = config.inferenceEnabled() ? loadModel(config) : null;
         Lr0Serdes serdes = Lr0Serdes.from(config);
         Properties props = streamsProperties(config);
-        KafkaStreams streams = new KafkaStreams(Lr0Topology.build(config, serdes), props);
+        KafkaStreams streams = new KafkaStreams(Lr0Topology.build(config, serdes, model), props);
         // A failure that is not a bad record (a broker hiccup) must not stop the pipeline: restart the thread,
         // which resumes from the last committed offsets.
         streams.setUncaughtExceptionHandler(error -> {
@@ -38,11 +45,17 @@ public final class Lr0App implements AutoCloseable {
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.start();
-        Lr0App app = new Lr0App(streams, serdes);
+        Lr0App app = new Lr0App(streams, serdes, model);
         app.awaitRunning(Duration.ofSeconds(120));
-        log.info("lr0 streams app '{}' running: {} -> {}", props.get(StreamsConfig.APPLICATION_ID_CONFIG),
-                config.imagesTopic(), config.variantsTopic());
+        log.info("lr0 streams app '{}' running: {} -> {}{}", props.get(StreamsConfig.APPLICATION_ID_CONFIG),
+                config.imagesTopic(), config.variantsTopic(), model == null ? "" : " -> " + config.predictionsTopic());
         return app;
+    }
+
+    /** The configured model; the bundled one is extracted next to the Streams state. */
+    public static ZeroShotModel loadModel(Lr0Config config) throws IOException {
+        return Models.load(config.inferenceModel(), config.inferenceTokenizer(),
+                Path.of(config.getString(Lr0Config.STATE_DIR)).resolve("models"));
     }
 
     /** The Kafka Streams properties of an instance: the configuration plus lr0's dead-letter handling. */
@@ -62,6 +75,8 @@ public final class Lr0App implements AutoCloseable {
                 TopicSetup.topic(config.imagesTopic(), partitions),
                 TopicSetup.topic(DeadLetters.topicFor(config.imagesTopic()), partitions),
                 TopicSetup.topic(config.variantsTopic(), partitions),
+                TopicSetup.topic(DeadLetters.topicFor(config.variantsTopic()), partitions),
+                TopicSetup.topic(config.predictionsTopic(), partitions),
                 TopicSetup.compacted(config.datasetsTopic(), 1));
     }
 
@@ -95,5 +110,8 @@ public final class Lr0App implements AutoCloseable {
         streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         serdes.close();
+        if (model != null) {
+            model.close();
+        }
     }
 }

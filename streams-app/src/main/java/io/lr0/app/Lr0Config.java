@@ -41,6 +41,14 @@ public final class Lr0Config extends AbstractConfig {
     public static final String DEGRADE_NATIVE = "degrade.native";
     public static final String IMAGE_MAX_BYTES = "image.max.bytes";
     public static final String IMAGE_MAX_PIXELS = "image.max.pixels";
+    public static final String TOPIC_PREDICTIONS = "topic.predictions";
+    public static final String INFERENCE_ENABLED = "inference.enabled";
+    public static final String INFERENCE_MODEL = "inference.model";
+    public static final String INFERENCE_TOKENIZER = "inference.tokenizer";
+    public static final String INFERENCE_PROMPTS_DIR = "inference.prompts.dir";
+    public static final String INFERENCE_BATCH_SIZE = "inference.batch.size";
+    public static final String INFERENCE_BATCH_MAX_WAIT_MS = "inference.batch.max.wait.ms";
+    public static final String INFERENCE_TOP_K = "inference.top.k";
 
     /** Prefixes whose keys are passed through rather than defined here. */
     public static final String KAFKA_PREFIX = "kafka.";
@@ -84,7 +92,26 @@ public final class Lr0Config extends AbstractConfig {
             .define(IMAGE_MAX_BYTES, Type.LONG, 1_048_576L, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
                     "Largest accepted image payload in bytes; larger ones go to the dead-letter topic.")
             .define(IMAGE_MAX_PIXELS, Type.LONG, 40_000_000L, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
-                    "Largest accepted width x height, read from the header before decoding (decompression bombs).");
+                    "Largest accepted width x height, read from the header before decoding (decompression bombs).")
+            .define(TOPIC_PREDICTIONS, Type.STRING, "predictions", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Output topic of Prediction values, keyed '<variant key>/<super-resolution method>'.")
+            .define(INFERENCE_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "Run the zero-shot inference stage (image-variants -> predictions) in this instance.")
+            .define(INFERENCE_MODEL, Type.STRING, "bundled", new ConfigDef.NonEmptyString(), Importance.HIGH,
+                    "Model: 'bundled' (lr0's demo model), a directory or .zip in lr0's model contract, or a URL such "
+                            + "as https://resources.djl.ai/demo/pytorch/clip.zip (docs/models.md).")
+            .define(INFERENCE_TOKENIZER, Type.STRING, "", Importance.MEDIUM,
+                    "Tokenizer instead of the model's own tokenizer.json: a path, or a Hugging Face id such as "
+                            + "openai/clip-vit-base-patch32 (needs internet). Empty: the model's.")
+            .define(INFERENCE_PROMPTS_DIR, Type.STRING, "", Importance.MEDIUM,
+                    "Directory of <dataset>.json prompt files (templates, class names); bundled files and CLIP's "
+                            + "'a photo of a {}.' are the fallbacks. Empty: bundled only.")
+            .define(INFERENCE_BATCH_SIZE, Type.INT, 32, ConfigDef.Range.between(1, 4096), Importance.MEDIUM,
+                    "Variants per forward pass: a batch runs when this many are pending...")
+            .define(INFERENCE_BATCH_MAX_WAIT_MS, Type.LONG, 100L, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+                    "...or when this much wall-clock time has passed, whichever comes first.")
+            .define(INFERENCE_TOP_K, Type.INT, 5, ConfigDef.Range.between(1, 1000), Importance.LOW,
+                    "Labels with scores kept in each prediction.");
 
     private final Map<String, String> passThrough;
     private final Map<String, List<Integer>> resolutionsByDataset = new java.util.concurrent.ConcurrentHashMap<>();
@@ -193,6 +220,40 @@ public final class Lr0Config extends AbstractConfig {
 
     public String datasetsTopic() {
         return getString(TOPIC_DATASETS);
+    }
+
+    public String predictionsTopic() {
+        return getString(TOPIC_PREDICTIONS);
+    }
+
+    public boolean inferenceEnabled() {
+        return getBoolean(INFERENCE_ENABLED);
+    }
+
+    public String inferenceModel() {
+        return getString(INFERENCE_MODEL);
+    }
+
+    public String inferenceTokenizer() {
+        return getString(INFERENCE_TOKENIZER);
+    }
+
+    /** Directory of the user's prompt files, or null. */
+    public java.nio.file.Path promptsDir() {
+        String dir = getString(INFERENCE_PROMPTS_DIR);
+        return dir.isBlank() ? null : java.nio.file.Path.of(dir);
+    }
+
+    public int batchSize() {
+        return getInt(INFERENCE_BATCH_SIZE);
+    }
+
+    public java.time.Duration batchMaxWait() {
+        return java.time.Duration.ofMillis(getLong(INFERENCE_BATCH_MAX_WAIT_MS));
+    }
+
+    public int topK() {
+        return getInt(INFERENCE_TOP_K);
     }
 
     public int topicPartitions() {

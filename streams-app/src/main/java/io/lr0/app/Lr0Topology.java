@@ -1,6 +1,8 @@
 package io.lr0.app;
 
 import io.lr0.degrade.DegradeStage;
+import io.lr0.inference.InferenceStage;
+import io.lr0.inference.ZeroShotModel;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 
@@ -9,10 +11,15 @@ public final class Lr0Topology {
     private Lr0Topology() {
     }
 
-    public static Topology build(Lr0Config config, Lr0Serdes serdes) {
+    /** {@code model} is the zero-shot model, or null when inference is disabled in this instance. */
+    public static Topology build(Lr0Config config, Lr0Serdes serdes, ZeroShotModel model) {
         StreamsBuilder builder = new StreamsBuilder();
         // images -> image-variants: the LR0.FM degradation protocol.
         DegradeStage.addTo(builder, config, serdes);
+        if (model != null) {
+            // image-variants -> predictions: micro-batched zero-shot classification.
+            new InferenceStage().addTo(builder, config, serdes, model);
+        }
         return builder.build();
     }
 }

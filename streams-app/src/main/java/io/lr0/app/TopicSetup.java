@@ -28,6 +28,30 @@ public final class TopicSetup {
                 TopicConfig.CLEANUP_POLICY_COMPACT));
     }
 
+    /**
+     * Waits until every partition of the new topics has a leader, so the first writes (transactional ones
+     * included) do not race the leader election and retry out of order.
+     */
+    private static void awaitLeaders(Admin admin, List<String> topics) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            boolean ready;
+            try {
+                ready = admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
+                        .allMatch(topic -> topic.partitions().stream().allMatch(p -> p.leader() != null));
+            } catch (ExecutionException e) {
+                ready = false;
+            }
+            if (ready) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Topics " + topics + " have partitions without a leader after 30 s");
+            }
+            Thread.sleep(50);
+        }
+    }
+
     /** Creates each topic that does not exist yet; waits for the creation to complete. */
     public static void ensure(Map<String, Object> clientConfig, List<NewTopic> topics) {
         try (Admin admin = Admin.create(clientConfig)) {
@@ -49,6 +73,7 @@ public final class TopicSetup {
                     throw e;
                 }
             }
+            awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating topics", e);

@@ -72,8 +72,9 @@ final class DemoCommand implements Callable<Integer> {
                         ProgressBar.onStderr("processed", produced.sent()));
                 System.out.println(summary.table());
                 boolean complete = produced.failed() == 0 && summary.complete(produced.sent());
-                System.err.printf("Topics: %s (in), %s (out), %s (dead letters).%n", lr0.imagesTopic(),
-                        lr0.variantsTopic(), DeadLetters.topicFor(lr0.imagesTopic()));
+                System.err.printf("Topics: %s -> %s -> %s; dead letters on %s and %s.%n", lr0.imagesTopic(),
+                        lr0.variantsTopic(), lr0.predictionsTopic(), DeadLetters.topicFor(lr0.imagesTopic()),
+                        DeadLetters.topicFor(lr0.variantsTopic()));
                 if (exitWhenDone) {
                     return complete ? 0 : 1;
                 }

@@ -6,128 +6,191 @@ import io.lr0.producers.ProgressBar;
 import io.lr0.registry.AvroDeserializer;
 import io.lr0.registry.RegistryConfig;
 import io.lr0.schema.ImageVariant;
+import io.lr0.schema.Prediction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Follows what the pipeline writes from a point in time on: variants per resolution, and images dead-lettered.
- * An image is complete when its native variant is read: the degrade step writes all of an image's variants in one
- * transaction, native last, and this reads committed data only.
+ * Follows what the pipeline writes from a point in time on (read_committed): variants, predictions and dead letters.
+ * An image is done when each of its variants (every variant says how many its image has) got a prediction, or was
+ * dead-lettered; or, with inference off, when all its variants arrived; or when the image itself was dead-lettered.
  */
 final class PipelineWatcher implements AutoCloseable {
+    private final boolean inference;
     private final KafkaConsumer<String, ImageVariant> variants;
+    private final KafkaConsumer<String, Prediction> predictions;
     private final KafkaConsumer<byte[], byte[]> deadLetters;
-    private final Set<String> completedImages = new HashSet<>();
-    private final Map<String, String> deadLetterReasons = new HashMap<>();
-    private final Map<String, Long> variantsByResolution = new TreeMap<>();
-    private final Map<String, String> sizeByResolution = new HashMap<>();
+    private final String imagesDlq;
+    private final Map<String, Integer> expectedPerImage = new HashMap<>();
+    private final Map<String, Integer> resultsPerImage = new HashMap<>();
+    private final Map<String, String> failedImages = new HashMap<>();
+    private final Map<String, Row> rows = new TreeMap<>();
+    private long done;
 
-    private PipelineWatcher(KafkaConsumer<String, ImageVariant> variants, KafkaConsumer<byte[], byte[]> deadLetters) {
-        this.variants = variants;
-        this.deadLetters = deadLetters;
-    }
-
-    /** Starts following at the current end of the variants and dead-letter topics. */
-    static PipelineWatcher fromNow(Lr0Config config) {
+    private PipelineWatcher(Lr0Config config) {
+        this.inference = config.inferenceEnabled();
         Map<String, Object> consumerConfig = new HashMap<>(config.kafkaClientConfig());
         consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        Map<String, Object> serdeConfig = new HashMap<>(config.serdeConfig());
-        serdeConfig.put(RegistryConfig.SPECIFIC_AVRO_READER, "true");
-        AvroDeserializer<ImageVariant> valueDeserializer = new AvroDeserializer<>();
-        valueDeserializer.configure(serdeConfig, false);
-        KafkaConsumer<String, ImageVariant> variants = new KafkaConsumer<>(consumerConfig, new StringDeserializer(),
-                valueDeserializer);
-        KafkaConsumer<byte[], byte[]> deadLetters = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
-        atEnd(variants, config.variantsTopic());
-        atEnd(deadLetters, DeadLetters.topicFor(config.imagesTopic()));
-        return new PipelineWatcher(variants, deadLetters);
+        this.variants = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), reader(config));
+        this.predictions = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), reader(config));
+        this.deadLetters = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.imagesDlq = DeadLetters.topicFor(config.imagesTopic());
+        atEnd(variants, List.of(config.variantsTopic()));
+        atEnd(predictions, List.of(config.predictionsTopic()));
+        atEnd(deadLetters, List.of(imagesDlq, DeadLetters.topicFor(config.variantsTopic())));
     }
 
-    private static void atEnd(KafkaConsumer<?, ?> consumer, String topic) {
+    /** Starts following at the current end of the topics. */
+    static PipelineWatcher fromNow(Lr0Config config) {
+        return new PipelineWatcher(config);
+    }
+
+    private static <T extends SpecificRecord> AvroDeserializer<T> reader(Lr0Config config) {
+        Map<String, Object> serdeConfig = new HashMap<>(config.serdeConfig());
+        serdeConfig.put(RegistryConfig.SPECIFIC_AVRO_READER, "true");
+        AvroDeserializer<T> deserializer = new AvroDeserializer<>();
+        deserializer.configure(serdeConfig, false);
+        return deserializer;
+    }
+
+    private static void atEnd(KafkaConsumer<?, ?> consumer, List<String> topics) {
         List<TopicPartition> partitions = new ArrayList<>();
-        for (PartitionInfo info : consumer.partitionsFor(topic)) {
-            partitions.add(new TopicPartition(topic, info.partition()));
+        for (String topic : topics) {
+            for (PartitionInfo info : consumer.partitionsFor(topic)) {
+                partitions.add(new TopicPartition(topic, info.partition()));
+            }
         }
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position);
     }
 
-    /** Reads until {@code expectedImages} images are complete or dead-lettered, or {@code timeout} passes. */
+    /** Reads until {@code expectedImages} images are done, or {@code timeout} passes. */
     Summary awaitImages(long expectedImages, Duration timeout, ProgressBar progress) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (done() < expectedImages && System.nanoTime() < deadline) {
-            for (ConsumerRecord<String, ImageVariant> record : variants.poll(Duration.ofMillis(100))) {
+        while (done < expectedImages && System.nanoTime() < deadline) {
+            for (ConsumerRecord<String, ImageVariant> record : variants.poll(Duration.ofMillis(50))) {
                 ImageVariant variant = record.value();
-                String resolution = variant.getResolution() == null ? "native" : variant.getResolution().toString();
-                variantsByResolution.merge(resolution, 1L, Long::sum);
-                sizeByResolution.putIfAbsent(resolution, variant.getImage().getWidth() == null
+                row(variant.getResolution()).variants++;
+                row(variant.getResolution()).size = variant.getImage().getWidth() == null
                         ? variant.getNativeWidth() + "x" + variant.getNativeHeight()
-                        : variant.getImage().getWidth() + "x" + variant.getImage().getHeight());
-                if (variant.getResolution() == null) {
-                    completedImages.add(variant.getImageId());
+                        : variant.getImage().getWidth() + "x" + variant.getImage().getHeight();
+                boolean first = expectedPerImage.put(variant.getImageId(), variant.getVariantsOfImage()) == null;
+                if (!inference) {
+                    // With inference off, each variant is itself a result.
+                    result(variant.getImageId());
+                } else if (first) {
+                    // Predictions may have been read before the image's first variant.
+                    checkDone(variant.getImageId());
+                }
+            }
+            if (inference) {
+                for (ConsumerRecord<String, Prediction> record : predictions.poll(Duration.ofMillis(50))) {
+                    Prediction prediction = record.value();
+                    Row row = row(prediction.getResolution());
+                    row.predictions++;
+                    if (prediction.getCorrect() != null) {
+                        row.labelled++;
+                        row.correct += prediction.getCorrect() ? 1 : 0;
+                    }
+                    result(prediction.getImageId());
                 }
             }
             for (ConsumerRecord<byte[], byte[]> record : deadLetters.poll(Duration.ofMillis(10))) {
-                String key = record.key() == null ? "offset " + record.offset() : new String(record.key(), StandardCharsets.UTF_8);
-                var reason = record.headers().lastHeader(DeadLetters.REASON);
-                deadLetterReasons.put(key, reason == null ? "?" : new String(reason.value(), StandardCharsets.UTF_8));
+                String key = record.key() == null ? "offset " + record.offset()
+                        : new String(record.key(), StandardCharsets.UTF_8);
+                Header reason = record.headers().lastHeader(DeadLetters.REASON);
+                String why = reason == null ? "?" : new String(reason.value(), StandardCharsets.UTF_8);
+                if (record.topic().equals(imagesDlq)) {
+                    failedImages.put(key, why);
+                    done++;
+                } else {
+                    String imageId = key.contains("@") ? key.substring(0, key.lastIndexOf('@')) : key;
+                    failedImages.put(imageId, why);
+                    result(imageId);
+                }
             }
-            progress.update(done());
+            progress.update(done);
         }
-        progress.finish(done());
-        return new Summary(Map.copyOf(variantsByResolution), Map.copyOf(sizeByResolution), completedImages.size(),
-                Map.copyOf(deadLetterReasons));
+        progress.finish(done);
+        return new Summary(java.util.Collections.unmodifiableSortedMap(new TreeMap<>(rows)), done,
+                Map.copyOf(failedImages), inference);
     }
 
-    private long done() {
-        return completedImages.size() + deadLetterReasons.size();
+    private void result(String imageId) {
+        resultsPerImage.merge(imageId, 1, Integer::sum);
+        checkDone(imageId);
+    }
+
+    private void checkDone(String imageId) {
+        Integer expected = expectedPerImage.get(imageId);
+        if (expected != null && expected > 0 && expected.equals(resultsPerImage.get(imageId))) {
+            done++;
+        }
+    }
+
+    private Row row(Integer resolution) {
+        return rows.computeIfAbsent(resolution == null ? "native" : String.format("%05d", resolution), k -> new Row());
     }
 
     @Override
     public void close() {
         variants.close();
+        predictions.close();
         deadLetters.close();
     }
 
-    /** What went through: variant counts per resolution, complete and dead-lettered images. */
-    record Summary(Map<String, Long> variantsByResolution, Map<String, String> sizeByResolution, long completeImages,
-                   Map<String, String> deadLetterReasons) {
+    /** Counts for one resolution. */
+    static final class Row {
+        long variants;
+        long predictions;
+        long labelled;
+        long correct;
+        String size = "";
+
+        Double accuracy() {
+            return labelled == 0 ? null : (double) correct / labelled;
+        }
+    }
+
+    /** What went through, per resolution. */
+    record Summary(Map<String, Row> rows, long doneImages, Map<String, String> failedImages, boolean inference) {
 
         boolean complete(long expectedImages) {
-            return deadLetterReasons.isEmpty() && completeImages >= expectedImages;
+            return failedImages.isEmpty() && doneImages >= expectedImages;
         }
 
         String table() {
-            StringBuilder out = new StringBuilder(String.format("%-10s %10s  %s%n", "resolution", "variants",
-                    "example size"));
-            variantsByResolution.entrySet().stream()
-                    .sorted(Map.Entry.comparingByKey((a, b) -> Integer.compare(order(a), order(b))))
-                    .forEach(e -> out.append(String.format("%-10s %10d  %s%n", e.getKey(), e.getValue(),
-                            sizeByResolution.get(e.getKey()))));
-            out.append(String.format("%d images complete, %d dead-lettered%s", completeImages,
-                    deadLetterReasons.size(), deadLetterReasons.isEmpty() ? "" : " " + deadLetterReasons.values()));
+            Row reference = rows.get("native");
+            Double nativeAccuracy = reference == null ? null : reference.accuracy();
+            StringBuilder out = new StringBuilder(String.format("%-10s %-9s %9s %11s %8s %8s%n", "resolution", "size",
+                    "variants", "predictions", "top-1", "gamma"));
+            rows.forEach((key, row) -> {
+                Double accuracy = row.accuracy();
+                out.append(String.format("%-10s %-9s %9d %11d %8s %8s%n", key.equals("native") ? key
+                                : Integer.toString(Integer.parseInt(key)), row.size, row.variants, row.predictions,
+                        accuracy == null ? "-" : String.format("%.4f", accuracy),
+                        accuracy == null || nativeAccuracy == null || nativeAccuracy == 0 ? "-"
+                                : String.format("%.4f", accuracy / nativeAccuracy)));
+            });
+            out.append(String.format("%d images done, %d failed%s", doneImages, failedImages.size(),
+                    failedImages.isEmpty() ? "" : " " + failedImages.values()));
             return out.toString();
-        }
-
-        private static int order(String resolution) {
-            return resolution.equals("native") ? Integer.MAX_VALUE : Integer.parseInt(resolution);
         }
     }
 }

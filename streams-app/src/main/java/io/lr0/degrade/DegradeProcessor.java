@@ -57,7 +57,10 @@ final class DegradeProcessor implements Processor<String, ImageRecord, String, I
         if (emitNative) {
             variants.add(variant(record, image, nativeImage, null, DegradationMethod.NATIVE, image.getImage()));
         }
-        variants.forEach(context::forward);
+        for (Record<String, ImageVariant> variant : variants) {
+            variant.value().setVariantsOfImage(variants.size());
+            context.forward(variant);
+        }
     }
 
     private static Record<String, ImageVariant> variant(Record<String, ImageRecord> source, ImageRecord image,

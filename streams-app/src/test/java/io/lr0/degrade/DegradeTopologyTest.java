@@ -80,7 +80,7 @@ class DegradeTopologyTest {
         Lr0Config config = Lr0Config.of(values);
         serdes = Lr0Serdes.from(config);
         Properties props = Lr0App.streamsProperties(config);
-        driver = new TopologyTestDriver(Lr0Topology.build(config, serdes), props);
+        driver = new TopologyTestDriver(Lr0Topology.build(config, serdes, null), props);
         images = driver.createInputTopic("images", new StringSerializer(), serdes.<ImageRecord>value().serializer());
         variants = driver.createOutputTopic("image-variants", new StringDeserializer(),
                 serdes.<ImageVariant>value().deserializer());

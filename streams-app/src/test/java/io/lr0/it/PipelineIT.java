@@ -46,7 +46,7 @@ class PipelineIT {
     private static Lr0App app;
 
     @BeforeAll
-    static void start() {
+    static void start() throws Exception {
         stack = LocalStack.start(dataDir, 0, 0, 0);
         config = Lr0Config.of(Map.of(
                 Lr0Config.BOOTSTRAP_SERVERS, stack.bootstrapServers(),

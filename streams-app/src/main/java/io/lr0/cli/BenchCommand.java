@@ -1,0 +1,195 @@
+package io.lr0.cli;
+
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDList;
+import io.lr0.app.Lr0App;
+import io.lr0.app.Lr0Config;
+import io.lr0.app.TopicSetup;
+import io.lr0.embedded.LocalStack;
+import io.lr0.image.ImageCodec;
+import io.lr0.image.ImageLimits;
+import io.lr0.inference.ImagePreprocessor;
+import io.lr0.inference.ZeroShotModel;
+import io.lr0.producers.DatasetSource;
+import io.lr0.producers.Datasets;
+import io.lr0.producers.ImagePublisher;
+import io.lr0.producers.LabeledImage;
+import io.lr0.registry.AvroDeserializer;
+import io.lr0.registry.AvroSerializer;
+import io.lr0.schema.DegradationMethod;
+import io.lr0.schema.ImageVariant;
+import io.lr0.schema.Prediction;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code lr0 bench}: figures measured in one run on this machine (not timed tests). */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures.",
+        subcommands = {BenchCommand.Inference.class})
+final class BenchCommand {
+
+    @Command(name = "inference", mixinStandardHelpOptions = true,
+            description = "Raw DJL batched throughput of the model at batch sizes 1, 8, 32, 64, then the inference "
+                    + "stage inside the running topology on the embedded broker, on the same images; their ratio last.")
+    static final class Inference implements Callable<Integer> {
+        @Mixin
+        ConfigOptions config;
+        @Option(names = "--images", defaultValue = "2000", description = "Images per measurement (default: ${DEFAULT-VALUE}).")
+        int images;
+        @Option(names = "--batch", defaultValue = "32", description = "Stage batch size, and the raw batch size of the ratio (default: ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Override
+        public Integer call() throws Exception {
+            Path work = Files.createTempDirectory("lr0-bench");
+            Lr0Config base = config.load(Map.of(Lr0Config.STATE_DIR, work.resolve("streams").toString()));
+            List<LabeledImage> sample = sample(images);
+            System.out.printf("lr0 bench inference: %d Fashion-MNIST test images at native resolution, %d cores, %s%n",
+                    sample.size(), Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"));
+            double rawAtBatch;
+            try (ZeroShotModel model = Lr0App.loadModel(base)) {
+                System.out.printf("model %s on %s, input %dpx%n", model.spec().name(), model.device(),
+                        model.spec().inputSize());
+                float[][] inputs = preprocess(model, sample);
+                rawAtBatch = 0;
+                for (int size : java.util.stream.IntStream.of(1, 8, 32, 64, batch).distinct().sorted().toArray()) {
+                    double perSecond = raw(model, inputs, size);
+                    rawAtBatch = size == batch ? perSecond : rawAtBatch;
+                    System.out.printf("raw DJL, batch %3d: %8.1f images/s%n", size, perSecond);
+                }
+            }
+            double stage = stage(work, sample);
+            System.out.printf("inference stage in the topology (batch.size=%d, embedded broker): %8.1f images/s%n",
+                    batch, stage);
+            System.out.printf("ratio stage / raw at batch %d: %.3f%n", batch, stage / rawAtBatch);
+            return 0;
+        }
+
+        private static List<LabeledImage> sample(int count) throws Exception {
+            DatasetSource source = Datasets.defaultFashionMnist("test");
+            List<LabeledImage> sample = new ArrayList<>();
+            while (sample.size() < count) {
+                Iterator<LabeledImage> images = source.images();
+                while (images.hasNext() && sample.size() < count) {
+                    LabeledImage image = images.next();
+                    sample.add(new LabeledImage(image.id() + "#" + sample.size(), image.image(), image.label(), null,
+                            Map.of()));
+                }
+            }
+            return sample;
+        }
+
+        private static float[][] preprocess(ZeroShotModel model, List<LabeledImage> sample) {
+            ImagePreprocessor preprocessor = new ImagePreprocessor(model.spec());
+            float[][] inputs = new float[sample.size()][preprocessor.valuesPerImage()];
+            for (int i = 0; i < sample.size(); i++) {
+                preprocessor.write(ImageCodec.decode(sample.get(i).image(), ImageLimits.DEFAULT), inputs[i], 0);
+            }
+            return inputs;
+        }
+
+        /** Images per second through get_image_features alone, in batches of {@code size} (one warm-up pass). */
+        private static double raw(ZeroShotModel model, float[][] inputs, int size) {
+            int values = inputs[0].length;
+            try (Predictor<NDList, NDList> predictor = model.newPredictor()) {
+                long start = 0;
+                for (int pass = 0; pass < 2; pass++) {
+                    start = System.nanoTime();
+                    for (int from = 0; from + size <= inputs.length; from += size) {
+                        float[] batch = new float[size * values];
+                        for (int i = 0; i < size; i++) {
+                            System.arraycopy(inputs[from + i], 0, batch, i * values, values);
+                        }
+                        model.imageFeatures(predictor, batch, size);
+                    }
+                }
+                return (inputs.length / size) * size / ((System.nanoTime() - start) / 1e9);
+            }
+        }
+
+        /**
+         * The variants are written first; then the app starts and the rate is taken between the first and the
+         * last prediction (Streams start-up excluded).
+         */
+        private double stage(Path work, List<LabeledImage> sample) throws Exception {
+            try (LocalStack stack = LocalStack.start(work, 0, 0, 0)) {
+                Lr0Config lr0 = config.load(Map.of(
+                        Lr0Config.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
+                        Lr0Config.SCHEMA_REGISTRY_URL, stack.registryUrl(),
+                        Lr0Config.STATE_DIR, work.resolve("streams").toString(),
+                        Lr0Config.TOPIC_PARTITIONS, "1",
+                        Lr0Config.INFERENCE_BATCH_SIZE, String.valueOf(batch)));
+                TopicSetup.ensure(lr0.kafkaClientConfig(), Lr0App.topics(lr0));
+                try (ImagePublisher publisher = new ImagePublisher(lr0.kafkaClientConfig(), lr0.serdeConfig(),
+                        lr0.imagesTopic(), lr0.datasetsTopic())) {
+                    publisher.publishDataset(Datasets.defaultFashionMnist("test").labelSpace());
+                }
+                AvroSerializer<ImageVariant> serializer = new AvroSerializer<>();
+                serializer.configure(lr0.serdeConfig(), false);
+                try (KafkaProducer<String, ImageVariant> producer = new KafkaProducer<>(lr0.kafkaClientConfig(),
+                        new StringSerializer(), serializer)) {
+                    for (LabeledImage image : sample) {
+                        producer.send(new ProducerRecord<>(lr0.variantsTopic(), image.id() + "@native",
+                                ImageVariant.newBuilder().setImageId(image.id()).setSource("bench")
+                                        .setDataset("fashion-mnist").setCaptureTimestamp(Instant.now())
+                                        .setLabel(image.label()).setGroup(null).setResolution(null)
+                                        .setMethod(DegradationMethod.NATIVE).setNativeWidth(28).setNativeHeight(28)
+                                        .setImage(image.image()).setVariantsOfImage(1).build()));
+                    }
+                }
+                try (Lr0App app = Lr0App.start(lr0)) {
+                    return rate(lr0, sample.size());
+                }
+            }
+        }
+
+        private static double rate(Lr0Config config, int expected) {
+            Map<String, Object> consumerConfig = new java.util.HashMap<>(config.kafkaClientConfig());
+            consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            AvroDeserializer<Prediction> deserializer = new AvroDeserializer<>();
+            Map<String, Object> serde = new java.util.HashMap<>(config.serdeConfig());
+            serde.put("specific.avro.reader", "true");
+            deserializer.configure(serde, false);
+            long first = Long.MAX_VALUE;
+            long last = 0;
+            int seen = 0;
+            try (KafkaConsumer<String, Prediction> consumer = new KafkaConsumer<>(consumerConfig,
+                    new StringDeserializer(), deserializer)) {
+                TopicPartition partition = new TopicPartition(config.predictionsTopic(), 0);
+                consumer.assign(List.of(partition));
+                consumer.seekToBeginning(List.of(partition));
+                long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+                while (seen < expected && System.nanoTime() < deadline) {
+                    for (ConsumerRecord<String, Prediction> record : consumer.poll(Duration.ofMillis(200))) {
+                        long at = record.value().getPredictionTimestamp().toEpochMilli();
+                        first = Math.min(first, at);
+                        last = Math.max(last, at);
+                        seen++;
+                    }
+                }
+            }
+            if (seen < expected) {
+                throw new IllegalStateException("only " + seen + " of " + expected + " predictions arrived");
+            }
+            // The first batch's own duration is not in the interval: count from the second batch on.
+            return (seen - config.batchSize()) / Math.max((last - first) / 1000.0, 1e-3);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.lr0.inference;
+
+import io.lr0.image.Degradations;
+import io.lr0.image.Raster;
+
+/**
+ * LR0.FM's pre-processing of a (low-resolution) image for the model: Pillow bicubic to the model's input size on
+ * the short side (up-sampling for low resolutions), centre crop to a square as torchvision's CenterCrop does, gray
+ * to RGB, scaled to [0, 1] and normalised with the model's mean and std, laid out channels-first.
+ */
+public final class ImagePreprocessor {
+    private final int size;
+    private final float[] scale = new float[3];
+    private final float[] shift = new float[3];
+
+    public ImagePreprocessor(ModelSpec spec) {
+        this.size = spec.inputSize();
+        for (int c = 0; c < 3; c++) {
+            // (x / 255 - mean) / std folded into one multiply-add per value.
+            scale[c] = 1f / (255f * spec.std()[c]);
+            shift[c] = -spec.mean()[c] / spec.std()[c];
+        }
+    }
+
+    /** Floats per image in the model's input. */
+    public int valuesPerImage() {
+        return 3 * size * size;
+    }
+
+    /** Writes the model input for {@code image} into {@code target} at image slot {@code slot}. */
+    public void write(Raster image, float[] target, int slot) {
+        Raster resized = image.shortSide() == size ? image : Degradations.toShortSide(image, size);
+        // torchvision's CenterCrop rounds half to even (Python's round()).
+        int top = (int) Math.rint((resized.height() - size) / 2.0);
+        int left = (int) Math.rint((resized.width() - size) / 2.0);
+        int plane = size * size;
+        int base = slot * valuesPerImage();
+        byte[] pixels = resized.pixels();
+        int channels = resized.channels();
+        for (int y = 0; y < size; y++) {
+            int row = ((top + y) * resized.width() + left) * channels;
+            for (int x = 0; x < size; x++) {
+                int at = row + x * channels;
+                for (int c = 0; c < 3; c++) {
+                    int value = pixels[at + (channels == 1 ? 0 : c)] & 0xFF;
+                    target[base + c * plane + y * size + x] = value * scale[c] + shift[c];
+                }
+            }
+        }
+    }
+}

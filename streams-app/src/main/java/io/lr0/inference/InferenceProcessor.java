@@ -1,0 +1,215 @@
+package io.lr0.inference;
+
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDList;
+import io.lr0.image.BadImageException;
+import io.lr0.image.ImageCodec;
+import io.lr0.image.ImageLimits;
+import io.lr0.schema.DatasetInfo;
+import io.lr0.schema.ImageVariant;
+import io.lr0.schema.LabelScore;
+import io.lr0.schema.Prediction;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Micro-batched zero-shot inference. Each variant is validated and pre-processed on arrival (a bad one throws and is
+ * dead-lettered with its own source record), then parked in a changelogged store; a batch runs when
+ * {@code batch.size} are parked or {@code batch.max.wait.ms} has passed. Under exactly-once the store's changelog,
+ * the predictions and the input offsets commit together, so a crash between arrival and prediction loses nothing:
+ * the restored store still holds the parked variants, and nothing is predicted twice.
+ */
+final class InferenceProcessor implements Processor<String, ImageVariant, String, Prediction> {
+    private static final Logger log = LoggerFactory.getLogger(InferenceProcessor.class);
+    private static final String SR_METHOD = "none";
+
+    private final ZeroShotModel model;
+    private final LabelSpaces labelSpaces;
+    private final ImagePreprocessor preprocessor;
+    private final ImageLimits limits;
+    private final int batchSize;
+    private final Duration maxWait;
+    private final int topK;
+    private final AtomicLong labelsOutsideLabelSpace;
+    /** Pre-processed inputs of parked variants; rebuilt from the store after a restart. */
+    private final Map<String, float[]> inputs = new HashMap<>();
+    private ProcessorContext<String, Prediction> context;
+    private KeyValueStore<String, ImageVariant> parked;
+    private KeyValueStore<String, DatasetInfo> datasets;
+    private Predictor<NDList, NDList> predictor;
+    private int parkedCount;
+
+    InferenceProcessor(ZeroShotModel model, LabelSpaces labelSpaces, ImageLimits limits, int batchSize,
+                       Duration maxWait, int topK, AtomicLong labelsOutsideLabelSpace) {
+        this.model = model;
+        this.labelSpaces = labelSpaces;
+        this.preprocessor = new ImagePreprocessor(model.spec());
+        this.limits = limits;
+        this.batchSize = batchSize;
+        this.maxWait = maxWait;
+        this.topK = topK;
+        this.labelsOutsideLabelSpace = labelsOutsideLabelSpace;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Prediction> context) {
+        this.context = context;
+        this.parked = context.getStateStore(InferenceStage.PARKED_STORE);
+        this.datasets = context.getStateStore(InferenceStage.DATASETS_STORE);
+        this.predictor = model.newPredictor();
+        try (KeyValueIterator<String, ImageVariant> all = parked.all()) {
+            while (all.hasNext()) {
+                all.next();
+                parkedCount++;
+            }
+        }
+        if (parkedCount > 0) {
+            log.info("Task {}: {} variants parked before a restart will be classified", context.taskId(), parkedCount);
+        }
+        context.schedule(maxWait, PunctuationType.WALL_CLOCK_TIME, now -> runBatches(true));
+    }
+
+    @Override
+    public void process(Record<String, ImageVariant> record) {
+        ImageVariant variant = record.value();
+        if (variant == null) {
+            throw new BadImageException(BadImageException.Reason.EMPTY_RECORD,
+                    "variant record with key '" + record.key() + "' has no value");
+        }
+        float[] input = new float[preprocessor.valuesPerImage()];
+        preprocessor.write(ImageCodec.decode(variant.getImage(), limits), input, 0);
+        if (parked.get(record.key()) == null) {
+            parkedCount++;
+        }
+        parked.put(record.key(), variant);
+        inputs.put(record.key(), input);
+        if (parkedCount >= batchSize) {
+            runBatches(false);
+        }
+    }
+
+    /** Classifies parked variants in batches of at most batch.size; with {@code all} false, only full batches. */
+    private void runBatches(boolean all) {
+        if (parkedCount == 0) {
+            return;
+        }
+        Map<String, List<KeyValue<String, ImageVariant>>> byDataset = new LinkedHashMap<>();
+        try (KeyValueIterator<String, ImageVariant> iterator = parked.all()) {
+            while (iterator.hasNext()) {
+                KeyValue<String, ImageVariant> entry = iterator.next();
+                byDataset.computeIfAbsent(entry.value.getDataset(), d -> new ArrayList<>()).add(entry);
+            }
+        }
+        for (Map.Entry<String, List<KeyValue<String, ImageVariant>>> group : byDataset.entrySet()) {
+            DatasetInfo info = datasets.get(group.getKey());
+            if (info == null) {
+                // The label space is published before the images; until it arrives the variants stay parked.
+                log.warn("{} variants of dataset '{}' wait for its label space on the datasets topic",
+                        group.getValue().size(), group.getKey());
+                continue;
+            }
+            ZeroShotClassifier classifier = labelSpaces.classifierFor(info, predictor);
+            List<KeyValue<String, ImageVariant>> entries = group.getValue();
+            for (int start = 0; start < entries.size(); start += batchSize) {
+                List<KeyValue<String, ImageVariant>> batch = entries.subList(start, Math.min(entries.size(), start + batchSize));
+                if (!all && batch.size() < batchSize) {
+                    break;
+                }
+                classify(batch, classifier, info);
+            }
+        }
+    }
+
+    private void classify(List<KeyValue<String, ImageVariant>> batch, ZeroShotClassifier classifier, DatasetInfo info) {
+        int values = preprocessor.valuesPerImage();
+        float[] pixels = new float[batch.size() * values];
+        for (int i = 0; i < batch.size(); i++) {
+            KeyValue<String, ImageVariant> entry = batch.get(i);
+            float[] input = inputs.remove(entry.key);
+            if (input == null) {
+                preprocessor.write(ImageCodec.decode(entry.value.getImage(), limits), pixels, i);
+            } else {
+                System.arraycopy(input, 0, pixels, i * values, values);
+            }
+        }
+        long start = System.nanoTime();
+        float[][] features = model.imageFeatures(predictor, pixels, batch.size());
+        long modelMicros = (System.nanoTime() - start) / 1000;
+        Instant now = Instant.now();
+        for (int i = 0; i < batch.size(); i++) {
+            KeyValue<String, ImageVariant> entry = batch.get(i);
+            Prediction prediction = prediction(entry.key, entry.value, classifier.labels(),
+                    classifier.scores(features[i]), modelMicros / batch.size(), batch.size(), now, info);
+            context.forward(new Record<>(PredictionKeys.of(entry.key, SR_METHOD), prediction,
+                    entry.value.getCaptureTimestamp().toEpochMilli()));
+            parked.delete(entry.key);
+            parkedCount--;
+        }
+    }
+
+    private Prediction prediction(String variantKey, ImageVariant variant, List<String> labels, float[] scores,
+                                  long modelMicros, int batch, Instant now, DatasetInfo info) {
+        Integer[] order = new Integer[scores.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Float.compare(scores[b], scores[a]));
+        List<LabelScore> top = new ArrayList<>(Math.min(topK, scores.length));
+        for (int i = 0; i < Math.min(topK, scores.length); i++) {
+            top.add(new LabelScore(labels.get(order[i]), scores[order[i]]));
+        }
+        String predicted = labels.get(order[0]);
+        String label = variant.getLabel();
+        Boolean correct = null;
+        if (label != null) {
+            if (labels.contains(label)) {
+                correct = predicted.equals(label);
+            } else {
+                long count = labelsOutsideLabelSpace.incrementAndGet();
+                log.warn("Label '{}' of {} is not in the label space of '{}' ({} such predictions so far): "
+                        + "'correct' left unset", label, variantKey, info.getId(), count);
+            }
+        }
+        return Prediction.newBuilder()
+                .setImageId(variant.getImageId())
+                .setVariantKey(variantKey)
+                .setDataset(variant.getDataset())
+                .setModel(model.spec().name())
+                .setResolution(variant.getResolution())
+                .setSrMethod(SR_METHOD)
+                .setLabel(label)
+                .setGroup(variant.getGroup())
+                .setPredicted(predicted)
+                .setTopK(top)
+                .setCorrect(correct)
+                .setCaptureTimestamp(variant.getCaptureTimestamp())
+                .setPredictionTimestamp(now)
+                .setModelTimeMicros(modelMicros)
+                .setBatchSize(batch)
+                .setLatencyMillis(now.toEpochMilli() - variant.getCaptureTimestamp().toEpochMilli())
+                .setDevice(model.device().toString())
+                .build();
+    }
+
+    @Override
+    public void close() {
+        if (predictor != null) {
+            predictor.close();
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.lr0.inference;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/** Resolves the {@code inference.model} setting; {@code bundled} is the demo model shipped inside the lr0 jar. */
+public final class Models {
+    public static final String BUNDLED = "bundled";
+    static final String BUNDLED_NAME = "lr0-demo-fmnist";
+    private static final List<String> BUNDLED_FILES = List.of("model.pt", "model.json", "tokenizer.json");
+
+    private Models() {
+    }
+
+    /** Loads the configured model (extracting the bundled one under {@code cacheDir} first). */
+    public static ZeroShotModel load(String setting, String tokenizer, Path cacheDir) throws IOException {
+        String location = BUNDLED.equals(setting) ? extractBundled(cacheDir).toString() : setting;
+        return ZeroShotModel.load(location, tokenizer);
+    }
+
+    /** Copies the bundled demo model out of the jar (DJL loads from files), once per content. */
+    static Path extractBundled(Path cacheDir) throws IOException {
+        Path target = cacheDir.resolve(BUNDLED_NAME);
+        Files.createDirectories(target);
+        for (String file : BUNDLED_FILES) {
+            String resource = "/models/" + BUNDLED_NAME + "/" + file;
+            try (InputStream in = Models.class.getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IOException("The bundled model file " + resource + " is missing from the classpath");
+                }
+                byte[] bytes = in.readAllBytes();
+                Path out = target.resolve(file);
+                if (!Files.exists(out) || Files.size(out) != bytes.length || !java.util.Arrays.equals(Files.readAllBytes(out), bytes)) {
+                    Path partial = target.resolve(file + ".partial");
+                    Files.write(partial, bytes);
+                    Files.move(partial, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
+        }
+        return target;
+    }
+}

@@ -1,0 +1,74 @@
+package io.lr0.inference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The text prompts for one label space: templates with a {@code {}} where the class name goes, and how each class
+ * label is spelled in a prompt. Files are JSON, {@code <dataset>.json}, looked up in the configured prompts
+ * directory, then among the bundled ones (Fashion-MNIST, CIFAR-10); a dataset with no file gets CLIP's plain
+ * {@code "a photo of a {}."} with the labels as they are.
+ */
+public record PromptSet(List<String> templates, Map<String, String> classNames) {
+    public static final PromptSet DEFAULT = new PromptSet(List.of("a photo of a {}."), Map.of());
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public PromptSet {
+        if (templates.isEmpty() || templates.stream().anyMatch(t -> !t.contains("{}"))) {
+            throw new IllegalArgumentException("prompt templates must be non-empty and each contain {}: " + templates);
+        }
+        templates = List.copyOf(templates);
+        classNames = Map.copyOf(classNames);
+    }
+
+    /** The prompt texts of one class label, one per template. */
+    public List<String> promptsFor(String label) {
+        String name = classNames.getOrDefault(label, label);
+        List<String> prompts = new ArrayList<>(templates.size());
+        for (String template : templates) {
+            prompts.add(template.replace("{}", name));
+        }
+        return prompts;
+    }
+
+    /** The prompts for {@code dataset}: {@code promptsDir/<dataset>.json}, a bundled file, or the default. */
+    public static PromptSet forDataset(String dataset, Path promptsDir) throws IOException {
+        if (promptsDir != null) {
+            Path file = promptsDir.resolve(dataset + ".json");
+            if (Files.exists(file)) {
+                try (InputStream in = Files.newInputStream(file)) {
+                    return parse(in, file.toString());
+                }
+            }
+        }
+        try (InputStream in = PromptSet.class.getResourceAsStream("/prompts/" + dataset + ".json")) {
+            return in == null ? DEFAULT : parse(in, "bundled prompts/" + dataset + ".json");
+        }
+    }
+
+    static PromptSet parse(InputStream in, String where) throws IOException {
+        JsonNode json;
+        try {
+            json = JSON.readTree(in);
+        } catch (IOException e) {
+            throw new IOException("Prompt file " + where + " is not valid JSON: " + e.getMessage(), e);
+        }
+        List<String> templates = new ArrayList<>();
+        json.path("templates").forEach(node -> templates.add(node.asText()));
+        Map<String, String> names = new HashMap<>();
+        json.path("classNames").fields().forEachRemaining(entry -> names.put(entry.getKey(), entry.getValue().asText()));
+        try {
+            return new PromptSet(templates, names);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("Prompt file " + where + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.lr0.inference;
+
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDList;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Zero-shot classification over one label space, CLIP's way: each class is the normalised mean of the normalised
+ * text embeddings of its prompts (a prompt ensemble); logits are logit_scale x cosine similarity; scores their
+ * softmax. Built once per (model, label space) and reused for every batch.
+ */
+public final class ZeroShotClassifier {
+    private static final int TEXT_BATCH = 256;
+
+    private final List<String> labels;
+    private final float[][] classEmbeddings;
+    private final float logitScale;
+
+    private ZeroShotClassifier(List<String> labels, float[][] classEmbeddings, float logitScale) {
+        this.labels = List.copyOf(labels);
+        this.classEmbeddings = classEmbeddings;
+        this.logitScale = logitScale;
+    }
+
+    /** Encodes every prompt of every label with {@code model}'s text tower. */
+    public static ZeroShotClassifier build(ZeroShotModel model, Predictor<NDList, NDList> predictor, List<String> labels,
+                                           PromptSet prompts) {
+        List<String> texts = new ArrayList<>();
+        for (String label : labels) {
+            texts.addAll(prompts.promptsFor(label));
+        }
+        List<float[]> textEmbeddings = new ArrayList<>(texts.size());
+        for (int start = 0; start < texts.size(); start += TEXT_BATCH) {
+            for (float[] row : model.textFeatures(predictor, texts.subList(start, Math.min(texts.size(), start + TEXT_BATCH)))) {
+                textEmbeddings.add(normalized(row));
+            }
+        }
+        int perClass = prompts.templates().size();
+        float[][] classes = new float[labels.size()][];
+        for (int c = 0; c < labels.size(); c++) {
+            float[] mean = new float[textEmbeddings.get(0).length];
+            for (int t = 0; t < perClass; t++) {
+                float[] row = textEmbeddings.get(c * perClass + t);
+                for (int d = 0; d < mean.length; d++) {
+                    mean[d] += row[d];
+                }
+            }
+            classes[c] = normalized(mean);
+        }
+        return new ZeroShotClassifier(labels, classes, model.spec().logitScale());
+    }
+
+    public List<String> labels() {
+        return labels;
+    }
+
+    /** Softmax scores over the labels for one unnormalised image embedding. */
+    public float[] scores(float[] imageEmbedding) {
+        float[] image = normalized(imageEmbedding);
+        float[] logits = new float[classEmbeddings.length];
+        float max = Float.NEGATIVE_INFINITY;
+        for (int c = 0; c < logits.length; c++) {
+            float dot = 0;
+            for (int d = 0; d < image.length; d++) {
+                dot += image[d] * classEmbeddings[c][d];
+            }
+            logits[c] = logitScale * dot;
+            max = Math.max(max, logits[c]);
+        }
+        double sum = 0;
+        for (int c = 0; c < logits.length; c++) {
+            logits[c] = (float) Math.exp(logits[c] - max);
+            sum += logits[c];
+        }
+        for (int c = 0; c < logits.length; c++) {
+            logits[c] /= (float) sum;
+        }
+        return logits;
+    }
+
+    static float[] normalized(float[] vector) {
+        double norm = 0;
+        for (float v : vector) {
+            norm += v * v;
+        }
+        float inverse = (float) (1 / Math.max(Math.sqrt(norm), 1e-12));
+        float[] out = new float[vector.length];
+        for (int i = 0; i < vector.length; i++) {
+            out[i] = vector[i] * inverse;
+        }
+        return out;
+    }
+}

@@ -1,0 +1,202 @@
+package io.lr0.inference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lr0.app.Lr0App;
+import io.lr0.app.Lr0Config;
+import io.lr0.app.Lr0Serdes;
+import io.lr0.app.Lr0Topology;
+import io.lr0.dlq.DeadLetters;
+import io.lr0.embedded.EmbeddedSchemaRegistry;
+import io.lr0.producers.DatasetSource;
+import io.lr0.producers.Datasets;
+import io.lr0.producers.IdxDataset;
+import io.lr0.producers.LabeledImage;
+import io.lr0.schema.DatasetInfo;
+import io.lr0.schema.DegradationMethod;
+import io.lr0.schema.Image;
+import io.lr0.schema.ImageEncoding;
+import io.lr0.schema.ImageVariant;
+import io.lr0.schema.Prediction;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The inference stage with the real bundled model and the real registry server, driven by TopologyTestDriver. */
+class InferenceStageTest {
+    private static final int BATCH = 4;
+    private static EmbeddedSchemaRegistry registry;
+    private static ZeroShotModel model;
+    private static List<LabeledImage> fashion;
+
+    @TempDir
+    Path stateDir;
+    private TopologyTestDriver driver;
+    private Lr0Serdes serdes;
+    private TestInputTopic<String, ImageVariant> variants;
+    private TestInputTopic<String, DatasetInfo> datasets;
+    private TestOutputTopic<String, Prediction> predictions;
+    private TestOutputTopic<byte[], byte[]> deadLetters;
+
+    @BeforeAll
+    static void load(@TempDir Path cache) throws Exception {
+        registry = EmbeddedSchemaRegistry.startInMemory("127.0.0.1", 0);
+        model = Models.load(Models.BUNDLED, "", cache);
+        DatasetSource source = Datasets.defaultFashionMnist("test");
+        fashion = new ArrayList<>();
+        Iterator<LabeledImage> images = source.images();
+        for (int i = 0; i < 200 && images.hasNext(); i++) {
+            fashion.add(images.next());
+        }
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+        registry.close();
+    }
+
+    @BeforeEach
+    void start() {
+        Lr0Config config = Lr0Config.of(Map.of(Lr0Config.SCHEMA_REGISTRY_URL, registry.url(),
+                Lr0Config.STATE_DIR, stateDir.toString(), Lr0Config.INFERENCE_BATCH_SIZE, String.valueOf(BATCH),
+                Lr0Config.INFERENCE_BATCH_MAX_WAIT_MS, "50"));
+        serdes = Lr0Serdes.from(config);
+        driver = new TopologyTestDriver(Lr0Topology.build(config, serdes, model), Lr0App.streamsProperties(config));
+        variants = driver.createInputTopic("image-variants", new StringSerializer(), serdes.<ImageVariant>value().serializer());
+        datasets = driver.createInputTopic("datasets", new StringSerializer(), serdes.<DatasetInfo>value().serializer());
+        predictions = driver.createOutputTopic("predictions", new StringDeserializer(), serdes.<Prediction>value().deserializer());
+        deadLetters = driver.createOutputTopic("image-variants-dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+        serdes.close();
+    }
+
+    private void publishFashionMnist() {
+        datasets.pipeInput("fashion-mnist", DatasetInfo.newBuilder().setId("fashion-mnist")
+                .setClasses(IdxDataset.FASHION_MNIST_CLASSES).setUpdated(Instant.EPOCH).build());
+    }
+
+    private static ImageVariant variant(LabeledImage image, String label) {
+        return ImageVariant.newBuilder().setImageId(image.id()).setSource("test").setDataset("fashion-mnist")
+                .setCaptureTimestamp(Instant.now()).setLabel(label).setGroup(null).setResolution(null)
+                .setMethod(DegradationMethod.NATIVE).setNativeWidth(28).setNativeHeight(28).setImage(image.image())
+                .setVariantsOfImage(1).build();
+    }
+
+    private void pipe(int from, int count) {
+        for (int i = from; i < from + count; i++) {
+            LabeledImage image = fashion.get(i);
+            variants.pipeInput(image.id() + "@native", variant(image, image.label()));
+        }
+    }
+
+    @Test
+    void fullBatchesRunAtOnceAndClassifyFashionMnist() {
+        publishFashionMnist();
+
+        pipe(0, 3 * BATCH);
+
+        List<TestRecord<String, Prediction>> out = predictions.readRecordsToList();
+        assertEquals(3 * BATCH, out.size(), "three full batches, no waiting");
+        Prediction first = out.get(0).value();
+        assertEquals(fashion.get(0).id() + "@native/none", out.get(0).key());
+        assertEquals("lr0-demo-fmnist", first.getModel());
+        assertEquals("none", first.getSrMethod());
+        assertEquals(BATCH, first.getBatchSize());
+        assertEquals(5, first.getTopK().size());
+        assertTrue(first.getTopK().get(0).getScore() >= first.getTopK().get(1).getScore(), "top-k sorted");
+        assertEquals(first.getPredicted(), first.getTopK().get(0).getLabel());
+        assertTrue(first.getLatencyMillis() >= 0);
+        assertTrue(first.getModelTimeMicros() > 0);
+    }
+
+    @Test
+    void nativeAccuracyOnTheSampleIsHigh() {
+        publishFashionMnist();
+        pipe(0, 200);
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+
+        List<Prediction> out = predictions.readValuesToList();
+        assertEquals(200, out.size());
+        long correct = out.stream().filter(p -> Boolean.TRUE.equals(p.getCorrect())).count();
+        assertTrue(correct >= 160, "demo model top-1 on 200 native test images: " + correct + "/200");
+    }
+
+    @Test
+    void aPartialBatchRunsAfterTheMaximumWait() {
+        publishFashionMnist();
+        pipe(0, BATCH - 1);
+        assertTrue(predictions.isEmpty(), "waiting for more");
+
+        driver.advanceWallClockTime(Duration.ofMillis(60));
+
+        List<Prediction> out = predictions.readValuesToList();
+        assertEquals(BATCH - 1, out.size());
+        assertEquals(BATCH - 1, out.get(0).getBatchSize());
+    }
+
+    @Test
+    void variantsWaitForTheirLabelSpace() {
+        pipe(0, 2);
+        driver.advanceWallClockTime(Duration.ofMillis(60));
+        assertTrue(predictions.isEmpty(), "no label space yet");
+
+        publishFashionMnist();
+        driver.advanceWallClockTime(Duration.ofMillis(60));
+
+        assertEquals(2, predictions.readValuesToList().size());
+    }
+
+    @Test
+    void aLabelOutsideTheLabelSpaceLeavesCorrectUnset() {
+        publishFashionMnist();
+        variants.pipeInput("x@native", variant(fashion.get(0), "Spaceship"));
+        driver.advanceWallClockTime(Duration.ofMillis(60));
+
+        assertNull(predictions.readValue().getCorrect());
+    }
+
+    @Test
+    void aVariantThatFailsPreprocessingIsDeadLettered() {
+        publishFashionMnist();
+        ImageVariant broken = variant(fashion.get(0), "Bag");
+        broken.setImage(Image.newBuilder().setEncoding(ImageEncoding.PNG)
+                .setData(ByteBuffer.wrap(new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2})).build());
+        variants.pipeInput("broken@native", broken);
+        pipe(0, 1);
+        driver.advanceWallClockTime(Duration.ofMillis(60));
+
+        TestRecord<byte[], byte[]> deadLetter = deadLetters.readRecord();
+        assertEquals("broken@native", new String(deadLetter.key(), StandardCharsets.UTF_8));
+        assertEquals("CORRUPT_IMAGE", new String(deadLetter.headers().lastHeader(DeadLetters.REASON).value(),
+                StandardCharsets.UTF_8));
+        assertEquals("image-variants", new String(deadLetter.headers().lastHeader(DeadLetters.SOURCE_TOPIC).value(),
+                StandardCharsets.UTF_8));
+        assertEquals(1, predictions.readValuesToList().size(), "the stream goes on");
+    }
+}
