@@ -74,6 +74,13 @@ final class BenchCommand {
                     rawAtBatch = size == batch ? perSecond : rawAtBatch;
                     System.out.printf("raw DJL, batch %3d: %8.1f images/s%n", size, perSecond);
                 }
+                // Two stream threads: share one model (a predictor each), or load one model per thread?
+                System.out.printf("2 threads, one shared model, batch %d: %8.1f images/s%n", batch,
+                        concurrent(List.of(model, model), inputs, batch));
+                try (ZeroShotModel second = Lr0App.loadModel(base)) {
+                    System.out.printf("2 threads, a model each,     batch %d: %8.1f images/s%n", batch,
+                            concurrent(List.of(model, second), inputs, batch));
+                }
             }
             double stage = stage(work, sample);
             System.out.printf("inference stage in the topology (batch.size=%d, embedded broker): %8.1f images/s%n",
@@ -122,6 +129,22 @@ final class BenchCommand {
                 }
                 return (inputs.length / size) * size / ((System.nanoTime() - start) / 1e9);
             }
+        }
+
+        /** Images per second when each model of {@code models} runs {@link #raw} in a thread of its own. */
+        private static double concurrent(List<ZeroShotModel> models, float[][] inputs, int size) throws Exception {
+            List<Thread> threads = new ArrayList<>();
+            long start = System.nanoTime();
+            for (ZeroShotModel model : models) {
+                Thread thread = new Thread(() -> raw(model, inputs, size));
+                thread.start();
+                threads.add(thread);
+            }
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            // raw() makes a warm-up pass and a timed pass over all inputs.
+            return 2.0 * models.size() * (inputs.length / size) * size / ((System.nanoTime() - start) / 1e9);
         }
 
         /**

@@ -89,8 +89,10 @@ public final class ZeroShotModel implements AutoCloseable {
             ModelSpec spec = ModelSpec.of(modelDir, zooModel.getName());
             HuggingFaceTokenizer textTokenizer = tokenizer(modelDir, tokenizer, spec, location);
             Engine engine = zooModel.getNDManager().getEngine();
-            log.info("Model '{}' loaded from {} on {} ({} {}, input {}px, context {})", spec.name(), location, device,
-                    engine.getEngineName(), engine.getVersion(), spec.inputSize(), spec.contextLength());
+            // The libtorch directory names its flavour, e.g. .../2.7.1-cpu-linux-x86_64 or ...-cu124-...
+            log.info("Model '{}' loaded from {} on {} ({} {}, libtorch {}, input {}px, context {})", spec.name(),
+                    location, device, engine.getEngineName(), engine.getVersion(),
+                    ai.djl.pytorch.jni.LibUtils.getLibtorchPath(), spec.inputSize(), spec.contextLength());
             return new ZeroShotModel(zooModel, textTokenizer, spec, device);
         } catch (IOException | RuntimeException e) {
             zooModel.close();

@@ -14,6 +14,7 @@ import io.lr0.producers.ImagePublisher;
 import io.lr0.registry.AvroDeserializer;
 import io.lr0.registry.RegistryConfig;
 import io.lr0.schema.ImageVariant;
+import io.lr0.schema.Prediction;
 import io.lr0.testing.Consume;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -44,6 +45,7 @@ class PipelineIT {
     private static LocalStack stack;
     private static Lr0Config config;
     private static Lr0App app;
+    private static DatasetProducer.Result produced;
 
     @BeforeAll
     static void start() throws Exception {
@@ -54,6 +56,10 @@ class PipelineIT {
                 Lr0Config.STATE_DIR, dataDir.resolve("streams").toString(),
                 Lr0Config.TOPIC_PARTITIONS, "3"));
         app = Lr0App.start(config);
+        try (ImagePublisher publisher = new ImagePublisher(config.kafkaClientConfig(), config.serdeConfig(),
+                config.imagesTopic(), config.datasetsTopic())) {
+            produced = DatasetProducer.run(Datasets.defaultFashionMnist("test"), publisher, "it", IMAGES, 0, null);
+        }
     }
 
     @AfterAll
@@ -65,11 +71,6 @@ class PipelineIT {
     @Test
     void everyImageGetsExactlyOneVariantPerResolution() throws Exception {
         DatasetSource dataset = Datasets.defaultFashionMnist("test");
-        DatasetProducer.Result produced;
-        try (ImagePublisher publisher = new ImagePublisher(config.kafkaClientConfig(), config.serdeConfig(),
-                config.imagesTopic(), config.datasetsTopic())) {
-            produced = DatasetProducer.run(dataset, publisher, "it", IMAGES, 0, null);
-        }
         assertEquals(IMAGES, produced.sent());
         int perImage = config.resolutionsFor("fashion-mnist").size() + 1;
 
@@ -92,6 +93,29 @@ class PipelineIT {
                 .filter(v -> v.getResolution() != null && v.getResolution() == 14).findFirst().orElseThrow();
         assertEquals(14, sample.getImage().getWidth());
         assertTrue(sample.getLabel() != null && dataset.labelSpace().classes().contains(sample.getLabel()));
+    }
+
+    @Test
+    void everyVariantGetsOnePredictionAndNativeAccuracyIsHigh() {
+        int expected = IMAGES * (config.resolutionsFor("fashion-mnist").size() + 1);
+        AvroDeserializer<Prediction> reader = new AvroDeserializer<>();
+        Map<String, Object> serde = new HashMap<>(config.serdeConfig());
+        serde.put(RegistryConfig.SPECIFIC_AVRO_READER, "true");
+        reader.configure(serde, false);
+
+        List<ConsumerRecord<String, Prediction>> predictions = Consume.until(stack.bootstrapServers(),
+                config.predictionsTopic(), new StringDeserializer(), reader, read -> read.size() >= expected,
+                Duration.ofSeconds(90));
+
+        Map<String, Long> copies = predictions.stream().collect(Collectors.groupingBy(ConsumerRecord::key,
+                Collectors.counting()));
+        assertEquals(expected, copies.size(), "one prediction per variant");
+        assertTrue(copies.values().stream().allMatch(n -> n == 1));
+        List<Prediction> nativePredictions = predictions.stream().map(ConsumerRecord::value)
+                .filter(p -> p.getResolution() == null).toList();
+        long correct = nativePredictions.stream().filter(p -> Boolean.TRUE.equals(p.getCorrect())).count();
+        assertEquals(IMAGES, nativePredictions.size());
+        assertTrue(correct >= 0.8 * IMAGES, "native top-1 through the stream: " + correct + "/" + IMAGES);
     }
 
     @Test
