@@ -4,6 +4,7 @@ import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;
 import io.lr0.app.Lr0App;
 import io.lr0.app.Lr0Config;
+import io.lr0.app.Lr0Serdes;
 import io.lr0.app.TopicSetup;
 import io.lr0.embedded.LocalStack;
 import io.lr0.image.ImageCodec;
@@ -14,8 +15,6 @@ import io.lr0.producers.DatasetSource;
 import io.lr0.producers.Datasets;
 import io.lr0.producers.ImagePublisher;
 import io.lr0.producers.LabeledImage;
-import io.lr0.registry.AvroDeserializer;
-import io.lr0.registry.AvroSerializer;
 import io.lr0.schema.DegradationMethod;
 import io.lr0.schema.ImageVariant;
 import io.lr0.schema.Prediction;
@@ -164,10 +163,9 @@ final class BenchCommand {
                         lr0.imagesTopic(), lr0.datasetsTopic())) {
                     publisher.publishDataset(Datasets.defaultFashionMnist("test").labelSpace());
                 }
-                AvroSerializer<ImageVariant> serializer = new AvroSerializer<>();
-                serializer.configure(lr0.serdeConfig(), false);
-                try (KafkaProducer<String, ImageVariant> producer = new KafkaProducer<>(lr0.kafkaClientConfig(),
-                        new StringSerializer(), serializer)) {
+                try (Lr0Serdes serdes = Lr0Serdes.from(lr0);
+                     KafkaProducer<String, ImageVariant> producer = new KafkaProducer<>(lr0.kafkaClientConfig(),
+                             new StringSerializer(), serdes.<ImageVariant>value().serializer())) {
                     for (LabeledImage image : sample) {
                         producer.send(new ProducerRecord<>(lr0.variantsTopic(), image.id() + "@native",
                                 ImageVariant.newBuilder().setImageId(image.id()).setSource("bench")
@@ -186,15 +184,12 @@ final class BenchCommand {
         private static double rate(Lr0Config config, int expected) {
             Map<String, Object> consumerConfig = new java.util.HashMap<>(config.kafkaClientConfig());
             consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            AvroDeserializer<Prediction> deserializer = new AvroDeserializer<>();
-            Map<String, Object> serde = new java.util.HashMap<>(config.serdeConfig());
-            serde.put("specific.avro.reader", "true");
-            deserializer.configure(serde, false);
             long first = Long.MAX_VALUE;
             long last = 0;
             int seen = 0;
-            try (KafkaConsumer<String, Prediction> consumer = new KafkaConsumer<>(consumerConfig,
-                    new StringDeserializer(), deserializer)) {
+            try (Lr0Serdes serdes = Lr0Serdes.from(config);
+                 KafkaConsumer<String, Prediction> consumer = new KafkaConsumer<>(consumerConfig,
+                         new StringDeserializer(), serdes.<Prediction>value().deserializer())) {
                 TopicPartition partition = new TopicPartition(config.predictionsTopic(), 0);
                 consumer.assign(List.of(partition));
                 consumer.seekToBeginning(List.of(partition));

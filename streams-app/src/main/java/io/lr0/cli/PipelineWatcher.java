@@ -1,10 +1,9 @@
 package io.lr0.cli;
 
 import io.lr0.app.Lr0Config;
+import io.lr0.app.Lr0Serdes;
 import io.lr0.dlq.DeadLetters;
 import io.lr0.producers.ProgressBar;
-import io.lr0.registry.AvroDeserializer;
-import io.lr0.registry.RegistryConfig;
 import io.lr0.schema.ImageVariant;
 import io.lr0.schema.Prediction;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -31,6 +29,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 final class PipelineWatcher implements AutoCloseable {
     private final boolean inference;
+    private final Lr0Serdes serdes;
     private final KafkaConsumer<String, ImageVariant> variants;
     private final KafkaConsumer<String, Prediction> predictions;
     private final KafkaConsumer<byte[], byte[]> deadLetters;
@@ -43,11 +42,14 @@ final class PipelineWatcher implements AutoCloseable {
 
     private PipelineWatcher(Lr0Config config) {
         this.inference = config.inferenceEnabled();
+        this.serdes = Lr0Serdes.from(config);
         Map<String, Object> consumerConfig = new HashMap<>(config.kafkaClientConfig());
         consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        this.variants = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), reader(config));
-        this.predictions = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), reader(config));
+        this.variants = new KafkaConsumer<>(consumerConfig, new StringDeserializer(),
+                serdes.<ImageVariant>value().deserializer());
+        this.predictions = new KafkaConsumer<>(consumerConfig, new StringDeserializer(),
+                serdes.<Prediction>value().deserializer());
         this.deadLetters = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.imagesDlq = DeadLetters.topicFor(config.imagesTopic());
         atEnd(variants, List.of(config.variantsTopic()));
@@ -58,14 +60,6 @@ final class PipelineWatcher implements AutoCloseable {
     /** Starts following at the current end of the topics. */
     static PipelineWatcher fromNow(Lr0Config config) {
         return new PipelineWatcher(config);
-    }
-
-    private static <T extends SpecificRecord> AvroDeserializer<T> reader(Lr0Config config) {
-        Map<String, Object> serdeConfig = new HashMap<>(config.serdeConfig());
-        serdeConfig.put(RegistryConfig.SPECIFIC_AVRO_READER, "true");
-        AvroDeserializer<T> deserializer = new AvroDeserializer<>();
-        deserializer.configure(serdeConfig, false);
-        return deserializer;
     }
 
     private static void atEnd(KafkaConsumer<?, ?> consumer, List<String> topics) {
@@ -153,6 +147,7 @@ final class PipelineWatcher implements AutoCloseable {
         variants.close();
         predictions.close();
         deadLetters.close();
+        serdes.close();
     }
 
     /** Counts for one resolution. */
