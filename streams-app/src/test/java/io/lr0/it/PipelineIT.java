@@ -13,6 +13,9 @@ import io.lr0.producers.Datasets;
 import io.lr0.producers.ImagePublisher;
 import io.lr0.registry.AvroDeserializer;
 import io.lr0.registry.RegistryConfig;
+import io.lr0.registry.RestSchemaRegistryClient;
+import io.lr0.schema.ImageRecord;
+import java.nio.ByteBuffer;
 import io.lr0.schema.ImageVariant;
 import io.lr0.schema.Prediction;
 import io.lr0.testing.Consume;
@@ -125,15 +128,24 @@ class PipelineIT {
             raw.send(new ProducerRecord<>(config.imagesTopic(), bytes("not-avro"), bytes("{\"json\": true}"))).get();
             raw.send(new ProducerRecord<>(config.imagesTopic(), bytes("unknown-id"),
                     new byte[] {0, 0x12, 0x34, 0x56, 0x78, 1, 2, 3})).get();
+            int imageRecordId;
+            try (RestSchemaRegistryClient client = new RestSchemaRegistryClient(RegistryConfig.from(
+                    config.serdeConfig()))) {
+                imageRecordId = client.register("images-value", ImageRecord.getClassSchema());
+            }
+            // The right header and schema id, then a body that is not an ImageRecord.
+            raw.send(new ProducerRecord<>(config.imagesTopic(), bytes("bad-body"), ByteBuffer.allocate(9)
+                    .put((byte) 0).putInt(imageRecordId).putInt(-1).array())).get();
         }
 
         List<ConsumerRecord<byte[], byte[]>> deadLetters = Consume.until(stack.bootstrapServers(),
                 DeadLetters.topicFor(config.imagesTopic()), new ByteArrayDeserializer(), new ByteArrayDeserializer(),
-                records -> records.size() >= 2, Duration.ofSeconds(60));
+                records -> records.size() >= 3, Duration.ofSeconds(60));
 
         Map<String, String> reasonByKey = deadLetters.stream().collect(Collectors.toMap(
                 r -> new String(r.key(), StandardCharsets.UTF_8), r -> header(r, DeadLetters.REASON)));
-        assertEquals(Map.of("not-avro", "NOT_WIRE_FORMAT", "unknown-id", "UNKNOWN_SCHEMA_ID"), reasonByKey);
+        assertEquals(Map.of("not-avro", "NOT_WIRE_FORMAT", "unknown-id", "UNKNOWN_SCHEMA_ID",
+                "bad-body", "AVRO_DECODE"), reasonByKey);
         ConsumerRecord<byte[], byte[]> first = deadLetters.stream()
                 .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals("not-avro")).findFirst().orElseThrow();
         assertEquals("{\"json\": true}", new String(first.value(), StandardCharsets.UTF_8));
