@@ -77,6 +77,9 @@ public final class Lr0App implements AutoCloseable {
                 TopicSetup.topic(config.variantsTopic(), partitions),
                 TopicSetup.topic(DeadLetters.topicFor(config.variantsTopic()), partitions),
                 TopicSetup.topic(config.predictionsTopic(), partitions),
+                TopicSetup.compacted(config.metricsTopic(), partitions),
+                TopicSetup.topic(config.metricsWindowedTopic(), partitions),
+                TopicSetup.compacted(config.summaryTopic(), partitions),
                 TopicSetup.compacted(config.datasetsTopic(), 1));
     }
 

@@ -49,6 +49,14 @@ public final class Lr0Config extends AbstractConfig {
     public static final String INFERENCE_BATCH_SIZE = "inference.batch.size";
     public static final String INFERENCE_BATCH_MAX_WAIT_MS = "inference.batch.max.wait.ms";
     public static final String INFERENCE_TOP_K = "inference.top.k";
+    public static final String TOPIC_METRICS = "topic.metrics";
+    public static final String TOPIC_METRICS_WINDOWED = "topic.metrics.windowed";
+    public static final String TOPIC_SUMMARY = "topic.summary";
+    public static final String METRICS_ENABLED = "metrics.enabled";
+    public static final String METRICS_WINDOW_MS = "metrics.window.ms";
+    public static final String METRICS_ALPHA = "metrics.alpha";
+    public static final String METRICS_WAR_DEFAULT_WEIGHT = "metrics.war.default.weight";
+    public static final String WAR_WEIGHT_PREFIX = "metrics.war.weight.";
 
     /** Prefixes whose keys are passed through rather than defined here. */
     public static final String KAFKA_PREFIX = "kafka.";
@@ -111,7 +119,21 @@ public final class Lr0Config extends AbstractConfig {
             .define(INFERENCE_BATCH_MAX_WAIT_MS, Type.LONG, 100L, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
                     "...or when this much wall-clock time has passed, whichever comes first.")
             .define(INFERENCE_TOP_K, Type.INT, 5, ConfigDef.Range.between(1, 1000), Importance.LOW,
-                    "Labels with scores kept in each prediction.");
+                    "Labels with scores kept in each prediction.")
+            .define(TOPIC_METRICS, Type.STRING, "robustness-metrics", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Compacted topic of cumulative RobustnessMetric values, keyed 'model/dataset/resolution/method'.")
+            .define(TOPIC_METRICS_WINDOWED, Type.STRING, "robustness-metrics-windowed", new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM, "Topic of per-window RobustnessMetric values, keyed 'model/dataset/resolution/method@windowStartMillis'.")
+            .define(TOPIC_SUMMARY, Type.STRING, "robustness-summary", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Compacted topic of RobustnessSummary values (SAR, WAR), keyed 'model/resolution/method'.")
+            .define(METRICS_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "Run the metrics stage (predictions -> robustness metrics) in this instance.")
+            .define(METRICS_WINDOW_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+                    "Size of the tumbling windows of the windowed metrics (event time: the capture timestamp).")
+            .define(METRICS_ALPHA, Type.DOUBLE, 200.0, ConfigDef.Range.atLeast(0), Importance.LOW,
+                    "alpha of LR0.FM's improved relative robustness Gamma = gamma * (1 - exp(-alpha * eps^2)).")
+            .define(METRICS_WAR_DEFAULT_WEIGHT, Type.DOUBLE, 1.0, ConfigDef.Range.atLeast(0), Importance.LOW,
+                    "WAR weight of a dataset not in LR0.FM's table; per dataset: metrics.war.weight.<dataset>.");
 
     private final Map<String, String> passThrough;
     private final Map<String, List<Integer>> resolutionsByDataset = new java.util.concurrent.ConcurrentHashMap<>();
@@ -156,6 +178,15 @@ public final class Lr0Config extends AbstractConfig {
             if (DEFINITION.names().contains(key)) {
                 defined.put(key, value);
             } else if (key.startsWith(KAFKA_PREFIX) || key.startsWith(STREAMS_PREFIX) || key.startsWith(REGISTRY_PREFIX)) {
+                passThrough.put(key, value);
+            } else if (key.startsWith(WAR_WEIGHT_PREFIX)) {
+                try {
+                    if (Double.parseDouble(value) < 0) {
+                        throw new NumberFormatException();
+                    }
+                } catch (NumberFormatException e) {
+                    throw new ConfigException(key, value, "expected a weight of 0 or more");
+                }
                 passThrough.put(key, value);
             } else if (key.startsWith(DATASET_RESOLUTIONS_PREFIX)) {
                 positiveInts().ensureValid(key, ConfigDef.parseType(key, value, Type.LIST));
@@ -254,6 +285,41 @@ public final class Lr0Config extends AbstractConfig {
 
     public int topK() {
         return getInt(INFERENCE_TOP_K);
+    }
+
+    public String metricsTopic() {
+        return getString(TOPIC_METRICS);
+    }
+
+    public String metricsWindowedTopic() {
+        return getString(TOPIC_METRICS_WINDOWED);
+    }
+
+    public String summaryTopic() {
+        return getString(TOPIC_SUMMARY);
+    }
+
+    public boolean metricsEnabled() {
+        return getBoolean(METRICS_ENABLED);
+    }
+
+    public java.time.Duration metricsWindow() {
+        return java.time.Duration.ofMillis(getLong(METRICS_WINDOW_MS));
+    }
+
+    public double metricsAlpha() {
+        return getDouble(METRICS_ALPHA);
+    }
+
+    /** LR0.FM's WAR weights with the configured overrides and default. */
+    public io.lr0.metrics.WarWeights warWeights() {
+        Map<String, Double> overrides = new HashMap<>();
+        passThrough.forEach((key, value) -> {
+            if (key.startsWith(WAR_WEIGHT_PREFIX)) {
+                overrides.put(key.substring(WAR_WEIGHT_PREFIX.length()), Double.parseDouble(value));
+            }
+        });
+        return new io.lr0.metrics.WarWeights(overrides, getDouble(METRICS_WAR_DEFAULT_WEIGHT));
     }
 
     public int topicPartitions() {

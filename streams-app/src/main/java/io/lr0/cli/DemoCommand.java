@@ -70,7 +70,7 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 PipelineWatcher.Summary summary = watcher.awaitImages(produced.sent(), timeout,
                         ProgressBar.onStderr("processed", produced.sent()));
-                System.out.println(summary.table());
+                System.out.println(summary.table(source.labelSpace().classes().size(), lr0.metricsAlpha()));
                 boolean complete = produced.failed() == 0 && summary.complete(produced.sent());
                 System.err.printf("Topics: %s -> %s -> %s; dead letters on %s and %s.%n", lr0.imagesTopic(),
                         lr0.variantsTopic(), lr0.predictionsTopic(), DeadLetters.topicFor(lr0.imagesTopic()),

@@ -3,6 +3,7 @@ package io.lr0.cli;
 import io.lr0.app.Lr0Config;
 import io.lr0.app.Lr0Serdes;
 import io.lr0.dlq.DeadLetters;
+import io.lr0.metrics.Robustness;
 import io.lr0.producers.ProgressBar;
 import io.lr0.schema.ImageVariant;
 import io.lr0.schema.Prediction;
@@ -170,22 +171,28 @@ final class PipelineWatcher implements AutoCloseable {
             return failedImages.isEmpty() && doneImages >= expectedImages;
         }
 
-        String table() {
+        /** Top-1, gamma and Gamma (LR0.FM) per resolution, for a dataset of {@code classes} classes. */
+        String table(int classes, double alpha) {
             Row reference = rows.get("native");
             Double nativeAccuracy = reference == null ? null : reference.accuracy();
-            StringBuilder out = new StringBuilder(String.format("%-10s %-9s %9s %11s %8s %8s%n", "resolution", "size",
-                    "variants", "predictions", "top-1", "gamma"));
+            StringBuilder out = new StringBuilder(String.format("%-10s %-9s %9s %11s %8s %8s %8s%n", "resolution",
+                    "size", "variants", "predictions", "top-1", "gamma", "Gamma"));
             rows.forEach((key, row) -> {
                 Double accuracy = row.accuracy();
-                out.append(String.format("%-10s %-9s %9d %11d %8s %8s%n", key.equals("native") ? key
+                Double gamma = accuracy == null ? null : Robustness.relative(accuracy, nativeAccuracy);
+                Double improved = accuracy == null ? null : Robustness.improved(accuracy, nativeAccuracy, classes, alpha);
+                out.append(String.format("%-10s %-9s %9d %11d %8s %8s %8s%n", key.equals("native") ? key
                                 : Integer.toString(Integer.parseInt(key)), row.size, row.variants, row.predictions,
-                        accuracy == null ? "-" : String.format("%.4f", accuracy),
-                        accuracy == null || nativeAccuracy == null || nativeAccuracy == 0 ? "-"
-                                : String.format("%.4f", accuracy / nativeAccuracy)));
+                        format(accuracy), format(gamma), format(improved)));
             });
+            out.append("With one dataset SAR = gamma and WAR = Gamma; across datasets: the robustness-summary topic.\n");
             out.append(String.format("%d images done, %d failed%s", doneImages, failedImages.size(),
                     failedImages.isEmpty() ? "" : " " + failedImages.values()));
             return out.toString();
+        }
+
+        private static String format(Double value) {
+            return value == null ? "-" : String.format("%.4f", value);
         }
     }
 }

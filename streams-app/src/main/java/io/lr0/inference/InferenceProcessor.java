@@ -2,6 +2,7 @@ package io.lr0.inference;
 
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;
+import io.lr0.app.LabelSpaceStore;
 import io.lr0.image.BadImageException;
 import io.lr0.image.ImageCodec;
 import io.lr0.image.ImageLimits;
@@ -70,7 +71,7 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
     public void init(ProcessorContext<String, Prediction> context) {
         this.context = context;
         this.parked = context.getStateStore(InferenceStage.PARKED_STORE);
-        this.datasets = context.getStateStore(InferenceStage.DATASETS_STORE);
+        this.datasets = context.getStateStore(LabelSpaceStore.NAME);
         this.predictor = model.newPredictor();
         try (KeyValueIterator<String, ImageVariant> all = parked.all()) {
             while (all.hasNext()) {

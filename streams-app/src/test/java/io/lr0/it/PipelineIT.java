@@ -18,6 +18,8 @@ import io.lr0.schema.ImageRecord;
 import java.nio.ByteBuffer;
 import io.lr0.schema.ImageVariant;
 import io.lr0.schema.Prediction;
+import io.lr0.schema.RobustnessMetric;
+import io.lr0.schema.RobustnessSummary;
 import io.lr0.testing.Consume;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -119,6 +121,45 @@ class PipelineIT {
         long correct = nativePredictions.stream().filter(p -> Boolean.TRUE.equals(p.getCorrect())).count();
         assertEquals(IMAGES, nativePredictions.size());
         assertTrue(correct >= 0.8 * IMAGES, "native top-1 through the stream: " + correct + "/" + IMAGES);
+    }
+
+    @Test
+    void metricTopicsFollowThePredictions() {
+        String nativeKey = "lr0-demo-fmnist/fashion-mnist/native/none";
+        Map<String, RobustnessMetric> metrics = latest(config.metricsTopic(),
+                read -> read.containsKey(nativeKey) && read.get(nativeKey).getTotal() == IMAGES
+                        && read.containsKey("lr0-demo-fmnist/fashion-mnist/7/none")
+                        && read.get("lr0-demo-fmnist/fashion-mnist/7/none").getTotal() == IMAGES);
+        RobustnessMetric reference = metrics.get(nativeKey);
+        RobustnessMetric seven = metrics.get("lr0-demo-fmnist/fashion-mnist/7/none");
+        assertEquals(IMAGES, reference.getTotal(), "metric counts equal the prediction counts");
+        assertEquals(1.0, reference.getGamma(), 1e-12);
+        assertEquals(10, seven.getClasses());
+        assertEquals(seven.getAccuracyTop1() / reference.getAccuracyTop1(), seven.getGamma(), 1e-12);
+
+        Map<String, RobustnessSummary> summaries = latest(config.summaryTopic(),
+                read -> read.containsKey("lr0-demo-fmnist/7/none")
+                        && read.get("lr0-demo-fmnist/7/none").getTotal() == IMAGES);
+        RobustnessSummary summary = summaries.get("lr0-demo-fmnist/7/none");
+        assertEquals(List.of("fashion-mnist"), summary.getDatasets());
+        assertEquals(seven.getGamma(), summary.getSar(), 1e-12, "one dataset: SAR = gamma");
+        assertEquals(seven.getImprovedGamma(), summary.getWar(), 1e-12, "one dataset: WAR = Gamma");
+    }
+
+    /** The latest value per key of a (compacted) topic, read until {@code done} holds. */
+    private static <V extends org.apache.avro.specific.SpecificRecord> Map<String, V> latest(String topic,
+            java.util.function.Predicate<Map<String, V>> done) {
+        AvroDeserializer<V> reader = new AvroDeserializer<>();
+        Map<String, Object> serde = new HashMap<>(config.serdeConfig());
+        serde.put(RegistryConfig.SPECIFIC_AVRO_READER, "true");
+        reader.configure(serde, false);
+        Map<String, V> latest = new HashMap<>();
+        Consume.until(stack.bootstrapServers(), topic, new StringDeserializer(), reader, read -> {
+            latest.clear();
+            read.forEach(record -> latest.put(record.key(), record.value()));
+            return done.test(latest);
+        }, Duration.ofSeconds(60));
+        return latest;
     }
 
     @Test

@@ -1,0 +1,162 @@
+package io.lr0.metrics;
+
+import io.lr0.app.LabelSpaceStore;
+import io.lr0.app.Lr0Config;
+import io.lr0.app.Lr0Serdes;
+import io.lr0.schema.AccuracyState;
+import io.lr0.schema.DatasetInfo;
+import io.lr0.schema.ModelState;
+import io.lr0.schema.Prediction;
+import io.lr0.schema.RobustnessMetric;
+import io.lr0.schema.RobustnessSummary;
+import java.time.Instant;
+import java.util.ArrayList;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.KTable;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The metrics stage: predictions -> running LR0.FM / CounterAnimal metrics per (model, dataset, resolution, method),
+ * cumulative (changelogged KTables, so a restart resumes the counts) and per tumbling window, plus SAR/WAR per
+ * (model, resolution, method).
+ */
+public final class MetricsStage {
+    /** Cumulative counts per model/dataset, queryable. */
+    public static final String BY_DATASET_STORE = "accuracy-by-dataset";
+    /** Per-window counts per model/dataset, queryable. */
+    public static final String BY_DATASET_WINDOWED_STORE = "accuracy-by-dataset-windowed";
+    /** All datasets of a model, for SAR/WAR, queryable. */
+    public static final String BY_MODEL_STORE = "accuracy-by-model";
+
+    private MetricsStage() {
+    }
+
+    /** Adds the stage; needs the {@link LabelSpaceStore} for the class counts. */
+    public static void addTo(StreamsBuilder builder, Lr0Config config, Lr0Serdes serdes) {
+        double alpha = config.metricsAlpha();
+        WarWeights weights = config.warWeights();
+        KStream<String, Prediction> predictions = builder.stream(config.predictionsTopic(),
+                Consumed.<String, Prediction>with(Serdes.String(), serdes.value()).withName("predictions-for-metrics"));
+        // One aggregate per model and dataset: A_HR and every A_r live together, so gamma needs no join.
+        var byDataset = predictions.groupBy((key, prediction) -> prediction.getModel() + "/" + prediction.getDataset(),
+                Grouped.<String, Prediction>with(Serdes.String(), serdes.value()).withName("by-model-dataset"));
+
+        KTable<String, AccuracyState> cumulative = byDataset.aggregate(Accuracy::empty,
+                (key, prediction, state) -> Accuracy.add(state, prediction), Named.as("count-by-dataset"),
+                Materialized.<String, AccuracyState, KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]>>as(
+                        BY_DATASET_STORE).withKeySerde(Serdes.String()).withValueSerde(serdes.value()));
+        // Every change of a dataset's counts re-emits its metrics (A_HR moves every gamma).
+        cumulative.toStream(Named.as("dataset-changes"))
+                .process(() -> new MetricEmitter<String>(alpha, false), Named.as("emit-metrics"))
+                .to(config.metricsTopic(), Produced.<String, RobustnessMetric>with(Serdes.String(), serdes.value())
+                        .withName("robustness-metrics"));
+
+        // Tumbling windows of event (capture) time, for time series.
+        byDataset.windowedBy(TimeWindows.ofSizeWithNoGrace(config.metricsWindow()))
+                .aggregate(Accuracy::empty, (key, prediction, state) -> Accuracy.add(state, prediction),
+                        Named.as("count-by-dataset-windowed"),
+                        Materialized.<String, AccuracyState, org.apache.kafka.streams.state.WindowStore<
+                                org.apache.kafka.common.utils.Bytes, byte[]>>as(BY_DATASET_WINDOWED_STORE)
+                                .withKeySerde(Serdes.String()).withValueSerde(serdes.value()))
+                .toStream(Named.as("window-changes"))
+                .process(() -> new MetricEmitter<Windowed<String>>(alpha, true),
+                        Named.as("emit-windowed-metrics"))
+                .to(config.metricsWindowedTopic(), Produced.<String, RobustnessMetric>with(Serdes.String(),
+                        serdes.value()).withName("robustness-metrics-windowed"));
+
+        // All datasets of a model together, for SAR and WAR.
+        cumulative.groupBy((key, state) -> KeyValue.pair(state.getModel(), state),
+                        Grouped.<String, AccuracyState>with(Serdes.String(), serdes.value()).withName("by-model"))
+                .aggregate(() -> ModelState.newBuilder().setDatasets(new ArrayList<>()).build(),
+                        (model, state, aggregate) -> Accuracy.withDataset(aggregate, state),
+                        (model, state, aggregate) -> Accuracy.without(aggregate, state), Named.as("collect-by-model"),
+                        Materialized.<String, ModelState, KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]>>as(
+                                BY_MODEL_STORE).withKeySerde(Serdes.String()).withValueSerde(serdes.value()))
+                .toStream(Named.as("model-changes"))
+                .process(() -> new SummaryEmitter(alpha, weights), Named.as("emit-summary"))
+                .to(config.summaryTopic(), Produced.<String, RobustnessSummary>with(Serdes.String(), serdes.value())
+                        .withName("robustness-summary"));
+    }
+
+    /** Turns a dataset's counts into metric records, with C from the label-space store. */
+    private static final class MetricEmitter<K> implements Processor<K, AccuracyState, String, RobustnessMetric> {
+        private final double alpha;
+        private final boolean windowed;
+        private ProcessorContext<String, RobustnessMetric> context;
+        private KeyValueStore<String, DatasetInfo> labelSpaces;
+
+        MetricEmitter(double alpha, boolean windowed) {
+            this.alpha = alpha;
+            this.windowed = windowed;
+        }
+
+        @Override
+        public void init(ProcessorContext<String, RobustnessMetric> context) {
+            this.context = context;
+            this.labelSpaces = context.getStateStore(LabelSpaceStore.NAME);
+        }
+
+        @Override
+        public void process(Record<K, AccuracyState> record) {
+            AccuracyState state = record.value();
+            if (state == null) {
+                return;
+            }
+            Instant start = null;
+            Instant end = null;
+            if (windowed) {
+                Windowed<?> window = (Windowed<?>) record.key();
+                start = window.window().startTime();
+                end = window.window().endTime();
+            }
+            for (RobustnessMetric metric : Accuracy.metrics(state,
+                    LabelSpaceStore.classesOf(labelSpaces, state.getDataset()), alpha, start, end, Instant.now())) {
+                String key = Accuracy.metricKey(metric) + (start == null ? "" : "@" + start.toEpochMilli());
+                context.forward(record.withKey(key).withValue(metric));
+            }
+        }
+    }
+
+    /** Turns a model's datasets into SAR/WAR records. */
+    private static final class SummaryEmitter implements Processor<String, ModelState, String, RobustnessSummary> {
+        private final double alpha;
+        private final WarWeights weights;
+        private ProcessorContext<String, RobustnessSummary> context;
+        private KeyValueStore<String, DatasetInfo> labelSpaces;
+
+        SummaryEmitter(double alpha, WarWeights weights) {
+            this.alpha = alpha;
+            this.weights = weights;
+        }
+
+        @Override
+        public void init(ProcessorContext<String, RobustnessSummary> context) {
+            this.context = context;
+            this.labelSpaces = context.getStateStore(LabelSpaceStore.NAME);
+        }
+
+        @Override
+        public void process(Record<String, ModelState> record) {
+            if (record.value() == null) {
+                return;
+            }
+            for (RobustnessSummary summary : Accuracy.summaries(record.value(),
+                    dataset -> LabelSpaceStore.classesOf(labelSpaces, dataset), weights, alpha, Instant.now())) {
+                context.forward(record.withKey(Accuracy.summaryKey(summary)).withValue(summary));
+            }
+        }
+    }
+}

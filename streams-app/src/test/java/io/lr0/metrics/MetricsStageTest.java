@@ -1,0 +1,182 @@
+package io.lr0.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lr0.app.Lr0App;
+import io.lr0.app.Lr0Config;
+import io.lr0.app.Lr0Serdes;
+import io.lr0.app.Lr0Topology;
+import io.lr0.embedded.EmbeddedSchemaRegistry;
+import io.lr0.schema.DatasetInfo;
+import io.lr0.schema.LabelScore;
+import io.lr0.schema.Prediction;
+import io.lr0.schema.RobustnessMetric;
+import io.lr0.schema.RobustnessSummary;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The metrics stage on hand-made predictions, against the real registry server, driven by TopologyTestDriver. */
+class MetricsStageTest {
+    private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+    private static final List<String> TEN = IntStream.range(0, 10).mapToObj(i -> "c" + i).toList();
+    private static EmbeddedSchemaRegistry registry;
+
+    @TempDir
+    Path stateDir;
+    private TopologyTestDriver driver;
+    private Lr0Serdes serdes;
+    private TestInputTopic<String, Prediction> predictions;
+    private TestInputTopic<String, DatasetInfo> datasets;
+    private int sequence;
+
+    @BeforeAll
+    static void startRegistry() {
+        registry = EmbeddedSchemaRegistry.startInMemory("127.0.0.1", 0);
+    }
+
+    @AfterAll
+    static void stopRegistry() {
+        registry.close();
+    }
+
+    @BeforeEach
+    void start() {
+        Lr0Config config = Lr0Config.of(Map.of(Lr0Config.SCHEMA_REGISTRY_URL, registry.url(),
+                Lr0Config.STATE_DIR, stateDir.toString(), Lr0Config.METRICS_WINDOW_MS, "60000"));
+        serdes = Lr0Serdes.from(config);
+        driver = new TopologyTestDriver(Lr0Topology.build(config, serdes, null), Lr0App.streamsProperties(config));
+        predictions = driver.createInputTopic("predictions", new StringSerializer(), serdes.<Prediction>value().serializer());
+        datasets = driver.createInputTopic("datasets", new StringSerializer(), serdes.<DatasetInfo>value().serializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+        serdes.close();
+    }
+
+    private void labelSpace(String dataset, List<String> classes) {
+        datasets.pipeInput(dataset, DatasetInfo.newBuilder().setId(dataset).setClasses(classes).setUpdated(T0).build());
+    }
+
+    /** {@code correct} of {@code count} predictions at {@code resolution} are right; the label is class c1. */
+    private void predict(String dataset, Integer resolution, int count, int correct, String group, Instant at) {
+        for (int i = 0; i < count; i++) {
+            String predicted = i < correct ? "c1" : "c2";
+            List<LabelScore> top = new ArrayList<>(List.of(new LabelScore(predicted, 0.6f), new LabelScore("c3", 0.2f)));
+            Prediction prediction = Prediction.newBuilder().setImageId("img" + sequence).setVariantKey("v" + sequence)
+                    .setDataset(dataset).setModel("m").setResolution(resolution).setSrMethod("none").setLabel("c1")
+                    .setGroup(group).setPredicted(predicted).setTopK(top).setCorrect(i < correct)
+                    .setCaptureTimestamp(at).setPredictionTimestamp(at).build();
+            predictions.pipeInput("v" + sequence++, prediction, at);
+        }
+    }
+
+    private Map<String, RobustnessMetric> metrics() {
+        return driver.createOutputTopic("robustness-metrics", new StringDeserializer(),
+                serdes.<RobustnessMetric>value().deserializer()).readKeyValuesToMap();
+    }
+
+    @Test
+    void accuracyGammaAndImprovedGammaPerResolution() {
+        labelSpace("d1", TEN);
+        predict("d1", null, 10, 8, null, T0);
+        predict("d1", 7, 10, 4, null, T0);
+        Prediction unlabelled = Prediction.newBuilder().setImageId("u").setDataset("d1").setModel("m").setResolution(7)
+                .setPredicted("c1").setCaptureTimestamp(T0).setPredictionTimestamp(T0).build();
+        predictions.pipeInput("u", unlabelled, T0);
+
+        Map<String, RobustnessMetric> latest = metrics();
+        RobustnessMetric seven = latest.get("m/d1/7/none");
+        assertEquals(10, seven.getTotal());
+        assertEquals(1, seven.getUnlabelled(), "counted, not scored");
+        assertEquals(0.4, seven.getAccuracyTop1(), 1e-12);
+        assertEquals(0.8, seven.getNativeAccuracyTop1(), 1e-12);
+        assertEquals(0.5, seven.getGamma(), 1e-12);
+        assertEquals(0.7, seven.getDistanceFromChance(), 1e-12);
+        assertEquals(0.5 * (1 - Math.exp(-200 * 0.49)), seven.getImprovedGamma(), 1e-12);
+        assertEquals(10, seven.getClasses());
+        assertEquals(1.0, latest.get("m/d1/native/none").getGamma(), 1e-12);
+    }
+
+    @Test
+    void withoutNativeAccuracyOrLabelSpaceTheRatiosStayUnset() {
+        predict("unknown-dataset", 7, 4, 1, null, T0);
+
+        RobustnessMetric seven = metrics().get("m/unknown-dataset/7/none");
+        assertEquals(0.25, seven.getAccuracyTop1(), 1e-12);
+        assertNull(seven.getGamma(), "no native accuracy yet: no division by zero");
+        assertNull(seven.getImprovedGamma());
+        assertEquals(0, seven.getClasses(), "label space unknown");
+
+        predict("unknown-dataset", null, 2, 2, null, T0);
+        RobustnessMetric updated = metrics().get("m/unknown-dataset/7/none");
+        assertEquals(0.25, updated.getGamma(), 1e-12, "gamma needs A_HR only");
+        assertNull(updated.getImprovedGamma(), "Gamma needs C");
+    }
+
+    @Test
+    void counterAnimalGroupsAndDrop() {
+        labelSpace("animals", TEN);
+        predict("animals", null, 4, 3, "common", T0);   // c1 common: 0.75
+        predict("animals", null, 4, 1, "counter", T0);  // c1 counter: 0.25
+
+        RobustnessMetric reference = metrics().get("m/animals/native/none");
+        assertEquals(0.75, reference.getGroupAccuracy().get("common"), 1e-12);
+        assertEquals(0.25, reference.getGroupAccuracy().get("counter"), 1e-12);
+        assertEquals(0.5, reference.getCounterDrop(), 1e-12);
+        assertEquals(2, reference.getGroupCounts().size());
+    }
+
+    @Test
+    void sarAndWarAcrossDatasets() {
+        labelSpace("eurosat", TEN);
+        labelSpace("imagenet", IntStream.range(0, 1000).mapToObj(i -> "c" + i).toList());
+        predict("eurosat", null, 10, 5, null, T0);
+        predict("eurosat", 16, 10, 4, null, T0);
+        predict("imagenet", null, 10, 7, null, T0);
+        predict("imagenet", 16, 10, 3, null, T0);
+
+        RobustnessSummary summary = driver.createOutputTopic("robustness-summary", new StringDeserializer(),
+                serdes.<RobustnessSummary>value().deserializer()).readKeyValuesToMap().get("m/16/none");
+        Robustness.Aggregate expected = Robustness.aggregate(List.of(
+                new Robustness.DatasetResult("eurosat", 10, 0.5, 0.4),
+                new Robustness.DatasetResult("imagenet", 1000, 0.7, 0.3)), WarWeights.lr0fm(), 200);
+        assertEquals((0.8 + 0.3 / 0.7) / 2, summary.getSar(), 1e-12);
+        assertEquals(expected.war(), summary.getWar(), 1e-12);
+        assertEquals(List.of("eurosat", "imagenet"), summary.getDatasets().stream().sorted().toList());
+        assertEquals(20, summary.getTotal());
+    }
+
+    @Test
+    void tumblingWindowsOfCaptureTime() {
+        labelSpace("d1", TEN);
+        predict("d1", null, 2, 2, null, T0);
+        predict("d1", null, 2, 0, null, T0.plusSeconds(90));
+
+        Map<String, RobustnessMetric> windows = driver.createOutputTopic("robustness-metrics-windowed",
+                new StringDeserializer(), serdes.<RobustnessMetric>value().deserializer()).readKeyValuesToMap();
+        RobustnessMetric first = windows.get("m/d1/native/none@" + T0.toEpochMilli());
+        RobustnessMetric second = windows.get("m/d1/native/none@" + T0.plusSeconds(60).toEpochMilli());
+        assertEquals(1.0, first.getAccuracyTop1(), 1e-12);
+        assertEquals(0.0, second.getAccuracyTop1(), 1e-12);
+        assertEquals(T0.plusSeconds(60), first.getWindowEnd());
+        assertTrue(metrics().get("m/d1/native/none").getTotal() == 4, "cumulative counts both windows");
+    }
+}
