@@ -1,6 +1,7 @@
 package io.lr0.app;
 
 import io.lr0.dlq.DeadLetterHandler;
+import io.lr0.dashboard.DashboardServer;
 import io.lr0.dlq.DeadLetters;
 import io.lr0.inference.Models;
 import io.lr0.inference.ZeroShotModel;
@@ -24,11 +25,13 @@ public final class Lr0App implements AutoCloseable {
     private final KafkaStreams streams;
     private final Lr0Serdes serdes;
     private final ZeroShotModel model;
+    private final DashboardServer dashboard;
 
-    private Lr0App(KafkaStreams streams, Lr0Serdes serdes, ZeroShotModel model) {
+    private Lr0App(KafkaStreams streams, Lr0Serdes serdes, ZeroShotModel model, DashboardServer dashboard) {
         this.streams = streams;
         this.serdes = serdes;
         this.model = model;
+        this.dashboard = dashboard;
     }
 
     /** Creates missing topics, loads the model, starts the topology and waits until it is running. */
@@ -37,6 +40,13 @@ public final class Lr0App implements AutoCloseable {
         ZeroShotModel model = config.inferenceEnabled() ? loadModel(config) : null;
         Lr0Serdes serdes = Lr0Serdes.from(config);
         Properties props = streamsProperties(config);
+        DashboardServer dashboard = config.metricsEnabled() && config.getBoolean(Lr0Config.DASHBOARD_ENABLED)
+                ? DashboardServer.bind(config.getString(Lr0Config.DASHBOARD_HOST),
+                config.getInt(Lr0Config.DASHBOARD_PORT), config.getString(Lr0Config.DASHBOARD_ADVERTISED_HOST)) : null;
+        if (dashboard != null) {
+            // Other instances route interactive queries to this address.
+            props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, dashboard.applicationServer());
+        }
         KafkaStreams streams = new KafkaStreams(Lr0Topology.build(config, serdes, model), props);
         // A failure that is not a bad record (a broker hiccup) must not stop the pipeline: restart the thread,
         // which resumes from the last committed offsets.
@@ -45,8 +55,11 @@ public final class Lr0App implements AutoCloseable {
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.start();
-        Lr0App app = new Lr0App(streams, serdes, model);
+        Lr0App app = new Lr0App(streams, serdes, model, dashboard);
         app.awaitRunning(Duration.ofSeconds(120));
+        if (dashboard != null) {
+            dashboard.start(streams, config.metricsAlpha(), config.warWeights());
+        }
         log.info("lr0 streams app '{}' running: {} -> {}{}", props.get(StreamsConfig.APPLICATION_ID_CONFIG),
                 config.imagesTopic(), config.variantsTopic(), model == null ? "" : " -> " + config.predictionsTopic());
         return app;
@@ -87,6 +100,11 @@ public final class Lr0App implements AutoCloseable {
         return streams;
     }
 
+    /** Base URL of the query API and dashboard, or null when this instance serves none. */
+    public String dashboardUrl() {
+        return dashboard == null ? null : dashboard.url();
+    }
+
     private void awaitRunning(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (streams.state() != KafkaStreams.State.RUNNING) {
@@ -108,6 +126,9 @@ public final class Lr0App implements AutoCloseable {
 
     @Override
     public void close() {
+        if (dashboard != null) {
+            dashboard.close();
+        }
         // Leave the group on a clean stop: a restarted or remaining instance gets the partitions at once instead of
         // after the session timeout.
         streams.close(CloseOptions.timeout(Duration.ofSeconds(30))

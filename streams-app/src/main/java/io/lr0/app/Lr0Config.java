@@ -57,6 +57,10 @@ public final class Lr0Config extends AbstractConfig {
     public static final String METRICS_ALPHA = "metrics.alpha";
     public static final String METRICS_WAR_DEFAULT_WEIGHT = "metrics.war.default.weight";
     public static final String WAR_WEIGHT_PREFIX = "metrics.war.weight.";
+    public static final String DASHBOARD_ENABLED = "dashboard.enabled";
+    public static final String DASHBOARD_HOST = "dashboard.host";
+    public static final String DASHBOARD_PORT = "dashboard.port";
+    public static final String DASHBOARD_ADVERTISED_HOST = "dashboard.advertised.host";
 
     /** Prefixes whose keys are passed through rather than defined here. */
     public static final String KAFKA_PREFIX = "kafka.";
@@ -133,7 +137,15 @@ public final class Lr0Config extends AbstractConfig {
             .define(METRICS_ALPHA, Type.DOUBLE, 200.0, ConfigDef.Range.atLeast(0), Importance.LOW,
                     "alpha of LR0.FM's improved relative robustness Gamma = gamma * (1 - exp(-alpha * eps^2)).")
             .define(METRICS_WAR_DEFAULT_WEIGHT, Type.DOUBLE, 1.0, ConfigDef.Range.atLeast(0), Importance.LOW,
-                    "WAR weight of a dataset not in LR0.FM's table; per dataset: metrics.war.weight.<dataset>.");
+                    "WAR weight of a dataset not in LR0.FM's table; per dataset: metrics.war.weight.<dataset>.")
+            .define(DASHBOARD_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "Serve the query API and dashboard from this instance (needs metrics.enabled).")
+            .define(DASHBOARD_HOST, Type.STRING, "127.0.0.1", Importance.MEDIUM,
+                    "Address the HTTP server binds; 127.0.0.1 keeps it local, 0.0.0.0 opens it to the network.")
+            .define(DASHBOARD_PORT, Type.INT, 8088, ConfigDef.Range.between(0, 65535), Importance.MEDIUM,
+                    "HTTP port of the query API and dashboard; 0 picks a free one.")
+            .define(DASHBOARD_ADVERTISED_HOST, Type.STRING, "", Importance.LOW,
+                    "Host other instances use to reach this one's API (application.server); empty: dashboard.host.");
 
     private final Map<String, String> passThrough;
     private final Map<String, List<Integer>> resolutionsByDataset = new java.util.concurrent.ConcurrentHashMap<>();

@@ -157,7 +157,8 @@ final class BenchCommand {
                         Lr0Config.SCHEMA_REGISTRY_URL, stack.registryUrl(),
                         Lr0Config.STATE_DIR, work.resolve("streams").toString(),
                         Lr0Config.TOPIC_PARTITIONS, "1",
-                        Lr0Config.INFERENCE_BATCH_SIZE, String.valueOf(batch)));
+                        Lr0Config.INFERENCE_BATCH_SIZE, String.valueOf(batch),
+                        Lr0Config.DASHBOARD_PORT, "0"));
                 TopicSetup.ensure(lr0.kafkaClientConfig(), Lr0App.topics(lr0));
                 try (ImagePublisher publisher = new ImagePublisher(lr0.kafkaClientConfig(), lr0.serdeConfig(),
                         lr0.imagesTopic(), lr0.datasetsTopic())) {

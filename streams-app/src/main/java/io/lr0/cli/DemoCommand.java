@@ -40,6 +40,8 @@ final class DemoCommand implements Callable<Integer> {
     double rate;
     @Option(names = "--exit-when-done", description = "Exit once every produced image went through (exit code 0 only if none failed).")
     boolean exitWhenDone;
+    @Option(names = "--dashboard-port", defaultValue = "8088", description = "Port of the dashboard and query API (0: any free port; default: ${DEFAULT-VALUE}).")
+    int dashboardPort;
     @Option(names = "--timeout", defaultValue = "PT10M", description = "Give up waiting for results after this ISO-8601 duration (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
@@ -53,6 +55,7 @@ final class DemoCommand implements Callable<Integer> {
                     Lr0Config.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
                     Lr0Config.SCHEMA_REGISTRY_URL, stack.registryUrl(),
                     Lr0Config.STATE_DIR, local.dataDir.resolve("streams").toString(),
+                    Lr0Config.DASHBOARD_PORT, String.valueOf(dashboardPort),
                     // The native variant is the high-resolution reference, and marks an image as complete.
                     Lr0Config.DEGRADE_NATIVE, "true"));
             try (Lr0App app = Lr0App.start(lr0);
@@ -60,8 +63,9 @@ final class DemoCommand implements Callable<Integer> {
                 DatasetSource source = dataset == null ? Datasets.defaultFashionMnist("test")
                         : Datasets.open(dataset, Datasets.Format.AUTO, "test", null);
                 long total = limit > 0 ? Math.min(limit, source.size()) : source.size();
-                System.err.printf("Kafka %s, schema registry %s. Producing %d images of %s...%n",
-                        stack.bootstrapServers(), stack.registryUrl(), total, source.labelSpace().id());
+                System.err.printf("Kafka %s, schema registry %s, query API %s. Producing %d images of %s...%n",
+                        stack.bootstrapServers(), stack.registryUrl(), app.dashboardUrl(), total,
+                        source.labelSpace().id());
                 DatasetProducer.Result produced;
                 try (ImagePublisher publisher = new ImagePublisher(lr0.kafkaClientConfig(), lr0.serdeConfig(),
                         lr0.imagesTopic(), lr0.datasetsTopic())) {

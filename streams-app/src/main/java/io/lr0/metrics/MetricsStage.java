@@ -27,6 +27,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * The metrics stage: predictions -> running LR0.FM / CounterAnimal metrics per (model, dataset, resolution, method),
@@ -40,6 +41,8 @@ public final class MetricsStage {
     public static final String BY_DATASET_WINDOWED_STORE = "accuracy-by-dataset-windowed";
     /** All datasets of a model, for SAR/WAR, queryable. */
     public static final String BY_MODEL_STORE = "accuracy-by-model";
+    /** The last predictions of each task, queryable. */
+    public static final String RECENT_PREDICTIONS_STORE = "recent-predictions";
 
     private MetricsStage() {
     }
@@ -50,6 +53,10 @@ public final class MetricsStage {
         WarWeights weights = config.warWeights();
         KStream<String, Prediction> predictions = builder.stream(config.predictionsTopic(),
                 Consumed.<String, Prediction>with(Serdes.String(), serdes.value()).withName("predictions-for-metrics"));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(RECENT_PREDICTIONS_STORE),
+                Serdes.String(), serdes.<Prediction>value()).withLoggingDisabled());
+        // A live view of the latest predictions, for the dashboard.
+        predictions.process(RecentPredictions::new, Named.as("keep-recent-predictions"), RECENT_PREDICTIONS_STORE);
         // One aggregate per model and dataset: A_HR and every A_r live together, so gamma needs no join.
         var byDataset = predictions.groupBy((key, prediction) -> prediction.getModel() + "/" + prediction.getDataset(),
                 Grouped.<String, Prediction>with(Serdes.String(), serdes.value()).withName("by-model-dataset"));

@@ -81,7 +81,8 @@ class InferenceCrashIT {
                 "state.dir", dataDir.resolve("streams").toString(),
                 "topic.partitions", "2",
                 "inference.batch.size", "64",
-                "inference.batch.max.wait.ms", "4000"));
+                "inference.batch.max.wait.ms", "4000",
+                "dashboard.port", "0"));
         settings.forEach((key, value) -> command.addAll(List.of("--set", key + "=" + value)));
         Files.createDirectories(log.getParent());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)

@@ -15,6 +15,12 @@ import io.lr0.registry.AvroDeserializer;
 import io.lr0.registry.RegistryConfig;
 import io.lr0.registry.RestSchemaRegistryClient;
 import io.lr0.schema.ImageRecord;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import io.lr0.schema.ImageVariant;
 import io.lr0.schema.Prediction;
@@ -59,7 +65,8 @@ class PipelineIT {
                 Lr0Config.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
                 Lr0Config.SCHEMA_REGISTRY_URL, stack.registryUrl(),
                 Lr0Config.STATE_DIR, dataDir.resolve("streams").toString(),
-                Lr0Config.TOPIC_PARTITIONS, "3"));
+                Lr0Config.TOPIC_PARTITIONS, "3",
+                Lr0Config.DASHBOARD_PORT, "0"));
         app = Lr0App.start(config);
         try (ImagePublisher publisher = new ImagePublisher(config.kafkaClientConfig(), config.serdeConfig(),
                 config.imagesTopic(), config.datasetsTopic())) {
@@ -144,6 +151,42 @@ class PipelineIT {
         assertEquals(List.of("fashion-mnist"), summary.getDatasets());
         assertEquals(seven.getGamma(), summary.getSar(), 1e-12, "one dataset: SAR = gamma");
         assertEquals(seven.getImprovedGamma(), summary.getWar(), 1e-12, "one dataset: WAR = Gamma");
+    }
+
+    @Test
+    void queryApiAnswersFromTheStateStores() throws Exception {
+        metricTopicsFollowThePredictions();
+        HttpClient http = HttpClient.newHttpClient();
+        JsonNode metrics = get(http, "/api/metrics");
+        JsonNode reference = null;
+        for (JsonNode metric : metrics) {
+            if (metric.path("dataset").asText().equals("fashion-mnist") && metric.path("resolution").isNull()) {
+                reference = metric;
+            }
+        }
+        assertTrue(reference != null, "native metric in " + metrics);
+        assertEquals(IMAGES, reference.path("total").asLong());
+        assertEquals(1.0, reference.path("gamma").asDouble(), 1e-12);
+
+        JsonNode keyed = get(http, "/api/metrics/lr0-demo-fmnist%2Ffashion-mnist");
+        assertEquals(5, keyed.size(), "one metric per resolution, answered by the owning instance (this one)");
+        JsonNode summary = get(http, "/api/summary");
+        assertTrue(summary.size() >= 5, summary.toString());
+        JsonNode recent = get(http, "/api/predictions/recent?limit=7");
+        assertEquals(7, recent.size());
+        assertTrue(recent.get(0).path("predictionTimestamp").asLong() >= recent.get(6).path("predictionTimestamp").asLong());
+        JsonNode series = get(http, "/api/summary/windowed");
+        assertTrue(series.size() > 0 && series.get(0).has("windowStart"), series.toString());
+        HttpResponse<String> missing = http.send(HttpRequest.newBuilder(URI.create(app.dashboardUrl() + "/api/nope"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, missing.statusCode());
+    }
+
+    private static JsonNode get(HttpClient http, String path) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(app.dashboardUrl() + path))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), path + ": " + response.body());
+        return new ObjectMapper().readTree(response.body());
     }
 
     /** The latest value per key of a (compacted) topic, read until {@code done} holds. */

@@ -1,0 +1,264 @@
+package io.lr0.dashboard;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.lr0.metrics.Accuracy;
+import io.lr0.metrics.MetricsStage;
+import io.lr0.metrics.WarWeights;
+import io.lr0.schema.RobustnessSummary;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The instance's HTTP face: a JSON API over its state stores (interactive queries) and the dashboard page. Lists are
+ * gathered from every instance (each answers its own part with {@code ?local=true}); a keyed query is answered here
+ * when this instance holds the key, else redirected (307) to the one that does.
+ */
+public final class DashboardServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DashboardServer.class);
+    private static final Duration WINDOWED_HISTORY = Duration.ofHours(6);
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final HostInfo self;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private volatile KafkaStreams streams;
+    private volatile QueryService queries;
+
+    private DashboardServer(HttpServer server, ExecutorService executor, HostInfo self) {
+        this.server = server;
+        this.executor = executor;
+        this.self = self;
+    }
+
+    /**
+     * Binds {@code host:port} (0: any free port) before Kafka Streams starts, so the instance can announce the
+     * address ({@code application.server}) that other instances route queries to.
+     */
+    public static DashboardServer bind(String host, int port, String advertisedHost) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
+        ExecutorService executor = Executors.newFixedThreadPool(4, runnable -> {
+            Thread thread = new Thread(runnable, "lr0-dashboard-http");
+            thread.setDaemon(true);
+            return thread;
+        });
+        server.setExecutor(executor);
+        String announced = advertisedHost == null || advertisedHost.isBlank() ? host : advertisedHost;
+        return new DashboardServer(server, executor, new HostInfo(announced, server.getAddress().getPort()));
+    }
+
+    /** {@code host:port} for Kafka Streams' {@code application.server}. */
+    public String applicationServer() {
+        return self.host() + ":" + self.port();
+    }
+
+    public String url() {
+        return "http://" + applicationServer();
+    }
+
+    /** Starts answering, over {@code streams}' stores. */
+    public void start(KafkaStreams streams, double alpha, WarWeights weights) {
+        this.streams = streams;
+        this.queries = new QueryService(streams, alpha, weights);
+        server.createContext("/api/", this::api);
+        server.createContext("/", this::asset);
+        server.start();
+        log.info("Dashboard and query API on {}", url());
+    }
+
+    private void api(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            Map<String, String> query = query(exchange.getRequestURI());
+            boolean local = "true".equals(query.get("local"));
+            try {
+                if (!exchange.getRequestMethod().equals("GET")) {
+                    send(exchange, 405, error("only GET is supported"));
+                } else if (path.equals("/api/metrics")) {
+                    send(exchange, 200, gather("/api/metrics", local, MetricsStage.BY_DATASET_STORE,
+                            () -> AvroJson.array(queries.localMetrics())));
+                } else if (path.startsWith("/api/metrics/")) {
+                    keyed(exchange, URLDecoder.decode(path.substring("/api/metrics/".length()), StandardCharsets.UTF_8));
+                } else if (path.equals("/api/summary")) {
+                    send(exchange, 200, gather("/api/summary", local, MetricsStage.BY_MODEL_STORE,
+                            () -> AvroJson.array(queries.localSummaries())));
+                } else if (path.equals("/api/summary/windowed")) {
+                    send(exchange, 200, gather("/api/summary/windowed", local, MetricsStage.BY_DATASET_WINDOWED_STORE,
+                            this::localSeries));
+                } else if (path.equals("/api/predictions/recent")) {
+                    int limit = Integer.parseInt(query.getOrDefault("limit", "50"));
+                    send(exchange, 200, gather("/api/predictions/recent?limit=" + limit, local,
+                            MetricsStage.RECENT_PREDICTIONS_STORE,
+                            () -> AvroJson.array(queries.localRecentPredictions(limit))));
+                } else if (path.equals("/api/instances")) {
+                    ArrayNode instances = AvroJson.MAPPER.createArrayNode();
+                    for (StreamsMetadata metadata : streams.metadataForAllStreamsClients()) {
+                        instances.add(AvroJson.MAPPER.createObjectNode()
+                                .put("instance", metadata.host() + ":" + metadata.port())
+                                .put("self", metadata.hostInfo().equals(self))
+                                .set("stores", AvroJson.MAPPER.valueToTree(metadata.stateStoreNames())));
+                    }
+                    send(exchange, 200, instances);
+                } else {
+                    send(exchange, 404, error("no such endpoint: " + path));
+                }
+            } catch (InvalidStateStoreException e) {
+                // Rebalancing or restoring: the caller should try again shortly.
+                send(exchange, 503, error("state not queryable right now: " + e.getMessage()));
+            } catch (NumberFormatException e) {
+                send(exchange, 400, error("bad number: " + e.getMessage()));
+            } catch (RuntimeException e) {
+                log.warn("Query {} failed", path, e);
+                send(exchange, 500, error(e.toString()));
+            }
+        }
+    }
+
+    /** A model/dataset's metrics: here, or a redirect to the instance that holds them. */
+    private void keyed(HttpExchange exchange, String modelAndDataset) throws IOException {
+        HostInfo owner = queries.ownerOf(modelAndDataset);
+        if (owner == null) {
+            send(exchange, 404, error("no instance holds '" + modelAndDataset + "' (yet)"));
+        } else if (owner.equals(self)) {
+            send(exchange, 200, AvroJson.array(queries.localMetrics(modelAndDataset)));
+        } else {
+            String target = "http://" + owner.host() + ":" + owner.port() + exchange.getRequestURI().getRawPath();
+            exchange.getResponseHeaders().set("Location", target);
+            send(exchange, 307, AvroJson.MAPPER.createObjectNode().put("instance", owner.host() + ":" + owner.port())
+                    .put("location", target));
+        }
+    }
+
+    /** This instance's part, plus (unless {@code local}) every other instance's part of the same list. */
+    private JsonNode gather(String path, boolean local, String store, java.util.function.Supplier<ArrayNode> mine)
+            throws IOException {
+        ArrayNode all = mine.get();
+        if (local) {
+            return all;
+        }
+        for (StreamsMetadata metadata : streams.streamsMetadataForStore(store)) {
+            if (!metadata.hostInfo().equals(self)) {
+                String separator = path.contains("?") ? "&" : "?";
+                URI uri = URI.create("http://" + metadata.host() + ":" + metadata.port() + path + separator + "local=true");
+                try {
+                    HttpResponse<String> answer = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
+                            .GET().build(), HttpResponse.BodyHandlers.ofString());
+                    if (answer.statusCode() == 200) {
+                        AvroJson.MAPPER.readTree(answer.body()).forEach(all::add);
+                    } else {
+                        log.warn("Instance {} answered {} to {}", uri.getAuthority(), answer.statusCode(), path);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while asking " + uri, e);
+                }
+            }
+        }
+        return all;
+    }
+
+    private ArrayNode localSeries() {
+        ArrayNode series = AvroJson.MAPPER.createArrayNode();
+        Instant now = Instant.now();
+        queries.localSummarySeries(now.minus(WINDOWED_HISTORY), now).forEach((start, summaries) -> {
+            for (RobustnessSummary summary : summaries) {
+                ObjectNode point = (ObjectNode) AvroJson.toJson(summary);
+                point.put("windowStart", start.toEpochMilli());
+                point.put("key", Accuracy.summaryKey(summary));
+                series.add(point);
+            }
+        });
+        return series;
+    }
+
+    /** Static files of the dashboard page, from the classpath (no CDN: the assets ship in the jar). */
+    private void asset(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            String resource = "/dashboard" + (path.equals("/") ? "/index.html" : path);
+            if (resource.contains("..")) {
+                send(exchange, 400, error("bad path"));
+                return;
+            }
+            try (InputStream in = DashboardServer.class.getResourceAsStream(resource)) {
+                if (in == null) {
+                    send(exchange, 404, error("not found: " + path));
+                    return;
+                }
+                byte[] body = in.readAllBytes();
+                exchange.getResponseHeaders().set("Content-Type", contentType(resource));
+                exchange.sendResponseHeaders(200, body.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            }
+        }
+    }
+
+    private static String contentType(String resource) {
+        if (resource.endsWith(".html")) {
+            return "text/html; charset=utf-8";
+        }
+        if (resource.endsWith(".js")) {
+            return "text/javascript; charset=utf-8";
+        }
+        if (resource.endsWith(".css")) {
+            return "text/css; charset=utf-8";
+        }
+        return "application/octet-stream";
+    }
+
+    private static ObjectNode error(String message) {
+        return AvroJson.MAPPER.createObjectNode().put("error", message);
+    }
+
+    private static Map<String, String> query(URI uri) {
+        Map<String, String> query = new HashMap<>();
+        if (uri.getRawQuery() != null) {
+            for (String pair : uri.getRawQuery().split("&")) {
+                String[] parts = pair.split("=", 2);
+                query.put(URLDecoder.decode(parts[0], StandardCharsets.UTF_8),
+                        parts.length > 1 ? URLDecoder.decode(parts[1], StandardCharsets.UTF_8) : "");
+            }
+        }
+        return query;
+    }
+
+    private static void send(HttpExchange exchange, int status, JsonNode body) throws IOException {
+        byte[] bytes = AvroJson.MAPPER.writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

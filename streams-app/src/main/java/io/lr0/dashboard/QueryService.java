@@ -1,0 +1,123 @@
+package io.lr0.dashboard;
+
+import io.lr0.app.LabelSpaceStore;
+import io.lr0.metrics.Accuracy;
+import io.lr0.metrics.MetricsStage;
+import io.lr0.metrics.WarWeights;
+import io.lr0.schema.AccuracyState;
+import io.lr0.schema.DatasetInfo;
+import io.lr0.schema.ModelState;
+import io.lr0.schema.Prediction;
+import io.lr0.schema.RobustnessMetric;
+import io.lr0.schema.RobustnessSummary;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
+
+/**
+ * Reads this instance's state stores (interactive queries) and says which instance holds a key. The figures are
+ * computed from the counts with the same code as the metric topics ({@link Accuracy}).
+ */
+final class QueryService {
+    private final KafkaStreams streams;
+    private final double alpha;
+    private final WarWeights weights;
+
+    QueryService(KafkaStreams streams, double alpha, WarWeights weights) {
+        this.streams = streams;
+        this.alpha = alpha;
+        this.weights = weights;
+    }
+
+    /** Current metrics of every model/dataset held here. */
+    List<RobustnessMetric> localMetrics() {
+        List<RobustnessMetric> metrics = new ArrayList<>();
+        try (KeyValueIterator<String, AccuracyState> all =
+                     this.<AccuracyState>store(MetricsStage.BY_DATASET_STORE).all()) {
+            all.forEachRemaining(entry -> metrics.addAll(metricsOf(entry.value)));
+        }
+        return metrics;
+    }
+
+    /** Metrics of one model/dataset, when this instance holds it. */
+    List<RobustnessMetric> localMetrics(String modelAndDataset) {
+        AccuracyState state = this.<AccuracyState>store(MetricsStage.BY_DATASET_STORE).get(modelAndDataset);
+        return state == null ? List.of() : metricsOf(state);
+    }
+
+    /** The instance holding a model/dataset key, or null when no instance does (yet). */
+    HostInfo ownerOf(String modelAndDataset) {
+        KeyQueryMetadata metadata = streams.queryMetadataForKey(MetricsStage.BY_DATASET_STORE, modelAndDataset,
+                Serdes.String().serializer());
+        return metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE) ? null : metadata.activeHost();
+    }
+
+    /** SAR/WAR of every model held here. */
+    List<RobustnessSummary> localSummaries() {
+        List<RobustnessSummary> summaries = new ArrayList<>();
+        try (KeyValueIterator<String, ModelState> all = this.<ModelState>store(MetricsStage.BY_MODEL_STORE).all()) {
+            all.forEachRemaining(entry -> summaries.addAll(Accuracy.summaries(entry.value, this::classesOf, weights,
+                    alpha, Instant.now())));
+        }
+        return summaries;
+    }
+
+    /** SAR/WAR per window start and model, over the windows held here that start in [from, to]. */
+    Map<Instant, List<RobustnessSummary>> localSummarySeries(Instant from, Instant to) {
+        ReadOnlyWindowStore<String, AccuracyState> windows = streams.store(StoreQueryParameters.fromNameAndType(
+                MetricsStage.BY_DATASET_WINDOWED_STORE, QueryableStoreTypes.<String, AccuracyState>windowStore()));
+        Map<Instant, Map<String, ModelState>> byWindow = new TreeMap<>();
+        try (KeyValueIterator<Windowed<String>, AccuracyState> all = windows.fetchAll(from, to)) {
+            while (all.hasNext()) {
+                KeyValue<Windowed<String>, AccuracyState> entry = all.next();
+                ModelState model = byWindow.computeIfAbsent(entry.key.window().startTime(), w -> new TreeMap<>())
+                        .computeIfAbsent(entry.value.getModel(), m -> ModelState.newBuilder().setModel(m)
+                                .setDatasets(new ArrayList<>()).build());
+                Accuracy.withDataset(model, entry.value);
+            }
+        }
+        Map<Instant, List<RobustnessSummary>> series = new TreeMap<>();
+        byWindow.forEach((start, models) -> models.values().forEach(model -> series.computeIfAbsent(start,
+                s -> new ArrayList<>()).addAll(Accuracy.summaries(model, this::classesOf, weights, alpha, start))));
+        return series;
+    }
+
+    /** The most recent predictions held here, newest first. */
+    List<Prediction> localRecentPredictions(int limit) {
+        List<Prediction> recent = new ArrayList<>();
+        try (KeyValueIterator<String, Prediction> all =
+                     this.<Prediction>store(MetricsStage.RECENT_PREDICTIONS_STORE).all()) {
+            all.forEachRemaining(entry -> recent.add(entry.value));
+        }
+        recent.sort(Comparator.comparing(Prediction::getPredictionTimestamp).reversed());
+        return recent.subList(0, Math.min(limit, recent.size()));
+    }
+
+    private List<RobustnessMetric> metricsOf(AccuracyState state) {
+        return Accuracy.metrics(state, classesOf(state.getDataset()), alpha, null, null, Instant.now());
+    }
+
+    private int classesOf(String dataset) {
+        ReadOnlyKeyValueStore<String, DatasetInfo> labelSpaces = store(LabelSpaceStore.NAME);
+        DatasetInfo info = labelSpaces.get(dataset);
+        return info == null ? 0 : info.getClasses().size();
+    }
+
+    private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
+        return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
+    }
+}
