@@ -49,6 +49,7 @@ public final class Lr0Config extends AbstractConfig {
     public static final String INFERENCE_BATCH_SIZE = "inference.batch.size";
     public static final String INFERENCE_BATCH_MAX_WAIT_MS = "inference.batch.max.wait.ms";
     public static final String INFERENCE_TOP_K = "inference.top.k";
+    public static final String INFERENCE_THUMBNAILS = "inference.thumbnails";
     public static final String TOPIC_METRICS = "topic.metrics";
     public static final String TOPIC_METRICS_WINDOWED = "topic.metrics.windowed";
     public static final String TOPIC_SUMMARY = "topic.summary";
@@ -124,6 +125,8 @@ public final class Lr0Config extends AbstractConfig {
                     "...or when this much wall-clock time has passed, whichever comes first.")
             .define(INFERENCE_TOP_K, Type.INT, 5, ConfigDef.Range.between(1, 1000), Importance.LOW,
                     "Labels with scores kept in each prediction.")
+            .define(INFERENCE_THUMBNAILS, Type.BOOLEAN, true, Importance.LOW,
+                    "Put a PNG thumbnail (at most 64 px short side) of the classified image in each prediction, for the dashboard.")
             .define(TOPIC_METRICS, Type.STRING, "robustness-metrics", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Compacted topic of cumulative RobustnessMetric values, keyed 'model/dataset/resolution/method'.")
             .define(TOPIC_METRICS_WINDOWED, Type.STRING, "robustness-metrics-windowed", new ConfigDef.NonEmptyString(),

@@ -198,7 +198,9 @@ public final class DashboardServer implements AutoCloseable {
     private void asset(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
-            String resource = "/dashboard" + (path.equals("/") ? "/index.html" : path);
+            // WebJars (Chart.js) from their jars, the page's own files from /dashboard.
+            String resource = path.startsWith("/webjars/") ? "/META-INF/resources" + path
+                    : "/dashboard" + (path.equals("/") ? "/index.html" : path);
             if (resource.contains("..")) {
                 send(exchange, 400, error("bad path"));
                 return;

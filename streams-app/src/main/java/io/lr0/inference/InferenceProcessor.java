@@ -5,11 +5,14 @@ import ai.djl.ndarray.NDList;
 import io.lr0.app.LabelSpaceStore;
 import io.lr0.image.BadImageException;
 import io.lr0.image.ImageCodec;
+import io.lr0.image.Degradations;
 import io.lr0.image.ImageLimits;
+import io.lr0.image.Raster;
 import io.lr0.schema.DatasetInfo;
 import io.lr0.schema.ImageVariant;
 import io.lr0.schema.LabelScore;
 import io.lr0.schema.Prediction;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,6 +41,7 @@ import org.slf4j.LoggerFactory;
 final class InferenceProcessor implements Processor<String, ImageVariant, String, Prediction> {
     private static final Logger log = LoggerFactory.getLogger(InferenceProcessor.class);
     private static final String SR_METHOD = "none";
+    private static final int THUMBNAIL_SIDE = 64;
 
     private final ZeroShotModel model;
     private final LabelSpaces labelSpaces;
@@ -46,6 +50,7 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
     private final int batchSize;
     private final Duration maxWait;
     private final int topK;
+    private final boolean thumbnails;
     private final AtomicLong labelsOutsideLabelSpace;
     /** Pre-processed inputs of parked variants; rebuilt from the store after a restart. */
     private final Map<String, float[]> inputs = new HashMap<>();
@@ -56,7 +61,7 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
     private int parkedCount;
 
     InferenceProcessor(ZeroShotModel model, LabelSpaces labelSpaces, ImageLimits limits, int batchSize,
-                       Duration maxWait, int topK, AtomicLong labelsOutsideLabelSpace) {
+                       Duration maxWait, int topK, boolean thumbnails, AtomicLong labelsOutsideLabelSpace) {
         this.model = model;
         this.labelSpaces = labelSpaces;
         this.preprocessor = new ImagePreprocessor(model.spec());
@@ -64,6 +69,7 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
         this.batchSize = batchSize;
         this.maxWait = maxWait;
         this.topK = topK;
+        this.thumbnails = thumbnails;
         this.labelsOutsideLabelSpace = labelsOutsideLabelSpace;
     }
 
@@ -204,7 +210,15 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
                 .setBatchSize(batch)
                 .setLatencyMillis(now.toEpochMilli() - variant.getCaptureTimestamp().toEpochMilli())
                 .setDevice(model.device().toString())
+                .setThumbnail(thumbnails ? thumbnail(variant) : null)
                 .build();
+    }
+
+    /** The variant as classified (before up-sampling), at most 64 px on its short side, as PNG. */
+    private ByteBuffer thumbnail(ImageVariant variant) {
+        Raster image = ImageCodec.decode(variant.getImage(), limits);
+        Raster small = image.shortSide() <= THUMBNAIL_SIDE ? image : Degradations.toShortSide(image, THUMBNAIL_SIDE);
+        return ByteBuffer.wrap(ImageCodec.encodePng(small));
     }
 
     @Override

@@ -32,7 +32,8 @@ public final class InferenceStage {
                 // Park, batch, run the model, emit one prediction per variant; bad variants are dead-lettered to
                 // image-variants-dlq by DeadLetterHandler.
                 .process(() -> new InferenceProcessor(model, labelSpaces, config.imageLimits(), config.batchSize(),
-                        config.batchMaxWait(), config.topK(), labelsOutsideLabelSpace), Named.as("zero-shot"),
+                        config.batchMaxWait(), config.topK(), config.getBoolean(Lr0Config.INFERENCE_THUMBNAILS),
+                        labelsOutsideLabelSpace), Named.as("zero-shot"),
                         PARKED_STORE)
                 .to(config.predictionsTopic(), Produced.<String, Prediction>with(Serdes.String(), serdes.value())
                         .withName("predictions"));

@@ -1,0 +1,128 @@
+package io.lr0.dashboard;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lr0.app.Lr0App;
+import io.lr0.app.Lr0Config;
+import io.lr0.embedded.LocalStack;
+import io.lr0.producers.DatasetProducer;
+import io.lr0.producers.Datasets;
+import io.lr0.producers.ImagePublisher;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/** The dashboard in Debian's headless Chromium, against a running topology fed with Fashion-MNIST images. */
+class DashboardBrowserIT {
+    private static final String CHART = "accuracy:lr0-demo-fmnist/fashion-mnist";
+
+    @Test
+    void chartsShowTheMetricsAndThePredictionStripUpdates(@TempDir Path dataDir) throws Exception {
+        try (LocalStack stack = LocalStack.start(dataDir, 0, 0, 0);
+             Lr0App app = Lr0App.start(Lr0Config.of(Map.of(
+                     Lr0Config.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
+                     Lr0Config.SCHEMA_REGISTRY_URL, stack.registryUrl(),
+                     Lr0Config.STATE_DIR, dataDir.resolve("streams").toString(),
+                     Lr0Config.DASHBOARD_PORT, "0")));
+             ImagePublisher publisher = new ImagePublisher(Map.of("bootstrap.servers", stack.bootstrapServers()),
+                     Map.of("schema.registry.url", stack.registryUrl()), "images", "datasets")) {
+            DatasetProducer.run(Datasets.defaultFashionMnist("test"), publisher, "browser-it", 30, 0, null);
+            JsonNode metrics = awaitApi(app.dashboardUrl() + "/api/metrics", m -> nativeTotal(m) == 30);
+
+            ChromeDriver browser = chrome();
+            try {
+                browser.get(app.dashboardUrl());
+                WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+                JavascriptExecutor js = browser;
+                wait.until(d -> Boolean.TRUE.equals(js.executeScript(
+                        "return !!(window.lr0 && window.lr0.charts['" + CHART + "'])")));
+
+                @SuppressWarnings("unchecked")
+                List<Object> labels = (List<Object>) js.executeScript(
+                        "return window.lr0.charts['" + CHART + "'].data.labels");
+                assertEquals(List.of("7", "10", "14", "21", "native"), labels);
+                for (JsonNode metric : metrics) {
+                    if (!metric.path("dataset").asText().equals("fashion-mnist")) {
+                        continue;
+                    }
+                    String resolution = metric.path("resolution").isNull() ? "native" : metric.path("resolution").asText();
+                    Number plotted = (Number) js.executeScript("const c = window.lr0.charts['" + CHART + "'];"
+                            + "return c.data.datasets[0].data[c.data.labels.indexOf('" + resolution + "')]");
+                    assertEquals(metric.path("accuracyTop1").asDouble(), plotted.doubleValue(), 1e-9,
+                            "plotted top-1 at " + resolution);
+                }
+                wait.until(d -> ((Number) js.executeScript("return window.lr0.strip.length")).intValue() == 24);
+                String firstBefore = (String) js.executeScript("return window.lr0.strip[0]");
+                assertTrue(((Number) js.executeScript(
+                        "return document.querySelectorAll('#strip .prediction img[src^=\"data:image/png\"]').length"))
+                        .intValue() > 0, "thumbnails shown");
+
+                DatasetProducer.run(Datasets.defaultFashionMnist("test"), publisher, "browser-it-more", 60, 0, null);
+                wait.until(d -> !firstBefore.equals(js.executeScript("return window.lr0.strip[0]")));
+                assertNotEquals(firstBefore, js.executeScript("return window.lr0.strip[0]"), "the strip updates live");
+                assertEquals(0L, ((Number) js.executeScript("return window.lr0.errors")).longValue());
+
+                Path screenshot = Path.of("target", "dashboard.png");
+                Files.createDirectories(screenshot.getParent());
+                Files.write(screenshot, browser.getScreenshotAs(OutputType.BYTES));
+            } finally {
+                browser.quit();
+            }
+        }
+    }
+
+    /** Debian's chromium through chromium-driver, headless; no network, no driver download. */
+    static ChromeDriver chrome() {
+        System.setProperty("webdriver.chrome.driver", "/usr/bin/chromedriver");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-dev-shm-usage", "--disable-component-update", "--no-first-run", "--window-size=1400,2400");
+        return new ChromeDriver(options);
+    }
+
+    private static long nativeTotal(JsonNode metrics) {
+        for (JsonNode metric : metrics) {
+            if (metric.path("dataset").asText().equals("fashion-mnist") && metric.path("resolution").isNull()) {
+                return metric.path("total").asLong();
+            }
+        }
+        return -1;
+    }
+
+    private static JsonNode awaitApi(String url, Predicate<JsonNode> done) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200) {
+                last = new ObjectMapper().readTree(response.body());
+                if (done.test(last)) {
+                    return last;
+                }
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("API at " + url + " did not reach the expected state: " + last);
+    }
+}
