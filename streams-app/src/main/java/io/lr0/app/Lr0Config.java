@@ -86,8 +86,8 @@ public final class Lr0Config extends AbstractConfig {
             .define(PROCESSING_GUARANTEE, Type.STRING, "exactly_once_v2",
                     ConfigDef.ValidString.in("exactly_once_v2", "at_least_once"), Importance.MEDIUM,
                     "Kafka Streams processing guarantee.")
-            .define(NUM_STREAM_THREADS, Type.INT, 1, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
-                    "Stream threads per instance.")
+            .define(NUM_STREAM_THREADS, Type.INT, 2, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+                    "Stream threads per instance. Two let the metrics keep up while a thread runs the model.")
             .define(TOPIC_IMAGES, Type.STRING, "images", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Input topic of ImageRecord values; its dead-letter topic is '<name>-dlq'.")
             .define(TOPIC_VARIANTS, Type.STRING, "image-variants", new ConfigDef.NonEmptyString(), Importance.MEDIUM,

@@ -36,7 +36,7 @@ final class DemoCommand implements Callable<Integer> {
     Path dataset;
     @Option(names = "--limit", defaultValue = "1000", description = "Images to produce (0: all; default: ${DEFAULT-VALUE}).")
     long limit;
-    @Option(names = "--rate", defaultValue = "0", description = "Images per second (0: as fast as possible).")
+    @Option(names = "--rate", defaultValue = "50", description = "Images per second, a rate this machine sustains so the dashboard stays live (0: as fast as possible; default: ${DEFAULT-VALUE}).")
     double rate;
     @Option(names = "--exit-when-done", description = "Exit once every produced image went through (exit code 0 only if none failed).")
     boolean exitWhenDone;

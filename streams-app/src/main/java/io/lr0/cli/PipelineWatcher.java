@@ -7,6 +7,7 @@ import io.lr0.metrics.Robustness;
 import io.lr0.producers.ProgressBar;
 import io.lr0.schema.ImageVariant;
 import io.lr0.schema.Prediction;
+import io.lr0.schema.RobustnessMetric;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +35,10 @@ final class PipelineWatcher implements AutoCloseable {
     private final KafkaConsumer<String, ImageVariant> variants;
     private final KafkaConsumer<String, Prediction> predictions;
     private final KafkaConsumer<byte[], byte[]> deadLetters;
+    private final KafkaConsumer<String, RobustnessMetric> metrics;
+    /** When each prediction of a metric cell was seen, in order: the n-th entry is when the count reached n. */
+    private final Map<String, List<Long>> predictionSeenAt = new HashMap<>();
+    private final List<Long> metricLagsMillis = new ArrayList<>();
     private final String imagesDlq;
     private final Map<String, Integer> expectedPerImage = new HashMap<>();
     private final Map<String, Integer> resultsPerImage = new HashMap<>();
@@ -52,10 +57,13 @@ final class PipelineWatcher implements AutoCloseable {
         this.predictions = new KafkaConsumer<>(consumerConfig, new StringDeserializer(),
                 serdes.<Prediction>value().deserializer());
         this.deadLetters = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.metrics = new KafkaConsumer<>(consumerConfig, new StringDeserializer(),
+                serdes.<RobustnessMetric>value().deserializer());
         this.imagesDlq = DeadLetters.topicFor(config.imagesTopic());
         atEnd(variants, List.of(config.variantsTopic()));
         atEnd(predictions, List.of(config.predictionsTopic()));
         atEnd(deadLetters, List.of(imagesDlq, DeadLetters.topicFor(config.variantsTopic())));
+        atEnd(metrics, config.metricsEnabled() ? List.of(config.metricsTopic()) : List.of());
     }
 
     /** Starts following at the current end of the topics. */
@@ -104,7 +112,11 @@ final class PipelineWatcher implements AutoCloseable {
                         row.correct += prediction.getCorrect() ? 1 : 0;
                     }
                     result(prediction.getImageId());
+                    predictionSeenAt.computeIfAbsent(cell(prediction.getModel(), prediction.getDataset(),
+                            prediction.getResolution(), prediction.getSrMethod()), k -> new ArrayList<>())
+                            .add(System.currentTimeMillis());
                 }
+                readMetrics(Duration.ofMillis(10));
             }
             for (ConsumerRecord<byte[], byte[]> record : deadLetters.poll(Duration.ofMillis(10))) {
                 String key = record.key() == null ? "offset " + record.offset()
@@ -123,8 +135,35 @@ final class PipelineWatcher implements AutoCloseable {
             progress.update(done);
         }
         progress.finish(done);
+        drainMetrics(Duration.ofSeconds(2));
         return new Summary(java.util.Collections.unmodifiableSortedMap(new TreeMap<>(rows)), done,
-                Map.copyOf(failedImages), inference);
+                Map.copyOf(failedImages), inference, List.copyOf(metricLagsMillis));
+    }
+
+    /** Reads the metric updates that follow the last predictions. */
+    private void drainMetrics(Duration time) {
+        long deadline = System.nanoTime() + time.toNanos();
+        while (inference && System.nanoTime() < deadline) {
+            readMetrics(Duration.ofMillis(100));
+        }
+    }
+
+    /** Each metric update's lag: now minus when the prediction that brought its count to this value was seen. */
+    private void readMetrics(Duration poll) {
+        for (ConsumerRecord<String, RobustnessMetric> record : metrics.poll(poll)) {
+            RobustnessMetric metric = record.value();
+            List<Long> seen = predictionSeenAt.get(cell(metric.getModel(), metric.getDataset(),
+                    metric.getResolution(), metric.getSrMethod()));
+            long count = metric.getTotal() + metric.getUnlabelled();
+            // Counts from earlier runs on the same data are not this run's predictions: no lag for them.
+            if (seen != null && count >= 1 && count <= seen.size()) {
+                metricLagsMillis.add(System.currentTimeMillis() - seen.get((int) count - 1));
+            }
+        }
+    }
+
+    private static String cell(String model, String dataset, Integer resolution, String srMethod) {
+        return model + "/" + dataset + "/" + resolution + "/" + srMethod;
     }
 
     private void result(String imageId) {
@@ -148,6 +187,7 @@ final class PipelineWatcher implements AutoCloseable {
         variants.close();
         predictions.close();
         deadLetters.close();
+        metrics.close();
         serdes.close();
     }
 
@@ -165,7 +205,8 @@ final class PipelineWatcher implements AutoCloseable {
     }
 
     /** What went through, per resolution. */
-    record Summary(Map<String, Row> rows, long doneImages, Map<String, String> failedImages, boolean inference) {
+    record Summary(Map<String, Row> rows, long doneImages, Map<String, String> failedImages, boolean inference,
+                   List<Long> metricLagsMillis) {
 
         boolean complete(long expectedImages) {
             return failedImages.isEmpty() && doneImages >= expectedImages;
@@ -186,6 +227,12 @@ final class PipelineWatcher implements AutoCloseable {
                         format(accuracy), format(gamma), format(improved)));
             });
             out.append("With one dataset SAR = gamma and WAR = Gamma; across datasets: the robustness-summary topic.\n");
+            if (!metricLagsMillis.isEmpty()) {
+                List<Long> sorted = metricLagsMillis.stream().sorted().toList();
+                out.append(String.format("Metric updates followed their predictions by p50 %d ms, p95 %d ms, max %d ms "
+                        + "(%d updates).%n", sorted.get(sorted.size() / 2), sorted.get((int) (sorted.size() * 0.95)),
+                        sorted.get(sorted.size() - 1), sorted.size()));
+            }
             out.append(String.format("%d images done, %d failed%s", doneImages, failedImages.size(),
                     failedImages.isEmpty() ? "" : " " + failedImages.values()));
             return out.toString();
