@@ -45,7 +45,11 @@ class DashboardBrowserIT {
              ImagePublisher publisher = new ImagePublisher(Map.of("bootstrap.servers", stack.bootstrapServers()),
                      Map.of("schema.registry.url", stack.registryUrl()), "images", "datasets")) {
             DatasetProducer.run(Datasets.defaultFashionMnist("test"), publisher, "browser-it", 30, 0, null);
-            JsonNode metrics = awaitApi(app.dashboardUrl() + "/api/metrics", m -> nativeTotal(m) == 30);
+            Path grouped = groupedDataset(dataDir.resolve("fashion-groups"));
+            DatasetProducer.run(Datasets.open(grouped, Datasets.Format.FOLDER, "test", "fashion-groups"), publisher,
+                    "browser-it-groups", 0, 0, null);
+            JsonNode metrics = awaitApi(app.dashboardUrl() + "/api/metrics", m -> nativeTotal(m) == 30
+                    && groupAccuracy(m) != null && groupAccuracy(m).size() == 2);
 
             ChromeDriver browser = chrome();
             try {
@@ -69,6 +73,16 @@ class DashboardBrowserIT {
                     assertEquals(metric.path("accuracyTop1").asDouble(), plotted.doubleValue(), 1e-9,
                             "plotted top-1 at " + resolution);
                 }
+                JsonNode groups = groupAccuracy(metrics);
+                String counterChart = "window.lr0.charts['counter:lr0-demo-fmnist/fashion-groups']";
+                wait.until(d -> Boolean.TRUE.equals(js.executeScript("return !!" + counterChart)));
+                assertEquals(groups.path("common").asDouble(), ((Number) js.executeScript("const c = " + counterChart
+                        + "; return c.data.datasets.find(x => x.label === 'common').data[c.data.labels.indexOf('native')]"))
+                        .doubleValue(), 1e-9, "CounterAnimal bar (common)");
+                assertEquals(groups.path("counter").asDouble(), ((Number) js.executeScript("const c = " + counterChart
+                        + "; return c.data.datasets.find(x => x.label === 'counter').data[c.data.labels.indexOf('native')]"))
+                        .doubleValue(), 1e-9, "CounterAnimal bar (counter)");
+
                 wait.until(d -> ((Number) js.executeScript("return window.lr0.strip.length")).intValue() == 24);
                 String firstBefore = (String) js.executeScript("return window.lr0.strip[0]");
                 assertTrue(((Number) js.executeScript(
@@ -97,6 +111,43 @@ class DashboardBrowserIT {
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-dev-shm-usage", "--disable-component-update", "--no-first-run", "--window-size=1400,2400");
         return new ChromeDriver(options);
+    }
+
+    /**
+     * A CounterAnimal-style set: root/class/group/*.png with the same Fashion-MNIST items shown normally
+     * ("common") and on an inverted, white background ("counter").
+     */
+    static Path groupedDataset(Path root) throws Exception {
+        java.util.Iterator<io.lr0.producers.LabeledImage> images = Datasets.defaultFashionMnist("test").images();
+        Map<String, Integer> perClass = new java.util.HashMap<>();
+        while (images.hasNext() && perClass.values().stream().mapToInt(Integer::intValue).sum() < 12) {
+            io.lr0.producers.LabeledImage image = images.next();
+            if (!List.of("Trouser", "Bag", "Sneaker").contains(image.label()) || perClass.getOrDefault(image.label(), 0) == 4) {
+                continue;
+            }
+            int index = perClass.merge(image.label(), 1, Integer::sum);
+            byte[] pixels = new byte[image.image().getData().remaining()];
+            image.image().getData().duplicate().get(pixels);
+            byte[] inverted = pixels.clone();
+            for (int i = 0; i < inverted.length; i++) {
+                inverted[i] = (byte) (255 - (inverted[i] & 0xFF));
+            }
+            for (Map.Entry<String, byte[]> group : Map.of("common", pixels, "counter", inverted).entrySet()) {
+                Path file = root.resolve(image.label()).resolve(group.getKey()).resolve(index + ".png");
+                Files.createDirectories(file.getParent());
+                Files.write(file, io.lr0.image.ImageCodec.encodePng(new io.lr0.image.Raster(28, 28, 1, group.getValue())));
+            }
+        }
+        return root;
+    }
+
+    private static JsonNode groupAccuracy(JsonNode metrics) {
+        for (JsonNode metric : metrics) {
+            if (metric.path("dataset").asText().equals("fashion-groups") && metric.path("resolution").isNull()) {
+                return metric.path("groupAccuracy");
+            }
+        }
+        return null;
     }
 
     private static long nativeTotal(JsonNode metrics) {
