@@ -166,11 +166,12 @@ public final class DashboardServer implements AutoCloseable {
                 try {
                     HttpResponse<String> answer = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
                             .GET().build(), HttpResponse.BodyHandlers.ofString());
-                    if (answer.statusCode() == 200) {
-                        AvroJson.MAPPER.readTree(answer.body()).forEach(all::add);
-                    } else {
-                        log.warn("Instance {} answered {} to {}", uri.getAuthority(), answer.statusCode(), path);
+                    if (answer.statusCode() != 200) {
+                        // A partial list would look complete: say which part is missing instead.
+                        throw new InvalidStateStoreException("instance " + uri.getAuthority() + " answered "
+                                + answer.statusCode() + " for its part of " + path + ": " + answer.body());
                     }
+                    AvroJson.MAPPER.readTree(answer.body()).forEach(all::add);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IOException("interrupted while asking " + uri, e);
