@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lr0.app.Lr0App;
 import io.lr0.app.Lr0Config;
-import io.lr0.app.Lr0Serdes;
-import io.lr0.app.Lr0Topology;
 import io.lr0.dlq.DeadLetters;
 import io.lr0.embedded.EmbeddedSchemaRegistry;
 import io.lr0.image.Degradations;
@@ -20,21 +17,16 @@ import io.lr0.schema.ImageEncoding;
 import io.lr0.schema.ImageRecord;
 import io.lr0.schema.ImageVariant;
 import io.lr0.testing.TestImages;
+import io.lr0.testing.TopologyHarness;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.Stream;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -52,8 +44,7 @@ class DegradeTopologyTest {
 
     @TempDir
     Path stateDir;
-    private TopologyTestDriver driver;
-    private Lr0Serdes serdes;
+    private TopologyHarness harness;
     private TestInputTopic<String, ImageRecord> images;
     private TestOutputTopic<String, ImageVariant> variants;
     private TestOutputTopic<byte[], byte[]> deadLetters;
@@ -74,23 +65,15 @@ class DegradeTopologyTest {
     }
 
     private void start(Map<String, String> settings) {
-        Map<String, String> values = new HashMap<>(settings);
-        values.put(Lr0Config.SCHEMA_REGISTRY_URL, registry.url());
-        values.put(Lr0Config.STATE_DIR, stateDir.toString());
-        Lr0Config config = Lr0Config.of(values);
-        serdes = Lr0Serdes.from(config);
-        Properties props = Lr0App.streamsProperties(config);
-        driver = new TopologyTestDriver(Lr0Topology.build(config, serdes, null), props);
-        images = driver.createInputTopic("images", new StringSerializer(), serdes.<ImageRecord>value().serializer());
-        variants = driver.createOutputTopic("image-variants", new StringDeserializer(),
-                serdes.<ImageVariant>value().deserializer());
-        deadLetters = driver.createOutputTopic("images-dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        harness = TopologyHarness.start(registry.url(), stateDir, settings, null);
+        images = harness.input("images");
+        variants = harness.output("image-variants");
+        deadLetters = harness.rawOutput("images-dlq");
     }
 
     @AfterEach
     void closeDriver() {
-        driver.close();
-        serdes.close();
+        harness.close();
     }
 
     @Test

@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lr0.app.Lr0App;
 import io.lr0.app.Lr0Config;
-import io.lr0.app.Lr0Serdes;
-import io.lr0.app.Lr0Topology;
 import io.lr0.dlq.DeadLetters;
 import io.lr0.embedded.EmbeddedSchemaRegistry;
 import io.lr0.producers.DatasetSource;
@@ -20,6 +17,7 @@ import io.lr0.schema.Image;
 import io.lr0.schema.ImageEncoding;
 import io.lr0.schema.ImageVariant;
 import io.lr0.schema.Prediction;
+import io.lr0.testing.TopologyHarness;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -29,9 +27,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -52,8 +47,8 @@ class InferenceStageTest {
 
     @TempDir
     Path stateDir;
+    private TopologyHarness harness;
     private TopologyTestDriver driver;
-    private Lr0Serdes serdes;
     private TestInputTopic<String, ImageVariant> variants;
     private TestInputTopic<String, DatasetInfo> datasets;
     private TestOutputTopic<String, Prediction> predictions;
@@ -79,21 +74,19 @@ class InferenceStageTest {
 
     @BeforeEach
     void start() {
-        Lr0Config config = Lr0Config.of(Map.of(Lr0Config.SCHEMA_REGISTRY_URL, registry.url(),
-                Lr0Config.STATE_DIR, stateDir.toString(), Lr0Config.INFERENCE_BATCH_SIZE, String.valueOf(BATCH),
-                Lr0Config.INFERENCE_BATCH_MAX_WAIT_MS, "50"));
-        serdes = Lr0Serdes.from(config);
-        driver = new TopologyTestDriver(Lr0Topology.build(config, serdes, model), Lr0App.streamsProperties(config));
-        variants = driver.createInputTopic("image-variants", new StringSerializer(), serdes.<ImageVariant>value().serializer());
-        datasets = driver.createInputTopic("datasets", new StringSerializer(), serdes.<DatasetInfo>value().serializer());
-        predictions = driver.createOutputTopic("predictions", new StringDeserializer(), serdes.<Prediction>value().deserializer());
-        deadLetters = driver.createOutputTopic("image-variants-dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        harness = TopologyHarness.start(registry.url(), stateDir, Map.of(
+                Lr0Config.INFERENCE_BATCH_SIZE, String.valueOf(BATCH), Lr0Config.INFERENCE_BATCH_MAX_WAIT_MS, "50"),
+                model);
+        driver = harness.driver();
+        variants = harness.input("image-variants");
+        datasets = harness.input("datasets");
+        predictions = harness.output("predictions");
+        deadLetters = harness.rawOutput("image-variants-dlq");
     }
 
     @AfterEach
     void stop() {
-        driver.close();
-        serdes.close();
+        harness.close();
     }
 
     private void publishFashionMnist() {

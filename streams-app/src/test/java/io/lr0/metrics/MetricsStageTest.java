@@ -4,26 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lr0.app.Lr0App;
 import io.lr0.app.Lr0Config;
-import io.lr0.app.Lr0Serdes;
-import io.lr0.app.Lr0Topology;
 import io.lr0.embedded.EmbeddedSchemaRegistry;
 import io.lr0.schema.DatasetInfo;
 import io.lr0.schema.LabelScore;
 import io.lr0.schema.Prediction;
 import io.lr0.schema.RobustnessMetric;
 import io.lr0.schema.RobustnessSummary;
+import io.lr0.testing.TopologyHarness;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,8 +34,7 @@ class MetricsStageTest {
 
     @TempDir
     Path stateDir;
-    private TopologyTestDriver driver;
-    private Lr0Serdes serdes;
+    private TopologyHarness harness;
     private TestInputTopic<String, Prediction> predictions;
     private TestInputTopic<String, DatasetInfo> datasets;
     private int sequence;
@@ -57,18 +51,14 @@ class MetricsStageTest {
 
     @BeforeEach
     void start() {
-        Lr0Config config = Lr0Config.of(Map.of(Lr0Config.SCHEMA_REGISTRY_URL, registry.url(),
-                Lr0Config.STATE_DIR, stateDir.toString(), Lr0Config.METRICS_WINDOW_MS, "60000"));
-        serdes = Lr0Serdes.from(config);
-        driver = new TopologyTestDriver(Lr0Topology.build(config, serdes, null), Lr0App.streamsProperties(config));
-        predictions = driver.createInputTopic("predictions", new StringSerializer(), serdes.<Prediction>value().serializer());
-        datasets = driver.createInputTopic("datasets", new StringSerializer(), serdes.<DatasetInfo>value().serializer());
+        harness = TopologyHarness.start(registry.url(), stateDir, Map.of(Lr0Config.METRICS_WINDOW_MS, "60000"), null);
+        predictions = harness.input("predictions");
+        datasets = harness.input("datasets");
     }
 
     @AfterEach
     void stop() {
-        driver.close();
-        serdes.close();
+        harness.close();
     }
 
     private void labelSpace(String dataset, List<String> classes) {
@@ -89,8 +79,7 @@ class MetricsStageTest {
     }
 
     private Map<String, RobustnessMetric> metrics() {
-        return driver.createOutputTopic("robustness-metrics", new StringDeserializer(),
-                serdes.<RobustnessMetric>value().deserializer()).readKeyValuesToMap();
+        return harness.<RobustnessMetric>output("robustness-metrics").readKeyValuesToMap();
     }
 
     @Test
@@ -153,8 +142,8 @@ class MetricsStageTest {
         predict("imagenet", null, 10, 7, null, T0);
         predict("imagenet", 16, 10, 3, null, T0);
 
-        RobustnessSummary summary = driver.createOutputTopic("robustness-summary", new StringDeserializer(),
-                serdes.<RobustnessSummary>value().deserializer()).readKeyValuesToMap().get("m/16/none");
+        RobustnessSummary summary = harness.<RobustnessSummary>output("robustness-summary").readKeyValuesToMap()
+                .get("m/16/none");
         Robustness.Aggregate expected = Robustness.aggregate(List.of(
                 new Robustness.DatasetResult("eurosat", 10, 0.5, 0.4),
                 new Robustness.DatasetResult("imagenet", 1000, 0.7, 0.3)), WarWeights.lr0fm(), 200);
@@ -170,8 +159,8 @@ class MetricsStageTest {
         predict("d1", null, 2, 2, null, T0);
         predict("d1", null, 2, 0, null, T0.plusSeconds(90));
 
-        Map<String, RobustnessMetric> windows = driver.createOutputTopic("robustness-metrics-windowed",
-                new StringDeserializer(), serdes.<RobustnessMetric>value().deserializer()).readKeyValuesToMap();
+        Map<String, RobustnessMetric> windows = harness.<RobustnessMetric>output("robustness-metrics-windowed")
+                .readKeyValuesToMap();
         RobustnessMetric first = windows.get("m/d1/native/none@" + T0.toEpochMilli());
         RobustnessMetric second = windows.get("m/d1/native/none@" + T0.plusSeconds(60).toEpochMilli());
         assertEquals(1.0, first.getAccuracyTop1(), 1e-12);

@@ -1,0 +1,63 @@
+package io.lr0.testing;
+
+import io.lr0.app.Lr0App;
+import io.lr0.app.Lr0Config;
+import io.lr0.app.Lr0Serdes;
+import io.lr0.app.Lr0Topology;
+import io.lr0.inference.ZeroShotModel;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/** lr0's whole topology in a TopologyTestDriver, with the app's own Streams properties and Avro serdes. */
+public final class TopologyHarness implements AutoCloseable {
+    private final Lr0Serdes serdes;
+    private final TopologyTestDriver driver;
+
+    private TopologyHarness(Lr0Serdes serdes, TopologyTestDriver driver) {
+        this.serdes = serdes;
+        this.driver = driver;
+    }
+
+    /** {@code model} null: no inference stage. */
+    public static TopologyHarness start(String registryUrl, Path stateDir, Map<String, String> settings,
+                                        ZeroShotModel model) {
+        Map<String, String> values = new HashMap<>(settings);
+        values.put(Lr0Config.SCHEMA_REGISTRY_URL, registryUrl);
+        values.put(Lr0Config.STATE_DIR, stateDir.toString());
+        Lr0Config config = Lr0Config.of(values);
+        Lr0Serdes serdes = Lr0Serdes.from(config);
+        return new TopologyHarness(serdes, new TopologyTestDriver(Lr0Topology.build(config, serdes, model),
+                Lr0App.streamsProperties(config)));
+    }
+
+    public <V extends SpecificRecord> TestInputTopic<String, V> input(String topic) {
+        return driver.createInputTopic(topic, new StringSerializer(), serdes.<V>value().serializer());
+    }
+
+    public <V extends SpecificRecord> TestOutputTopic<String, V> output(String topic) {
+        return driver.createOutputTopic(topic, new StringDeserializer(), serdes.<V>value().deserializer());
+    }
+
+    /** A topic read as raw bytes (dead letters keep the source bytes). */
+    public TestOutputTopic<byte[], byte[]> rawOutput(String topic) {
+        return driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    public TopologyTestDriver driver() {
+        return driver;
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+        serdes.close();
+    }
+}
