@@ -31,21 +31,22 @@ final class LabelSpaces {
     /** The classifier for {@code info}'s current class list, encoding its prompts with {@code predictor} if new. */
     ZeroShotClassifier classifierFor(DatasetInfo info, Predictor<NDList, NDList> predictor) {
         List<String> classes = List.copyOf(info.getClasses());
-        ZeroShotClassifier cached = byDataset.get(info.getId());
-        if (cached != null && cached.labels().equals(classes)) {
-            return cached;
-        }
+        // compute() builds once per dataset: other threads asking meanwhile wait for it instead of building again.
+        return byDataset.compute(info.getId(), (dataset, cached) ->
+                cached != null && cached.labels().equals(classes) ? cached : build(dataset, classes, predictor));
+    }
+
+    private ZeroShotClassifier build(String dataset, List<String> classes, Predictor<NDList, NDList> predictor) {
         PromptSet prompts;
         try {
-            prompts = PromptSet.forDataset(info.getId(), promptsDir);
+            prompts = PromptSet.forDataset(dataset, promptsDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         long start = System.nanoTime();
         ZeroShotClassifier built = ZeroShotClassifier.build(model, predictor, classes, prompts);
-        log.info("Label space '{}': {} classes x {} prompt templates encoded in {} ms", info.getId(), classes.size(),
+        log.info("Label space '{}': {} classes x {} prompt templates encoded in {} ms", dataset, classes.size(),
                 prompts.templates().size(), (System.nanoTime() - start) / 1_000_000);
-        byDataset.put(info.getId(), built);
         return built;
     }
 }
