@@ -104,6 +104,24 @@ class DatasetsTest {
     }
 
     @Test
+    void counterAnimalStyleSetPairsEachImageWithItsInvertedCopy() throws IOException {
+        CounterAnimalStyle set = CounterAnimalStyle.derive(Datasets.defaultFashionMnist("test"), "fm-groups",
+                List.of("Bag", "Trouser"), 3);
+        List<LabeledImage> images = all(set.images());
+
+        assertEquals(12, set.size());
+        assertEquals(List.of("common", "counter"), set.labelSpace().groups());
+        assertEquals(List.of("Bag", "Trouser"), set.labelSpace().classes());
+        LabeledImage common = images.get(0);
+        LabeledImage counter = images.get(1);
+        assertEquals("common", common.group());
+        assertEquals("counter", counter.group());
+        assertEquals(common.label(), counter.label());
+        int original = common.image().getData().get(100) & 0xFF;
+        assertEquals(255 - original, counter.image().getData().get(100) & 0xFF);
+    }
+
+    @Test
     void progressBarLine() {
         ProgressBar bar = new ProgressBar("x", 200, System.err, false);
         String line = bar.line(50, System.nanoTime());

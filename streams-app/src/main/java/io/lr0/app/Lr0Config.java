@@ -72,6 +72,7 @@ public final class Lr0Config extends AbstractConfig {
     /** Resolutions for the label spaces that ship with lr0 (short sides below their native 28 and 32 pixels). */
     private static final Map<String, String> BUILT_IN_DATASET_RESOLUTIONS = Map.of(
             DATASET_RESOLUTIONS_PREFIX + "fashion-mnist", "7,10,14,21",
+            DATASET_RESOLUTIONS_PREFIX + "fashion-mnist-ca", "7,10,14,21",
             DATASET_RESOLUTIONS_PREFIX + "cifar-10", "8,12,16,24");
 
     public static final ConfigDef DEFINITION = new ConfigDef()
@@ -98,7 +99,7 @@ public final class Lr0Config extends AbstractConfig {
                     "Partitions of the topics lr0 creates when they are missing (the most instances that share work).")
             .define(DEGRADE_RESOLUTIONS, Type.LIST, "16,32,64,128", positiveInts(), Importance.HIGH,
                     "Default target short sides in pixels. Per dataset: degrade.resolutions.<dataset> "
-                            + "(built in: fashion-mnist=7,10,14,21, cifar-10=8,12,16,24). A resolution at or "
+                            + "(built in: fashion-mnist and fashion-mnist-ca=7,10,14,21, cifar-10=8,12,16,24). A resolution at or "
                             + "above an image's short side is skipped for that image.")
             .define(DEGRADE_NATIVE, Type.BOOLEAN, true, Importance.MEDIUM,
                     "Also emit the native image as the high-resolution reference variant.")

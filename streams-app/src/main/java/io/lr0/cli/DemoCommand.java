@@ -4,16 +4,21 @@ import io.lr0.app.Lr0App;
 import io.lr0.app.Lr0Config;
 import io.lr0.dlq.DeadLetters;
 import io.lr0.embedded.LocalStack;
+import io.lr0.producers.CounterAnimalStyle;
 import io.lr0.producers.DatasetProducer;
 import io.lr0.producers.DatasetSource;
 import io.lr0.producers.Datasets;
+import io.lr0.producers.IdxDataset;
 import io.lr0.producers.ImagePublisher;
 import io.lr0.producers.ProgressBar;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -38,6 +43,8 @@ final class DemoCommand implements Callable<Integer> {
     long limit;
     @Option(names = "--rate", defaultValue = "50", description = "Images per second, a rate this machine sustains so the dashboard stays live (0: as fast as possible; default: ${DEFAULT-VALUE}).")
     double rate;
+    @Option(names = "--grouped-per-class", defaultValue = "10", description = "Images per class of the derived CounterAnimal-style set, each shown on its usual and on an inverted background (0: none; default: ${DEFAULT-VALUE}).")
+    int groupedPerClass;
     @Option(names = "--exit-when-done", description = "Exit once every produced image went through (exit code 0 only if none failed).")
     boolean exitWhenDone;
     @Option(names = "--dashboard-port", defaultValue = "8088", description = "Port of the dashboard and query API (0: any free port; default: ${DEFAULT-VALUE}).")
@@ -66,16 +73,30 @@ final class DemoCommand implements Callable<Integer> {
                 System.err.printf("Kafka %s, schema registry %s, query API %s. Producing %d images of %s...%n",
                         stack.bootstrapServers(), stack.registryUrl(), app.dashboardUrl(), total,
                         source.labelSpace().id());
-                DatasetProducer.Result produced;
+                List<DatasetSource> sources = new ArrayList<>(List.of(source));
+                if (dataset == null && groupedPerClass > 0) {
+                    // Common vs counter backgrounds for the CounterAnimal panels (docs/metrics.md).
+                    sources.add(CounterAnimalStyle.derive(Datasets.defaultFashionMnist("test"), "fashion-mnist-ca",
+                            IdxDataset.FASHION_MNIST_CLASSES, groupedPerClass));
+                }
+                long sent = 0;
+                long failed = 0;
+                Map<String, Integer> classes = new HashMap<>();
                 try (ImagePublisher publisher = new ImagePublisher(lr0.kafkaClientConfig(), lr0.serdeConfig(),
                         lr0.imagesTopic(), lr0.datasetsTopic())) {
-                    produced = DatasetProducer.run(source, publisher, "demo", limit, rate,
-                            ProgressBar.onStderr("produced ", total));
+                    for (DatasetSource each : sources) {
+                        long count = each == source ? total : each.size();
+                        DatasetProducer.Result produced = DatasetProducer.run(each, publisher, "demo",
+                                each == source ? limit : 0, rate, ProgressBar.onStderr(each.labelSpace().id(), count));
+                        sent += produced.sent();
+                        failed += produced.failed();
+                        classes.put(each.labelSpace().id(), each.labelSpace().classes().size());
+                    }
                 }
-                PipelineWatcher.Summary summary = watcher.awaitImages(produced.sent(), timeout,
-                        ProgressBar.onStderr("processed", produced.sent()));
-                System.out.println(summary.table(source.labelSpace().classes().size(), lr0.metricsAlpha()));
-                boolean complete = produced.failed() == 0 && summary.complete(produced.sent());
+                PipelineWatcher.Summary summary = watcher.awaitImages(sent, timeout,
+                        ProgressBar.onStderr("processed", sent));
+                System.out.println(summary.table(classes, lr0.metricsAlpha()));
+                boolean complete = failed == 0 && summary.complete(sent);
                 System.err.printf("Topics: %s -> %s -> %s; dead letters on %s and %s.%n", lr0.imagesTopic(),
                         lr0.variantsTopic(), lr0.predictionsTopic(), DeadLetters.topicFor(lr0.imagesTopic()),
                         DeadLetters.topicFor(lr0.variantsTopic()));

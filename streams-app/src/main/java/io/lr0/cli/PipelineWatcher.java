@@ -3,7 +3,9 @@ package io.lr0.cli;
 import io.lr0.app.Lr0Config;
 import io.lr0.app.Lr0Serdes;
 import io.lr0.dlq.DeadLetters;
+import io.lr0.metrics.Accuracy;
 import io.lr0.metrics.Robustness;
+import io.lr0.schema.GroupClassCount;
 import io.lr0.producers.ProgressBar;
 import io.lr0.schema.ImageVariant;
 import io.lr0.schema.Prediction;
@@ -43,7 +45,8 @@ final class PipelineWatcher implements AutoCloseable {
     private final Map<String, Integer> expectedPerImage = new HashMap<>();
     private final Map<String, Integer> resultsPerImage = new HashMap<>();
     private final Map<String, String> failedImages = new HashMap<>();
-    private final Map<String, Row> rows = new TreeMap<>();
+    /** Counts per dataset, then per resolution. */
+    private final Map<String, Map<String, Row>> rows = new TreeMap<>();
     private long done;
 
     private PipelineWatcher(Lr0Config config) {
@@ -89,8 +92,9 @@ final class PipelineWatcher implements AutoCloseable {
         while (done < expectedImages && System.nanoTime() < deadline) {
             for (ConsumerRecord<String, ImageVariant> record : variants.poll(Duration.ofMillis(50))) {
                 ImageVariant variant = record.value();
-                row(variant.getResolution()).variants++;
-                row(variant.getResolution()).size = variant.getImage().getWidth() == null
+                Row variantRow = row(variant.getDataset(), variant.getResolution());
+                variantRow.variants++;
+                variantRow.size = variant.getImage().getWidth() == null
                         ? variant.getNativeWidth() + "x" + variant.getNativeHeight()
                         : variant.getImage().getWidth() + "x" + variant.getImage().getHeight();
                 boolean first = expectedPerImage.put(variant.getImageId(), variant.getVariantsOfImage()) == null;
@@ -105,11 +109,14 @@ final class PipelineWatcher implements AutoCloseable {
             if (inference) {
                 for (ConsumerRecord<String, Prediction> record : predictions.poll(Duration.ofMillis(50))) {
                     Prediction prediction = record.value();
-                    Row row = row(prediction.getResolution());
+                    Row row = row(prediction.getDataset(), prediction.getResolution());
                     row.predictions++;
                     if (prediction.getCorrect() != null) {
                         row.labelled++;
                         row.correct += prediction.getCorrect() ? 1 : 0;
+                        if (prediction.getGroup() != null) {
+                            row.count(prediction.getGroup(), prediction.getLabel(), prediction.getCorrect());
+                        }
                     }
                     result(prediction.getImageId());
                     predictionSeenAt.computeIfAbsent(cell(prediction.getModel(), prediction.getDataset(),
@@ -178,8 +185,9 @@ final class PipelineWatcher implements AutoCloseable {
         }
     }
 
-    private Row row(Integer resolution) {
-        return rows.computeIfAbsent(resolution == null ? "native" : String.format("%05d", resolution), k -> new Row());
+    private Row row(String dataset, Integer resolution) {
+        return rows.computeIfAbsent(dataset, d -> new TreeMap<>())
+                .computeIfAbsent(resolution == null ? "native" : String.format("%05d", resolution), k -> new Row());
     }
 
     @Override
@@ -198,33 +206,57 @@ final class PipelineWatcher implements AutoCloseable {
         long labelled;
         long correct;
         String size = "";
+        final List<GroupClassCount> groups = new ArrayList<>();
 
         Double accuracy() {
             return labelled == 0 ? null : (double) correct / labelled;
         }
+
+        void count(String group, String label, boolean right) {
+            GroupClassCount count = groups.stream().filter(g -> g.getGroup().equals(group) && g.getLabel().equals(label))
+                    .findFirst().orElseGet(() -> {
+                        GroupClassCount created = GroupClassCount.newBuilder().setGroup(group).setLabel(label).build();
+                        groups.add(created);
+                        return created;
+                    });
+            count.setTotal(count.getTotal() + 1);
+            count.setCorrect(count.getCorrect() + (right ? 1 : 0));
+        }
     }
 
     /** What went through, per resolution. */
-    record Summary(Map<String, Row> rows, long doneImages, Map<String, String> failedImages, boolean inference,
-                   List<Long> metricLagsMillis) {
+    record Summary(Map<String, Map<String, Row>> rows, long doneImages, Map<String, String> failedImages,
+                   boolean inference, List<Long> metricLagsMillis) {
 
         boolean complete(long expectedImages) {
             return failedImages.isEmpty() && doneImages >= expectedImages;
         }
 
-        /** Top-1, gamma and Gamma (LR0.FM) per resolution, for a dataset of {@code classes} classes. */
-        String table(int classes, double alpha) {
-            Row reference = rows.get("native");
-            Double nativeAccuracy = reference == null ? null : reference.accuracy();
-            StringBuilder out = new StringBuilder(String.format("%-10s %-9s %9s %11s %8s %8s %8s%n", "resolution",
-                    "size", "variants", "predictions", "top-1", "gamma", "Gamma"));
-            rows.forEach((key, row) -> {
-                Double accuracy = row.accuracy();
-                Double gamma = accuracy == null ? null : Robustness.relative(accuracy, nativeAccuracy);
-                Double improved = accuracy == null ? null : Robustness.improved(accuracy, nativeAccuracy, classes, alpha);
-                out.append(String.format("%-10s %-9s %9d %11d %8s %8s %8s%n", key.equals("native") ? key
-                                : Integer.toString(Integer.parseInt(key)), row.size, row.variants, row.predictions,
-                        format(accuracy), format(gamma), format(improved)));
+        /**
+         * Per dataset: top-1, gamma and Gamma (LR0.FM) per resolution and, for datasets with groups, CounterAnimal's
+         * class-balanced common and counter accuracy and their drop. {@code classes} gives C per dataset.
+         */
+        String table(Map<String, Integer> classes, double alpha) {
+            StringBuilder out = new StringBuilder();
+            rows.forEach((dataset, byResolution) -> {
+                Row reference = byResolution.get("native");
+                Double nativeAccuracy = reference == null ? null : reference.accuracy();
+                boolean grouped = byResolution.values().stream().anyMatch(row -> !row.groups.isEmpty());
+                out.append(String.format("%s%n%-10s %-9s %9s %11s %8s %8s %8s%s%n", dataset, "resolution", "size",
+                        "variants", "predictions", "top-1", "gamma", "Gamma",
+                        grouped ? String.format(" %8s %8s %8s", "common", "counter", "drop") : ""));
+                byResolution.forEach((key, row) -> {
+                    Double accuracy = row.accuracy();
+                    Double gamma = accuracy == null ? null : Robustness.relative(accuracy, nativeAccuracy);
+                    Double improved = accuracy == null ? null
+                            : Robustness.improved(accuracy, nativeAccuracy, classes.getOrDefault(dataset, 0), alpha);
+                    Map<String, Double> groups = Accuracy.groupAccuracy(row.groups);
+                    out.append(String.format("%-10s %-9s %9d %11d %8s %8s %8s%s%n", key.equals("native") ? key
+                                    : Integer.toString(Integer.parseInt(key)), row.size, row.variants, row.predictions,
+                            format(accuracy), format(gamma), format(improved), !grouped ? ""
+                                    : String.format(" %8s %8s %8s", format(groups.get(Accuracy.COMMON)),
+                                    format(groups.get(Accuracy.COUNTER)), format(Accuracy.counterDrop(row.groups)))));
+                });
             });
             out.append("With one dataset SAR = gamma and WAR = Gamma; across datasets: the robustness-summary topic.\n");
             if (!metricLagsMillis.isEmpty()) {

@@ -39,28 +39,49 @@ public record PromptSet(List<String> templates, Map<String, String> classNames) 
         return prompts;
     }
 
-    /** The prompts for {@code dataset}: {@code promptsDir/<dataset>.json}, a bundled file, or the default. */
+    /**
+     * The prompts for {@code dataset}: {@code promptsDir/<dataset>.json}, a bundled file, or the default. A file
+     * with {@code "sameAs": "<other dataset>"} uses that dataset's prompts.
+     */
     public static PromptSet forDataset(String dataset, Path promptsDir) throws IOException {
-        if (promptsDir != null) {
-            Path file = promptsDir.resolve(dataset + ".json");
-            if (Files.exists(file)) {
-                try (InputStream in = Files.newInputStream(file)) {
-                    return parse(in, file.toString());
+        return forDataset(dataset, promptsDir, 0);
+    }
+
+    private static PromptSet forDataset(String dataset, Path promptsDir, int depth) throws IOException {
+        if (depth > 4) {
+            throw new IOException("Prompt files refer to each other in a loop (sameAs), at '" + dataset + "'");
+        }
+        JsonNode json = null;
+        String where = null;
+        if (promptsDir != null && Files.exists(promptsDir.resolve(dataset + ".json"))) {
+            where = promptsDir.resolve(dataset + ".json").toString();
+            try (InputStream in = Files.newInputStream(promptsDir.resolve(dataset + ".json"))) {
+                json = read(in, where);
+            }
+        } else {
+            try (InputStream in = PromptSet.class.getResourceAsStream("/prompts/" + dataset + ".json")) {
+                if (in != null) {
+                    where = "bundled prompts/" + dataset + ".json";
+                    json = read(in, where);
                 }
             }
         }
-        try (InputStream in = PromptSet.class.getResourceAsStream("/prompts/" + dataset + ".json")) {
-            return in == null ? DEFAULT : parse(in, "bundled prompts/" + dataset + ".json");
+        if (json == null) {
+            return DEFAULT;
         }
+        return json.hasNonNull("sameAs") ? forDataset(json.get("sameAs").asText(), promptsDir, depth + 1)
+                : parse(json, where);
     }
 
-    static PromptSet parse(InputStream in, String where) throws IOException {
-        JsonNode json;
+    private static JsonNode read(InputStream in, String where) throws IOException {
         try {
-            json = JSON.readTree(in);
+            return JSON.readTree(in);
         } catch (IOException e) {
             throw new IOException("Prompt file " + where + " is not valid JSON: " + e.getMessage(), e);
         }
+    }
+
+    static PromptSet parse(JsonNode json, String where) throws IOException {
         List<String> templates = new ArrayList<>();
         json.path("templates").forEach(node -> templates.add(node.asText()));
         Map<String, String> names = new HashMap<>();

@@ -149,7 +149,7 @@ public final class Accuracy {
     }
 
     /** Class-balanced accuracy per group: the mean over classes of each class's accuracy in the group. */
-    static Map<String, Double> groupAccuracy(List<GroupClassCount> counts) {
+    public static Map<String, Double> groupAccuracy(List<GroupClassCount> counts) {
         Map<String, List<Double>> perClass = new TreeMap<>();
         for (GroupClassCount count : counts) {
             if (count.getTotal() > 0) {
@@ -164,7 +164,7 @@ public final class Accuracy {
     }
 
     /** CounterAnimal's drop over the classes seen in both groups; null when no class is. */
-    static Double counterDrop(List<GroupClassCount> counts) {
+    public static Double counterDrop(List<GroupClassCount> counts) {
         Map<String, Double> common = new HashMap<>();
         Map<String, Double> counter = new HashMap<>();
         for (GroupClassCount count : counts) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lr0.app.Lr0App;
 import io.lr0.app.Lr0Config;
 import io.lr0.embedded.LocalStack;
+import io.lr0.producers.CounterAnimalStyle;
 import io.lr0.producers.DatasetProducer;
 import io.lr0.producers.Datasets;
 import io.lr0.producers.ImagePublisher;
@@ -45,9 +46,8 @@ class DashboardBrowserIT {
              ImagePublisher publisher = new ImagePublisher(Map.of("bootstrap.servers", stack.bootstrapServers()),
                      Map.of("schema.registry.url", stack.registryUrl()), "images", "datasets")) {
             DatasetProducer.run(Datasets.defaultFashionMnist("test"), publisher, "browser-it", 30, 0, null);
-            Path grouped = groupedDataset(dataDir.resolve("fashion-groups"));
-            DatasetProducer.run(Datasets.open(grouped, Datasets.Format.FOLDER, "test", "fashion-groups"), publisher,
-                    "browser-it-groups", 0, 0, null);
+            DatasetProducer.run(CounterAnimalStyle.derive(Datasets.defaultFashionMnist("test"), "fashion-groups",
+                    List.of("Bag", "Sneaker", "Trouser"), 4), publisher, "browser-it-groups", 0, 0, null);
             // Wait for the final counts: every fashion-mnist resolution at 30, the grouped native cell at 24.
             JsonNode metrics = awaitApi(app.dashboardUrl() + "/api/metrics", m -> allTotals(m, "fashion-mnist", 30)
                     && allTotals(m, "fashion-groups", 24) && groupAccuracy(m) != null && groupAccuracy(m).size() == 2);
@@ -113,34 +113,6 @@ class DashboardBrowserIT {
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-dev-shm-usage", "--disable-component-update", "--no-first-run", "--window-size=1400,2400");
         return new ChromeDriver(options);
-    }
-
-    /**
-     * A CounterAnimal-style set: root/class/group/*.png with the same Fashion-MNIST items shown normally
-     * ("common") and on an inverted, white background ("counter").
-     */
-    static Path groupedDataset(Path root) throws Exception {
-        java.util.Iterator<io.lr0.producers.LabeledImage> images = Datasets.defaultFashionMnist("test").images();
-        Map<String, Integer> perClass = new java.util.HashMap<>();
-        while (images.hasNext() && perClass.values().stream().mapToInt(Integer::intValue).sum() < 12) {
-            io.lr0.producers.LabeledImage image = images.next();
-            if (!List.of("Trouser", "Bag", "Sneaker").contains(image.label()) || perClass.getOrDefault(image.label(), 0) == 4) {
-                continue;
-            }
-            int index = perClass.merge(image.label(), 1, Integer::sum);
-            byte[] pixels = new byte[image.image().getData().remaining()];
-            image.image().getData().duplicate().get(pixels);
-            byte[] inverted = pixels.clone();
-            for (int i = 0; i < inverted.length; i++) {
-                inverted[i] = (byte) (255 - (inverted[i] & 0xFF));
-            }
-            for (Map.Entry<String, byte[]> group : Map.of("common", pixels, "counter", inverted).entrySet()) {
-                Path file = root.resolve(image.label()).resolve(group.getKey()).resolve(index + ".png");
-                Files.createDirectories(file.getParent());
-                Files.write(file, io.lr0.image.ImageCodec.encodePng(new io.lr0.image.Raster(28, 28, 1, group.getValue())));
-            }
-        }
-        return root;
     }
 
     /** Whether every metric of {@code dataset} counts {@code total} labelled predictions. */

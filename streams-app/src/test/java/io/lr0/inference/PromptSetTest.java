@@ -1,0 +1,46 @@
+package io.lr0.inference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PromptSetTest {
+
+    @Test
+    void bundledFilesAndAliases() throws IOException {
+        PromptSet fashion = PromptSet.forDataset("fashion-mnist", null);
+        assertEquals(8, fashion.templates().size());
+        assertEquals("a photo of a sweater.", fashion.promptsFor("Pullover").get(0));
+        assertEquals(fashion, PromptSet.forDataset("fashion-mnist-ca", null), "sameAs fashion-mnist");
+        assertEquals(18, PromptSet.forDataset("cifar-10", null).templates().size());
+        assertEquals(List.of("a photo of a blue_jay."), PromptSet.forDataset("birds", null).promptsFor("blue_jay"),
+                "no file: CLIP's default template, the label as it is");
+    }
+
+    @Test
+    void theUsersDirectoryComesFirst(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("fashion-mnist.json"), "{\"templates\": [\"{}, in a shop.\"],"
+                + " \"classNames\": {\"Bag\": \"tote bag\"}}");
+        assertEquals(List.of("tote bag, in a shop."), PromptSet.forDataset("fashion-mnist", dir).promptsFor("Bag"));
+    }
+
+    @Test
+    void badFilesNameThemselves(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("a.json"), "{\"templates\": [\"no placeholder\"]}");
+        assertTrue(assertThrows(IOException.class, () -> PromptSet.forDataset("a", dir)).getMessage()
+                .contains("a.json"));
+        Files.writeString(dir.resolve("b.json"), "{not json");
+        assertTrue(assertThrows(IOException.class, () -> PromptSet.forDataset("b", dir)).getMessage()
+                .contains("not valid JSON"));
+        Files.writeString(dir.resolve("c.json"), "{\"sameAs\": \"d\"}");
+        Files.writeString(dir.resolve("d.json"), "{\"sameAs\": \"c\"}");
+        assertTrue(assertThrows(IOException.class, () -> PromptSet.forDataset("c", dir)).getMessage().contains("loop"));
+    }
+}
