@@ -26,12 +26,15 @@ public final class Lr0App implements AutoCloseable {
     private final Lr0Serdes serdes;
     private final ZeroShotModel model;
     private final DashboardServer dashboard;
+    private final OperationalMetrics operationalMetrics;
 
-    private Lr0App(KafkaStreams streams, Lr0Serdes serdes, ZeroShotModel model, DashboardServer dashboard) {
+    private Lr0App(KafkaStreams streams, Lr0Serdes serdes, ZeroShotModel model, DashboardServer dashboard,
+                   OperationalMetrics operationalMetrics) {
         this.streams = streams;
         this.serdes = serdes;
         this.model = model;
         this.dashboard = dashboard;
+        this.operationalMetrics = operationalMetrics;
     }
 
     /** Creates missing topics, loads the model, starts the topology and waits until it is running. */
@@ -55,10 +58,11 @@ public final class Lr0App implements AutoCloseable {
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.start();
-        Lr0App app = new Lr0App(streams, serdes, model, dashboard);
+        OperationalMetrics operationalMetrics = new OperationalMetrics(streams);
+        Lr0App app = new Lr0App(streams, serdes, model, dashboard, operationalMetrics);
         app.awaitRunning(Duration.ofSeconds(120));
         if (dashboard != null) {
-            dashboard.start(streams, config.metricsAlpha(), config.warWeights());
+            dashboard.start(streams, config.metricsAlpha(), config.warWeights(), operationalMetrics::scrape);
         }
         log.info("lr0 streams app '{}' running: {} -> {}{}", props.get(StreamsConfig.APPLICATION_ID_CONFIG),
                 config.imagesTopic(), config.variantsTopic(), model == null ? "" : " -> " + config.predictionsTopic());
@@ -133,6 +137,7 @@ public final class Lr0App implements AutoCloseable {
         // after the session timeout.
         streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        operationalMetrics.close();
         serdes.close();
         if (model != null) {
             model.close();

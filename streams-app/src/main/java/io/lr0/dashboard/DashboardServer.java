@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -79,11 +80,21 @@ public final class DashboardServer implements AutoCloseable {
         return "http://" + applicationServer();
     }
 
-    /** Starts answering, over {@code streams}' stores. */
-    public void start(KafkaStreams streams, double alpha, WarWeights weights) {
+    /** Starts answering, over {@code streams}' stores; {@code prometheus} gives the {@code /metrics} text. */
+    public void start(KafkaStreams streams, double alpha, WarWeights weights, Supplier<String> prometheus) {
         this.streams = streams;
         this.queries = new QueryService(streams, alpha, weights);
         server.createContext("/api/", this::api);
+        server.createContext("/metrics", exchange -> {
+            try (exchange) {
+                byte[] body = prometheus.get().getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+                exchange.sendResponseHeaders(200, body.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            }
+        });
         server.createContext("/", this::asset);
         server.start();
         log.info("Dashboard and query API on {}", url());

@@ -1,6 +1,8 @@
 package io.lr0.degrade;
 
+import io.lr0.app.OperationalMetrics;
 import io.lr0.image.BadImageException;
+import io.micrometer.core.instrument.Metrics;
 import io.lr0.image.Degradations;
 import io.lr0.image.ImageCodec;
 import io.lr0.image.ImageLimits;
@@ -61,6 +63,7 @@ final class DegradeProcessor implements Processor<String, ImageRecord, String, I
             variant.value().setVariantsOfImage(variants.size());
             context.forward(variant);
         }
+        Metrics.counter(OperationalMetrics.VARIANTS, "dataset", image.getDataset()).increment(variants.size());
     }
 
     private static Record<String, ImageVariant> variant(Record<String, ImageRecord> source, ImageRecord image,

@@ -1,6 +1,8 @@
 package io.lr0.dlq;
 
+import io.lr0.app.OperationalMetrics;
 import io.lr0.image.BadImageException;
+import io.micrometer.core.instrument.Metrics;
 import io.lr0.registry.AvroDecodingException;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -47,7 +49,9 @@ public final class DeadLetters {
                                                         String processor, byte[] rawKey, byte[] rawValue,
                                                         Throwable error) {
         Headers headers = new RecordHeaders();
-        add(headers, REASON, reasonOf(error));
+        String reason = reasonOf(error);
+        Metrics.counter(OperationalMetrics.DEAD_LETTERS, "topic", topicFor(sourceTopic), "reason", reason).increment();
+        add(headers, REASON, reason);
         add(headers, MESSAGE, String.valueOf(error.getMessage()));
         add(headers, EXCEPTION, error.getClass().getName());
         add(headers, SOURCE_TOPIC, sourceTopic);

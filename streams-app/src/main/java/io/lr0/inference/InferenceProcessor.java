@@ -3,6 +3,7 @@ package io.lr0.inference;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;
 import io.lr0.app.LabelSpaceStore;
+import io.lr0.app.OperationalMetrics;
 import io.lr0.image.BadImageException;
 import io.lr0.image.ImageCodec;
 import io.lr0.image.Degradations;
@@ -12,6 +13,8 @@ import io.lr0.schema.DatasetInfo;
 import io.lr0.schema.ImageVariant;
 import io.lr0.schema.LabelScore;
 import io.lr0.schema.Prediction;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +23,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -54,6 +58,7 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
     private final AtomicLong labelsOutsideLabelSpace;
     /** Pre-processed inputs of parked variants; rebuilt from the store after a restart. */
     private final Map<String, float[]> inputs = new HashMap<>();
+    private final Timer latency = OperationalMetrics.latencyTimer(OperationalMetrics.PREDICTION_LATENCY);
     private ProcessorContext<String, Prediction> context;
     private KeyValueStore<String, ImageVariant> parked;
     private KeyValueStore<String, DatasetInfo> datasets;
@@ -156,7 +161,10 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
         }
         long start = System.nanoTime();
         float[][] features = model.imageFeatures(predictor, pixels, batch.size());
-        long modelMicros = (System.nanoTime() - start) / 1000;
+        long modelNanos = System.nanoTime() - start;
+        long modelMicros = modelNanos / 1000;
+        Metrics.timer(OperationalMetrics.MODEL_TIME).record(modelNanos, TimeUnit.NANOSECONDS);
+        Metrics.summary(OperationalMetrics.BATCH_SIZE).record(batch.size());
         Instant now = Instant.now();
         for (int i = 0; i < batch.size(); i++) {
             KeyValue<String, ImageVariant> entry = batch.get(i);
@@ -164,6 +172,9 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
                     classifier.scores(features[i]), modelMicros / batch.size(), batch.size(), now, info);
             context.forward(new Record<>(PredictionKeys.of(entry.key, SR_METHOD), prediction,
                     entry.value.getCaptureTimestamp().toEpochMilli()));
+            latency.record(prediction.getLatencyMillis(), TimeUnit.MILLISECONDS);
+            Metrics.counter(OperationalMetrics.PREDICTIONS, "dataset", prediction.getDataset(), "model",
+                    prediction.getModel()).increment();
             parked.delete(entry.key);
             parkedCount--;
         }
@@ -188,6 +199,7 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
                 correct = predicted.equals(label);
             } else {
                 long count = labelsOutsideLabelSpace.incrementAndGet();
+                Metrics.counter(OperationalMetrics.LABELS_OUTSIDE, "dataset", info.getId()).increment();
                 log.warn("Label '{}' of {} is not in the label space of '{}' ({} such predictions so far): "
                         + "'correct' left unset", label, variantKey, info.getId(), count);
             }

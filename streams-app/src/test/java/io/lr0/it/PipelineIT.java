@@ -182,6 +182,31 @@ class PipelineIT {
         assertEquals(404, missing.statusCode());
     }
 
+    @Test
+    void prometheusEndpointExposesThePipeline() throws Exception {
+        everyVariantGetsOnePredictionAndNativeAccuracyIsHigh();
+        try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.of("bootstrap.servers",
+                stack.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+            raw.send(new ProducerRecord<>(config.imagesTopic(), bytes("prometheus"), bytes("not avro"))).get();
+        }
+        HttpClient http = HttpClient.newHttpClient();
+        String text = "";
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!text.contains("reason=\"NOT_WIRE_FORMAT\"") && System.nanoTime() < deadline) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(app.dashboardUrl()
+                    + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode());
+            text = response.body();
+            Thread.sleep(200);
+        }
+        for (String expected : List.of("lr0_dead_letters_total{", "topic=\"images-dlq\"", "lr0_predictions_total{",
+                "lr0_prediction_latency_seconds{", "quantile=\"0.99\"", "lr0_inference_batch_size_count",
+                "lr0_inference_model_seconds_count", "lr0_variants_total{", "kafka_consumer_fetch_manager_records_lag",
+                "kafka_stream_", "jvm_memory_used_bytes")) {
+            assertTrue(text.contains(expected), "/metrics lacks " + expected);
+        }
+    }
+
     private static JsonNode get(HttpClient http, String path) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(app.dashboardUrl() + path))
                 .build(), HttpResponse.BodyHandlers.ofString());
@@ -222,9 +247,13 @@ class PipelineIT {
                     .put((byte) 0).putInt(imageRecordId).putInt(-1).array())).get();
         }
 
+        // Other tests dead-letter records of their own: look at this test's keys only.
+        java.util.Set<String> mine = java.util.Set.of("not-avro", "unknown-id", "bad-body");
         List<ConsumerRecord<byte[], byte[]>> deadLetters = Consume.until(stack.bootstrapServers(),
                 DeadLetters.topicFor(config.imagesTopic()), new ByteArrayDeserializer(), new ByteArrayDeserializer(),
-                records -> records.size() >= 3, Duration.ofSeconds(60));
+                records -> records.stream().filter(r -> mine.contains(new String(r.key(), StandardCharsets.UTF_8)))
+                        .count() >= 3, Duration.ofSeconds(60)).stream()
+                .filter(r -> mine.contains(new String(r.key(), StandardCharsets.UTF_8))).toList();
 
         Map<String, String> reasonByKey = deadLetters.stream().collect(Collectors.toMap(
                 r -> new String(r.key(), StandardCharsets.UTF_8), r -> header(r, DeadLetters.REASON)));
