@@ -27,11 +27,19 @@ public final class ProduceCommand {
         String topic;
         @Option(names = "--datasets-topic", defaultValue = "datasets", description = "Topic of dataset label spaces (default: ${DEFAULT-VALUE}).")
         String datasetsTopic;
+        @Option(names = "--property", paramLabel = "KEY=VALUE",
+                description = "A Kafka producer setting (e.g. security.protocol=SASL_SSL), or a serde setting under "
+                        + "schema.registry. (e.g. schema.registry.basic.auth.user.info=KEY:SECRET); repeatable.")
+        Map<String, String> properties = new HashMap<>();
 
         ImagePublisher publisher() {
             Map<String, Object> kafka = new HashMap<>();
+            Map<String, Object> registry = new HashMap<>();
             kafka.put("bootstrap.servers", bootstrapServers);
-            return new ImagePublisher(kafka, Map.of("schema.registry.url", registryUrl), topic, datasetsTopic);
+            registry.put("schema.registry.url", registryUrl);
+            // Registry settings go to the serde, everything else to the Kafka producer.
+            properties.forEach((key, value) -> (key.startsWith("schema.registry.") ? registry : kafka).put(key, value));
+            return new ImagePublisher(kafka, registry, topic, datasetsTopic);
         }
     }
 

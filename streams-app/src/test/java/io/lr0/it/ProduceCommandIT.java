@@ -33,7 +33,8 @@ class ProduceCommandIT {
                     List.of(TopicSetup.topic("images", 2), TopicSetup.compacted("datasets", 1)));
 
             int exit = Lr0.commandLine().execute("produce", "dataset", "--limit", "25", "--rate", "500",
-                    "--bootstrap-servers", stack.bootstrapServers(), "--schema-registry-url", stack.registryUrl());
+                    "--bootstrap-servers", stack.bootstrapServers(), "--schema-registry-url", stack.registryUrl(),
+                    "--property", "client.id=produce-it", "--property", "schema.registry.auto.register.schemas=true");
 
             assertEquals(0, exit);
             List<ConsumerRecord<String, ImageRecord>> images = Consume.until(stack.bootstrapServers(), "images",
@@ -45,6 +46,18 @@ class ProduceCommandIT {
             assertEquals("fashion-mnist", datasets.get(0).key());
             assertEquals(IdxDataset.FASHION_MNIST_CLASSES, datasets.get(0).value().getClasses());
         }
+    }
+
+    @Test
+    void aBadClientPropertyIsNamed(@TempDir Path dataDir) {
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = Lr0.commandLine();
+        commandLine.setErr(new PrintWriter(err));
+
+        int exit = commandLine.execute("produce", "dataset", "--limit", "1", "--property", "batch.size=big");
+
+        assertEquals(2, exit);
+        assertTrue(err.toString().contains("batch.size"), err.toString());
     }
 
     @Test
