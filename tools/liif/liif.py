@@ -1,0 +1,147 @@
+"""LIIF (Chen, Liu, Wang, "Learning Continuous Image Representation with Local Implicit Image Function", CVPR 2021),
+reimplemented from the paper for lr0: an EDSR-baseline encoder (16 residual blocks, 64 channels, no up-sampling
+head), 3x3 feature unfolding (576 channels), local ensemble over the 4 nearest latent codes weighted by the area of
+the opposite rectangle, cell decoding, and an MLP 580 -> 256 -> 256 -> 256 -> 256 -> 3. About 1.57 M parameters.
+
+Module names follow the official code's checkpoint layout (encoder.head/body, imnet.layers), so official weights
+load after dropping the unused MeanShift entries (convert_official.py).
+"""
+from typing import List
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class ResBlock(nn.Module):
+    def __init__(self, channels: int):
+        super().__init__()
+        self.body = nn.Sequential(nn.Conv2d(channels, channels, 3, padding=1), nn.ReLU(True),
+                                  nn.Conv2d(channels, channels, 3, padding=1))
+
+    def forward(self, x):
+        return x + self.body(x)
+
+
+class EdsrBaseline(nn.Module):
+    """EDSR-baseline without its up-sampling tail: image [N,3,h,w] -> features [N,64,h,w]."""
+
+    def __init__(self, blocks: int = 16, channels: int = 64):
+        super().__init__()
+        self.head = nn.Sequential(nn.Conv2d(3, channels, 3, padding=1))
+        self.body = nn.Sequential(*[ResBlock(channels) for _ in range(blocks)],
+                                  nn.Conv2d(channels, channels, 3, padding=1))
+
+    def forward(self, x):
+        x = self.head(x)
+        return self.body(x) + x
+
+
+class Mlp(nn.Module):
+    def __init__(self, in_dim: int = 580, hidden: List[int] = (256, 256, 256, 256), out_dim: int = 3):
+        super().__init__()
+        layers = []
+        last = in_dim
+        for width in hidden:
+            layers += [nn.Linear(last, width), nn.ReLU()]
+            last = width
+        layers.append(nn.Linear(last, out_dim))
+        self.layers = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.layers(x)
+
+
+def make_coord(h: int, w: int, device: torch.device) -> torch.Tensor:
+    """Pixel-centre coordinates in [-1, 1], [h*w, 2] as (row, column)."""
+    rows = -1 + 1.0 / h + (2.0 / h) * torch.arange(h, device=device, dtype=torch.float32)
+    cols = -1 + 1.0 / w + (2.0 / w) * torch.arange(w, device=device, dtype=torch.float32)
+    grid = torch.stack([rows.view(h, 1).expand(h, w), cols.view(1, w).expand(h, w)], dim=-1)
+    return grid.view(h * w, 2)
+
+
+class Liif(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.encoder = EdsrBaseline()
+        self.imnet = Mlp()
+
+    def features(self, lr: torch.Tensor) -> torch.Tensor:
+        """LR image in [0, 1] -> unfolded latent codes [N, 576, h, w]."""
+        feat = self.encoder((lr - 0.5) / 0.5)
+        n, c, h, w = feat.shape
+        return F.unfold(feat, 3, padding=1).view(n, c * 9, h, w)
+
+    def query(self, feat: torch.Tensor, coord: torch.Tensor, cell: torch.Tensor) -> torch.Tensor:
+        """RGB (normalised, before x0.5+0.5) at coord [N,Q,2] for cells [N,Q,2]: local ensemble of 4 codes."""
+        n, _, h, w = feat.shape
+        rx = 1.0 / h
+        ry = 1.0 / w
+        feat_coord = make_coord(h, w, feat.device).permute(1, 0).view(1, 2, h, w).expand(n, 2, h, w)
+        preds: List[torch.Tensor] = []
+        areas: List[torch.Tensor] = []
+        for vx in [-1.0, 1.0]:
+            for vy in [-1.0, 1.0]:
+                shifted = coord.clone()
+                shifted[:, :, 0] += vx * rx + 1e-6
+                shifted[:, :, 1] += vy * ry + 1e-6
+                shifted = shifted.clamp(-1 + 1e-6, 1 - 1e-6)
+                grid = shifted.flip(-1).unsqueeze(1)
+                q_feat = F.grid_sample(feat, grid, mode="nearest", align_corners=False)[:, :, 0, :].permute(0, 2, 1)
+                q_coord = F.grid_sample(feat_coord, grid, mode="nearest", align_corners=False)[:, :, 0, :].permute(0, 2, 1)
+                rel_coord = coord - q_coord
+                rel_coord[:, :, 0] *= h
+                rel_coord[:, :, 1] *= w
+                rel_cell = cell.clone()
+                rel_cell[:, :, 0] *= h
+                rel_cell[:, :, 1] *= w
+                inp = torch.cat([q_feat, rel_coord, rel_cell], dim=-1)
+                q = coord.shape[1]
+                preds.append(self.imnet(inp.view(n * q, -1)).view(n, q, -1))
+                areas.append(torch.abs(rel_coord[:, :, 0] * rel_coord[:, :, 1]) + 1e-9)
+        total = torch.stack(areas).sum(dim=0)
+        # Each prediction is weighted by the area of the rectangle opposite to its code.
+        weights = [areas[3], areas[2], areas[1], areas[0]]
+        out = torch.zeros_like(preds[0])
+        for pred, area in zip(preds, weights):
+            out = out + pred * (area / total).unsqueeze(-1)
+        return out
+
+    def forward(self, lr: torch.Tensor, coord: torch.Tensor, cell: torch.Tensor) -> torch.Tensor:
+        """Training form: normalised RGB at the given query points."""
+        return self.query(self.features(lr), coord, cell)
+
+
+class LiifUpscaler(nn.Module):
+    """The exported module: forward(lr[N,3,h,w] in [0,1], size int64[2] = (H, W)) -> [N,3,H,W] in [0,1]. Queries
+    run in chunks so memory stays bounded whatever the output size."""
+
+    def __init__(self, liif: Liif, chunk: int = 30000):
+        super().__init__()
+        self.liif = liif
+        self.chunk = chunk
+
+    def forward(self, lr: torch.Tensor, size: torch.Tensor) -> torch.Tensor:
+        out_h = int(size[0].item())
+        out_w = int(size[1].item())
+        n = lr.shape[0]
+        feat = self.liif.features(lr)
+        coord = make_coord(out_h, out_w, lr.device).unsqueeze(0).expand(n, out_h * out_w, 2)
+        cell = torch.ones_like(coord)
+        cell[:, :, 0] *= 2.0 / out_h
+        cell[:, :, 1] *= 2.0 / out_w
+        parts: List[torch.Tensor] = []
+        for start in range(0, out_h * out_w, self.chunk):
+            end = min(start + self.chunk, out_h * out_w)
+            parts.append(self.liif.query(feat, coord[:, start:end], cell[:, start:end]))
+        rgb = torch.cat(parts, dim=1) * 0.5 + 0.5
+        return rgb.clamp(0, 1).view(n, out_h, out_w, 3).permute(0, 3, 1, 2)
+
+
+def export(liif: Liif, path: str) -> None:
+    liif.eval()
+    torch.jit.script(LiifUpscaler(liif)).save(path)
+
+
+def parameter_count(module: nn.Module) -> int:
+    return sum(p.numel() for p in module.parameters())
