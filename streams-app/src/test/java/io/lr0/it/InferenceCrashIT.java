@@ -40,7 +40,7 @@ class InferenceCrashIT {
                     Map.of("schema.registry.url", stack.registryUrl()), "images", "datasets")) {
                 DatasetProducer.run(Datasets.defaultFashionMnist("test"), publisher, "crash-it", IMAGES, 0, null);
             }
-            // Batches of 64 wait up to 4 s: once some predictions are out, the rest sit parked.
+            // Partial batches wait up to 15 s: once full batches are out, the rest sit parked until the kill.
             List<ConsumerRecord<String, byte[]>> before = Consume.until(stack.bootstrapServers(), "predictions",
                     new StringDeserializer(), new ByteArrayDeserializer(), read -> read.size() >= 64,
                     Duration.ofSeconds(90));
@@ -81,7 +81,10 @@ class InferenceCrashIT {
                 "state.dir", dataDir.resolve("streams").toString(),
                 "topic.partitions", "2",
                 "inference.batch.size", "64",
-                "inference.batch.max.wait.ms", "4000",
+                "inference.batch.max.wait.ms", "15000",
+                // A killed member leaves no goodbye: let the group notice within seconds, not the default 45.
+                "kafka.session.timeout.ms", "6000",
+                "kafka.heartbeat.interval.ms", "1500",
                 "dashboard.port", "0"));
         settings.forEach((key, value) -> command.addAll(List.of("--set", key + "=" + value)));
         Files.createDirectories(log.getParent());

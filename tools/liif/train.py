@@ -1,0 +1,153 @@
+#!/usr/bin/python3
+"""Train lr0's LIIF on natural photographs that Debian ships, with a scaled-down version of the paper's recipe:
+48x48 low-resolution patches, scale sampled uniformly in [1, 4], 2,304 query points per patch, L1 loss, Adam 1e-4.
+Reports PSNR against bicubic on held-out photos (RGB, border shave of scale + 6 pixels) for x2, x3, x4, and exports
+the TorchScript upscaler.
+
+Photos: scikit-image's sample data from Debian's python3-skimage (extracted with apt-get download + dpkg -x when the
+package is not installed). Training photos and held-out photos are disjoint (HELD_OUT).
+
+  tools/liif/train.py --minutes 60 --out streams-app/src/main/resources/models/liif/liif.pt
+"""
+import argparse
+import glob
+import json
+import math
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from liif import Liif, LiifUpscaler, export, make_coord  # noqa: E402
+
+TRAIN = ["astronaut.png", "coffee.png", "motorcycle_left.png", "hubble_deep_field.jpg", "ihc.png", "retina.jpg",
+         "brick.png", "grass.png", "gravel.png", "coins.png", "moon.png", "camera.png", "page.png", "text.png",
+         "logo.png", "color.png"]
+HELD_OUT = ["chelsea.png", "rocket.jpg", "motorcycle_right.png"]
+
+
+def skimage_data():
+    installed = os.environ.get("SKIMAGE_DATA", "/usr/lib/python3/dist-packages/skimage/data")
+    if os.path.isdir(installed):
+        return installed
+    work = tempfile.mkdtemp()
+    subprocess.run(["apt-get", "download", "python3-skimage"], cwd=work, check=True)
+    subprocess.run(["dpkg", "-x", glob.glob(os.path.join(work, "python3-skimage_*.deb"))[0], work], check=True)
+    return os.path.join(work, "usr/lib/python3/dist-packages/skimage/data")
+
+
+def load(directory, names):
+    photos = []
+    for name in names:
+        path = os.path.join(directory, name)
+        if os.path.exists(path):
+            photos.append(Image.open(path).convert("RGB"))
+    return photos
+
+
+def to_tensor(image):
+    return torch.from_numpy(np.asarray(image, dtype=np.float32) / 255.0).permute(2, 0, 1)
+
+
+def sample_batch(photos, batch, patch=48, queries=2304):
+    """LIIF's training sample: a random HR crop of size 48*s, its bicubic 48x48 LR, and random HR pixels."""
+    lrs, coords, cells, gts = [], [], [], []
+    while len(lrs) < batch:
+        photo = random.choice(photos)
+        scale = random.uniform(1, 4)
+        size = round(patch * scale)
+        if photo.width < size or photo.height < size:
+            continue
+        x, y = random.randint(0, photo.width - size), random.randint(0, photo.height - size)
+        hr = photo.crop((x, y, x + size, y + size))
+        if random.random() < 0.5:
+            hr = hr.transpose(Image.FLIP_LEFT_RIGHT)
+        lr = hr.resize((patch, patch), Image.BICUBIC)
+        hr_t = to_tensor(hr)
+        coord = make_coord(size, size, torch.device("cpu"))
+        rgb = hr_t.permute(1, 2, 0).reshape(-1, 3)
+        pick = torch.randperm(coord.shape[0])[:queries]
+        cell = torch.ones(queries, 2) * (2.0 / size)
+        lrs.append(to_tensor(lr))
+        coords.append(coord[pick])
+        cells.append(cell)
+        gts.append((rgb[pick] - 0.5) / 0.5)
+    return torch.stack(lrs), torch.stack(coords), torch.stack(cells), torch.stack(gts)
+
+
+def psnr(a, b, shave):
+    diff = (a - b)[:, shave:-shave, shave:-shave]
+    return 10 * math.log10(1.0 / diff.pow(2).mean().item())
+
+
+def evaluate(model, photos, scales=(2, 3, 4)):
+    """PSNR of LIIF and of bicubic against the held-out photos, per scale."""
+    upscaler = LiifUpscaler(model).eval()
+    results = {}
+    for scale in scales:
+        liif_scores, bicubic_scores = [], []
+        for photo in photos:
+            w, h = photo.width - photo.width % scale, photo.height - photo.height % scale
+            hr = photo.crop((0, 0, w, h))
+            lr = hr.resize((w // scale, h // scale), Image.BICUBIC)
+            bicubic = to_tensor(lr.resize((w, h), Image.BICUBIC))
+            with torch.no_grad():
+                sr = upscaler(to_tensor(lr).unsqueeze(0), torch.tensor([h, w]))[0]
+            truth = to_tensor(hr)
+            liif_scores.append(psnr(sr, truth, scale + 6))
+            bicubic_scores.append(psnr(bicubic.clamp(0, 1), truth, scale + 6))
+        results["x%d" % scale] = {"liif": float(np.mean(liif_scores)), "bicubic": float(np.mean(bicubic_scores))}
+    return results
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", default="streams-app/src/main/resources/models/liif/liif.pt")
+    parser.add_argument("--minutes", type=float, default=60, help="training time budget")
+    parser.add_argument("--steps", type=int, default=0, help="stop after this many steps (0: time budget only)")
+    parser.add_argument("--batch", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    args = parser.parse_args()
+    torch.manual_seed(args.seed)
+    random.seed(args.seed)
+    torch.set_num_threads(args.threads)
+    data = skimage_data()
+    train, held_out = load(data, TRAIN), load(data, HELD_OUT)
+    print("%d training photos, %d held out, device %s" % (len(train), len(held_out), args.device), flush=True)
+    model = Liif().to(args.device)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-4)
+    started = time.time()
+    step = 0
+    while (args.steps == 0 or step < args.steps) and time.time() - started < args.minutes * 60:
+        lr, coord, cell, gt = (t.to(args.device) for t in sample_batch(train, args.batch))
+        loss = F.l1_loss(model(lr, coord, cell), gt)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        step += 1
+        if step % 50 == 0:
+            print("step %d loss %.4f (%.0f s)" % (step, loss.item(), time.time() - started), flush=True)
+    model = model.cpu().eval()
+    results = evaluate(model, held_out)
+    print(json.dumps(results, indent=2))
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    export(model, args.out)
+    with open(os.path.splitext(args.out)[0] + ".json", "w") as f:
+        json.dump({"steps": step, "seconds": round(time.time() - started), "batch": args.batch,
+                   "heldOutPsnr": results, "trainPhotos": TRAIN, "heldOutPhotos": HELD_OUT,
+                   "command": " ".join(sys.argv), "torch": torch.__version__}, f, indent=2)
+    print("exported %s after %d steps" % (args.out, step))
+
+
+if __name__ == "__main__":
+    main()
