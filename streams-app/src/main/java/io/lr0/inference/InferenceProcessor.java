@@ -56,8 +56,8 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
     private final int topK;
     private final boolean thumbnails;
     private final AtomicLong labelsOutsideLabelSpace;
-    /** Pre-processed inputs of parked variants; rebuilt from the store after a restart. */
-    private final Map<String, float[]> inputs = new HashMap<>();
+    /** Model inputs (and thumbnails) of parked variants, made from one decode; rebuilt after a restart. */
+    private final Map<String, Prepared> prepared = new HashMap<>();
     private final Timer latency = OperationalMetrics.latencyTimer(OperationalMetrics.PREDICTION_LATENCY);
     private ProcessorContext<String, Prediction> context;
     private KeyValueStore<String, ImageVariant> parked;
@@ -103,13 +103,12 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
             throw new BadImageException(BadImageException.Reason.EMPTY_RECORD,
                     "variant record with key '" + record.key() + "' has no value");
         }
-        float[] input = new float[preprocessor.valuesPerImage()];
-        preprocessor.write(ImageCodec.decode(variant.getImage(), limits), input, 0);
+        Prepared ready = prepare(variant);
         if (parked.get(record.key()) == null) {
             parkedCount++;
         }
         parked.put(record.key(), variant);
-        inputs.put(record.key(), input);
+        prepared.put(record.key(), ready);
         if (parkedCount >= batchSize) {
             runBatches(false);
         }
@@ -150,14 +149,16 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
     private void classify(List<KeyValue<String, ImageVariant>> batch, ZeroShotClassifier classifier, DatasetInfo info) {
         int values = preprocessor.valuesPerImage();
         float[] pixels = new float[batch.size() * values];
+        List<Prepared> ready = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             KeyValue<String, ImageVariant> entry = batch.get(i);
-            float[] input = inputs.remove(entry.key);
-            if (input == null) {
-                preprocessor.write(ImageCodec.decode(entry.value.getImage(), limits), pixels, i);
-            } else {
-                System.arraycopy(input, 0, pixels, i * values, values);
+            Prepared one = prepared.remove(entry.key);
+            if (one == null) {
+                // Parked before a restart: the cache is gone, the store still has the variant.
+                one = prepare(entry.value);
             }
+            System.arraycopy(one.input(), 0, pixels, i * values, values);
+            ready.add(one);
         }
         long start = System.nanoTime();
         float[][] features = model.imageFeatures(predictor, pixels, batch.size());
@@ -169,7 +170,8 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
         for (int i = 0; i < batch.size(); i++) {
             KeyValue<String, ImageVariant> entry = batch.get(i);
             Prediction prediction = prediction(entry.key, entry.value, classifier.labels(),
-                    classifier.scores(features[i]), modelMicros / batch.size(), batch.size(), now, info);
+                    classifier.scores(features[i]), modelMicros / batch.size(), batch.size(), now, info,
+                    ready.get(i).thumbnail());
             context.forward(new Record<>(PredictionKeys.of(entry.key, SR_METHOD), prediction,
                     entry.value.getCaptureTimestamp().toEpochMilli()));
             latency.record(prediction.getLatencyMillis(), TimeUnit.MILLISECONDS);
@@ -181,7 +183,7 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
     }
 
     private Prediction prediction(String variantKey, ImageVariant variant, List<String> labels, float[] scores,
-                                  long modelMicros, int batch, Instant now, DatasetInfo info) {
+                                  long modelMicros, int batch, Instant now, DatasetInfo info, ByteBuffer thumbnail) {
         Integer[] order = new Integer[scores.length];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
@@ -222,15 +224,28 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
                 .setBatchSize(batch)
                 .setLatencyMillis(now.toEpochMilli() - variant.getCaptureTimestamp().toEpochMilli())
                 .setDevice(model.device().toString())
-                .setThumbnail(thumbnails ? thumbnail(variant) : null)
+                .setThumbnail(thumbnail)
                 .build();
     }
 
-    /** The variant as classified (before up-sampling), at most 64 px on its short side, as PNG. */
-    private ByteBuffer thumbnail(ImageVariant variant) {
+    /** What a variant needs for its batch: the model input and, if enabled, its thumbnail. */
+    private record Prepared(float[] input, ByteBuffer thumbnail) {
+    }
+
+    /**
+     * Decodes once (a bad image throws here, on arrival, so it is dead-lettered with its own record) into the model
+     * input and the thumbnail: the image as classified, before up-sampling, at most 64 px on its short side, as PNG.
+     */
+    private Prepared prepare(ImageVariant variant) {
         Raster image = ImageCodec.decode(variant.getImage(), limits);
-        Raster small = image.shortSide() <= THUMBNAIL_SIDE ? image : Degradations.toShortSide(image, THUMBNAIL_SIDE);
-        return ByteBuffer.wrap(ImageCodec.encodePng(small));
+        float[] input = new float[preprocessor.valuesPerImage()];
+        preprocessor.write(image, input, 0);
+        ByteBuffer thumbnail = null;
+        if (thumbnails) {
+            Raster small = image.shortSide() <= THUMBNAIL_SIDE ? image : Degradations.toShortSide(image, THUMBNAIL_SIDE);
+            thumbnail = ByteBuffer.wrap(ImageCodec.encodePng(small));
+        }
+        return new Prepared(input, thumbnail);
     }
 
     @Override
