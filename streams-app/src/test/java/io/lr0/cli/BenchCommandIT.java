@@ -1,0 +1,42 @@
+package io.lr0.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The benchmark commands run end to end on a tiny input and print their figures (no figure is asserted). */
+class BenchCommandIT {
+
+    private static String run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, Lr0.commandLine().execute(args));
+        } finally {
+            System.setOut(original);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void inferenceBenchmarkPrintsRawAndStageThroughput() {
+        String output = run("bench", "inference", "--images", "64", "--batch", "8");
+        assertTrue(output.contains("raw DJL, batch  32:"), output);
+        assertTrue(output.contains("inference stage in the topology"), output);
+        assertTrue(output.lines().reduce((a, b) -> b).orElse("").startsWith("ratio stage / raw at batch 8:"), output);
+    }
+
+    @Test
+    void pipelineBenchmarkPrintsTheEndToEndFigures() {
+        String output = run("bench", "pipeline", "--images", "40", "--batch", "8");
+        assertTrue(output.contains("throughput:"), output);
+        assertTrue(output.contains("latency capture -> prediction: p50"), output);
+        assertTrue(output.contains("peak heap"), output);
+        assertTrue(output.lines().reduce((a, b) -> b).orElse("").startsWith("ratio pipeline variants/s"), output);
+    }
+}
