@@ -2,6 +2,7 @@ package io.lr0.degrade;
 
 import io.lr0.app.OperationalMetrics;
 import io.lr0.image.BadImageException;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.lr0.image.Degradations;
 import io.lr0.image.ImageCodec;
@@ -26,6 +27,8 @@ final class DegradeProcessor implements Processor<String, ImageRecord, String, I
     private final Function<String, List<Integer>> resolutionsOfDataset;
     private final boolean emitNative;
     private final ImageLimits limits;
+    /** Meter lookups are not free: one counter per dataset, found once. */
+    private final java.util.Map<String, Counter> variantCounters = new java.util.HashMap<>();
     private ProcessorContext<String, ImageVariant> context;
 
     DegradeProcessor(Function<String, List<Integer>> resolutionsOfDataset, boolean emitNative, ImageLimits limits) {
@@ -63,7 +66,8 @@ final class DegradeProcessor implements Processor<String, ImageRecord, String, I
             variant.value().setVariantsOfImage(variants.size());
             context.forward(variant);
         }
-        Metrics.counter(OperationalMetrics.VARIANTS, "dataset", image.getDataset()).increment(variants.size());
+        variantCounters.computeIfAbsent(image.getDataset(),
+                dataset -> Metrics.counter(OperationalMetrics.VARIANTS, "dataset", dataset)).increment(variants.size());
     }
 
     private static Record<String, ImageVariant> variant(Record<String, ImageRecord> source, ImageRecord image,

@@ -13,6 +13,8 @@ import io.lr0.schema.DatasetInfo;
 import io.lr0.schema.ImageVariant;
 import io.lr0.schema.LabelScore;
 import io.lr0.schema.Prediction;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import java.nio.ByteBuffer;
@@ -59,6 +61,10 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
     /** Model inputs (and thumbnails) of parked variants, made from one decode; rebuilt after a restart. */
     private final Map<String, Prepared> prepared = new HashMap<>();
     private final Timer latency = OperationalMetrics.latencyTimer(OperationalMetrics.PREDICTION_LATENCY);
+    private final Timer modelTime = Metrics.timer(OperationalMetrics.MODEL_TIME);
+    private final DistributionSummary batchSizes = Metrics.summary(OperationalMetrics.BATCH_SIZE);
+    /** Meter lookups are not free: one counter per dataset, found once. */
+    private final Map<String, Counter> predictionCounters = new HashMap<>();
     private ProcessorContext<String, Prediction> context;
     private KeyValueStore<String, ImageVariant> parked;
     private KeyValueStore<String, DatasetInfo> datasets;
@@ -164,8 +170,8 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
         float[][] features = model.imageFeatures(predictor, pixels, batch.size());
         long modelNanos = System.nanoTime() - start;
         long modelMicros = modelNanos / 1000;
-        Metrics.timer(OperationalMetrics.MODEL_TIME).record(modelNanos, TimeUnit.NANOSECONDS);
-        Metrics.summary(OperationalMetrics.BATCH_SIZE).record(batch.size());
+        modelTime.record(modelNanos, TimeUnit.NANOSECONDS);
+        batchSizes.record(batch.size());
         Instant now = Instant.now();
         for (int i = 0; i < batch.size(); i++) {
             KeyValue<String, ImageVariant> entry = batch.get(i);
@@ -175,8 +181,8 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
             context.forward(new Record<>(PredictionKeys.of(entry.key, SR_METHOD), prediction,
                     entry.value.getCaptureTimestamp().toEpochMilli()));
             latency.record(prediction.getLatencyMillis(), TimeUnit.MILLISECONDS);
-            Metrics.counter(OperationalMetrics.PREDICTIONS, "dataset", prediction.getDataset(), "model",
-                    prediction.getModel()).increment();
+            predictionCounters.computeIfAbsent(prediction.getDataset(), dataset -> Metrics.counter(
+                    OperationalMetrics.PREDICTIONS, "dataset", dataset, "model", model.spec().name())).increment();
             parked.delete(entry.key);
             parkedCount--;
         }
