@@ -6,7 +6,13 @@ import io.lr0.registry.RestSchemaRegistryClient;
 import io.lr0.registry.SchemaRegistryClient;
 import java.util.HashMap;
 import java.util.Map;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 
 /** Avro value serdes for the pipeline's topics, all sharing one registry client (one schema cache). */
 public final class Lr0Serdes implements AutoCloseable {
@@ -26,9 +32,24 @@ public final class Lr0Serdes implements AutoCloseable {
         return new Lr0Serdes(new RestSchemaRegistryClient(registryConfig), registryConfig);
     }
 
-    /** Serde for a generated record type used as a topic's value. */
-    public <T extends SpecificRecord> AvroSerde<T> value() {
-        return new AvroSerde<>(client, registryConfig, false);
+    /** Serde for a generated record type used as a topic's value, timed as the serialize/deserialize stages. */
+    public <T extends SpecificRecord> Serde<T> value() {
+        AvroSerde<T> avro = new AvroSerde<>(client, registryConfig, false);
+        Serializer<T> serializer = avro.serializer();
+        Deserializer<T> deserializer = avro.deserializer();
+        Timer serializeTime = OperationalMetrics.stageTimer("serialize");
+        Timer deserializeTime = OperationalMetrics.stageTimer("deserialize");
+        return Serdes.serdeFrom((topic, value) -> {
+            long start = System.nanoTime();
+            byte[] bytes = serializer.serialize(topic, value);
+            serializeTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            return bytes;
+        }, (topic, bytes) -> {
+            long start = System.nanoTime();
+            T value = deserializer.deserialize(topic, bytes);
+            deserializeTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            return value;
+        });
     }
 
     @Override

@@ -32,25 +32,37 @@ public final class OperationalMetrics implements AutoCloseable {
     public static final String BATCH_SIZE = "lr0.inference.batch.size";
     /** Ground-truth labels outside their dataset's label space. */
     public static final String LABELS_OUTSIDE = "lr0.labels.outside.label.space";
+    /** Time per record in one step of the pipeline, tag {@code stage}: see {@link #stageTimer}. */
+    public static final String STAGE_TIME = "lr0.stage";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final KafkaStreamsMetrics streamsMetrics;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
 
     public OperationalMetrics(KafkaStreams streams) {
-        new JvmMemoryMetrics().bindTo(registry);
-        gcMetrics.bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        streamsMetrics = new KafkaStreamsMetrics(streams);
-        streamsMetrics.bindTo(registry);
+        // Bound through the global registry, every meter is both scraped here and visible to in-process readers
+        // (lr0 bench pipeline).
         Metrics.addRegistry(registry);
+        new JvmMemoryMetrics().bindTo(Metrics.globalRegistry);
+        gcMetrics.bindTo(Metrics.globalRegistry);
+        new JvmThreadMetrics().bindTo(Metrics.globalRegistry);
+        new ProcessorMetrics().bindTo(Metrics.globalRegistry);
+        streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(Metrics.globalRegistry);
     }
 
     /** A latency timer with the percentiles the dashboards show. */
     public static Timer latencyTimer(String name, String... tags) {
         return Timer.builder(name).tags(tags).publishPercentiles(0.5, 0.95, 0.99)
                 .distributionStatisticExpiry(Duration.ofMinutes(2)).register(Metrics.globalRegistry);
+    }
+
+    /**
+     * The timer of one pipeline step: decode, degrade, preprocess, postprocess, serialize, deserialize (the model's
+     * own time is {@link #MODEL_TIME}). Look it up once and keep it: meter lookups are not free.
+     */
+    public static Timer stageTimer(String stage) {
+        return Metrics.timer(STAGE_TIME, "stage", stage);
     }
 
     /** The Prometheus text exposition. */

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import io.lr0.app.Lr0App;
 import io.lr0.app.Lr0Config;
 import io.lr0.app.Lr0Serdes;
+import io.lr0.app.OperationalMetrics;
 import io.lr0.app.TopicSetup;
 import io.lr0.embedded.LocalStack;
 import io.lr0.image.ImageCodec;
@@ -274,12 +275,41 @@ final class BenchCommand {
                     System.out.printf("process CPU: %.0f %% of %d cores on average; peak heap %d MB%n",
                             100 * resources.averageCpu(), Runtime.getRuntime().availableProcessors(),
                             resources.peakHeapBytes() >> 20);
+                    System.out.println(stageBreakdown());
                     System.out.printf("raw DJL model throughput at batch %d: %.1f images/s%n", batch, raw);
                     System.out.printf("ratio pipeline variants/s / raw model images/s: %.3f%n",
                             predictions.size() / window / raw);
                 }
             }
             return 0;
+        }
+
+        /** Mean time per record of each step, from the stage timers (docs/operations.md), and the producer's. */
+        private static String stageBreakdown() {
+            StringBuilder line = new StringBuilder("per-stage mean time per record:");
+            for (String stage : List.of("deserialize", "decode", "degrade", "preprocess", "postprocess", "serialize")) {
+                io.micrometer.core.instrument.Timer timer = io.micrometer.core.instrument.Metrics.globalRegistry
+                        .find(OperationalMetrics.STAGE_TIME).tag("stage", stage).timer();
+                if (timer != null && timer.count() > 0) {
+                    line.append(String.format(" %s %.0f us (%d),", stage,
+                            timer.totalTime(java.util.concurrent.TimeUnit.MICROSECONDS) / timer.count(), timer.count()));
+                }
+            }
+            io.micrometer.core.instrument.Timer model = io.micrometer.core.instrument.Metrics.globalRegistry
+                    .find(OperationalMetrics.MODEL_TIME).timer();
+            io.micrometer.core.instrument.DistributionSummary batches = io.micrometer.core.instrument.Metrics
+                    .globalRegistry.find(OperationalMetrics.BATCH_SIZE).summary();
+            if (model != null && batches != null && batches.totalAmount() > 0) {
+                line.append(String.format(" model %.0f us per image (%.1f images per batch),",
+                        model.totalTime(java.util.concurrent.TimeUnit.MICROSECONDS) / batches.totalAmount(),
+                        batches.mean()));
+            }
+            double produce = io.micrometer.core.instrument.Metrics.globalRegistry
+                    .find("kafka.producer.request.latency.avg").gauges().stream()
+                    .mapToDouble(io.micrometer.core.instrument.Gauge::value).filter(v -> !Double.isNaN(v))
+                    .average().orElse(Double.NaN);
+            line.append(String.format(" produce request latency %.1f ms (producer average)", produce));
+            return line.toString();
         }
 
         private static long percentile(List<Long> sorted, double p) {

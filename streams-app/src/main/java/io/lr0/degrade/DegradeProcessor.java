@@ -4,6 +4,7 @@ import io.lr0.app.OperationalMetrics;
 import io.lr0.image.BadImageException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
 import io.lr0.image.Degradations;
 import io.lr0.image.ImageCodec;
 import io.lr0.image.ImageLimits;
@@ -14,6 +15,7 @@ import io.lr0.schema.ImageRecord;
 import io.lr0.schema.ImageVariant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -27,6 +29,8 @@ final class DegradeProcessor implements Processor<String, ImageRecord, String, I
     private final Function<String, List<Integer>> resolutionsOfDataset;
     private final boolean emitNative;
     private final ImageLimits limits;
+    private final Timer decodeTime = OperationalMetrics.stageTimer("decode");
+    private final Timer degradeTime = OperationalMetrics.stageTimer("degrade");
     /** Meter lookups are not free: one counter per dataset, found once. */
     private final java.util.Map<String, Counter> variantCounters = new java.util.HashMap<>();
     private ProcessorContext<String, ImageVariant> context;
@@ -49,7 +53,10 @@ final class DegradeProcessor implements Processor<String, ImageRecord, String, I
             throw new BadImageException(BadImageException.Reason.EMPTY_RECORD,
                     "record with key '" + record.key() + "' has no value");
         }
+        long start = System.nanoTime();
         Raster nativeImage = ImageCodec.decode(image.getImage(), limits);
+        long decoded = System.nanoTime();
+        decodeTime.record(decoded - start, TimeUnit.NANOSECONDS);
         List<Record<String, ImageVariant>> variants = new ArrayList<>();
         for (int resolution : resolutionsOfDataset.apply(image.getDataset())) {
             // Up-sampling is not a degradation: the native variant already stands for this size and above.
@@ -62,6 +69,7 @@ final class DegradeProcessor implements Processor<String, ImageRecord, String, I
         if (emitNative) {
             variants.add(variant(record, image, nativeImage, null, DegradationMethod.NATIVE, image.getImage()));
         }
+        degradeTime.record(System.nanoTime() - decoded, TimeUnit.NANOSECONDS);
         for (Record<String, ImageVariant> variant : variants) {
             variant.value().setVariantsOfImage(variants.size());
             context.forward(variant);

@@ -62,6 +62,9 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
     private final Map<String, Prepared> prepared = new HashMap<>();
     private final Timer latency = OperationalMetrics.latencyTimer(OperationalMetrics.PREDICTION_LATENCY);
     private final Timer modelTime = Metrics.timer(OperationalMetrics.MODEL_TIME);
+    private final Timer decodeTime = OperationalMetrics.stageTimer("decode");
+    private final Timer preprocessTime = OperationalMetrics.stageTimer("preprocess");
+    private final Timer postprocessTime = OperationalMetrics.stageTimer("postprocess");
     private final DistributionSummary batchSizes = Metrics.summary(OperationalMetrics.BATCH_SIZE);
     /** Meter lookups are not free: one counter per dataset, found once. */
     private final Map<String, Counter> predictionCounters = new HashMap<>();
@@ -174,10 +177,12 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
         batchSizes.record(batch.size());
         Instant now = Instant.now();
         for (int i = 0; i < batch.size(); i++) {
+            long postStart = System.nanoTime();
             KeyValue<String, ImageVariant> entry = batch.get(i);
             Prediction prediction = prediction(entry.key, entry.value, classifier.labels(),
                     classifier.scores(features[i]), modelMicros / batch.size(), batch.size(), now, info,
                     ready.get(i).thumbnail());
+            postprocessTime.record(System.nanoTime() - postStart, TimeUnit.NANOSECONDS);
             context.forward(new Record<>(PredictionKeys.of(entry.key, SR_METHOD), prediction,
                     entry.value.getCaptureTimestamp().toEpochMilli()));
             latency.record(prediction.getLatencyMillis(), TimeUnit.MILLISECONDS);
@@ -243,7 +248,10 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
      * input and the thumbnail: the image as classified, before up-sampling, at most 64 px on its short side, as PNG.
      */
     private Prepared prepare(ImageVariant variant) {
+        long start = System.nanoTime();
         Raster image = ImageCodec.decode(variant.getImage(), limits);
+        long decoded = System.nanoTime();
+        decodeTime.record(decoded - start, TimeUnit.NANOSECONDS);
         float[] input = new float[preprocessor.valuesPerImage()];
         preprocessor.write(image, input, 0);
         ByteBuffer thumbnail = null;
@@ -251,6 +259,7 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
             Raster small = image.shortSide() <= THUMBNAIL_SIDE ? image : Degradations.toShortSide(image, THUMBNAIL_SIDE);
             thumbnail = ByteBuffer.wrap(ImageCodec.encodePng(small));
         }
+        preprocessTime.record(System.nanoTime() - decoded, TimeUnit.NANOSECONDS);
         return new Prepared(input, thumbnail);
     }
 
