@@ -37,6 +37,8 @@ class BenchCommandIT {
         assertTrue(output.contains("throughput:"), output);
         assertTrue(output.contains("latency capture -> prediction: p50"), output);
         assertTrue(output.contains("peak heap"), output);
+        assertTrue(output.contains("per-stage mean time per record:") && output.contains(" degrade ")
+                && output.contains(" model ") && output.contains("produce request latency"), output);
         assertTrue(output.lines().reduce((a, b) -> b).orElse("").startsWith("ratio pipeline variants/s"), output);
     }
 }
