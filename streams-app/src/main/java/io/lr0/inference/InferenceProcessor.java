@@ -58,8 +58,13 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
     private final int topK;
     private final boolean thumbnails;
     private final AtomicLong labelsOutsideLabelSpace;
-    /** Model inputs (and thumbnails) of parked variants, made from one decode; rebuilt after a restart. */
-    private final Map<String, Prepared> prepared = new HashMap<>();
+    /**
+     * The parked variants with their model inputs (and thumbnails), in arrival order: the working copy of the
+     * changelogged store, which is read only to rebuild it after a restart.
+     */
+    private final Map<String, Parked> parkedHere = new LinkedHashMap<>();
+    /** Datasets whose label space has not arrived yet, already warned about. */
+    private final java.util.Set<String> waitingDatasets = new java.util.HashSet<>();
     private final Timer latency = OperationalMetrics.latencyTimer(OperationalMetrics.PREDICTION_LATENCY);
     private final Timer modelTime = Metrics.timer(OperationalMetrics.MODEL_TIME);
     private final Timer decodeTime = OperationalMetrics.stageTimer("decode");
@@ -72,7 +77,6 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
     private KeyValueStore<String, ImageVariant> parked;
     private KeyValueStore<String, DatasetInfo> datasets;
     private Predictor<NDList, NDList> predictor;
-    private int parkedCount;
 
     InferenceProcessor(ZeroShotModel model, LabelSpaces labelSpaces, ImageLimits limits, int batchSize,
                        Duration maxWait, int topK, boolean thumbnails, AtomicLong labelsOutsideLabelSpace) {
@@ -95,12 +99,13 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
         this.predictor = model.newPredictor();
         try (KeyValueIterator<String, ImageVariant> all = parked.all()) {
             while (all.hasNext()) {
-                all.next();
-                parkedCount++;
+                KeyValue<String, ImageVariant> entry = all.next();
+                parkedHere.put(entry.key, prepare(entry.value));
             }
         }
-        if (parkedCount > 0) {
-            log.info("Task {}: {} variants parked before a restart will be classified", context.taskId(), parkedCount);
+        if (!parkedHere.isEmpty()) {
+            log.info("Task {}: {} variants parked before a restart will be classified", context.taskId(),
+                    parkedHere.size());
         }
         context.schedule(maxWait, PunctuationType.WALL_CLOCK_TIME, now -> runBatches(true));
     }
@@ -112,62 +117,67 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
             throw new BadImageException(BadImageException.Reason.EMPTY_RECORD,
                     "variant record with key '" + record.key() + "' has no value");
         }
-        Prepared ready = prepare(variant);
-        if (parked.get(record.key()) == null) {
-            parkedCount++;
-        }
+        Parked ready = prepare(variant);
         parked.put(record.key(), variant);
-        prepared.put(record.key(), ready);
-        if (parkedCount >= batchSize) {
+        parkedHere.put(record.key(), ready);
+        if (parkedHere.size() >= batchSize) {
             runBatches(false);
         }
     }
 
-    /** Classifies parked variants in batches of at most batch.size; with {@code all} false, only full batches. */
+    /**
+     * Classifies parked variants in batches of at most batch.size (with {@code all} false, only full batches). Image
+     * features do not depend on the dataset, so a batch mixes datasets; each variant is scored against its own label
+     * space. Variants whose label space is unknown yet stay parked.
+     */
     private void runBatches(boolean all) {
-        if (parkedCount == 0) {
+        if (parkedHere.isEmpty()) {
             return;
         }
-        Map<String, List<KeyValue<String, ImageVariant>>> byDataset = new LinkedHashMap<>();
-        try (KeyValueIterator<String, ImageVariant> iterator = parked.all()) {
-            while (iterator.hasNext()) {
-                KeyValue<String, ImageVariant> entry = iterator.next();
-                byDataset.computeIfAbsent(entry.value.getDataset(), d -> new ArrayList<>()).add(entry);
+        Map<String, ZeroShotClassifier> classifiers = new HashMap<>();
+        List<String> ready = new ArrayList<>();
+        for (Map.Entry<String, Parked> entry : parkedHere.entrySet()) {
+            if (classifierFor(entry.getValue().variant().getDataset(), classifiers) != null) {
+                ready.add(entry.getKey());
             }
         }
-        for (Map.Entry<String, List<KeyValue<String, ImageVariant>>> group : byDataset.entrySet()) {
-            DatasetInfo info = datasets.get(group.getKey());
-            if (info == null) {
-                // The label space is published before the images; until it arrives the variants stay parked.
-                log.warn("{} variants of dataset '{}' wait for its label space on the datasets topic",
-                        group.getValue().size(), group.getKey());
-                continue;
+        for (int start = 0; start < ready.size(); start += batchSize) {
+            List<String> batch = ready.subList(start, Math.min(ready.size(), start + batchSize));
+            if (!all && batch.size() < batchSize) {
+                break;
             }
-            ZeroShotClassifier classifier = labelSpaces.classifierFor(info, predictor);
-            List<KeyValue<String, ImageVariant>> entries = group.getValue();
-            for (int start = 0; start < entries.size(); start += batchSize) {
-                List<KeyValue<String, ImageVariant>> batch = entries.subList(start, Math.min(entries.size(), start + batchSize));
-                if (!all && batch.size() < batchSize) {
-                    break;
-                }
-                classify(batch, classifier, info);
-            }
+            classify(batch, classifiers);
         }
     }
 
-    private void classify(List<KeyValue<String, ImageVariant>> batch, ZeroShotClassifier classifier, DatasetInfo info) {
-        int values = preprocessor.valuesPerImage();
-        float[] pixels = new float[batch.size() * values];
-        List<Prepared> ready = new ArrayList<>(batch.size());
-        for (int i = 0; i < batch.size(); i++) {
-            KeyValue<String, ImageVariant> entry = batch.get(i);
-            Prepared one = prepared.remove(entry.key);
-            if (one == null) {
-                // Parked before a restart: the cache is gone, the store still has the variant.
-                one = prepare(entry.value);
+    /** The classifier of a dataset's label space (looked up once per run), or null while it is unknown. */
+    private ZeroShotClassifier classifierFor(String dataset, Map<String, ZeroShotClassifier> classifiers) {
+        if (classifiers.containsKey(dataset)) {
+            return classifiers.get(dataset);
+        }
+        DatasetInfo info = datasets.get(dataset);
+        ZeroShotClassifier classifier = null;
+        if (info == null) {
+            // The label space is published before the images; until it arrives the variants stay parked.
+            if (waitingDatasets.add(dataset)) {
+                log.warn("Variants of dataset '{}' wait for its label space on the datasets topic", dataset);
             }
+        } else {
+            waitingDatasets.remove(dataset);
+            classifier = labelSpaces.classifierFor(info, predictor);
+        }
+        classifiers.put(dataset, classifier);
+        return classifier;
+    }
+
+    private void classify(List<String> keys, Map<String, ZeroShotClassifier> classifiers) {
+        int values = preprocessor.valuesPerImage();
+        float[] pixels = new float[keys.size() * values];
+        List<Parked> batch = new ArrayList<>(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            Parked one = parkedHere.get(keys.get(i));
             System.arraycopy(one.input(), 0, pixels, i * values, values);
-            ready.add(one);
+            batch.add(one);
         }
         long start = System.nanoTime();
         float[][] features = model.imageFeatures(predictor, pixels, batch.size());
@@ -178,23 +188,24 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
         Instant now = Instant.now();
         for (int i = 0; i < batch.size(); i++) {
             long postStart = System.nanoTime();
-            KeyValue<String, ImageVariant> entry = batch.get(i);
-            Prediction prediction = prediction(entry.key, entry.value, classifier.labels(),
-                    classifier.scores(features[i]), modelMicros / batch.size(), batch.size(), now, info,
-                    ready.get(i).thumbnail());
+            String key = keys.get(i);
+            ImageVariant variant = batch.get(i).variant();
+            ZeroShotClassifier classifier = classifiers.get(variant.getDataset());
+            Prediction prediction = prediction(key, variant, classifier.labels(), classifier.scores(features[i]),
+                    modelMicros / batch.size(), batch.size(), now, batch.get(i).thumbnail());
             postprocessTime.record(System.nanoTime() - postStart, TimeUnit.NANOSECONDS);
-            context.forward(new Record<>(PredictionKeys.of(entry.key, SR_METHOD), prediction,
-                    entry.value.getCaptureTimestamp().toEpochMilli()));
+            context.forward(new Record<>(PredictionKeys.of(key, SR_METHOD), prediction,
+                    variant.getCaptureTimestamp().toEpochMilli()));
             latency.record(prediction.getLatencyMillis(), TimeUnit.MILLISECONDS);
             predictionCounters.computeIfAbsent(prediction.getDataset(), dataset -> Metrics.counter(
                     OperationalMetrics.PREDICTIONS, "dataset", dataset, "model", model.spec().name())).increment();
-            parked.delete(entry.key);
-            parkedCount--;
+            parked.delete(key);
+            parkedHere.remove(key);
         }
     }
 
     private Prediction prediction(String variantKey, ImageVariant variant, List<String> labels, float[] scores,
-                                  long modelMicros, int batch, Instant now, DatasetInfo info, ByteBuffer thumbnail) {
+                                  long modelMicros, int batch, Instant now, ByteBuffer thumbnail) {
         Integer[] order = new Integer[scores.length];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
@@ -212,9 +223,9 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
                 correct = predicted.equals(label);
             } else {
                 long count = labelsOutsideLabelSpace.incrementAndGet();
-                Metrics.counter(OperationalMetrics.LABELS_OUTSIDE, "dataset", info.getId()).increment();
+                Metrics.counter(OperationalMetrics.LABELS_OUTSIDE, "dataset", variant.getDataset()).increment();
                 log.warn("Label '{}' of {} is not in the label space of '{}' ({} such predictions so far): "
-                        + "'correct' left unset", label, variantKey, info.getId(), count);
+                        + "'correct' left unset", label, variantKey, variant.getDataset(), count);
             }
         }
         return Prediction.newBuilder()
@@ -239,15 +250,15 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
                 .build();
     }
 
-    /** What a variant needs for its batch: the model input and, if enabled, its thumbnail. */
-    private record Prepared(float[] input, ByteBuffer thumbnail) {
+    /** A parked variant with what its batch needs: the model input and, if enabled, its thumbnail. */
+    private record Parked(ImageVariant variant, float[] input, ByteBuffer thumbnail) {
     }
 
     /**
      * Decodes once (a bad image throws here, on arrival, so it is dead-lettered with its own record) into the model
      * input and the thumbnail: the image as classified, before up-sampling, at most 64 px on its short side, as PNG.
      */
-    private Prepared prepare(ImageVariant variant) {
+    private Parked prepare(ImageVariant variant) {
         long start = System.nanoTime();
         Raster image = ImageCodec.decode(variant.getImage(), limits);
         long decoded = System.nanoTime();
@@ -260,7 +271,7 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
             thumbnail = ByteBuffer.wrap(ImageCodec.encodePng(small));
         }
         preprocessTime.record(System.nanoTime() - decoded, TimeUnit.NANOSECONDS);
-        return new Prepared(input, thumbnail);
+        return new Parked(variant, input, thumbnail);
     }
 
     @Override

@@ -154,6 +154,23 @@ class InferenceStageTest {
     }
 
     @Test
+    void aBatchMixesDatasets() {
+        publishFashionMnist();
+        datasets.pipeInput("fashion-copy", DatasetInfo.newBuilder().setId("fashion-copy")
+                .setClasses(IdxDataset.FASHION_MNIST_CLASSES).setUpdated(Instant.EPOCH).build());
+        for (int i = 0; i < BATCH; i++) {
+            ImageVariant variant = variant(fashion.get(i), fashion.get(i).label());
+            variant.setDataset(i % 2 == 0 ? "fashion-mnist" : "fashion-copy");
+            variants.pipeInput("mixed-" + i + "@native", variant);
+        }
+
+        List<Prediction> out = predictions.readValuesToList();
+        assertEquals(BATCH, out.size(), "half a batch of each dataset makes one full batch, run at once");
+        assertEquals(List.of(BATCH), out.stream().map(Prediction::getBatchSize).distinct().toList());
+        assertEquals(2, out.stream().map(Prediction::getDataset).distinct().count());
+    }
+
+    @Test
     void variantsWaitForTheirLabelSpace() {
         pipe(0, 2);
         driver.advanceWallClockTime(Duration.ofMillis(60));
