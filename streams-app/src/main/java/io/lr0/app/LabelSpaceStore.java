@@ -8,6 +8,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /** The label spaces of the datasets topic as a global store: every instance sees every dataset's class list. */
@@ -27,7 +28,7 @@ public final class LabelSpaceStore {
     }
 
     /** The number of classes of {@code dataset}, or 0 while its label space is unknown. */
-    public static int classesOf(KeyValueStore<String, DatasetInfo> store, String dataset) {
+    public static int classesOf(ReadOnlyKeyValueStore<String, DatasetInfo> store, String dataset) {
         DatasetInfo info = store.get(dataset);
         return info == null ? 0 : info.getClasses().size();
     }

@@ -115,7 +115,8 @@ final class PipelineWatcher implements AutoCloseable {
                         row.labelled++;
                         row.correct += prediction.getCorrect() ? 1 : 0;
                         if (prediction.getGroup() != null) {
-                            row.count(prediction.getGroup(), prediction.getLabel(), prediction.getCorrect());
+                            Accuracy.countGroup(row.groups, prediction.getGroup(), prediction.getLabel(),
+                                    prediction.getCorrect());
                         }
                     }
                     result(prediction.getImageId());
@@ -210,17 +211,6 @@ final class PipelineWatcher implements AutoCloseable {
 
         Double accuracy() {
             return labelled == 0 ? null : (double) correct / labelled;
-        }
-
-        void count(String group, String label, boolean right) {
-            GroupClassCount count = groups.stream().filter(g -> g.getGroup().equals(group) && g.getLabel().equals(label))
-                    .findFirst().orElseGet(() -> {
-                        GroupClassCount created = GroupClassCount.newBuilder().setGroup(group).setLabel(label).build();
-                        groups.add(created);
-                        return created;
-                    });
-            count.setTotal(count.getTotal() + 1);
-            count.setCorrect(count.getCorrect() + (right ? 1 : 0));
         }
     }
 

@@ -112,9 +112,7 @@ final class QueryService {
     }
 
     private int classesOf(String dataset) {
-        ReadOnlyKeyValueStore<String, DatasetInfo> labelSpaces = store(LabelSpaceStore.NAME);
-        DatasetInfo info = labelSpaces.get(dataset);
-        return info == null ? 0 : info.getClasses().size();
+        return LabelSpaceStore.classesOf(this.<DatasetInfo>store(LabelSpaceStore.NAME), dataset);
     }
 
     private <V> ReadOnlyKeyValueStore<String, V> store(String name) {

@@ -53,9 +53,7 @@ public final class Accuracy {
             cell.setCorrectTop5(cell.getCorrectTop5() + 1);
         }
         if (prediction.getGroup() != null) {
-            GroupClassCount count = groupCount(cell, prediction.getGroup(), prediction.getLabel());
-            count.setTotal(count.getTotal() + 1);
-            count.setCorrect(count.getCorrect() + (correct ? 1 : 0));
+            countGroup(cell.getGroupCounts(), prediction.getGroup(), prediction.getLabel(), correct);
         }
         return state;
     }
@@ -82,15 +80,20 @@ public final class Accuracy {
         return cell;
     }
 
-    private static GroupClassCount groupCount(AccuracyCell cell, String group, String label) {
-        for (GroupClassCount count : cell.getGroupCounts()) {
-            if (count.getGroup().equals(group) && count.getLabel().equals(label)) {
-                return count;
+    /** Counts one labelled prediction of {@code label} in {@code group} into {@code counts}. */
+    public static void countGroup(List<GroupClassCount> counts, String group, String label, boolean correct) {
+        GroupClassCount count = null;
+        for (GroupClassCount existing : counts) {
+            if (existing.getGroup().equals(group) && existing.getLabel().equals(label)) {
+                count = existing;
             }
         }
-        GroupClassCount count = GroupClassCount.newBuilder().setGroup(group).setLabel(label).build();
-        cell.getGroupCounts().add(count);
-        return count;
+        if (count == null) {
+            count = GroupClassCount.newBuilder().setGroup(group).setLabel(label).build();
+            counts.add(count);
+        }
+        count.setTotal(count.getTotal() + 1);
+        count.setCorrect(count.getCorrect() + (correct ? 1 : 0));
     }
 
     /** A_HR: top-1 of the native cell (super-resolution "none" preferred), or null when there is none yet. */

@@ -67,7 +67,7 @@ public final class MetricsStage {
                         BY_DATASET_STORE).withKeySerde(Serdes.String()).withValueSerde(serdes.value()));
         // Every change of a dataset's counts re-emits its metrics (A_HR moves every gamma).
         cumulative.toStream(Named.as("dataset-changes"))
-                .process(() -> new MetricEmitter<String>(alpha, false), Named.as("emit-metrics"))
+                .process(() -> new MetricEmitter<String>(alpha), Named.as("emit-metrics"))
                 .to(config.metricsTopic(), Produced.<String, RobustnessMetric>with(Serdes.String(), serdes.value())
                         .withName("robustness-metrics"));
 
@@ -79,7 +79,7 @@ public final class MetricsStage {
                                 org.apache.kafka.common.utils.Bytes, byte[]>>as(BY_DATASET_WINDOWED_STORE)
                                 .withKeySerde(Serdes.String()).withValueSerde(serdes.value()))
                 .toStream(Named.as("window-changes"))
-                .process(() -> new MetricEmitter<Windowed<String>>(alpha, true),
+                .process(() -> new MetricEmitter<Windowed<String>>(alpha),
                         Named.as("emit-windowed-metrics"))
                 .to(config.metricsWindowedTopic(), Produced.<String, RobustnessMetric>with(Serdes.String(),
                         serdes.value()).withName("robustness-metrics-windowed"));
@@ -98,16 +98,14 @@ public final class MetricsStage {
                         .withName("robustness-summary"));
     }
 
-    /** Turns a dataset's counts into metric records, with C from the label-space store. */
+    /** Turns a dataset's counts (cumulative, or of one window) into metric records, with C from the label spaces. */
     private static final class MetricEmitter<K> implements Processor<K, AccuracyState, String, RobustnessMetric> {
         private final double alpha;
-        private final boolean windowed;
         private ProcessorContext<String, RobustnessMetric> context;
         private KeyValueStore<String, DatasetInfo> labelSpaces;
 
-        MetricEmitter(double alpha, boolean windowed) {
+        MetricEmitter(double alpha) {
             this.alpha = alpha;
-            this.windowed = windowed;
         }
 
         @Override
@@ -124,8 +122,7 @@ public final class MetricsStage {
             }
             Instant start = null;
             Instant end = null;
-            if (windowed) {
-                Windowed<?> window = (Windowed<?>) record.key();
+            if (record.key() instanceof Windowed<?> window) {
                 start = window.window().startTime();
                 end = window.window().endTime();
             }
