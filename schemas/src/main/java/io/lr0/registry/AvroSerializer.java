@@ -3,6 +3,7 @@ package io.lr0.registry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericContainer;
 import org.apache.avro.generic.GenericData;
@@ -26,6 +27,19 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
     private SchemaRegistryClient client;
     private RegistryConfig config;
     private boolean isKey;
+    /**
+     * Per-record work is a map lookup: the schema id per (subject, schema), the subject's latest schema (kept for
+     * the serializer's life, as Confluent's default latest.cache.ttl.sec=-1 does), and one datum writer per schema.
+     */
+    private final Map<SubjectSchema, Integer> ids = new ConcurrentHashMap<>();
+    private final Map<String, RegisteredSchema> latestBySubject = new ConcurrentHashMap<>();
+    private final Map<WriterKey, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
+
+    private record SubjectSchema(String subject, Schema schema) {
+    }
+
+    private record WriterKey(Schema schema, boolean specific) {
+    }
 
     /** For Kafka's reflective construction; {@link #configure} must follow. */
     public AvroSerializer() {
@@ -53,13 +67,13 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
         Schema ownSchema = record.getSchema();
         try {
             if (config.useLatestVersion()) {
-                RegisteredSchema latest = client.latest(subject);
+                RegisteredSchema latest = latestBySubject.computeIfAbsent(subject, client::latest);
                 Object converted = ownSchema.equals(latest.schema()) ? record
                         : convert(record, ownSchema, latest.schema());
                 return frame(latest.id(), latest.schema(), converted);
             }
-            int id = config.autoRegisterSchemas() ? client.register(subject, ownSchema)
-                    : client.lookup(subject, ownSchema).id();
+            int id = ids.computeIfAbsent(new SubjectSchema(subject, ownSchema), key -> config.autoRegisterSchemas()
+                    ? client.register(subject, ownSchema) : client.lookup(subject, ownSchema).id());
             return frame(id, ownSchema, record);
         } catch (SchemaRegistryException e) {
             throw new SerializationException("Cannot serialize " + ownSchema.getFullName() + " for subject '" + subject
@@ -67,12 +81,13 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
         }
     }
 
-    private static byte[] frame(int schemaId, Schema writerSchema, Object datum) {
+    private byte[] frame(int schemaId, Schema writerSchema, Object datum) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         out.writeBytes(WireFormat.header(schemaId));
         BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
         try {
-            writerFor(writerSchema, datum).write(datum, encoder);
+            writers.computeIfAbsent(new WriterKey(writerSchema, datum instanceof SpecificRecord),
+                    key -> writerFor(key.schema(), datum)).write(datum, encoder);
             encoder.flush();
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("Avro encoding failed for " + writerSchema.getFullName() + ": " + e, e);
