@@ -1,6 +1,5 @@
 package io.lr0.registry;
 
-import java.util.Map;
 import org.apache.avro.generic.GenericContainer;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -10,11 +9,5 @@ public class AvroSerde<T extends GenericContainer> extends Serdes.WrapperSerde<T
     /** A serde reading into generated classes when {@code specific} is set, as {@code SpecificAvroSerde} does. */
     public AvroSerde(SchemaRegistryClient client, RegistryConfig config, boolean isKey) {
         super(new AvroSerializer<>(client, config, isKey), new AvroDeserializer<>(client, config));
-    }
-
-    /** Builds its own client from {@code configs} (the keys in {@link RegistryConfig}). */
-    public static <T extends GenericContainer> AvroSerde<T> fromConfig(Map<String, ?> configs, boolean isKey) {
-        RegistryConfig config = RegistryConfig.from(configs);
-        return new AvroSerde<>(new RestSchemaRegistryClient(config), config, isKey);
     }
 }

@@ -100,10 +100,6 @@ public final class Lr0App implements AutoCloseable {
                 TopicSetup.compacted(config.datasetsTopic(), 1));
     }
 
-    public KafkaStreams streams() {
-        return streams;
-    }
-
     /** Base URL of the query API and dashboard, or null when this instance serves none. */
     public String dashboardUrl() {
         return dashboard == null ? null : dashboard.url();

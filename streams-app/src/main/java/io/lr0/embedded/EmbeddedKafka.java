@@ -36,12 +36,10 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private final KafkaRaftServer server;
     private final int brokerPort;
-    private final Path dataDir;
 
-    private EmbeddedKafka(KafkaRaftServer server, int brokerPort, Path dataDir) {
+    private EmbeddedKafka(KafkaRaftServer server, int brokerPort) {
         this.server = server;
         this.brokerPort = brokerPort;
-        this.dataDir = dataDir;
     }
 
     /**
@@ -85,7 +83,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
-        EmbeddedKafka kafka = new EmbeddedKafka(server, broker, dataDir);
+        EmbeddedKafka kafka = new EmbeddedKafka(server, broker);
         kafka.awaitReady(Duration.ofSeconds(60));
         log.info("Embedded Kafka broker ready at {} (data in {})", kafka.bootstrapServers(), logDir);
         return kafka;
@@ -93,10 +91,6 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     public String bootstrapServers() {
         return HOST + ":" + brokerPort;
-    }
-
-    public Path dataDir() {
-        return dataDir;
     }
 
     @Override

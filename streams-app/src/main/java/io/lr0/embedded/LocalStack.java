@@ -33,14 +33,6 @@ public final class LocalStack implements AutoCloseable {
         return registry.url();
     }
 
-    public EmbeddedKafka kafka() {
-        return kafka;
-    }
-
-    public EmbeddedSchemaRegistry registry() {
-        return registry;
-    }
-
     @Override
     public void close() {
         registry.close();

@@ -22,9 +22,4 @@ public record Raster(int width, int height, int channels, byte[] pixels) {
     public int shortSide() {
         return Math.min(width, height);
     }
-
-    /** Value of channel {@code c} at (x, y), 0..255. */
-    public int get(int x, int y, int c) {
-        return pixels[(y * width + x) * channels + c] & 0xFF;
-    }
 }

@@ -38,9 +38,4 @@ public final class InferenceStage {
                 .to(config.predictionsTopic(), Produced.<String, Prediction>with(Serdes.String(), serdes.value())
                         .withName("predictions"));
     }
-
-    /** Predictions whose ground-truth label was outside its dataset's label space (correct left unset). */
-    public long labelsOutsideLabelSpace() {
-        return labelsOutsideLabelSpace.get();
-    }
 }
