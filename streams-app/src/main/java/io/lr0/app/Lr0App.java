@@ -4,6 +4,7 @@ import io.lr0.dlq.DeadLetterHandler;
 import io.lr0.dashboard.DashboardServer;
 import io.lr0.dlq.DeadLetters;
 import io.lr0.inference.Models;
+import io.lr0.inference.PromptSet;
 import io.lr0.inference.ZeroShotModel;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -71,6 +72,9 @@ public final class Lr0App implements AutoCloseable {
 
     /** The configured model; the bundled one is extracted next to the Streams state. */
     public static ZeroShotModel loadModel(Lr0Config config) throws IOException {
+        if (config.promptsDir() != null) {
+            PromptSet.checkDirectory(config.promptsDir());
+        }
         return Models.load(config.inferenceModel(), config.inferenceTokenizer(),
                 Path.of(config.getString(Lr0Config.STATE_DIR)).resolve("models"));
     }

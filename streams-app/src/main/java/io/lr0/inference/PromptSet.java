@@ -49,7 +49,7 @@ public record PromptSet(List<String> templates, Map<String, String> classNames) 
 
     private static PromptSet forDataset(String dataset, Path promptsDir, int depth) throws IOException {
         if (depth > 4) {
-            throw new IOException("Prompt files refer to each other in a loop (sameAs), at '" + dataset + "'");
+            throw new IOException("Prompt files refer to each other in a loop (sameAs), at " + dataset + ".json");
         }
         JsonNode json = null;
         String where = null;
@@ -71,6 +71,22 @@ public record PromptSet(List<String> templates, Map<String, String> classNames) 
         }
         return json.hasNonNull("sameAs") ? forDataset(json.get("sameAs").asText(), promptsDir, depth + 1)
                 : parse(json, where);
+    }
+
+    /**
+     * Reads every prompt file of {@code promptsDir} at start-up, so a bad one stops the start naming the file
+     * rather than failing later inside the stream.
+     */
+    public static void checkDirectory(Path promptsDir) throws IOException {
+        if (!Files.isDirectory(promptsDir)) {
+            throw new IOException("inference.prompts.dir " + promptsDir.toAbsolutePath() + " is not a directory");
+        }
+        try (var files = Files.list(promptsDir)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".json")).toList()) {
+                String name = file.getFileName().toString();
+                forDataset(name.substring(0, name.length() - ".json".length()), promptsDir);
+            }
+        }
     }
 
     private static JsonNode read(InputStream in, String where) throws IOException {

@@ -42,5 +42,9 @@ class PromptSetTest {
         Files.writeString(dir.resolve("c.json"), "{\"sameAs\": \"d\"}");
         Files.writeString(dir.resolve("d.json"), "{\"sameAs\": \"c\"}");
         assertTrue(assertThrows(IOException.class, () -> PromptSet.forDataset("c", dir)).getMessage().contains("loop"));
+        String startUp = assertThrows(IOException.class, () -> PromptSet.checkDirectory(dir)).getMessage();
+        assertTrue(startUp.matches("(?s).*[abcd]\\.json.*"), "checked at start-up, naming the bad file: " + startUp);
+        assertTrue(assertThrows(IOException.class, () -> PromptSet.checkDirectory(dir.resolve("missing")))
+                .getMessage().contains("not a directory"));
     }
 }
