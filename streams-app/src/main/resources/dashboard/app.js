@@ -60,8 +60,9 @@ function drawDatasets(metrics) {
   for (const [key, rows] of [...byDataset.entries()].sort()) {
     const labels = sortResolutions(rows.map(m => resolutionName(m.resolution)));
     const methods = [...new Set(rows.map(m => m.srMethod))].sort();
+    // The native variant is classified once (as bicubic): every method's line starts from that A_HR point.
     const value = (method, name, field) => {
-      const row = rows.find(m => m.srMethod === method && resolutionName(m.resolution) === name);
+      const row = rows.find(m => (m.srMethod === method || name === "native") && resolutionName(m.resolution) === name);
       return row && row[field] !== null ? row[field] : null;
     };
     drawChart("accuracy:" + key, parent, key + ": top-1 accuracy", {

@@ -6,6 +6,7 @@ import io.lr0.dlq.DeadLetters;
 import io.lr0.inference.Models;
 import io.lr0.inference.PromptSet;
 import io.lr0.inference.ZeroShotModel;
+import io.lr0.superres.LiifModel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,14 +27,16 @@ public final class Lr0App implements AutoCloseable {
     private final KafkaStreams streams;
     private final Lr0Serdes serdes;
     private final ZeroShotModel model;
+    private final LiifModel liif;
     private final DashboardServer dashboard;
     private final OperationalMetrics operationalMetrics;
 
-    private Lr0App(KafkaStreams streams, Lr0Serdes serdes, ZeroShotModel model, DashboardServer dashboard,
-                   OperationalMetrics operationalMetrics) {
+    private Lr0App(KafkaStreams streams, Lr0Serdes serdes, ZeroShotModel model, LiifModel liif,
+                   DashboardServer dashboard, OperationalMetrics operationalMetrics) {
         this.streams = streams;
         this.serdes = serdes;
         this.model = model;
+        this.liif = liif;
         this.dashboard = dashboard;
         this.operationalMetrics = operationalMetrics;
     }
@@ -42,6 +45,7 @@ public final class Lr0App implements AutoCloseable {
     public static Lr0App start(Lr0Config config) throws IOException {
         TopicSetup.ensure(config.kafkaClientConfig(), topics(config));
         ZeroShotModel model = config.inferenceEnabled() ? loadModel(config) : null;
+        LiifModel liif = config.liifEnabled() ? loadLiif(config) : null;
         Lr0Serdes serdes = Lr0Serdes.from(config);
         Properties props = streamsProperties(config);
         DashboardServer dashboard = config.metricsEnabled() && config.getBoolean(Lr0Config.DASHBOARD_ENABLED)
@@ -51,7 +55,7 @@ public final class Lr0App implements AutoCloseable {
             // Other instances route interactive queries to this address.
             props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, dashboard.applicationServer());
         }
-        KafkaStreams streams = new KafkaStreams(Lr0Topology.build(config, serdes, model), props);
+        KafkaStreams streams = new KafkaStreams(Lr0Topology.build(config, serdes, model, liif), props);
         // A failure that is not a bad record (a broker hiccup) must not stop the pipeline: restart the thread,
         // which resumes from the last committed offsets.
         streams.setUncaughtExceptionHandler(error -> {
@@ -60,7 +64,7 @@ public final class Lr0App implements AutoCloseable {
         });
         streams.start();
         OperationalMetrics operationalMetrics = new OperationalMetrics(streams);
-        Lr0App app = new Lr0App(streams, serdes, model, dashboard, operationalMetrics);
+        Lr0App app = new Lr0App(streams, serdes, model, liif, dashboard, operationalMetrics);
         app.awaitRunning(Duration.ofSeconds(120));
         if (dashboard != null) {
             dashboard.start(streams, config.metricsAlpha(), config.warWeights(), operationalMetrics::scrape);
@@ -77,6 +81,11 @@ public final class Lr0App implements AutoCloseable {
         }
         return Models.load(config.inferenceModel(), config.inferenceTokenizer(),
                 Path.of(config.getString(Lr0Config.STATE_DIR)).resolve("models"));
+    }
+
+    /** The configured LIIF model; the bundled one is extracted next to the Streams state. */
+    public static LiifModel loadLiif(Lr0Config config) throws IOException {
+        return LiifModel.load(config.liifModel(), Path.of(config.getString(Lr0Config.STATE_DIR)).resolve("models"));
     }
 
     /** The Kafka Streams properties of an instance: the configuration plus lr0's dead-letter handling. */
@@ -97,6 +106,8 @@ public final class Lr0App implements AutoCloseable {
                 TopicSetup.topic(DeadLetters.topicFor(config.imagesTopic()), partitions),
                 TopicSetup.topic(config.variantsTopic(), partitions),
                 TopicSetup.topic(DeadLetters.topicFor(config.variantsTopic()), partitions),
+                TopicSetup.topic(config.upscaledTopic(), partitions),
+                TopicSetup.topic(DeadLetters.topicFor(config.upscaledTopic()), partitions),
                 TopicSetup.topic(config.predictionsTopic(), partitions),
                 TopicSetup.compacted(config.metricsTopic(), partitions),
                 TopicSetup.topic(config.metricsWindowedTopic(), partitions),
@@ -141,6 +152,9 @@ public final class Lr0App implements AutoCloseable {
         serdes.close();
         if (model != null) {
             model.close();
+        }
+        if (liif != null) {
+            liif.close();
         }
     }
 }

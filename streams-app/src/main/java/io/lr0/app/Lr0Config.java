@@ -1,6 +1,7 @@
 package io.lr0.app;
 
 import io.lr0.image.ImageLimits;
+import io.lr0.superres.SuperResolution;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -50,6 +51,13 @@ public final class Lr0Config extends AbstractConfig {
     public static final String INFERENCE_BATCH_MAX_WAIT_MS = "inference.batch.max.wait.ms";
     public static final String INFERENCE_TOP_K = "inference.top.k";
     public static final String INFERENCE_THUMBNAILS = "inference.thumbnails";
+    public static final String TOPIC_UPSCALED = "topic.upscaled";
+    public static final String SR_METHODS = "sr.methods";
+    public static final String SR_LIIF_MODEL = "sr.liif.model";
+    public static final String SR_TARGET_SIZE = "sr.target.size";
+    public static final String SR_MAX_SCALE = "sr.max.scale";
+    public static final String SR_BATCH_SIZE = "sr.batch.size";
+    public static final String SR_BATCH_MAX_WAIT_MS = "sr.batch.max.wait.ms";
     public static final String TOPIC_METRICS = "topic.metrics";
     public static final String TOPIC_METRICS_WINDOWED = "topic.metrics.windowed";
     public static final String TOPIC_SUMMARY = "topic.summary";
@@ -128,6 +136,25 @@ public final class Lr0Config extends AbstractConfig {
                     "Labels with scores kept in each prediction.")
             .define(INFERENCE_THUMBNAILS, Type.BOOLEAN, true, Importance.LOW,
                     "Put a PNG thumbnail (at most 64 px short side) of the classified image in each prediction, for the dashboard.")
+            .define(TOPIC_UPSCALED, Type.STRING, "upscaled-variants", new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM, "Topic of low-resolution variants after learned super-resolution (key "
+                            + "'<variant key>/<method>').")
+            .define(SR_METHODS, Type.LIST, "bicubic", knownSrMethods(), Importance.HIGH,
+                    "Super-resolution methods each low-resolution variant is classified after: bicubic (the model's "
+                            + "pre-processing, the LR0.FM protocol) and/or liif (LIIF to the model's input size "
+                            + "first). The native variant is always classified once, as bicubic.")
+            .define(SR_LIIF_MODEL, Type.STRING, "bundled", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "LIIF model: 'bundled' (lr0's own, trained on Debian-packaged photos), a TorchScript file or a "
+                            + "directory holding liif.pt (e.g. official weights converted by "
+                            + "tools/liif/convert_official.py).")
+            .define(SR_TARGET_SIZE, Type.INT, 0, ConfigDef.Range.atLeast(0), Importance.LOW,
+                    "Short side LIIF up-samples to; 0: the inference model's input size.")
+            .define(SR_MAX_SCALE, Type.DOUBLE, 30.0, ConfigDef.Range.atLeast(1), Importance.LOW,
+                    "Largest super-resolution factor; a variant needing more is dead-lettered (SCALE_TOO_LARGE).")
+            .define(SR_BATCH_SIZE, Type.INT, 16, ConfigDef.Range.between(1, 4096), Importance.MEDIUM,
+                    "Variants of one size up-sampled per LIIF forward pass.")
+            .define(SR_BATCH_MAX_WAIT_MS, Type.LONG, 100L, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+                    "Longest a variant waits for its LIIF batch to fill.")
             .define(TOPIC_METRICS, Type.STRING, "robustness-metrics", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Compacted topic of cumulative RobustnessMetric values, keyed 'model/dataset/resolution/method'.")
             .define(TOPIC_METRICS_WINDOWED, Type.STRING, "robustness-metrics-windowed", new ConfigDef.NonEmptyString(),
@@ -235,6 +262,21 @@ public final class Lr0Config extends AbstractConfig {
         origin.put(key.trim(), source);
     }
 
+    private static ConfigDef.Validator knownSrMethods() {
+        return (name, value) -> {
+            List<?> methods = (List<?>) value;
+            if (methods.isEmpty()) {
+                throw new ConfigException(name, value, "name at least one of " + SuperResolution.METHODS);
+            }
+            for (Object method : methods) {
+                if (!SuperResolution.METHODS.contains(method.toString().trim())) {
+                    throw new ConfigException(name, value, "unknown method '" + method + "'; the methods are "
+                            + SuperResolution.METHODS);
+                }
+            }
+        };
+    }
+
     private static ConfigDef.Validator positiveInts() {
         return (name, value) -> {
             for (Object item : (List<?>) value) {
@@ -301,6 +343,42 @@ public final class Lr0Config extends AbstractConfig {
 
     public int topK() {
         return getInt(INFERENCE_TOP_K);
+    }
+
+    public String upscaledTopic() {
+        return getString(TOPIC_UPSCALED);
+    }
+
+    /** The configured super-resolution methods, trimmed. */
+    public List<String> srMethods() {
+        return getList(SR_METHODS).stream().map(String::trim).distinct().toList();
+    }
+
+    /** Whether a learned super-resolution stage runs (LIIF is configured). */
+    public boolean liifEnabled() {
+        return srMethods().contains(SuperResolution.LIIF);
+    }
+
+    public String liifModel() {
+        return getString(SR_LIIF_MODEL);
+    }
+
+    /** The configured LIIF target short side, or {@code modelInputSize} when it is 0. */
+    public int srTargetSize(int modelInputSize) {
+        int configured = getInt(SR_TARGET_SIZE);
+        return configured > 0 ? configured : modelInputSize;
+    }
+
+    public double srMaxScale() {
+        return getDouble(SR_MAX_SCALE);
+    }
+
+    public int srBatchSize() {
+        return getInt(SR_BATCH_SIZE);
+    }
+
+    public java.time.Duration srBatchMaxWait() {
+        return java.time.Duration.ofMillis(getLong(SR_BATCH_MAX_WAIT_MS));
     }
 
     public String metricsTopic() {

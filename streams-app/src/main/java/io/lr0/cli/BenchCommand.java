@@ -10,6 +10,8 @@ import io.lr0.app.TopicSetup;
 import io.lr0.embedded.LocalStack;
 import io.lr0.image.ImageCodec;
 import io.lr0.image.ImageLimits;
+import io.lr0.image.PillowResize;
+import io.lr0.image.Raster;
 import io.lr0.inference.ImagePreprocessor;
 import io.lr0.inference.ZeroShotModel;
 import io.lr0.producers.DatasetSource;
@@ -19,6 +21,9 @@ import io.lr0.producers.LabeledImage;
 import io.lr0.schema.DegradationMethod;
 import io.lr0.schema.ImageVariant;
 import io.lr0.schema.Prediction;
+import io.lr0.superres.BicubicUpscaler;
+import io.lr0.superres.LiifModel;
+import io.lr0.superres.Upscaler;
 import io.lr0.producers.DatasetProducer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +48,7 @@ import picocli.CommandLine.Option;
 
 /** {@code lr0 bench}: figures measured in one run on this machine (not timed tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures.",
-        subcommands = {BenchCommand.Inference.class, BenchCommand.Pipeline.class})
+        subcommands = {BenchCommand.Inference.class, BenchCommand.Pipeline.class, BenchCommand.Upscale.class})
 final class BenchCommand {
 
     private static List<LabeledImage> sample(int count) throws Exception {
@@ -211,6 +216,61 @@ final class BenchCommand {
             }
             // The first batch's own duration is not in the interval: count from the second batch on.
             return (seen - config.batchSize()) / Math.max((last - first) / 1000.0, 1e-3);
+        }
+    }
+
+    @Command(name = "upscale", mixinStandardHelpOptions = true,
+            description = "LIIF throughput (images/s) from 16 and 32 px to 224 px on this machine, batch 1 and "
+                    + "sr.batch.size, and its cost relative to the stream's bicubic on the same images.")
+    static final class Upscale implements Callable<Integer> {
+        @Mixin
+        ConfigOptions config;
+        @Option(names = "--images", defaultValue = "16", description = "Images per measurement (default: ${DEFAULT-VALUE}).")
+        int images;
+        @Option(names = "--target", defaultValue = "224", description = "Output side (default: ${DEFAULT-VALUE}).")
+        int target;
+
+        @Override
+        public Integer call() throws Exception {
+            Lr0Config lr0 = config.load(Map.of(Lr0Config.STATE_DIR,
+                    Files.createTempDirectory("lr0-bench").resolve("streams").toString()));
+            List<Raster> photos = new ArrayList<>();
+            for (LabeledImage image : sample(images)) {
+                photos.add(ImageCodec.decode(image.image(), ImageLimits.DEFAULT));
+            }
+            int batch = lr0.srBatchSize();
+            System.out.printf("lr0 bench upscale: %d Fashion-MNIST test images resized to each source size, -> %dx%d,"
+                    + " %d cores, %s%n", photos.size(), target, target, Runtime.getRuntime().availableProcessors(),
+                    System.getProperty("os.arch"));
+            try (LiifModel liif = Lr0App.loadLiif(lr0); Upscaler upscaler = liif.newUpscaler()) {
+                System.out.printf("LIIF model %s on %s%n", lr0.liifModel(), liif.device());
+                for (int source : new int[] {16, 32}) {
+                    List<Raster> lowRes = photos.stream().map(p -> PillowResize.resize(p, source, source)).toList();
+                    double bicubic = perSecond(new BicubicUpscaler(), lowRes, 1, Math.max(lowRes.size(), 1000));
+                    for (int size : java.util.stream.IntStream.of(1, batch).distinct().toArray()) {
+                        double perSecond = perSecond(upscaler, lowRes, size, lowRes.size());
+                        System.out.printf("%2d -> %d, batch %2d: LIIF %8.2f images/s, bicubic %9.1f images/s: LIIF "
+                                + "costs %.0fx bicubic%n", source, target, size, perSecond, bicubic, bicubic / perSecond);
+                    }
+                }
+            }
+            return 0;
+        }
+
+        /** Images per second through {@code upscaler} in batches of {@code size}, {@code count} images, after a warm-up batch. */
+        private double perSecond(Upscaler upscaler, List<Raster> images, int size, int count) {
+            upscaler.upscale(images.subList(0, Math.min(size, images.size())), target, target);
+            long start = System.nanoTime();
+            int done = 0;
+            while (done < count) {
+                List<Raster> chunk = new ArrayList<>(size);
+                for (int i = 0; i < size; i++) {
+                    chunk.add(images.get((done + i) % images.size()));
+                }
+                upscaler.upscale(chunk, target, target);
+                done += size;
+            }
+            return done / ((System.nanoTime() - start) / 1e9);
         }
     }
 

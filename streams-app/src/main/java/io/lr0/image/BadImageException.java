@@ -18,8 +18,12 @@ public class BadImageException extends RuntimeException {
         PIXEL_LIMIT,
         /** A payload larger than image.max.bytes. */
         BYTE_LIMIT,
-        /** A request the stage cannot honour (e.g. an up-sampling factor out of range). */
+        /** A request the stage cannot honour (e.g. a degradation to a size the image already is below). */
         BAD_REQUEST,
+        /** A super-resolution factor above sr.max.scale (LIIF is trained for up to x4 and evaluated up to x30). */
+        SCALE_TOO_LARGE,
+        /** A super-resolution target smaller than the source: super-resolution only enlarges. */
+        TARGET_SMALLER_THAN_SOURCE,
         /** A record with no value (a tombstone) where an image was expected. */
         EMPTY_RECORD
     }

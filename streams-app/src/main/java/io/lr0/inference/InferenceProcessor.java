@@ -4,6 +4,9 @@ import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;
 import io.lr0.app.LabelSpaceStore;
 import io.lr0.app.OperationalMetrics;
+import io.lr0.batching.ParkedVariants;
+import io.lr0.batching.ParkedVariants.Parked;
+import io.lr0.degrade.VariantKeys;
 import io.lr0.image.BadImageException;
 import io.lr0.image.ImageCodec;
 import io.lr0.image.Degradations;
@@ -13,6 +16,7 @@ import io.lr0.schema.DatasetInfo;
 import io.lr0.schema.ImageVariant;
 import io.lr0.schema.LabelScore;
 import io.lr0.schema.Prediction;
+import io.lr0.superres.SuperResolution;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Metrics;
@@ -22,17 +26,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +47,6 @@ import org.slf4j.LoggerFactory;
  */
 final class InferenceProcessor implements Processor<String, ImageVariant, String, Prediction> {
     private static final Logger log = LoggerFactory.getLogger(InferenceProcessor.class);
-    private static final String SR_METHOD = "none";
     private static final int THUMBNAIL_SIDE = 64;
 
     private final ZeroShotModel model;
@@ -58,11 +58,6 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
     private final int topK;
     private final boolean thumbnails;
     private final AtomicLong labelsOutsideLabelSpace;
-    /**
-     * The parked variants with their model inputs (and thumbnails), in arrival order: the working copy of the
-     * changelogged store, which is read only to rebuild it after a restart.
-     */
-    private final Map<String, Parked> parkedHere = new LinkedHashMap<>();
     /** Datasets whose label space has not arrived yet, already warned about. */
     private final java.util.Set<String> waitingDatasets = new java.util.HashSet<>();
     private final Timer latency = OperationalMetrics.latencyTimer(OperationalMetrics.PREDICTION_LATENCY);
@@ -74,7 +69,8 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
     /** Meter lookups are not free: one counter per dataset, found once. */
     private final Map<String, Counter> predictionCounters = new HashMap<>();
     private ProcessorContext<String, Prediction> context;
-    private KeyValueStore<String, ImageVariant> parked;
+    /** Parked variants with their model inputs (and thumbnails), keyed by prediction key. */
+    private ParkedVariants<ModelInput> parked;
     private KeyValueStore<String, DatasetInfo> datasets;
     private Predictor<NDList, NDList> predictor;
 
@@ -94,18 +90,13 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
     @Override
     public void init(ProcessorContext<String, Prediction> context) {
         this.context = context;
-        this.parked = context.getStateStore(InferenceStage.PARKED_STORE);
+        KeyValueStore<String, ImageVariant> store = context.getStateStore(InferenceStage.PARKED_STORE);
+        this.parked = new ParkedVariants<>(store);
         this.datasets = context.getStateStore(LabelSpaceStore.NAME);
         this.predictor = model.newPredictor();
-        try (KeyValueIterator<String, ImageVariant> all = parked.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, ImageVariant> entry = all.next();
-                parkedHere.put(entry.key, prepare(entry.value));
-            }
-        }
-        if (!parkedHere.isEmpty()) {
-            log.info("Task {}: {} variants parked before a restart will be classified", context.taskId(),
-                    parkedHere.size());
+        int restored = parked.restore(this::prepare);
+        if (restored > 0) {
+            log.info("Task {}: {} variants parked before a restart will be classified", context.taskId(), restored);
         }
         context.schedule(maxWait, PunctuationType.WALL_CLOCK_TIME, now -> runBatches(true));
     }
@@ -117,10 +108,11 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
             throw new BadImageException(BadImageException.Reason.EMPTY_RECORD,
                     "variant record with key '" + record.key() + "' has no value");
         }
-        Parked ready = prepare(variant);
-        parked.put(record.key(), variant);
-        parkedHere.put(record.key(), ready);
-        if (parkedHere.size() >= batchSize) {
+        // Keyed by the prediction it will become: a variant's bicubic and LIIF inputs park side by side.
+        String predictionKey = SuperResolution.key(VariantKeys.of(variant.getImageId(), variant.getResolution()),
+                variant.getSrMethod());
+        parked.park(predictionKey, variant, prepare(variant));
+        if (parked.size() >= batchSize) {
             runBatches(false);
         }
     }
@@ -131,21 +123,12 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
      * space. Variants whose label space is unknown yet stay parked.
      */
     private void runBatches(boolean all) {
-        if (parkedHere.isEmpty()) {
+        if (parked.size() == 0) {
             return;
         }
         Map<String, ZeroShotClassifier> classifiers = new HashMap<>();
-        List<String> ready = new ArrayList<>();
-        for (Map.Entry<String, Parked> entry : parkedHere.entrySet()) {
-            if (classifierFor(entry.getValue().variant().getDataset(), classifiers) != null) {
-                ready.add(entry.getKey());
-            }
-        }
-        for (int start = 0; start < ready.size(); start += batchSize) {
-            List<String> batch = ready.subList(start, Math.min(ready.size(), start + batchSize));
-            if (!all && batch.size() < batchSize) {
-                break;
-            }
+        for (List<Parked<ModelInput>> batch : parked.batches(batchSize,
+                one -> classifierFor(one.variant().getDataset(), classifiers) != null, one -> "any", !all)) {
             classify(batch, classifiers);
         }
     }
@@ -170,14 +153,11 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
         return classifier;
     }
 
-    private void classify(List<String> keys, Map<String, ZeroShotClassifier> classifiers) {
+    private void classify(List<Parked<ModelInput>> batch, Map<String, ZeroShotClassifier> classifiers) {
         int values = preprocessor.valuesPerImage();
-        float[] pixels = new float[keys.size() * values];
-        List<Parked> batch = new ArrayList<>(keys.size());
-        for (int i = 0; i < keys.size(); i++) {
-            Parked one = parkedHere.get(keys.get(i));
-            System.arraycopy(one.input(), 0, pixels, i * values, values);
-            batch.add(one);
+        float[] pixels = new float[batch.size() * values];
+        for (int i = 0; i < batch.size(); i++) {
+            System.arraycopy(batch.get(i).prepared().pixels(), 0, pixels, i * values, values);
         }
         long start = System.nanoTime();
         float[][] features = model.imageFeatures(predictor, pixels, batch.size());
@@ -188,24 +168,23 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
         Instant now = Instant.now();
         for (int i = 0; i < batch.size(); i++) {
             long postStart = System.nanoTime();
-            String key = keys.get(i);
+            String key = batch.get(i).key();
             ImageVariant variant = batch.get(i).variant();
             ZeroShotClassifier classifier = classifiers.get(variant.getDataset());
-            Prediction prediction = prediction(key, variant, classifier.labels(), classifier.scores(features[i]),
-                    modelMicros / batch.size(), batch.size(), now, batch.get(i).thumbnail());
+            Prediction prediction = prediction(variant, classifier.labels(), classifier.scores(features[i]),
+                    modelMicros / batch.size(), batch.size(), now, batch.get(i).prepared().thumbnail());
             postprocessTime.record(System.nanoTime() - postStart, TimeUnit.NANOSECONDS);
-            context.forward(new Record<>(PredictionKeys.of(key, SR_METHOD), prediction,
-                    variant.getCaptureTimestamp().toEpochMilli()));
+            context.forward(new Record<>(key, prediction, variant.getCaptureTimestamp().toEpochMilli()));
             latency.record(prediction.getLatencyMillis(), TimeUnit.MILLISECONDS);
             predictionCounters.computeIfAbsent(prediction.getDataset(), dataset -> Metrics.counter(
                     OperationalMetrics.PREDICTIONS, "dataset", dataset, "model", model.spec().name())).increment();
-            parked.delete(key);
-            parkedHere.remove(key);
+            parked.release(key);
         }
     }
 
-    private Prediction prediction(String variantKey, ImageVariant variant, List<String> labels, float[] scores,
-                                  long modelMicros, int batch, Instant now, ByteBuffer thumbnail) {
+    private Prediction prediction(ImageVariant variant, List<String> labels, float[] scores, long modelMicros,
+                                  int batch, Instant now, ByteBuffer thumbnail) {
+        String variantKey = VariantKeys.of(variant.getImageId(), variant.getResolution());
         Integer[] order = new Integer[scores.length];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
@@ -234,7 +213,7 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
                 .setDataset(variant.getDataset())
                 .setModel(model.spec().name())
                 .setResolution(variant.getResolution())
-                .setSrMethod(SR_METHOD)
+                .setSrMethod(variant.getSrMethod())
                 .setLabel(label)
                 .setGroup(variant.getGroup())
                 .setPredicted(predicted)
@@ -250,15 +229,16 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
                 .build();
     }
 
-    /** A parked variant with what its batch needs: the model input and, if enabled, its thumbnail. */
-    private record Parked(ImageVariant variant, float[] input, ByteBuffer thumbnail) {
+    /** What a parked variant's batch needs: the model input and, if enabled, its thumbnail. */
+    private record ModelInput(float[] pixels, ByteBuffer thumbnail) {
     }
 
     /**
      * Decodes once (a bad image throws here, on arrival, so it is dead-lettered with its own record) into the model
-     * input and the thumbnail: the image as classified, before up-sampling, at most 64 px on its short side, as PNG.
+     * input and the thumbnail: the image as classified (for LIIF, its output), before the pre-processing's resize,
+     * at most 64 px on its short side, as PNG.
      */
-    private Parked prepare(ImageVariant variant) {
+    private ModelInput prepare(ImageVariant variant) {
         long start = System.nanoTime();
         Raster image = ImageCodec.decode(variant.getImage(), limits);
         long decoded = System.nanoTime();
@@ -271,7 +251,7 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
             thumbnail = ByteBuffer.wrap(ImageCodec.encodePng(small));
         }
         preprocessTime.record(System.nanoTime() - decoded, TimeUnit.NANOSECONDS);
-        return new Parked(variant, input, thumbnail);
+        return new ModelInput(input, thumbnail);
     }
 
     @Override

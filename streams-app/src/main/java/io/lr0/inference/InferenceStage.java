@@ -4,10 +4,12 @@ import io.lr0.app.Lr0Config;
 import io.lr0.app.Lr0Serdes;
 import io.lr0.schema.ImageVariant;
 import io.lr0.schema.Prediction;
+import io.lr0.superres.SuperResolution;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
@@ -20,17 +22,30 @@ public final class InferenceStage {
     private final AtomicLong labelsOutsideLabelSpace = new AtomicLong();
 
     /**
-     * Adds the stage, reading {@code image-variants} as a topic so it can run on other (GPU) instances. Needs the
+     * Adds the stage on {@code variants} (read from the image-variants topic, so it can run on other (GPU)
+     * instances) and, when LIIF is configured, on {@code upscaled-variants}. Needs the
      * {@link io.lr0.app.LabelSpaceStore}.
      */
-    public void addTo(StreamsBuilder builder, Lr0Config config, Lr0Serdes serdes, ZeroShotModel model) {
+    public void addTo(StreamsBuilder builder, KStream<String, ImageVariant> variants, Lr0Config config,
+                      Lr0Serdes serdes, ZeroShotModel model) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PARKED_STORE),
                 Serdes.String(), serdes.<ImageVariant>value()));
         LabelSpaces labelSpaces = new LabelSpaces(model, config.promptsDir());
-        builder.stream(config.variantsTopic(), Consumed.<String, ImageVariant>with(Serdes.String(), serdes.value())
-                        .withName("variants-for-inference"))
-                // Park, batch, run the model, emit one prediction per variant; bad variants are dead-lettered to
-                // image-variants-dlq by DeadLetterHandler.
+        KStream<String, ImageVariant> inputs = variants;
+        if (!config.srMethods().contains(SuperResolution.BICUBIC)) {
+            // Without the bicubic method only the native reference (A_HR) is classified as it is.
+            inputs = inputs.filter((key, variant) -> variant == null || variant.getResolution() == null,
+                    Named.as("native-only"));
+        }
+        if (config.liifEnabled()) {
+            // The LIIF outputs are classified like any variant; their method travels in the record.
+            inputs = inputs.merge(builder.stream(config.upscaledTopic(),
+                    Consumed.<String, ImageVariant>with(Serdes.String(), serdes.value()).withName("upscaled")),
+                    Named.as("variants-and-upscaled"));
+        }
+        inputs
+                // Park, batch, run the model, emit one prediction per variant and method; bad variants are
+                // dead-lettered to <source topic>-dlq by DeadLetterHandler.
                 .process(() -> new InferenceProcessor(model, labelSpaces, config.imageLimits(), config.batchSize(),
                         config.batchMaxWait(), config.topK(), config.getBoolean(Lr0Config.INFERENCE_THUMBNAILS),
                         labelsOutsideLabelSpace), Named.as("zero-shot"),

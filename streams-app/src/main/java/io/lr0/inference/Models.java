@@ -1,5 +1,7 @@
 package io.lr0.inference;
 
+import ai.djl.Device;
+import ai.djl.engine.Engine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -11,23 +13,32 @@ import java.util.List;
 public final class Models {
     public static final String BUNDLED = "bundled";
     static final String BUNDLED_NAME = "lr0-demo-fmnist";
-    private static final List<String> BUNDLED_FILES = List.of("model.pt", "model.json", "tokenizer.json");
+    static final List<String> BUNDLED_FILES = List.of("model.pt", "model.json", "tokenizer.json");
 
     private Models() {
     }
 
     /** Loads the configured model (extracting the bundled one under {@code cacheDir} first). */
     public static ZeroShotModel load(String setting, String tokenizer, Path cacheDir) throws IOException {
-        String location = BUNDLED.equals(setting) ? extractBundled(cacheDir).toString() : setting;
+        String location = BUNDLED.equals(setting)
+                ? extractBundled(cacheDir, BUNDLED_NAME, BUNDLED_FILES).toString() : setting;
         return ZeroShotModel.load(location, tokenizer);
     }
 
-    /** Copies the bundled demo model out of the jar (DJL loads from files), once per content. */
-    static Path extractBundled(Path cacheDir) throws IOException {
-        Path target = cacheDir.resolve(BUNDLED_NAME);
+    /** Where models run: the first GPU DJL's PyTorch engine finds, else the CPU. */
+    public static Device bestDevice() {
+        return Engine.getEngine("PyTorch").getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+    }
+
+    /**
+     * Copies the files of a model bundled in the jar ({@code /models/<name>/}) to {@code <cacheDir>/<name>} (DJL
+     * loads from files), rewriting only what differs; returns that directory.
+     */
+    public static Path extractBundled(Path cacheDir, String name, List<String> files) throws IOException {
+        Path target = cacheDir.resolve(name);
         Files.createDirectories(target);
-        for (String file : BUNDLED_FILES) {
-            String resource = "/models/" + BUNDLED_NAME + "/" + file;
+        for (String file : files) {
+            String resource = "/models/" + name + "/" + file;
             try (InputStream in = Models.class.getResourceAsStream(resource)) {
                 if (in == null) {
                     throw new IOException("The bundled model file " + resource + " is missing from the classpath");

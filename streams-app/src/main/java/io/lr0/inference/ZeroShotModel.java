@@ -55,7 +55,7 @@ public final class ZeroShotModel implements AutoCloseable {
      * @throws IOException naming the location and what was missing when the model cannot be loaded
      */
     public static ZeroShotModel load(String location, String tokenizer) throws IOException {
-        Device device = Engine.getEngine("PyTorch").getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+        Device device = Models.bestDevice();
         Criteria.Builder<NDList, NDList> criteria = Criteria.builder()
                 .setTypes(NDList.class, NDList.class)
                 .optEngine("PyTorch")

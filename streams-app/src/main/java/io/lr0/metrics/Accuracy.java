@@ -8,6 +8,7 @@ import io.lr0.schema.ModelState;
 import io.lr0.schema.Prediction;
 import io.lr0.schema.RobustnessMetric;
 import io.lr0.schema.RobustnessSummary;
+import io.lr0.superres.SuperResolution;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -96,13 +97,16 @@ public final class Accuracy {
         count.setCorrect(count.getCorrect() + (correct ? 1 : 0));
     }
 
-    /** A_HR: top-1 of the native cell (super-resolution "none" preferred), or null when there is none yet. */
+    /**
+     * A_HR: top-1 of the native cell, or null when there is none yet. The native variant is classified once, as
+     * bicubic; another native cell (a user's own method) is the fallback.
+     */
     static Double nativeAccuracy(AccuracyState state) {
         Double any = null;
         for (AccuracyCell cell : state.getCells()) {
             if (cell.getResolution() == null && cell.getTotal() > 0) {
                 double accuracy = (double) cell.getCorrectTop1() / cell.getTotal();
-                if (cell.getSrMethod().equals("none")) {
+                if (cell.getSrMethod().equals(SuperResolution.BICUBIC)) {
                     return accuracy;
                 }
                 any = any == null ? accuracy : any;

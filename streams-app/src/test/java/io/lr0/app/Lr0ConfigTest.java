@@ -51,6 +51,12 @@ class Lr0ConfigTest {
                 .getMessage().contains("degrade.resolutions.x"));
         assertTrue(assertThrows(ConfigException.class, () -> Lr0Config.of(Map.of("processing.guarantee", "maybe")))
                 .getMessage().contains("processing.guarantee"));
+        String unknownMethod = assertThrows(ConfigException.class,
+                () -> Lr0Config.of(Map.of("sr.methods", "bicubic,esrgan"))).getMessage();
+        assertTrue(unknownMethod.contains("sr.methods") && unknownMethod.contains("esrgan"), unknownMethod);
+        assertTrue(assertThrows(ConfigException.class, () -> Lr0Config.of(Map.of("sr.methods", "")))
+                .getMessage().contains("sr.methods"));
+        assertEquals(List.of("bicubic", "liif"), Lr0Config.of(Map.of("sr.methods", " bicubic, liif")).srMethods());
     }
 
     @Test

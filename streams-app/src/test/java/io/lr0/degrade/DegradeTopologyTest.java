@@ -65,7 +65,7 @@ class DegradeTopologyTest {
     }
 
     private void start(Map<String, String> settings) {
-        harness = TopologyHarness.start(registry.url(), stateDir, settings, null);
+        harness = TopologyHarness.start(registry.url(), stateDir, settings, null, null);
         images = harness.input("images");
         variants = harness.output("image-variants");
         deadLetters = harness.rawOutput("images-dlq");

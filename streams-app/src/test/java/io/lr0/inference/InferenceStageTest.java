@@ -76,7 +76,7 @@ class InferenceStageTest {
     void start() {
         harness = TopologyHarness.start(registry.url(), stateDir, Map.of(
                 Lr0Config.INFERENCE_BATCH_SIZE, String.valueOf(BATCH), Lr0Config.INFERENCE_BATCH_MAX_WAIT_MS, "50"),
-                model);
+                model, null);
         driver = harness.driver();
         variants = harness.input("image-variants");
         datasets = harness.input("datasets");
@@ -117,9 +117,9 @@ class InferenceStageTest {
         List<TestRecord<String, Prediction>> out = predictions.readRecordsToList();
         assertEquals(3 * BATCH, out.size(), "three full batches, no waiting");
         Prediction first = out.get(0).value();
-        assertEquals(fashion.get(0).id() + "@native/none", out.get(0).key());
+        assertEquals(fashion.get(0).id() + "@native/bicubic", out.get(0).key());
         assertEquals("lr0-demo-fmnist", first.getModel());
-        assertEquals("none", first.getSrMethod());
+        assertEquals("bicubic", first.getSrMethod());
         assertEquals(BATCH, first.getBatchSize());
         assertEquals(5, first.getTopK().size());
         assertTrue(first.getTopK().get(0).getScore() >= first.getTopK().get(1).getScore(), "top-k sorted");

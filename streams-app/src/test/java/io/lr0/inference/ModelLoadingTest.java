@@ -30,7 +30,7 @@ class ModelLoadingTest {
 
     @Test
     void aModelWithoutTokenizerSaysSo(@TempDir Path dir, @TempDir Path cache) throws Exception {
-        Path bundled = Models.extractBundled(cache);
+        Path bundled = Models.extractBundled(cache, Models.BUNDLED_NAME, Models.BUNDLED_FILES);
         Files.copy(bundled.resolve("model.pt"), dir.resolve("model.pt"));
         Files.copy(bundled.resolve("model.json"), dir.resolve("model.json"));
         IOException error = assertThrows(IOException.class, () -> ZeroShotModel.load(dir.toString(), null));

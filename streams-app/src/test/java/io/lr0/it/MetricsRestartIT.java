@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Cumulative metrics live in changelogged KTables: an instance restarted on an empty state directory resumes them. */
 class MetricsRestartIT {
-    private static final String KEY = "lr0-demo-fmnist/fashion-mnist/native/none";
+    private static final String KEY = "lr0-demo-fmnist/fashion-mnist/native/bicubic";
 
     @Test
     void countsResumeAfterARestart(@TempDir Path dataDir) throws Exception {

@@ -51,7 +51,8 @@ class MetricsStageTest {
 
     @BeforeEach
     void start() {
-        harness = TopologyHarness.start(registry.url(), stateDir, Map.of(Lr0Config.METRICS_WINDOW_MS, "60000"), null);
+        harness = TopologyHarness.start(registry.url(), stateDir, Map.of(Lr0Config.METRICS_WINDOW_MS, "60000"),
+                null, null);
         predictions = harness.input("predictions");
         datasets = harness.input("datasets");
     }
@@ -67,11 +68,16 @@ class MetricsStageTest {
 
     /** {@code correct} of {@code count} predictions at {@code resolution} are right; the label is class c1. */
     private void predict(String dataset, Integer resolution, int count, int correct, String group, Instant at) {
+        predict(dataset, resolution, "bicubic", count, correct, group, at);
+    }
+
+    private void predict(String dataset, Integer resolution, String srMethod, int count, int correct, String group,
+                         Instant at) {
         for (int i = 0; i < count; i++) {
             String predicted = i < correct ? "c1" : "c2";
             List<LabelScore> top = new ArrayList<>(List.of(new LabelScore(predicted, 0.6f), new LabelScore("c3", 0.2f)));
             Prediction prediction = Prediction.newBuilder().setImageId("img" + sequence).setVariantKey("v" + sequence)
-                    .setDataset(dataset).setModel("m").setResolution(resolution).setSrMethod("none").setLabel("c1")
+                    .setDataset(dataset).setModel("m").setResolution(resolution).setSrMethod(srMethod).setLabel("c1")
                     .setGroup(group).setPredicted(predicted).setTopK(top).setCorrect(i < correct)
                     .setCaptureTimestamp(at).setPredictionTimestamp(at).build();
             predictions.pipeInput("v" + sequence++, prediction, at);
@@ -92,7 +98,7 @@ class MetricsStageTest {
         predictions.pipeInput("u", unlabelled, T0);
 
         Map<String, RobustnessMetric> latest = metrics();
-        RobustnessMetric seven = latest.get("m/d1/7/none");
+        RobustnessMetric seven = latest.get("m/d1/7/bicubic");
         assertEquals(10, seven.getTotal());
         assertEquals(1, seven.getUnlabelled(), "counted, not scored");
         assertEquals(0.4, seven.getAccuracyTop1(), 1e-12);
@@ -101,21 +107,37 @@ class MetricsStageTest {
         assertEquals(0.7, seven.getDistanceFromChance(), 1e-12);
         assertEquals(0.5 * (1 - Math.exp(-200 * 0.49)), seven.getImprovedGamma(), 1e-12);
         assertEquals(10, seven.getClasses());
-        assertEquals(1.0, latest.get("m/d1/native/none").getGamma(), 1e-12);
+        assertEquals(1.0, latest.get("m/d1/native/bicubic").getGamma(), 1e-12);
+    }
+
+    @Test
+    void eachSuperResolutionMethodIsMeasuredAgainstTheOneNativeAccuracy() {
+        labelSpace("d1", TEN);
+        predict("d1", null, 10, 8, null, T0);
+        predict("d1", 7, "bicubic", 10, 4, null, T0);
+        predict("d1", 7, "liif", 10, 6, null, T0);
+
+        Map<String, RobustnessMetric> latest = metrics();
+        assertEquals(0.5, latest.get("m/d1/7/bicubic").getGamma(), 1e-12);
+        RobustnessMetric liif = latest.get("m/d1/7/liif");
+        assertEquals(0.6, liif.getAccuracyTop1(), 1e-12);
+        assertEquals(0.8, liif.getNativeAccuracyTop1(), 1e-12, "A_HR is the native (bicubic) cell's");
+        assertEquals(0.75, liif.getGamma(), 1e-12);
+        assertNull(latest.get("m/d1/native/liif"), "the native variant is classified once");
     }
 
     @Test
     void withoutNativeAccuracyOrLabelSpaceTheRatiosStayUnset() {
         predict("unknown-dataset", 7, 4, 1, null, T0);
 
-        RobustnessMetric seven = metrics().get("m/unknown-dataset/7/none");
+        RobustnessMetric seven = metrics().get("m/unknown-dataset/7/bicubic");
         assertEquals(0.25, seven.getAccuracyTop1(), 1e-12);
         assertNull(seven.getGamma(), "no native accuracy yet: no division by zero");
         assertNull(seven.getImprovedGamma());
         assertEquals(0, seven.getClasses(), "label space unknown");
 
         predict("unknown-dataset", null, 2, 2, null, T0);
-        RobustnessMetric updated = metrics().get("m/unknown-dataset/7/none");
+        RobustnessMetric updated = metrics().get("m/unknown-dataset/7/bicubic");
         assertEquals(0.25, updated.getGamma(), 1e-12, "gamma needs A_HR only");
         assertNull(updated.getImprovedGamma(), "Gamma needs C");
     }
@@ -126,7 +148,7 @@ class MetricsStageTest {
         predict("animals", null, 4, 3, "common", T0);   // c1 common: 0.75
         predict("animals", null, 4, 1, "counter", T0);  // c1 counter: 0.25
 
-        RobustnessMetric reference = metrics().get("m/animals/native/none");
+        RobustnessMetric reference = metrics().get("m/animals/native/bicubic");
         assertEquals(0.75, reference.getGroupAccuracy().get("common"), 1e-12);
         assertEquals(0.25, reference.getGroupAccuracy().get("counter"), 1e-12);
         assertEquals(0.5, reference.getCounterDrop(), 1e-12);
@@ -143,7 +165,7 @@ class MetricsStageTest {
         predict("imagenet", 16, 10, 3, null, T0);
 
         RobustnessSummary summary = harness.<RobustnessSummary>output("robustness-summary").readKeyValuesToMap()
-                .get("m/16/none");
+                .get("m/16/bicubic");
         Robustness.Aggregate expected = Robustness.aggregate(List.of(
                 new Robustness.DatasetResult("eurosat", 10, 0.5, 0.4),
                 new Robustness.DatasetResult("imagenet", 1000, 0.7, 0.3)), WarWeights.lr0fm(), 200);
@@ -161,11 +183,11 @@ class MetricsStageTest {
 
         Map<String, RobustnessMetric> windows = harness.<RobustnessMetric>output("robustness-metrics-windowed")
                 .readKeyValuesToMap();
-        RobustnessMetric first = windows.get("m/d1/native/none@" + T0.toEpochMilli());
-        RobustnessMetric second = windows.get("m/d1/native/none@" + T0.plusSeconds(60).toEpochMilli());
+        RobustnessMetric first = windows.get("m/d1/native/bicubic@" + T0.toEpochMilli());
+        RobustnessMetric second = windows.get("m/d1/native/bicubic@" + T0.plusSeconds(60).toEpochMilli());
         assertEquals(1.0, first.getAccuracyTop1(), 1e-12);
         assertEquals(0.0, second.getAccuracyTop1(), 1e-12);
         assertEquals(T0.plusSeconds(60), first.getWindowEnd());
-        assertTrue(metrics().get("m/d1/native/none").getTotal() == 4, "cumulative counts both windows");
+        assertTrue(metrics().get("m/d1/native/bicubic").getTotal() == 4, "cumulative counts both windows");
     }
 }

@@ -5,6 +5,7 @@ import io.lr0.app.Lr0Config;
 import io.lr0.app.Lr0Serdes;
 import io.lr0.app.Lr0Topology;
 import io.lr0.inference.ZeroShotModel;
+import io.lr0.superres.LiifModel;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -26,15 +27,15 @@ public final class TopologyHarness implements AutoCloseable {
         this.driver = driver;
     }
 
-    /** {@code model} null: no inference stage. */
+    /** {@code model} null: no inference stage; {@code liif} null: no super-resolution stage. */
     public static TopologyHarness start(String registryUrl, Path stateDir, Map<String, String> settings,
-                                        ZeroShotModel model) {
+                                        ZeroShotModel model, LiifModel liif) {
         Map<String, String> values = new HashMap<>(settings);
         values.put(Lr0Config.SCHEMA_REGISTRY_URL, registryUrl);
         values.put(Lr0Config.STATE_DIR, stateDir.toString());
         Lr0Config config = Lr0Config.of(values);
         Lr0Serdes serdes = Lr0Serdes.from(config);
-        return new TopologyHarness(serdes, new TopologyTestDriver(Lr0Topology.build(config, serdes, model),
+        return new TopologyHarness(serdes, new TopologyTestDriver(Lr0Topology.build(config, serdes, model, liif),
                 Lr0App.streamsProperties(config)));
     }
 

@@ -1,0 +1,145 @@
+package io.lr0.superres;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.NoopTranslator;
+import ai.djl.translate.TranslateException;
+import io.lr0.image.Raster;
+import io.lr0.inference.Models;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A LIIF up-sampler in lr0's TorchScript contract ({@code tools/liif}): {@code forward(lr[N,3,h,w] in [0,1],
+ * size int64[2] = (H, W)) -> [N,3,H,W] in [0,1]}, loaded with DJL's PyTorch engine on the first GPU, else the CPU.
+ * The weights are shared; each thread takes its own {@link Upscaler}.
+ */
+public final class LiifModel implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LiifModel.class);
+    /** The model shipped in the jar: trained by tools/liif/train.py (provenance in its liif.json). */
+    public static final String BUNDLED = "bundled";
+    private static final String BUNDLED_NAME = "lr0-liif";
+    private static final List<String> BUNDLED_FILES = List.of("liif.pt", "liif.json");
+
+    private final ZooModel<NDList, NDList> model;
+    private final Device device;
+
+    private LiifModel(ZooModel<NDList, NDList> model, Device device) {
+        this.model = model;
+        this.device = device;
+    }
+
+    /**
+     * Loads {@code setting}: {@code bundled}, a TorchScript file, or a directory holding {@code liif.pt}.
+     *
+     * @throws IOException naming the location when there is no such model or it does not load
+     */
+    public static LiifModel load(String setting, Path cacheDir) throws IOException {
+        Path location = BUNDLED.equals(setting)
+                ? Models.extractBundled(cacheDir, BUNDLED_NAME, BUNDLED_FILES).resolve("liif.pt") : Path.of(setting);
+        Path file = Files.isDirectory(location) ? location.resolve("liif.pt") : location;
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("LIIF model not found: " + file.toAbsolutePath() + " does not exist (expected the "
+                    + "TorchScript file written by tools/liif/train.py or tools/liif/convert_official.py)");
+        }
+        String fileName = file.getFileName().toString();
+        Device device = Models.bestDevice();
+        Criteria<NDList, NDList> criteria = Criteria.builder()
+                .setTypes(NDList.class, NDList.class)
+                .optEngine("PyTorch")
+                .optDevice(device)
+                .optTranslator(new NoopTranslator())
+                .optOption("trainParam", "false")
+                .optModelPath(file.getParent())
+                .optModelName(fileName.endsWith(".pt") ? fileName.substring(0, fileName.length() - 3) : fileName)
+                .build();
+        try {
+            ZooModel<NDList, NDList> zooModel = criteria.loadModel();
+            log.info("LIIF model loaded from {} on {}", file, device);
+            return new LiifModel(zooModel, device);
+        } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
+            throw new IOException("Cannot load the LIIF model at " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    /** An up-sampler for one thread (DJL predictors are not thread-safe). */
+    public Upscaler newUpscaler() {
+        Predictor<NDList, NDList> predictor = model.newPredictor();
+        return new Upscaler() {
+            @Override
+            public String method() {
+                return SuperResolution.LIIF;
+            }
+
+            @Override
+            public List<Raster> upscale(List<Raster> images, int width, int height) {
+                return run(predictor, images, width, height);
+            }
+
+            @Override
+            public void close() {
+                predictor.close();
+            }
+        };
+    }
+
+    private List<Raster> run(Predictor<NDList, NDList> predictor, List<Raster> images, int width, int height) {
+        int inWidth = images.get(0).width();
+        int inHeight = images.get(0).height();
+        int plane = inWidth * inHeight;
+        float[] input = new float[images.size() * 3 * plane];
+        for (int n = 0; n < images.size(); n++) {
+            Raster image = images.get(n);
+            byte[] pixels = image.pixels();
+            int channels = image.channels();
+            for (int p = 0; p < plane; p++) {
+                for (int c = 0; c < 3; c++) {
+                    // Gray is replicated to RGB, as the model's pre-processing does.
+                    input[(n * 3 + c) * plane + p] = (pixels[p * channels + (channels == 1 ? 0 : c)] & 0xFF) / 255f;
+                }
+            }
+        }
+        float[] output;
+        try (NDManager manager = model.getNDManager().newSubManager(device)) {
+            NDArray lowRes = manager.create(input, new Shape(images.size(), 3, inHeight, inWidth));
+            NDArray size = manager.create(new long[] {height, width});
+            output = predictor.predict(new NDList(lowRes, size)).singletonOrThrow().toFloatArray();
+        } catch (TranslateException e) {
+            throw new IllegalStateException("LIIF failed on a batch of " + images.size() + " (" + inWidth + "x"
+                    + inHeight + " -> " + width + "x" + height + "): " + e.getMessage(), e);
+        }
+        int outPlane = width * height;
+        List<Raster> upscaled = new java.util.ArrayList<>(images.size());
+        for (int n = 0; n < images.size(); n++) {
+            byte[] rgb = new byte[outPlane * 3];
+            for (int p = 0; p < outPlane; p++) {
+                for (int c = 0; c < 3; c++) {
+                    rgb[p * 3 + c] = (byte) Math.round(output[(n * 3 + c) * outPlane + p] * 255f);
+                }
+            }
+            upscaled.add(new Raster(width, height, 3, rgb));
+        }
+        return upscaled;
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}
