@@ -8,7 +8,13 @@ the TorchScript upscaler.
 Photos: scikit-image's sample data from Debian's python3-skimage (extracted with apt-get download + dpkg -x when the
 package is not installed). Training photos and held-out photos are disjoint (HELD_OUT).
 
-  tools/liif/train.py --minutes 60 --out streams-app/src/main/resources/models/liif/liif.pt
+  tools/liif/train.py --minutes 60 --out streams-app/src/main/resources/models/lr0-liif/liif.pt
+
+Fine-tuning on Fashion-MNIST (--data fashion-mnist, usually with --init the photo model's checkpoint): whole 28x28
+train-split images as HR, one scale in [1, 4] per batch, all 784 pixels as queries; PSNR on the test split (x2:
+28 -> 14 -> 28, x4: 28 -> 7 -> 28, no border shave on 28 px images).
+
+  tools/liif/train.py --data fashion-mnist --init liif.ckpt --minutes 10 --out liif-fmnist.pt
 
 A checkpoint (model and optimiser) is written next to --out every --checkpoint-every steps, and --resume continues
 from it, so a long run can be split; every --probe-every steps a quick probe prints PSNR on 96x96 centre crops of the
@@ -16,6 +22,8 @@ held-out photos, so progress is visible before the full evaluation at the end.
 """
 import argparse
 import glob
+import gzip
+import struct
 import json
 import math
 import os
@@ -88,9 +96,55 @@ def sample_batch(photos, batch, patch=48, queries=2304):
     return torch.stack(lrs), torch.stack(coords), torch.stack(cells), torch.stack(gts)
 
 
+FASHION = "/usr/share/datasets/fashion-mnist/"
+
+
+def read_fashion(split):
+    """Fashion-MNIST images of a split (Debian's dataset-fashion-mnist), [n, 28, 28] uint8."""
+    prefix = "t10k" if split == "test" else "train"
+    with gzip.open(FASHION + prefix + "-images-idx3-ubyte.gz") as f:
+        _, n, rows, cols = struct.unpack(">IIII", f.read(16))
+        return np.frombuffer(f.read(n * rows * cols), dtype=np.uint8).reshape(n, rows, cols)
+
+
+def fashion_batch(images, batch):
+    """Whole 28x28 images as HR, one scale per batch (LR sizes must match), every HR pixel a query."""
+    side = images.shape[1]
+    lr_side = max(1, round(side / random.uniform(1, 4)))
+    coord = make_coord(side, side, torch.device("cpu"))
+    lrs, gts = [], []
+    for index in np.random.randint(0, len(images), batch):
+        hr = Image.fromarray(images[index]).convert("RGB")
+        if random.random() < 0.5:
+            hr = hr.transpose(Image.FLIP_LEFT_RIGHT)
+        lrs.append(to_tensor(hr.resize((lr_side, lr_side), Image.BICUBIC)))
+        gts.append((to_tensor(hr).permute(1, 2, 0).reshape(-1, 3) - 0.5) / 0.5)
+    cells = torch.ones(batch, side * side, 2) * (2.0 / side)
+    return torch.stack(lrs), coord.unsqueeze(0).expand(batch, -1, -1), cells, torch.stack(gts)
+
+
+def evaluate_fashion(model, images, scales=(2, 4)):
+    """PSNR of LIIF and of bicubic on Fashion-MNIST test images: 28 -> 28/scale -> 28, whole image."""
+    upscaler = LiifUpscaler(model).eval()
+    results = {}
+    for scale in scales:
+        side = images.shape[1]
+        hrs = [Image.fromarray(image).convert("RGB") for image in images]
+        lrs = [hr.resize((side // scale, side // scale), Image.BICUBIC) for hr in hrs]
+        with torch.no_grad():
+            srs = upscaler(torch.stack([to_tensor(lr) for lr in lrs]), torch.tensor([side, side]))
+        liif_scores, bicubic_scores = [], []
+        for hr, lr, sr in zip(hrs, lrs, srs):
+            truth = to_tensor(hr)
+            liif_scores.append(psnr(sr, truth, 0))
+            bicubic_scores.append(psnr(to_tensor(lr.resize((side, side), Image.BICUBIC)), truth, 0))
+        results["x%d" % scale] = {"liif": float(np.mean(liif_scores)), "bicubic": float(np.mean(bicubic_scores))}
+    return results
+
+
 def psnr(a, b, shave):
-    diff = (a - b)[:, shave:-shave, shave:-shave]
-    return 10 * math.log10(1.0 / diff.pow(2).mean().item())
+    diff = (a - b)[:, shave:a.shape[1] - shave, shave:a.shape[2] - shave]
+    return 10 * math.log10(1.0 / max(diff.pow(2).mean().item(), 1e-10))
 
 
 def probe(model, photos, scales=(2, 4)):
@@ -120,16 +174,29 @@ def evaluate(model, photos, scales=(2, 3, 4)):
     return results
 
 
+def initial_weights(path, device):
+    """Model weights from a training checkpoint or from an exported TorchScript upscaler (its 'liif.' sub-module)."""
+    if path.endswith(".pt"):
+        scripted = torch.jit.load(path, map_location=device)
+        return {k[len("liif."):]: v for k, v in scripted.state_dict().items() if k.startswith("liif.")}
+    return torch.load(path, map_location=device)["model"]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", default="streams-app/src/main/resources/models/liif/liif.pt")
+    parser.add_argument("--out", default="streams-app/src/main/resources/models/lr0-liif/liif.pt")
     parser.add_argument("--minutes", type=float, default=60, help="training time budget")
     parser.add_argument("--steps", type=int, default=0, help="stop after this many steps (0: time budget only)")
     parser.add_argument("--batch", type=int, default=4)
+    parser.add_argument("--lr", type=float, default=1e-4, help="Adam learning rate (the paper's 1e-4, halved in "
+                        "its later epochs: resume with --lr 5e-5 for that phase)")
     parser.add_argument("--queries", type=int, default=1152, help="HR query points sampled per patch")
     parser.add_argument("--checkpoint-every", type=int, default=100)
     parser.add_argument("--probe-every", type=int, default=250)
     parser.add_argument("--resume", action="store_true", help="continue from the checkpoint next to --out")
+    parser.add_argument("--data", choices=["photos", "fashion-mnist"], default="photos")
+    parser.add_argument("--init", help="start from these weights: a .ckpt of this script, or an exported liif.pt "
+                        "(e.g. the bundled one, to continue its training)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
@@ -137,11 +204,26 @@ def main():
     torch.manual_seed(args.seed)
     random.seed(args.seed)
     torch.set_num_threads(args.threads)
-    data = skimage_data()
-    train, held_out = load(data, TRAIN), load(data, HELD_OUT)
-    print("%d training photos, %d held out, device %s" % (len(train), len(held_out), args.device), flush=True)
+    if args.data == "photos":
+        data = skimage_data()
+        train, held_out = load(data, TRAIN), load(data, HELD_OUT)
+        print("%d training photos, %d held out, device %s" % (len(train), len(held_out), args.device), flush=True)
+        next_batch = lambda: sample_batch(train, args.batch, queries=args.queries)  # noqa: E731
+        report = lambda m: evaluate(m, held_out)  # noqa: E731
+        quick = lambda m: probe(m, held_out)  # noqa: E731
+        provenance = {"trainPhotos": TRAIN, "heldOutPhotos": HELD_OUT}
+    else:
+        train, test = read_fashion("train"), read_fashion("test")[:1000]
+        print("Fashion-MNIST: %d train images, %d test images for PSNR" % (len(train), len(test)), flush=True)
+        next_batch = lambda: fashion_batch(train, args.batch)  # noqa: E731
+        report = lambda m: evaluate_fashion(m, test)  # noqa: E731
+        quick = lambda m: {k: round(v["liif"] - v["bicubic"], 3) for k, v in evaluate_fashion(m, test[:200]).items()}  # noqa: E731
+        provenance = {"train": "Fashion-MNIST train split (60,000)", "test": "first 1,000 of the test split"}
     model = Liif().to(args.device)
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-4)
+    if args.init:
+        model.load_state_dict(initial_weights(args.init, args.device))
+        print("initialised from %s" % args.init, flush=True)
+    optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
     checkpoint = os.path.splitext(args.out)[0] + ".ckpt"
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     step, spent = 0, 0.0
@@ -149,11 +231,13 @@ def main():
         state = torch.load(checkpoint, map_location=args.device)
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
+        for group in optimizer.param_groups:
+            group["lr"] = args.lr
         step, spent = state["step"], state["seconds"]
         print("resumed at step %d (%.0f s trained)" % (step, spent), flush=True)
     started = time.time() - spent
     while (args.steps == 0 or step < args.steps) and time.time() - started < args.minutes * 60:
-        lr, coord, cell, gt = (t.to(args.device) for t in sample_batch(train, args.batch, queries=args.queries))
+        lr, coord, cell, gt = (t.to(args.device) for t in next_batch())
         loss = F.l1_loss(model(lr, coord, cell), gt)
         optimizer.zero_grad()
         loss.backward()
@@ -166,16 +250,16 @@ def main():
                         "seconds": time.time() - started}, checkpoint)
         if step % args.probe_every == 0:
             model.eval()
-            print("step %d probe gain over bicubic (dB): %s" % (step, probe(model, held_out)), flush=True)
+            print("step %d probe gain over bicubic (dB): %s" % (step, quick(model)), flush=True)
             model.train()
     model = model.cpu().eval()
-    results = evaluate(model, held_out)
+    results = report(model)
     print(json.dumps(results, indent=2))
     export(model, args.out)
     with open(os.path.splitext(args.out)[0] + ".json", "w") as f:
-        json.dump({"steps": step, "seconds": round(time.time() - started), "batch": args.batch,
+        json.dump({"steps": step, "lr": args.lr, "seconds": round(time.time() - started), "batch": args.batch,
                    "queriesPerPatch": args.queries, "seed": args.seed,
-                   "heldOutPsnr": results, "trainPhotos": TRAIN, "heldOutPhotos": HELD_OUT,
+                   "data": args.data, "init": args.init, "psnr": results, **provenance,
                    "command": " ".join(sys.argv), "torch": torch.__version__}, f, indent=2)
     print("exported %s after %d steps" % (args.out, step))
 

@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
 /** {@code lr0 demo}: the whole pipeline on the embedded default, fed with Fashion-MNIST. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Start the embedded broker and schema registry and the streams app, produce a dataset "
-                + "(Fashion-MNIST by default), follow it through the pipeline and print a summary per resolution.")
+                + "(Fashion-MNIST by default), follow it through the pipeline (bicubic and LIIF super-resolution) and "
+                + "print a summary per resolution and method.")
 final class DemoCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
@@ -64,7 +65,9 @@ final class DemoCommand implements Callable<Integer> {
                     Lr0Config.STATE_DIR, local.dataDir.resolve("streams").toString(),
                     Lr0Config.DASHBOARD_PORT, String.valueOf(dashboardPort),
                     // The native variant is the high-resolution reference, and marks an image as complete.
-                    Lr0Config.DEGRADE_NATIVE, "true"));
+                    Lr0Config.DEGRADE_NATIVE, "true",
+                    // Bicubic (LR0.FM) and LIIF side by side; --set sr.methods=bicubic for bicubic alone.
+                    Lr0Config.SR_METHODS, "bicubic,liif"));
             try (Lr0App app = Lr0App.start(lr0);
                  PipelineWatcher watcher = PipelineWatcher.fromNow(lr0)) {
                 DatasetSource source = dataset == null ? Datasets.defaultFashionMnist("test")
@@ -95,11 +98,11 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 PipelineWatcher.Summary summary = watcher.awaitImages(sent, timeout,
                         ProgressBar.onStderr("processed", sent));
-                System.out.println(summary.table(classes, lr0.metricsAlpha()));
+                System.out.println(summary.table(classes, lr0.metricsAlpha(), lr0.warWeights()));
                 boolean complete = failed == 0 && summary.complete(sent);
-                System.err.printf("Topics: %s -> %s -> %s; dead letters on %s and %s.%n", lr0.imagesTopic(),
-                        lr0.variantsTopic(), lr0.predictionsTopic(), DeadLetters.topicFor(lr0.imagesTopic()),
-                        DeadLetters.topicFor(lr0.variantsTopic()));
+                System.err.printf("Topics: %s -> %s (-> %s) -> %s; dead letters on %s and %s.%n", lr0.imagesTopic(),
+                        lr0.variantsTopic(), lr0.upscaledTopic(), lr0.predictionsTopic(),
+                        DeadLetters.topicFor(lr0.imagesTopic()), DeadLetters.topicFor(lr0.variantsTopic()));
                 if (exitWhenDone) {
                     return complete ? 0 : 1;
                 }

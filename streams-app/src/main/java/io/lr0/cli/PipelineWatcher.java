@@ -5,6 +5,7 @@ import io.lr0.app.Lr0Serdes;
 import io.lr0.dlq.DeadLetters;
 import io.lr0.metrics.Accuracy;
 import io.lr0.metrics.Robustness;
+import io.lr0.metrics.WarWeights;
 import io.lr0.schema.GroupClassCount;
 import io.lr0.producers.ProgressBar;
 import io.lr0.schema.ImageVariant;
@@ -28,11 +29,16 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Follows what the pipeline writes from a point in time on (read_committed): variants, predictions and dead letters.
- * An image is done when each of its variants (every variant says how many its image has) got a prediction, or was
- * dead-lettered; or, with inference off, when all its variants arrived; or when the image itself was dead-lettered.
+ * An image is done when each of its variants (every variant says how many its image has) got a prediction per
+ * super-resolution method (the native one: one prediction), or was dead-lettered; or, with inference off, when all
+ * its variants arrived; or when the image itself was dead-lettered.
  */
 final class PipelineWatcher implements AutoCloseable {
     private final boolean inference;
+    /** Results a low-resolution variant brings: one prediction per super-resolution method. */
+    private final int methods;
+    /** Native variants per image: each brings one prediction. */
+    private final int nativeVariants;
     private final Lr0Serdes serdes;
     private final KafkaConsumer<String, ImageVariant> variants;
     private final KafkaConsumer<String, Prediction> predictions;
@@ -45,12 +51,16 @@ final class PipelineWatcher implements AutoCloseable {
     private final Map<String, Integer> expectedPerImage = new HashMap<>();
     private final Map<String, Integer> resultsPerImage = new HashMap<>();
     private final Map<String, String> failedImages = new HashMap<>();
-    /** Counts per dataset, then per resolution. */
+    /** Prediction counts per dataset, then per resolution and method. */
     private final Map<String, Map<String, Row>> rows = new TreeMap<>();
+    /** Variant counts per dataset, then per resolution. */
+    private final Map<String, Map<String, Variants>> variantCounts = new TreeMap<>();
     private long done;
 
     private PipelineWatcher(Lr0Config config) {
         this.inference = config.inferenceEnabled();
+        this.methods = config.srMethods().size();
+        this.nativeVariants = config.emitNative() ? 1 : 0;
         this.serdes = Lr0Serdes.from(config);
         Map<String, Object> consumerConfig = new HashMap<>(config.kafkaClientConfig());
         consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -65,7 +75,8 @@ final class PipelineWatcher implements AutoCloseable {
         this.imagesDlq = DeadLetters.topicFor(config.imagesTopic());
         atEnd(variants, List.of(config.variantsTopic()));
         atEnd(predictions, List.of(config.predictionsTopic()));
-        atEnd(deadLetters, List.of(imagesDlq, DeadLetters.topicFor(config.variantsTopic())));
+        atEnd(deadLetters, List.of(imagesDlq, DeadLetters.topicFor(config.variantsTopic()),
+                DeadLetters.topicFor(config.upscaledTopic())));
         atEnd(metrics, config.metricsEnabled() ? List.of(config.metricsTopic()) : List.of());
     }
 
@@ -92,12 +103,15 @@ final class PipelineWatcher implements AutoCloseable {
         while (done < expectedImages && System.nanoTime() < deadline) {
             for (ConsumerRecord<String, ImageVariant> record : variants.poll(Duration.ofMillis(50))) {
                 ImageVariant variant = record.value();
-                Row variantRow = row(variant.getDataset(), variant.getResolution());
-                variantRow.variants++;
-                variantRow.size = variant.getImage().getWidth() == null
+                Variants counts = variantCounts.computeIfAbsent(variant.getDataset(), d -> new TreeMap<>())
+                        .computeIfAbsent(resolutionKey(variant.getResolution()), k -> new Variants());
+                counts.count++;
+                counts.size = variant.getImage().getWidth() == null
                         ? variant.getNativeWidth() + "x" + variant.getNativeHeight()
                         : variant.getImage().getWidth() + "x" + variant.getImage().getHeight();
-                boolean first = expectedPerImage.put(variant.getImageId(), variant.getVariantsOfImage()) == null;
+                int expected = inference ? nativeVariants + (variant.getVariantsOfImage() - nativeVariants) * methods
+                        : variant.getVariantsOfImage();
+                boolean first = expectedPerImage.put(variant.getImageId(), expected) == null;
                 if (!inference) {
                     // With inference off, each variant is itself a result.
                     result(variant.getImageId());
@@ -109,7 +123,8 @@ final class PipelineWatcher implements AutoCloseable {
             if (inference) {
                 for (ConsumerRecord<String, Prediction> record : predictions.poll(Duration.ofMillis(50))) {
                     Prediction prediction = record.value();
-                    Row row = row(prediction.getDataset(), prediction.getResolution());
+                    Row row = rows.computeIfAbsent(prediction.getDataset(), d -> new TreeMap<>()).computeIfAbsent(
+                            resolutionKey(prediction.getResolution()) + "/" + prediction.getSrMethod(), k -> new Row());
                     row.predictions++;
                     if (prediction.getCorrect() != null) {
                         row.labelled++;
@@ -144,7 +159,8 @@ final class PipelineWatcher implements AutoCloseable {
         }
         progress.finish(done);
         drainMetrics(Duration.ofSeconds(2));
-        return new Summary(java.util.Collections.unmodifiableSortedMap(new TreeMap<>(rows)), done,
+        return new Summary(java.util.Collections.unmodifiableSortedMap(new TreeMap<>(rows)),
+                java.util.Collections.unmodifiableSortedMap(new TreeMap<>(variantCounts)), done,
                 Map.copyOf(failedImages), inference, List.copyOf(metricLagsMillis));
     }
 
@@ -186,9 +202,9 @@ final class PipelineWatcher implements AutoCloseable {
         }
     }
 
-    private Row row(String dataset, Integer resolution) {
-        return rows.computeIfAbsent(dataset, d -> new TreeMap<>())
-                .computeIfAbsent(resolution == null ? "native" : String.format("%05d", resolution), k -> new Row());
+    /** Sorts numerically, native last. */
+    private static String resolutionKey(Integer resolution) {
+        return resolution == null ? "native" : String.format("%05d", resolution);
     }
 
     @Override
@@ -200,13 +216,17 @@ final class PipelineWatcher implements AutoCloseable {
         serdes.close();
     }
 
-    /** Counts for one resolution. */
+    /** Variants of one resolution. */
+    static final class Variants {
+        long count;
+        String size = "";
+    }
+
+    /** Predictions of one resolution after one super-resolution method. */
     static final class Row {
-        long variants;
         long predictions;
         long labelled;
         long correct;
-        String size = "";
         final List<GroupClassCount> groups = new ArrayList<>();
 
         Double accuracy() {
@@ -214,41 +234,69 @@ final class PipelineWatcher implements AutoCloseable {
         }
     }
 
-    /** What went through, per resolution. */
-    record Summary(Map<String, Map<String, Row>> rows, long doneImages, Map<String, String> failedImages,
-                   boolean inference, List<Long> metricLagsMillis) {
+    /** What went through, per resolution and method. */
+    record Summary(Map<String, Map<String, Row>> rows, Map<String, Map<String, Variants>> variants, long doneImages,
+                   Map<String, String> failedImages, boolean inference, List<Long> metricLagsMillis) {
 
         boolean complete(long expectedImages) {
             return failedImages.isEmpty() && doneImages >= expectedImages;
         }
 
         /**
-         * Per dataset: top-1, gamma and Gamma (LR0.FM) per resolution and, for datasets with groups, CounterAnimal's
-         * class-balanced common and counter accuracy and their drop. {@code classes} gives C per dataset.
+         * Per dataset: top-1, gamma and Gamma (LR0.FM) per resolution and super-resolution method and, for datasets
+         * with groups, CounterAnimal's class-balanced common and counter accuracy and their drop. {@code classes}
+         * gives C per dataset. Then SAR and WAR per resolution and method across the datasets.
          */
-        String table(Map<String, Integer> classes, double alpha) {
+        String table(Map<String, Integer> classes, double alpha, WarWeights weights) {
+            Map<String, List<Robustness.DatasetResult>> acrossDatasets = new TreeMap<>();
             StringBuilder out = new StringBuilder();
-            rows.forEach((dataset, byResolution) -> {
-                Row reference = byResolution.get("native");
-                Double nativeAccuracy = reference == null ? null : reference.accuracy();
-                boolean grouped = byResolution.values().stream().anyMatch(row -> !row.groups.isEmpty());
-                out.append(String.format("%s%n%-10s %-9s %9s %11s %8s %8s %8s%s%n", dataset, "resolution", "size",
-                        "variants", "predictions", "top-1", "gamma", "Gamma",
+            variants.forEach((dataset, byResolution) -> {
+                Map<String, Row> predicted = rows.getOrDefault(dataset, Map.of());
+                Double nativeAccuracy = predicted.entrySet().stream().filter(e -> e.getKey().startsWith("native/"))
+                        .map(e -> e.getValue().accuracy()).findFirst().orElse(null);
+                boolean grouped = predicted.values().stream().anyMatch(row -> !row.groups.isEmpty());
+                out.append(String.format("%s%n%-10s %-8s %-9s %9s %11s %8s %8s %8s%s%n", dataset, "resolution",
+                        "sr", "size", "variants", "predictions", "top-1", "gamma", "Gamma",
                         grouped ? String.format(" %8s %8s %8s", "common", "counter", "drop") : ""));
-                byResolution.forEach((key, row) -> {
-                    Double accuracy = row.accuracy();
-                    Double gamma = accuracy == null ? null : Robustness.relative(accuracy, nativeAccuracy);
-                    Double improved = accuracy == null ? null
-                            : Robustness.improved(accuracy, nativeAccuracy, classes.getOrDefault(dataset, 0), alpha);
-                    Map<String, Double> groups = Accuracy.groupAccuracy(row.groups);
-                    out.append(String.format("%-10s %-9s %9d %11d %8s %8s %8s%s%n", key.equals("native") ? key
-                                    : Integer.toString(Integer.parseInt(key)), row.size, row.variants, row.predictions,
-                            format(accuracy), format(gamma), format(improved), !grouped ? ""
+                byResolution.forEach((resolution, variantsHere) -> {
+                    Map<String, Row> methods = new TreeMap<>();
+                    predicted.forEach((key, row) -> {
+                        if (key.startsWith(resolution + "/")) {
+                            methods.put(key.substring(resolution.length() + 1), row);
+                        }
+                    });
+                    if (methods.isEmpty()) {
+                        methods.put("-", new Row());
+                    }
+                    methods.forEach((method, row) -> {
+                        Double accuracy = row.accuracy();
+                        Double gamma = accuracy == null ? null : Robustness.relative(accuracy, nativeAccuracy);
+                        Double improved = accuracy == null ? null : Robustness.improved(accuracy, nativeAccuracy,
+                                classes.getOrDefault(dataset, 0), alpha);
+                        Map<String, Double> groups = Accuracy.groupAccuracy(row.groups);
+                        if (accuracy != null && nativeAccuracy != null && !resolution.equals("native")) {
+                            acrossDatasets.computeIfAbsent(resolution + "/" + method, k -> new ArrayList<>())
+                                    .add(new Robustness.DatasetResult(dataset, classes.getOrDefault(dataset, 0),
+                                            nativeAccuracy, accuracy));
+                        }
+                        out.append(String.format("%-10s %-8s %-9s %9d %11d %8s %8s %8s%s%n",
+                                resolution.equals("native") ? resolution : Integer.toString(Integer.parseInt(resolution)),
+                                method, variantsHere.size, variantsHere.count, row.predictions,
+                                format(accuracy), format(gamma), format(improved), !grouped ? ""
                                     : String.format(" %8s %8s %8s", format(groups.get(Accuracy.COMMON)),
-                                    format(groups.get(Accuracy.COUNTER)), format(Accuracy.counterDrop(row.groups)))));
+                                        format(groups.get(Accuracy.COUNTER)),
+                                        format(Accuracy.counterDrop(row.groups)))));
+                    });
                 });
             });
-            out.append("With one dataset SAR = gamma and WAR = Gamma; across datasets: the robustness-summary topic.\n");
+            out.append(String.format("Across datasets (LR0.FM: SAR = mean gamma, WAR = weighted mean Gamma)%n%-10s "
+                    + "%-8s %8s %8s  %s%n", "resolution", "sr", "SAR", "WAR", "datasets"));
+            acrossDatasets.forEach((key, results) -> {
+                Robustness.Aggregate aggregate = Robustness.aggregate(results, weights, alpha);
+                String[] parts = key.split("/");
+                out.append(String.format("%-10d %-8s %8s %8s  %s%n", Integer.parseInt(parts[0]), parts[1],
+                        format(aggregate.sar()), format(aggregate.war()), String.join(",", aggregate.datasets())));
+            });
             if (!metricLagsMillis.isEmpty()) {
                 List<Long> sorted = metricLagsMillis.stream().sorted().toList();
                 out.append(String.format("Metric updates followed their predictions by p50 %d ms, p95 %d ms, max %d ms "

@@ -32,6 +32,13 @@ class BenchCommandIT {
     }
 
     @Test
+    void upscaleBenchmarkPrintsLiifAgainstBicubic() {
+        String output = run("bench", "upscale", "--images", "2", "--target", "32", "--set", "sr.batch.size=2");
+        assertTrue(output.contains("16 -> 32, batch  1: LIIF"), output);
+        assertTrue(output.contains("32 -> 32, batch  2: LIIF") && output.contains("x bicubic"), output);
+    }
+
+    @Test
     void pipelineBenchmarkPrintsTheEndToEndFigures() {
         String output = run("bench", "pipeline", "--images", "40", "--batch", "8");
         assertTrue(output.contains("throughput:"), output);

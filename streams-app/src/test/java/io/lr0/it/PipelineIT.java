@@ -132,22 +132,22 @@ class PipelineIT {
 
     @Test
     void metricTopicsFollowThePredictions() {
-        String nativeKey = "lr0-demo-fmnist/fashion-mnist/native/none";
+        String nativeKey = "lr0-demo-fmnist/fashion-mnist/native/bicubic";
         Map<String, RobustnessMetric> metrics = latest(config.metricsTopic(),
                 read -> read.containsKey(nativeKey) && read.get(nativeKey).getTotal() == IMAGES
-                        && read.containsKey("lr0-demo-fmnist/fashion-mnist/7/none")
-                        && read.get("lr0-demo-fmnist/fashion-mnist/7/none").getTotal() == IMAGES);
+                        && read.containsKey("lr0-demo-fmnist/fashion-mnist/7/bicubic")
+                        && read.get("lr0-demo-fmnist/fashion-mnist/7/bicubic").getTotal() == IMAGES);
         RobustnessMetric reference = metrics.get(nativeKey);
-        RobustnessMetric seven = metrics.get("lr0-demo-fmnist/fashion-mnist/7/none");
+        RobustnessMetric seven = metrics.get("lr0-demo-fmnist/fashion-mnist/7/bicubic");
         assertEquals(IMAGES, reference.getTotal(), "metric counts equal the prediction counts");
         assertEquals(1.0, reference.getGamma(), 1e-12);
         assertEquals(10, seven.getClasses());
         assertEquals(seven.getAccuracyTop1() / reference.getAccuracyTop1(), seven.getGamma(), 1e-12);
 
         Map<String, RobustnessSummary> summaries = latest(config.summaryTopic(),
-                read -> read.containsKey("lr0-demo-fmnist/7/none")
-                        && read.get("lr0-demo-fmnist/7/none").getTotal() == IMAGES);
-        RobustnessSummary summary = summaries.get("lr0-demo-fmnist/7/none");
+                read -> read.containsKey("lr0-demo-fmnist/7/bicubic")
+                        && read.get("lr0-demo-fmnist/7/bicubic").getTotal() == IMAGES);
+        RobustnessSummary summary = summaries.get("lr0-demo-fmnist/7/bicubic");
         assertEquals(List.of("fashion-mnist"), summary.getDatasets());
         assertEquals(seven.getGamma(), summary.getSar(), 1e-12, "one dataset: SAR = gamma");
         assertEquals(seven.getImprovedGamma(), summary.getWar(), 1e-12, "one dataset: WAR = Gamma");
