@@ -51,18 +51,16 @@ final class UpscaleCommand implements Callable<Integer> {
         Raster image = ImageCodec.decodeFile(Files.readAllBytes(input), ImageLimits.DEFAULT);
         UpscaleTarget size = target.scale != null ? UpscaleTarget.forScale(image, target.scale, lr0.srMaxScale())
                 : UpscaleTarget.of(image, side(0), side(1), lr0.srMaxScale());
+        if (!SuperResolution.METHODS.contains(method)) {
+            throw new IllegalArgumentException("--method must be one of " + SuperResolution.METHODS + ", was '"
+                    + method + "'");
+        }
         Raster result;
-        long start = System.nanoTime();
-        switch (method) {
-            case SuperResolution.BICUBIC -> result = upscale(new BicubicUpscaler(), image, size);
-            case SuperResolution.LIIF -> {
-                try (LiifModel liif = Lr0App.loadLiif(lr0); Upscaler upscaler = liif.newUpscaler()) {
-                    start = System.nanoTime();
-                    result = upscale(upscaler, image, size);
-                }
-            }
-            default -> throw new IllegalArgumentException("--method must be one of " + SuperResolution.METHODS
-                    + ", was '" + method + "'");
+        long start;
+        try (LiifModel liif = method.equals(SuperResolution.LIIF) ? Lr0App.loadLiif(lr0) : null;
+             Upscaler upscaler = liif != null ? liif.newUpscaler() : new BicubicUpscaler()) {
+            start = System.nanoTime();
+            result = upscaler.upscale(List.of(image), size.width(), size.height()).get(0);
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
         String name = output.getFileName().toString().toLowerCase(Locale.ROOT);
@@ -70,10 +68,6 @@ final class UpscaleCommand implements Callable<Integer> {
         System.err.printf("%s: %dx%d -> %s %dx%d in %d ms -> %s%n", input, image.width(), image.height(), method,
                 result.width(), result.height(), millis, output);
         return 0;
-    }
-
-    private static Raster upscale(Upscaler upscaler, Raster image, UpscaleTarget size) {
-        return upscaler.upscale(List.of(image), size.width(), size.height()).get(0);
     }
 
     /** Side {@code index} (0 width, 1 height) of --size WxH. */

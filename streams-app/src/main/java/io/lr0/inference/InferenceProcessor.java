@@ -4,10 +4,9 @@ import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;
 import io.lr0.app.LabelSpaceStore;
 import io.lr0.app.OperationalMetrics;
-import io.lr0.batching.ParkedVariants;
+import io.lr0.batching.MicroBatchProcessor;
 import io.lr0.batching.ParkedVariants.Parked;
 import io.lr0.degrade.VariantKeys;
-import io.lr0.image.BadImageException;
 import io.lr0.image.ImageCodec;
 import io.lr0.image.Degradations;
 import io.lr0.image.ImageLimits;
@@ -30,22 +29,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.streams.processor.PunctuationType;
-import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Micro-batched zero-shot inference. Each variant is validated and pre-processed on arrival (a bad one throws and is
- * dead-lettered with its own source record), then parked in a changelogged store; a batch runs when
- * {@code batch.size} are parked or {@code batch.max.wait.ms} has passed. Under exactly-once the store's changelog,
- * the predictions and the input offsets commit together, so a crash between arrival and prediction loses nothing:
- * the restored store still holds the parked variants, and nothing is predicted twice.
+ * Micro-batched zero-shot inference ({@link MicroBatchProcessor}): each variant is validated and pre-processed on
+ * arrival, parked, and classified in a batch; one prediction per variant and super-resolution method.
  */
-final class InferenceProcessor implements Processor<String, ImageVariant, String, Prediction> {
+final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.ModelInput, Prediction> {
     private static final Logger log = LoggerFactory.getLogger(InferenceProcessor.class);
     private static final int THUMBNAIL_SIDE = 64;
 
@@ -53,8 +46,6 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
     private final LabelSpaces labelSpaces;
     private final ImagePreprocessor preprocessor;
     private final ImageLimits limits;
-    private final int batchSize;
-    private final Duration maxWait;
     private final int topK;
     private final boolean thumbnails;
     private final AtomicLong labelsOutsideLabelSpace;
@@ -68,67 +59,47 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
     private final DistributionSummary batchSizes = Metrics.summary(OperationalMetrics.BATCH_SIZE);
     /** Meter lookups are not free: one counter per dataset, found once. */
     private final Map<String, Counter> predictionCounters = new HashMap<>();
-    private ProcessorContext<String, Prediction> context;
-    /** Parked variants with their model inputs (and thumbnails), keyed by prediction key. */
-    private ParkedVariants<ModelInput> parked;
     private KeyValueStore<String, DatasetInfo> datasets;
     private Predictor<NDList, NDList> predictor;
 
     InferenceProcessor(ZeroShotModel model, LabelSpaces labelSpaces, ImageLimits limits, int batchSize,
                        Duration maxWait, int topK, boolean thumbnails, AtomicLong labelsOutsideLabelSpace) {
+        super(InferenceStage.PARKED_STORE, batchSize, maxWait);
         this.model = model;
         this.labelSpaces = labelSpaces;
         this.preprocessor = new ImagePreprocessor(model.spec());
         this.limits = limits;
-        this.batchSize = batchSize;
-        this.maxWait = maxWait;
         this.topK = topK;
         this.thumbnails = thumbnails;
         this.labelsOutsideLabelSpace = labelsOutsideLabelSpace;
     }
 
     @Override
-    public void init(ProcessorContext<String, Prediction> context) {
-        this.context = context;
-        KeyValueStore<String, ImageVariant> store = context.getStateStore(InferenceStage.PARKED_STORE);
-        this.parked = new ParkedVariants<>(store);
+    protected void open(ProcessorContext<String, Prediction> context) {
         this.datasets = context.getStateStore(LabelSpaceStore.NAME);
         this.predictor = model.newPredictor();
-        int restored = parked.restore(this::prepare);
-        if (restored > 0) {
-            log.info("Task {}: {} variants parked before a restart will be classified", context.taskId(), restored);
-        }
-        context.schedule(maxWait, PunctuationType.WALL_CLOCK_TIME, now -> runBatches(true));
     }
 
+    /** Keyed by the prediction it becomes: a variant's bicubic and LIIF inputs park side by side. */
     @Override
-    public void process(Record<String, ImageVariant> record) {
-        ImageVariant variant = record.value();
-        if (variant == null) {
-            throw new BadImageException(BadImageException.Reason.EMPTY_RECORD,
-                    "variant record with key '" + record.key() + "' has no value");
-        }
-        // Keyed by the prediction it will become: a variant's bicubic and LIIF inputs park side by side.
-        String predictionKey = SuperResolution.key(VariantKeys.of(variant.getImageId(), variant.getResolution()),
+    protected String resultKey(ImageVariant variant) {
+        return SuperResolution.key(VariantKeys.of(variant.getImageId(), variant.getResolution()),
                 variant.getSrMethod());
-        parked.park(predictionKey, variant, prepare(variant));
-        if (parked.size() >= batchSize) {
-            runBatches(false);
-        }
     }
 
     /**
-     * Classifies parked variants in batches of at most batch.size (with {@code all} false, only full batches). Image
-     * features do not depend on the dataset, so a batch mixes datasets; each variant is scored against its own label
-     * space. Variants whose label space is unknown yet stay parked.
+     * Classifies parked variants in batches of at most batch.size. Image features do not depend on the dataset, so a
+     * batch mixes datasets; each variant is scored against its own label space. Variants whose label space is
+     * unknown yet stay parked.
      */
-    private void runBatches(boolean all) {
-        if (parked.size() == 0) {
+    @Override
+    protected void runBatches(boolean onlyFull) {
+        if (parked().size() == 0) {
             return;
         }
         Map<String, ZeroShotClassifier> classifiers = new HashMap<>();
-        for (List<Parked<ModelInput>> batch : parked.batches(batchSize,
-                one -> classifierFor(one.variant().getDataset(), classifiers) != null, one -> "any", !all)) {
+        for (List<Parked<ModelInput>> batch : parked().batches(batchSize(),
+                one -> classifierFor(one.variant().getDataset(), classifiers) != null, one -> "any", onlyFull)) {
             classify(batch, classifiers);
         }
     }
@@ -168,17 +139,15 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
         Instant now = Instant.now();
         for (int i = 0; i < batch.size(); i++) {
             long postStart = System.nanoTime();
-            String key = batch.get(i).key();
             ImageVariant variant = batch.get(i).variant();
             ZeroShotClassifier classifier = classifiers.get(variant.getDataset());
             Prediction prediction = prediction(variant, classifier.labels(), classifier.scores(features[i]),
                     modelMicros / batch.size(), batch.size(), now, batch.get(i).prepared().thumbnail());
             postprocessTime.record(System.nanoTime() - postStart, TimeUnit.NANOSECONDS);
-            context.forward(new Record<>(key, prediction, variant.getCaptureTimestamp().toEpochMilli()));
+            emit(batch.get(i), prediction);
             latency.record(prediction.getLatencyMillis(), TimeUnit.MILLISECONDS);
             predictionCounters.computeIfAbsent(prediction.getDataset(), dataset -> Metrics.counter(
                     OperationalMetrics.PREDICTIONS, "dataset", dataset, "model", model.spec().name())).increment();
-            parked.release(key);
         }
     }
 
@@ -230,7 +199,7 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
     }
 
     /** What a parked variant's batch needs: the model input and, if enabled, its thumbnail. */
-    private record ModelInput(float[] pixels, ByteBuffer thumbnail) {
+    record ModelInput(float[] pixels, ByteBuffer thumbnail) {
     }
 
     /**
@@ -238,7 +207,8 @@ final class InferenceProcessor implements Processor<String, ImageVariant, String
      * input and the thumbnail: the image as classified (for LIIF, its output), before the pre-processing's resize,
      * at most 64 px on its short side, as PNG.
      */
-    private ModelInput prepare(ImageVariant variant) {
+    @Override
+    protected ModelInput prepare(ImageVariant variant) {
         long start = System.nanoTime();
         Raster image = ImageCodec.decode(variant.getImage(), limits);
         long decoded = System.nanoTime();

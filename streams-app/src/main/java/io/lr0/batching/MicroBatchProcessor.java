@@ -1,0 +1,90 @@
+package io.lr0.batching;
+
+import io.lr0.batching.ParkedVariants.Parked;
+import io.lr0.image.BadImageException;
+import io.lr0.schema.ImageVariant;
+import java.time.Duration;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A model stage over variants, micro-batched and crash-safe: each variant is prepared on arrival (a bad one throws
+ * there and is dead-lettered with its own source record), parked in a changelogged store, and processed in a batch
+ * when {@code batchSize} are parked or {@code maxWait} has passed. Under exactly-once the store's changelog, the
+ * results and the input offsets commit together, so a crash between arrival and result loses nothing and repeats
+ * nothing: the restored store still holds the parked variants.
+ *
+ * @param <P> what a variant is prepared into on arrival
+ * @param <V> the result forwarded for each variant
+ */
+public abstract class MicroBatchProcessor<P, V> implements Processor<String, ImageVariant, String, V> {
+    private static final Logger log = LoggerFactory.getLogger(MicroBatchProcessor.class);
+
+    private final String storeName;
+    private final int batchSize;
+    private final Duration maxWait;
+    private ProcessorContext<String, V> context;
+    private ParkedVariants<P> parked;
+
+    protected MicroBatchProcessor(String storeName, int batchSize, Duration maxWait) {
+        this.storeName = storeName;
+        this.batchSize = batchSize;
+        this.maxWait = maxWait;
+    }
+
+    @Override
+    public final void init(ProcessorContext<String, V> context) {
+        this.context = context;
+        this.parked = new ParkedVariants<>(context.getStateStore(storeName));
+        open(context);
+        int restored = parked.restore(this::prepare);
+        if (restored > 0) {
+            log.info("Task {}: {} variants parked in '{}' before a restart will be processed", context.taskId(),
+                    restored, storeName);
+        }
+        context.schedule(maxWait, PunctuationType.WALL_CLOCK_TIME, now -> runBatches(false));
+    }
+
+    @Override
+    public final void process(Record<String, ImageVariant> record) {
+        ImageVariant variant = record.value();
+        if (variant == null) {
+            throw new BadImageException(BadImageException.Reason.EMPTY_RECORD,
+                    "variant record with key '" + record.key() + "' has no value");
+        }
+        parked.park(resultKey(variant), variant, prepare(variant));
+        if (parked.size() >= batchSize) {
+            runBatches(true);
+        }
+    }
+
+    /** Takes what the stage needs from the context (stores, a predictor); called before the restore. */
+    protected abstract void open(ProcessorContext<String, V> context);
+
+    /** Decodes and checks a variant on arrival; throws for a bad one. */
+    protected abstract P prepare(ImageVariant variant);
+
+    /** The key of the variant's result, also its key while parked. */
+    protected abstract String resultKey(ImageVariant variant);
+
+    /** Processes the parked variants in batches (with {@code onlyFull}, only full ones), forwarding with {@link #emit}. */
+    protected abstract void runBatches(boolean onlyFull);
+
+    protected final ParkedVariants<P> parked() {
+        return parked;
+    }
+
+    protected final int batchSize() {
+        return batchSize;
+    }
+
+    /** Forwards a parked variant's result, stamped with its capture time, and forgets the variant. */
+    protected final void emit(Parked<P> variant, V result) {
+        context.forward(new Record<>(variant.key(), result, variant.variant().getCaptureTimestamp().toEpochMilli()));
+        parked.release(variant.key());
+    }
+}
