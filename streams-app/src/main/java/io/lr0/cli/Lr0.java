@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "lr0", mixinStandardHelpOptions = true, version = "lr0-streams 0.1.0",
         description = "Live low-resolution robustness of vision-language models on Kafka streams.",
         subcommands = {DemoCommand.class, RunCommand.class, BrokerCommand.class, ProduceCommand.class,
-                DegradeCommand.class, UpscaleCommand.class, WarCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                DegradeCommand.class, UpscaleCommand.class, WarCommand.class, BenchCommand.class, DlqCommand.class, CommandLine.HelpCommand.class})
 public final class Lr0 {
 
     public static void main(String[] args) {

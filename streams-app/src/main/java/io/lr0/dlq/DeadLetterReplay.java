@@ -1,0 +1,172 @@
+package io.lr0.dlq;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Reads a dead-letter topic and sends the chosen records back to the topic they came from, once the cause is fixed
+ * (a limit raised, a label space published, a bug fixed, a registry back). Position is kept per dead-letter topic in
+ * the consumer group {@code <group>}, and each pass sends and commits that position in one Kafka transaction: a
+ * crashed replay resumes without sending anything twice, and a second replay sends only what arrived since.
+ */
+public final class DeadLetterReplay {
+    /** Header on a replayed record: {@code <dlq topic>/<partition>/<offset>} it was replayed from. */
+    public static final String REPLAYED_FROM = "lr0.dlq.replayed.from";
+
+    /** One dead letter, as read. */
+    public record DeadLetter(String topic, int partition, long offset, byte[] key, byte[] value, String reason,
+                             String message, String sourceTopic, String sourceOffset) {
+        public String keyText() {
+            return key == null ? "" : new String(key, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** What a replay did: records sent back, per reason, and records read but left out by the filter. */
+    public record Outcome(int replayed, int skipped, Map<String, Integer> replayedByReason) {
+    }
+
+    private final Map<String, Object> kafkaClientConfig;
+
+    /** {@code kafkaClientConfig}: bootstrap servers and client security settings. */
+    public DeadLetterReplay(Map<String, Object> kafkaClientConfig) {
+        this.kafkaClientConfig = Map.copyOf(kafkaClientConfig);
+    }
+
+    /** Every committed dead letter in {@code dlqTopic}, from the beginning to the end at the time of the call. */
+    public void list(String dlqTopic, Consumer<DeadLetter> sink) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(null)) {
+            List<TopicPartition> partitions = partitions(consumer, dlqTopic);
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            readToEnd(consumer, partitions, record -> sink.accept(deadLetter(record)));
+        }
+    }
+
+    /**
+     * Sends every dead letter that {@code selected} accepts, read from the group's position up to the end at the
+     * time of the call, back to its source topic (or {@code toTopic} when not null) with its original key and value,
+     * and moves the position past everything read. {@code fromBeginning} re-reads the topic from the start.
+     * {@code dryRun} sends and commits nothing, only counts.
+     */
+    public Outcome replay(String dlqTopic, String group, Predicate<DeadLetter> selected, String toTopic,
+                          boolean fromBeginning, boolean dryRun) {
+        Map<String, Integer> byReason = new HashMap<>();
+        int[] skipped = {0};
+        List<ProducerRecord<byte[], byte[]>> toSend = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(group)) {
+            List<TopicPartition> partitions = partitions(consumer, dlqTopic);
+            consumer.assign(partitions);
+            if (fromBeginning) {
+                consumer.seekToBeginning(partitions);
+            }
+            Map<TopicPartition, OffsetAndMetadata> readUpTo = readToEnd(consumer, partitions, record -> {
+                DeadLetter deadLetter = deadLetter(record);
+                String target = toTopic != null ? toTopic : deadLetter.sourceTopic();
+                if (!selected.test(deadLetter) || target == null) {
+                    skipped[0]++;
+                    return;
+                }
+                RecordHeaders headers = new RecordHeaders();
+                headers.add(REPLAYED_FROM, (record.topic() + "/" + record.partition() + "/" + record.offset())
+                        .getBytes(StandardCharsets.UTF_8));
+                toSend.add(new ProducerRecord<>(target, null, record.key(), record.value(), headers));
+                byReason.merge(deadLetter.reason(), 1, Integer::sum);
+            });
+            if (!dryRun && !readUpTo.isEmpty()) {
+                sendAndCommit(toSend, readUpTo, consumer);
+            }
+        }
+        return new Outcome(toSend.size(), skipped[0], byReason);
+    }
+
+    private void sendAndCommit(List<ProducerRecord<byte[], byte[]>> records,
+                               Map<TopicPartition, OffsetAndMetadata> offsets, KafkaConsumer<byte[], byte[]> consumer) {
+        Map<String, Object> config = new HashMap<>(kafkaClientConfig);
+        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "lr0-dlq-replay-" + UUID.randomUUID());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            records.forEach(producer::send);
+            // The position moves in the same transaction as the sends: all of them happen, or none.
+            producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+            producer.commitTransaction();
+        }
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> readToEnd(KafkaConsumer<byte[], byte[]> consumer,
+                                                                   List<TopicPartition> partitions,
+                                                                   Consumer<ConsumerRecord<byte[], byte[]>> each) {
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+        Map<TopicPartition, OffsetAndMetadata> readUpTo = new HashMap<>();
+        Set<TopicPartition> pending = new java.util.HashSet<>(partitions);
+        pending.removeIf(partition -> consumer.position(partition) >= end.get(partition));
+        while (!pending.isEmpty()) {
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                if (record.offset() < end.get(partition)) {
+                    each.accept(record);
+                }
+            }
+            // Positions step over transaction markers and aborted records too, so compare positions, not offsets.
+            for (TopicPartition partition : partitions) {
+                long position = consumer.position(partition);
+                if (position >= end.get(partition)) {
+                    pending.remove(partition);
+                }
+                readUpTo.put(partition, new OffsetAndMetadata(Math.min(position, end.get(partition))));
+            }
+        }
+        return readUpTo;
+    }
+
+    private KafkaConsumer<byte[], byte[]> consumer(String group) {
+        Map<String, Object> config = new HashMap<>(kafkaClientConfig);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        if (group != null) {
+            config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        }
+        return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, String topic) {
+        var infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+        if (infos == null || infos.isEmpty()) {
+            throw new IllegalArgumentException("Topic " + topic + " does not exist on the cluster");
+        }
+        return infos.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
+    }
+
+    private static DeadLetter deadLetter(ConsumerRecord<byte[], byte[]> record) {
+        return new DeadLetter(record.topic(), record.partition(), record.offset(), record.key(), record.value(),
+                header(record, DeadLetters.REASON), header(record, DeadLetters.MESSAGE),
+                header(record, DeadLetters.SOURCE_TOPIC), header(record, DeadLetters.SOURCE_OFFSET));
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}
