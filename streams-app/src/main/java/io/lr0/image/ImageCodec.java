@@ -108,6 +108,7 @@ public final class ImageCodec {
     private static Raster decodeFile(String declaredFormat, byte[] file, ImageLimits limits) {
         String what = declaredFormat == null ? "image file" : declaredFormat;
         checkPngHeader(file, limits);
+        checkJpegHeader(file, limits);
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(file))) {
             Iterator<ImageReader> readers = declaredFormat == null ? ImageIO.getImageReaders(in)
                     : ImageIO.getImageReadersByFormatName(declaredFormat);
@@ -150,6 +151,32 @@ public final class ImageCodec {
         if (png) {
             ByteBuffer header = ByteBuffer.wrap(file, 16, 8);
             limits.checkSize(header.getInt(), header.getInt());
+        }
+    }
+
+    /**
+     * JPEG states its size in the first start-of-frame segment: walk the segments up to it and check the size there,
+     * so a bomb is refused (and a zero size named) even when ImageIO cannot read the rest of the header.
+     */
+    private static void checkJpegHeader(byte[] file, ImageLimits limits) {
+        if (file.length < 4 || (file[0] & 0xFF) != 0xFF || (file[1] & 0xFF) != 0xD8) {
+            return;
+        }
+        int at = 2;
+        while (at + 9 <= file.length && (file[at] & 0xFF) == 0xFF) {
+            int marker = file[at + 1] & 0xFF;
+            int length = ((file[at + 2] & 0xFF) << 8) | (file[at + 3] & 0xFF);
+            // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC): precision, height, width follow the length.
+            if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) {
+                int height = ((file[at + 5] & 0xFF) << 8) | (file[at + 6] & 0xFF);
+                int width = ((file[at + 7] & 0xFF) << 8) | (file[at + 8] & 0xFF);
+                limits.checkSize(width, height);
+                return;
+            }
+            if (marker == 0xDA || length < 2) {
+                return;
+            }
+            at += 2 + length;
         }
     }
 
