@@ -64,7 +64,7 @@ public final class DirectoryWatcher {
         Map<Path, String> current = new HashMap<>();
         List<Path> files;
         try (Stream<Path> walk = Files.walk(directory)) {
-            files = walk.filter(ImageFiles::isImage).sorted().toList();
+            files = walk.filter(ImageFiles.imagesWithin(directory)).sorted().toList();
         }
         int produced = 0;
         for (Path file : files) {

@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -25,6 +26,7 @@ public final class ImageFolderDataset implements DatasetSource {
         List<String> classNames = new ArrayList<>();
         TreeSet<String> groupNames = new TreeSet<>();
         List<Path> imageFiles = new ArrayList<>();
+        Predicate<Path> imagesInRoot = ImageFiles.imagesWithin(root);
         try (Stream<Path> classDirs = Files.list(root)) {
             for (Path classDir : classDirs.filter(Files::isDirectory).sorted().toList()) {
                 if (classDir.getFileName().toString().startsWith(".")) {
@@ -32,7 +34,7 @@ public final class ImageFolderDataset implements DatasetSource {
                 }
                 classNames.add(classDir.getFileName().toString());
                 try (Stream<Path> walk = Files.walk(classDir, 2)) {
-                    for (Path file : walk.filter(ImageFiles::isImage).sorted().toList()) {
+                    for (Path file : walk.filter(imagesInRoot).sorted().toList()) {
                         imageFiles.add(file);
                         if (file.getParent() != null && !file.getParent().equals(classDir)) {
                             groupNames.add(file.getParent().getFileName().toString());

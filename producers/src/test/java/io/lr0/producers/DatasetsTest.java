@@ -80,6 +80,23 @@ class DatasetsTest {
     }
 
     @Test
+    void linksLeadingOutOfTheFolderAreSkipped(@TempDir Path dir) throws IOException {
+        Path root = Files.createDirectories(dir.resolve("root"));
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Files.write(outside.resolve("private.png"), new byte[] {9});
+        Files.createDirectories(root.resolve("cat"));
+        Files.write(root.resolve("cat/a.png"), new byte[] {1});
+        Files.createSymbolicLink(root.resolve("cat/b.png"), outside.resolve("private.png"));
+        Files.createSymbolicLink(root.resolve("cat/inside.png"), root.resolve("cat/a.png"));
+        Files.createSymbolicLink(root.resolve("dog"), outside);
+
+        List<LabeledImage> images = all(Datasets.open(root, Datasets.Format.AUTO, "test", "pets").images());
+
+        assertEquals(List.of("pets/cat/a.png", "pets/cat/inside.png"), images.stream().map(LabeledImage::id).toList(),
+                "only files that really lie under the root");
+    }
+
+    @Test
     void imageFolderWithGroups(@TempDir Path dir) throws IOException {
         Files.createDirectories(dir.resolve("cow/common"));
         Files.createDirectories(dir.resolve("cow/counter"));

@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The text prompts for one label space: templates with a {@code {}} where the class name goes, and how each class
@@ -20,6 +23,9 @@ import java.util.Map;
 public record PromptSet(List<String> templates, Map<String, String> classNames) {
     public static final PromptSet DEFAULT = new PromptSet(List.of("a photo of a {}."), Map.of());
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger log = LoggerFactory.getLogger(PromptSet.class);
+    /** Dataset ids that may name a prompt file: a plain file name, no separators, not starting with a dot. */
+    private static final Pattern SAFE_DATASET_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     public PromptSet {
         if (templates.isEmpty() || templates.stream().anyMatch(t -> !t.contains("{}"))) {
@@ -51,11 +57,18 @@ public record PromptSet(List<String> templates, Map<String, String> classNames) 
         if (depth > 4) {
             throw new IOException("Prompt files refer to each other in a loop (sameAs), at " + dataset + ".json");
         }
+        // Dataset ids come from records: one that is not a plain file name never becomes a path (no traversal).
+        if (!SAFE_DATASET_ID.matcher(dataset).matches()) {
+            log.warn("Dataset id '{}' is not a plain name ({}): CLIP's default prompt used, no prompt file read",
+                    dataset, SAFE_DATASET_ID.pattern());
+            return DEFAULT;
+        }
         JsonNode json = null;
         String where = null;
-        if (promptsDir != null && Files.exists(promptsDir.resolve(dataset + ".json"))) {
-            where = promptsDir.resolve(dataset + ".json").toString();
-            try (InputStream in = Files.newInputStream(promptsDir.resolve(dataset + ".json"))) {
+        Path file = promptsDir == null ? null : promptsDir.resolve(dataset + ".json");
+        if (file != null && Files.exists(file)) {
+            where = file.toString();
+            try (InputStream in = Files.newInputStream(file)) {
                 json = read(in, where);
             }
         } else {

@@ -32,6 +32,19 @@ class PromptSetTest {
     }
 
     @Test
+    void datasetIdsFromRecordsNeverReachOutsideThePromptsDirectory(@TempDir Path root) throws IOException {
+        Path prompts = Files.createDirectories(root.resolve("prompts"));
+        Files.writeString(root.resolve("secret.json"), "{\"templates\": [\"leaked {}\"]}");
+        Files.writeString(prompts.resolve("ok.json"), "{\"templates\": [\"fine {}\"]}");
+
+        assertEquals(List.of("fine x"), PromptSet.forDataset("ok", prompts).promptsFor("x"), "a plain id is read");
+        for (String hostile : List.of("../secret", "..", "sub/../../secret", root.resolve("secret").toString(),
+                ".hidden", "a\\..\\secret")) {
+            assertEquals(PromptSet.DEFAULT, PromptSet.forDataset(hostile, prompts), hostile);
+        }
+    }
+
+    @Test
     void badFilesNameThemselves(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("a.json"), "{\"templates\": [\"no placeholder\"]}");
         assertTrue(assertThrows(IOException.class, () -> PromptSet.forDataset("a", dir)).getMessage()
