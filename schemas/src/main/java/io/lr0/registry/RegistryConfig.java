@@ -1,6 +1,7 @@
 package io.lr0.registry;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,7 +13,7 @@ import org.apache.kafka.common.config.ConfigException;
  * unchanged. Keys with the {@code schema.registry.} prefix (as Confluent also accepts for the auth keys) win.
  */
 public record RegistryConfig(List<URI> urls, String userInfo, boolean autoRegisterSchemas, boolean useLatestVersion,
-                             boolean specificAvroReader) {
+                             boolean specificAvroReader, Path trustStore, String trustStorePassword) {
 
     /** Comma-separated base URLs of the registry; tried in order. */
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
@@ -26,6 +27,10 @@ public record RegistryConfig(List<URI> urls, String userInfo, boolean autoRegist
     public static final String USE_LATEST_VERSION = "use.latest.version";
     /** Deserialize to the generated specific classes instead of GenericRecord. Default false. */
     public static final String SPECIFIC_AVRO_READER = "specific.avro.reader";
+
+    /** Trust store for an https registry whose certificate the JVM's default CAs do not sign. */
+    public static final String SSL_TRUSTSTORE_LOCATION = "ssl.truststore.location";
+    public static final String SSL_TRUSTSTORE_PASSWORD = "ssl.truststore.password";
 
     private static final String PREFIX = "schema.registry.";
 
@@ -52,10 +57,27 @@ public record RegistryConfig(List<URI> urls, String userInfo, boolean autoRegist
             default -> throw new ConfigException(BASIC_AUTH_CREDENTIALS_SOURCE, source,
                     "supported sources are USER_INFO and URL");
         };
+        String trustStore = string(configs, SSL_TRUSTSTORE_LOCATION, null);
         return new RegistryConfig(List.copyOf(urls), userInfo,
                 bool(configs, AUTO_REGISTER_SCHEMAS, true),
                 bool(configs, USE_LATEST_VERSION, false),
-                bool(configs, SPECIFIC_AVRO_READER, false));
+                bool(configs, SPECIFIC_AVRO_READER, false),
+                trustStore == null || trustStore.isBlank() ? null : Path.of(trustStore),
+                string(configs, SSL_TRUSTSTORE_PASSWORD, null));
+    }
+
+    /** Secrets are not printed: a logged configuration must not leak the credentials. */
+    @Override
+    public String toString() {
+        return "RegistryConfig[urls=" + urls.stream().map(RegistryConfig::redacted).toList()
+                + ", userInfo=" + (userInfo == null ? "none" : "[hidden]") + ", autoRegisterSchemas="
+                + autoRegisterSchemas + ", useLatestVersion=" + useLatestVersion + ", specificAvroReader="
+                + specificAvroReader + ", trustStore=" + trustStore + "]";
+    }
+
+    /** The URL without its user:password part, for messages and logs. */
+    public static String redacted(URI url) {
+        return url.getUserInfo() == null ? url.toString() : url.toString().replace(url.getRawUserInfo() + "@", "");
     }
 
     private static URI parseUrl(String url) {

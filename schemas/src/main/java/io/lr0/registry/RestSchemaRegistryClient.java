@@ -36,7 +36,11 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         this.baseUrls = config.urls();
         this.authorization = config.userInfo() == null ? null
                 : "Basic " + Base64.getEncoder().encodeToString(config.userInfo().getBytes(StandardCharsets.UTF_8));
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+        if (config.trustStore() != null) {
+            builder.sslContext(TlsContexts.trusting(config.trustStore(), config.trustStorePassword()));
+        }
+        this.http = builder.build();
     }
 
     @Override
@@ -124,7 +128,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
                 throw new SchemaRegistryException("Interrupted while calling the schema registry", e);
             }
         }
-        throw new SchemaRegistryException("Schema registry unreachable at " + baseUrls + " (" + method + " " + path
+        throw new SchemaRegistryException("Schema registry unreachable at "
+                + baseUrls.stream().map(RegistryConfig::redacted).toList() + " (" + method + " " + path
                 + "): " + lastFailure, lastFailure);
     }
 
@@ -144,8 +149,9 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
             return json;
         }
         int errorCode = json.path("error_code").asInt(response.statusCode());
-        String message = json.path("message").asText("no message");
+        String message = json.path("message").asText(response.statusCode() == 401
+                ? "unauthorized: set or check schema.registry.basic.auth.user.info" : "no message");
         throw SchemaRegistryException.of(response.statusCode(), errorCode,
-                method + " " + base + path + " failed: " + message);
+                method + " " + RegistryConfig.redacted(base) + path + " failed: " + message);
     }
 }

@@ -50,7 +50,8 @@ public final class Lr0App implements AutoCloseable {
         Properties props = streamsProperties(config);
         DashboardServer dashboard = config.metricsEnabled() && config.getBoolean(Lr0Config.DASHBOARD_ENABLED)
                 ? DashboardServer.bind(config.getString(Lr0Config.DASHBOARD_HOST),
-                config.getInt(Lr0Config.DASHBOARD_PORT), config.getString(Lr0Config.DASHBOARD_ADVERTISED_HOST)) : null;
+                config.getInt(Lr0Config.DASHBOARD_PORT), config.getString(Lr0Config.DASHBOARD_ADVERTISED_HOST),
+                config.dashboardSecurity()) : null;
         if (dashboard != null) {
             // Other instances route interactive queries to this address.
             props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, dashboard.applicationServer());

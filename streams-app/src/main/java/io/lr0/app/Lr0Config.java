@@ -70,6 +70,14 @@ public final class Lr0Config extends AbstractConfig {
     public static final String DASHBOARD_HOST = "dashboard.host";
     public static final String DASHBOARD_PORT = "dashboard.port";
     public static final String DASHBOARD_ADVERTISED_HOST = "dashboard.advertised.host";
+    public static final String EMBEDDED_REGISTRY_BASIC_AUTH_USER_INFO = "embedded.registry.basic.auth.user.info";
+    public static final String EMBEDDED_REGISTRY_SSL_KEYSTORE_LOCATION = "embedded.registry.ssl.keystore.location";
+    public static final String EMBEDDED_REGISTRY_SSL_KEYSTORE_PASSWORD = "embedded.registry.ssl.keystore.password";
+    public static final String DASHBOARD_BASIC_AUTH_USER_INFO = "dashboard.basic.auth.user.info";
+    public static final String DASHBOARD_SSL_KEYSTORE_LOCATION = "dashboard.ssl.keystore.location";
+    public static final String DASHBOARD_SSL_KEYSTORE_PASSWORD = "dashboard.ssl.keystore.password";
+    public static final String DASHBOARD_SSL_TRUSTSTORE_LOCATION = "dashboard.ssl.truststore.location";
+    public static final String DASHBOARD_SSL_TRUSTSTORE_PASSWORD = "dashboard.ssl.truststore.password";
 
     /** Prefixes whose keys are passed through rather than defined here. */
     public static final String KAFKA_PREFIX = "kafka.";
@@ -176,7 +184,27 @@ public final class Lr0Config extends AbstractConfig {
             .define(DASHBOARD_PORT, Type.INT, 8088, ConfigDef.Range.between(0, 65535), Importance.MEDIUM,
                     "HTTP port of the query API and dashboard; 0 picks a free one.")
             .define(DASHBOARD_ADVERTISED_HOST, Type.STRING, "", Importance.LOW,
-                    "Host other instances use to reach this one's API (application.server); empty: dashboard.host.");
+                    "Host other instances use to reach this one's API (application.server); empty: dashboard.host.")
+            .define(EMBEDDED_REGISTRY_BASIC_AUTH_USER_INFO, Type.PASSWORD, "", Importance.LOW,
+                    "lr0 demo / lr0 broker: 'user:password' the embedded schema registry requires (HTTP basic auth); "
+                            + "lr0's own clients in the same command are given it. Empty: no auth. Never logged.")
+            .define(EMBEDDED_REGISTRY_SSL_KEYSTORE_LOCATION, Type.STRING, "", Importance.LOW,
+                    "lr0 demo / lr0 broker: PKCS12/JKS key store; the embedded registry then serves HTTPS only, "
+                            + "and lr0's own clients trust that key's certificate. Empty: plain HTTP.")
+            .define(EMBEDDED_REGISTRY_SSL_KEYSTORE_PASSWORD, Type.PASSWORD, "", Importance.LOW,
+                    "Password of the embedded registry's key store.")
+            .define(DASHBOARD_BASIC_AUTH_USER_INFO, Type.PASSWORD, "", Importance.MEDIUM,
+                    "'user:password' required (HTTP basic auth) on every dashboard, API and /metrics request, and "
+                            + "sent on calls between instances; empty: no auth. Never logged.")
+            .define(DASHBOARD_SSL_KEYSTORE_LOCATION, Type.STRING, "", Importance.MEDIUM,
+                    "PKCS12/JKS key store: serve the dashboard over HTTPS with its key; empty: plain HTTP.")
+            .define(DASHBOARD_SSL_KEYSTORE_PASSWORD, Type.PASSWORD, "", Importance.MEDIUM,
+                    "Password of the dashboard key store.")
+            .define(DASHBOARD_SSL_TRUSTSTORE_LOCATION, Type.STRING, "", Importance.LOW,
+                    "What this instance trusts when it calls the other instances over HTTPS; empty: the key "
+                            + "store's own certificate (instances sharing one certificate).")
+            .define(DASHBOARD_SSL_TRUSTSTORE_PASSWORD, Type.PASSWORD, "", Importance.LOW,
+                    "Password of the dashboard trust store.");
 
     private final Map<String, String> passThrough;
     private final Map<String, List<Integer>> resolutionsByDataset = new java.util.concurrent.ConcurrentHashMap<>();
@@ -414,6 +442,37 @@ public final class Lr0Config extends AbstractConfig {
             }
         });
         return new io.lr0.metrics.WarWeights(overrides, getDouble(METRICS_WAR_DEFAULT_WEIGHT));
+    }
+
+    /** The embedded schema registry's basic auth and TLS (lr0 demo, lr0 broker). */
+    public io.lr0.http.HttpSecurity embeddedRegistrySecurity() {
+        return io.lr0.http.HttpSecurity.of("embedded registry", getPassword(EMBEDDED_REGISTRY_BASIC_AUTH_USER_INFO)
+                        .value(), getString(EMBEDDED_REGISTRY_SSL_KEYSTORE_LOCATION),
+                getPassword(EMBEDDED_REGISTRY_SSL_KEYSTORE_PASSWORD).value(), "", "");
+    }
+
+    /** The schema.registry.* client settings that reach the embedded registry as it is protected here. */
+    public Map<String, String> embeddedRegistryClientSettings() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        String userInfo = getPassword(EMBEDDED_REGISTRY_BASIC_AUTH_USER_INFO).value();
+        if (!userInfo.isEmpty()) {
+            settings.put(REGISTRY_PREFIX + "basic.auth.credentials.source", "USER_INFO");
+            settings.put(REGISTRY_PREFIX + "basic.auth.user.info", userInfo);
+        }
+        String keyStore = getString(EMBEDDED_REGISTRY_SSL_KEYSTORE_LOCATION);
+        if (!keyStore.isEmpty()) {
+            settings.put(REGISTRY_PREFIX + "ssl.truststore.location", keyStore);
+            settings.put(REGISTRY_PREFIX + "ssl.truststore.password",
+                    getPassword(EMBEDDED_REGISTRY_SSL_KEYSTORE_PASSWORD).value());
+        }
+        return settings;
+    }
+
+    /** The dashboard's basic auth and TLS, checked (the key store is opened) now. */
+    public io.lr0.http.HttpSecurity dashboardSecurity() {
+        return io.lr0.http.HttpSecurity.of("dashboard", getPassword(DASHBOARD_BASIC_AUTH_USER_INFO).value(),
+                getString(DASHBOARD_SSL_KEYSTORE_LOCATION), getPassword(DASHBOARD_SSL_KEYSTORE_PASSWORD).value(),
+                getString(DASHBOARD_SSL_TRUSTSTORE_LOCATION), getPassword(DASHBOARD_SSL_TRUSTSTORE_PASSWORD).value());
     }
 
     public int topicPartitions() {

@@ -1,6 +1,7 @@
 package io.lr0.cli;
 
 import io.lr0.embedded.LocalStack;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -11,10 +12,12 @@ import picocli.CommandLine.Mixin;
 final class BrokerCommand implements Callable<Integer> {
     @Mixin
     LocalStackOptions local;
+    @Mixin
+    ConfigOptions config;
 
     @Override
     public Integer call() throws Exception {
-        try (LocalStack stack = local.start()) {
+        try (LocalStack stack = local.start(config.load(Map.of()))) {
             System.err.printf("Kafka at %s, schema registry at %s; Ctrl-C to stop.%n", stack.bootstrapServers(),
                     stack.registryUrl());
             Shutdown.await();

@@ -58,8 +58,10 @@ final class DemoCommand implements Callable<Integer> {
         if (reset) {
             deleteRecursively(local.dataDir);
         }
-        try (LocalStack stack = local.start()) {
-            Lr0Config lr0 = config.load(Map.of(
+        Lr0Config stackSettings = config.load(Map.of());
+        try (LocalStack stack = local.start(stackSettings)) {
+            Map<String, String> demoSettings = new java.util.HashMap<>(stackSettings.embeddedRegistryClientSettings());
+            demoSettings.putAll(Map.of(
                     Lr0Config.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
                     Lr0Config.SCHEMA_REGISTRY_URL, stack.registryUrl(),
                     Lr0Config.STATE_DIR, local.dataDir.resolve("streams").toString(),
@@ -68,6 +70,7 @@ final class DemoCommand implements Callable<Integer> {
                     Lr0Config.DEGRADE_NATIVE, "true",
                     // Bicubic (LR0.FM) and LIIF side by side; --set sr.methods=bicubic for bicubic alone.
                     Lr0Config.SR_METHODS, "bicubic,liif"));
+            Lr0Config lr0 = config.load(demoSettings);
             try (Lr0App app = Lr0App.start(lr0);
                  PipelineWatcher watcher = PipelineWatcher.fromNow(lr0)) {
                 DatasetSource source = dataset == null ? Datasets.defaultFashionMnist("test")

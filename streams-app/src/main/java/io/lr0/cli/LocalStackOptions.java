@@ -1,5 +1,6 @@
 package io.lr0.cli;
 
+import io.lr0.app.Lr0Config;
 import io.lr0.embedded.LocalStack;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -15,7 +16,8 @@ final class LocalStackOptions {
     @Option(names = "--registry-port", defaultValue = "8081", description = "Embedded schema registry port (default: ${DEFAULT-VALUE}).")
     int registryPort;
 
-    LocalStack start() {
-        return LocalStack.start(dataDir, kafkaPort, controllerPort, registryPort);
+    /** Starts the stack, the registry protected as {@code settings} say (embedded.registry.*). */
+    LocalStack start(Lr0Config settings) {
+        return LocalStack.start(dataDir, kafkaPort, controllerPort, registryPort, settings.embeddedRegistrySecurity());
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.lr0.http.HttpSecurity;
 import io.lr0.metrics.Accuracy;
 import io.lr0.metrics.MetricsStage;
 import io.lr0.metrics.WarWeights;
@@ -45,22 +46,27 @@ public final class DashboardServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final HostInfo self;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpSecurity security;
+    private final HttpClient http;
     private volatile KafkaStreams streams;
     private volatile QueryService queries;
 
-    private DashboardServer(HttpServer server, ExecutorService executor, HostInfo self) {
+    private DashboardServer(HttpServer server, HttpSecurity security, ExecutorService executor, HostInfo self) {
         this.server = server;
+        this.security = security;
+        this.http = security.client(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))).build();
         this.executor = executor;
         this.self = self;
     }
 
     /**
      * Binds {@code host:port} (0: any free port) before Kafka Streams starts, so the instance can announce the
-     * address ({@code application.server}) that other instances route queries to.
+     * address ({@code application.server}) that other instances route queries to. {@code security} (basic auth,
+     * TLS) protects every path, and is what this instance uses to reach the others.
      */
-    public static DashboardServer bind(String host, int port, String advertisedHost) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
+    public static DashboardServer bind(String host, int port, String advertisedHost, HttpSecurity security)
+            throws IOException {
+        HttpServer server = security.bind(new InetSocketAddress(host, port), 64);
         ExecutorService executor = Executors.newFixedThreadPool(4, runnable -> {
             Thread thread = new Thread(runnable, "lr0-dashboard-http");
             thread.setDaemon(true);
@@ -68,7 +74,7 @@ public final class DashboardServer implements AutoCloseable {
         });
         server.setExecutor(executor);
         String announced = advertisedHost == null || advertisedHost.isBlank() ? host : advertisedHost;
-        return new DashboardServer(server, executor, new HostInfo(announced, server.getAddress().getPort()));
+        return new DashboardServer(server, security, executor, new HostInfo(announced, server.getAddress().getPort()));
     }
 
     /** {@code host:port} for Kafka Streams' {@code application.server}. */
@@ -77,15 +83,15 @@ public final class DashboardServer implements AutoCloseable {
     }
 
     public String url() {
-        return "http://" + applicationServer();
+        return security.scheme() + "://" + applicationServer();
     }
 
     /** Starts answering, over {@code streams}' stores; {@code prometheus} gives the {@code /metrics} text. */
     public void start(KafkaStreams streams, double alpha, WarWeights weights, Supplier<String> prometheus) {
         this.streams = streams;
         this.queries = new QueryService(streams, alpha, weights);
-        server.createContext("/api/", this::api);
-        server.createContext("/metrics", exchange -> {
+        security.protect(server.createContext("/api/", this::api));
+        security.protect(server.createContext("/metrics", exchange -> {
             try (exchange) {
                 byte[] body = prometheus.get().getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
@@ -94,8 +100,8 @@ public final class DashboardServer implements AutoCloseable {
                     out.write(body);
                 }
             }
-        });
-        server.createContext("/", this::asset);
+        }));
+        security.protect(server.createContext("/", this::asset));
         server.start();
         log.info("Dashboard and query API on {}", url());
     }
@@ -156,7 +162,7 @@ public final class DashboardServer implements AutoCloseable {
         } else if (owner.equals(self)) {
             send(exchange, 200, AvroJson.array(queries.localMetrics(modelAndDataset)));
         } else {
-            String target = "http://" + owner.host() + ":" + owner.port() + exchange.getRequestURI().getRawPath();
+            String target = security.scheme() + "://" + owner.host() + ":" + owner.port() + exchange.getRequestURI().getRawPath();
             exchange.getResponseHeaders().set("Location", target);
             send(exchange, 307, AvroJson.MAPPER.createObjectNode().put("instance", owner.host() + ":" + owner.port())
                     .put("location", target));
@@ -173,10 +179,10 @@ public final class DashboardServer implements AutoCloseable {
         for (StreamsMetadata metadata : streams.streamsMetadataForStore(store)) {
             if (!metadata.hostInfo().equals(self)) {
                 String separator = path.contains("?") ? "&" : "?";
-                URI uri = URI.create("http://" + metadata.host() + ":" + metadata.port() + path + separator + "local=true");
+                URI uri = URI.create(security.scheme() + "://" + metadata.host() + ":" + metadata.port() + path + separator + "local=true");
                 try {
-                    HttpResponse<String> answer = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
-                            .GET().build(), HttpResponse.BodyHandlers.ofString());
+                    HttpResponse<String> answer = http.send(security.authorize(HttpRequest.newBuilder(uri)
+                            .timeout(Duration.ofSeconds(10))).GET().build(), HttpResponse.BodyHandlers.ofString());
                     if (answer.statusCode() != 200) {
                         // A partial list would look complete: say which part is missing instead.
                         throw new InvalidStateStoreException("instance " + uri.getAuthority() + " answered "

@@ -36,10 +36,12 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private final KafkaRaftServer server;
     private final int brokerPort;
+    private final int saslPort;
 
-    private EmbeddedKafka(KafkaRaftServer server, int brokerPort) {
+    private EmbeddedKafka(KafkaRaftServer server, int brokerPort, int saslPort) {
         this.server = server;
         this.brokerPort = brokerPort;
+        this.saslPort = saslPort;
     }
 
     /**
@@ -49,7 +51,18 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @throws IllegalStateException naming the port when it is taken
      */
     public static EmbeddedKafka start(Path dataDir, int brokerPort, int controllerPort) {
+        return start(dataDir, brokerPort, controllerPort, 0, Map.of());
+    }
+
+    /**
+     * The same broker with a second, authenticated listener {@code SASL_PLAINTEXT://127.0.0.1:saslPort} (0: any free
+     * port) accepting {@code users} (name to password) with SASL/PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512: for trying
+     * client security settings locally. The PLAINTEXT listener stays for the broker's own use.
+     */
+    public static EmbeddedKafka start(Path dataDir, int brokerPort, int controllerPort, int saslPort,
+                                      Map<String, String> users) {
         int broker = brokerPort == 0 ? freePort() : requireFree(brokerPort, "Kafka broker");
+        int sasl = users.isEmpty() ? 0 : saslPort == 0 ? freePort() : requireFree(saslPort, "Kafka SASL listener");
         int controller = controllerPort == 0 ? freePort() : requireFree(controllerPort, "Kafka controller");
         Path logDir = dataDir.toAbsolutePath().resolve("log");
         Properties props = new Properties();
@@ -75,6 +88,9 @@ public final class EmbeddedKafka implements AutoCloseable {
                 // Topics are created on purpose (TopicSetup), so a typo in a topic name fails loudly.
                 Map.entry("auto.create.topics.enable", "false"),
                 Map.entry("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE))));
+        if (!users.isEmpty()) {
+            props.putAll(saslListener(broker, controller, sasl, users));
+        }
         KafkaConfig config = KafkaConfig.fromProps(props, false);
         try {
             formatIfNeeded(logDir);
@@ -83,14 +99,61 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
-        EmbeddedKafka kafka = new EmbeddedKafka(server, broker);
+        EmbeddedKafka kafka = new EmbeddedKafka(server, broker, sasl);
         kafka.awaitReady(Duration.ofSeconds(60));
+        if (!users.isEmpty()) {
+            kafka.createScramCredentials(users);
+        }
         log.info("Embedded Kafka broker ready at {} (data in {})", kafka.bootstrapServers(), logDir);
         return kafka;
     }
 
     public String bootstrapServers() {
         return HOST + ":" + brokerPort;
+    }
+
+    /** {@code host:port} of the SASL_PLAINTEXT listener, when the broker was started with one. */
+    public String saslBootstrapServers() {
+        if (saslPort == 0) {
+            throw new IllegalStateException("this broker was started without a SASL listener");
+        }
+        return HOST + ":" + saslPort;
+    }
+
+    private static Map<String, String> saslListener(int broker, int controller, int sasl, Map<String, String> users) {
+        StringBuilder plainUsers = new StringBuilder();
+        users.forEach((user, password) -> plainUsers.append(" user_").append(user).append("=\"")
+                .append(password).append('"'));
+        return Map.of(
+                "listeners", "PLAINTEXT://" + HOST + ":" + broker + ",SASL_PLAINTEXT://" + HOST + ":" + sasl
+                        + ",CONTROLLER://" + HOST + ":" + controller,
+                "advertised.listeners", "PLAINTEXT://" + HOST + ":" + broker + ",SASL_PLAINTEXT://" + HOST + ":" + sasl,
+                "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512",
+                "listener.name.sasl_plaintext.plain.sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required" + plainUsers + ";",
+                "listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+                "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+    }
+
+    /** SCRAM users live in the cluster metadata: created through the admin API once the broker is up. */
+    private void createScramCredentials(Map<String, String> users) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            // One request per mechanism: a request may alter each user only once.
+            for (var mechanism : List.of(org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_256,
+                    org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_512)) {
+                List<org.apache.kafka.clients.admin.UserScramCredentialAlteration> alterations = users.entrySet()
+                        .stream().<org.apache.kafka.clients.admin.UserScramCredentialAlteration>map(user ->
+                                new org.apache.kafka.clients.admin.UserScramCredentialUpsertion(user.getKey(),
+                                        new org.apache.kafka.clients.admin.ScramCredentialInfo(mechanism, 4096),
+                                        user.getValue())).toList();
+                admin.alterUserScramCredentials(alterations).all().get(30, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot create the SCRAM users of the SASL listener: " + e.getMessage(), e);
+        }
     }
 
     @Override

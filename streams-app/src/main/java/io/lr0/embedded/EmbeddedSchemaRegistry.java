@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.lr0.http.HttpSecurity;
 import io.lr0.registry.RestSchemaRegistryClient;
 import io.lr0.registry.SchemaRegistryException;
 import java.io.IOException;
@@ -33,13 +34,15 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private static final String SUBJECT = "/subjects/([^/]+)";
 
     private final HttpServer server;
+    private final HttpSecurity security;
     private final ExecutorService executor;
     private final AutoCloseable storeLog;
     private final SchemaStore store;
 
-    private EmbeddedSchemaRegistry(HttpServer server, ExecutorService executor, AutoCloseable storeLog,
-                                   SchemaStore store) {
+    private EmbeddedSchemaRegistry(HttpServer server, HttpSecurity security, ExecutorService executor,
+                                   AutoCloseable storeLog, SchemaStore store) {
         this.server = server;
+        this.security = security;
         this.executor = executor;
         this.storeLog = storeLog;
         this.store = store;
@@ -47,13 +50,14 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
     /**
      * Starts the registry on {@code host:port} (0 = any free port), persisting to {@code _schemas} on the cluster
-     * that {@code kafkaClientConfig} reaches.
+     * that {@code kafkaClientConfig} reaches; {@code security} adds basic auth and TLS.
      */
-    public static EmbeddedSchemaRegistry start(Map<String, Object> kafkaClientConfig, String host, int port) {
+    public static EmbeddedSchemaRegistry start(Map<String, Object> kafkaClientConfig, String host, int port,
+                                               HttpSecurity security) {
         KafkaSchemaLog kafkaLog = KafkaSchemaLog.open(kafkaClientConfig);
         SchemaStore store = new SchemaStore(kafkaLog);
         kafkaLog.replay(store::apply);
-        return serve(store, kafkaLog, host, port);
+        return serve(store, kafkaLog, host, port, security);
     }
 
     /**
@@ -61,13 +65,14 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
      * topology without a broker.
      */
     public static EmbeddedSchemaRegistry startInMemory(String host, int port) {
-        return serve(new SchemaStore((key, value) -> { }), () -> { }, host, port);
+        return serve(new SchemaStore((key, value) -> { }), () -> { }, host, port, HttpSecurity.NONE);
     }
 
-    private static EmbeddedSchemaRegistry serve(SchemaStore store, AutoCloseable storeLog, String host, int port) {
+    private static EmbeddedSchemaRegistry serve(SchemaStore store, AutoCloseable storeLog, String host, int port,
+                                                HttpSecurity security) {
         HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(host, port == 0 ? 0 : EmbeddedKafka.requireFree(port,
+            server = security.bind(new InetSocketAddress(host, port == 0 ? 0 : EmbeddedKafka.requireFree(port,
                     "schema registry")), 64);
         } catch (IOException e) {
             throw new IllegalStateException("Cannot start the schema registry on " + host + ":" + port, e);
@@ -77,8 +82,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(server, executor, storeLog, store);
-        server.createContext("/", registry::handle);
+        EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(server, security, executor, storeLog, store);
+        security.protect(server.createContext("/", registry::handle));
         server.setExecutor(executor);
         server.start();
         log.info("Schema registry listening on {} ({} subjects restored)", registry.url(), store.subjects().size());
@@ -88,7 +93,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     /** Base URL for {@code schema.registry.url}. */
     public String url() {
         InetSocketAddress address = server.getAddress();
-        return "http://" + address.getHostString() + ":" + address.getPort();
+        return security.scheme() + "://" + address.getHostString() + ":" + address.getPort();
     }
 
     @Override

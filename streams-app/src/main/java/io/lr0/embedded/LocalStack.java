@@ -1,5 +1,6 @@
 package io.lr0.embedded;
 
+import io.lr0.http.HttpSecurity;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -15,10 +16,17 @@ public final class LocalStack implements AutoCloseable {
 
     /** Starts both, with data under {@code dataDir/kafka}; a port of 0 picks a free one. */
     public static LocalStack start(Path dataDir, int kafkaPort, int controllerPort, int registryPort) {
+        return start(dataDir, kafkaPort, controllerPort, registryPort, HttpSecurity.NONE);
+    }
+
+    /** The same, with the registry protected by {@code registrySecurity} (basic auth, TLS). */
+    public static LocalStack start(Path dataDir, int kafkaPort, int controllerPort, int registryPort,
+                                   HttpSecurity registrySecurity) {
         EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), kafkaPort, controllerPort);
         try {
             return new LocalStack(kafka, EmbeddedSchemaRegistry.start(
-                    Map.of("bootstrap.servers", kafka.bootstrapServers()), "127.0.0.1", registryPort));
+                    Map.of("bootstrap.servers", kafka.bootstrapServers()), "127.0.0.1", registryPort,
+                    registrySecurity));
         } catch (RuntimeException e) {
             kafka.close();
             throw e;

@@ -46,7 +46,8 @@ class EmbeddedSchemaRegistryIT {
     }
 
     private static EmbeddedSchemaRegistry startRegistry() {
-        return EmbeddedSchemaRegistry.start(Map.of("bootstrap.servers", kafka.bootstrapServers()), "127.0.0.1", 0);
+        return EmbeddedSchemaRegistry.start(Map.of("bootstrap.servers", kafka.bootstrapServers()), "127.0.0.1", 0,
+                io.lr0.http.HttpSecurity.NONE);
     }
 
     private static RestSchemaRegistryClient client(EmbeddedSchemaRegistry registry) {
