@@ -19,7 +19,8 @@ class ConfigurationDocTest {
             assertTrue(row != null, "docs/configuration.md has no row for " + key.name);
             String defaultValue = key.defaultValue instanceof java.util.List<?> list
                     ? String.join(",", list.stream().map(Object::toString).toList())
-                    : String.valueOf(key.defaultValue);
+                    : key.defaultValue instanceof org.apache.kafka.common.config.types.Password password
+                    ? password.value() : String.valueOf(key.defaultValue);
             assertTrue(row.contains("`" + defaultValue + "`"), key.name + " row lacks its default " + defaultValue);
         }
     }
