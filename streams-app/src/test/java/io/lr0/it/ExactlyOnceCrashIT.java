@@ -11,7 +11,6 @@ import io.lr0.producers.LabeledImage;
 import io.lr0.producers.Datasets;
 import io.lr0.producers.ImagePublisher;
 import io.lr0.registry.AvroDeserializer;
-import io.lr0.registry.RegistryConfig;
 import io.lr0.schema.Prediction;
 import io.lr0.schema.RobustnessMetric;
 import io.lr0.testing.AppProcess;
@@ -70,7 +69,7 @@ class ExactlyOnceCrashIT {
                 int expected = IMAGES * RESOLUTIONS.size();
                 Consume.until(stack.bootstrapServers(), "predictions", new StringDeserializer(),
                         new StringDeserializer(), read -> read.size() >= expected, Duration.ofSeconds(240));
-                AvroDeserializer<Prediction> predictionReader = reader(stack);
+                AvroDeserializer<Prediction> predictionReader = Consume.specificReader(stack.registryUrl());
                 List<ConsumerRecord<String, Prediction>> all = Consume.until(stack.bootstrapServers(), "predictions",
                         new StringDeserializer(), predictionReader, read -> false, Duration.ofSeconds(5));
                 Map<String, Long> copies = all.stream().collect(Collectors.groupingBy(ConsumerRecord::key,
@@ -123,9 +122,7 @@ class ExactlyOnceCrashIT {
 
     /** Latest cumulative metric per resolution: labelled + unlabelled predictions counted. */
     private static Map<String, Long> awaitMetricTotals(LocalStack stack, Map<String, Long> expected) {
-        AvroDeserializer<RobustnessMetric> metricReader = new AvroDeserializer<>();
-        metricReader.configure(Map.of(RegistryConfig.SCHEMA_REGISTRY_URL, stack.registryUrl(),
-                RegistryConfig.SPECIFIC_AVRO_READER, "true"), false);
+        AvroDeserializer<RobustnessMetric> metricReader = Consume.specificReader(stack.registryUrl());
         Map<String, Long> totals = new HashMap<>();
         Consume.until(stack.bootstrapServers(), "robustness-metrics", new StringDeserializer(), metricReader, read -> {
             totals.clear();
@@ -137,12 +134,5 @@ class ExactlyOnceCrashIT {
             return totals.equals(expected);
         }, Duration.ofSeconds(90));
         return totals;
-    }
-
-    private static AvroDeserializer<Prediction> reader(LocalStack stack) {
-        AvroDeserializer<Prediction> reader = new AvroDeserializer<>();
-        reader.configure(Map.of(RegistryConfig.SCHEMA_REGISTRY_URL, stack.registryUrl(),
-                RegistryConfig.SPECIFIC_AVRO_READER, "true"), false);
-        return reader;
     }
 }

@@ -22,8 +22,6 @@ import io.lr0.schema.LabelScore;
 import io.lr0.schema.Prediction;
 import io.lr0.testing.Consume;
 import io.lr0.testing.TestImages;
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -133,9 +131,7 @@ class PoisonCorpusIT {
                 .filter(p -> Set.of("PREDICTED", "LABEL_OUTSIDE").contains(p.expected()))
                 .collect(Collectors.toMap(p -> p.key(round) + "@native/bicubic", p -> p));
         String goodKey = good + "@native/bicubic";
-        AvroDeserializer<Prediction> reader = new AvroDeserializer<>();
-        reader.configure(Map.of(RegistryConfig.SCHEMA_REGISTRY_URL, stack.registryUrl(),
-                RegistryConfig.SPECIFIC_AVRO_READER, "true"), false);
+        AvroDeserializer<Prediction> reader = Consume.specificReader(stack.registryUrl());
         Map<String, Prediction> predictions = new HashMap<>();
         Consume.until(stack.bootstrapServers(), "predictions", new StringDeserializer(), reader, read -> {
             read.forEach(r -> predictions.put(r.key(), r.value()));
@@ -185,26 +181,17 @@ class PoisonCorpusIT {
         if (payload.startsWith("zeros:")) {
             return new byte[Integer.parseInt(payload.substring("zeros:".length()))];
         }
-        try (InputStream in = PoisonCorpusIT.class.getResourceAsStream("/poison/" + payload)) {
-            if (in == null) {
-                throw new IllegalArgumentException("corpus.tsv names a missing fixture: " + payload);
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return TestImages.resource("/poison/" + payload);
     }
 
-    private static List<Poison> corpus() throws IOException {
+    private static List<Poison> corpus() {
         List<Poison> corpus = new ArrayList<>();
-        try (InputStream in = PoisonCorpusIT.class.getResourceAsStream("/poison/corpus.tsv")) {
-            List<String> lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
-                    .filter(line -> !line.startsWith("#") && !line.isBlank()).skip(1).toList();
-            for (String line : lines) {
-                String[] cells = line.split("\t");
-                corpus.add(new Poison(cells[0], cells[1], cells[2], integer(cells[3]), integer(cells[4]), cells[5],
-                        cells[6]));
-            }
+        List<String> lines = new String(TestImages.resource("/poison/corpus.tsv"), StandardCharsets.UTF_8).lines()
+                .filter(line -> !line.startsWith("#") && !line.isBlank()).skip(1).toList();
+        for (String line : lines) {
+            String[] cells = line.split("\t");
+            corpus.add(new Poison(cells[0], cells[1], cells[2], integer(cells[3]), integer(cells[4]), cells[5],
+                    cells[6]));
         }
         return corpus;
     }

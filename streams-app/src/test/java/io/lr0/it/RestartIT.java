@@ -75,7 +75,7 @@ class RestartIT {
             }
 
             assertEquals(IMAGES, producing.get().sent(), "the producer got through the broker's restart");
-            AvroDeserializer<Prediction> predictionReader = specificReader(registry);
+            AvroDeserializer<Prediction> predictionReader = Consume.specificReader(registry.url());
             Consume.until(kafka.bootstrapServers(), "predictions", new StringDeserializer(),
                     new ByteArrayDeserializer(), read -> read.size() >= IMAGES * PREDICTIONS_PER_IMAGE,
                     Duration.ofSeconds(180));
@@ -88,7 +88,7 @@ class RestartIT {
             assertEquals(IMAGES * PREDICTIONS_PER_IMAGE, copies.size(), "nothing lost");
             assertEquals(IMAGES * PREDICTIONS_PER_IMAGE, predictions.size(), "nothing doubled");
 
-            AvroDeserializer<ImageRecord> imageReader = specificReader(registry);
+            AvroDeserializer<ImageRecord> imageReader = Consume.specificReader(registry.url());
             assertEquals(IMAGES, Consume.until(kafka.bootstrapServers(), "images", new StringDeserializer(),
                     imageReader, read -> read.size() >= IMAGES, Duration.ofSeconds(30)).stream()
                     .map(r -> r.value().getId()).distinct().count(), "records written before the restarts decode");
@@ -101,12 +101,5 @@ class RestartIT {
     private static EmbeddedSchemaRegistry startRegistry(EmbeddedKafka kafka, int port) {
         return EmbeddedSchemaRegistry.start(Map.of("bootstrap.servers", kafka.bootstrapServers()), "127.0.0.1", port,
                 HttpSecurity.NONE);
-    }
-
-    private static <T> AvroDeserializer<T> specificReader(EmbeddedSchemaRegistry registry) {
-        AvroDeserializer<T> reader = new AvroDeserializer<>();
-        reader.configure(Map.of(RegistryConfig.SCHEMA_REGISTRY_URL, registry.url(),
-                RegistryConfig.SPECIFIC_AVRO_READER, "true"), false);
-        return reader;
     }
 }

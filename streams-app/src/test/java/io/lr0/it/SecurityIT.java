@@ -14,7 +14,6 @@ import io.lr0.http.HttpSecurity;
 import io.lr0.producers.DatasetProducer;
 import io.lr0.producers.Datasets;
 import io.lr0.producers.ImagePublisher;
-import io.lr0.registry.RegistryConfig;
 import io.lr0.registry.TlsContexts;
 import io.lr0.testing.Consume;
 import java.io.IOException;

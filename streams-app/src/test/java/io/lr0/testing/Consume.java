@@ -17,6 +17,14 @@ public final class Consume {
     private Consume() {
     }
 
+    /** A deserializer of lr0's Avro records into their generated classes, through the registry at {@code registryUrl}. */
+    public static <T> io.lr0.registry.AvroDeserializer<T> specificReader(String registryUrl) {
+        io.lr0.registry.AvroDeserializer<T> reader = new io.lr0.registry.AvroDeserializer<>();
+        reader.configure(Map.of(io.lr0.registry.RegistryConfig.SCHEMA_REGISTRY_URL, registryUrl,
+                io.lr0.registry.RegistryConfig.SPECIFIC_AVRO_READER, "true"), false);
+        return reader;
+    }
+
     /** Reads until {@code done} holds for everything read so far, or {@code timeout} passes. */
     public static <K, V> List<ConsumerRecord<K, V>> until(String bootstrapServers, String topic,
                                                           Deserializer<K> keys, Deserializer<V> values,

@@ -22,10 +22,16 @@ public final class TestImages {
     private TestImages() {
     }
 
+    /** A Pillow-made test photo or reference output from {@code /pillow}. */
     public static byte[] fixture(String name) {
-        try (InputStream in = TestImages.class.getResourceAsStream("/pillow/" + name)) {
+        return resource("/pillow/" + name);
+    }
+
+    /** The bytes of a test resource, e.g. {@code /poison/corpus.tsv}. */
+    public static byte[] resource(String path) {
+        try (InputStream in = TestImages.class.getResourceAsStream(path)) {
             if (in == null) {
-                throw new IOException("missing test fixture /pillow/" + name);
+                throw new IOException("missing test resource " + path);
             }
             return in.readAllBytes();
         } catch (IOException e) {
