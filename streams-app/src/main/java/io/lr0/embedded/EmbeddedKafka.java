@@ -89,7 +89,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 Map.entry("auto.create.topics.enable", "false"),
                 Map.entry("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE))));
         if (!users.isEmpty()) {
-            props.putAll(saslListener(broker, controller, sasl, users));
+            addSaslListener(props, sasl, users);
         }
         KafkaConfig config = KafkaConfig.fromProps(props, false);
         try {
@@ -120,22 +120,23 @@ public final class EmbeddedKafka implements AutoCloseable {
         return HOST + ":" + saslPort;
     }
 
-    private static Map<String, String> saslListener(int broker, int controller, int sasl, Map<String, String> users) {
+    /** Adds the SASL_PLAINTEXT listener beside the PLAINTEXT and CONTROLLER ones already in {@code props}. */
+    private static void addSaslListener(Properties props, int sasl, Map<String, String> users) {
+        String listener = "SASL_PLAINTEXT://" + HOST + ":" + sasl;
+        props.put("listeners", props.get("listeners") + "," + listener);
+        props.put("advertised.listeners", props.get("advertised.listeners") + "," + listener);
+        props.put("listener.security.protocol.map", props.get("listener.security.protocol.map")
+                + ",SASL_PLAINTEXT:SASL_PLAINTEXT");
+        props.put("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512");
         StringBuilder plainUsers = new StringBuilder();
         users.forEach((user, password) -> plainUsers.append(" user_").append(user).append("=\"")
                 .append(password).append('"'));
-        return Map.of(
-                "listeners", "PLAINTEXT://" + HOST + ":" + broker + ",SASL_PLAINTEXT://" + HOST + ":" + sasl
-                        + ",CONTROLLER://" + HOST + ":" + controller,
-                "advertised.listeners", "PLAINTEXT://" + HOST + ":" + broker + ",SASL_PLAINTEXT://" + HOST + ":" + sasl,
-                "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
-                "sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512",
-                "listener.name.sasl_plaintext.plain.sasl.jaas.config",
-                "org.apache.kafka.common.security.plain.PlainLoginModule required" + plainUsers + ";",
-                "listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config",
-                "org.apache.kafka.common.security.scram.ScramLoginModule required;",
-                "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config",
-                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        props.put("listener.name.sasl_plaintext.plain.sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required" + plainUsers + ";");
+        for (String scram : List.of("scram-sha-256", "scram-sha-512")) {
+            props.put("listener.name.sasl_plaintext." + scram + ".sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        }
     }
 
     /** SCRAM users live in the cluster metadata: created through the admin API once the broker is up. */

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Base64;
+import javax.net.ssl.SSLContext;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -22,30 +23,27 @@ import org.apache.kafka.common.config.ConfigException;
  * The same settings give the matching client side: scheme, credentials, and the trust store for instance-to-instance calls.
  */
 public final class HttpSecurity {
-    public static final HttpSecurity NONE = new HttpSecurity(null, null, null, null, null, null);
+    public static final HttpSecurity NONE = new HttpSecurity(null, null, null, null);
 
     private final String user;
     private final byte[] password;
-    private final Path keyStore;
-    private final String keyStorePassword;
-    private final Path trustStore;
-    private final String trustStorePassword;
+    /** Built once from the key store: null for plain HTTP. */
+    private final SSLContext serverTls;
+    /** What outbound calls to peers trust: null for the JVM's default CAs. */
+    private final SSLContext clientTls;
 
-    private HttpSecurity(String user, byte[] password, Path keyStore, String keyStorePassword, Path trustStore,
-                         String trustStorePassword) {
+    private HttpSecurity(String user, byte[] password, SSLContext serverTls, SSLContext clientTls) {
         this.user = user;
         this.password = password;
-        this.keyStore = keyStore;
-        this.keyStorePassword = keyStorePassword;
-        this.trustStore = trustStore;
-        this.trustStorePassword = trustStorePassword;
+        this.serverTls = serverTls;
+        this.clientTls = clientTls;
     }
 
     /**
      * {@code userInfo}: {@code user:password} or empty for no auth; {@code keyStore}: a PKCS12/JKS file or empty
      * for plain HTTP; {@code trustStore}: what this side's outbound calls trust (empty: the key store's own
-     * certificate; with neither, the JVM's CAs). {@code what}
-     * names the setting in errors.
+     * certificate; with neither, the JVM's CAs). {@code what} names the setting in errors. The stores are opened
+     * here, so a wrong path or password fails at start-up, naming the file.
      */
     public static HttpSecurity of(String what, String userInfo, String keyStore, String keyStorePassword,
                                   String trustStore, String trustStorePassword) {
@@ -59,18 +57,15 @@ public final class HttpSecurity {
             user = userInfo.substring(0, colon);
             password = userInfo.substring(colon + 1).getBytes(StandardCharsets.UTF_8);
         }
-        Path keys = blank(keyStore) ? null : Path.of(keyStore);
-        if (keys != null) {
-            TlsContexts.serving(keys, keyStorePassword); // fails now, naming the file, rather than at the first request
-        }
+        SSLContext serverTls = blank(keyStore) ? null : TlsContexts.serving(Path.of(keyStore), keyStorePassword);
         // Instances sharing one self-signed certificate trust it without a separate trust store.
-        return blank(trustStore)
-                ? new HttpSecurity(user, password, keys, keyStorePassword, keys, keyStorePassword)
-                : new HttpSecurity(user, password, keys, keyStorePassword, Path.of(trustStore), trustStorePassword);
+        SSLContext clientTls = !blank(trustStore) ? TlsContexts.trusting(Path.of(trustStore), trustStorePassword)
+                : serverTls != null ? TlsContexts.trusting(Path.of(keyStore), keyStorePassword) : null;
+        return new HttpSecurity(user, password, serverTls, clientTls);
     }
 
     public boolean tls() {
-        return keyStore != null;
+        return serverTls != null;
     }
 
     public String scheme() {
@@ -83,7 +78,7 @@ public final class HttpSecurity {
             return HttpServer.create(address, backlog);
         }
         HttpsServer server = HttpsServer.create(address, backlog);
-        server.setHttpsConfigurator(new HttpsConfigurator(TlsContexts.serving(keyStore, keyStorePassword)));
+        server.setHttpsConfigurator(new HttpsConfigurator(serverTls));
         return server;
     }
 
@@ -106,8 +101,8 @@ public final class HttpSecurity {
 
     /** A client for calls to peers protected the same way (trust store, when set). */
     public HttpClient.Builder client(HttpClient.Builder builder) {
-        if (trustStore != null) {
-            builder.sslContext(TlsContexts.trusting(trustStore, trustStorePassword));
+        if (clientTls != null) {
+            builder.sslContext(clientTls);
         }
         return builder;
     }
