@@ -80,12 +80,14 @@ public final class Lr0App implements AutoCloseable {
         if (config.promptsDir() != null) {
             PromptSet.checkDirectory(config.promptsDir());
         }
+        Models.useCpuThreads(config.inferenceCpuThreads());
         return Models.load(config.inferenceModel(), config.inferenceTokenizer(),
                 Path.of(config.getString(Lr0Config.STATE_DIR)).resolve("models"));
     }
 
     /** The configured LIIF model; the bundled one is extracted next to the Streams state. */
     public static LiifModel loadLiif(Lr0Config config) throws IOException {
+        Models.useCpuThreads(config.inferenceCpuThreads());
         return LiifModel.load(config.liifModel(), Path.of(config.getString(Lr0Config.STATE_DIR)).resolve("models"));
     }
 
@@ -119,6 +121,15 @@ public final class Lr0App implements AutoCloseable {
     /** Base URL of the query API and dashboard, or null when this instance serves none. */
     public String dashboardUrl() {
         return dashboard == null ? null : dashboard.url();
+    }
+
+    /** The partitions of {@code topic} this instance's stream threads process now (Kafka Streams' assignment). */
+    public List<Integer> activePartitionsOf(String topic) {
+        return streams.metadataForLocalThreads().stream()
+                .flatMap(thread -> thread.activeTasks().stream())
+                .flatMap(task -> task.topicPartitions().stream())
+                .filter(partition -> partition.topic().equals(topic))
+                .map(org.apache.kafka.common.TopicPartition::partition).sorted().toList();
     }
 
     private void awaitRunning(Duration timeout) {

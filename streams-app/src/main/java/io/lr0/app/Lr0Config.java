@@ -50,6 +50,7 @@ public final class Lr0Config extends AbstractConfig {
     public static final String INFERENCE_BATCH_SIZE = "inference.batch.size";
     public static final String INFERENCE_BATCH_MAX_WAIT_MS = "inference.batch.max.wait.ms";
     public static final String INFERENCE_TOP_K = "inference.top.k";
+    public static final String INFERENCE_CPU_THREADS = "inference.cpu.threads";
     public static final String INFERENCE_THUMBNAILS = "inference.thumbnails";
     public static final String TOPIC_UPSCALED = "topic.upscaled";
     public static final String SR_METHODS = "sr.methods";
@@ -140,6 +141,9 @@ public final class Lr0Config extends AbstractConfig {
                     "Variants per forward pass: a batch runs when this many are pending...")
             .define(INFERENCE_BATCH_MAX_WAIT_MS, Type.LONG, 100L, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
                     "...or when this much wall-clock time has passed, whichever comes first.")
+            .define(INFERENCE_CPU_THREADS, Type.INT, 0, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+                    "libtorch intra-op threads per forward pass on CPU; 0: the cores divided by num.stream.threads, "
+                            + "so concurrent batches of the stream threads do not oversubscribe the cores.")
             .define(INFERENCE_TOP_K, Type.INT, 5, ConfigDef.Range.between(1, 1000), Importance.LOW,
                     "Labels with scores kept in each prediction.")
             .define(INFERENCE_THUMBNAILS, Type.BOOLEAN, true, Importance.LOW,
@@ -367,6 +371,13 @@ public final class Lr0Config extends AbstractConfig {
 
     public java.time.Duration batchMaxWait() {
         return java.time.Duration.ofMillis(getLong(INFERENCE_BATCH_MAX_WAIT_MS));
+    }
+
+    /** libtorch intra-op threads: the setting, or the cores shared out among the stream threads. */
+    public int inferenceCpuThreads() {
+        int configured = getInt(INFERENCE_CPU_THREADS);
+        return configured > 0 ? configured
+                : Math.max(1, Runtime.getRuntime().availableProcessors() / getInt(NUM_STREAM_THREADS));
     }
 
     public int topK() {

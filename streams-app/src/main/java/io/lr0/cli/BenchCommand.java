@@ -48,10 +48,10 @@ import picocli.CommandLine.Option;
 
 /** {@code lr0 bench}: figures measured in one run on this machine (not timed tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures.",
-        subcommands = {BenchCommand.Inference.class, BenchCommand.Pipeline.class, BenchCommand.Upscale.class})
+        subcommands = {BenchCommand.Inference.class, PipelineBench.class, BenchCommand.Upscale.class})
 final class BenchCommand {
 
-    private static List<LabeledImage> sample(int count) throws Exception {
+    static List<LabeledImage> sample(int count) throws Exception {
         DatasetSource source = Datasets.defaultFashionMnist("test");
         List<LabeledImage> sample = new ArrayList<>();
         while (sample.size() < count) {
@@ -65,7 +65,7 @@ final class BenchCommand {
         return sample;
     }
 
-    private static float[][] preprocess(ZeroShotModel model, List<LabeledImage> sample) {
+    static float[][] preprocess(ZeroShotModel model, List<LabeledImage> sample) {
         ImagePreprocessor preprocessor = new ImagePreprocessor(model.spec());
         float[][] inputs = new float[sample.size()][preprocessor.valuesPerImage()];
         for (int i = 0; i < sample.size(); i++) {
@@ -74,23 +74,50 @@ final class BenchCommand {
         return inputs;
     }
 
-    /** Images per second through get_image_features alone, in batches of {@code size} (one warm-up pass). */
-    private static double raw(ZeroShotModel model, float[][] inputs, int size) {
-        int values = inputs[0].length;
+    /**
+     * Images per second through get_image_features alone, in batches of {@code size}: one warm-up pass over the
+     * inputs, then passes until at least 3 s have gone by (a short timing on a shared machine is mostly noise).
+     */
+    static double raw(ZeroShotModel model, float[][] inputs, int size) {
         try (Predictor<NDList, NDList> predictor = model.newPredictor()) {
-            long start = 0;
-            for (int pass = 0; pass < 2; pass++) {
-                start = System.nanoTime();
-                for (int from = 0; from + size <= inputs.length; from += size) {
-                    float[] batch = new float[size * values];
-                    for (int i = 0; i < size; i++) {
-                        System.arraycopy(inputs[from + i], 0, batch, i * values, values);
-                    }
-                    model.imageFeatures(predictor, batch, size);
-                }
-            }
-            return (inputs.length / size) * size / ((System.nanoTime() - start) / 1e9);
+            float[] batch = new float[size * inputs[0].length];
+            rawPass(model, predictor, inputs, batch, size);
+            long start = System.nanoTime();
+            long images = 0;
+            do {
+                images += rawPass(model, predictor, inputs, batch, size);
+            } while (System.nanoTime() - start < 3_000_000_000L);
+            return images / ((System.nanoTime() - start) / 1e9);
         }
+    }
+
+    /** Images per second when each model of {@code models} runs {@link #raw} in a thread of its own. */
+    static double concurrent(List<ZeroShotModel> models, float[][] inputs, int size) throws Exception {
+        java.util.concurrent.atomic.DoubleAdder total = new java.util.concurrent.atomic.DoubleAdder();
+        List<Thread> threads = new ArrayList<>();
+        for (ZeroShotModel model : models) {
+            Thread thread = new Thread(() -> total.add(raw(model, inputs, size)));
+            thread.start();
+            threads.add(thread);
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        return total.sum();
+    }
+
+    /** One pass over the inputs in full batches of {@code size}; returns the images classified. */
+    private static long rawPass(ZeroShotModel model, Predictor<NDList, NDList> predictor, float[][] inputs,
+                                float[] batch, int size) {
+        int values = inputs[0].length;
+        int batches = Math.max(1, inputs.length / size);
+        for (int b = 0; b < batches; b++) {
+            for (int i = 0; i < size; i++) {
+                System.arraycopy(inputs[(b * size + i) % inputs.length], 0, batch, i * values, values);
+            }
+            model.imageFeatures(predictor, batch, size);
+        }
+        return (long) batches * size;
     }
 
     @Command(name = "inference", mixinStandardHelpOptions = true,
@@ -135,22 +162,6 @@ final class BenchCommand {
                     batch, stage);
             System.out.printf("ratio stage / raw at batch %d: %.3f%n", batch, stage / rawAtBatch);
             return 0;
-        }
-
-        /** Images per second when each model of {@code models} runs {@link #raw} in a thread of its own. */
-        private static double concurrent(List<ZeroShotModel> models, float[][] inputs, int size) throws Exception {
-            List<Thread> threads = new ArrayList<>();
-            long start = System.nanoTime();
-            for (ZeroShotModel model : models) {
-                Thread thread = new Thread(() -> raw(model, inputs, size));
-                thread.start();
-                threads.add(thread);
-            }
-            for (Thread thread : threads) {
-                thread.join();
-            }
-            // raw() makes a warm-up pass and a timed pass over all inputs.
-            return 2.0 * models.size() * (inputs.length / size) * size / ((System.nanoTime() - start) / 1e9);
         }
 
         /**
@@ -271,184 +282,6 @@ final class BenchCommand {
                 done += size;
             }
             return done / ((System.nanoTime() - start) / 1e9);
-        }
-    }
-
-    @Command(name = "pipeline", mixinStandardHelpOptions = true,
-            description = "The whole pipeline on the embedded broker: produce N Fashion-MNIST images, follow them to "
-                    + "predictions, print throughput, capture-to-prediction latency percentiles, CPU and peak heap, and "
-                    + "last the ratio of pipeline throughput to the raw batched model throughput on the same images.")
-    static final class Pipeline implements Callable<Integer> {
-        @Mixin
-        ConfigOptions config;
-        @Option(names = "--images", defaultValue = "2000", description = "Images to produce (default: ${DEFAULT-VALUE}).")
-        int images;
-        @Option(names = "--rate", defaultValue = "0", description = "Images per second (0: as fast as possible).")
-        double rate;
-        @Option(names = "--batch", defaultValue = "32", description = "inference.batch.size, and the raw batch of the ratio (default: ${DEFAULT-VALUE}).")
-        int batch;
-        @Option(names = "--resolutions", description = "Short sides for the Fashion-MNIST images (default: 7,10,14,21).")
-        String resolutions;
-
-        @Override
-        public Integer call() throws Exception {
-            Path work = Files.createTempDirectory("lr0-bench-pipeline");
-            List<LabeledImage> sample = sample(images);
-            Map<String, String> settings = new java.util.HashMap<>(Map.of(
-                    Lr0Config.STATE_DIR, work.resolve("streams").toString(),
-                    Lr0Config.INFERENCE_BATCH_SIZE, String.valueOf(batch),
-                    Lr0Config.DASHBOARD_PORT, "0"));
-            if (resolutions != null) {
-                settings.put(Lr0Config.DATASET_RESOLUTIONS_PREFIX + "fashion-mnist", resolutions);
-            }
-            double raw;
-            Lr0Config base = config.load(settings);
-            try (ZeroShotModel model = Lr0App.loadModel(base)) {
-                raw = raw(model, preprocess(model, sample), batch);
-            }
-            System.out.printf("lr0 bench pipeline: %d Fashion-MNIST images at %s, %d cores, batch %d%n", sample.size(),
-                    rate > 0 ? rate + " images/s" : "full speed", Runtime.getRuntime().availableProcessors(), batch);
-            try (LocalStack stack = LocalStack.start(work, 0, 0, 0)) {
-                settings.put(Lr0Config.BOOTSTRAP_SERVERS, stack.bootstrapServers());
-                settings.put(Lr0Config.SCHEMA_REGISTRY_URL, stack.registryUrl());
-                Lr0Config lr0 = config.load(settings);
-                int perImage = lr0.resolutionsFor("fashion-mnist").size() + 1;
-                try (Lr0App app = Lr0App.start(lr0); ResourceSampler resources = ResourceSampler.start()) {
-                    DatasetSource source = new FixedDataset(Datasets.defaultFashionMnist("test").labelSpace(), sample);
-                    long produceStart = System.nanoTime();
-                    try (ImagePublisher publisher = new ImagePublisher(lr0.kafkaClientConfig(), lr0.serdeConfig(),
-                            lr0.imagesTopic(), lr0.datasetsTopic())) {
-                        DatasetProducer.run(source, publisher, "bench", 0, rate, null);
-                    }
-                    List<Prediction> predictions = follow(lr0, sample.size() * perImage);
-                    double seconds = (System.nanoTime() - produceStart) / 1e9;
-                    long first = predictions.stream().mapToLong(p -> p.getPredictionTimestamp().toEpochMilli()).min().orElse(0);
-                    long last = predictions.stream().mapToLong(p -> p.getPredictionTimestamp().toEpochMilli()).max().orElse(0);
-                    double window = Math.max((last - first) / 1000.0, 1e-3);
-                    List<Long> latencies = predictions.stream().map(Prediction::getLatencyMillis).sorted().toList();
-                    System.out.printf("end to end (first produce to last prediction): %.1f s%n", seconds);
-                    System.out.printf("throughput: %.1f images/s, %.1f variants/s (first to last prediction)%n",
-                            sample.size() / window, predictions.size() / window);
-                    System.out.printf("latency capture -> prediction: p50 %d ms, p95 %d ms, p99 %d ms, max %d ms%n",
-                            percentile(latencies, 0.50), percentile(latencies, 0.95), percentile(latencies, 0.99),
-                            latencies.get(latencies.size() - 1));
-                    System.out.printf("process CPU: %.0f %% of %d cores on average; peak heap %d MB%n",
-                            100 * resources.averageCpu(), Runtime.getRuntime().availableProcessors(),
-                            resources.peakHeapBytes() >> 20);
-                    System.out.println(stageBreakdown());
-                    System.out.printf("raw DJL model throughput at batch %d: %.1f images/s%n", batch, raw);
-                    System.out.printf("ratio pipeline variants/s / raw model images/s: %.3f%n",
-                            predictions.size() / window / raw);
-                }
-            }
-            return 0;
-        }
-
-        /** Mean time per record of each step, from the stage timers (docs/operations.md), and the producer's. */
-        private static String stageBreakdown() {
-            StringBuilder line = new StringBuilder("per-stage mean time per record:");
-            for (String stage : List.of("deserialize", "decode", "degrade", "preprocess", "postprocess", "serialize")) {
-                io.micrometer.core.instrument.Timer timer = io.micrometer.core.instrument.Metrics.globalRegistry
-                        .find(OperationalMetrics.STAGE_TIME).tag("stage", stage).timer();
-                if (timer != null && timer.count() > 0) {
-                    line.append(String.format(" %s %.0f us (%d),", stage,
-                            timer.totalTime(java.util.concurrent.TimeUnit.MICROSECONDS) / timer.count(), timer.count()));
-                }
-            }
-            io.micrometer.core.instrument.Timer model = io.micrometer.core.instrument.Metrics.globalRegistry
-                    .find(OperationalMetrics.MODEL_TIME).timer();
-            io.micrometer.core.instrument.DistributionSummary batches = io.micrometer.core.instrument.Metrics
-                    .globalRegistry.find(OperationalMetrics.BATCH_SIZE).summary();
-            if (model != null && batches != null && batches.totalAmount() > 0) {
-                line.append(String.format(" model %.0f us per image (%.1f images per batch),",
-                        model.totalTime(java.util.concurrent.TimeUnit.MICROSECONDS) / batches.totalAmount(),
-                        batches.mean()));
-            }
-            double produce = io.micrometer.core.instrument.Metrics.globalRegistry
-                    .find("kafka.producer.request.latency.avg").gauges().stream()
-                    .mapToDouble(io.micrometer.core.instrument.Gauge::value).filter(v -> !Double.isNaN(v))
-                    .average().orElse(Double.NaN);
-            line.append(String.format(" produce request latency %.1f ms (producer average)", produce));
-            return line.toString();
-        }
-
-        private static long percentile(List<Long> sorted, double p) {
-            return sorted.get(Math.min(sorted.size() - 1, (int) Math.floor(p * sorted.size())));
-        }
-
-        /** Reads predictions (read_committed) until {@code expected} distinct variants have one. */
-        private static List<Prediction> follow(Lr0Config config, int expected) {
-            Map<String, Object> consumerConfig = new java.util.HashMap<>(config.kafkaClientConfig());
-            consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            Map<String, Prediction> byKey = new java.util.HashMap<>();
-            try (Lr0Serdes serdes = Lr0Serdes.from(config);
-                 KafkaConsumer<String, Prediction> consumer = new KafkaConsumer<>(consumerConfig,
-                         new StringDeserializer(), serdes.<Prediction>value().deserializer())) {
-                List<TopicPartition> partitions = consumer.partitionsFor(config.predictionsTopic()).stream()
-                        .map(info -> new TopicPartition(config.predictionsTopic(), info.partition())).toList();
-                consumer.assign(partitions);
-                consumer.seekToBeginning(partitions);
-                long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
-                while (byKey.size() < expected && System.nanoTime() < deadline) {
-                    consumer.poll(Duration.ofMillis(200)).forEach(record -> byKey.put(record.key(), record.value()));
-                }
-            }
-            if (byKey.size() < expected) {
-                throw new IllegalStateException("only " + byKey.size() + " of " + expected + " predictions arrived");
-            }
-            return new ArrayList<>(byKey.values());
-        }
-    }
-
-    /** The given images as a dataset, for producing the very images the raw model was timed on. */
-    private record FixedDataset(io.lr0.producers.LabelSpace labelSpace, List<LabeledImage> list)
-            implements DatasetSource {
-        @Override
-        public int size() {
-            return list.size();
-        }
-
-        @Override
-        public Iterator<LabeledImage> images() {
-            return list.iterator();
-        }
-    }
-
-    /** Samples this process's CPU load and heap every 200 ms while a benchmark runs. */
-    private static final class ResourceSampler implements AutoCloseable {
-        private final java.util.concurrent.ScheduledExecutorService timer =
-                java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-        private final java.util.concurrent.atomic.DoubleAdder cpu = new java.util.concurrent.atomic.DoubleAdder();
-        private final java.util.concurrent.atomic.LongAdder samples = new java.util.concurrent.atomic.LongAdder();
-        private final java.util.concurrent.atomic.AtomicLong peakHeap = new java.util.concurrent.atomic.AtomicLong();
-
-        static ResourceSampler start() {
-            ResourceSampler sampler = new ResourceSampler();
-            com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
-                    java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-            java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
-            sampler.timer.scheduleAtFixedRate(() -> {
-                double load = os.getProcessCpuLoad();
-                if (load >= 0) {
-                    sampler.cpu.add(load);
-                    sampler.samples.increment();
-                }
-                sampler.peakHeap.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-            }, 0, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
-            return sampler;
-        }
-
-        double averageCpu() {
-            return samples.sum() == 0 ? 0 : cpu.sum() / samples.sum();
-        }
-
-        long peakHeapBytes() {
-            return peakHeap.get();
-        }
-
-        @Override
-        public void close() {
-            timer.shutdownNow();
         }
     }
 }

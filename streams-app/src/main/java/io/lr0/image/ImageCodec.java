@@ -58,11 +58,14 @@ public final class ImageCodec {
 
     /** Lossless PNG bytes of the raster. */
     public static byte[] encodePng(Raster raster) {
-        return encode(raster, "png");
+        return PngWriter.encode(raster);
     }
 
-    /** Encodes with an ImageIO format name ("png", "jpeg"). */
+    /** Encodes as "png" (lr0's own writer) or with another ImageIO format name ("jpeg"). */
     public static byte[] encode(Raster raster, String format) {
+        if ("png".equals(format)) {
+            return encodePng(raster);
+        }
         BufferedImage image = new BufferedImage(raster.width(), raster.height(),
                 raster.channels() == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
         image.getRaster().setDataElements(0, 0, raster.width(), raster.height(), raster.pixels());

@@ -13,6 +13,7 @@ import java.util.List;
 public final class Models {
     public static final String BUNDLED = "bundled";
     static final String BUNDLED_NAME = "lr0-demo-fmnist";
+    private static final String PYTORCH_THREADS = "ai.djl.pytorch.num_threads";
     static final List<String> BUNDLED_FILES = List.of("model.pt", "model.json", "tokenizer.json");
 
     private Models() {
@@ -23,6 +24,17 @@ public final class Models {
         String location = BUNDLED.equals(setting)
                 ? extractBundled(cacheDir, BUNDLED_NAME, BUNDLED_FILES).toString() : setting;
         return ZeroShotModel.load(location, tokenizer);
+    }
+
+    /**
+     * Sets libtorch's intra-op thread count for this process (starting the engine), unless a
+     * {@code -Dai.djl.pytorch.num_threads} JVM option already did.
+     */
+    public static void useCpuThreads(int threads) {
+        if (System.getProperty(PYTORCH_THREADS) == null) {
+            Engine.getEngine("PyTorch");
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+        }
     }
 
     /** Where models run: the first GPU DJL's PyTorch engine finds, else the CPU. */

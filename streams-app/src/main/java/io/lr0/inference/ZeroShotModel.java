@@ -90,9 +90,10 @@ public final class ZeroShotModel implements AutoCloseable {
             HuggingFaceTokenizer textTokenizer = tokenizer(modelDir, tokenizer, spec, location);
             Engine engine = zooModel.getNDManager().getEngine();
             // The libtorch directory names its flavour, e.g. .../2.7.1-cpu-linux-x86_64 or ...-cu124-...
-            log.info("Model '{}' loaded from {} on {} ({} {}, libtorch {}, input {}px, context {})", spec.name(),
-                    location, device, engine.getEngineName(), engine.getVersion(),
-                    ai.djl.pytorch.jni.LibUtils.getLibtorchPath(), spec.inputSize(), spec.contextLength());
+            log.info("Model '{}' loaded from {} on {} ({} {}, libtorch {}, {} intra-op CPU threads, input {}px, "
+                    + "context {})", spec.name(), location, device, engine.getEngineName(), engine.getVersion(),
+                    ai.djl.pytorch.jni.LibUtils.getLibtorchPath(), ai.djl.pytorch.jni.JniUtils.getNumThreads(),
+                    spec.inputSize(), spec.contextLength());
             return new ZeroShotModel(zooModel, textTokenizer, spec, device);
         } catch (IOException | RuntimeException e) {
             zooModel.close();

@@ -1,0 +1,506 @@
+package io.lr0.cli;
+
+import io.lr0.app.Lr0App;
+import io.lr0.app.Lr0Config;
+import io.lr0.app.Lr0Serdes;
+import io.lr0.app.OperationalMetrics;
+import io.lr0.embedded.LocalStack;
+import io.lr0.inference.ZeroShotModel;
+import io.lr0.producers.DatasetProducer;
+import io.lr0.producers.DatasetSource;
+import io.lr0.producers.Datasets;
+import io.lr0.producers.ImagePublisher;
+import io.lr0.producers.LabelSpace;
+import io.lr0.producers.LabeledImage;
+import io.lr0.schema.Prediction;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code lr0 bench pipeline}: the whole pipeline on a fresh embedded stack per run. Each run first streams warm-up
+ * images (JIT compilation, label-space encoding and topic creation are not the pipeline's steady state), then the
+ * measured images; figures come from the measured images only. Every ratio is of two runs in this one process.
+ */
+@Command(name = "pipeline", mixinStandardHelpOptions = true,
+        description = "The whole pipeline on the embedded broker: after a warm-up, produce N Fashion-MNIST images, "
+                + "follow them to predictions, print throughput, capture-to-prediction latency percentiles, per-stage "
+                + "time, CPU and heap, and last the ratio of pipeline throughput to the raw batched model throughput "
+                + "on the same images. Lists of batch sizes or instance counts run one configuration each and print "
+                + "their ratios.")
+final class PipelineBench implements Callable<Integer> {
+    private static final String DATASET = "fashion-mnist";
+    private static final String WARMUP_PREFIX = "warmup-";
+
+    @Mixin
+    ConfigOptions config;
+    @Option(names = "--images", defaultValue = "2000", description = "Measured images per run (default: ${DEFAULT-VALUE}).")
+    int images;
+    @Option(names = "--warmup", defaultValue = "8000", description = "Warm-up images before each measured run "
+            + "(default: ${DEFAULT-VALUE}; the JIT compiles the embedded broker's code too).")
+    int warmup;
+    @Option(names = "--rate", defaultValue = "0", description = "Images per second offered: a number, 0 (as fast "
+            + "as possible), or 'half': a full-speed run, then one at half the throughput it measured.")
+    String rate;
+    @Option(names = "--batch", defaultValue = "32", split = ",", description = "inference.batch.size, one run each "
+            + "(default: ${DEFAULT-VALUE}); the raw model is timed at the same sizes.")
+    List<Integer> batches;
+    @Option(names = "--instances", defaultValue = "1", split = ",", description = "App instances sharing one "
+            + "application id, one run each (default: ${DEFAULT-VALUE}).")
+    List<Integer> instanceCounts;
+    @Option(names = "--minutes", defaultValue = "0", description = "Soak: produce at --rate for this long instead "
+            + "of --images, printing heap after GC each minute.")
+    double minutes;
+    @Option(names = "--resolutions", description = "Short sides for the Fashion-MNIST images (default: 7,10,14,21).")
+    String resolutions;
+
+    @Override
+    public Integer call() throws Exception {
+        boolean half = "half".equals(rate);
+        double offered = half ? 0 : Double.parseDouble(rate);
+        if (minutes > 0 && offered <= 0) {
+            throw new IllegalArgumentException("--minutes needs a --rate in images per second");
+        }
+        List<LabeledImage> sample = BenchCommand.sample(Math.max(images, 1));
+        System.out.printf("lr0 bench pipeline: %d measured Fashion-MNIST images after %d warm-up images, %d cores, %s"
+                + "%n", sample.size(), warmup, Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"));
+        Map<String, Run> runs = new LinkedHashMap<>();
+        try (ZeroShotModel model = Lr0App.loadModel(config.load(baseSettings(Files.createTempDirectory("lr0-bench"))))) {
+            float[][] inputs = BenchCommand.preprocess(model, sample);
+            for (int batch : batches) {
+                for (int instances : instanceCounts) {
+                    String name = "batch " + batch + ", " + instances + " instance" + (instances > 1 ? "s" : "");
+                    Run run = timedAgainstRaw(model, inputs, sample, batch, instances, offered);
+                    runs.put(name, run);
+                    run.print(name, batch);
+                    if (half) {
+                        timedAgainstRaw(model, inputs, sample, batch, instances, run.imagesPerSecond / 2)
+                                .print(name + ", at half of that throughput", batch);
+                    }
+                }
+            }
+        }
+        printRatios(runs);
+        return 0;
+    }
+
+    /**
+     * A run with the raw model timed right before and right after it at the same batch size, from one thread and
+     * from as many threads as the app has stream threads (a predictor each); the fastest of these timings is the
+     * run's reference, so neither a slow moment of the machine nor a thread count can flatter the ratio.
+     */
+    private Run timedAgainstRaw(ZeroShotModel model, float[][] inputs, List<LabeledImage> sample, int batch,
+                                int instances, double offered) throws Exception {
+        int streamThreads = config.load(Map.of()).getInt(Lr0Config.NUM_STREAM_THREADS);
+        List<ZeroShotModel> callers = java.util.Collections.nCopies(streamThreads, model);
+        double[] before = {BenchCommand.raw(model, inputs, batch), BenchCommand.concurrent(callers, inputs, batch)};
+        Run run = run(sample, batch, instances, offered);
+        double[] after = {BenchCommand.raw(model, inputs, batch), BenchCommand.concurrent(callers, inputs, batch)};
+        run.rawTimings = String.format("1 thread %.1f, %d threads %.1f images/s before the run; %.1f and %.1f after",
+                before[0], streamThreads, before[1], after[0], after[1]);
+        run.raw = Math.max(Math.max(before[0], before[1]), Math.max(after[0], after[1]));
+        return run;
+    }
+
+    private Map<String, String> baseSettings(Path work) {
+        Map<String, String> settings = new HashMap<>(Map.of(
+                Lr0Config.STATE_DIR, work.resolve("streams").toString(),
+                Lr0Config.DASHBOARD_PORT, "0"));
+        if (resolutions != null) {
+            settings.put(Lr0Config.DATASET_RESOLUTIONS_PREFIX + DATASET, resolutions);
+        }
+        return settings;
+    }
+
+    /** The ratios the performance targets are stated in, each of two figures of this process. */
+    private void printRatios(Map<String, Run> runs) {
+        for (int batch : batches) {
+            Run one = runs.get("batch " + batch + ", 1 instance");
+            if (one != null) {
+                System.out.printf("ratio pipeline variants/s / raw model images/s at batch %d: %.3f%n", batch,
+                        one.variantsPerSecond / one.raw);
+            }
+        }
+        Run single = runs.get("batch 1, 1 instance");
+        for (int batch : batches) {
+            Run batched = runs.get("batch " + batch + ", 1 instance");
+            if (single != null && batch > 1 && batched != null) {
+                System.out.printf("micro-batching: batch %d / batch 1 throughput: %.2fx%n", batch,
+                        batched.variantsPerSecond / single.variantsPerSecond);
+            }
+        }
+        for (int batch : batches) {
+            Run one = runs.get("batch " + batch + ", 1 instance");
+            for (int instances : instanceCounts) {
+                Run many = runs.get("batch " + batch + ", " + instances + " instances");
+                if (one != null && many != null) {
+                    System.out.printf("scale-out at batch %d: %d instances %.1f variants/s combined, 1 instance "
+                            + "%.1f: %.2fx%n", batch, instances, many.variantsPerSecond, one.variantsPerSecond,
+                            many.variantsPerSecond / one.variantsPerSecond);
+                }
+            }
+        }
+    }
+
+    /** One configuration on a fresh stack: warm-up, then the measured images (or the soak). */
+    private Run run(List<LabeledImage> sample, int batch, int instances, double offered) throws Exception {
+        Path work = Files.createTempDirectory("lr0-bench-pipeline");
+        try (LocalStack stack = LocalStack.start(work, 0, 0, 0)) {
+            List<Lr0App> apps = new ArrayList<>();
+            try {
+                Lr0Config lr0 = null;
+                for (int i = 0; i < instances; i++) {
+                    Map<String, String> settings = baseSettings(work.resolve("instance-" + i));
+                    settings.put(Lr0Config.BOOTSTRAP_SERVERS, stack.bootstrapServers());
+                    settings.put(Lr0Config.SCHEMA_REGISTRY_URL, stack.registryUrl());
+                    settings.put(Lr0Config.INFERENCE_BATCH_SIZE, String.valueOf(batch));
+                    lr0 = config.load(settings);
+                    apps.add(Lr0App.start(lr0));
+                }
+                int perImage = lr0.resolutionsFor(DATASET).size() + 1;
+                LabelSpace labels = Datasets.defaultFashionMnist("test").labelSpace();
+                try (PredictionFollower follower = PredictionFollower.start(lr0);
+                     ImagePublisher publisher = new ImagePublisher(lr0.kafkaClientConfig(), lr0.serdeConfig(),
+                             lr0.imagesTopic(), lr0.datasetsTopic())) {
+                    DatasetProducer.run(new CyclingDataset(labels, sample, WARMUP_PREFIX, warmup), publisher,
+                            "bench", 0, 0, null);
+                    follower.awaitWarmup((long) warmup * perImage);
+                    long measured = minutes > 0 ? (long) (offered * minutes * 60) : sample.size();
+                    StageTimes before = StageTimes.now();
+                    HeapWatch heap = minutes > 0 ? HeapWatch.everyMinute() : null;
+                    try (ResourceSampler resources = ResourceSampler.start()) {
+                        long start = System.nanoTime();
+                        DatasetProducer.run(new CyclingDataset(labels, sample, "", measured), publisher, "bench", 0,
+                                offered, null);
+                        follower.awaitMeasured(measured * perImage);
+                        Run run = follower.result(measured, (System.nanoTime() - start) / 1e9, offered);
+                        run.cpu = resources.averageCpu();
+                        run.peakHeapMb = resources.peakHeapBytes() >> 20;
+                        run.stages = StageTimes.now().minus(before);
+                        run.partitions = partitionsPerInstance(apps, lr0.variantsTopic());
+                        if (heap != null) {
+                            run.heapAfterGc = heap.stop();
+                        }
+                        return run;
+                    }
+                }
+            } finally {
+                apps.forEach(Lr0App::close);
+            }
+        }
+    }
+
+    /** Which partitions of the variants topic each instance processes: Kafka Streams' own assignment. */
+    private static String partitionsPerInstance(List<Lr0App> apps, String variantsTopic) {
+        List<String> perInstance = new ArrayList<>();
+        for (Lr0App app : apps) {
+            perInstance.add(String.valueOf(app.activePartitionsOf(variantsTopic)));
+        }
+        return String.join(" | ", perInstance);
+    }
+
+    /** The measured figures of one run. */
+    static final class Run {
+        long images;
+        long variants;
+        double offered;
+        double seconds;
+        double imagesPerSecond;
+        double variantsPerSecond;
+        long[] latencyPercentiles;
+        double cpu;
+        long peakHeapMb;
+        String stages;
+        String partitions;
+        List<Long> heapAfterGc;
+        /** The raw batched model throughput this run is compared with: the fastest timing. */
+        double raw;
+        String rawTimings;
+
+        void print(String name, int batch) {
+            System.out.printf("== %s, offered %s%n", name, offered > 0 ? String.format("%.0f images/s", offered)
+                    : "as fast as possible");
+            System.out.printf("  %d images, %d variants; first produce to last prediction %.1f s%n", images, variants,
+                    seconds);
+            System.out.printf("  throughput %.1f images/s, %.1f variants/s (first to last prediction)%n",
+                    imagesPerSecond, variantsPerSecond);
+            System.out.printf("  latency capture -> prediction: p50 %d ms, p95 %d ms, p99 %d ms, max %d ms%n",
+                    latencyPercentiles[0], latencyPercentiles[1], latencyPercentiles[2], latencyPercentiles[3]);
+            System.out.printf("  process CPU %.0f %% of %d cores; peak heap %d MB; variant partitions per instance "
+                    + "%s%n", 100 * cpu, Runtime.getRuntime().availableProcessors(), peakHeapMb, partitions);
+            System.out.printf("  per record: %s%n", stages);
+            if (heapAfterGc != null) {
+                System.out.printf("  heap after GC each minute (MB): %s%n", heapAfterGc);
+            }
+            System.out.printf("  raw DJL model at batch %d: %s%n", batch, rawTimings);
+            System.out.printf("  pipeline variants/s / fastest raw images/s: %.3f%n", variantsPerSecond / raw);
+        }
+    }
+
+    /**
+     * Reads predictions (read_committed) in a thread of its own from the start, counting warm-up and measured ones
+     * apart; keeps a latency histogram, not the records, so a long soak does not grow this process's heap.
+     */
+    private static final class PredictionFollower implements AutoCloseable {
+        private static final int MAX_LATENCY_MS = 600_000;
+        private final AtomicLong warmupSeen = new AtomicLong();
+        private final AtomicLong measuredSeen = new AtomicLong();
+        private final AtomicLong first = new AtomicLong(Long.MAX_VALUE);
+        private final AtomicLong last = new AtomicLong();
+        private final int[] latencyHistogram = new int[MAX_LATENCY_MS + 1];
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final Thread thread;
+        private volatile RuntimeException failure;
+
+        private PredictionFollower(Lr0Config config) {
+            thread = new Thread(() -> follow(config), "bench-prediction-follower");
+        }
+
+        static PredictionFollower start(Lr0Config config) {
+            PredictionFollower follower = new PredictionFollower(config);
+            follower.thread.start();
+            return follower;
+        }
+
+        private void follow(Lr0Config config) {
+            Map<String, Object> consumerConfig = new HashMap<>(config.kafkaClientConfig());
+            consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            try (Lr0Serdes serdes = Lr0Serdes.from(config);
+                 KafkaConsumer<String, Prediction> consumer = new KafkaConsumer<>(consumerConfig,
+                         new StringDeserializer(), serdes.<Prediction>value().deserializer())) {
+                List<TopicPartition> partitions = consumer.partitionsFor(config.predictionsTopic()).stream()
+                        .map(info -> new TopicPartition(config.predictionsTopic(), info.partition())).toList();
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+                while (running.get()) {
+                    consumer.poll(Duration.ofMillis(100)).forEach(record -> count(record.value()));
+                }
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
+
+        private void count(Prediction prediction) {
+            if (prediction.getImageId().startsWith(WARMUP_PREFIX)) {
+                warmupSeen.incrementAndGet();
+                return;
+            }
+            long at = prediction.getPredictionTimestamp().toEpochMilli();
+            first.accumulateAndGet(at, Math::min);
+            last.accumulateAndGet(at, Math::max);
+            synchronized (latencyHistogram) {
+                latencyHistogram[(int) Math.max(0, Math.min(MAX_LATENCY_MS, prediction.getLatencyMillis()))]++;
+            }
+            measuredSeen.incrementAndGet();
+        }
+
+        void awaitWarmup(long expected) throws InterruptedException {
+            await(warmupSeen, expected, "warm-up");
+        }
+
+        void awaitMeasured(long expected) throws InterruptedException {
+            await(measuredSeen, expected, "measured");
+        }
+
+        private void await(AtomicLong seen, long expected, String what) throws InterruptedException {
+            long idleSince = System.nanoTime();
+            long lastCount = -1;
+            while (seen.get() < expected) {
+                if (failure != null) {
+                    throw failure;
+                }
+                if (seen.get() != lastCount) {
+                    lastCount = seen.get();
+                    idleSince = System.nanoTime();
+                } else if (System.nanoTime() - idleSince > TimeUnit.MINUTES.toNanos(2)) {
+                    throw new IllegalStateException("only " + seen.get() + " of " + expected + " " + what
+                            + " predictions arrived, none in the last 2 minutes");
+                }
+                Thread.sleep(50);
+            }
+        }
+
+        Run result(long images, double seconds, double offered) {
+            Run run = new Run();
+            run.images = images;
+            run.variants = measuredSeen.get();
+            run.offered = offered;
+            run.seconds = seconds;
+            double window = Math.max((last.get() - first.get()) / 1000.0, 1e-3);
+            run.imagesPerSecond = images / window;
+            run.variantsPerSecond = run.variants / window;
+            synchronized (latencyHistogram) {
+                run.latencyPercentiles = new long[] {percentile(0.50), percentile(0.95), percentile(0.99),
+                        percentile(1.0)};
+            }
+            return run;
+        }
+
+        private long percentile(double p) {
+            long rank = Math.max(1, (long) Math.ceil(p * measuredSeen.get()));
+            long seen = 0;
+            for (int ms = 0; ms < latencyHistogram.length; ms++) {
+                seen += latencyHistogram[ms];
+                if (seen >= rank) {
+                    return ms;
+                }
+            }
+            return MAX_LATENCY_MS;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running.set(false);
+            thread.join();
+        }
+    }
+
+    /** Mean time per record of each pipeline step over a run: differences of the stage timers (docs/operations.md). */
+    private record StageTimes(Map<String, double[]> totals, double modelMicros, double modelImages, long batches) {
+        private static final List<String> STAGES =
+                List.of("deserialize", "decode", "degrade", "preprocess", "postprocess", "serialize");
+
+        static StageTimes now() {
+            Map<String, double[]> totals = new LinkedHashMap<>();
+            for (String stage : STAGES) {
+                Timer timer = Metrics.globalRegistry.find(OperationalMetrics.STAGE_TIME).tag("stage", stage).timer();
+                totals.put(stage, timer == null ? new double[2]
+                        : new double[] {timer.count(), timer.totalTime(TimeUnit.MICROSECONDS)});
+            }
+            Timer model = Metrics.globalRegistry.find(OperationalMetrics.MODEL_TIME).timer();
+            DistributionSummary sizes = Metrics.globalRegistry.find(OperationalMetrics.BATCH_SIZE).summary();
+            return new StageTimes(totals, model == null ? 0 : model.totalTime(TimeUnit.MICROSECONDS),
+                    sizes == null ? 0 : sizes.totalAmount(), sizes == null ? 0 : sizes.count());
+        }
+
+        String minus(StageTimes before) {
+            StringBuilder line = new StringBuilder();
+            totals.forEach((stage, now) -> {
+                double count = now[0] - before.totals.get(stage)[0];
+                if (count > 0) {
+                    line.append(String.format("%s %.0f us, ", stage, (now[1] - before.totals.get(stage)[1]) / count));
+                }
+            });
+            double images = modelImages - before.modelImages;
+            if (images > 0) {
+                line.append(String.format("model %.0f us per image (%.1f images per batch), ",
+                        (modelMicros - before.modelMicros) / images, images / (batches - before.batches)));
+            }
+            double produce = Metrics.globalRegistry.find("kafka.producer.request.latency.avg").gauges().stream()
+                    .mapToDouble(Gauge::value).filter(v -> !Double.isNaN(v)).average().orElse(Double.NaN);
+            return line.append(String.format("produce request %.1f ms (producers' average)", produce)).toString();
+        }
+    }
+
+    /** {@code count} images cycling through the sample, with ids unique within the run. */
+    private record CyclingDataset(LabelSpace labelSpace, List<LabeledImage> sample, String prefix, long count)
+            implements DatasetSource {
+        @Override
+        public int size() {
+            return (int) Math.min(Integer.MAX_VALUE, count);
+        }
+
+        @Override
+        public Iterator<LabeledImage> images() {
+            return new Iterator<>() {
+                private long next;
+
+                @Override
+                public boolean hasNext() {
+                    return next < count;
+                }
+
+                @Override
+                public LabeledImage next() {
+                    LabeledImage image = sample.get((int) (next % sample.size()));
+                    return new LabeledImage(prefix + (next++) + "-" + image.id(), image.image(), image.label(),
+                            null, Map.of());
+                }
+            };
+        }
+    }
+
+    /** Heap in use right after a full GC, once a minute: a leak shows as a rising series. */
+    private static final class HeapWatch {
+        private final java.util.concurrent.ScheduledExecutorService timer =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        private final List<Long> samples = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        static HeapWatch everyMinute() {
+            HeapWatch watch = new HeapWatch();
+            watch.timer.scheduleAtFixedRate(watch::sample, 0, 1, TimeUnit.MINUTES);
+            return watch;
+        }
+
+        private void sample() {
+            System.gc();
+            samples.add(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20);
+        }
+
+        List<Long> stop() {
+            timer.shutdownNow();
+            sample();
+            return List.copyOf(samples);
+        }
+    }
+
+    /** Samples this process's CPU load and heap every 200 ms while a benchmark runs. */
+    private static final class ResourceSampler implements AutoCloseable {
+        private final java.util.concurrent.ScheduledExecutorService timer =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        private final java.util.concurrent.atomic.DoubleAdder cpu = new java.util.concurrent.atomic.DoubleAdder();
+        private final java.util.concurrent.atomic.LongAdder samples = new java.util.concurrent.atomic.LongAdder();
+        private final java.util.concurrent.atomic.AtomicLong peakHeap = new java.util.concurrent.atomic.AtomicLong();
+
+        static ResourceSampler start() {
+            ResourceSampler sampler = new ResourceSampler();
+            com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+            sampler.timer.scheduleAtFixedRate(() -> {
+                double load = os.getProcessCpuLoad();
+                if (load >= 0) {
+                    sampler.cpu.add(load);
+                    sampler.samples.increment();
+                }
+                sampler.peakHeap.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+            }, 0, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
+            return sampler;
+        }
+
+        double averageCpu() {
+            return samples.sum() == 0 ? 0 : cpu.sum() / samples.sum();
+        }
+
+        long peakHeapBytes() {
+            return peakHeap.get();
+        }
+
+        @Override
+        public void close() {
+            timer.shutdownNow();
+        }
+    }
+}
