@@ -58,8 +58,8 @@ public final class OperationalMetrics implements AutoCloseable {
     }
 
     /**
-     * The timer of one pipeline step: decode, degrade, preprocess, postprocess, serialize, deserialize (the model's
-     * own time is {@link #MODEL_TIME}). Look it up once and keep it: meter lookups are not free.
+     * The timer of one pipeline step: decode, degrade, thumbnail, preprocess, postprocess, serialize, deserialize
+     * (the model's own time is {@link #MODEL_TIME}). Look it up once and keep it: meter lookups are not free.
      */
     public static Timer stageTimer(String stage) {
         return Metrics.timer(STAGE_TIME, "stage", stage);

@@ -48,7 +48,8 @@ import picocli.CommandLine.Option;
 
 /** {@code lr0 bench}: figures measured in one run on this machine (not timed tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures.",
-        subcommands = {BenchCommand.Inference.class, PipelineBench.class, BenchCommand.Upscale.class})
+        subcommands = {BenchCommand.Inference.class, PipelineBench.class, BenchCommand.Upscale.class,
+                BenchCommand.Micro.class})
 final class BenchCommand {
 
     static List<LabeledImage> sample(int count) throws Exception {
@@ -282,6 +283,28 @@ final class BenchCommand {
                 done += size;
             }
             return done / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    @Command(name = "micro", description = "JMH micro-benchmarks of the degradation kernel, pre-processing and the "
+            + "serdes (io.lr0.jmh); arguments go to JMH, e.g. '-prof gc' for allocation per operation, or a name "
+            + "pattern. Needs the benchmark classes: run it as ./lr0 bench micro.")
+    static final class Micro implements Callable<Integer> {
+        @picocli.CommandLine.Unmatched
+        List<String> jmhArguments = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            Class<?> jmh;
+            try {
+                jmh = Class.forName("org.openjdk.jmh.Main");
+            } catch (ClassNotFoundException e) {
+                System.err.println("JMH and the benchmark classes are not on the classpath: run ./lr0 bench micro "
+                        + "(it adds streams-app/target/test-classes and target/jmh-lib)");
+                return 2;
+            }
+            jmh.getMethod("main", String[].class).invoke(null, (Object) jmhArguments.toArray(String[]::new));
+            return 0;
         }
     }
 }

@@ -380,7 +380,7 @@ final class PipelineBench implements Callable<Integer> {
     /** Mean time per record of each pipeline step over a run: differences of the stage timers (docs/operations.md). */
     private record StageTimes(Map<String, double[]> totals, double modelMicros, double modelImages, long batches) {
         private static final List<String> STAGES =
-                List.of("deserialize", "decode", "degrade", "preprocess", "postprocess", "serialize");
+                List.of("deserialize", "decode", "degrade", "thumbnail", "preprocess", "postprocess", "serialize");
 
         static StageTimes now() {
             Map<String, double[]> totals = new LinkedHashMap<>();

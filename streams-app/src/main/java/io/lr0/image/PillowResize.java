@@ -10,6 +10,11 @@ public final class PillowResize {
     private static final int PRECISION_BITS = 32 - 8 - 2;
     private static final double BICUBIC_SUPPORT = 2.0;
     private static final double A = -0.5;
+    private static final int ROUNDING = 1 << (PRECISION_BITS - 1);
+    /** Enough for every (source, target) size pair a deployment sees; beyond it kernels are computed per call. */
+    private static final int MAX_CACHED_KERNELS = 4096;
+    private static final java.util.concurrent.ConcurrentHashMap<Long, Kernel> KERNELS =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private PillowResize() {
     }
@@ -19,16 +24,27 @@ public final class PillowResize {
         if (outWidth <= 0 || outHeight <= 0) {
             throw new IllegalArgumentException("target size must be positive, was " + outWidth + "x" + outHeight);
         }
-        Raster current = source;
         // Pillow skips a pass whose size does not change; skipping it also skips its rounding.
-        if (outWidth != source.width()) {
-            current = horizontal(current, Kernel.of(source.width(), outWidth));
+        boolean horizontal = outWidth != source.width();
+        boolean vertical = outHeight != source.height();
+        if (!horizontal && !vertical) {
+            return new Raster(source.width(), source.height(), source.channels(), source.pixels().clone());
         }
-        if (outHeight != source.height()) {
-            current = vertical(current, Kernel.of(source.height(), outHeight));
+        int channels = source.channels();
+        byte[] between = source.pixels();
+        if (horizontal) {
+            // The intermediate image goes to a per-thread scratch buffer when a vertical pass follows.
+            int size = outWidth * source.height() * channels;
+            between = vertical ? Scratch.get().bytes(size) : new byte[size];
+            horizontal(source.pixels(), source.width(), source.height(), channels, kernel(source.width(), outWidth),
+                    between);
+            if (!vertical) {
+                return new Raster(outWidth, source.height(), channels, between);
+            }
         }
-        return current == source ? new Raster(source.width(), source.height(), source.channels(),
-                source.pixels().clone()) : current;
+        byte[] out = new byte[outWidth * outHeight * channels];
+        vertical(between, outWidth * channels, kernel(source.height(), outHeight), out);
+        return new Raster(outWidth, outHeight, channels, out);
     }
 
     /** Size with short side {@code shortSide} and the aspect ratio kept, as torchvision's {@code Resize(int)} computes it. */
@@ -90,49 +106,100 @@ public final class PillowResize {
         }
     }
 
-    private static Raster horizontal(Raster in, Kernel kernel) {
-        int outWidth = kernel.first.length;
-        int channels = in.channels();
-        byte[] src = in.pixels();
-        byte[] dst = new byte[outWidth * in.height() * channels];
-        int inRow = in.width() * channels;
-        int outRow = outWidth * channels;
-        for (int y = 0; y < in.height(); y++) {
-            for (int x = 0; x < outWidth; x++) {
-                int base = kernel.first[x];
-                int weightBase = x * kernel.taps;
-                for (int c = 0; c < channels; c++) {
-                    int acc = 1 << (PRECISION_BITS - 1);
-                    int pos = y * inRow + base * channels + c;
-                    for (int t = 0; t < kernel.count[x]; t++, pos += channels) {
-                        acc += (src[pos] & 0xFF) * kernel.weights[weightBase + t];
-                    }
-                    dst[y * outRow + x * channels + c] = clip8(acc);
-                }
+    /** The kernel for this size change, computed once per (in, out) pair: streams resize the same sizes over and over. */
+    private static Kernel kernel(int inSize, int outSize) {
+        long key = (long) inSize << 32 | outSize;
+        Kernel kernel = KERNELS.get(key);
+        if (kernel == null) {
+            kernel = Kernel.of(inSize, outSize);
+            if (KERNELS.size() < MAX_CACHED_KERNELS) {
+                KERNELS.put(key, kernel);
             }
         }
-        return new Raster(outWidth, in.height(), channels, dst);
+        return kernel;
     }
 
-    private static Raster vertical(Raster in, Kernel kernel) {
-        int outHeight = kernel.first.length;
-        int channels = in.channels();
-        int row = in.width() * channels;
-        byte[] src = in.pixels();
-        byte[] dst = new byte[row * outHeight];
-        for (int y = 0; y < outHeight; y++) {
-            int base = kernel.first[y];
-            int weightBase = y * kernel.taps;
-            for (int i = 0; i < row; i++) {
-                int acc = 1 << (PRECISION_BITS - 1);
-                int pos = base * row + i;
-                for (int t = 0; t < kernel.count[y]; t++, pos += row) {
-                    acc += (src[pos] & 0xFF) * kernel.weights[weightBase + t];
+    /** Each output column from a run of input columns; gray and RGB have their own loops (one pass over the taps). */
+    private static void horizontal(byte[] src, int inWidth, int height, int channels, Kernel kernel, byte[] dst) {
+        int outWidth = kernel.first.length;
+        int[] weights = kernel.weights;
+        for (int y = 0; y < height; y++) {
+            int inRow = y * inWidth * channels;
+            int outRow = y * outWidth * channels;
+            for (int x = 0; x < outWidth; x++) {
+                int taps = kernel.count[x];
+                int weightBase = x * kernel.taps;
+                int pos = inRow + kernel.first[x] * channels;
+                if (channels == 1) {
+                    int acc = ROUNDING;
+                    for (int t = 0; t < taps; t++) {
+                        acc += (src[pos + t] & 0xFF) * weights[weightBase + t];
+                    }
+                    dst[outRow + x] = clip8(acc);
+                } else {
+                    int red = ROUNDING;
+                    int green = ROUNDING;
+                    int blue = ROUNDING;
+                    for (int t = 0; t < taps; t++, pos += 3) {
+                        int weight = weights[weightBase + t];
+                        red += (src[pos] & 0xFF) * weight;
+                        green += (src[pos + 1] & 0xFF) * weight;
+                        blue += (src[pos + 2] & 0xFF) * weight;
+                    }
+                    dst[outRow + x * 3] = clip8(red);
+                    dst[outRow + x * 3 + 1] = clip8(green);
+                    dst[outRow + x * 3 + 2] = clip8(blue);
                 }
-                dst[y * row + i] = clip8(acc);
             }
         }
-        return new Raster(in.width(), outHeight, channels, dst);
+    }
+
+    /**
+     * Each output row as a weighted sum of whole input rows, accumulated row by row (a loop the JIT vectorises);
+     * integer sums, so the order does not change a bit of the result.
+     */
+    private static void vertical(byte[] src, int row, Kernel kernel, byte[] dst) {
+        int[] acc = Scratch.get().ints(row);
+        for (int y = 0; y < kernel.first.length; y++) {
+            java.util.Arrays.fill(acc, 0, row, ROUNDING);
+            int weightBase = y * kernel.taps;
+            for (int t = 0; t < kernel.count[y]; t++) {
+                int weight = kernel.weights[weightBase + t];
+                int base = (kernel.first[y] + t) * row;
+                for (int i = 0; i < row; i++) {
+                    acc[i] += (src[base + i] & 0xFF) * weight;
+                }
+            }
+            int outBase = y * row;
+            for (int i = 0; i < row; i++) {
+                dst[outBase + i] = clip8(acc[i]);
+            }
+        }
+    }
+
+    /** Per-thread buffers for the intermediate image and the row accumulator, grown as needed, never shrunk. */
+    private static final class Scratch {
+        private static final ThreadLocal<Scratch> PER_THREAD = ThreadLocal.withInitial(Scratch::new);
+        private byte[] bytes = new byte[0];
+        private int[] ints = new int[0];
+
+        static Scratch get() {
+            return PER_THREAD.get();
+        }
+
+        byte[] bytes(int size) {
+            if (bytes.length < size) {
+                bytes = new byte[size];
+            }
+            return bytes;
+        }
+
+        int[] ints(int size) {
+            if (ints.length < size) {
+                ints = new int[size];
+            }
+            return ints;
+        }
     }
 
     private static byte clip8(int acc) {

@@ -1,6 +1,10 @@
 package io.lr0.inference;
 
+import io.lr0.image.BadImageException;
 import io.lr0.image.Degradations;
+import io.lr0.image.ImageCodec;
+import io.lr0.image.ImageLimits;
+import io.lr0.image.PillowResize;
 import io.lr0.image.Raster;
 
 /**
@@ -9,6 +13,7 @@ import io.lr0.image.Raster;
  * to RGB, scaled to [0, 1] and normalised with the model's mean and std, laid out channels-first.
  */
 public final class ImagePreprocessor {
+    private static final int THUMBNAIL_SIDE = 64;
     private final int size;
     private final float[] scale = new float[3];
     private final float[] shift = new float[3];
@@ -22,9 +27,28 @@ public final class ImagePreprocessor {
         }
     }
 
+    /** The image as classified, at most 64 px on its short side, as PNG: the thumbnail a prediction carries. */
+    public static byte[] thumbnailPng(Raster image) {
+        return ImageCodec.encodePng(image.shortSide() <= THUMBNAIL_SIDE ? image
+                : Degradations.toShortSide(image, THUMBNAIL_SIDE));
+    }
+
     /** Floats per image in the model's input. */
     public int valuesPerImage() {
         return 3 * size * size;
+    }
+
+    /**
+     * Refuses, on arrival, an image whose resize to the input size would exceed the pixel limit (a 1 x 100,000
+     * strip grows to 32 x 3,200,000): the batch that pre-processes it later must not fail.
+     */
+    public void checkResizable(Raster image, ImageLimits limits) {
+        int[] resized = PillowResize.sizeForShortSide(image.width(), image.height(), size);
+        if ((long) resized[0] * resized[1] > limits.maxPixels()) {
+            throw new BadImageException(BadImageException.Reason.PIXEL_LIMIT, "a " + image.width() + "x"
+                    + image.height() + " image resized to the model's " + size + " px short side would be "
+                    + resized[0] + "x" + resized[1] + ", over image.max.pixels=" + limits.maxPixels());
+        }
     }
 
     /** Writes the model input for {@code image} into {@code target} at image slot {@code slot}. */

@@ -8,7 +8,6 @@ import io.lr0.batching.MicroBatchProcessor;
 import io.lr0.batching.ParkedVariants.Parked;
 import io.lr0.degrade.VariantKeys;
 import io.lr0.image.ImageCodec;
-import io.lr0.image.Degradations;
 import io.lr0.image.ImageLimits;
 import io.lr0.image.Raster;
 import io.lr0.schema.DatasetInfo;
@@ -40,7 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.ModelInput, Prediction> {
     private static final Logger log = LoggerFactory.getLogger(InferenceProcessor.class);
-    private static final int THUMBNAIL_SIDE = 64;
 
     private final ZeroShotModel model;
     private final LabelSpaces labelSpaces;
@@ -55,12 +53,15 @@ final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.Mo
     private final Timer modelTime = Metrics.timer(OperationalMetrics.MODEL_TIME);
     private final Timer decodeTime = OperationalMetrics.stageTimer("decode");
     private final Timer preprocessTime = OperationalMetrics.stageTimer("preprocess");
+    private final Timer thumbnailTime = OperationalMetrics.stageTimer("thumbnail");
     private final Timer postprocessTime = OperationalMetrics.stageTimer("postprocess");
     private final DistributionSummary batchSizes = Metrics.summary(OperationalMetrics.BATCH_SIZE);
     /** Meter lookups are not free: one counter per dataset, found once. */
     private final Map<String, Counter> predictionCounters = new HashMap<>();
     private KeyValueStore<String, DatasetInfo> datasets;
     private Predictor<NDList, NDList> predictor;
+    /** The batch's model input, reused from batch to batch (for CLIP at 224 px, 600 KB per image). */
+    private float[] modelInput = new float[0];
 
     InferenceProcessor(ZeroShotModel model, LabelSpaces labelSpaces, ImageLimits limits, int batchSize,
                        Duration maxWait, int topK, boolean thumbnails, AtomicLong labelsOutsideLabelSpace) {
@@ -126,12 +127,16 @@ final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.Mo
 
     private void classify(List<Parked<ModelInput>> batch, Map<String, ZeroShotClassifier> classifiers) {
         int values = preprocessor.valuesPerImage();
-        float[] pixels = new float[batch.size() * values];
+        if (modelInput.length < batch.size() * values) {
+            modelInput = new float[batchSize() * values];
+        }
         for (int i = 0; i < batch.size(); i++) {
-            System.arraycopy(batch.get(i).prepared().pixels(), 0, pixels, i * values, values);
+            long preprocessStart = System.nanoTime();
+            preprocessor.write(batch.get(i).prepared().image(), modelInput, i);
+            preprocessTime.record(System.nanoTime() - preprocessStart, TimeUnit.NANOSECONDS);
         }
         long start = System.nanoTime();
-        float[][] features = model.imageFeatures(predictor, pixels, batch.size());
+        float[][] features = model.imageFeatures(predictor, modelInput, batch.size());
         long modelNanos = System.nanoTime() - start;
         long modelMicros = modelNanos / 1000;
         modelTime.record(modelNanos, TimeUnit.NANOSECONDS);
@@ -198,14 +203,14 @@ final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.Mo
                 .build();
     }
 
-    /** What a parked variant's batch needs: the model input and, if enabled, its thumbnail. */
-    record ModelInput(float[] pixels, ByteBuffer thumbnail) {
+    /** What a parked variant's batch needs: the decoded image and, if enabled, its thumbnail. */
+    record ModelInput(Raster image, ByteBuffer thumbnail) {
     }
 
     /**
-     * Decodes once (a bad image throws here, on arrival, so it is dead-lettered with its own record) into the model
-     * input and the thumbnail: the image as classified (for LIIF, its output), before the pre-processing's resize,
-     * at most 64 px on its short side, as PNG.
+     * Decodes and checks once, on arrival (a bad image throws here, so it is dead-lettered with its own record), and
+     * makes the thumbnail: the image as classified (for LIIF, its output), at most 64 px on its short side, as PNG.
+     * The model input is written at batch time, straight into the batch's reused buffer.
      */
     @Override
     protected ModelInput prepare(ImageVariant variant) {
@@ -213,15 +218,13 @@ final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.Mo
         Raster image = ImageCodec.decode(variant.getImage(), limits);
         long decoded = System.nanoTime();
         decodeTime.record(decoded - start, TimeUnit.NANOSECONDS);
-        float[] input = new float[preprocessor.valuesPerImage()];
-        preprocessor.write(image, input, 0);
+        preprocessor.checkResizable(image, limits);
         ByteBuffer thumbnail = null;
         if (thumbnails) {
-            Raster small = image.shortSide() <= THUMBNAIL_SIDE ? image : Degradations.toShortSide(image, THUMBNAIL_SIDE);
-            thumbnail = ByteBuffer.wrap(ImageCodec.encodePng(small));
+            thumbnail = ByteBuffer.wrap(ImagePreprocessor.thumbnailPng(image));
+            thumbnailTime.record(System.nanoTime() - decoded, TimeUnit.NANOSECONDS);
         }
-        preprocessTime.record(System.nanoTime() - decoded, TimeUnit.NANOSECONDS);
-        return new ModelInput(input, thumbnail);
+        return new ModelInput(image, thumbnail);
     }
 
     @Override

@@ -150,7 +150,9 @@ public final class ZeroShotModel implements AutoCloseable {
     public float[][] imageFeatures(Predictor<NDList, NDList> predictor, float[] pixels, int count) {
         int size = spec.inputSize();
         try (NDManager manager = model.getNDManager().newSubManager(device)) {
-            NDArray input = manager.create(pixels, new Shape(count, 3, size, size));
+            // The buffer may be longer than the batch (reused across batches): only count images are read.
+            NDArray input = manager.create(java.nio.FloatBuffer.wrap(pixels, 0, count * 3 * size * size),
+                    new Shape(count, 3, size, size));
             return rows(predictor.predict(new NDList(input, method(manager, "get_image_features"))).singletonOrThrow(),
                     count);
         } catch (TranslateException e) {

@@ -209,4 +209,22 @@ class InferenceStageTest {
                 StandardCharsets.UTF_8));
         assertEquals(1, predictions.readValuesToList().size(), "the stream goes on");
     }
+
+    @Test
+    void aStripTooLongToResizeIsDeadLetteredOnArrival() {
+        publishFashionMnist();
+        ImageVariant strip = variant(fashion.get(0), "Bag");
+        // 2 x 400,000 pixels passes image.max.pixels (40 M) but resized to the 32 px input it would be 32 x 6,400,000.
+        strip.setImage(io.lr0.image.ImageCodec.toRawImage(new io.lr0.image.Raster(2, 400_000, 1,
+                new byte[800_000])));
+        variants.pipeInput("strip@native", strip);
+        pipe(0, 1);
+        driver.advanceWallClockTime(Duration.ofMillis(60));
+
+        TestRecord<byte[], byte[]> deadLetter = deadLetters.readRecord();
+        assertEquals("strip@native", new String(deadLetter.key(), StandardCharsets.UTF_8));
+        assertEquals("PIXEL_LIMIT", new String(deadLetter.headers().lastHeader(DeadLetters.REASON).value(),
+                StandardCharsets.UTF_8));
+        assertEquals(1, predictions.readValuesToList().size(), "the batch with the good variant still runs");
+    }
 }
