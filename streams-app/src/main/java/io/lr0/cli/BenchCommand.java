@@ -51,6 +51,8 @@ import picocli.CommandLine.Option;
         subcommands = {BenchCommand.Inference.class, PipelineBench.class, BenchCommand.Upscale.class,
                 BenchCommand.Micro.class})
 final class BenchCommand {
+    /** How long each raw model timing of lr0 bench inference runs. */
+    private static final double RAW_SECONDS = 3;
 
     static List<LabeledImage> sample(int count) throws Exception {
         DatasetSource source = Datasets.defaultFashionMnist("test");
@@ -77,9 +79,10 @@ final class BenchCommand {
 
     /**
      * Images per second through get_image_features alone, in batches of {@code size}: one warm-up pass over the
-     * inputs, then passes until at least 3 s have gone by (a short timing on a shared machine is mostly noise).
+     * inputs, then passes until at least {@code seconds} have gone by (a short timing on a shared machine is mostly
+     * noise).
      */
-    static double raw(ZeroShotModel model, float[][] inputs, int size) {
+    static double raw(ZeroShotModel model, float[][] inputs, int size, double seconds) {
         try (Predictor<NDList, NDList> predictor = model.newPredictor()) {
             float[] batch = new float[size * inputs[0].length];
             rawPass(model, predictor, inputs, batch, size);
@@ -87,17 +90,18 @@ final class BenchCommand {
             long images = 0;
             do {
                 images += rawPass(model, predictor, inputs, batch, size);
-            } while (System.nanoTime() - start < 3_000_000_000L);
+            } while (System.nanoTime() - start < seconds * 1e9);
             return images / ((System.nanoTime() - start) / 1e9);
         }
     }
 
     /** Images per second when each model of {@code models} runs {@link #raw} in a thread of its own. */
-    static double concurrent(List<ZeroShotModel> models, float[][] inputs, int size) throws Exception {
+    static double concurrent(List<ZeroShotModel> models, float[][] inputs, int size, double seconds)
+            throws Exception {
         java.util.concurrent.atomic.DoubleAdder total = new java.util.concurrent.atomic.DoubleAdder();
         List<Thread> threads = new ArrayList<>();
         for (ZeroShotModel model : models) {
-            Thread thread = new Thread(() -> total.add(raw(model, inputs, size)));
+            Thread thread = new Thread(() -> total.add(raw(model, inputs, size, seconds)));
             thread.start();
             threads.add(thread);
         }
@@ -146,16 +150,16 @@ final class BenchCommand {
                 float[][] inputs = preprocess(model, sample);
                 rawAtBatch = 0;
                 for (int size : java.util.stream.IntStream.of(1, 8, 32, 64, batch).distinct().sorted().toArray()) {
-                    double perSecond = raw(model, inputs, size);
+                    double perSecond = raw(model, inputs, size, RAW_SECONDS);
                     rawAtBatch = size == batch ? perSecond : rawAtBatch;
                     System.out.printf("raw DJL, batch %3d: %8.1f images/s%n", size, perSecond);
                 }
                 // Two stream threads: share one model (a predictor each), or load one model per thread?
                 System.out.printf("2 threads, one shared model, batch %d: %8.1f images/s%n", batch,
-                        concurrent(List.of(model, model), inputs, batch));
+                        concurrent(List.of(model, model), inputs, batch, RAW_SECONDS));
                 try (ZeroShotModel second = Lr0App.loadModel(base)) {
                     System.out.printf("2 threads, a model each,     batch %d: %8.1f images/s%n", batch,
-                            concurrent(List.of(model, second), inputs, batch));
+                            concurrent(List.of(model, second), inputs, batch, RAW_SECONDS));
                 }
             }
             double stage = stage(work, sample);

@@ -73,6 +73,9 @@ final class PipelineBench implements Callable<Integer> {
     @Option(names = "--minutes", defaultValue = "0", description = "Soak: produce at --rate for this long instead "
             + "of --images, printing heap after GC each minute.")
     double minutes;
+    @Option(names = "--raw-seconds", defaultValue = "3", description = "Length of each raw model timing "
+            + "(default: ${DEFAULT-VALUE}).")
+    double rawSeconds;
     @Option(names = "--resolutions", description = "Short sides for the Fashion-MNIST images (default: 7,10,14,21).")
     String resolutions;
 
@@ -115,9 +118,11 @@ final class PipelineBench implements Callable<Integer> {
                                 int instances, double offered) throws Exception {
         int streamThreads = config.load(Map.of()).getInt(Lr0Config.NUM_STREAM_THREADS);
         List<ZeroShotModel> callers = java.util.Collections.nCopies(streamThreads, model);
-        double[] before = {BenchCommand.raw(model, inputs, batch), BenchCommand.concurrent(callers, inputs, batch)};
+        double[] before = {BenchCommand.raw(model, inputs, batch, rawSeconds),
+                BenchCommand.concurrent(callers, inputs, batch, rawSeconds)};
         Run run = run(sample, batch, instances, offered);
-        double[] after = {BenchCommand.raw(model, inputs, batch), BenchCommand.concurrent(callers, inputs, batch)};
+        double[] after = {BenchCommand.raw(model, inputs, batch, rawSeconds),
+                BenchCommand.concurrent(callers, inputs, batch, rawSeconds)};
         run.rawTimings = String.format("1 thread %.1f, %d threads %.1f images/s before the run; %.1f and %.1f after",
                 before[0], streamThreads, before[1], after[0], after[1]);
         run.raw = Math.max(Math.max(before[0], before[1]), Math.max(after[0], after[1]));

@@ -53,7 +53,10 @@ public final class ImagePreprocessor {
 
     /** Writes the model input for {@code image} into {@code target} at image slot {@code slot}. */
     public void write(Raster image, float[] target, int slot) {
-        Raster resized = image.shortSide() == size ? image : Degradations.toShortSide(image, size);
+        int[] resizedSize = PillowResize.sizeForShortSide(image.width(), image.height(), size);
+        // Read right away into the model input: the resize goes to a reused per-thread buffer.
+        Raster resized = image.shortSide() == size ? image
+                : PillowResize.resizeTransient(image, resizedSize[0], resizedSize[1]);
         // torchvision's CenterCrop rounds half to even (Python's round()).
         int top = (int) Math.rint((resized.height() - size) / 2.0);
         int left = (int) Math.rint((resized.width() - size) / 2.0);

@@ -39,13 +39,37 @@ class BenchCommandIT {
     }
 
     @Test
-    void pipelineBenchmarkPrintsTheEndToEndFigures() {
-        String output = run("bench", "pipeline", "--images", "40", "--batch", "8");
-        assertTrue(output.contains("throughput:"), output);
+    void pipelineBenchmarkPrintsTheEndToEndFiguresAndTheBatchRatio() {
+        String output = run("bench", "pipeline", "--images", "40", "--warmup", "20", "--batch", "1,8",
+                "--raw-seconds", "0.2");
+        assertTrue(output.contains("== batch 1, 1 instance") && output.contains("== batch 8, 1 instance"), output);
+        assertTrue(output.contains("throughput") && output.contains("variants/s"), output);
         assertTrue(output.contains("latency capture -> prediction: p50"), output);
         assertTrue(output.contains("peak heap"), output);
-        assertTrue(output.contains("per-stage mean time per record:") && output.contains(" degrade ")
-                && output.contains(" model ") && output.contains("produce request latency"), output);
-        assertTrue(output.lines().reduce((a, b) -> b).orElse("").startsWith("ratio pipeline variants/s"), output);
+        assertTrue(output.contains("per record:") && output.contains(" degrade ") && output.contains(" preprocess ")
+                && output.contains(" model ") && output.contains("produce request"), output);
+        assertTrue(output.contains("ratio pipeline variants/s / raw model images/s at batch 8:"), output);
+        assertTrue(output.lines().reduce((a, b) -> b).orElse("").startsWith("micro-batching: batch 8 / batch 1"),
+                output);
+    }
+
+    @Test
+    void pipelineBenchmarkScalesOutAndMeasuresAtHalfRate() {
+        String output = run("bench", "pipeline", "--images", "30", "--warmup", "10", "--batch", "8",
+                "--instances", "1,2", "--rate", "half", "--raw-seconds", "0.2");
+        assertTrue(output.contains("== batch 8, 2 instances, offered as fast as possible"), output);
+        assertTrue(output.contains("== batch 8, 2 instances, at half of that throughput, offered"), output);
+        // Kafka Streams splits the 4 partitions of the variants topic between the two instances.
+        assertTrue(output.lines().anyMatch(line -> line.matches(".*variant partitions per instance \\[\\d(, \\d)*\\] "
+                + "\\| \\[\\d(, \\d)*\\].*")), output);
+        assertTrue(output.contains("scale-out at batch 8: 2 instances"), output);
+    }
+
+    @Test
+    void pipelineSoakPrintsTheHeapEveryMinute() {
+        String output = run("bench", "pipeline", "--warmup", "10", "--batch", "8", "--minutes", "0.05",
+                "--rate", "40", "--raw-seconds", "0.2");
+        assertTrue(output.contains("120 images, 600 variants"), output);
+        assertTrue(output.contains("heap after GC each minute (MB): ["), output);
     }
 }

@@ -54,4 +54,22 @@ class PillowResizeTest {
         assertEquals(-0.0625, PillowResize.bicubic(1.5), 1e-12);
         assertEquals(0.0, PillowResize.bicubic(2.5), 1e-12);
     }
+
+    @Test
+    void transientResizeMatchesTheOwnedOneAndIsOverwrittenByTheNextCall() {
+        Raster first = TestImages.gray(28, 28);
+        Raster second = new Raster(28, 28, 1, first.pixels().clone());
+        java.util.Arrays.fill(second.pixels(), 0, 100, (byte) 255);
+
+        Raster transientFirst = PillowResize.resizeTransient(first, 32, 32);
+        assertArrayEquals(PillowResize.resize(first, 32, 32).pixels(), transientFirst.pixels());
+        Raster transientSecond = PillowResize.resizeTransient(second, 32, 32);
+        assertArrayEquals(PillowResize.resize(second, 32, 32).pixels(), transientSecond.pixels());
+        // Same size, same thread: the buffer is reused, which is what saves the allocation.
+        assertTrue(transientFirst.pixels() == transientSecond.pixels());
+        // RGB, both passes, a size that is not a square.
+        Raster rgb = new Raster(30, 20, 3, new byte[30 * 20 * 3]);
+        new java.util.Random(3).nextBytes(rgb.pixels());
+        assertArrayEquals(PillowResize.resize(rgb, 48, 32).pixels(), PillowResize.resizeTransient(rgb, 48, 32).pixels());
+    }
 }
