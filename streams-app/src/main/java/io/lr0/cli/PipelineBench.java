@@ -82,13 +82,21 @@ final class PipelineBench implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         boolean half = "half".equals(rate);
-        double offered = half ? 0 : Double.parseDouble(rate);
+        double offered;
+        try {
+            offered = half ? 0 : Double.parseDouble(rate);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--rate must be images per second, 0 or 'half', was '" + rate + "'");
+        }
         if (minutes > 0 && offered <= 0) {
             throw new IllegalArgumentException("--minutes needs a --rate in images per second");
         }
         List<LabeledImage> sample = BenchCommand.sample(Math.max(images, 1));
-        System.out.printf("lr0 bench pipeline: %d measured Fashion-MNIST images after %d warm-up images, %d cores, %s"
-                + "%n", sample.size(), warmup, Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"));
+        String measured = minutes > 0 ? String.format("%.0f images/s for %.1f minutes (cycling %d Fashion-MNIST "
+                + "images)", offered, minutes, sample.size())
+                : sample.size() + " measured Fashion-MNIST images";
+        System.out.printf("lr0 bench pipeline: %s after %d warm-up images, %d cores, %s%n", measured, warmup,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"));
         Map<String, Run> runs = new LinkedHashMap<>();
         try (ZeroShotModel model = Lr0App.loadModel(config.load(baseSettings(Files.createTempDirectory("lr0-bench"))))) {
             float[][] inputs = BenchCommand.preprocess(model, sample);
