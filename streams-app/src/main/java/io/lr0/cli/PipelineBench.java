@@ -390,17 +390,16 @@ final class PipelineBench implements Callable<Integer> {
         }
     }
 
-    /** Mean time per record of each pipeline step over a run: differences of the stage timers (docs/operations.md). */
+    /**
+     * Mean time per record of each pipeline step over a run: differences of every stage timer the app registered
+     * (docs/operations.md), so a step added later (LIIF's upscale) shows without a list to keep in step.
+     */
     private record StageTimes(Map<String, double[]> totals, double modelMicros, double modelImages, long batches) {
-        private static final List<String> STAGES =
-                List.of("deserialize", "decode", "degrade", "thumbnail", "preprocess", "postprocess", "serialize");
-
         static StageTimes now() {
-            Map<String, double[]> totals = new LinkedHashMap<>();
-            for (String stage : STAGES) {
-                Timer timer = Metrics.globalRegistry.find(OperationalMetrics.STAGE_TIME).tag("stage", stage).timer();
-                totals.put(stage, timer == null ? new double[2]
-                        : new double[] {timer.count(), timer.totalTime(TimeUnit.MICROSECONDS)});
+            Map<String, double[]> totals = new java.util.TreeMap<>();
+            for (Timer timer : Metrics.globalRegistry.find(OperationalMetrics.STAGE_TIME).timers()) {
+                totals.put(timer.getId().getTag("stage"),
+                        new double[] {timer.count(), timer.totalTime(TimeUnit.MICROSECONDS)});
             }
             Timer model = Metrics.globalRegistry.find(OperationalMetrics.MODEL_TIME).timer();
             DistributionSummary sizes = Metrics.globalRegistry.find(OperationalMetrics.BATCH_SIZE).summary();
@@ -411,9 +410,10 @@ final class PipelineBench implements Callable<Integer> {
         String minus(StageTimes before) {
             StringBuilder line = new StringBuilder();
             totals.forEach((stage, now) -> {
-                double count = now[0] - before.totals.get(stage)[0];
+                double[] then = before.totals.getOrDefault(stage, new double[2]);
+                double count = now[0] - then[0];
                 if (count > 0) {
-                    line.append(String.format("%s %.0f us, ", stage, (now[1] - before.totals.get(stage)[1]) / count));
+                    line.append(String.format("%s %.0f us, ", stage, (now[1] - then[1]) / count));
                 }
             });
             double images = modelImages - before.modelImages;

@@ -13,11 +13,16 @@ import java.util.zip.Deflater;
  */
 final class PngWriter {
     private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+    private static final byte[] IHDR = "IHDR".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] IDAT = "IDAT".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] IEND = "IEND".getBytes(StandardCharsets.US_ASCII);
     private static final ThreadLocal<PngWriter> PER_THREAD = ThreadLocal.withInitial(PngWriter::new);
 
     private final Deflater deflater = new Deflater(Deflater.BEST_SPEED);
     private final CRC32 crc = new CRC32();
     private final ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+    private final byte[] header = new byte[13];
+    private final byte[] field = new byte[4];
     private byte[] scanlines = new byte[0];
     private byte[] compressed = new byte[4096];
 
@@ -43,12 +48,12 @@ final class PngWriter {
         }
         out.reset();
         out.writeBytes(SIGNATURE);
-        byte[] header = new byte[13];
         putInt(header, 0, raster.width());
         putInt(header, 4, raster.height());
         header[8] = 8;
         header[9] = (byte) (raster.channels() == 1 ? 0 : 2);
-        chunk("IHDR", header, header.length);
+        // Bit depth 8, colour type gray (0) or RGB (2); compression, filter and interlace methods 0.
+        chunk(IHDR, header, header.length);
         deflater.reset();
         deflater.setInput(scanlines, 0, size);
         deflater.finish();
@@ -59,14 +64,12 @@ final class PngWriter {
             }
             length += deflater.deflate(compressed, length, compressed.length - length);
         }
-        chunk("IDAT", compressed, length);
-        chunk("IEND", new byte[0], 0);
+        chunk(IDAT, compressed, length);
+        chunk(IEND, compressed, 0);
         return out.toByteArray();
     }
 
-    private void chunk(String type, byte[] data, int length) {
-        byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
-        byte[] field = new byte[4];
+    private void chunk(byte[] typeBytes, byte[] data, int length) {
         putInt(field, 0, length);
         out.writeBytes(field);
         out.writeBytes(typeBytes);

@@ -43,7 +43,7 @@ public final class ImagePreprocessor {
      * strip grows to 32 x 3,200,000): the batch that pre-processes it later must not fail.
      */
     public void checkResizable(Raster image, ImageLimits limits) {
-        int[] resized = PillowResize.sizeForShortSide(image.width(), image.height(), size);
+        int[] resized = resizedSize(image);
         if ((long) resized[0] * resized[1] > limits.maxPixels()) {
             throw new BadImageException(BadImageException.Reason.PIXEL_LIMIT, "a " + image.width() + "x"
                     + image.height() + " image resized to the model's " + size + " px short side would be "
@@ -51,12 +51,19 @@ public final class ImagePreprocessor {
         }
     }
 
+    /** The image's size with the input size as its short side (before the centre crop). */
+    private int[] resizedSize(Raster image) {
+        return PillowResize.sizeForShortSide(image.width(), image.height(), size);
+    }
+
     /** Writes the model input for {@code image} into {@code target} at image slot {@code slot}. */
     public void write(Raster image, float[] target, int slot) {
-        int[] resizedSize = PillowResize.sizeForShortSide(image.width(), image.height(), size);
-        // Read right away into the model input: the resize goes to a reused per-thread buffer.
-        Raster resized = image.shortSide() == size ? image
-                : PillowResize.resizeTransient(image, resizedSize[0], resizedSize[1]);
+        Raster resized = image;
+        if (image.shortSide() != size) {
+            // Read right away into the model input: the resize goes to a reused per-thread buffer.
+            int[] resizedSize = resizedSize(image);
+            resized = PillowResize.resizeTransient(image, resizedSize[0], resizedSize[1]);
+        }
         // torchvision's CenterCrop rounds half to even (Python's round()).
         int top = (int) Math.rint((resized.height() - size) / 2.0);
         int left = (int) Math.rint((resized.width() - size) / 2.0);
