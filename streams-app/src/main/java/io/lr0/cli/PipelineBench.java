@@ -88,10 +88,18 @@ final class PipelineBench implements Callable<Integer> {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--rate must be images per second, 0 or 'half', was '" + rate + "'");
         }
+        if (batches.stream().anyMatch(batch -> batch < 1) || instanceCounts.stream().anyMatch(count -> count < 1)) {
+            throw new IllegalArgumentException("--batch and --instances take positive numbers, were " + batches
+                    + " and " + instanceCounts);
+        }
+        if (images < 1 || warmup < 0 || rawSeconds <= 0) {
+            throw new IllegalArgumentException("--images must be at least 1, --warmup at least 0 and --raw-seconds "
+                    + "positive, were " + images + ", " + warmup + " and " + rawSeconds);
+        }
         if (minutes > 0 && offered <= 0) {
             throw new IllegalArgumentException("--minutes needs a --rate in images per second");
         }
-        List<LabeledImage> sample = BenchCommand.sample(Math.max(images, 1));
+        List<LabeledImage> sample = BenchCommand.sample(images);
         String measured = minutes > 0 ? String.format("%.0f images/s for %.1f minutes (cycling %d Fashion-MNIST "
                 + "images)", offered, minutes, sample.size())
                 : sample.size() + " measured Fashion-MNIST images";
