@@ -11,6 +11,15 @@ public final class PillowResize {
     private static final double BICUBIC_SUPPORT = 2.0;
     private static final double A = -0.5;
     private static final int ROUNDING = 1 << (PRECISION_BITS - 1);
+    /**
+     * Two 32-bit sums packed in one long, each starting at {@link #ROUNDING}: {@code (a + b * 2^32) * w} is
+     * {@code a * w + b * w * 2^32}, so one 64-bit multiply-add advances both (two rows, or bytes j and j + 4).
+     */
+    private static final long PAIR_ROUNDING = ROUNDING | (long) ROUNDING << 32;
+    /** Bytes 0 and 4 of a little-endian long, each in its own 32-bit half. */
+    private static final long LANES = 0x000000FF000000FFL;
+    private static final java.lang.invoke.VarHandle EIGHT_BYTES = java.lang.invoke.MethodHandles
+            .byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
     /** Enough for every (source, target) size pair a deployment sees; beyond it kernels are computed per call. */
     private static final int MAX_CACHED_KERNELS = 4096;
     private static final java.util.concurrent.ConcurrentHashMap<Long, Kernel> KERNELS =
@@ -136,69 +145,127 @@ public final class PillowResize {
         return kernel;
     }
 
-    /** Each output column from a run of input columns; gray and RGB have their own loops (one pass over the taps). */
+    /**
+     * Each output column from a run of input columns, two rows at a time: each input value of a row pair is packed
+     * into one long (upper row in the high 32 bits), so one 64-bit multiply-add serves both rows (see
+     * {@link #PAIR_ROUNDING}). Gray and RGB have their own tap loops.
+     */
     private static void horizontal(byte[] src, int inWidth, int height, int channels, Kernel kernel, byte[] dst) {
+        int inRow = inWidth * channels;
         int outWidth = kernel.first.length;
+        int outRow = outWidth * channels;
         int[] weights = kernel.weights;
-        for (int y = 0; y < height; y++) {
-            int inRow = y * inWidth * channels;
-            int outRow = y * outWidth * channels;
+        long[] pair = Scratch.get().longs(inRow);
+        for (int y = 0; y < height; y += 2) {
+            boolean twoRows = y + 1 < height;
+            int top = y * inRow;
+            if (twoRows) {
+                for (int i = 0; i < inRow; i++) {
+                    pair[i] = (src[top + i] & 0xFFL) | (src[top + inRow + i] & 0xFFL) << 32;
+                }
+            } else {
+                for (int i = 0; i < inRow; i++) {
+                    pair[i] = src[top + i] & 0xFFL;
+                }
+            }
+            int outTop = y * outRow;
             for (int x = 0; x < outWidth; x++) {
                 int taps = kernel.count[x];
                 int weightBase = x * kernel.taps;
-                int pos = inRow + kernel.first[x] * channels;
+                int pos = kernel.first[x] * channels;
+                int out = outTop + x * channels;
                 if (channels == 1) {
-                    int acc = ROUNDING;
+                    long acc = PAIR_ROUNDING;
                     for (int t = 0; t < taps; t++) {
-                        acc += (src[pos + t] & 0xFF) * weights[weightBase + t];
+                        acc += pair[pos + t] * weights[weightBase + t];
                     }
-                    dst[outRow + x] = clip8(acc);
+                    storePair(acc, dst, out, outRow, twoRows);
                 } else {
-                    int red = ROUNDING;
-                    int green = ROUNDING;
-                    int blue = ROUNDING;
+                    long red = PAIR_ROUNDING;
+                    long green = PAIR_ROUNDING;
+                    long blue = PAIR_ROUNDING;
                     for (int t = 0; t < taps; t++, pos += 3) {
-                        int weight = weights[weightBase + t];
-                        red += (src[pos] & 0xFF) * weight;
-                        green += (src[pos + 1] & 0xFF) * weight;
-                        blue += (src[pos + 2] & 0xFF) * weight;
+                        long weight = weights[weightBase + t];
+                        red += pair[pos] * weight;
+                        green += pair[pos + 1] * weight;
+                        blue += pair[pos + 2] * weight;
                     }
-                    dst[outRow + x * 3] = clip8(red);
-                    dst[outRow + x * 3 + 1] = clip8(green);
-                    dst[outRow + x * 3 + 2] = clip8(blue);
+                    storePair(red, dst, out, outRow, twoRows);
+                    storePair(green, dst, out + 1, outRow, twoRows);
+                    storePair(blue, dst, out + 2, outRow, twoRows);
                 }
+            }
+        }
+    }
+
+    /** The two sums of a packed accumulator, clipped, at {@code out} and (when there is one) a row below. */
+    private static void storePair(long acc, byte[] dst, int out, int outRow, boolean twoRows) {
+        int low = (int) acc;
+        dst[out] = clip8(low);
+        if (twoRows) {
+            dst[out + outRow] = clip8(high(acc, low));
+        }
+    }
+
+    /**
+     * Each output row as a weighted sum of whole input rows, accumulated row by row, 8 bytes at a time: one 64-bit
+     * load gives 8 values, spread into 4 longs of two 32-bit sums each (bytes j and j + 4 of the group), so a
+     * multiply-add serves two values. Integer sums, so neither the order nor the packing changes a bit of the
+     * result.
+     */
+    private static void vertical(byte[] src, int row, Kernel kernel, byte[] dst) {
+        int groups = row / 8;
+        int tailStart = groups * 8;
+        Scratch scratch = Scratch.get();
+        long[] acc = scratch.longs(groups * 4);
+        int[] tail = scratch.ints(8);
+        for (int y = 0; y < kernel.first.length; y++) {
+            java.util.Arrays.fill(acc, 0, groups * 4, PAIR_ROUNDING);
+            java.util.Arrays.fill(tail, ROUNDING);
+            int weightBase = y * kernel.taps;
+            for (int t = 0; t < kernel.count[y]; t++) {
+                long weight = kernel.weights[weightBase + t];
+                int base = (kernel.first[y] + t) * row;
+                for (int g = 0, a = 0; g < groups; g++, a += 4) {
+                    long eight = (long) EIGHT_BYTES.get(src, base + g * 8);
+                    acc[a] += (eight & LANES) * weight;
+                    acc[a + 1] += (eight >>> 8 & LANES) * weight;
+                    acc[a + 2] += (eight >>> 16 & LANES) * weight;
+                    acc[a + 3] += (eight >>> 24 & LANES) * weight;
+                }
+                for (int i = tailStart; i < row; i++) {
+                    tail[i - tailStart] += (src[base + i] & 0xFF) * (int) weight;
+                }
+            }
+            int outBase = y * row;
+            for (int g = 0, a = 0; g < groups; g++, a += 4) {
+                for (int j = 0; j < 4; j++) {
+                    long sums = acc[a + j];
+                    int low = (int) sums;
+                    dst[outBase + g * 8 + j] = clip8(low);
+                    dst[outBase + g * 8 + j + 4] = clip8(high(sums, low));
+                }
+            }
+            for (int i = tailStart; i < row; i++) {
+                dst[outBase + i] = clip8(tail[i - tailStart]);
             }
         }
     }
 
     /**
-     * Each output row as a weighted sum of whole input rows, accumulated row by row (a loop the JIT vectorises);
-     * integer sums, so the order does not change a bit of the result.
+     * The upper 32-bit sum of a packed pair whose lower sum is {@code low}. Exact because each sum fits in an int
+     * (as in Pillow's own 32-bit accumulators): the lower sum's borrows into the upper half cancel out here.
      */
-    private static void vertical(byte[] src, int row, Kernel kernel, byte[] dst) {
-        int[] acc = Scratch.get().ints(row);
-        for (int y = 0; y < kernel.first.length; y++) {
-            java.util.Arrays.fill(acc, 0, row, ROUNDING);
-            int weightBase = y * kernel.taps;
-            for (int t = 0; t < kernel.count[y]; t++) {
-                int weight = kernel.weights[weightBase + t];
-                int base = (kernel.first[y] + t) * row;
-                for (int i = 0; i < row; i++) {
-                    acc[i] += (src[base + i] & 0xFF) * weight;
-                }
-            }
-            int outBase = y * row;
-            for (int i = 0; i < row; i++) {
-                dst[outBase + i] = clip8(acc[i]);
-            }
-        }
+    private static int high(long sums, int low) {
+        return (int) ((sums - low) >> 32);
     }
 
-    /** Per-thread buffers: the intermediate image and the row accumulator (grown as needed), transient results. */
+    /** Per-thread buffers (grown as needed): the intermediate image, packed row pairs and accumulators, transient results. */
     private static final class Scratch {
         private static final ThreadLocal<Scratch> PER_THREAD = ThreadLocal.withInitial(Scratch::new);
         private byte[] bytes = new byte[0];
         private int[] ints = new int[0];
+        private long[] longs = new long[0];
         private byte[] output = new byte[0];
 
         static Scratch get() {
@@ -218,6 +285,13 @@ public final class PillowResize {
                 output = new byte[size];
             }
             return output;
+        }
+
+        long[] longs(int size) {
+            if (longs.length < size) {
+                longs = new long[size];
+            }
+            return longs;
         }
 
         int[] ints(int size) {
