@@ -7,9 +7,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * Variants waiting for their micro-batch. Each is kept twice: in a changelogged store, so under exactly-once a crash
@@ -24,6 +28,17 @@ public final class ParkedVariants<P> {
 
     public ParkedVariants(KeyValueStore<String, ImageVariant> store) {
         this.store = store;
+    }
+
+    /**
+     * The store a batching stage parks its variants in: in memory, changelogged, and cached, so a variant parked and
+     * released between two commits never reaches the changelog (only its small tombstone does) while one still
+     * parked at a commit is written in that commit's transaction.
+     */
+    public static StoreBuilder<KeyValueStore<String, ImageVariant>> storeBuilder(String name,
+                                                                                 Serde<ImageVariant> serde) {
+        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), serde)
+                .withCachingEnabled();
     }
 
     /** A parked variant and its prepared form. */

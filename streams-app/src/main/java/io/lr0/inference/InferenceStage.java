@@ -2,6 +2,7 @@ package io.lr0.inference;
 
 import io.lr0.app.Lr0Config;
 import io.lr0.app.Lr0Serdes;
+import io.lr0.batching.ParkedVariants;
 import io.lr0.schema.ImageVariant;
 import io.lr0.schema.Prediction;
 import io.lr0.superres.SuperResolution;
@@ -12,7 +13,6 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.state.Stores;
 
 /** The inference stage: image-variants -> zero-shot predictions, micro-batched, on the label space of each dataset. */
 public final class InferenceStage {
@@ -28,8 +28,7 @@ public final class InferenceStage {
      */
     public void addTo(StreamsBuilder builder, KStream<String, ImageVariant> variants, Lr0Config config,
                       Lr0Serdes serdes, ZeroShotModel model) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PARKED_STORE),
-                Serdes.String(), serdes.<ImageVariant>value()));
+        builder.addStateStore(ParkedVariants.storeBuilder(PARKED_STORE, serdes.value()));
         LabelSpaces labelSpaces = new LabelSpaces(model, config.promptsDir());
         KStream<String, ImageVariant> inputs = variants;
         if (!config.srMethods().contains(SuperResolution.BICUBIC)) {

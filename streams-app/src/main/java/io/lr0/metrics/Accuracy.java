@@ -35,6 +35,22 @@ public final class Accuracy {
         return AccuracyState.newBuilder().setModel("").setDataset("").setCells(new ArrayList<>()).build();
     }
 
+    /**
+     * The prediction without its thumbnail, all the counts need: the metrics repartition carries this, not the
+     * image (a 64 px RGB thumbnail is 12 KB). A shallow copy; {@code prediction} is left as it is.
+     */
+    public static Prediction withoutThumbnail(Prediction prediction) {
+        if (prediction == null || prediction.getThumbnail() == null) {
+            return prediction;
+        }
+        Prediction slim = new Prediction();
+        for (org.apache.avro.Schema.Field field : Prediction.getClassSchema().getFields()) {
+            slim.put(field.pos(), prediction.get(field.pos()));
+        }
+        slim.setThumbnail(null);
+        return slim;
+    }
+
     /** Counts one prediction into {@code state} (which it updates and returns). */
     public static AccuracyState add(AccuracyState state, Prediction prediction) {
         state.setModel(prediction.getModel());

@@ -58,8 +58,11 @@ public final class MetricsStage {
         // A live view of the latest predictions, for the dashboard.
         predictions.process(RecentPredictions::new, Named.as("keep-recent-predictions"), RECENT_PREDICTIONS_STORE);
         // One aggregate per model and dataset: A_HR and every A_r live together, so gamma needs no join.
-        var byDataset = predictions.groupBy((key, prediction) -> prediction.getModel() + "/" + prediction.getDataset(),
-                Grouped.<String, Prediction>with(Serdes.String(), serdes.value()).withName("by-model-dataset"));
+        var byDataset = predictions
+                // The counts need no image: the repartition topic carries predictions without thumbnails.
+                .mapValues(Accuracy::withoutThumbnail, Named.as("drop-thumbnails"))
+                .groupBy((key, prediction) -> prediction.getModel() + "/" + prediction.getDataset(),
+                        Grouped.<String, Prediction>with(Serdes.String(), serdes.value()).withName("by-model-dataset"));
 
         KTable<String, AccuracyState> cumulative = byDataset.aggregate(Accuracy::empty,
                 (key, prediction, state) -> Accuracy.add(state, prediction), Named.as("count-by-dataset"),

@@ -2,6 +2,7 @@ package io.lr0.superres;
 
 import io.lr0.app.Lr0Config;
 import io.lr0.app.Lr0Serdes;
+import io.lr0.batching.ParkedVariants;
 import io.lr0.schema.ImageVariant;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
@@ -9,7 +10,6 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * The super-resolution stage: low-resolution variants -> {@code upscaled-variants}, each up-sampled by a learned
@@ -28,8 +28,7 @@ public final class SuperResolutionStage {
      */
     public static void addTo(StreamsBuilder builder, KStream<String, ImageVariant> variants, Lr0Config config,
                              Lr0Serdes serdes, Supplier<Upscaler> upscalers, int targetShortSide) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PARKED_STORE),
-                Serdes.String(), serdes.<ImageVariant>value()));
+        builder.addStateStore(ParkedVariants.storeBuilder(PARKED_STORE, serdes.value()));
         variants
                 // The native variant is the high-resolution reference: nothing to recover there. A tombstone
                 // passes on, to be dead-lettered by the processor.

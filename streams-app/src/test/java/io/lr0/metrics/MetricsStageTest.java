@@ -111,6 +111,25 @@ class MetricsStageTest {
     }
 
     @Test
+    void theCountsTravelWithoutTheThumbnail() {
+        Prediction withThumbnail = Prediction.newBuilder().setImageId("t").setVariantKey("t@7").setDataset("d1")
+                .setModel("m").setResolution(7).setLabel("c1").setPredicted("c1")
+                .setTopK(List.of(new LabelScore("c1", 0.9f))).setCorrect(true).setCaptureTimestamp(T0)
+                .setPredictionTimestamp(T0).setThumbnail(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3})).build();
+
+        Prediction slim = Accuracy.withoutThumbnail(withThumbnail);
+
+        assertNull(slim.getThumbnail());
+        assertEquals(3, withThumbnail.getThumbnail().remaining(), "the prediction itself keeps its thumbnail");
+        Prediction expected = Prediction.newBuilder(withThumbnail).setThumbnail(null).build();
+        assertEquals(expected, slim, "every other field is kept");
+
+        labelSpace("d1", TEN);
+        predictions.pipeInput("t@7/bicubic", withThumbnail, T0);
+        assertEquals(1, metrics().get("m/d1/7/bicubic").getCorrectTop1());
+    }
+
+    @Test
     void eachSuperResolutionMethodIsMeasuredAgainstTheOneNativeAccuracy() {
         labelSpace("d1", TEN);
         predict("d1", null, 10, 8, null, T0);
