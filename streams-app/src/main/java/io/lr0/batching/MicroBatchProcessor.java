@@ -16,14 +16,20 @@ import org.slf4j.LoggerFactory;
  * there and is dead-lettered with its own source record), parked in a changelogged store, and processed in a batch
  * when {@code batchSize} are parked or {@code maxWait} has passed. Under exactly-once the store's changelog, the
  * results and the input offsets commit together, so a crash between arrival and result loses nothing and repeats
- * nothing: the restored store still holds the parked variants. A partial batch runs once its oldest variant has
- * waited {@code maxWait} (checked every quarter of it), not at every tick: under load, batches fill.
+ * nothing: the restored store still holds the parked variants.
+ * <p>
+ * When a partial batch runs adapts to the load, checked every quarter of {@code maxWait}: at once when, at the
+ * recent arrival rate, the batch could not fill within {@code maxWait} anyway (waiting would only add latency), and
+ * otherwise once its oldest variant has waited {@code maxWait}. Under load the arrival rate fills batches; below it
+ * variants do not wait for company that is not coming. A batch run from the clock also asks for a commit: below
+ * capacity, exactly-once results become visible at once instead of at the next commit interval.
  *
  * @param <P> what a variant is prepared into on arrival
  * @param <V> the result forwarded for each variant
  */
 public abstract class MicroBatchProcessor<P, V> implements Processor<String, ImageVariant, String, V> {
     private static final Logger log = LoggerFactory.getLogger(MicroBatchProcessor.class);
+    private static final double ARRIVAL_SMOOTHING = 0.25;
 
     private final String storeName;
     private final int batchSize;
@@ -32,6 +38,10 @@ public abstract class MicroBatchProcessor<P, V> implements Processor<String, Ima
     private ParkedVariants<P> parked;
     /** Wall-clock time the oldest variant now parked arrived (or was restored, or last left waiting). */
     private long oldestParkedAt;
+    /** Variants arrived since the last tick, and the recent arrival rate (per ms), smoothed over ticks. */
+    private int arrivedSinceTick;
+    private double arrivalsPerMs;
+    private boolean emittedSinceTick;
 
     protected MicroBatchProcessor(String storeName, int batchSize, Duration maxWait) {
         this.storeName = storeName;
@@ -50,14 +60,26 @@ public abstract class MicroBatchProcessor<P, V> implements Processor<String, Ima
                     restored, storeName);
         }
         oldestParkedAt = context.currentSystemTimeMs();
-        Duration tick = Duration.ofMillis(Math.max(1, maxWait.toMillis() / 4));
-        context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, now -> {
-            if (parked.size() > 0 && now - oldestParkedAt >= maxWait.toMillis()) {
-                runBatches(false);
-                // What is still parked (its label space unknown) waits another maxWait before the next try.
-                oldestParkedAt = now;
+        long tick = Math.max(1, maxWait.toMillis() / 4);
+        context.schedule(Duration.ofMillis(tick), PunctuationType.WALL_CLOCK_TIME, now -> onTick(now, tick));
+    }
+
+    private void onTick(long now, long tick) {
+        // Smoothed over about four ticks (one maxWait), so one busy or idle tick does not flip the decision.
+        arrivalsPerMs += ARRIVAL_SMOOTHING * ((double) arrivedSinceTick / tick - arrivalsPerMs);
+        arrivedSinceTick = 0;
+        long waited = now - oldestParkedAt;
+        if (parked.size() > 0 && (waited >= maxWait.toMillis()
+                || waited + (batchSize - parked.size()) / arrivalsPerMs > maxWait.toMillis())) {
+            emittedSinceTick = false;
+            runBatches(false);
+            if (emittedSinceTick) {
+                // Below capacity: make the results visible now rather than at the next commit interval.
+                context.commit();
             }
-        });
+            // What is still parked (its label space unknown) waits another maxWait before the next try.
+            oldestParkedAt = now;
+        }
     }
 
     @Override
@@ -72,6 +94,7 @@ public abstract class MicroBatchProcessor<P, V> implements Processor<String, Ima
             oldestParkedAt = context.currentSystemTimeMs();
         }
         parked.park(resultKey(variant), variant, prepared);
+        arrivedSinceTick++;
         if (parked.size() >= batchSize) {
             runBatches(true);
         }
@@ -101,5 +124,6 @@ public abstract class MicroBatchProcessor<P, V> implements Processor<String, Ima
     protected final void emit(Parked<P> variant, V result) {
         context.forward(new Record<>(variant.key(), result, variant.variant().getCaptureTimestamp().toEpochMilli()));
         parked.release(variant.key());
+        emittedSinceTick = true;
     }
 }

@@ -74,8 +74,12 @@ class InferenceStageTest {
 
     @BeforeEach
     void start() {
-        harness = TopologyHarness.start(registry.url(), stateDir, Map.of(
-                Lr0Config.INFERENCE_BATCH_SIZE, String.valueOf(BATCH), Lr0Config.INFERENCE_BATCH_MAX_WAIT_MS, "50"),
+        start(BATCH, 50);
+    }
+
+    private void start(int batchSize, int maxWaitMs) {
+        harness = TopologyHarness.start(registry.url(), stateDir, Map.of(Lr0Config.INFERENCE_BATCH_SIZE,
+                String.valueOf(batchSize), Lr0Config.INFERENCE_BATCH_MAX_WAIT_MS, String.valueOf(maxWaitMs)),
                 model, null);
         driver = harness.driver();
         variants = harness.input("image-variants");
@@ -151,6 +155,38 @@ class InferenceStageTest {
         List<Prediction> out = predictions.readValuesToList();
         assertEquals(BATCH - 1, out.size());
         assertEquals(BATCH - 1, out.get(0).getBatchSize());
+    }
+
+    @Test
+    void aTrickleDoesNotWaitForABatchThatCannotFill() {
+        harness.close();
+        start(32, 200);
+        publishFashionMnist();
+        pipe(0, 2);
+
+        // First tick (a quarter of the wait): at 2 variants per 50 ms, 32 would take far longer than 200 ms.
+        driver.advanceWallClockTime(Duration.ofMillis(50));
+
+        List<Prediction> out = predictions.readValuesToList();
+        assertEquals(2, out.size(), "run at the first tick, not after the whole wait");
+        assertEquals(2, out.get(0).getBatchSize());
+    }
+
+    @Test
+    void underLoadAPartialBatchWaitsToFill() {
+        harness.close();
+        start(32, 200);
+        publishFashionMnist();
+        pipe(0, 24);
+
+        // At 24 variants per 50 ms the other 8 arrive well within the 200 ms wait.
+        driver.advanceWallClockTime(Duration.ofMillis(50));
+        assertTrue(predictions.isEmpty(), "waiting for a full batch");
+        pipe(24, 8);
+
+        List<Prediction> out = predictions.readValuesToList();
+        assertEquals(32, out.size());
+        assertEquals(32, out.get(0).getBatchSize());
     }
 
     @Test
