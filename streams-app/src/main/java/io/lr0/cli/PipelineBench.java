@@ -53,13 +53,16 @@ import picocli.CommandLine.Option;
 final class PipelineBench implements Callable<Integer> {
     private static final String DATASET = "fashion-mnist";
     private static final String WARMUP_PREFIX = "warmup-";
+    private static final int MAX_WARMUP_ROUNDS = 4;
+    private static final int QUIET_JIT_PERCENT = 5;
 
     @Mixin
     ConfigOptions config;
     @Option(names = "--images", defaultValue = "2000", description = "Measured images per run (default: ${DEFAULT-VALUE}).")
     int images;
-    @Option(names = "--warmup", defaultValue = "8000", description = "Warm-up images before each measured run "
-            + "(default: ${DEFAULT-VALUE}; the JIT compiles the embedded broker's code too).")
+    @Option(names = "--warmup", defaultValue = "8000", description = "Warm-up images per round before each measured "
+            + "run (default: ${DEFAULT-VALUE}); rounds repeat until the JIT compiler is quiet (under 5 % of the CPU), "
+            + "at most 4: it compiles the embedded broker's code too.")
     int warmup;
     @Option(names = "--rate", defaultValue = "0", description = "Images per second offered: a number, 0 (as fast "
             + "as possible), or 'half': a full-speed run, then one at half the throughput it measured.")
@@ -103,7 +106,7 @@ final class PipelineBench implements Callable<Integer> {
         String measured = minutes > 0 ? String.format("%.0f images/s for %.1f minutes (cycling %d Fashion-MNIST "
                 + "images)", offered, minutes, sample.size())
                 : sample.size() + " measured Fashion-MNIST images";
-        System.out.printf("lr0 bench pipeline: %s after %d warm-up images, %d cores, %s%n", measured, warmup,
+        System.out.printf("lr0 bench pipeline: %s after warm-up rounds of %d images, %d cores, %s%n", measured, warmup,
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"));
         Map<String, Run> runs = new LinkedHashMap<>();
         try (ZeroShotModel model = Lr0App.loadModel(config.load(baseSettings(Files.createTempDirectory("lr0-bench"))))) {
@@ -205,19 +208,21 @@ final class PipelineBench implements Callable<Integer> {
                 try (PredictionFollower follower = PredictionFollower.start(lr0);
                      ImagePublisher publisher = new ImagePublisher(lr0.kafkaClientConfig(), lr0.serdeConfig(),
                              lr0.imagesTopic(), lr0.datasetsTopic())) {
-                    DatasetProducer.run(new CyclingDataset(labels, sample, WARMUP_PREFIX, warmup), publisher,
-                            "bench", 0, 0, null);
-                    follower.awaitWarmup((long) warmup * perImage);
+                    warmUp(labels, sample, publisher, follower, perImage);
+                    // Progress on stderr, so a profiler can be attached to the measured phase only.
+                    System.err.println("measuring");
                     long measured = minutes > 0 ? (long) (offered * minutes * 60) : sample.size();
                     StageTimes before = StageTimes.now();
                     HeapWatch heap = minutes > 0 ? HeapWatch.everyMinute() : null;
                     try (ResourceSampler resources = ResourceSampler.start()) {
+                        JitMeter jit = JitMeter.start();
                         long start = System.nanoTime();
                         DatasetProducer.run(new CyclingDataset(labels, sample, "", measured), publisher, "bench", 0,
                                 offered, null);
                         follower.awaitMeasured(measured * perImage);
                         Run run = follower.result(measured, (System.nanoTime() - start) / 1e9, offered);
                         run.cpu = resources.averageCpu();
+                        run.jit = jit.share();
                         run.peakHeapMb = resources.peakHeapBytes() >> 20;
                         run.stages = StageTimes.now().minus(before);
                         run.partitions = partitionsPerInstance(apps, lr0.variantsTopic());
@@ -229,6 +234,76 @@ final class PipelineBench implements Callable<Integer> {
                 }
             } finally {
                 apps.forEach(Lr0App::close);
+            }
+        }
+    }
+
+    /**
+     * Rounds of {@code --warmup} images until the JIT compiler is quiet (under {@value #QUIET_JIT_PERCENT} % of the
+     * CPU during a round), at most {@value #MAX_WARMUP_ROUNDS} rounds: this process also runs the broker, whose code
+     * the JIT keeps compiling long after the pipeline's own, and a measurement in that phase shows the JIT, not lr0.
+     */
+    private void warmUp(LabelSpace labels, List<LabeledImage> sample, ImagePublisher publisher,
+                        PredictionFollower follower, int perImage) throws Exception {
+        for (int round = 1; warmup > 0 && round <= MAX_WARMUP_ROUNDS; round++) {
+            JitMeter jit = JitMeter.start();
+            DatasetProducer.run(new CyclingDataset(labels, sample, WARMUP_PREFIX + round + "-", warmup), publisher,
+                    "bench", 0, 0, null);
+            follower.awaitWarmup((long) round * warmup * perImage);
+            double share = jit.share();
+            System.err.printf("warm-up round %d (%d images): JIT compiler %.0f %% of the CPU%n", round, warmup,
+                    100 * share);
+            if (!(share * 100 >= QUIET_JIT_PERCENT)) {
+                // Quiet, or not measurable here (no /proc): one round is what can be done.
+                return;
+            }
+        }
+    }
+
+    /**
+     * The JIT compiler threads' share of this process's CPU capacity since start: their CPU time (from
+     * /proc/self/task, Linux) over wall time x cores. The JVM's own compile-time figure counts wall time, descheduled
+     * included, and reads about twice as high on two busy cores. NaN where /proc is missing.
+     */
+    private record JitMeter(long compilerTicks, long startNanos) {
+        /** Linux's USER_HZ, the unit of utime and stime in /proc/.../stat. */
+        private static final double TICKS_PER_SECOND = 100;
+
+        static JitMeter start() {
+            return new JitMeter(compilerThreadTicks(), System.nanoTime());
+        }
+
+        double share() {
+            long ticks = compilerThreadTicks();
+            if (ticks < 0 || compilerTicks < 0) {
+                return Double.NaN;
+            }
+            double seconds = (System.nanoTime() - startNanos) / 1e9;
+            // A compiler thread that ended took its time along: never below zero.
+            return Math.max(0, ticks - compilerTicks) / TICKS_PER_SECOND
+                    / (seconds * Runtime.getRuntime().availableProcessors());
+        }
+
+        /** utime + stime of the threads named C1/C2 CompilerThread, or -1 without /proc. */
+        private static long compilerThreadTicks() {
+            try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+                long ticks = 0;
+                for (Path task : (Iterable<Path>) tasks::iterator) {
+                    try {
+                        if (!Files.readString(task.resolve("comm")).contains("CompilerThre")) {
+                            continue;
+                        }
+                        String stat = Files.readString(task.resolve("stat"));
+                        // Fields after the parenthesised name: state is field 3, utime 14, stime 15.
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                    } catch (java.io.IOException threadEnded) {
+                        // A compiler thread that ended between listing and reading: its time is gone either way.
+                    }
+                }
+                return ticks;
+            } catch (java.io.IOException | RuntimeException e) {
+                return -1;
             }
         }
     }
@@ -252,6 +327,8 @@ final class PipelineBench implements Callable<Integer> {
         double variantsPerSecond;
         long[] latencyPercentiles;
         double cpu;
+        /** The JIT compiler's share of the CPU during the measured phase. */
+        double jit;
         long peakHeapMb;
         String stages;
         String partitions;
@@ -269,8 +346,9 @@ final class PipelineBench implements Callable<Integer> {
                     imagesPerSecond, variantsPerSecond);
             System.out.printf("  latency capture -> prediction: p50 %d ms, p95 %d ms, p99 %d ms, max %d ms%n",
                     latencyPercentiles[0], latencyPercentiles[1], latencyPercentiles[2], latencyPercentiles[3]);
-            System.out.printf("  process CPU %.0f %% of %d cores; peak heap %d MB; variant partitions per instance "
-                    + "%s%n", 100 * cpu, Runtime.getRuntime().availableProcessors(), peakHeapMb, partitions);
+            System.out.printf("  process CPU %.0f %% of %d cores (JIT compiler %.0f %%); peak heap %d MB; variant "
+                    + "partitions per instance %s%n", 100 * cpu, Runtime.getRuntime().availableProcessors(), 100 * jit,
+                    peakHeapMb, partitions);
             System.out.printf("  per record: %s%n", stages);
             if (heapAfterGc != null) {
                 System.out.printf("  heap after GC each minute (MB): %s%n", heapAfterGc);
