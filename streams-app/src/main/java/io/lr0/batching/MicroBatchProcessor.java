@@ -77,7 +77,7 @@ public abstract class MicroBatchProcessor<P, V> implements Processor<String, Ima
                 // Below capacity: make the results visible now rather than at the next commit interval.
                 context.commit();
             }
-            // What is still parked (its label space unknown) waits another maxWait before the next try.
+            // What is still parked (its label space unknown) is tried again at a later tick.
             oldestParkedAt = now;
         }
     }
