@@ -32,13 +32,15 @@ class InferenceCrashIT {
     void killedMidBatchEveryVariantGetsExactlyOnePrediction(@TempDir Path dataDir) throws Exception {
         try (LocalStack stack = LocalStack.start(dataDir, 0, 0, 0)) {
             Path log = Path.of("target", "inference-crash-it.log");
-            Process app = startApp(stack, dataDir, log);
+            // A 10-minute wait: its first tick (a quarter of it) comes long after the kill, so partial batches,
+            // early or not, stay parked until then.
+            Process app = startApp(stack, dataDir, log, 600_000);
             AppProcess.awaitTopic(stack, "predictions");
             try (ImagePublisher publisher = new ImagePublisher(Map.of("bootstrap.servers", stack.bootstrapServers()),
                     Map.of("schema.registry.url", stack.registryUrl()), "images", "datasets")) {
                 DatasetProducer.run(Datasets.defaultFashionMnist("test"), publisher, "crash-it", IMAGES, 0, null);
             }
-            // Partial batches wait up to 15 s: once full batches are out, the rest sit parked until the kill.
+            // Once full batches are out, the rest sit parked until the kill.
             List<ConsumerRecord<String, byte[]>> before = Consume.until(stack.bootstrapServers(), "predictions",
                     new StringDeserializer(), new ByteArrayDeserializer(), read -> read.size() >= 64,
                     Duration.ofSeconds(90));
@@ -47,7 +49,8 @@ class InferenceCrashIT {
             assertTrue(before.size() < IMAGES * VARIANTS_PER_IMAGE, "killed before the end");
             assertTrue(parkedAtKill > 0, "variants were parked, mid-batch, when the app was killed");
 
-            Process restarted = startApp(stack, dataDir, log);
+            // Restarted with a short wait, so the restored partial batches run.
+            Process restarted = startApp(stack, dataDir, log, 1_000);
             try {
                 List<ConsumerRecord<String, byte[]>> all = Consume.until(stack.bootstrapServers(), "predictions",
                         new StringDeserializer(), new ByteArrayDeserializer(),
@@ -68,8 +71,8 @@ class InferenceCrashIT {
         }
     }
 
-    private static Process startApp(LocalStack stack, Path dataDir, Path log) throws Exception {
+    private static Process startApp(LocalStack stack, Path dataDir, Path log, long maxWaitMs) throws Exception {
         return AppProcess.start(stack, dataDir, log, Map.of("inference.batch.size", "64",
-                "inference.batch.max.wait.ms", "15000"));
+                "inference.batch.max.wait.ms", String.valueOf(maxWaitMs)));
     }
 }
