@@ -41,7 +41,6 @@ public abstract class MicroBatchProcessor<P, V> implements Processor<String, Ima
     /** Variants arrived since the last tick, and the recent arrival rate (per ms), smoothed over ticks. */
     private int arrivedSinceTick;
     private double arrivalsPerMs;
-    private boolean emittedSinceTick;
 
     protected MicroBatchProcessor(String storeName, int batchSize, Duration maxWait) {
         this.storeName = storeName;
@@ -71,9 +70,9 @@ public abstract class MicroBatchProcessor<P, V> implements Processor<String, Ima
         long waited = now - oldestParkedAt;
         if (parked.size() > 0 && (waited >= maxWait.toMillis()
                 || waited + (batchSize - parked.size()) / arrivalsPerMs > maxWait.toMillis())) {
-            emittedSinceTick = false;
+            int parkedBefore = parked.size();
             runBatches(false);
-            if (emittedSinceTick) {
+            if (parked.size() < parkedBefore) {
                 // Below capacity: make the results visible now rather than at the next commit interval.
                 context.commit();
             }
@@ -124,6 +123,5 @@ public abstract class MicroBatchProcessor<P, V> implements Processor<String, Ima
     protected final void emit(Parked<P> variant, V result) {
         context.forward(new Record<>(variant.key(), result, variant.variant().getCaptureTimestamp().toEpochMilli()));
         parked.release(variant.key());
-        emittedSinceTick = true;
     }
 }
