@@ -32,8 +32,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -61,7 +64,7 @@ final class PipelineBench implements Callable<Integer> {
     @Option(names = "--images", defaultValue = "2000", description = "Measured images per run (default: ${DEFAULT-VALUE}).")
     int images;
     @Option(names = "--warmup", defaultValue = "8000", description = "Warm-up images per round before each measured "
-            + "run (default: ${DEFAULT-VALUE}); rounds repeat until the JIT compiler is quiet (under 5 % of the CPU), "
+            + "run (default: ${DEFAULT-VALUE}); rounds repeat until the JIT compiler is quiet (under 5 %% of the CPU), "
             + "at most 4: it compiles the embedded broker's code too.")
     int warmup;
     @Option(names = "--rate", defaultValue = "0", description = "Images per second offered: a number, 0 (as fast "
@@ -326,6 +329,9 @@ final class PipelineBench implements Callable<Integer> {
         double imagesPerSecond;
         double variantsPerSecond;
         long[] latencyPercentiles;
+        /** Capture -> variant readable by inference: degradation and its commit, the part before inference. */
+        long[] variantLatencyPercentiles;
+        long[] imageLatencyPercentiles;
         double cpu;
         /** The JIT compiler's share of the CPU during the measured phase. */
         double jit;
@@ -346,6 +352,12 @@ final class PipelineBench implements Callable<Integer> {
                     imagesPerSecond, variantsPerSecond);
             System.out.printf("  latency capture -> prediction: p50 %d ms, p95 %d ms, p99 %d ms, max %d ms%n",
                     latencyPercentiles[0], latencyPercentiles[1], latencyPercentiles[2], latencyPercentiles[3]);
+            System.out.printf("    of which capture -> variant readable (degrade, its commit): p50 %d ms, p95 %d ms, "
+                    + "p99 %d ms, max %d ms%n", variantLatencyPercentiles[0], variantLatencyPercentiles[1],
+                    variantLatencyPercentiles[2], variantLatencyPercentiles[3]);
+            System.out.printf("    of which capture -> image readable: p50 %d ms, p95 %d ms, "
+                    + "p99 %d ms, max %d ms%n", imageLatencyPercentiles[0], imageLatencyPercentiles[1],
+                    imageLatencyPercentiles[2], imageLatencyPercentiles[3]);
             System.out.printf("  process CPU %.0f %% of %d cores (JIT compiler %.0f %%); peak heap %d MB; variant "
                     + "partitions per instance %s%n", 100 * cpu, Runtime.getRuntime().availableProcessors(), 100 * jit,
                     peakHeapMb, partitions);
@@ -359,16 +371,19 @@ final class PipelineBench implements Callable<Integer> {
     }
 
     /**
-     * Reads predictions (read_committed) in a thread of its own from the start, counting warm-up and measured ones
-     * apart; keeps a latency histogram, not the records, so a long soak does not grow this process's heap.
+     * Reads predictions and variants (read_committed) in a thread of its own from the start, counting warm-up and
+     * measured ones apart. Besides capture -> prediction it times capture -> variant readable, the part of the latency
+     * before inference (degradation and its exactly-once commit), so a run shows where its latency is spent. Keeps
+     * latency histograms, not the records, so a long soak does not grow this process's heap.
      */
     private static final class PredictionFollower implements AutoCloseable {
-        private static final int MAX_LATENCY_MS = 600_000;
         private final AtomicLong warmupSeen = new AtomicLong();
         private final AtomicLong measuredSeen = new AtomicLong();
         private final AtomicLong first = new AtomicLong(Long.MAX_VALUE);
         private final AtomicLong last = new AtomicLong();
-        private final int[] latencyHistogram = new int[MAX_LATENCY_MS + 1];
+        private final LatencyHistogram captureToPrediction = new LatencyHistogram();
+        private final LatencyHistogram captureToVariant = new LatencyHistogram();
+        private final LatencyHistogram captureToImage = new LatencyHistogram();
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final Thread thread;
         private volatile RuntimeException failure;
@@ -386,15 +401,28 @@ final class PipelineBench implements Callable<Integer> {
         private void follow(Lr0Config config) {
             Map<String, Object> consumerConfig = new HashMap<>(config.kafkaClientConfig());
             consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            String predictions = config.predictionsTopic();
             try (Lr0Serdes serdes = Lr0Serdes.from(config);
-                 KafkaConsumer<String, Prediction> consumer = new KafkaConsumer<>(consumerConfig,
-                         new StringDeserializer(), serdes.<Prediction>value().deserializer())) {
-                List<TopicPartition> partitions = consumer.partitionsFor(config.predictionsTopic()).stream()
-                        .map(info -> new TopicPartition(config.predictionsTopic(), info.partition())).toList();
+                 Deserializer<Prediction> predictionReader = serdes.<Prediction>value().deserializer();
+                 KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig,
+                         new StringDeserializer(), new ByteArrayDeserializer())) {
+                List<TopicPartition> partitions = new ArrayList<>();
+                for (String topic : List.of(predictions, config.variantsTopic(), config.imagesTopic())) {
+                    consumer.partitionsFor(topic).forEach(info -> partitions.add(new TopicPartition(topic,
+                            info.partition())));
+                }
                 consumer.assign(partitions);
                 consumer.seekToBeginning(partitions);
                 while (running.get()) {
-                    consumer.poll(Duration.ofMillis(100)).forEach(record -> count(record.value()));
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                        if (record.topic().equals(predictions)) {
+                            count(predictionReader.deserialize(predictions, record.headers(), record.value()));
+                        } else if (!record.key().startsWith(WARMUP_PREFIX)) {
+                            // A variant carries its image's capture time; it is readable from the moment it is polled.
+                            (record.topic().equals(config.imagesTopic()) ? captureToImage : captureToVariant)
+                                    .record(System.currentTimeMillis() - record.timestamp());
+                        }
+                    }
                 }
             } catch (RuntimeException e) {
                 failure = e;
@@ -409,9 +437,7 @@ final class PipelineBench implements Callable<Integer> {
             long at = prediction.getPredictionTimestamp().toEpochMilli();
             first.accumulateAndGet(at, Math::min);
             last.accumulateAndGet(at, Math::max);
-            synchronized (latencyHistogram) {
-                latencyHistogram[(int) Math.max(0, Math.min(MAX_LATENCY_MS, prediction.getLatencyMillis()))]++;
-            }
+            captureToPrediction.record(prediction.getLatencyMillis());
             measuredSeen.incrementAndGet();
         }
 
@@ -450,23 +476,10 @@ final class PipelineBench implements Callable<Integer> {
             double window = Math.max((last.get() - first.get()) / 1000.0, 1e-3);
             run.imagesPerSecond = images / window;
             run.variantsPerSecond = run.variants / window;
-            synchronized (latencyHistogram) {
-                run.latencyPercentiles = new long[] {percentile(0.50), percentile(0.95), percentile(0.99),
-                        percentile(1.0)};
-            }
+            run.latencyPercentiles = captureToPrediction.percentiles();
+            run.variantLatencyPercentiles = captureToVariant.percentiles();
+            run.imageLatencyPercentiles = captureToImage.percentiles();
             return run;
-        }
-
-        private long percentile(double p) {
-            long rank = Math.max(1, (long) Math.ceil(p * measuredSeen.get()));
-            long seen = 0;
-            for (int ms = 0; ms < latencyHistogram.length; ms++) {
-                seen += latencyHistogram[ms];
-                if (seen >= rank) {
-                    return ms;
-                }
-            }
-            return MAX_LATENCY_MS;
         }
 
         @Override
@@ -476,11 +489,40 @@ final class PipelineBench implements Callable<Integer> {
         }
     }
 
+    /** Latencies in whole milliseconds (capped at 10 minutes), and their p50, p95, p99 and maximum. */
+    private static final class LatencyHistogram {
+        private static final int MAX_LATENCY_MS = 600_000;
+        private final int[] counts = new int[MAX_LATENCY_MS + 1];
+        private long total;
+
+        synchronized void record(long millis) {
+            counts[(int) Math.max(0, Math.min(MAX_LATENCY_MS, millis))]++;
+            total++;
+        }
+
+        synchronized long[] percentiles() {
+            return new long[] {percentile(0.50), percentile(0.95), percentile(0.99), percentile(1.0)};
+        }
+
+        private long percentile(double p) {
+            long rank = Math.max(1, (long) Math.ceil(p * total));
+            long seen = 0;
+            for (int ms = 0; ms < counts.length; ms++) {
+                seen += counts[ms];
+                if (seen >= rank) {
+                    return ms;
+                }
+            }
+            return MAX_LATENCY_MS;
+        }
+    }
+
     /**
      * Mean time per record of each pipeline step over a run: differences of every stage timer the app registered
      * (docs/operations.md), so a step added later (LIIF's upscale) shows without a list to keep in step.
      */
-    private record StageTimes(Map<String, double[]> totals, double modelMicros, double modelImages, long batches) {
+    private record StageTimes(Map<String, double[]> totals, double modelMicros, double modelImages, long batches,
+                              double commits) {
         static StageTimes now() {
             Map<String, double[]> totals = new java.util.TreeMap<>();
             for (Timer timer : Metrics.globalRegistry.find(OperationalMetrics.STAGE_TIME).timers()) {
@@ -490,7 +532,8 @@ final class PipelineBench implements Callable<Integer> {
             Timer model = Metrics.globalRegistry.find(OperationalMetrics.MODEL_TIME).timer();
             DistributionSummary sizes = Metrics.globalRegistry.find(OperationalMetrics.BATCH_SIZE).summary();
             return new StageTimes(totals, model == null ? 0 : model.totalTime(TimeUnit.MICROSECONDS),
-                    sizes == null ? 0 : sizes.totalAmount(), sizes == null ? 0 : sizes.count());
+                    sizes == null ? 0 : sizes.totalAmount(), sizes == null ? 0 : sizes.count(),
+                    streamThreadsTotal("commit"));
         }
 
         String minus(StageTimes before) {
@@ -509,7 +552,25 @@ final class PipelineBench implements Callable<Integer> {
             }
             double produce = Metrics.globalRegistry.find("kafka.producer.request.latency.avg").gauges().stream()
                     .mapToDouble(Gauge::value).filter(v -> !Double.isNaN(v)).average().orElse(Double.NaN);
-            return line.append(String.format("produce request %.1f ms (producers' average)", produce)).toString();
+            line.append(String.format("produce request %.1f ms (producers' average)", produce));
+            double commits = streamThreadsTotal("commit") - before.commits;
+            return line.append(String.format("; %.0f exactly-once commits (all stream threads), latest commit "
+                    + "latency avg %.1f ms, max %.1f ms", commits, streamThreadsGauge("commit.latency.avg",
+                    java.util.stream.DoubleStream::average), streamThreadsGauge("commit.latency.max",
+                    java.util.stream.DoubleStream::max))).toString();
+        }
+
+        /** The sum over stream threads of a Kafka Streams thread-level total (e.g. commit-total). */
+        private static double streamThreadsTotal(String metric) {
+            return Metrics.globalRegistry.find("kafka.stream.thread." + metric + ".total").functionCounters().stream()
+                    .mapToDouble(io.micrometer.core.instrument.FunctionCounter::count).sum();
+        }
+
+        /** A thread-level Kafka Streams gauge over the stream threads, combined by {@code over}. */
+        private static double streamThreadsGauge(String metric,
+                java.util.function.Function<java.util.stream.DoubleStream, java.util.OptionalDouble> over) {
+            return over.apply(Metrics.globalRegistry.find("kafka.stream.thread." + metric).gauges().stream()
+                    .mapToDouble(Gauge::value).filter(v -> !Double.isNaN(v))).orElse(Double.NaN);
         }
     }
 

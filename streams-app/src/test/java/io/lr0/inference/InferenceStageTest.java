@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lr0.app.Lr0Config;
+import io.lr0.batching.MicroBatchProcessor;
 import io.lr0.dlq.DeadLetters;
 import io.lr0.embedded.EmbeddedSchemaRegistry;
 import io.lr0.producers.DatasetSource;
@@ -99,8 +100,12 @@ class InferenceStageTest {
     }
 
     private static ImageVariant variant(LabeledImage image, String label) {
+        return variant(image, label, Instant.now());
+    }
+
+    private static ImageVariant variant(LabeledImage image, String label, Instant captured) {
         return ImageVariant.newBuilder().setImageId(image.id()).setSource("test").setDataset("fashion-mnist")
-                .setCaptureTimestamp(Instant.now()).setLabel(label).setGroup(null).setResolution(null)
+                .setCaptureTimestamp(captured).setLabel(label).setGroup(null).setResolution(null)
                 .setMethod(DegradationMethod.NATIVE).setNativeWidth(28).setNativeHeight(28).setImage(image.image())
                 .setVariantsOfImage(1).build();
     }
@@ -170,6 +175,25 @@ class InferenceStageTest {
         List<Prediction> out = predictions.readValuesToList();
         assertEquals(2, out.size(), "run at the first tick, not after the whole wait");
         assertEquals(2, out.get(0).getBatchSize());
+    }
+
+    @Test
+    void behindATrickleWaitsTheWholeWaitToCatchUp() {
+        harness.close();
+        start(32, 200);
+        publishFashionMnist();
+        // Captured well before the limit: a backlog upstream, so small early batches would only slow the catching up.
+        for (int i = 0; i < 2; i++) {
+            LabeledImage image = fashion.get(i);
+            variants.pipeInput(image.id() + "@native", variant(image, image.label(),
+                    Instant.now().minus(MicroBatchProcessor.BEHIND.multipliedBy(5))));
+        }
+
+        driver.advanceWallClockTime(Duration.ofMillis(150));
+        assertTrue(predictions.isEmpty(), "no early run while behind");
+        driver.advanceWallClockTime(Duration.ofMillis(50));
+
+        assertEquals(2, predictions.readValuesToList().size(), "run once the whole wait has passed");
     }
 
     @Test
