@@ -14,6 +14,7 @@ import io.lr0.producers.LabelSpace;
 import io.lr0.producers.LabeledImage;
 import io.lr0.schema.Prediction;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
@@ -27,10 +28,13 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.stream.DoubleStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -331,6 +335,7 @@ final class PipelineBench implements Callable<Integer> {
         long[] latencyPercentiles;
         /** Capture -> variant readable by inference: degradation and its commit, the part before inference. */
         long[] variantLatencyPercentiles;
+        /** Capture -> image readable by the degradation: the producer's part. */
         long[] imageLatencyPercentiles;
         double cpu;
         /** The JIT compiler's share of the CPU during the measured phase. */
@@ -350,14 +355,9 @@ final class PipelineBench implements Callable<Integer> {
                     seconds);
             System.out.printf("  throughput %.1f images/s, %.1f variants/s (first to last prediction)%n",
                     imagesPerSecond, variantsPerSecond);
-            System.out.printf("  latency capture -> prediction: p50 %d ms, p95 %d ms, p99 %d ms, max %d ms%n",
-                    latencyPercentiles[0], latencyPercentiles[1], latencyPercentiles[2], latencyPercentiles[3]);
-            System.out.printf("    of which capture -> variant readable (degrade, its commit): p50 %d ms, p95 %d ms, "
-                    + "p99 %d ms, max %d ms%n", variantLatencyPercentiles[0], variantLatencyPercentiles[1],
-                    variantLatencyPercentiles[2], variantLatencyPercentiles[3]);
-            System.out.printf("    of which capture -> image readable: p50 %d ms, p95 %d ms, "
-                    + "p99 %d ms, max %d ms%n", imageLatencyPercentiles[0], imageLatencyPercentiles[1],
-                    imageLatencyPercentiles[2], imageLatencyPercentiles[3]);
+            printLatency("  latency capture -> prediction", latencyPercentiles);
+            printLatency("    of which capture -> variant readable (degrade, its commit)", variantLatencyPercentiles);
+            printLatency("    of which capture -> image readable", imageLatencyPercentiles);
             System.out.printf("  process CPU %.0f %% of %d cores (JIT compiler %.0f %%); peak heap %d MB; variant "
                     + "partitions per instance %s%n", 100 * cpu, Runtime.getRuntime().availableProcessors(), 100 * jit,
                     peakHeapMb, partitions);
@@ -368,13 +368,19 @@ final class PipelineBench implements Callable<Integer> {
             System.out.printf("  raw DJL model at batch %d: %s%n", batch, rawTimings);
             System.out.printf("  pipeline variants/s / fastest raw images/s: %.3f%n", variantsPerSecond / raw);
         }
+
+        private static void printLatency(String what, long[] percentiles) {
+            System.out.printf("%s: p50 %d ms, p95 %d ms, p99 %d ms, max %d ms%n", what, percentiles[0],
+                    percentiles[1], percentiles[2], percentiles[3]);
+        }
     }
 
     /**
-     * Reads predictions and variants (read_committed) in a thread of its own from the start, counting warm-up and
-     * measured ones apart. Besides capture -> prediction it times capture -> variant readable, the part of the latency
-     * before inference (degradation and its exactly-once commit), so a run shows where its latency is spent. Keeps
-     * latency histograms, not the records, so a long soak does not grow this process's heap.
+     * Reads predictions, variants and images (read_committed) in a thread of its own from the start, counting warm-up
+     * and measured ones apart. Besides capture -> prediction it times capture -> variant readable (the part of the
+     * latency before inference: degradation and its exactly-once commit) and capture -> image readable (the
+     * producer's part), so a run shows where its latency is spent. Keeps latency histograms, not the records, so a
+     * long soak does not grow this process's heap.
      */
     private static final class PredictionFollower implements AutoCloseable {
         private final AtomicLong warmupSeen = new AtomicLong();
@@ -418,7 +424,7 @@ final class PipelineBench implements Callable<Integer> {
                         if (record.topic().equals(predictions)) {
                             count(predictionReader.deserialize(predictions, record.headers(), record.value()));
                         } else if (!record.key().startsWith(WARMUP_PREFIX)) {
-                            // A variant carries its image's capture time; it is readable from the moment it is polled.
+                            // Images and variants carry the capture time; each is readable from when it is polled.
                             (record.topic().equals(config.imagesTopic()) ? captureToImage : captureToVariant)
                                     .record(System.currentTimeMillis() - record.timestamp());
                         }
@@ -554,21 +560,19 @@ final class PipelineBench implements Callable<Integer> {
                     .mapToDouble(Gauge::value).filter(v -> !Double.isNaN(v)).average().orElse(Double.NaN);
             line.append(String.format("produce request %.1f ms (producers' average)", produce));
             double commits = streamThreadsTotal("commit") - before.commits;
-            return line.append(String.format("; %.0f exactly-once commits (all stream threads), latest commit "
-                    + "latency avg %.1f ms, max %.1f ms", commits, streamThreadsGauge("commit.latency.avg",
-                    java.util.stream.DoubleStream::average), streamThreadsGauge("commit.latency.max",
-                    java.util.stream.DoubleStream::max))).toString();
+            return line.append(String.format("; %.0f commits (all stream threads), latest commit latency avg %.1f ms, "
+                    + "max %.1f ms", commits, streamThreadsGauge("commit.latency.avg", DoubleStream::average),
+                    streamThreadsGauge("commit.latency.max", DoubleStream::max))).toString();
         }
 
         /** The sum over stream threads of a Kafka Streams thread-level total (e.g. commit-total). */
         private static double streamThreadsTotal(String metric) {
             return Metrics.globalRegistry.find("kafka.stream.thread." + metric + ".total").functionCounters().stream()
-                    .mapToDouble(io.micrometer.core.instrument.FunctionCounter::count).sum();
+                    .mapToDouble(FunctionCounter::count).sum();
         }
 
         /** A thread-level Kafka Streams gauge over the stream threads, combined by {@code over}. */
-        private static double streamThreadsGauge(String metric,
-                java.util.function.Function<java.util.stream.DoubleStream, java.util.OptionalDouble> over) {
+        private static double streamThreadsGauge(String metric, Function<DoubleStream, OptionalDouble> over) {
             return over.apply(Metrics.globalRegistry.find("kafka.stream.thread." + metric).gauges().stream()
                     .mapToDouble(Gauge::value).filter(v -> !Double.isNaN(v))).orElse(Double.NaN);
         }
