@@ -38,6 +38,7 @@ public final class Lr0Config extends AbstractConfig {
     public static final String TOPIC_VARIANTS = "topic.variants";
     public static final String TOPIC_DATASETS = "topic.datasets";
     public static final String TOPIC_PARTITIONS = "topic.partitions";
+    public static final String DEGRADE_ENABLED = "degrade.enabled";
     public static final String DEGRADE_RESOLUTIONS = "degrade.resolutions";
     public static final String DEGRADE_NATIVE = "degrade.native";
     public static final String IMAGE_MAX_BYTES = "image.max.bytes";
@@ -114,6 +115,9 @@ public final class Lr0Config extends AbstractConfig {
                     "Compacted topic of DatasetInfo values (label spaces), keyed by dataset id.")
             .define(TOPIC_PARTITIONS, Type.INT, 4, ConfigDef.Range.atLeast(1), Importance.LOW,
                     "Partitions of the topics lr0 creates when they are missing (the most instances that share work).")
+            .define(DEGRADE_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "Run the degradation stage (images -> image-variants) in this instance. Off in an application "
+                            + "that only runs the model on the variants another application writes (docs/architecture.md).")
             .define(DEGRADE_RESOLUTIONS, Type.LIST, "16,32,64,128", positiveInts(), Importance.HIGH,
                     "Default target short sides in pixels. Per dataset: degrade.resolutions.<dataset> "
                             + "(built in: fashion-mnist and fashion-mnist-ca=7,10,14,21, cifar-10=8,12,16,24). A resolution at or "
@@ -349,6 +353,10 @@ public final class Lr0Config extends AbstractConfig {
 
     public String predictionsTopic() {
         return getString(TOPIC_PREDICTIONS);
+    }
+
+    public boolean degradeEnabled() {
+        return getBoolean(DEGRADE_ENABLED);
     }
 
     public boolean inferenceEnabled() {

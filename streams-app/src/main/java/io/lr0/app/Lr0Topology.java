@@ -24,8 +24,10 @@ public final class Lr0Topology {
      */
     public static Topology build(Lr0Config config, Lr0Serdes serdes, ZeroShotModel model, LiifModel liif) {
         StreamsBuilder builder = new StreamsBuilder();
-        // images -> image-variants: the LR0.FM degradation protocol.
-        DegradeStage.addTo(builder, config, serdes);
+        if (config.degradeEnabled()) {
+            // images -> image-variants: the LR0.FM degradation protocol.
+            DegradeStage.addTo(builder, config, serdes);
+        }
         if (model != null || config.metricsEnabled()) {
             // Class lists of the datasets, for prompts and for chance level (C).
             LabelSpaceStore.addTo(builder, config, serdes);
