@@ -80,6 +80,9 @@ final class PipelineBench implements Callable<Integer> {
     @Option(names = "--instances", defaultValue = "1", split = ",", description = "App instances sharing one "
             + "application id, one run each (default: ${DEFAULT-VALUE}).")
     List<Integer> instanceCounts;
+    @Option(names = "--split-roles", description = "Each instance as two applications, as in docs/architecture.md: "
+            + "degradation and metrics in one, the model alone in another (its own application id and stream threads).")
+    boolean splitRoles;
     @Option(names = "--minutes", defaultValue = "0", description = "Soak: produce at --rate for this long instead "
             + "of --images, printing heap after GC each minute.")
     double minutes;
@@ -208,7 +211,14 @@ final class PipelineBench implements Callable<Integer> {
                     settings.put(Lr0Config.SCHEMA_REGISTRY_URL, stack.registryUrl());
                     settings.put(Lr0Config.INFERENCE_BATCH_SIZE, String.valueOf(batch));
                     lr0 = config.load(settings);
-                    apps.add(Lr0App.start(lr0));
+                    if (splitRoles) {
+                        apps.add(Lr0App.start(role(settings, Map.of(Lr0Config.INFERENCE_ENABLED, "false"))));
+                        apps.add(Lr0App.start(role(settings, Map.of(Lr0Config.DEGRADE_ENABLED, "false",
+                                Lr0Config.METRICS_ENABLED, "false",
+                                Lr0Config.APPLICATION_ID, lr0.getString(Lr0Config.APPLICATION_ID) + "-model"))));
+                    } else {
+                        apps.add(Lr0App.start(lr0));
+                    }
                 }
                 int perImage = lr0.resolutionsFor(DATASET).size() + 1;
                 LabelSpace labels = Datasets.defaultFashionMnist("test").labelSpace();
@@ -243,6 +253,13 @@ final class PipelineBench implements Callable<Integer> {
                 apps.forEach(Lr0App::close);
             }
         }
+    }
+
+    /** The configuration of one role of a split instance: the instance's settings with the role's on top. */
+    private Lr0Config role(Map<String, String> instanceSettings, Map<String, String> roleSettings) {
+        Map<String, String> settings = new HashMap<>(instanceSettings);
+        settings.putAll(roleSettings);
+        return config.load(settings);
     }
 
     /**
