@@ -145,9 +145,9 @@ public final class Lr0Config extends AbstractConfig {
                     "Variants per forward pass: a batch runs when this many are pending...")
             .define(INFERENCE_BATCH_MAX_WAIT_MS, Type.LONG, 100L, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
                     "...or when the oldest parked variant has waited this long (wall clock, checked every quarter of "
-                            + "it), whichever comes first; sooner when, at the recent arrival rate, the batch could "
-                            + "not fill within this wait anyway and the pipeline keeps up (variants arrive within 1 s "
-                            + "of capture).")
+                            + "it, at most every 10 ms), whichever comes first; sooner, while the pipeline keeps up "
+                            + "(variants arrive within 1 s of capture), when a check finds no new variant since the "
+                            + "last one or, at the recent arrival rate, the batch could not fill within this wait.")
             .define(INFERENCE_CPU_THREADS, Type.INT, 0, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
                     "libtorch intra-op threads per forward pass on CPU; 0: the cores divided by num.stream.threads, "
                             + "so concurrent batches of the stream threads do not oversubscribe the cores.")
@@ -173,8 +173,8 @@ public final class Lr0Config extends AbstractConfig {
             .define(SR_BATCH_SIZE, Type.INT, 16, ConfigDef.Range.between(1, 4096), Importance.MEDIUM,
                     "Variants of one size up-sampled per LIIF forward pass.")
             .define(SR_BATCH_MAX_WAIT_MS, Type.LONG, 100L, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
-                    "...or when the oldest parked variant has waited this long; sooner when, at the recent arrival "
-                            + "rate, the batch could not fill within this wait anyway and the pipeline keeps up.")
+                    "...or when the oldest parked variant has waited this long; sooner, as for inference, when no "
+                            + "variant arrived since the last check or the batch could not fill within this wait.")
             .define(TOPIC_METRICS, Type.STRING, "robustness-metrics", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Compacted topic of cumulative RobustnessMetric values, keyed 'model/dataset/resolution/method'.")
             .define(TOPIC_METRICS_WINDOWED, Type.STRING, "robustness-metrics-windowed", new ConfigDef.NonEmptyString(),

@@ -18,10 +18,13 @@ import org.slf4j.LoggerFactory;
  * results and the input offsets commit together, so a crash between arrival and result loses nothing and repeats
  * nothing: the restored store still holds the parked variants.
  * <p>
- * When a partial batch runs adapts to the load, checked every quarter of {@code maxWait}: at once when, at the
- * recent arrival rate, the batch could not fill within {@code maxWait} anyway (waiting would only add latency), and
- * otherwise once its oldest variant has waited {@code maxWait}. Under load the arrival rate fills batches; below it
- * variants do not wait for company that is not coming.
+ * When a partial batch runs adapts to the load, checked every quarter of {@code maxWait} (at most every
+ * {@value #MAX_TICK_MS} ms): at once when a whole tick passed without a new variant, or when, at the recent arrival
+ * rate, the batch could not fill within {@code maxWait} anyway (waiting would only add latency), and otherwise once
+ * its oldest variant has waited {@code maxWait}. The quiet tick matters under exactly-once: the stage upstream
+ * commits every {@code commit.interval.ms}, so variants become readable in bursts, and after a burst the next
+ * variants are a commit interval away. Under load arrivals do not pause and fill the batches; below it variants
+ * do not wait for company that is not coming.
  * <p>
  * Running early is only for a pipeline that keeps up: once variants arrive over {@link #BEHIND} after their capture,
  * there is a backlog upstream, and small early batches would cost the throughput it needs to catch up; behind, a
@@ -33,7 +36,8 @@ import org.slf4j.LoggerFactory;
  */
 public abstract class MicroBatchProcessor<P, V> implements Processor<String, ImageVariant, String, V> {
     private static final Logger log = LoggerFactory.getLogger(MicroBatchProcessor.class);
-    private static final double ARRIVAL_SMOOTHING = 0.25;
+    /** Longest time between two checks of the parked variants. */
+    public static final long MAX_TICK_MS = 10;
     /** Capture-to-arrival delay beyond which the pipeline is behind (a backlog upstream), not keeping up. */
     public static final Duration BEHIND = Duration.ofSeconds(1);
 
@@ -44,7 +48,8 @@ public abstract class MicroBatchProcessor<P, V> implements Processor<String, Ima
     private ParkedVariants<P> parked;
     /** Wall-clock time the oldest variant now parked arrived (or was restored, or last left waiting). */
     private long oldestParkedAt;
-    /** Variants arrived since the last tick, and the recent arrival rate (per ms), smoothed over ticks. */
+    /** When the last tick ran, the variants arrived since, and the recent arrival rate (per ms), smoothed. */
+    private long lastTickAt;
     private int arrivedSinceTick;
     private double arrivalsPerMs;
     /** How long after its capture the latest variant arrived: the backlog upstream, in time. */
@@ -67,17 +72,22 @@ public abstract class MicroBatchProcessor<P, V> implements Processor<String, Ima
                     restored, storeName);
         }
         oldestParkedAt = context.currentSystemTimeMs();
-        long tick = Math.max(1, maxWait.toMillis() / 4);
-        context.schedule(Duration.ofMillis(tick), PunctuationType.WALL_CLOCK_TIME, now -> onTick(now, tick));
+        lastTickAt = oldestParkedAt;
+        long tick = Math.max(1, Math.min(MAX_TICK_MS, maxWait.toMillis() / 4));
+        context.schedule(Duration.ofMillis(tick), PunctuationType.WALL_CLOCK_TIME, this::onTick);
     }
 
-    private void onTick(long now, long tick) {
-        // Smoothed over about four ticks (one maxWait), so one busy or idle tick does not flip the decision.
-        arrivalsPerMs += ARRIVAL_SMOOTHING * ((double) arrivedSinceTick / tick - arrivalsPerMs);
+    private void onTick(long now) {
+        long elapsed = Math.max(1, now - lastTickAt);
+        lastTickAt = now;
+        // Smoothed over about one maxWait, so one busy or idle tick does not swing the rate.
+        arrivalsPerMs += Math.min(1.0, (double) elapsed / maxWait.toMillis())
+                * ((double) arrivedSinceTick / elapsed - arrivalsPerMs);
+        boolean quiet = arrivedSinceTick == 0;
         arrivedSinceTick = 0;
         long waited = now - oldestParkedAt;
         boolean early = arrivalDelayMs < BEHIND.toMillis()
-                && waited + (batchSize - parked.size()) / arrivalsPerMs > maxWait.toMillis();
+                && (quiet || waited + (batchSize - parked.size()) / arrivalsPerMs > maxWait.toMillis());
         if (parked.size() > 0 && (waited >= maxWait.toMillis() || early)) {
             runBatches(false);
             // What is still parked (its label space unknown) is tried again at a later tick.

@@ -197,14 +197,31 @@ class InferenceStageTest {
     }
 
     @Test
+    void aBurstRunsOnceATickPassesWithoutArrivals() {
+        harness.close();
+        start(32, 200);
+        publishFashionMnist();
+        // A burst, as an upstream transaction makes variants readable: at its rate the batch would fill in time.
+        pipe(0, 24);
+        driver.advanceWallClockTime(Duration.ofMillis(MicroBatchProcessor.MAX_TICK_MS));
+        assertTrue(predictions.isEmpty(), "variants arrived during that tick: more may come");
+
+        driver.advanceWallClockTime(Duration.ofMillis(MicroBatchProcessor.MAX_TICK_MS));
+
+        List<Prediction> out = predictions.readValuesToList();
+        assertEquals(24, out.size(), "a tick without arrivals: the burst is over, run it");
+        assertEquals(24, out.get(0).getBatchSize());
+    }
+
+    @Test
     void underLoadAPartialBatchWaitsToFill() {
         harness.close();
         start(32, 200);
         publishFashionMnist();
         pipe(0, 24);
 
-        // At 24 variants per 50 ms the other 8 arrive well within the 200 ms wait.
-        driver.advanceWallClockTime(Duration.ofMillis(50));
+        // At 24 variants per 30 ms the other 8 arrive well within the 200 ms wait (and the tick saw arrivals).
+        driver.advanceWallClockTime(Duration.ofMillis(30));
         assertTrue(predictions.isEmpty(), "waiting for a full batch");
         pipe(24, 8);
 
