@@ -212,8 +212,8 @@ final class PipelineBench implements Callable<Integer> {
                     settings.put(Lr0Config.INFERENCE_BATCH_SIZE, String.valueOf(batch));
                     lr0 = config.load(settings);
                     if (splitRoles) {
-                        apps.add(Lr0App.start(role(settings, Map.of(Lr0Config.INFERENCE_ENABLED, "false"))));
-                        apps.add(Lr0App.start(role(settings, Map.of(Lr0Config.DEGRADE_ENABLED, "false",
+                        apps.add(Lr0App.start(role(lr0, Map.of(Lr0Config.INFERENCE_ENABLED, "false"))));
+                        apps.add(Lr0App.start(role(lr0, Map.of(Lr0Config.DEGRADE_ENABLED, "false",
                                 Lr0Config.METRICS_ENABLED, "false",
                                 Lr0Config.APPLICATION_ID, lr0.getString(Lr0Config.APPLICATION_ID) + "-model"))));
                     } else {
@@ -255,11 +255,14 @@ final class PipelineBench implements Callable<Integer> {
         }
     }
 
-    /** The configuration of one role of a split instance: the instance's settings with the role's on top. */
-    private Lr0Config role(Map<String, String> instanceSettings, Map<String, String> roleSettings) {
-        Map<String, String> settings = new HashMap<>(instanceSettings);
+    /**
+     * The configuration of one role of a split instance: the instance's, with the role's settings on top of
+     * everything (a {@code --set application.id} must not put both roles in one application).
+     */
+    private static Lr0Config role(Lr0Config instance, Map<String, String> roleSettings) {
+        Map<String, String> settings = new HashMap<>(instance.originalsStrings());
         settings.putAll(roleSettings);
-        return config.load(settings);
+        return Lr0Config.of(settings);
     }
 
     /**

@@ -89,6 +89,13 @@ class InferenceStageTest {
         deadLetters = harness.rawOutput("image-variants-dlq");
     }
 
+    /** Batches large and patient enough that when a partial batch runs early can be seen. */
+    private void restartWithBatchesOf32Waiting200Ms() {
+        harness.close();
+        start(32, 200);
+        publishFashionMnist();
+    }
+
     @AfterEach
     void stop() {
         harness.close();
@@ -164,12 +171,11 @@ class InferenceStageTest {
 
     @Test
     void aTrickleDoesNotWaitForABatchThatCannotFill() {
-        harness.close();
-        start(32, 200);
-        publishFashionMnist();
+        restartWithBatchesOf32Waiting200Ms();
         pipe(0, 2);
 
-        // First tick (a quarter of the wait): at 2 variants per 50 ms, 32 would take far longer than 200 ms.
+        // One check (a 50 ms advance fires the tick once): at 2 variants per 50 ms, 32 would take far longer than
+        // 200 ms.
         driver.advanceWallClockTime(Duration.ofMillis(50));
 
         List<Prediction> out = predictions.readValuesToList();
@@ -179,9 +185,7 @@ class InferenceStageTest {
 
     @Test
     void behindATrickleWaitsTheWholeWaitToCatchUp() {
-        harness.close();
-        start(32, 200);
-        publishFashionMnist();
+        restartWithBatchesOf32Waiting200Ms();
         // Captured well before the limit: a backlog upstream, so small early batches would only slow the catching up.
         for (int i = 0; i < 2; i++) {
             LabeledImage image = fashion.get(i);
@@ -198,9 +202,7 @@ class InferenceStageTest {
 
     @Test
     void aBurstRunsOnceATickPassesWithoutArrivals() {
-        harness.close();
-        start(32, 200);
-        publishFashionMnist();
+        restartWithBatchesOf32Waiting200Ms();
         // A burst, as an upstream transaction makes variants readable: at its rate the batch would fill in time.
         pipe(0, 24);
         driver.advanceWallClockTime(Duration.ofMillis(MicroBatchProcessor.MAX_TICK_MS));
@@ -215,9 +217,7 @@ class InferenceStageTest {
 
     @Test
     void underLoadAPartialBatchWaitsToFill() {
-        harness.close();
-        start(32, 200);
-        publishFashionMnist();
+        restartWithBatchesOf32Waiting200Ms();
         pipe(0, 24);
 
         // At 24 variants per 30 ms the other 8 arrive well within the 200 ms wait (and the tick saw arrivals).
