@@ -282,7 +282,14 @@ public final class Lr0Config extends AbstractConfig {
             throw new ConfigException("Unknown configuration key(s) " + unknown
                     + "; see docs/configuration.md for the valid keys");
         }
-        return new Lr0Config(defined, passThrough);
+        Lr0Config config = new Lr0Config(defined, passThrough);
+        if (!config.degradeEnabled() && !config.inferenceEnabled() && !config.liifEnabled()
+                && !config.metricsEnabled()) {
+            throw new ConfigException("Every stage is off (" + DEGRADE_ENABLED + ", " + INFERENCE_ENABLED + " and "
+                    + METRICS_ENABLED + " false, " + SR_METHODS + " without liif): an instance would have nothing "
+                    + "to do");
+        }
+        return config;
     }
 
     /** Maps {@code BOOTSTRAP_SERVERS} to the defined key it spells, or to the lower-case dotted form. */

@@ -44,6 +44,15 @@ class Lr0ConfigTest {
     }
 
     @Test
+    void anInstanceWithEveryStageOffIsRefused() {
+        ConfigException error = assertThrows(ConfigException.class, () -> Lr0Config.of(Map.of(
+                "degrade.enabled", "false", "inference.enabled", "false", "metrics.enabled", "false")));
+        assertTrue(error.getMessage().contains("Every stage is off"), error.getMessage());
+        // One stage left on is a valid role.
+        assertTrue(Lr0Config.of(Map.of("degrade.enabled", "false", "metrics.enabled", "false")).inferenceEnabled());
+    }
+
+    @Test
     void invalidValuesNameTheKey() {
         assertTrue(assertThrows(ConfigException.class, () -> Lr0Config.of(Map.of("degrade.resolutions", "16,-2")))
                 .getMessage().contains("degrade.resolutions"));
