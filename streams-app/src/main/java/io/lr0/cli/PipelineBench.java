@@ -1,5 +1,7 @@
 package io.lr0.cli;
 
+import com.sun.management.GarbageCollectionNotificationInfo;
+import com.sun.management.OperatingSystemMXBean;
 import io.lr0.app.Lr0App;
 import io.lr0.app.Lr0Config;
 import io.lr0.app.Lr0Serdes;
@@ -18,11 +20,14 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -30,11 +35,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.stream.DoubleStream;
+import javax.management.ListenerNotFoundException;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -146,7 +159,7 @@ final class PipelineBench implements Callable<Integer> {
     private Run timedAgainstRaw(ZeroShotModel model, float[][] inputs, List<LabeledImage> sample, int batch,
                                 int instances, double offered) throws Exception {
         int streamThreads = config.load(Map.of()).getInt(Lr0Config.NUM_STREAM_THREADS);
-        List<ZeroShotModel> callers = java.util.Collections.nCopies(streamThreads, model);
+        List<ZeroShotModel> callers = Collections.nCopies(streamThreads, model);
         double[] before = {BenchCommand.raw(model, inputs, batch, rawSeconds),
                 BenchCommand.concurrent(callers, inputs, batch, rawSeconds)};
         Run run = run(sample, batch, instances, offered);
@@ -230,8 +243,9 @@ final class PipelineBench implements Callable<Integer> {
                     System.err.println("measuring");
                     long measured = minutes > 0 ? (long) (offered * minutes * 60) : sample.size();
                     StageTimes before = StageTimes.now();
-                    HeapWatch heap = minutes > 0 ? HeapWatch.everyMinute() : null;
                     try (ResourceSampler resources = ResourceSampler.start()) {
+                        // After the sampler, so the soak's full GCs are counted among the pauses it reports.
+                        HeapWatch heap = minutes > 0 ? HeapWatch.everyMinute() : null;
                         JitMeter jit = JitMeter.start();
                         long start = System.nanoTime();
                         DatasetProducer.run(new CyclingDataset(labels, sample, "", measured), publisher, "bench", 0,
@@ -241,6 +255,7 @@ final class PipelineBench implements Callable<Integer> {
                         run.cpu = resources.averageCpu();
                         run.jit = jit.share();
                         run.peakHeapMb = resources.peakHeapBytes() >> 20;
+                        run.pauses = resources.pauses();
                         run.stages = StageTimes.now().minus(before);
                         run.partitions = partitionsPerInstance(apps, lr0.variantsTopic());
                         if (heap != null) {
@@ -361,6 +376,8 @@ final class PipelineBench implements Callable<Integer> {
         /** The JIT compiler's share of the CPU during the measured phase. */
         double jit;
         long peakHeapMb;
+        /** The collector's stop-the-world pauses during the measured phase. */
+        String pauses;
         String stages;
         String partitions;
         List<Long> heapAfterGc;
@@ -381,6 +398,7 @@ final class PipelineBench implements Callable<Integer> {
             System.out.printf("  process CPU %.0f %% of %d cores (JIT compiler %.0f %%); peak heap %d MB; variant "
                     + "partitions per instance %s%n", 100 * cpu, Runtime.getRuntime().availableProcessors(), 100 * jit,
                     peakHeapMb, partitions);
+            System.out.printf("  %s%n", pauses);
             System.out.printf("  per record: %s%n", stages);
             if (heapAfterGc != null) {
                 System.out.printf("  heap after GC each minute (MB): %s%n", heapAfterGc);
@@ -628,9 +646,8 @@ final class PipelineBench implements Callable<Integer> {
 
     /** Heap in use right after a full GC, once a minute: a leak shows as a rising series. */
     private static final class HeapWatch {
-        private final java.util.concurrent.ScheduledExecutorService timer =
-                java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-        private final List<Long> samples = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        private final List<Long> samples = Collections.synchronizedList(new ArrayList<>());
 
         static HeapWatch everyMinute() {
             HeapWatch watch = new HeapWatch();
@@ -650,19 +667,43 @@ final class PipelineBench implements Callable<Integer> {
         }
     }
 
-    /** Samples this process's CPU load and heap every 200 ms while a benchmark runs. */
+    /**
+     * Samples this process's CPU load and heap every 200 ms while a benchmark runs, and counts the collector's
+     * stop-the-world pauses (every stream thread, the broker and the registry stop during one, so they add to the
+     * latency tail).
+     */
     private static final class ResourceSampler implements AutoCloseable {
-        private final java.util.concurrent.ScheduledExecutorService timer =
-                java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-        private final java.util.concurrent.atomic.DoubleAdder cpu = new java.util.concurrent.atomic.DoubleAdder();
-        private final java.util.concurrent.atomic.LongAdder samples = new java.util.concurrent.atomic.LongAdder();
-        private final java.util.concurrent.atomic.AtomicLong peakHeap = new java.util.concurrent.atomic.AtomicLong();
+        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        private final DoubleAdder cpu = new DoubleAdder();
+        private final LongAdder samples = new LongAdder();
+        private final AtomicLong peakHeap = new AtomicLong();
+        private final LongAdder pauses = new LongAdder();
+        private final LongAdder pauseMillis = new LongAdder();
+        private final AtomicLong longestPause = new AtomicLong();
+        private final long startNanos = System.nanoTime();
+        private final NotificationListener onCollection = (notification, handback) -> {
+            if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
+                return;
+            }
+            GarbageCollectionNotificationInfo collection =
+                    GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
+            // A concurrent cycle runs beside the application; only pauses stop it.
+            if (collection.getGcName().contains("Concurrent")) {
+                return;
+            }
+            long millis = collection.getGcInfo().getDuration();
+            pauses.increment();
+            pauseMillis.add(millis);
+            longestPause.accumulateAndGet(millis, Math::max);
+        };
 
         static ResourceSampler start() {
             ResourceSampler sampler = new ResourceSampler();
-            com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
-                    java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-            java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+            for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+                ((NotificationEmitter) collector).addNotificationListener(sampler.onCollection, null, null);
+            }
+            OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
             sampler.timer.scheduleAtFixedRate(() -> {
                 double load = os.getProcessCpuLoad();
                 if (load >= 0) {
@@ -670,7 +711,7 @@ final class PipelineBench implements Callable<Integer> {
                     sampler.samples.increment();
                 }
                 sampler.peakHeap.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-            }, 0, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }, 0, 200, TimeUnit.MILLISECONDS);
             return sampler;
         }
 
@@ -682,9 +723,23 @@ final class PipelineBench implements Callable<Integer> {
             return peakHeap.get();
         }
 
+        /** The collector's pauses since the start: how many, their total and share of the time, the longest. */
+        String pauses() {
+            double seconds = (System.nanoTime() - startNanos) / 1e9;
+            return String.format("%d GC pauses, %d ms in all (%.1f %% of the time), longest %d ms", pauses.sum(),
+                    pauseMillis.sum(), pauseMillis.sum() / 10.0 / seconds, longestPause.get());
+        }
+
         @Override
         public void close() {
             timer.shutdownNow();
+            for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+                try {
+                    ((NotificationEmitter) collector).removeNotificationListener(onCollection);
+                } catch (ListenerNotFoundException notRegistered) {
+                    // Registered with every collector in start(); nothing to remove otherwise.
+                }
+            }
         }
     }
 }

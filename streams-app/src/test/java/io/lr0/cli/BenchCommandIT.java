@@ -66,10 +66,13 @@ class BenchCommandIT {
     }
 
     @Test
-    void pipelineSoakPrintsTheHeapEveryMinute() {
+    void pipelineSoakPrintsTheHeapEveryMinuteAndCountsItsFullGcsAsPauses() {
         String output = run("bench", "pipeline", "--warmup", "10", "--batch", "8", "--minutes", "0.05",
                 "--rate", "40", "--raw-seconds", "0.2");
         assertTrue(output.contains("120 images, 600 variants"), output);
         assertTrue(output.contains("heap after GC each minute (MB): ["), output);
+        // The soak's own full GC at the start of the measured phase is a pause the sampler must have seen.
+        assertTrue(output.lines().anyMatch(line -> line.matches("  [1-9]\\d* GC pauses, \\d+ ms in all \\(.*"
+                + "% of the time\\), longest \\d+ ms")), output);
     }
 }
