@@ -47,7 +47,7 @@ class UpscaleCommandTest {
     }
 
     @Test
-    void liifReconstructsAsWellAsBicubicAtTwiceTheSize() throws Exception {
+    void liifReconstructsBetterThanBicubicAtTwiceTheSize() throws Exception {
         Raster liif = upscale("liif", "--scale", "2");
         Raster bicubic = upscale("bicubic", "--size", highRes.width() + "x" + highRes.height());
 
@@ -57,7 +57,8 @@ class UpscaleCommandTest {
         int shave = 2 + 6;
         double liifPsnr = psnr(liif, shave);
         double bicubicPsnr = psnr(bicubic, shave);
-        assertTrue(liifPsnr > bicubicPsnr - 0.3, "LIIF " + liifPsnr + " dB vs bicubic " + bicubicPsnr + " dB");
+        // The bundled weights: +0.76 dB on this held-out photo in tools/liif/train.py's float evaluation.
+        assertTrue(liifPsnr > bicubicPsnr + 0.5, "LIIF " + liifPsnr + " dB vs bicubic " + bicubicPsnr + " dB");
     }
 
     @Test
