@@ -163,8 +163,9 @@ public final class Lr0Config extends AbstractConfig {
                             + "pre-processing, the LR0.FM protocol) and/or liif (LIIF to the model's input size "
                             + "first). The native variant is always classified once, as bicubic.")
             .define(SR_LIIF_MODEL, Type.STRING, "bundled", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
-                    "LIIF model: 'bundled' (lr0's own, trained on Debian-packaged photos), a TorchScript file or a "
-                            + "directory holding liif.pt (e.g. official weights converted by "
+                    "LIIF model: 'bundled' (lr0's own, trained on Debian-packaged photos), 'bundled-fashion-mnist' "
+                            + "(that one fine-tuned on Fashion-MNIST's train split; lr0 demo's default), a TorchScript "
+                            + "file or a directory holding liif.pt (e.g. official weights converted by "
                             + "tools/liif/convert_official.py).")
             .define(SR_TARGET_SIZE, Type.INT, 0, ConfigDef.Range.atLeast(0), Importance.LOW,
                     "Short side LIIF up-samples to; 0: the inference model's input size.")

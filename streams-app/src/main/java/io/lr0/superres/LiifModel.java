@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,9 +29,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class LiifModel implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LiifModel.class);
-    /** The model shipped in the jar: trained by tools/liif/train.py (provenance in its liif.json). */
+    /** The photo model shipped in the jar: trained by tools/liif/train.py (provenance in its liif.json). */
     public static final String BUNDLED = "bundled";
-    private static final String BUNDLED_NAME = "lr0-liif";
+    /** The photo model fine-tuned on Fashion-MNIST's train split, also in the jar: the demo's data. */
+    public static final String BUNDLED_FASHION_MNIST = "bundled-fashion-mnist";
+    /** Setting -> directory under the jar's {@code /models/}. */
+    private static final Map<String, String> BUNDLED_NAMES = Map.of(BUNDLED, "lr0-liif",
+            BUNDLED_FASHION_MNIST, "lr0-liif-fmnist");
     private static final List<String> BUNDLED_FILES = List.of("liif.pt", "liif.json");
 
     private final ZooModel<NDList, NDList> model;
@@ -42,13 +47,15 @@ public final class LiifModel implements AutoCloseable {
     }
 
     /**
-     * Loads {@code setting}: {@code bundled}, a TorchScript file, or a directory holding {@code liif.pt}.
+     * Loads {@code setting}: {@code bundled}, {@code bundled-fashion-mnist}, a TorchScript file, or a directory
+     * holding {@code liif.pt}.
      *
      * @throws IOException naming the location when there is no such model or it does not load
      */
     public static LiifModel load(String setting, Path cacheDir) throws IOException {
-        Path location = BUNDLED.equals(setting)
-                ? Models.extractBundled(cacheDir, BUNDLED_NAME, BUNDLED_FILES).resolve("liif.pt") : Path.of(setting);
+        String bundledName = BUNDLED_NAMES.get(setting);
+        Path location = bundledName != null
+                ? Models.extractBundled(cacheDir, bundledName, BUNDLED_FILES).resolve("liif.pt") : Path.of(setting);
         Path file = Files.isDirectory(location) ? location.resolve("liif.pt") : location;
         if (!Files.isRegularFile(file)) {
             throw new IOException("LIIF model not found: " + file.toAbsolutePath() + " does not exist (expected the "

@@ -87,6 +87,18 @@ public final class TestImages {
         return mse == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(255.0 * 255.0 / mse);
     }
 
+    /** The raster as RGB: a gray one with its channel replicated (as LIIF and the model's pre-processing see it). */
+    public static Raster rgb(Raster gray) {
+        if (gray.channels() == 3) {
+            return gray;
+        }
+        byte[] rgb = new byte[gray.pixels().length * 3];
+        for (int p = 0; p < gray.pixels().length; p++) {
+            rgb[p * 3] = rgb[p * 3 + 1] = rgb[p * 3 + 2] = gray.pixels()[p];
+        }
+        return new Raster(gray.width(), gray.height(), 3, rgb);
+    }
+
     public static byte[] truncated(byte[] file, int keep) {
         return Arrays.copyOf(file, keep);
     }

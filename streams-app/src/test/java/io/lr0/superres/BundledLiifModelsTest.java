@@ -1,0 +1,69 @@
+package io.lr0.superres;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lr0.image.ImageCodec;
+import io.lr0.image.ImageLimits;
+import io.lr0.image.PillowResize;
+import io.lr0.image.Raster;
+import io.lr0.producers.Datasets;
+import io.lr0.testing.TestImages;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The two bundled LIIF models through DJL on Fashion-MNIST test images (28 -> 14 -> 28 px, Pillow bicubic down):
+ * the fine-tuned one must beat bicubic by a wide margin and the photo model on this data, which is why
+ * {@code lr0 demo} picks it (docs/models.md has the figures on 1,000 images).
+ */
+class BundledLiifModelsTest {
+    private static final int IMAGES = 40;
+    private static List<Raster> highRes;
+    private static List<Raster> lowRes;
+    private static double bicubicPsnr;
+
+    @BeforeAll
+    static void halfSizeFashionMnist() throws Exception {
+        highRes = new ArrayList<>();
+        lowRes = new ArrayList<>();
+        Iterator<io.lr0.producers.LabeledImage> images = Datasets.defaultFashionMnist("test").images();
+        for (int i = 0; i < IMAGES; i++) {
+            Raster image = ImageCodec.decode(images.next().image(), ImageLimits.DEFAULT);
+            highRes.add(image);
+            lowRes.add(PillowResize.resize(image, image.width() / 2, image.height() / 2));
+        }
+        bicubicPsnr = meanPsnr(lowRes.stream().map(small -> PillowResize.resize(small, 28, 28)).toList());
+    }
+
+    @Test
+    void theFashionMnistModelBeatsBicubicAndThePhotoModelOnFashionMnist(@TempDir Path cache) throws Exception {
+        double fashionPsnr = liifPsnr(LiifModel.BUNDLED_FASHION_MNIST, cache);
+        double photoPsnr = liifPsnr(LiifModel.BUNDLED, cache);
+        String figures = "fine-tuned " + fashionPsnr + " dB, photo model " + photoPsnr + " dB, bicubic " + bicubicPsnr
+                + " dB";
+        // Measured on 1,000 test images: fine-tuned +4.0 dB over bicubic, photo model +1.2 dB.
+        assertTrue(fashionPsnr > bicubicPsnr + 2.0, figures);
+        assertTrue(fashionPsnr > photoPsnr + 1.0, figures);
+        assertTrue(photoPsnr > bicubicPsnr, figures);
+    }
+
+    private static double liifPsnr(String setting, Path cache) throws Exception {
+        try (LiifModel model = LiifModel.load(setting, cache); Upscaler upscaler = model.newUpscaler()) {
+            return meanPsnr(upscaler.upscale(lowRes, 28, 28));
+        }
+    }
+
+    /** Mean PSNR of {@code upscaled} against the 28 px originals, both as RGB. */
+    private static double meanPsnr(List<Raster> upscaled) {
+        double sum = 0;
+        for (int i = 0; i < IMAGES; i++) {
+            sum += TestImages.psnr(TestImages.rgb(highRes.get(i)), TestImages.rgb(upscaled.get(i)));
+        }
+        return sum / IMAGES;
+    }
+}
