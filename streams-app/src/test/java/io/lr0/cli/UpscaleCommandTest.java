@@ -32,7 +32,8 @@ class UpscaleCommandTest {
     @BeforeEach
     void halfSizePhoto() throws Exception {
         Raster chelsea = ImageCodec.decodeFile(TestImages.fixture("chelsea.png"), ImageLimits.DEFAULT);
-        highRes = crop(chelsea, 0, chelsea.width() - chelsea.width() % 2, chelsea.height() - chelsea.height() % 2);
+        highRes = TestImages.rgbWindow(chelsea, 0, chelsea.width() - chelsea.width() % 2,
+                chelsea.height() - chelsea.height() % 2);
         lowResFile = dir.resolve("chelsea-x2.png");
         Files.write(lowResFile, ImageCodec.encodePng(PillowResize.resize(highRes, highRes.width() / 2,
                 highRes.height() / 2)));
@@ -83,21 +84,7 @@ class UpscaleCommandTest {
     private double psnr(Raster upscaled, int shave) {
         int width = highRes.width() - 2 * shave;
         int height = highRes.height() - 2 * shave;
-        return TestImages.psnr(crop(highRes, shave, width, height), crop(upscaled, shave, width, height));
-    }
-
-    /** The {@code width} x {@code height} window at ({@code offset}, {@code offset}), as RGB. */
-    private static Raster crop(Raster image, int offset, int width, int height) {
-        byte[] rgb = new byte[width * height * 3];
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                for (int c = 0; c < 3; c++) {
-                    int at = ((y + offset) * image.width() + x + offset) * image.channels()
-                            + (image.channels() == 1 ? 0 : c);
-                    rgb[(y * width + x) * 3 + c] = image.pixels()[at];
-                }
-            }
-        }
-        return new Raster(width, height, 3, rgb);
+        return TestImages.psnr(TestImages.rgbWindow(highRes, shave, width, height),
+                TestImages.rgbWindow(upscaled, shave, width, height));
     }
 }

@@ -7,6 +7,7 @@ import io.lr0.image.ImageLimits;
 import io.lr0.image.PillowResize;
 import io.lr0.image.Raster;
 import io.lr0.producers.Datasets;
+import io.lr0.producers.LabeledImage;
 import io.lr0.testing.TestImages;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ class BundledLiifModelsTest {
     static void halfSizeFashionMnist() throws Exception {
         highRes = new ArrayList<>();
         lowRes = new ArrayList<>();
-        Iterator<io.lr0.producers.LabeledImage> images = Datasets.defaultFashionMnist("test").images();
+        Iterator<LabeledImage> images = Datasets.defaultFashionMnist("test").images();
         for (int i = 0; i < IMAGES; i++) {
             Raster image = ImageCodec.decode(images.next().image(), ImageLimits.DEFAULT);
             highRes.add(image);

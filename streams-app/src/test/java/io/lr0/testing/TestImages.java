@@ -88,15 +88,23 @@ public final class TestImages {
     }
 
     /** The raster as RGB: a gray one with its channel replicated (as LIIF and the model's pre-processing see it). */
-    public static Raster rgb(Raster gray) {
-        if (gray.channels() == 3) {
-            return gray;
+    public static Raster rgb(Raster image) {
+        return rgbWindow(image, 0, image.width(), image.height());
+    }
+
+    /** The {@code width} x {@code height} window at ({@code offset}, {@code offset}), as RGB. */
+    public static Raster rgbWindow(Raster image, int offset, int width, int height) {
+        byte[] rgb = new byte[width * height * 3];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                for (int c = 0; c < 3; c++) {
+                    int at = ((y + offset) * image.width() + x + offset) * image.channels()
+                            + (image.channels() == 1 ? 0 : c);
+                    rgb[(y * width + x) * 3 + c] = image.pixels()[at];
+                }
+            }
         }
-        byte[] rgb = new byte[gray.pixels().length * 3];
-        for (int p = 0; p < gray.pixels().length; p++) {
-            rgb[p * 3] = rgb[p * 3 + 1] = rgb[p * 3 + 2] = gray.pixels()[p];
-        }
-        return new Raster(gray.width(), gray.height(), 3, rgb);
+        return new Raster(width, height, 3, rgb);
     }
 
     public static byte[] truncated(byte[] file, int keep) {
