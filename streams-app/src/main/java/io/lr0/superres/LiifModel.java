@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +60,8 @@ public final class LiifModel implements AutoCloseable {
         Path file = Files.isDirectory(location) ? location.resolve("liif.pt") : location;
         if (!Files.isRegularFile(file)) {
             throw new IOException("LIIF model not found: " + file.toAbsolutePath() + " does not exist (expected the "
-                    + "TorchScript file written by tools/liif/train.py or tools/liif/convert_official.py)");
+                    + "TorchScript file written by tools/liif/train.py or tools/liif/convert_official.py, or one of the "
+                    + "bundled models " + String.join(", ", new TreeSet<>(BUNDLED_NAMES.keySet())) + ")");
         }
         String fileName = file.getFileName().toString();
         Device device = Models.bestDevice();

@@ -1,5 +1,7 @@
 package io.lr0.superres;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lr0.image.ImageCodec;
@@ -9,6 +11,7 @@ import io.lr0.image.Raster;
 import io.lr0.producers.Datasets;
 import io.lr0.producers.LabeledImage;
 import io.lr0.testing.TestImages;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -51,6 +54,14 @@ class BundledLiifModelsTest {
         assertTrue(fashionPsnr > bicubicPsnr + 2.0, figures);
         assertTrue(fashionPsnr > photoPsnr + 1.0, figures);
         assertTrue(photoPsnr > bicubicPsnr, figures);
+    }
+
+    @Test
+    void aMisspelledBundledNameIsAClearErrorNamingTheBundledModels(@TempDir Path cache) {
+        IOException error = assertThrows(IOException.class, () -> LiifModel.load("bundled-fashion-mnst", cache));
+        assertEquals("LIIF model not found: " + Path.of("bundled-fashion-mnst").toAbsolutePath() + " does not exist "
+                + "(expected the TorchScript file written by tools/liif/train.py or tools/liif/convert_official.py, "
+                + "or one of the bundled models bundled, bundled-fashion-mnist)", error.getMessage());
     }
 
     private static double liifPsnr(String setting, Path cache) throws Exception {
