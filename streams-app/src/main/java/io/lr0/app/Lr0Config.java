@@ -65,6 +65,7 @@ public final class Lr0Config extends AbstractConfig {
     public static final String TOPIC_SUMMARY = "topic.summary";
     public static final String METRICS_ENABLED = "metrics.enabled";
     public static final String METRICS_WINDOW_MS = "metrics.window.ms";
+    public static final String METRICS_WINDOW_GRACE_MS = "metrics.window.grace.ms";
     public static final String METRICS_ALPHA = "metrics.alpha";
     public static final String METRICS_WAR_DEFAULT_WEIGHT = "metrics.war.default.weight";
     public static final String WAR_WEIGHT_PREFIX = "metrics.war.weight.";
@@ -186,6 +187,10 @@ public final class Lr0Config extends AbstractConfig {
                     "Run the metrics stage (predictions -> robustness metrics) in this instance.")
             .define(METRICS_WINDOW_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
                     "Size of the tumbling windows of the windowed metrics (event time: the capture timestamp).")
+            .define(METRICS_WINDOW_GRACE_MS, Type.LONG, 300_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
+                    "How long after a window's end its predictions are still counted in it: predictions of a slower "
+                            + "path (LIIF on CPU, a backlog) arrive after those of the same capture time on a faster "
+                            + "one. Later ones count only in the cumulative metrics.")
             .define(METRICS_ALPHA, Type.DOUBLE, 200.0, ConfigDef.Range.atLeast(0), Importance.LOW,
                     "alpha of LR0.FM's improved relative robustness Gamma = gamma * (1 - exp(-alpha * eps^2)).")
             .define(METRICS_WAR_DEFAULT_WEIGHT, Type.DOUBLE, 1.0, ConfigDef.Range.atLeast(0), Importance.LOW,
@@ -458,6 +463,10 @@ public final class Lr0Config extends AbstractConfig {
 
     public java.time.Duration metricsWindow() {
         return java.time.Duration.ofMillis(getLong(METRICS_WINDOW_MS));
+    }
+
+    public java.time.Duration metricsWindowGrace() {
+        return java.time.Duration.ofMillis(getLong(METRICS_WINDOW_GRACE_MS));
     }
 
     public double metricsAlpha() {

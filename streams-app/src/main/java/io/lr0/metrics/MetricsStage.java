@@ -74,8 +74,8 @@ public final class MetricsStage {
                 .to(config.metricsTopic(), Produced.<String, RobustnessMetric>with(Serdes.String(), serdes.value())
                         .withName("robustness-metrics"));
 
-        // Tumbling windows of event (capture) time, for time series.
-        byDataset.windowedBy(TimeWindows.ofSizeWithNoGrace(config.metricsWindow()))
+        // Tumbling windows of event (capture) time, for time series; the grace lets a slower method's predictions in.
+        byDataset.windowedBy(TimeWindows.ofSizeAndGrace(config.metricsWindow(), config.metricsWindowGrace()))
                 .aggregate(Accuracy::empty, (key, prediction, state) -> Accuracy.add(state, prediction),
                         Named.as("count-by-dataset-windowed"),
                         Materialized.<String, AccuracyState, org.apache.kafka.streams.state.WindowStore<

@@ -209,4 +209,22 @@ class MetricsStageTest {
         assertEquals(T0.plusSeconds(60), first.getWindowEnd());
         assertTrue(metrics().get("m/d1/native/bicubic").getTotal() == 4, "cumulative counts both windows");
     }
+
+    @Test
+    void aLatePredictionCountsInItsWindowWithinTheGraceAndOnlyCumulativelyAfterIt() {
+        labelSpace("d1", TEN);
+        predict("d1", null, 2, 2, null, T0);
+        predict("d1", null, 2, 0, null, T0.plusSeconds(90));
+        // 80 s late, past its window's end: a LIIF prediction behind the bicubic ones of the same capture time.
+        predict("d1", null, 2, 0, null, T0.plusSeconds(10));
+        // Stream time past the first window's end + the 5-minute default grace: the next late one is too late.
+        predict("d1", null, 2, 2, null, T0.plusSeconds(400));
+        predict("d1", null, 2, 0, null, T0.plusSeconds(20));
+
+        RobustnessMetric first = harness.<RobustnessMetric>output("robustness-metrics-windowed").readKeyValuesToMap()
+                .get("m/d1/native/bicubic@" + T0.toEpochMilli());
+        assertEquals(4, first.getTotal());
+        assertEquals(0.5, first.getAccuracyTop1(), 1e-12);
+        assertEquals(10, metrics().get("m/d1/native/bicubic").getTotal(), "cumulative counts every prediction");
+    }
 }
