@@ -45,6 +45,7 @@ public final class Lr0Config extends AbstractConfig {
     public static final String IMAGE_MAX_PIXELS = "image.max.pixels";
     public static final String TOPIC_PREDICTIONS = "topic.predictions";
     public static final String INFERENCE_ENABLED = "inference.enabled";
+    public static final String INFERENCE_CHAINED = "inference.chained";
     public static final String INFERENCE_MODEL = "inference.model";
     public static final String INFERENCE_TOKENIZER = "inference.tokenizer";
     public static final String INFERENCE_PROMPTS_DIR = "inference.prompts.dir";
@@ -133,6 +134,12 @@ public final class Lr0Config extends AbstractConfig {
                     "Output topic of Prediction values, keyed '<variant key>/<super-resolution method>'.")
             .define(INFERENCE_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
                     "Run the zero-shot inference stage (image-variants -> predictions) in this instance.")
+            .define(INFERENCE_CHAINED, Type.BOOLEAN, false, Importance.MEDIUM,
+                    "Where this instance also degrades: classify each image's variants in the degradation's own "
+                            + "task instead of reading them back from image-variants (still written, for other "
+                            + "consumers and LIIF). Under exactly-once inference then waits for no commit of the "
+                            + "degradation; an image inference would refuse is dead-lettered whole. All instances of "
+                            + "an application id must agree.")
             .define(INFERENCE_MODEL, Type.STRING, "bundled", new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Model: 'bundled' (lr0's demo model), a directory or .zip in lr0's model contract, or a URL such "
                             + "as https://resources.djl.ai/demo/pytorch/clip.zip (docs/models.md).")
@@ -370,6 +377,11 @@ public final class Lr0Config extends AbstractConfig {
 
     public boolean degradeEnabled() {
         return getBoolean(DEGRADE_ENABLED);
+    }
+
+    /** Whether inference takes the degradation's output in the same task (both stages run here and chaining is on). */
+    public boolean inferenceChained() {
+        return degradeEnabled() && getBoolean(INFERENCE_CHAINED);
     }
 
     public boolean inferenceEnabled() {

@@ -24,26 +24,31 @@ public final class Lr0Topology {
      */
     public static Topology build(Lr0Config config, Lr0Serdes serdes, ZeroShotModel model, LiifModel liif) {
         StreamsBuilder builder = new StreamsBuilder();
+        boolean chained = model != null && config.inferenceChained();
+        KStream<String, ImageVariant> degraded = null;
         if (config.degradeEnabled()) {
-            // images -> image-variants: the LR0.FM degradation protocol.
-            DegradeStage.addTo(builder, config, serdes);
+            // images -> image-variants: the LR0.FM degradation protocol. Chained, it also refuses an image whose
+            // variants inference would refuse, while the image's own record can still be dead-lettered whole.
+            degraded = DegradeStage.addTo(builder, config, serdes, chained
+                    ? InferenceStage.arrivalCheck(model, config.imageLimits()) : variantPixels -> { });
         }
         if (model != null || config.metricsEnabled()) {
             // Class lists of the datasets, for prompts and for chance level (C).
             LabelSpaceStore.addTo(builder, config, serdes);
         }
-        KStream<String, ImageVariant> variants = model == null && liif == null ? null
-                // Read back from the topic, not chained to degradation: later stages can run on other instances.
+        KStream<String, ImageVariant> variantsTopic = liif == null && (model == null || chained) ? null
+                // Read back from the topic: later stages can run on other instances, spread by variant key.
                 : builder.stream(config.variantsTopic(), Consumed.<String, ImageVariant>with(Serdes.String(),
                         serdes.value()).withName("variants"));
         if (liif != null) {
             // low-resolution image-variants -> upscaled-variants: LIIF to the model's input size.
-            SuperResolutionStage.addTo(builder, variants, config, serdes, liif::newUpscaler,
+            SuperResolutionStage.addTo(builder, variantsTopic, config, serdes, liif::newUpscaler,
                     srTargetSize(config, model));
         }
         if (model != null) {
-            // image-variants (+ upscaled-variants) -> predictions: micro-batched zero-shot classification.
-            new InferenceStage().addTo(builder, variants, config, serdes, model);
+            // image-variants (+ upscaled-variants) -> predictions: micro-batched zero-shot classification. Chained,
+            // the degradation's task goes on with its own variants: no commit of it to wait for in between.
+            new InferenceStage().addTo(builder, chained ? degraded : variantsTopic, config, serdes, model);
         }
         if (config.metricsEnabled()) {
             // predictions -> robustness metrics, windowed metrics, SAR/WAR.

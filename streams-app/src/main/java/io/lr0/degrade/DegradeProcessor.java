@@ -16,29 +16,34 @@ import io.lr0.schema.ImageVariant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * One image in, one variant per target resolution out (plus the native reference). All variants are computed
- * before any is forwarded, so a failure dead-letters the image without leaving a partial set downstream.
+ * One image in, one variant per target resolution out (plus the native reference). All variants are computed, and
+ * checked against what a stage chained in the same task needs, before any is forwarded, so a failure dead-letters
+ * the image without leaving a partial set downstream.
  */
 final class DegradeProcessor implements Processor<String, ImageRecord, String, ImageVariant> {
     private final Function<String, List<Integer>> resolutionsOfDataset;
     private final boolean emitNative;
     private final ImageLimits limits;
+    private final Consumer<Raster> variantCheck;
     private final Timer decodeTime = OperationalMetrics.stageTimer("decode");
     private final Timer degradeTime = OperationalMetrics.stageTimer("degrade");
     /** Meter lookups are not free: one counter per dataset, found once. */
     private final java.util.Map<String, Counter> variantCounters = new java.util.HashMap<>();
     private ProcessorContext<String, ImageVariant> context;
 
-    DegradeProcessor(Function<String, List<Integer>> resolutionsOfDataset, boolean emitNative, ImageLimits limits) {
+    DegradeProcessor(Function<String, List<Integer>> resolutionsOfDataset, boolean emitNative, ImageLimits limits,
+                     Consumer<Raster> variantCheck) {
         this.resolutionsOfDataset = resolutionsOfDataset;
         this.emitNative = emitNative;
         this.limits = limits;
+        this.variantCheck = variantCheck;
     }
 
     @Override
@@ -62,11 +67,13 @@ final class DegradeProcessor implements Processor<String, ImageRecord, String, I
             // Up-sampling is not a degradation: the native variant already stands for this size and above.
             if (resolution < nativeImage.shortSide()) {
                 Raster lowResImage = Degradations.lowResolution(nativeImage, resolution);
+                variantCheck.accept(lowResImage);
                 variants.add(variant(record, image, nativeImage, resolution, DegradationMethod.PIL_BICUBIC,
                         ImageCodec.toRawImage(lowResImage)));
             }
         }
         if (emitNative) {
+            variantCheck.accept(nativeImage);
             variants.add(variant(record, image, nativeImage, null, DegradationMethod.NATIVE, image.getImage()));
         }
         degradeTime.record(System.nanoTime() - decoded, TimeUnit.NANOSECONDS);

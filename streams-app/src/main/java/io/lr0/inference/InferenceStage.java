@@ -3,10 +3,13 @@ package io.lr0.inference;
 import io.lr0.app.Lr0Config;
 import io.lr0.app.Lr0Serdes;
 import io.lr0.batching.ParkedVariants;
+import io.lr0.image.ImageLimits;
+import io.lr0.image.Raster;
 import io.lr0.schema.ImageVariant;
 import io.lr0.schema.Prediction;
 import io.lr0.superres.SuperResolution;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -22,9 +25,18 @@ public final class InferenceStage {
     private final AtomicLong labelsOutsideLabelSpace = new AtomicLong();
 
     /**
+     * What this stage refuses on arrival, as a check of a variant's pixels (it throws {@link
+     * io.lr0.image.BadImageException}): for the degradation to apply to its variants when the stages are chained.
+     */
+    public static Consumer<Raster> arrivalCheck(ZeroShotModel model, ImageLimits limits) {
+        ImagePreprocessor preprocessor = new ImagePreprocessor(model.spec());
+        return image -> preprocessor.checkResizable(image, limits);
+    }
+
+    /**
      * Adds the stage on {@code variants} (read from the image-variants topic, so it can run on other (GPU)
-     * instances) and, when LIIF is configured, on {@code upscaled-variants}. Needs the
-     * {@link io.lr0.app.LabelSpaceStore}.
+     * instances, or chained to the degradation in its task) and, when LIIF is configured, on {@code
+     * upscaled-variants}. Needs the {@link io.lr0.app.LabelSpaceStore}.
      */
     public void addTo(StreamsBuilder builder, KStream<String, ImageVariant> variants, Lr0Config config,
                       Lr0Serdes serdes, ZeroShotModel model) {

@@ -1,6 +1,7 @@
 package io.lr0.inference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import io.lr0.app.Lr0Config;
 import io.lr0.batching.MicroBatchProcessor;
 import io.lr0.dlq.DeadLetters;
 import io.lr0.embedded.EmbeddedSchemaRegistry;
+import io.lr0.image.Raster;
 import io.lr0.producers.DatasetSource;
 import io.lr0.producers.Datasets;
 import io.lr0.producers.IdxDataset;
@@ -16,8 +18,10 @@ import io.lr0.schema.DatasetInfo;
 import io.lr0.schema.DegradationMethod;
 import io.lr0.schema.Image;
 import io.lr0.schema.ImageEncoding;
+import io.lr0.schema.ImageRecord;
 import io.lr0.schema.ImageVariant;
 import io.lr0.schema.Prediction;
+import io.lr0.testing.TestImages;
 import io.lr0.testing.TopologyHarness;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -51,6 +55,7 @@ class InferenceStageTest {
     private TopologyHarness harness;
     private TopologyTestDriver driver;
     private TestInputTopic<String, ImageVariant> variants;
+    private TestInputTopic<String, ImageRecord> images;
     private TestInputTopic<String, DatasetInfo> datasets;
     private TestOutputTopic<String, Prediction> predictions;
     private TestOutputTopic<byte[], byte[]> deadLetters;
@@ -79,11 +84,15 @@ class InferenceStageTest {
     }
 
     private void start(int batchSize, int maxWaitMs) {
-        harness = TopologyHarness.start(registry.url(), stateDir, Map.of(Lr0Config.INFERENCE_BATCH_SIZE,
-                String.valueOf(batchSize), Lr0Config.INFERENCE_BATCH_MAX_WAIT_MS, String.valueOf(maxWaitMs)),
-                model, null);
+        start(Map.of(Lr0Config.INFERENCE_BATCH_SIZE, String.valueOf(batchSize),
+                Lr0Config.INFERENCE_BATCH_MAX_WAIT_MS, String.valueOf(maxWaitMs)));
+    }
+
+    private void start(Map<String, String> settings) {
+        harness = TopologyHarness.start(registry.url(), stateDir, settings, model, null);
         driver = harness.driver();
         variants = harness.input("image-variants");
+        images = harness.input("images");
         datasets = harness.input("datasets");
         predictions = harness.output("predictions");
         deadLetters = harness.rawOutput("image-variants-dlq");
@@ -303,5 +312,56 @@ class InferenceStageTest {
         assertEquals("PIXEL_LIMIT", new String(deadLetter.headers().lastHeader(DeadLetters.REASON).value(),
                 StandardCharsets.UTF_8));
         assertEquals(1, predictions.readValuesToList().size(), "the batch with the good variant still runs");
+    }
+
+    /** Chained: the images' own tasks classify their variants; image-variants is written, never read back. */
+    private void restartChained() {
+        harness.close();
+        start(Map.of(Lr0Config.INFERENCE_CHAINED, "true", Lr0Config.INFERENCE_BATCH_SIZE, String.valueOf(BATCH)));
+        publishFashionMnist();
+    }
+
+    @Test
+    void chainedInferenceClassifiesTheVariantsInTheImagesTask() {
+        restartChained();
+        String topology = harness.topology().describe().toString();
+        assertFalse(topology.contains("topics: [image-variants]"), "no source reads image-variants:\n" + topology);
+        TestOutputTopic<String, ImageVariant> written = harness.output("image-variants");
+
+        LabeledImage image = fashion.get(0);
+        images.pipeInput(image.id(), TestImages.record(image.id(), "fashion-mnist", image.image(), image.label()));
+        driver.advanceWallClockTime(Duration.ofMillis(200));
+
+        List<String> keys = predictions.readRecordsToList().stream().map(TestRecord::key).toList();
+        assertEquals(List.of(image.id() + "@10/bicubic", image.id() + "@14/bicubic", image.id() + "@21/bicubic",
+                image.id() + "@7/bicubic", image.id() + "@native/bicubic"), keys.stream().sorted().toList());
+        assertEquals(5, written.readRecordsToList().size(), "variants still written for other consumers");
+    }
+
+    @Test
+    void chainedAnImageWithAVariantInferenceWouldRefuseIsDeadLetteredWhole() {
+        restartChained();
+        TestOutputTopic<byte[], byte[]> imageDeadLetters = harness.rawOutput("images-dlq");
+        TestOutputTopic<String, ImageVariant> written = harness.output("image-variants");
+        // 2 x 400,000 pixels degrades (to its native variant only), but resized to the 32 px input it would be
+        // 32 x 6,400,000: inference refuses it, and chained, the degradation refuses the image with its record.
+        ImageRecord strip = TestImages.record("strip", "fashion-mnist",
+                TestImages.raw(new Raster(2, 400_000, 1, new byte[800_000])), "Bag");
+        images.pipeInput("strip", strip);
+        LabeledImage good = fashion.get(1);
+        images.pipeInput(good.id(), TestImages.record(good.id(), "fashion-mnist", good.image(), good.label()));
+        driver.advanceWallClockTime(Duration.ofMillis(200));
+
+        TestRecord<byte[], byte[]> deadLetter = imageDeadLetters.readRecord();
+        assertEquals("strip", new String(deadLetter.key(), StandardCharsets.UTF_8));
+        assertEquals("PIXEL_LIMIT", new String(deadLetter.headers().lastHeader(DeadLetters.REASON).value(),
+                StandardCharsets.UTF_8));
+        assertEquals("images", new String(deadLetter.headers().lastHeader(DeadLetters.SOURCE_TOPIC).value(),
+                StandardCharsets.UTF_8));
+        assertEquals(strip, harness.<ImageRecord>decode("images", deadLetter.value()),
+                "the image's own record, to replay");
+        assertTrue(imageDeadLetters.isEmpty());
+        assertEquals(5, written.readRecordsToList().size(), "no variant of the strip, five of the next image");
+        assertEquals(5, predictions.readValuesToList().size(), "the next image is classified");
     }
 }

@@ -17,24 +17,27 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Crash safety of micro-batching: the app runs as a child JVM, is killed with SIGKILL while variants are parked
- * for their batch, and restarted; every variant must then have exactly one prediction (read_committed).
+ * for their batch, and restarted; every variant must then have exactly one prediction (read_committed). Both with
+ * inference reading image-variants and chained to the degradation in the images' own tasks.
  */
 class InferenceCrashIT {
     private static final int IMAGES = 200;
     private static final int VARIANTS_PER_IMAGE = 5;
 
-    @Test
-    void killedMidBatchEveryVariantGetsExactlyOnePrediction(@TempDir Path dataDir) throws Exception {
+    @ParameterizedTest(name = "inference.chained={0}")
+    @ValueSource(booleans = {false, true})
+    void killedMidBatchEveryVariantGetsExactlyOnePrediction(boolean chained, @TempDir Path dataDir) throws Exception {
         try (LocalStack stack = LocalStack.start(dataDir, 0, 0, 0)) {
             Path log = Path.of("target", "inference-crash-it.log");
             // A 10-minute wait: its first tick (a quarter of it) comes long after the kill, so partial batches,
             // early or not, stay parked until then.
-            Process app = startApp(stack, dataDir, log, 600_000);
+            Process app = startApp(stack, dataDir, log, 600_000, chained);
             AppProcess.awaitTopic(stack, "predictions");
             try (ImagePublisher publisher = new ImagePublisher(Map.of("bootstrap.servers", stack.bootstrapServers()),
                     Map.of("schema.registry.url", stack.registryUrl()), "images", "datasets")) {
@@ -50,7 +53,7 @@ class InferenceCrashIT {
             assertTrue(parkedAtKill > 0, "variants were parked, mid-batch, when the app was killed");
 
             // Restarted with a short wait, so the restored partial batches run.
-            Process restarted = startApp(stack, dataDir, log, 1_000);
+            Process restarted = startApp(stack, dataDir, log, 1_000, chained);
             try {
                 List<ConsumerRecord<String, byte[]>> all = Consume.until(stack.bootstrapServers(), "predictions",
                         new StringDeserializer(), new ByteArrayDeserializer(),
@@ -59,9 +62,9 @@ class InferenceCrashIT {
                         new ByteArrayDeserializer(), read -> false, Duration.ofSeconds(3));
                 Map<String, Long> copies = all.stream().collect(Collectors.groupingBy(ConsumerRecord::key,
                         Collectors.counting()));
-                System.out.printf("InferenceCrashIT: %d predictions before SIGKILL, %d variants parked at the kill, "
-                        + "%d predictions after restart, %d distinct%n", before.size(), parkedAtKill, all.size(),
-                        copies.size());
+                System.out.printf("InferenceCrashIT (chained %s): %d predictions before SIGKILL, %d variants "
+                        + "parked at the kill, %d predictions after restart, %d distinct%n", chained, before.size(),
+                        parkedAtKill, all.size(), copies.size());
                 assertEquals(IMAGES * VARIANTS_PER_IMAGE, copies.size(), "every variant has a prediction");
                 assertTrue(copies.values().stream().allMatch(n -> n == 1), "and only one");
             } finally {
@@ -71,8 +74,10 @@ class InferenceCrashIT {
         }
     }
 
-    private static Process startApp(LocalStack stack, Path dataDir, Path log, long maxWaitMs) throws Exception {
+    private static Process startApp(LocalStack stack, Path dataDir, Path log, long maxWaitMs, boolean chained)
+            throws Exception {
         return AppProcess.start(stack, dataDir, log, Map.of("inference.batch.size", "64",
-                "inference.batch.max.wait.ms", String.valueOf(maxWaitMs)));
+                "inference.batch.max.wait.ms", String.valueOf(maxWaitMs),
+                "inference.chained", String.valueOf(chained)));
     }
 }

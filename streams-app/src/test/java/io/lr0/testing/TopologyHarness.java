@@ -9,22 +9,26 @@ import io.lr0.superres.LiifModel;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
 
 /** lr0's whole topology in a TopologyTestDriver, with the app's own Streams properties and Avro serdes. */
 public final class TopologyHarness implements AutoCloseable {
     private final Lr0Serdes serdes;
+    private final Topology topology;
     private final TopologyTestDriver driver;
 
-    private TopologyHarness(Lr0Serdes serdes, TopologyTestDriver driver) {
+    private TopologyHarness(Lr0Serdes serdes, Topology topology, Properties properties) {
         this.serdes = serdes;
-        this.driver = driver;
+        this.topology = topology;
+        this.driver = new TopologyTestDriver(topology, properties);
     }
 
     /** {@code model} null: no inference stage; {@code liif} null: no super-resolution stage. */
@@ -35,8 +39,8 @@ public final class TopologyHarness implements AutoCloseable {
         values.put(Lr0Config.STATE_DIR, stateDir.toString());
         Lr0Config config = Lr0Config.of(values);
         Lr0Serdes serdes = Lr0Serdes.from(config);
-        return new TopologyHarness(serdes, new TopologyTestDriver(Lr0Topology.build(config, serdes, model, liif),
-                Lr0App.streamsProperties(config)));
+        return new TopologyHarness(serdes, Lr0Topology.build(config, serdes, model, liif),
+                Lr0App.streamsProperties(config));
     }
 
     public <V extends SpecificRecord> TestInputTopic<String, V> input(String topic) {
@@ -50,6 +54,16 @@ public final class TopologyHarness implements AutoCloseable {
     /** A topic read as raw bytes (dead letters keep the source bytes). */
     public TestOutputTopic<byte[], byte[]> rawOutput(String topic) {
         return driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** An Avro value in the Confluent wire format (a dead letter's payload) read back. */
+    public <V extends SpecificRecord> V decode(String topic, byte[] value) {
+        return serdes.<V>value().deserializer().deserialize(topic, value);
+    }
+
+    /** The topology under test, for assertions on its shape ({@code describe()}). */
+    public Topology topology() {
+        return topology;
     }
 
     public TopologyTestDriver driver() {
