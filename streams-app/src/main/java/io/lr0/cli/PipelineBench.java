@@ -34,6 +34,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -48,6 +50,7 @@ import javax.management.ListenerNotFoundException;
 import javax.management.NotificationEmitter;
 import javax.management.NotificationListener;
 import javax.management.openmbean.CompositeData;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -75,6 +78,8 @@ final class PipelineBench implements Callable<Integer> {
     private static final String WARMUP_PREFIX = "warmup-";
     private static final int MAX_WARMUP_ROUNDS = 4;
     private static final int QUIET_JIT_PERCENT = 5;
+    /** The longest wait for the applications to catch up after the warm-up before measuring anyway. */
+    private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
 
     @Mixin
     ConfigOptions config;
@@ -211,11 +216,35 @@ final class PipelineBench implements Callable<Integer> {
         }
     }
 
+    /**
+     * Waits until the applications have processed and committed all the warm-up left behind (the metrics, which
+     * trail the predictions, most of it), so the measured phase starts from an idle pipeline, not from a backlog;
+     * says what it waited for.
+     */
+    private static String awaitIdle(Lr0Config lr0, Set<String> applicationIds) throws Exception {
+        long start = System.nanoTime();
+        try (Admin admin = Admin.create(lr0.kafkaClientConfig())) {
+            long backlog = GroupLag.offsetsBehind(admin, applicationIds);
+            long behind = backlog;
+            while (behind > 0 && System.nanoTime() - start < IDLE_TIMEOUT.toNanos()) {
+                Thread.sleep(100);
+                behind = GroupLag.offsetsBehind(admin, applicationIds);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return behind > 0
+                    ? String.format("started %d offsets behind: the warm-up's backlog (%d) did not drain in %.0f s",
+                            behind, backlog, seconds)
+                    : String.format("started idle: the warm-up's backlog of %d offsets drained in %.1f s", backlog,
+                            seconds);
+        }
+    }
+
     /** One configuration on a fresh stack: warm-up, then the measured images (or the soak). */
     private Run run(List<LabeledImage> sample, int batch, int instances, double offered) throws Exception {
         Path work = Files.createTempDirectory("lr0-bench-pipeline");
         try (LocalStack stack = LocalStack.start(work, 0, 0, 0)) {
             List<Lr0App> apps = new ArrayList<>();
+            Set<String> applicationIds = new TreeSet<>();
             try {
                 Lr0Config lr0 = null;
                 for (int i = 0; i < instances; i++) {
@@ -224,11 +253,14 @@ final class PipelineBench implements Callable<Integer> {
                     settings.put(Lr0Config.SCHEMA_REGISTRY_URL, stack.registryUrl());
                     settings.put(Lr0Config.INFERENCE_BATCH_SIZE, String.valueOf(batch));
                     lr0 = config.load(settings);
+                    String applicationId = lr0.getString(Lr0Config.APPLICATION_ID);
+                    applicationIds.add(applicationId);
                     if (splitRoles) {
                         apps.add(Lr0App.start(role(lr0, Map.of(Lr0Config.INFERENCE_ENABLED, "false"))));
                         apps.add(Lr0App.start(role(lr0, Map.of(Lr0Config.DEGRADE_ENABLED, "false",
                                 Lr0Config.METRICS_ENABLED, "false",
-                                Lr0Config.APPLICATION_ID, lr0.getString(Lr0Config.APPLICATION_ID) + "-model"))));
+                                Lr0Config.APPLICATION_ID, applicationId + "-model"))));
+                        applicationIds.add(applicationId + "-model");
                     } else {
                         apps.add(Lr0App.start(lr0));
                     }
@@ -239,6 +271,7 @@ final class PipelineBench implements Callable<Integer> {
                      ImagePublisher publisher = new ImagePublisher(lr0.kafkaClientConfig(), lr0.serdeConfig(),
                              lr0.imagesTopic(), lr0.datasetsTopic())) {
                     warmUp(labels, sample, publisher, follower, perImage);
+                    String idle = awaitIdle(lr0, applicationIds);
                     // Progress on stderr, so a profiler can be attached to the measured phase only.
                     System.err.println("measuring");
                     long measured = minutes > 0 ? (long) (offered * minutes * 60) : sample.size();
@@ -256,8 +289,10 @@ final class PipelineBench implements Callable<Integer> {
                         run.jit = jit.share();
                         run.peakHeapMb = resources.peakHeapBytes() >> 20;
                         run.pauses = resources.pauses();
+                        run.idle = idle;
                         run.stages = StageTimes.now().minus(before);
-                        run.partitions = partitionsPerInstance(apps, lr0.variantsTopic());
+                        run.partitions = partitionsPerInstance(apps, !splitRoles && lr0.inferenceChained()
+                                ? lr0.imagesTopic() : lr0.variantsTopic());
                         if (heap != null) {
                             run.heapAfterGc = heap.stop();
                         }
@@ -350,13 +385,16 @@ final class PipelineBench implements Callable<Integer> {
         }
     }
 
-    /** Which partitions of the variants topic each instance processes: Kafka Streams' own assignment. */
-    private static String partitionsPerInstance(List<Lr0App> apps, String variantsTopic) {
+    /**
+     * Which partitions of the topic inference reads (image-variants, or images when chained) each instance
+     * processes: Kafka Streams' own assignment.
+     */
+    private static String partitionsPerInstance(List<Lr0App> apps, String inferenceTopic) {
         List<String> perInstance = new ArrayList<>();
         for (Lr0App app : apps) {
-            perInstance.add(String.valueOf(app.activePartitionsOf(variantsTopic)));
+            perInstance.add(String.valueOf(app.activePartitionsOf(inferenceTopic)));
         }
-        return String.join(" | ", perInstance);
+        return "partitions of " + inferenceTopic + " per instance " + String.join(" | ", perInstance);
     }
 
     /** The measured figures of one run. */
@@ -368,7 +406,9 @@ final class PipelineBench implements Callable<Integer> {
         double imagesPerSecond;
         double variantsPerSecond;
         long[] latencyPercentiles;
-        /** Capture -> variant readable by inference: degradation and its commit, the part before inference. */
+        /** Capture -> prediction readable by a read_committed consumer: what a user of the topic waits. */
+        long[] readableLatencyPercentiles;
+        /** Capture -> variant readable: the degradation and its commit (what unchained inference waits for). */
         long[] variantLatencyPercentiles;
         /** Capture -> image readable by the degradation: the producer's part. */
         long[] imageLatencyPercentiles;
@@ -380,6 +420,8 @@ final class PipelineBench implements Callable<Integer> {
         String pauses;
         String stages;
         String partitions;
+        /** Whether the measured phase started from an idle pipeline (the warm-up's backlog drained). */
+        String idle;
         List<Long> heapAfterGc;
         /** The raw batched model throughput this run is compared with: the fastest timing. */
         double raw;
@@ -388,16 +430,17 @@ final class PipelineBench implements Callable<Integer> {
         void print(String name, int batch) {
             System.out.printf("== %s, offered %s%n", name, offered > 0 ? String.format("%.0f images/s", offered)
                     : "as fast as possible");
+            System.out.printf("  %s%n", idle);
             System.out.printf("  %d images, %d variants; first produce to last prediction %.1f s%n", images, variants,
                     seconds);
             System.out.printf("  throughput %.1f images/s, %.1f variants/s (first to last prediction)%n",
                     imagesPerSecond, variantsPerSecond);
             printLatency("  latency capture -> prediction", latencyPercentiles);
-            printLatency("    of which capture -> variant readable (degrade, its commit)", variantLatencyPercentiles);
-            printLatency("    of which capture -> image readable", imageLatencyPercentiles);
-            System.out.printf("  process CPU %.0f %% of %d cores (JIT compiler %.0f %%); peak heap %d MB; variant "
-                    + "partitions per instance %s%n", 100 * cpu, Runtime.getRuntime().availableProcessors(), 100 * jit,
-                    peakHeapMb, partitions);
+            printLatency("    capture -> prediction readable (read_committed)", readableLatencyPercentiles);
+            printLatency("    capture -> variant readable (degrade, its commit)", variantLatencyPercentiles);
+            printLatency("    capture -> image readable", imageLatencyPercentiles);
+            System.out.printf("  process CPU %.0f %% of %d cores (JIT compiler %.0f %%); peak heap %d MB; %s%n",
+                    100 * cpu, Runtime.getRuntime().availableProcessors(), 100 * jit, peakHeapMb, partitions);
             System.out.printf("  %s%n", pauses);
             System.out.printf("  per record: %s%n", stages);
             if (heapAfterGc != null) {
@@ -426,6 +469,7 @@ final class PipelineBench implements Callable<Integer> {
         private final AtomicLong first = new AtomicLong(Long.MAX_VALUE);
         private final AtomicLong last = new AtomicLong();
         private final LatencyHistogram captureToPrediction = new LatencyHistogram();
+        private final LatencyHistogram captureToReadable = new LatencyHistogram();
         private final LatencyHistogram captureToVariant = new LatencyHistogram();
         private final LatencyHistogram captureToImage = new LatencyHistogram();
         private final AtomicBoolean running = new AtomicBoolean(true);
@@ -482,6 +526,7 @@ final class PipelineBench implements Callable<Integer> {
             first.accumulateAndGet(at, Math::min);
             last.accumulateAndGet(at, Math::max);
             captureToPrediction.record(prediction.getLatencyMillis());
+            captureToReadable.record(System.currentTimeMillis() - prediction.getCaptureTimestamp().toEpochMilli());
             measuredSeen.incrementAndGet();
         }
 
@@ -521,6 +566,7 @@ final class PipelineBench implements Callable<Integer> {
             run.imagesPerSecond = images / window;
             run.variantsPerSecond = run.variants / window;
             run.latencyPercentiles = captureToPrediction.percentiles();
+            run.readableLatencyPercentiles = captureToReadable.percentiles();
             run.variantLatencyPercentiles = captureToVariant.percentiles();
             run.imageLatencyPercentiles = captureToImage.percentiles();
             return run;

@@ -43,8 +43,10 @@ class BenchCommandIT {
         String output = run("bench", "pipeline", "--images", "40", "--warmup", "20", "--batch", "1,8",
                 "--raw-seconds", "0.2");
         assertTrue(output.contains("== batch 1, 1 instance") && output.contains("== batch 8, 1 instance"), output);
+        assertTrue(output.contains("started idle: the warm-up's backlog of "), output);
         assertTrue(output.contains("throughput") && output.contains("variants/s"), output);
         assertTrue(output.contains("latency capture -> prediction: p50"), output);
+        assertTrue(output.contains("capture -> prediction readable (read_committed): p50"), output);
         assertTrue(output.contains("peak heap"), output);
         assertTrue(output.contains("per record:") && output.contains(" degrade ") && output.contains(" preprocess ")
                 && output.contains(" model ") && output.contains("produce request"), output);
@@ -60,8 +62,8 @@ class BenchCommandIT {
         assertTrue(output.contains("== batch 8, 2 instances, offered as fast as possible"), output);
         assertTrue(output.contains("== batch 8, 2 instances, at half of that throughput, offered"), output);
         // Kafka Streams splits the 4 partitions of the variants topic between the two instances.
-        assertTrue(output.lines().anyMatch(line -> line.matches(".*variant partitions per instance \\[\\d(, \\d)*\\] "
-                + "\\| \\[\\d(, \\d)*\\].*")), output);
+        assertTrue(output.lines().anyMatch(line -> line.matches(".*partitions of image-variants per instance "
+                + "\\[\\d(, \\d)*\\] \\| \\[\\d(, \\d)*\\].*")), output);
         assertTrue(output.contains("scale-out at batch 8: 2 instances"), output);
     }
 
