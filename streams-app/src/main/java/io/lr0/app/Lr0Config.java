@@ -134,7 +134,7 @@ public final class Lr0Config extends AbstractConfig {
                     "Output topic of Prediction values, keyed '<variant key>/<super-resolution method>'.")
             .define(INFERENCE_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
                     "Run the zero-shot inference stage (image-variants -> predictions) in this instance.")
-            .define(INFERENCE_CHAINED, Type.BOOLEAN, false, Importance.MEDIUM,
+            .define(INFERENCE_CHAINED, Type.BOOLEAN, true, Importance.MEDIUM,
                     "Where this instance also degrades: classify each image's variants in the degradation's own "
                             + "task instead of reading them back from image-variants (still written, for other "
                             + "consumers and LIIF). Under exactly-once inference then waits for no commit of the "

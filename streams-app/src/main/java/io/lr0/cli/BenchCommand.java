@@ -179,6 +179,8 @@ final class BenchCommand {
                         Lr0Config.STATE_DIR, work.resolve("streams").toString(),
                         Lr0Config.TOPIC_PARTITIONS, "1",
                         Lr0Config.INFERENCE_BATCH_SIZE, String.valueOf(batch),
+                        // The stage alone, reading the variants written below: the classify-only role.
+                        Lr0Config.DEGRADE_ENABLED, "false",
                         Lr0Config.DASHBOARD_PORT, "0"));
                 TopicSetup.ensure(lr0.kafkaClientConfig(), Lr0App.topics(lr0));
                 try (ImagePublisher publisher = new ImagePublisher(lr0.kafkaClientConfig(), lr0.serdeConfig(),

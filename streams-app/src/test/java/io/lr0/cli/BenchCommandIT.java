@@ -61,8 +61,8 @@ class BenchCommandIT {
                 "--instances", "1,2", "--rate", "half", "--raw-seconds", "0.2");
         assertTrue(output.contains("== batch 8, 2 instances, offered as fast as possible"), output);
         assertTrue(output.contains("== batch 8, 2 instances, at half of that throughput, offered"), output);
-        // Kafka Streams splits the 4 partitions of the variants topic between the two instances.
-        assertTrue(output.lines().anyMatch(line -> line.matches(".*partitions of image-variants per instance "
+        // Kafka Streams splits the 4 partitions of the topic inference reads (chained: images) between the two.
+        assertTrue(output.lines().anyMatch(line -> line.matches(".*partitions of images per instance "
                 + "\\[\\d(, \\d)*\\] \\| \\[\\d(, \\d)*\\].*")), output);
         assertTrue(output.contains("scale-out at batch 8: 2 instances"), output);
     }

@@ -84,7 +84,9 @@ class InferenceStageTest {
     }
 
     private void start(int batchSize, int maxWaitMs) {
-        start(Map.of(Lr0Config.INFERENCE_BATCH_SIZE, String.valueOf(batchSize),
+        // Variants are piped into image-variants: the stage reads them back, as in an application that only
+        // classifies.
+        start(Map.of(Lr0Config.INFERENCE_CHAINED, "false", Lr0Config.INFERENCE_BATCH_SIZE, String.valueOf(batchSize),
                 Lr0Config.INFERENCE_BATCH_MAX_WAIT_MS, String.valueOf(maxWaitMs)));
     }
 

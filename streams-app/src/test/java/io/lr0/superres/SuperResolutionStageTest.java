@@ -86,7 +86,10 @@ class SuperResolutionStageTest {
     private void run(Map<String, String> settings) {
         Map<String, String> all = new HashMap<>(Map.of(Lr0Config.INFERENCE_BATCH_SIZE, "4",
                 Lr0Config.INFERENCE_BATCH_MAX_WAIT_MS, "50", Lr0Config.SR_BATCH_SIZE, "4",
-                Lr0Config.SR_BATCH_MAX_WAIT_MS, "50", Lr0Config.SR_METHODS, "bicubic,liif"));
+                Lr0Config.SR_BATCH_MAX_WAIT_MS, "50", Lr0Config.SR_METHODS, "bicubic,liif",
+                // Variants are piped into image-variants: inference reads them back, as an application that only
+                // classifies does.
+                Lr0Config.INFERENCE_CHAINED, "false"));
         all.putAll(settings);
         harness = TopologyHarness.start(registry.url(), stateDir, all, model, liif);
         harness.<DatasetInfo>input("datasets").pipeInput("fashion-mnist", DatasetInfo.newBuilder()
