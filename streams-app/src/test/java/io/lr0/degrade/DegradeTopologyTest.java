@@ -1,5 +1,6 @@
 package io.lr0.degrade;
 
+import static io.lr0.testing.TopologyHarness.header;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -24,7 +25,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.test.TestRecord;
@@ -194,11 +194,6 @@ class DegradeTopologyTest {
 
         assertEquals("EMPTY_RECORD", header(deadLetters.readRecord(), DeadLetters.REASON));
         assertTrue(variants.isEmpty());
-    }
-
-    private static String header(TestRecord<byte[], byte[]> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

@@ -1,5 +1,6 @@
 package io.lr0.inference;
 
+import static io.lr0.testing.TopologyHarness.header;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -291,10 +292,8 @@ class InferenceStageTest {
 
         TestRecord<byte[], byte[]> deadLetter = deadLetters.readRecord();
         assertEquals("broken@native", new String(deadLetter.key(), StandardCharsets.UTF_8));
-        assertEquals("CORRUPT_IMAGE", new String(deadLetter.headers().lastHeader(DeadLetters.REASON).value(),
-                StandardCharsets.UTF_8));
-        assertEquals("image-variants", new String(deadLetter.headers().lastHeader(DeadLetters.SOURCE_TOPIC).value(),
-                StandardCharsets.UTF_8));
+        assertEquals("CORRUPT_IMAGE", header(deadLetter, DeadLetters.REASON));
+        assertEquals("image-variants", header(deadLetter, DeadLetters.SOURCE_TOPIC));
         assertEquals(1, predictions.readValuesToList().size(), "the stream goes on");
     }
 
@@ -311,8 +310,7 @@ class InferenceStageTest {
 
         TestRecord<byte[], byte[]> deadLetter = deadLetters.readRecord();
         assertEquals("strip@native", new String(deadLetter.key(), StandardCharsets.UTF_8));
-        assertEquals("PIXEL_LIMIT", new String(deadLetter.headers().lastHeader(DeadLetters.REASON).value(),
-                StandardCharsets.UTF_8));
+        assertEquals("PIXEL_LIMIT", header(deadLetter, DeadLetters.REASON));
         assertEquals(1, predictions.readValuesToList().size(), "the batch with the good variant still runs");
     }
 
@@ -356,10 +354,8 @@ class InferenceStageTest {
 
         TestRecord<byte[], byte[]> deadLetter = imageDeadLetters.readRecord();
         assertEquals("strip", new String(deadLetter.key(), StandardCharsets.UTF_8));
-        assertEquals("PIXEL_LIMIT", new String(deadLetter.headers().lastHeader(DeadLetters.REASON).value(),
-                StandardCharsets.UTF_8));
-        assertEquals("images", new String(deadLetter.headers().lastHeader(DeadLetters.SOURCE_TOPIC).value(),
-                StandardCharsets.UTF_8));
+        assertEquals("PIXEL_LIMIT", header(deadLetter, DeadLetters.REASON));
+        assertEquals("images", header(deadLetter, DeadLetters.SOURCE_TOPIC));
         assertEquals(strip, harness.<ImageRecord>decode("images", deadLetter.value()),
                 "the image's own record, to replay");
         assertTrue(imageDeadLetters.isEmpty());

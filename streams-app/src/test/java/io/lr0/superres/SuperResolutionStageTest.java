@@ -1,5 +1,6 @@
 package io.lr0.superres;
 
+import static io.lr0.testing.TopologyHarness.header;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -195,12 +196,9 @@ class SuperResolutionStageTest {
                 .map(record -> new String(record.key(), StandardCharsets.UTF_8)).toList()));
         for (TestRecord<byte[], byte[]> deadLetter : deadLetters) {
             assertEquals(reason, header(deadLetter, DeadLetters.REASON));
-            assertTrue(header(deadLetter, DeadLetters.MESSAGE).contains(message), header(deadLetter, DeadLetters.MESSAGE));
+            String said = header(deadLetter, DeadLetters.MESSAGE);
+            assertTrue(said.contains(message), said);
             assertEquals("super-resolution", header(deadLetter, DeadLetters.PROCESSOR));
         }
-    }
-
-    private static String header(TestRecord<byte[], byte[]> record, String name) {
-        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 }

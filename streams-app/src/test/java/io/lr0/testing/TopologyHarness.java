@@ -6,11 +6,13 @@ import io.lr0.app.Lr0Serdes;
 import io.lr0.app.Lr0Topology;
 import io.lr0.inference.ZeroShotModel;
 import io.lr0.superres.LiifModel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -18,6 +20,7 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 
 /** lr0's whole topology in a TopologyTestDriver, with the app's own Streams properties and Avro serdes. */
 public final class TopologyHarness implements AutoCloseable {
@@ -54,6 +57,12 @@ public final class TopologyHarness implements AutoCloseable {
     /** A topic read as raw bytes (dead letters keep the source bytes). */
     public TestOutputTopic<byte[], byte[]> rawOutput(String topic) {
         return driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** A header of a record (a dead letter's reason, source topic...) as text; null when absent. */
+    public static String header(TestRecord<byte[], byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     /** An Avro value in the Confluent wire format (a dead letter's payload) read back. */
