@@ -381,7 +381,7 @@ public final class Lr0Config extends AbstractConfig {
 
     /** Whether inference takes the degradation's output in the same task (both stages run here and chaining is on). */
     public boolean inferenceChained() {
-        return degradeEnabled() && getBoolean(INFERENCE_CHAINED);
+        return degradeEnabled() && inferenceEnabled() && getBoolean(INFERENCE_CHAINED);
     }
 
     public boolean inferenceEnabled() {

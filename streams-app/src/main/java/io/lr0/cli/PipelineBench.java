@@ -420,7 +420,7 @@ final class PipelineBench implements Callable<Integer> {
         String pauses;
         String stages;
         String partitions;
-        /** Whether the measured phase started from an idle pipeline (the warm-up's backlog drained). */
+        /** What the measured phase started from: an idle pipeline, or how far behind the warm-up left it. */
         String idle;
         List<Long> heapAfterGc;
         /** The raw batched model throughput this run is compared with: the fastest timing. */

@@ -1,6 +1,7 @@
 package io.lr0.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,6 +22,14 @@ class Lr0ConfigTest {
         assertEquals(List.of(16, 32, 64, 128), config.resolutionsFor("anything"));
         assertEquals(List.of(7, 10, 14, 21), config.resolutionsFor("fashion-mnist"));
         assertEquals("exactly_once_v2", config.streamsProperties().get("processing.guarantee"));
+    }
+
+    @Test
+    void inferenceIsChainedOnlyWhereThisApplicationRunsBothStages() {
+        assertTrue(Lr0Config.of(Map.of()).inferenceChained());
+        assertFalse(Lr0Config.of(Map.of(Lr0Config.INFERENCE_CHAINED, "false")).inferenceChained());
+        assertFalse(Lr0Config.of(Map.of(Lr0Config.DEGRADE_ENABLED, "false")).inferenceChained());
+        assertFalse(Lr0Config.of(Map.of(Lr0Config.INFERENCE_ENABLED, "false")).inferenceChained());
     }
 
     @Test
