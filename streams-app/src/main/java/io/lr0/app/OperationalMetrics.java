@@ -28,6 +28,11 @@ public final class OperationalMetrics implements AutoCloseable {
     public static final String PREDICTION_LATENCY = "lr0.prediction.latency";
     /** Wall time of one batched forward pass. */
     public static final String MODEL_TIME = "lr0.inference.model";
+    /**
+     * CPU time of the calling stream thread during one forward pass: with one intra-op thread on a CPU, the model's
+     * own CPU; its gap to {@link #MODEL_TIME} is time the thread was descheduled, or waited for a GPU.
+     */
+    public static final String MODEL_CPU_TIME = "lr0.inference.model.cpu";
     /** Images per forward pass. */
     public static final String BATCH_SIZE = "lr0.inference.batch.size";
     /** Ground-truth labels outside their dataset's label space. */

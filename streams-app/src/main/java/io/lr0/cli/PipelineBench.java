@@ -1,7 +1,6 @@
 package io.lr0.cli;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
-import com.sun.management.OperatingSystemMXBean;
 import io.lr0.app.Lr0App;
 import io.lr0.app.Lr0Config;
 import io.lr0.app.Lr0Serdes;
@@ -42,7 +41,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.stream.DoubleStream;
@@ -279,18 +277,19 @@ final class PipelineBench implements Callable<Integer> {
                     try (ResourceSampler resources = ResourceSampler.start()) {
                         // After the sampler, so the soak's full GCs are counted among the pauses it reports.
                         HeapWatch heap = minutes > 0 ? HeapWatch.everyMinute() : null;
-                        JitMeter jit = JitMeter.start();
+                        ThreadCpu cpu = ThreadCpu.snapshot();
                         long start = System.nanoTime();
                         DatasetProducer.run(new CyclingDataset(labels, sample, "", measured), publisher, "bench", 0,
                                 offered, null);
                         follower.awaitMeasured(measured * perImage);
                         Run run = follower.result(measured, (System.nanoTime() - start) / 1e9, offered);
-                        run.cpu = resources.averageCpu();
-                        run.jit = jit.share();
+                        ThreadCpu.Shares cpuShares = cpu.since();
+                        StageTimes stages = StageTimes.now();
+                        run.cpu = cpuShares.describe(stages.modelCpuSeconds(before));
                         run.peakHeapMb = resources.peakHeapBytes() >> 20;
                         run.pauses = resources.pauses();
                         run.idle = idle;
-                        run.stages = StageTimes.now().minus(before);
+                        run.stages = stages.minus(before);
                         run.partitions = partitionsPerInstance(apps, !splitRoles && lr0.inferenceChained()
                                 ? lr0.imagesTopic() : lr0.variantsTopic());
                         if (heap != null) {
@@ -323,64 +322,16 @@ final class PipelineBench implements Callable<Integer> {
     private void warmUp(LabelSpace labels, List<LabeledImage> sample, ImagePublisher publisher,
                         PredictionFollower follower, int perImage) throws Exception {
         for (int round = 1; warmup > 0 && round <= MAX_WARMUP_ROUNDS; round++) {
-            JitMeter jit = JitMeter.start();
+            ThreadCpu cpu = ThreadCpu.snapshot();
             DatasetProducer.run(new CyclingDataset(labels, sample, WARMUP_PREFIX + round + "-", warmup), publisher,
                     "bench", 0, 0, null);
             follower.awaitWarmup((long) round * warmup * perImage);
-            double share = jit.share();
+            double share = cpu.since().of(ThreadCpu.Kind.JIT);
             System.err.printf("warm-up round %d (%d images): JIT compiler %.0f %% of the CPU%n", round, warmup,
                     100 * share);
             if (!(share * 100 >= QUIET_JIT_PERCENT)) {
                 // Quiet, or not measurable here (no /proc): one round is what can be done.
                 return;
-            }
-        }
-    }
-
-    /**
-     * The JIT compiler threads' share of this process's CPU capacity since start: their CPU time (from
-     * /proc/self/task, Linux) over wall time x cores. The JVM's own compile-time figure counts wall time, descheduled
-     * included, and reads about twice as high on two busy cores. NaN where /proc is missing.
-     */
-    private record JitMeter(long compilerTicks, long startNanos) {
-        /** Linux's USER_HZ, the unit of utime and stime in /proc/.../stat. */
-        private static final double TICKS_PER_SECOND = 100;
-
-        static JitMeter start() {
-            return new JitMeter(compilerThreadTicks(), System.nanoTime());
-        }
-
-        double share() {
-            long ticks = compilerThreadTicks();
-            if (ticks < 0 || compilerTicks < 0) {
-                return Double.NaN;
-            }
-            double seconds = (System.nanoTime() - startNanos) / 1e9;
-            // A compiler thread that ended took its time along: never below zero.
-            return Math.max(0, ticks - compilerTicks) / TICKS_PER_SECOND
-                    / (seconds * Runtime.getRuntime().availableProcessors());
-        }
-
-        /** utime + stime of the threads named C1/C2 CompilerThread, or -1 without /proc. */
-        private static long compilerThreadTicks() {
-            try (var tasks = Files.list(Path.of("/proc/self/task"))) {
-                long ticks = 0;
-                for (Path task : (Iterable<Path>) tasks::iterator) {
-                    try {
-                        if (!Files.readString(task.resolve("comm")).contains("CompilerThre")) {
-                            continue;
-                        }
-                        String stat = Files.readString(task.resolve("stat"));
-                        // Fields after the parenthesised name: state is field 3, utime 14, stime 15.
-                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-                    } catch (java.io.IOException threadEnded) {
-                        // A compiler thread that ended between listing and reading: its time is gone either way.
-                    }
-                }
-                return ticks;
-            } catch (java.io.IOException | RuntimeException e) {
-                return -1;
             }
         }
     }
@@ -412,9 +363,8 @@ final class PipelineBench implements Callable<Integer> {
         long[] variantLatencyPercentiles;
         /** Capture -> image readable by the degradation: the producer's part. */
         long[] imageLatencyPercentiles;
-        double cpu;
-        /** The JIT compiler's share of the CPU during the measured phase. */
-        double jit;
+        /** The process's CPU during the measured phase, by kind of thread. */
+        String cpu;
         long peakHeapMb;
         /** The collector's stop-the-world pauses during the measured phase. */
         String pauses;
@@ -439,8 +389,8 @@ final class PipelineBench implements Callable<Integer> {
             printLatency("    capture -> prediction readable (read_committed)", readableLatencyPercentiles);
             printLatency("    capture -> variant readable (degrade, its commit)", variantLatencyPercentiles);
             printLatency("    capture -> image readable", imageLatencyPercentiles);
-            System.out.printf("  process CPU %.0f %% of %d cores (JIT compiler %.0f %%); peak heap %d MB; %s%n",
-                    100 * cpu, Runtime.getRuntime().availableProcessors(), 100 * jit, peakHeapMb, partitions);
+            System.out.printf("  CPU of %d cores: %s%n", Runtime.getRuntime().availableProcessors(), cpu);
+            System.out.printf("  peak heap %d MB; %s%n", peakHeapMb, partitions);
             System.out.printf("  %s%n", pauses);
             System.out.printf("  per record: %s%n", stages);
             if (heapAfterGc != null) {
@@ -611,8 +561,8 @@ final class PipelineBench implements Callable<Integer> {
      * Mean time per record of each pipeline step over a run: differences of every stage timer the app registered
      * (docs/operations.md), so a step added later (LIIF's upscale) shows without a list to keep in step.
      */
-    private record StageTimes(Map<String, double[]> totals, double modelMicros, double modelImages, long batches,
-                              double commits) {
+    private record StageTimes(Map<String, double[]> totals, double modelMicros, double modelCpuMicros,
+                              double modelImages, long batches, double commits) {
         static StageTimes now() {
             Map<String, double[]> totals = new java.util.TreeMap<>();
             for (Timer timer : Metrics.globalRegistry.find(OperationalMetrics.STAGE_TIME).timers()) {
@@ -620,10 +570,16 @@ final class PipelineBench implements Callable<Integer> {
                         new double[] {timer.count(), timer.totalTime(TimeUnit.MICROSECONDS)});
             }
             Timer model = Metrics.globalRegistry.find(OperationalMetrics.MODEL_TIME).timer();
+            Timer modelCpu = Metrics.globalRegistry.find(OperationalMetrics.MODEL_CPU_TIME).timer();
             DistributionSummary sizes = Metrics.globalRegistry.find(OperationalMetrics.BATCH_SIZE).summary();
             return new StageTimes(totals, model == null ? 0 : model.totalTime(TimeUnit.MICROSECONDS),
-                    sizes == null ? 0 : sizes.totalAmount(), sizes == null ? 0 : sizes.count(),
+                    modelCpu == null ? 0 : modelCpu.totalTime(TimeUnit.MICROSECONDS), sizes == null ? 0 : sizes.totalAmount(), sizes == null ? 0 : sizes.count(),
                     streamThreadsTotal("commit"));
+        }
+
+        /** The CPU time of the model's forward passes since {@code before}, in seconds (their calling threads'). */
+        double modelCpuSeconds(StageTimes before) {
+            return (modelCpuMicros - before.modelCpuMicros) / 1e6;
         }
 
         String minus(StageTimes before) {
@@ -637,8 +593,9 @@ final class PipelineBench implements Callable<Integer> {
             });
             double images = modelImages - before.modelImages;
             if (images > 0) {
-                line.append(String.format("model %.0f us per image (%.1f images per batch), ",
-                        (modelMicros - before.modelMicros) / images, images / (batches - before.batches)));
+                line.append(String.format("model %.0f us per image, %.0f us of it on the CPU (%.1f images per "
+                        + "batch), ", (modelMicros - before.modelMicros) / images,
+                        (modelCpuMicros - before.modelCpuMicros) / images, images / (batches - before.batches)));
             }
             double produce = Metrics.globalRegistry.find("kafka.producer.request.latency.avg").gauges().stream()
                     .mapToDouble(Gauge::value).filter(v -> !Double.isNaN(v)).average().orElse(Double.NaN);
@@ -714,14 +671,12 @@ final class PipelineBench implements Callable<Integer> {
     }
 
     /**
-     * Samples this process's CPU load and heap every 200 ms while a benchmark runs, and counts the collector's
-     * stop-the-world pauses (every stream thread, the broker and the registry stop during one, so they add to the
-     * latency tail).
+     * Samples this process's heap every 200 ms while a benchmark runs (its CPU: {@link ThreadCpu}), and counts the
+     * collector's stop-the-world pauses (every stream thread, the broker and the registry stop during one, so they add
+     * to the latency tail).
      */
     private static final class ResourceSampler implements AutoCloseable {
         private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-        private final DoubleAdder cpu = new DoubleAdder();
-        private final LongAdder samples = new LongAdder();
         private final AtomicLong peakHeap = new AtomicLong();
         private final LongAdder pauses = new LongAdder();
         private final LongAdder pauseMillis = new LongAdder();
@@ -748,21 +703,10 @@ final class PipelineBench implements Callable<Integer> {
             for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
                 ((NotificationEmitter) collector).addNotificationListener(sampler.onCollection, null, null);
             }
-            OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-            sampler.timer.scheduleAtFixedRate(() -> {
-                double load = os.getProcessCpuLoad();
-                if (load >= 0) {
-                    sampler.cpu.add(load);
-                    sampler.samples.increment();
-                }
-                sampler.peakHeap.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-            }, 0, 200, TimeUnit.MILLISECONDS);
+            sampler.timer.scheduleAtFixedRate(() -> sampler.peakHeap.accumulateAndGet(
+                    memory.getHeapMemoryUsage().getUsed(), Math::max), 0, 200, TimeUnit.MILLISECONDS);
             return sampler;
-        }
-
-        double averageCpu() {
-            return samples.sum() == 0 ? 0 : cpu.sum() / samples.sum();
         }
 
         long peakHeapBytes() {

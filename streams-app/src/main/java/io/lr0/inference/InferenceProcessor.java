@@ -19,6 +19,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,6 +41,7 @@ import org.slf4j.LoggerFactory;
  */
 final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.ModelInput, Prediction> {
     private static final Logger log = LoggerFactory.getLogger(InferenceProcessor.class);
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final ZeroShotModel model;
     private final LabelSpaces labelSpaces;
@@ -51,6 +54,7 @@ final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.Mo
     private final java.util.Set<String> waitingDatasets = new java.util.HashSet<>();
     private final Timer latency = OperationalMetrics.latencyTimer(OperationalMetrics.PREDICTION_LATENCY);
     private final Timer modelTime = Metrics.timer(OperationalMetrics.MODEL_TIME);
+    private final Timer modelCpuTime = Metrics.timer(OperationalMetrics.MODEL_CPU_TIME);
     private final Timer decodeTime = OperationalMetrics.stageTimer("decode");
     private final Timer preprocessTime = OperationalMetrics.stageTimer("preprocess");
     private final Timer thumbnailTime = OperationalMetrics.stageTimer("thumbnail");
@@ -135,9 +139,13 @@ final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.Mo
             preprocessor.write(batch.get(i).prepared().image(), modelInput, i);
             preprocessTime.record(System.nanoTime() - preprocessStart, TimeUnit.NANOSECONDS);
         }
+        long cpuStart = THREADS.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         float[][] features = model.imageFeatures(predictor, modelInput, batch.size());
         long modelNanos = System.nanoTime() - start;
+        if (cpuStart >= 0) {
+            modelCpuTime.record(THREADS.getCurrentThreadCpuTime() - cpuStart, TimeUnit.NANOSECONDS);
+        }
         long modelMicros = modelNanos / 1000;
         modelTime.record(modelNanos, TimeUnit.NANOSECONDS);
         batchSizes.record(batch.size());

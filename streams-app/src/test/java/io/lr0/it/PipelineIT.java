@@ -201,7 +201,8 @@ class PipelineIT {
         }
         for (String expected : List.of("lr0_dead_letters_total{", "topic=\"images-dlq\"", "lr0_predictions_total{",
                 "lr0_prediction_latency_seconds{", "quantile=\"0.99\"", "lr0_inference_batch_size_count",
-                "lr0_inference_model_seconds_count", "lr0_variants_total{", "lr0_stage_seconds_count{stage=\"degrade\"", "kafka_consumer_fetch_manager_records_lag",
+                "lr0_inference_model_seconds_count", "lr0_inference_model_cpu_seconds_count", "lr0_variants_total{",
+                "lr0_stage_seconds_count{stage=\"degrade\"", "kafka_consumer_fetch_manager_records_lag",
                 "kafka_stream_", "jvm_memory_used_bytes")) {
             assertTrue(text.contains(expected), "/metrics lacks " + expected);
         }
