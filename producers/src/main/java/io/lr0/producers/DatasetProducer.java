@@ -11,6 +11,16 @@ public final class DatasetProducer {
     public record Result(long sent, long failed, String firstFailure) {
     }
 
+    /** Holds the producer back before each image: a consumer of the results can keep it within what it follows. */
+    @FunctionalInterface
+    public interface Gate {
+        /** No holding back. */
+        Gate OPEN = sent -> { };
+
+        /** Returns once the next image may be sent; {@code sent}: how many this run has sent so far. */
+        void awaitRoom(long sent);
+    }
+
     private DatasetProducer() {
     }
 
@@ -20,6 +30,12 @@ public final class DatasetProducer {
      */
     public static Result run(DatasetSource dataset, ImagePublisher publisher, String source, long limit,
                              double ratePerSecond, ProgressBar progress) {
+        return run(dataset, publisher, source, limit, ratePerSecond, progress, Gate.OPEN);
+    }
+
+    /** As above, at most at {@code ratePerSecond}, and each image only once {@code gate} lets it through. */
+    public static Result run(DatasetSource dataset, ImagePublisher publisher, String source, long limit,
+                             double ratePerSecond, ProgressBar progress, Gate gate) {
         publisher.publishDataset(dataset.labelSpace());
         long total = limit > 0 ? Math.min(limit, dataset.size()) : dataset.size();
         AtomicLong acknowledged = new AtomicLong();
@@ -28,6 +44,10 @@ public final class DatasetProducer {
         long start = System.nanoTime();
         Iterator<LabeledImage> images = dataset.images();
         for (long i = 0; i < total && images.hasNext(); i++) {
+            long held = System.nanoTime();
+            gate.awaitRoom(i);
+            // Time held by the gate moves the schedule: no burst at the rate's catch-up pace afterwards.
+            start += System.nanoTime() - held;
             if (ratePerSecond > 0) {
                 pace(start + (long) (i * 1e9 / ratePerSecond));
             }

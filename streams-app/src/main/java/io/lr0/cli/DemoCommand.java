@@ -43,8 +43,10 @@ final class DemoCommand implements Callable<Integer> {
     Path dataset;
     @Option(names = "--limit", defaultValue = "1000", description = "Images to produce (0: all; default: ${DEFAULT-VALUE}).")
     long limit;
-    @Option(names = "--rate", defaultValue = "50", description = "Images per second, a rate this machine sustains so the dashboard stays live (0: as fast as possible; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rate", defaultValue = "50", description = "Images per second at most (0: no limit; default: ${DEFAULT-VALUE}); --max-in-flight holds it to what the pipeline follows.")
     double rate;
+    @Option(names = "--max-in-flight", defaultValue = "32", description = "Images produced but not through the pipeline yet, at most: the producer waits beyond it, so the dashboard follows live on a machine slower than --rate (with LIIF on two cores) instead of behind a growing backlog (0: no limit; default: ${DEFAULT-VALUE}).")
+    long maxInFlight;
     @Option(names = "--grouped-per-class", defaultValue = "10", description = "Images per class of the derived CounterAnimal-style set, each shown on its usual and on an inverted background (0: none; default: ${DEFAULT-VALUE}).")
     int groupedPerClass;
     @Option(names = "--exit-when-done", description = "Exit once every produced image went through (exit code 0 only if none failed).")
@@ -98,7 +100,9 @@ final class DemoCommand implements Callable<Integer> {
                     for (DatasetSource each : sources) {
                         long count = each == source ? total : each.size();
                         DatasetProducer.Result produced = DatasetProducer.run(each, publisher, "demo",
-                                each == source ? limit : 0, rate, ProgressBar.onStderr(each.labelSpace().id(), count));
+                                each == source ? limit : 0, rate, ProgressBar.onStderr(each.labelSpace().id(), count),
+                                maxInFlight > 0 ? watcher.gate(sent, maxInFlight, timeout)
+                                        : DatasetProducer.Gate.OPEN);
                         sent += produced.sent();
                         failed += produced.failed();
                         classes.put(each.labelSpace().id(), each.labelSpace().classes().size());

@@ -7,6 +7,7 @@ import io.lr0.metrics.Accuracy;
 import io.lr0.metrics.Robustness;
 import io.lr0.metrics.WarWeights;
 import io.lr0.schema.GroupClassCount;
+import io.lr0.producers.DatasetProducer;
 import io.lr0.producers.ProgressBar;
 import io.lr0.schema.ImageVariant;
 import io.lr0.schema.Prediction;
@@ -101,60 +102,7 @@ final class PipelineWatcher implements AutoCloseable {
     Summary awaitImages(long expectedImages, Duration timeout, ProgressBar progress) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (done < expectedImages && System.nanoTime() < deadline) {
-            for (ConsumerRecord<String, ImageVariant> record : variants.poll(Duration.ofMillis(50))) {
-                ImageVariant variant = record.value();
-                Variants counts = variantCounts.computeIfAbsent(variant.getDataset(), d -> new TreeMap<>())
-                        .computeIfAbsent(resolutionKey(variant.getResolution()), k -> new Variants());
-                counts.count++;
-                counts.size = variant.getImage().getWidth() == null
-                        ? variant.getNativeWidth() + "x" + variant.getNativeHeight()
-                        : variant.getImage().getWidth() + "x" + variant.getImage().getHeight();
-                int expected = inference ? nativeVariants + (variant.getVariantsOfImage() - nativeVariants) * methods
-                        : variant.getVariantsOfImage();
-                boolean first = expectedPerImage.put(variant.getImageId(), expected) == null;
-                if (!inference) {
-                    // With inference off, each variant is itself a result.
-                    result(variant.getImageId());
-                } else if (first) {
-                    // Predictions may have been read before the image's first variant.
-                    checkDone(variant.getImageId());
-                }
-            }
-            if (inference) {
-                for (ConsumerRecord<String, Prediction> record : predictions.poll(Duration.ofMillis(50))) {
-                    Prediction prediction = record.value();
-                    Row row = rows.computeIfAbsent(prediction.getDataset(), d -> new TreeMap<>()).computeIfAbsent(
-                            resolutionKey(prediction.getResolution()) + "/" + prediction.getSrMethod(), k -> new Row());
-                    row.predictions++;
-                    if (prediction.getCorrect() != null) {
-                        row.labelled++;
-                        row.correct += prediction.getCorrect() ? 1 : 0;
-                        if (prediction.getGroup() != null) {
-                            Accuracy.countGroup(row.groups, prediction.getGroup(), prediction.getLabel(),
-                                    prediction.getCorrect());
-                        }
-                    }
-                    result(prediction.getImageId());
-                    predictionSeenAt.computeIfAbsent(cell(prediction.getModel(), prediction.getDataset(),
-                            prediction.getResolution(), prediction.getSrMethod()), k -> new ArrayList<>())
-                            .add(System.currentTimeMillis());
-                }
-                readMetrics(Duration.ofMillis(10));
-            }
-            for (ConsumerRecord<byte[], byte[]> record : deadLetters.poll(Duration.ofMillis(10))) {
-                String key = record.key() == null ? "offset " + record.offset()
-                        : new String(record.key(), StandardCharsets.UTF_8);
-                Header reason = record.headers().lastHeader(DeadLetters.REASON);
-                String why = reason == null ? "?" : new String(reason.value(), StandardCharsets.UTF_8);
-                if (record.topic().equals(imagesDlq)) {
-                    failedImages.put(key, why);
-                    done++;
-                } else {
-                    String imageId = key.contains("@") ? key.substring(0, key.lastIndexOf('@')) : key;
-                    failedImages.put(imageId, why);
-                    result(imageId);
-                }
-            }
+            readOnce();
             progress.update(done);
         }
         progress.finish(done);
@@ -162,6 +110,88 @@ final class PipelineWatcher implements AutoCloseable {
         return new Summary(java.util.Collections.unmodifiableSortedMap(new TreeMap<>(rows)),
                 java.util.Collections.unmodifiableSortedMap(new TreeMap<>(variantCounts)), done,
                 Map.copyOf(failedImages), inference, List.copyOf(metricLagsMillis));
+    }
+
+    /**
+     * A producer's gate that lets an image through only while fewer than {@code maxInFlight} of the images produced
+     * since this watcher started are not done yet, so the pipeline, and the dashboard, follow live instead of behind
+     * a growing backlog. {@code sentBefore}: images produced before the gated run; it fails when the pipeline
+     * finishes nothing for {@code timeout}. Reads in the producing thread, like the rest of this watcher.
+     */
+    DatasetProducer.Gate gate(long sentBefore, long maxInFlight, Duration timeout) {
+        return sent -> {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (sentBefore + sent - done >= maxInFlight) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(maxInFlight + " images stayed in the pipeline for " + timeout
+                            + ": it is not making progress; see the log above");
+                }
+                readOnce();
+            }
+        };
+    }
+
+    /** Images done since this watcher started. */
+    long done() {
+        return done;
+    }
+
+    /** One poll of each followed topic. */
+    private void readOnce() {
+        for (ConsumerRecord<String, ImageVariant> record : variants.poll(Duration.ofMillis(50))) {
+            ImageVariant variant = record.value();
+            Variants counts = variantCounts.computeIfAbsent(variant.getDataset(), d -> new TreeMap<>())
+                    .computeIfAbsent(resolutionKey(variant.getResolution()), k -> new Variants());
+            counts.count++;
+            counts.size = variant.getImage().getWidth() == null
+                    ? variant.getNativeWidth() + "x" + variant.getNativeHeight()
+                    : variant.getImage().getWidth() + "x" + variant.getImage().getHeight();
+            int expected = inference ? nativeVariants + (variant.getVariantsOfImage() - nativeVariants) * methods
+                    : variant.getVariantsOfImage();
+            boolean first = expectedPerImage.put(variant.getImageId(), expected) == null;
+            if (!inference) {
+                // With inference off, each variant is itself a result.
+                result(variant.getImageId());
+            } else if (first) {
+                // Predictions may have been read before the image's first variant.
+                checkDone(variant.getImageId());
+            }
+        }
+        if (inference) {
+            for (ConsumerRecord<String, Prediction> record : predictions.poll(Duration.ofMillis(50))) {
+                Prediction prediction = record.value();
+                Row row = rows.computeIfAbsent(prediction.getDataset(), d -> new TreeMap<>()).computeIfAbsent(
+                        resolutionKey(prediction.getResolution()) + "/" + prediction.getSrMethod(), k -> new Row());
+                row.predictions++;
+                if (prediction.getCorrect() != null) {
+                    row.labelled++;
+                    row.correct += prediction.getCorrect() ? 1 : 0;
+                    if (prediction.getGroup() != null) {
+                        Accuracy.countGroup(row.groups, prediction.getGroup(), prediction.getLabel(),
+                                prediction.getCorrect());
+                    }
+                }
+                result(prediction.getImageId());
+                predictionSeenAt.computeIfAbsent(cell(prediction.getModel(), prediction.getDataset(),
+                        prediction.getResolution(), prediction.getSrMethod()), k -> new ArrayList<>())
+                        .add(System.currentTimeMillis());
+            }
+            readMetrics(Duration.ofMillis(10));
+        }
+        for (ConsumerRecord<byte[], byte[]> record : deadLetters.poll(Duration.ofMillis(10))) {
+            String key = record.key() == null ? "offset " + record.offset()
+                    : new String(record.key(), StandardCharsets.UTF_8);
+            Header reason = record.headers().lastHeader(DeadLetters.REASON);
+            String why = reason == null ? "?" : new String(reason.value(), StandardCharsets.UTF_8);
+            if (record.topic().equals(imagesDlq)) {
+                failedImages.put(key, why);
+                done++;
+            } else {
+                String imageId = key.contains("@") ? key.substring(0, key.lastIndexOf('@')) : key;
+                failedImages.put(imageId, why);
+                result(imageId);
+            }
+        }
     }
 
     /** Reads the metric updates that follow the last predictions. */
