@@ -101,12 +101,11 @@ final class ThreadCpu {
          */
         String describe(double modelCpuSeconds) {
             StringJoiner parts = new StringJoiner(", ", String.format("%.0f %% in all: ", 100 * process), "");
+            String model = String.format(" (the model's forward passes %.0f %%)", 100 * modelCpuSeconds / coreSeconds);
             byKind.entrySet().stream()
                     .sorted(Map.Entry.<Kind, Double>comparingByValue().reversed())
-                    .forEach(share -> parts.add(String.format("%s %.0f %%", share.getKey().label, 100 * share.getValue())
-                            + (share.getKey() == Kind.STREAM_THREADS
-                            ? String.format(" (the model's forward passes %.0f %%)", 100 * modelCpuSeconds / coreSeconds)
-                            : "")));
+                    .forEach(share -> parts.add(String.format("%s %.0f %%%s", share.getKey().label,
+                            100 * share.getValue(), share.getKey() == Kind.STREAM_THREADS ? model : "")));
             return parts.add(String.format("unattributed %.0f %%", 100 * unattributed())).toString();
         }
     }

@@ -48,9 +48,11 @@ class BenchCommandIT {
         assertTrue(output.contains("latency capture -> prediction: p50"), output);
         assertTrue(output.contains("capture -> prediction readable (read_committed): p50"), output);
         assertTrue(output.contains("peak heap"), output);
-        // The CPU by kind of thread, the model's forward passes within the stream threads that run them.
-        assertTrue(output.lines().anyMatch(line -> line.matches("  CPU of \\d+ cores: \\d+ % in all: .*Kafka "
-                + "Streams threads \\d+ % \\(the model's forward passes \\d+ %\\).*JIT compiler \\d+ %.*")), output);
+        // The CPU by kind of thread (largest first, so in any order), the model's forward passes within the stream
+        // threads that run them.
+        assertTrue(output.lines().anyMatch(line -> line.matches("  CPU of \\d+ cores: \\d+ % in all: .*")
+                && line.matches(".* Kafka Streams threads \\d+ % \\(the model's forward passes \\d+ %\\).*")
+                && line.matches(".* JIT compiler \\d+ %.*")), output);
         assertTrue(output.contains("per record:") && output.contains(" degrade ") && output.contains(" preprocess ")
                 && output.contains(" model ") && output.contains("produce request"), output);
         assertTrue(output.contains("ratio pipeline variants/s / raw model images/s at batch 8:"), output);
