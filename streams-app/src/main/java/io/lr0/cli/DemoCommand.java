@@ -58,6 +58,9 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (maxInFlight < 0) {
+            throw new IllegalArgumentException("--max-in-flight must be 0 (no limit) or more, was " + maxInFlight);
+        }
         if (reset) {
             deleteRecursively(local.dataDir);
         }

@@ -569,12 +569,16 @@ final class PipelineBench implements Callable<Integer> {
                 totals.put(timer.getId().getTag("stage"),
                         new double[] {timer.count(), timer.totalTime(TimeUnit.MICROSECONDS)});
             }
-            Timer model = Metrics.globalRegistry.find(OperationalMetrics.MODEL_TIME).timer();
-            Timer modelCpu = Metrics.globalRegistry.find(OperationalMetrics.MODEL_CPU_TIME).timer();
             DistributionSummary sizes = Metrics.globalRegistry.find(OperationalMetrics.BATCH_SIZE).summary();
-            return new StageTimes(totals, model == null ? 0 : model.totalTime(TimeUnit.MICROSECONDS),
-                    modelCpu == null ? 0 : modelCpu.totalTime(TimeUnit.MICROSECONDS), sizes == null ? 0 : sizes.totalAmount(), sizes == null ? 0 : sizes.count(),
-                    streamThreadsTotal("commit"));
+            return new StageTimes(totals, totalMicros(OperationalMetrics.MODEL_TIME),
+                    totalMicros(OperationalMetrics.MODEL_CPU_TIME), sizes == null ? 0 : sizes.totalAmount(),
+                    sizes == null ? 0 : sizes.count(), streamThreadsTotal("commit"));
+        }
+
+        /** A timer's total so far, 0 before the app registered it. */
+        private static double totalMicros(String timerName) {
+            Timer timer = Metrics.globalRegistry.find(timerName).timer();
+            return timer == null ? 0 : timer.totalTime(TimeUnit.MICROSECONDS);
         }
 
         /** The CPU time of the model's forward passes since {@code before}, in seconds (their calling threads'). */
