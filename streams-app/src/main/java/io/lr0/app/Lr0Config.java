@@ -1,7 +1,13 @@
 package io.lr0.app;
 
+import io.lr0.contract.SrMethods;
+import io.lr0.contract.Topics;
+import io.lr0.degrade.DegradeSettings;
+import io.lr0.http.HttpSecurity;
 import io.lr0.image.ImageLimits;
-import io.lr0.superres.SuperResolution;
+import io.lr0.inference.InferenceSettings;
+import io.lr0.metrics.MetricsSettings;
+import io.lr0.superres.SuperResolutionSettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -14,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.time.Duration;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -34,6 +41,7 @@ public final class Lr0Config extends AbstractConfig {
     public static final String STATE_DIR = "state.dir";
     public static final String PROCESSING_GUARANTEE = "processing.guarantee";
     public static final String NUM_STREAM_THREADS = "num.stream.threads";
+    public static final String STARTUP_TIMEOUT_MS = "startup.timeout.ms";
     public static final String TOPIC_IMAGES = "topic.images";
     public static final String TOPIC_VARIANTS = "topic.variants";
     public static final String TOPIC_DATASETS = "topic.datasets";
@@ -109,11 +117,14 @@ public final class Lr0Config extends AbstractConfig {
                     "Kafka Streams processing guarantee.")
             .define(NUM_STREAM_THREADS, Type.INT, 2, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
                     "Stream threads per instance. Two let the metrics keep up while a thread runs the model.")
-            .define(TOPIC_IMAGES, Type.STRING, "images", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+            .define(STARTUP_TIMEOUT_MS, Type.LONG, 120_000L, ConfigDef.Range.atLeast(1), Importance.LOW,
+                    "How long an instance waits at start for Kafka Streams to run (rebalanced, state restored) "
+                            + "before it gives up, closes what it opened and exits.")
+            .define(TOPIC_IMAGES, Type.STRING, Topics.DEFAULTS.images(), new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Input topic of ImageRecord values; its dead-letter topic is '<name>-dlq'.")
-            .define(TOPIC_VARIANTS, Type.STRING, "image-variants", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+            .define(TOPIC_VARIANTS, Type.STRING, Topics.DEFAULTS.variants(), new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Output topic of ImageVariant values, keyed '<imageId>@<resolution>'.")
-            .define(TOPIC_DATASETS, Type.STRING, "datasets", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+            .define(TOPIC_DATASETS, Type.STRING, Topics.DEFAULTS.datasets(), new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Compacted topic of DatasetInfo values (label spaces), keyed by dataset id.")
             .define(TOPIC_PARTITIONS, Type.INT, 4, ConfigDef.Range.atLeast(1), Importance.LOW,
                     "Partitions of the topics lr0 creates when they are missing (the most instances that share work).")
@@ -130,7 +141,7 @@ public final class Lr0Config extends AbstractConfig {
                     "Largest accepted image payload in bytes; larger ones go to the dead-letter topic.")
             .define(IMAGE_MAX_PIXELS, Type.LONG, 40_000_000L, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
                     "Largest accepted width x height, read from the header before decoding (decompression bombs).")
-            .define(TOPIC_PREDICTIONS, Type.STRING, "predictions", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+            .define(TOPIC_PREDICTIONS, Type.STRING, Topics.DEFAULTS.predictions(), new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Output topic of Prediction values, keyed '<variant key>/<super-resolution method>'.")
             .define(INFERENCE_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
                     "Run the zero-shot inference stage (image-variants -> predictions) in this instance.")
@@ -163,7 +174,7 @@ public final class Lr0Config extends AbstractConfig {
                     "Labels with scores kept in each prediction.")
             .define(INFERENCE_THUMBNAILS, Type.BOOLEAN, true, Importance.LOW,
                     "Put a PNG thumbnail (at most 64 px short side) of the classified image in each prediction, for the dashboard.")
-            .define(TOPIC_UPSCALED, Type.STRING, "upscaled-variants", new ConfigDef.NonEmptyString(),
+            .define(TOPIC_UPSCALED, Type.STRING, Topics.DEFAULTS.upscaled(), new ConfigDef.NonEmptyString(),
                     Importance.MEDIUM, "Topic of low-resolution variants after learned super-resolution (key "
                             + "'<variant key>/<method>').")
             .define(SR_METHODS, Type.LIST, "bicubic", knownSrMethods(), Importance.HIGH,
@@ -184,11 +195,11 @@ public final class Lr0Config extends AbstractConfig {
             .define(SR_BATCH_MAX_WAIT_MS, Type.LONG, 100L, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
                     "...or when the oldest parked variant has waited this long; sooner, as for inference, when no "
                             + "variant arrived since the last check or the batch could not fill within this wait.")
-            .define(TOPIC_METRICS, Type.STRING, "robustness-metrics", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+            .define(TOPIC_METRICS, Type.STRING, Topics.DEFAULTS.metrics(), new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Compacted topic of cumulative RobustnessMetric values, keyed 'model/dataset/resolution/method'.")
-            .define(TOPIC_METRICS_WINDOWED, Type.STRING, "robustness-metrics-windowed", new ConfigDef.NonEmptyString(),
+            .define(TOPIC_METRICS_WINDOWED, Type.STRING, Topics.DEFAULTS.metricsWindowed(), new ConfigDef.NonEmptyString(),
                     Importance.MEDIUM, "Topic of per-window RobustnessMetric values, keyed 'model/dataset/resolution/method@windowStartMillis'.")
-            .define(TOPIC_SUMMARY, Type.STRING, "robustness-summary", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+            .define(TOPIC_SUMMARY, Type.STRING, Topics.DEFAULTS.summary(), new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Compacted topic of RobustnessSummary values (SAR, WAR), keyed 'model/resolution/method'.")
             .define(METRICS_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
                     "Run the metrics stage (predictions -> robustness metrics) in this instance.")
@@ -232,7 +243,6 @@ public final class Lr0Config extends AbstractConfig {
                     "Password of the dashboard trust store.");
 
     private final Map<String, String> passThrough;
-    private final Map<String, List<Integer>> resolutionsByDataset = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Lr0Config(Map<String, String> values, Map<String, String> passThrough) {
         super(DEFINITION, values, false);
@@ -326,12 +336,12 @@ public final class Lr0Config extends AbstractConfig {
         return (name, value) -> {
             List<?> methods = (List<?>) value;
             if (methods.isEmpty()) {
-                throw new ConfigException(name, value, "name at least one of " + SuperResolution.METHODS);
+                throw new ConfigException(name, value, "name at least one of " + SrMethods.ALL);
             }
             for (Object method : methods) {
-                if (!SuperResolution.METHODS.contains(method.toString().trim())) {
+                if (!SrMethods.ALL.contains(method.toString().trim())) {
                     throw new ConfigException(name, value, "unknown method '" + method + "'; the methods are "
-                            + SuperResolution.METHODS);
+                            + SrMethods.ALL);
                 }
             }
         };
@@ -351,28 +361,68 @@ public final class Lr0Config extends AbstractConfig {
         };
     }
 
+    /** The names of the topics. */
+    public Topics topics() {
+        return new Topics(getString(TOPIC_IMAGES), getString(TOPIC_VARIANTS), getString(TOPIC_UPSCALED),
+                getString(TOPIC_PREDICTIONS), getString(TOPIC_METRICS), getString(TOPIC_METRICS_WINDOWED),
+                getString(TOPIC_SUMMARY), getString(TOPIC_DATASETS));
+    }
+
+    /** The degradation's settings. */
+    public DegradeSettings degradeSettings() {
+        Map<String, List<Integer>> byDataset = new HashMap<>();
+        passThrough.forEach((key, value) -> {
+            if (key.startsWith(DATASET_RESOLUTIONS_PREFIX)) {
+                byDataset.put(key.substring(DATASET_RESOLUTIONS_PREFIX.length()),
+                        resolutions(ConfigDef.parseType(key, value, Type.LIST)));
+            }
+        });
+        return new DegradeSettings(topics().variants(), resolutions(getList(DEGRADE_RESOLUTIONS)), byDataset,
+                getBoolean(DEGRADE_NATIVE), imageLimits());
+    }
+
+    /** Short sides in pixels, ascending, each once. */
+    private static List<Integer> resolutions(Object list) {
+        return ((List<?>) list).stream().map(item -> Integer.parseInt(item.toString().trim())).distinct().sorted()
+                .toList();
+    }
+
+    /** The LIIF stage's settings. */
+    public SuperResolutionSettings superResolutionSettings() {
+        return new SuperResolutionSettings(topics().upscaled(), getString(SR_LIIF_MODEL), getInt(SR_TARGET_SIZE),
+                getDouble(SR_MAX_SCALE), getInt(SR_BATCH_SIZE), Duration.ofMillis(getLong(SR_BATCH_MAX_WAIT_MS)),
+                imageLimits());
+    }
+
+    /** The inference stage's settings. */
+    public InferenceSettings inferenceSettings() {
+        String promptsDir = getString(INFERENCE_PROMPTS_DIR);
+        return new InferenceSettings(topics().predictions(), getString(INFERENCE_MODEL), getString(INFERENCE_TOKENIZER),
+                promptsDir.isBlank() ? null : Path.of(promptsDir), inferenceCpuThreads(), getInt(INFERENCE_BATCH_SIZE),
+                Duration.ofMillis(getLong(INFERENCE_BATCH_MAX_WAIT_MS)), getInt(INFERENCE_TOP_K),
+                getBoolean(INFERENCE_THUMBNAILS), srMethods().contains(SrMethods.BICUBIC), imageLimits());
+    }
+
+    /** The metrics stage's settings. */
+    public MetricsSettings metricsSettings() {
+        Map<String, Double> warWeights = new HashMap<>();
+        passThrough.forEach((key, value) -> {
+            if (key.startsWith(WAR_WEIGHT_PREFIX)) {
+                warWeights.put(key.substring(WAR_WEIGHT_PREFIX.length()), Double.parseDouble(value));
+            }
+        });
+        Topics topics = topics();
+        return new MetricsSettings(topics.metrics(), topics.metricsWindowed(), topics.summary(),
+                Duration.ofMillis(getLong(METRICS_WINDOW_MS)), Duration.ofMillis(getLong(METRICS_WINDOW_GRACE_MS)),
+                getDouble(METRICS_ALPHA), warWeights, getDouble(METRICS_WAR_DEFAULT_WEIGHT));
+    }
+
     public String bootstrapServers() {
         return getString(BOOTSTRAP_SERVERS);
     }
 
     public String schemaRegistryUrl() {
         return getString(SCHEMA_REGISTRY_URL);
-    }
-
-    public String imagesTopic() {
-        return getString(TOPIC_IMAGES);
-    }
-
-    public String variantsTopic() {
-        return getString(TOPIC_VARIANTS);
-    }
-
-    public String datasetsTopic() {
-        return getString(TOPIC_DATASETS);
-    }
-
-    public String predictionsTopic() {
-        return getString(TOPIC_PREDICTIONS);
     }
 
     public boolean degradeEnabled() {
@@ -388,41 +438,11 @@ public final class Lr0Config extends AbstractConfig {
         return getBoolean(INFERENCE_ENABLED);
     }
 
-    public String inferenceModel() {
-        return getString(INFERENCE_MODEL);
-    }
-
-    public String inferenceTokenizer() {
-        return getString(INFERENCE_TOKENIZER);
-    }
-
-    /** Directory of the user's prompt files, or null. */
-    public java.nio.file.Path promptsDir() {
-        String dir = getString(INFERENCE_PROMPTS_DIR);
-        return dir.isBlank() ? null : java.nio.file.Path.of(dir);
-    }
-
-    public int batchSize() {
-        return getInt(INFERENCE_BATCH_SIZE);
-    }
-
-    public java.time.Duration batchMaxWait() {
-        return java.time.Duration.ofMillis(getLong(INFERENCE_BATCH_MAX_WAIT_MS));
-    }
-
     /** libtorch intra-op threads: the setting, or the cores shared out among the stream threads. */
     public int inferenceCpuThreads() {
         int configured = getInt(INFERENCE_CPU_THREADS);
         return configured > 0 ? configured
                 : Math.max(1, Runtime.getRuntime().availableProcessors() / getInt(NUM_STREAM_THREADS));
-    }
-
-    public int topK() {
-        return getInt(INFERENCE_TOP_K);
-    }
-
-    public String upscaledTopic() {
-        return getString(TOPIC_UPSCALED);
     }
 
     /** The configured super-resolution methods, trimmed. */
@@ -432,73 +452,17 @@ public final class Lr0Config extends AbstractConfig {
 
     /** Whether a learned super-resolution stage runs (LIIF is configured). */
     public boolean liifEnabled() {
-        return srMethods().contains(SuperResolution.LIIF);
-    }
-
-    public String liifModel() {
-        return getString(SR_LIIF_MODEL);
-    }
-
-    /** The configured LIIF target short side, or {@code modelInputSize} when it is 0. */
-    public int srTargetSize(int modelInputSize) {
-        int configured = getInt(SR_TARGET_SIZE);
-        return configured > 0 ? configured : modelInputSize;
-    }
-
-    public double srMaxScale() {
-        return getDouble(SR_MAX_SCALE);
-    }
-
-    public int srBatchSize() {
-        return getInt(SR_BATCH_SIZE);
-    }
-
-    public java.time.Duration srBatchMaxWait() {
-        return java.time.Duration.ofMillis(getLong(SR_BATCH_MAX_WAIT_MS));
-    }
-
-    public String metricsTopic() {
-        return getString(TOPIC_METRICS);
-    }
-
-    public String metricsWindowedTopic() {
-        return getString(TOPIC_METRICS_WINDOWED);
-    }
-
-    public String summaryTopic() {
-        return getString(TOPIC_SUMMARY);
+        return srMethods().contains(SrMethods.LIIF);
     }
 
     public boolean metricsEnabled() {
         return getBoolean(METRICS_ENABLED);
     }
 
-    public java.time.Duration metricsWindow() {
-        return java.time.Duration.ofMillis(getLong(METRICS_WINDOW_MS));
-    }
-
-    public java.time.Duration metricsWindowGrace() {
-        return java.time.Duration.ofMillis(getLong(METRICS_WINDOW_GRACE_MS));
-    }
-
-    public double metricsAlpha() {
-        return getDouble(METRICS_ALPHA);
-    }
-
-    /** LR0.FM's WAR weights with the configured overrides and default. */
-    public io.lr0.metrics.WarWeights warWeights() {
-        Map<String, Double> overrides = new HashMap<>();
-        passThrough.forEach((key, value) -> {
-            if (key.startsWith(WAR_WEIGHT_PREFIX)) {
-                overrides.put(key.substring(WAR_WEIGHT_PREFIX.length()), Double.parseDouble(value));
-            }
-        });
-        return new io.lr0.metrics.WarWeights(overrides, getDouble(METRICS_WAR_DEFAULT_WEIGHT));
-    }
 
     /** The embedded schema registry's basic auth and TLS (lr0 demo, lr0 broker). */
-    public io.lr0.http.HttpSecurity embeddedRegistrySecurity() {
-        return io.lr0.http.HttpSecurity.of("embedded registry", getPassword(EMBEDDED_REGISTRY_BASIC_AUTH_USER_INFO)
+    public HttpSecurity embeddedRegistrySecurity() {
+        return HttpSecurity.of("embedded registry", getPassword(EMBEDDED_REGISTRY_BASIC_AUTH_USER_INFO)
                         .value(), getString(EMBEDDED_REGISTRY_SSL_KEYSTORE_LOCATION),
                 getPassword(EMBEDDED_REGISTRY_SSL_KEYSTORE_PASSWORD).value(), "", "");
     }
@@ -521,8 +485,8 @@ public final class Lr0Config extends AbstractConfig {
     }
 
     /** The dashboard's basic auth and TLS, checked (the key store is opened) now. */
-    public io.lr0.http.HttpSecurity dashboardSecurity() {
-        return io.lr0.http.HttpSecurity.of("dashboard", getPassword(DASHBOARD_BASIC_AUTH_USER_INFO).value(),
+    public HttpSecurity dashboardSecurity() {
+        return HttpSecurity.of("dashboard", getPassword(DASHBOARD_BASIC_AUTH_USER_INFO).value(),
                 getString(DASHBOARD_SSL_KEYSTORE_LOCATION), getPassword(DASHBOARD_SSL_KEYSTORE_PASSWORD).value(),
                 getString(DASHBOARD_SSL_TRUSTSTORE_LOCATION), getPassword(DASHBOARD_SSL_TRUSTSTORE_PASSWORD).value());
     }
@@ -533,23 +497,6 @@ public final class Lr0Config extends AbstractConfig {
 
     public ImageLimits imageLimits() {
         return new ImageLimits(getLong(IMAGE_MAX_BYTES), getLong(IMAGE_MAX_PIXELS));
-    }
-
-    /** Target short sides for images of {@code dataset}: its own list when configured, else the default list. */
-    public List<Integer> resolutionsFor(String dataset) {
-        // Asked once per record: parse once per dataset.
-        return resolutionsByDataset.computeIfAbsent(dataset, this::parseResolutions);
-    }
-
-    private List<Integer> parseResolutions(String dataset) {
-        String own = passThrough.get(DATASET_RESOLUTIONS_PREFIX + dataset);
-        List<?> raw = own != null ? (List<?>) ConfigDef.parseType(DEGRADE_RESOLUTIONS, own, Type.LIST)
-                : getList(DEGRADE_RESOLUTIONS);
-        return raw.stream().map(item -> Integer.parseInt(item.toString().trim())).distinct().sorted().toList();
-    }
-
-    public boolean emitNative() {
-        return getBoolean(DEGRADE_NATIVE);
     }
 
     /** Settings every Kafka client gets: bootstrap servers plus the {@code kafka.} keys. */

@@ -1,17 +1,24 @@
 package io.lr0.app;
 
+import io.lr0.contract.Topics;
 import io.lr0.degrade.DegradeStage;
 import io.lr0.inference.InferenceStage;
 import io.lr0.inference.ZeroShotModel;
 import io.lr0.metrics.MetricsStage;
+import io.lr0.runtime.LabelSpaceStore;
+import io.lr0.runtime.StageSerdes;
 import io.lr0.schema.ImageVariant;
+import io.lr0.schema.Prediction;
 import io.lr0.superres.LiifModel;
 import io.lr0.superres.SuperResolutionStage;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
 
 /** The whole lr0 topology, built by a pure function of the configuration (tests drive it with TopologyTestDriver). */
 public final class Lr0Topology {
@@ -22,46 +29,63 @@ public final class Lr0Topology {
      * {@code model} is the zero-shot model, or null when inference is disabled in this instance; {@code liif} the
      * LIIF model, or null when {@code sr.methods} does not name liif.
      */
-    public static Topology build(Lr0Config config, Lr0Serdes serdes, ZeroShotModel model, LiifModel liif) {
+    public static Topology build(Lr0Config config, StageSerdes serdes, ZeroShotModel model, LiifModel liif) {
+        Topics topics = config.topics();
         StreamsBuilder builder = new StreamsBuilder();
-        boolean chained = model != null && config.inferenceChained();
+        InferenceStage inference = model == null ? null : new InferenceStage(config.inferenceSettings(), model);
+        boolean chained = inference != null && config.inferenceChained();
         KStream<String, ImageVariant> degraded = null;
         if (config.degradeEnabled()) {
             // images -> image-variants: the LR0.FM degradation protocol. Chained, it also refuses an image whose
             // variants inference would refuse, while the image's own record can still be dead-lettered whole.
-            degraded = DegradeStage.addTo(builder, config, serdes, chained
-                    ? InferenceStage.arrivalCheck(model, config.imageLimits()) : variantPixels -> { });
+            DegradeStage degrade = chained ? new DegradeStage(config.degradeSettings(), inference.arrivalCheck())
+                    : new DegradeStage(config.degradeSettings());
+            degraded = degrade.addTo(builder, source(builder, topics.images(), "images", serdes), serdes);
         }
-        if (model != null || config.metricsEnabled()) {
+        if (inference != null || config.metricsEnabled()) {
             // Class lists of the datasets, for prompts and for chance level (C).
-            LabelSpaceStore.addTo(builder, config, serdes);
+            LabelSpaceStore.addTo(builder, topics.datasets(), serdes);
         }
-        KStream<String, ImageVariant> variantsTopic = liif == null && (model == null || chained) ? null
+        KStream<String, ImageVariant> variantsTopic = liif == null && (inference == null || chained) ? null
                 // Read back from the topic: later stages can run on other instances, spread by variant key.
-                : builder.stream(config.variantsTopic(), Consumed.<String, ImageVariant>with(Serdes.String(),
-                        serdes.value()).withName("variants"));
+                : source(builder, topics.variants(), "variants", serdes);
         if (liif != null) {
             // low-resolution image-variants -> upscaled-variants: LIIF to the model's input size.
-            SuperResolutionStage.addTo(builder, variantsTopic, config, serdes, liif::newUpscaler,
-                    srTargetSize(config, model));
+            new SuperResolutionStage(config.superResolutionSettings(), liif::newUpscaler, srTargetSize(config, model))
+                    .addTo(builder, variantsTopic, serdes);
         }
-        if (model != null) {
+        if (inference != null) {
             // image-variants (+ upscaled-variants) -> predictions: micro-batched zero-shot classification. Chained,
             // the degradation's task goes on with its own variants: no commit of it to wait for in between.
-            new InferenceStage().addTo(builder, chained ? degraded : variantsTopic, config, serdes, model);
+            KStream<String, ImageVariant> variants = chained ? degraded : variantsTopic;
+            if (liif != null) {
+                // The LIIF outputs are classified like any variant, read from their topic: LIIF may run elsewhere.
+                variants = variants.merge(source(builder, topics.upscaled(), "upscaled", serdes),
+                        Named.as("variants-and-upscaled"));
+            }
+            inference.addTo(builder, variants, serdes);
         }
         if (config.metricsEnabled()) {
             // predictions -> robustness metrics, windowed metrics, SAR/WAR.
-            MetricsStage.addTo(builder, config, serdes);
+            KStream<String, Prediction> predictions = source(builder, topics.predictions(), "predictions-for-metrics",
+                    serdes);
+            new MetricsStage(config.metricsSettings()).addTo(builder, predictions, serdes);
         }
         return builder.build();
     }
 
+    /** The records of {@code topic}, as a source node named {@code name}. */
+    private static <V extends SpecificRecord> KStream<String, V> source(
+            StreamsBuilder builder, String topic, String name, StageSerdes serdes) {
+        return builder.stream(topic, Consumed.<String, V>with(Serdes.String(), serdes.value()).withName(name));
+    }
+
     /** LIIF's target short side: sr.target.size, or the model's input size. */
     private static int srTargetSize(Lr0Config config, ZeroShotModel model) {
-        int target = config.srTargetSize(model == null ? 0 : model.spec().inputSize());
+        int configured = config.superResolutionSettings().targetSize();
+        int target = configured > 0 ? configured : model == null ? 0 : model.spec().inputSize();
         if (target <= 0) {
-            throw new org.apache.kafka.common.config.ConfigException(Lr0Config.SR_TARGET_SIZE, 0,
+            throw new ConfigException(Lr0Config.SR_TARGET_SIZE, 0,
                     "LIIF needs a target size: set it when this instance runs no inference model");
         }
         return target;

@@ -7,15 +7,15 @@ import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** The configuration options every app command takes: the properties file and {@code --set} overrides. */
-final class ConfigOptions {
+public final class ConfigOptions {
     @Option(names = "--config", defaultValue = "lr0.properties", description = "Properties file (default: ${DEFAULT-VALUE}; optional).")
-    Path file;
+    public Path file;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one setting (repeatable); keys in docs/configuration.md.")
-    Map<String, String> overrides = new LinkedHashMap<>();
+    public Map<String, String> overrides = new LinkedHashMap<>();
 
     /** The configuration with {@code extra} applied before the command-line overrides. */
-    Lr0Config load(Map<String, String> extra) {
+    public Lr0Config load(Map<String, String> extra) {
         Map<String, String> merged = new LinkedHashMap<>(extra);
         merged.putAll(overrides);
         return Lr0Config.load(file, System.getenv(), merged);

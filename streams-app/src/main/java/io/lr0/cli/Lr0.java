@@ -8,15 +8,23 @@ import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code lr0} command line: the launcher's entry point. */
+/**
+ * The application's command line: the commands a deployment runs ({@code run}, {@code produce}, {@code dlq}...).
+ * The {@code ./lr0} launcher adds the local stack's and the benchmarks' commands to it.
+ */
 @Command(name = "lr0", mixinStandardHelpOptions = true, version = "lr0-streams 0.1.0",
         description = "Live low-resolution robustness of vision-language models on Kafka streams.",
-        subcommands = {DemoCommand.class, RunCommand.class, BrokerCommand.class, ProduceCommand.class,
-                DegradeCommand.class, UpscaleCommand.class, WarCommand.class, BenchCommand.class, DlqCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ProduceCommand.class, DegradeCommand.class, UpscaleCommand.class,
+                WarCommand.class, DlqCommand.class, CommandLine.HelpCommand.class})
 public final class Lr0 {
 
     public static void main(String[] args) {
-        int exitCode = commandLine().execute(args);
+        run(commandLine(), args);
+    }
+
+    /** Runs {@code commandLine} on {@code args} and exits with its code once shutdown hooks may proceed. */
+    public static void run(CommandLine commandLine, String[] args) {
+        int exitCode = commandLine.execute(args);
         Shutdown.closed();
         System.exit(exitCode);
     }

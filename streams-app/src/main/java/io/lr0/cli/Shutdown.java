@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
  * Ctrl-C (SIGINT/SIGTERM) for long-running commands: {@link #await()} returns on the signal, and the JVM's exit
  * waits until {@link #closed()} says the command's resources are closed (streams left the group, broker flushed).
  */
-final class Shutdown {
+public final class Shutdown {
     private static final CountDownLatch SIGNALLED = new CountDownLatch(1);
     private static final CountDownLatch CLOSED = new CountDownLatch(1);
 
@@ -15,7 +15,7 @@ final class Shutdown {
     }
 
     /** Blocks until the process is asked to stop. */
-    static void await() throws InterruptedException {
+    public static void await() throws InterruptedException {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             SIGNALLED.countDown();
             try {

@@ -7,7 +7,7 @@ import io.lr0.image.ImageLimits;
 import io.lr0.image.Raster;
 import io.lr0.superres.BicubicUpscaler;
 import io.lr0.superres.LiifModel;
-import io.lr0.superres.SuperResolution;
+import io.lr0.contract.SrMethods;
 import io.lr0.superres.UpscaleTarget;
 import io.lr0.superres.Upscaler;
 import java.nio.file.Files;
@@ -32,7 +32,7 @@ final class UpscaleCommand implements Callable<Integer> {
     Path input;
     @ArgGroup(exclusive = true, multiplicity = "1")
     Target target;
-    @Option(names = "--method", defaultValue = SuperResolution.LIIF,
+    @Option(names = "--method", defaultValue = SrMethods.LIIF,
             description = "liif or bicubic (default: ${DEFAULT-VALUE}).")
     String method;
     @Option(names = "--out", required = true, description = "Output file (.png or .jpg).")
@@ -49,15 +49,15 @@ final class UpscaleCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Lr0Config lr0 = config.load(Map.of());
         Raster image = ImageCodec.decodeFile(Files.readAllBytes(input), ImageLimits.DEFAULT);
-        UpscaleTarget size = target.scale != null ? UpscaleTarget.forScale(image, target.scale, lr0.srMaxScale())
-                : UpscaleTarget.of(image, side(0), side(1), lr0.srMaxScale());
-        if (!SuperResolution.METHODS.contains(method)) {
-            throw new IllegalArgumentException("--method must be one of " + SuperResolution.METHODS + ", was '"
+        UpscaleTarget size = target.scale != null ? UpscaleTarget.forScale(image, target.scale, lr0.superResolutionSettings().maxScale())
+                : UpscaleTarget.of(image, side(0), side(1), lr0.superResolutionSettings().maxScale());
+        if (!SrMethods.ALL.contains(method)) {
+            throw new IllegalArgumentException("--method must be one of " + SrMethods.ALL + ", was '"
                     + method + "'");
         }
         Raster result;
         long start;
-        try (LiifModel liif = method.equals(SuperResolution.LIIF) ? Lr0App.loadLiif(lr0) : null;
+        try (LiifModel liif = method.equals(SrMethods.LIIF) ? Lr0App.loadLiif(lr0) : null;
              Upscaler upscaler = liif != null ? liif.newUpscaler() : new BicubicUpscaler()) {
             start = System.nanoTime();
             result = upscaler.upscale(List.of(image), size.width(), size.height()).get(0);

@@ -1,10 +1,12 @@
 package io.lr0.dashboard;
 
+import io.lr0.contract.StoreNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.lr0.contract.Keys;
 import io.lr0.http.HttpSecurity;
 import io.lr0.metrics.Accuracy;
 import io.lr0.metrics.MetricsStage;
@@ -115,20 +117,20 @@ public final class DashboardServer implements AutoCloseable {
                 if (!exchange.getRequestMethod().equals("GET")) {
                     send(exchange, 405, error("only GET is supported"));
                 } else if (path.equals("/api/metrics")) {
-                    send(exchange, 200, gather("/api/metrics", local, MetricsStage.BY_DATASET_STORE,
+                    send(exchange, 200, gather("/api/metrics", local, StoreNames.ACCURACY_BY_DATASET,
                             () -> AvroJson.array(queries.localMetrics())));
                 } else if (path.startsWith("/api/metrics/")) {
                     keyed(exchange, URLDecoder.decode(path.substring("/api/metrics/".length()), StandardCharsets.UTF_8));
                 } else if (path.equals("/api/summary")) {
-                    send(exchange, 200, gather("/api/summary", local, MetricsStage.BY_MODEL_STORE,
+                    send(exchange, 200, gather("/api/summary", local, StoreNames.ACCURACY_BY_MODEL,
                             () -> AvroJson.array(queries.localSummaries())));
                 } else if (path.equals("/api/summary/windowed")) {
-                    send(exchange, 200, gather("/api/summary/windowed", local, MetricsStage.BY_DATASET_WINDOWED_STORE,
+                    send(exchange, 200, gather("/api/summary/windowed", local, StoreNames.ACCURACY_BY_DATASET_WINDOWED,
                             this::localSeries));
                 } else if (path.equals("/api/predictions/recent")) {
                     int limit = Integer.parseInt(query.getOrDefault("limit", "50"));
                     send(exchange, 200, gather("/api/predictions/recent?limit=" + limit, local,
-                            MetricsStage.RECENT_PREDICTIONS_STORE,
+                            StoreNames.RECENT_PREDICTIONS,
                             () -> AvroJson.array(queries.localRecentPredictions(limit))));
                 } else if (path.equals("/api/instances")) {
                     ArrayNode instances = AvroJson.MAPPER.createArrayNode();
@@ -205,7 +207,7 @@ public final class DashboardServer implements AutoCloseable {
             for (RobustnessSummary summary : summaries) {
                 ObjectNode point = (ObjectNode) AvroJson.toJson(summary);
                 point.put("windowStart", start.toEpochMilli());
-                point.put("key", Accuracy.summaryKey(summary));
+                point.put("key", Keys.summary(summary));
                 series.add(point);
             }
         });
@@ -278,6 +280,11 @@ public final class DashboardServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (streams == null) {
+            // Bound but never started (a later step of the app's start failed): the JDK server releases its port
+            // only in its dispatcher thread, so start that thread for stop() to close the socket and join it.
+            server.start();
+        }
         server.stop(0);
         executor.shutdownNow();
     }

@@ -1,6 +1,7 @@
 package io.lr0.dashboard;
 
-import io.lr0.app.LabelSpaceStore;
+import io.lr0.contract.StoreNames;
+import io.lr0.runtime.LabelSpaceStore;
 import io.lr0.metrics.Accuracy;
 import io.lr0.metrics.MetricsStage;
 import io.lr0.metrics.WarWeights;
@@ -47,7 +48,7 @@ final class QueryService {
     List<RobustnessMetric> localMetrics() {
         List<RobustnessMetric> metrics = new ArrayList<>();
         try (KeyValueIterator<String, AccuracyState> all =
-                     this.<AccuracyState>store(MetricsStage.BY_DATASET_STORE).all()) {
+                     this.<AccuracyState>store(StoreNames.ACCURACY_BY_DATASET).all()) {
             all.forEachRemaining(entry -> metrics.addAll(metricsOf(entry.value)));
         }
         return metrics;
@@ -55,13 +56,13 @@ final class QueryService {
 
     /** Metrics of one model/dataset, when this instance holds it. */
     List<RobustnessMetric> localMetrics(String modelAndDataset) {
-        AccuracyState state = this.<AccuracyState>store(MetricsStage.BY_DATASET_STORE).get(modelAndDataset);
+        AccuracyState state = this.<AccuracyState>store(StoreNames.ACCURACY_BY_DATASET).get(modelAndDataset);
         return state == null ? List.of() : metricsOf(state);
     }
 
     /** The instance holding a model/dataset key, or null when no instance does (yet). */
     HostInfo ownerOf(String modelAndDataset) {
-        KeyQueryMetadata metadata = streams.queryMetadataForKey(MetricsStage.BY_DATASET_STORE, modelAndDataset,
+        KeyQueryMetadata metadata = streams.queryMetadataForKey(StoreNames.ACCURACY_BY_DATASET, modelAndDataset,
                 Serdes.String().serializer());
         return metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE) ? null : metadata.activeHost();
     }
@@ -69,7 +70,7 @@ final class QueryService {
     /** SAR/WAR of every model held here. */
     List<RobustnessSummary> localSummaries() {
         List<RobustnessSummary> summaries = new ArrayList<>();
-        try (KeyValueIterator<String, ModelState> all = this.<ModelState>store(MetricsStage.BY_MODEL_STORE).all()) {
+        try (KeyValueIterator<String, ModelState> all = this.<ModelState>store(StoreNames.ACCURACY_BY_MODEL).all()) {
             all.forEachRemaining(entry -> summaries.addAll(Accuracy.summaries(entry.value, this::classesOf, weights,
                     alpha, Instant.now())));
         }
@@ -79,7 +80,7 @@ final class QueryService {
     /** SAR/WAR per window start and model, over the windows held here that start in [from, to]. */
     Map<Instant, List<RobustnessSummary>> localSummarySeries(Instant from, Instant to) {
         ReadOnlyWindowStore<String, AccuracyState> windows = streams.store(StoreQueryParameters.fromNameAndType(
-                MetricsStage.BY_DATASET_WINDOWED_STORE, QueryableStoreTypes.<String, AccuracyState>windowStore()));
+                StoreNames.ACCURACY_BY_DATASET_WINDOWED, QueryableStoreTypes.<String, AccuracyState>windowStore()));
         Map<Instant, Map<String, ModelState>> byWindow = new TreeMap<>();
         try (KeyValueIterator<Windowed<String>, AccuracyState> all = windows.fetchAll(from, to)) {
             while (all.hasNext()) {
@@ -100,7 +101,7 @@ final class QueryService {
     List<Prediction> localRecentPredictions(int limit) {
         List<Prediction> recent = new ArrayList<>();
         try (KeyValueIterator<String, Prediction> all =
-                     this.<Prediction>store(MetricsStage.RECENT_PREDICTIONS_STORE).all()) {
+                     this.<Prediction>store(StoreNames.RECENT_PREDICTIONS).all()) {
             all.forEachRemaining(entry -> recent.add(entry.value));
         }
         recent.sort(Comparator.comparing(Prediction::getPredictionTimestamp).reversed());
@@ -112,7 +113,7 @@ final class QueryService {
     }
 
     private int classesOf(String dataset) {
-        return LabelSpaceStore.classesOf(this.<DatasetInfo>store(LabelSpaceStore.NAME), dataset);
+        return LabelSpaceStore.classesOf(this.<DatasetInfo>store(StoreNames.LABEL_SPACES), dataset);
     }
 
     private <V> ReadOnlyKeyValueStore<String, V> store(String name) {

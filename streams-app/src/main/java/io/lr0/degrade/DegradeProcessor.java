@@ -1,6 +1,7 @@
 package io.lr0.degrade;
 
-import io.lr0.app.OperationalMetrics;
+import io.lr0.contract.Keys;
+import io.lr0.runtime.OperationalMetrics;
 import io.lr0.image.BadImageException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
@@ -101,6 +102,6 @@ final class DegradeProcessor implements Processor<String, ImageRecord, String, I
                 .setNativeHeight(nativeImage.height())
                 .setImage(pixels)
                 .build();
-        return source.withKey(VariantKeys.of(image.getId(), resolution)).withValue(variant);
+        return source.withKey(Keys.variant(image.getId(), resolution)).withValue(variant);
     }
 }

@@ -1,39 +1,46 @@
 package io.lr0.degrade;
 
-import io.lr0.app.Lr0Config;
-import io.lr0.app.Lr0Serdes;
 import io.lr0.image.Raster;
+import io.lr0.runtime.Stage;
+import io.lr0.runtime.StageSerdes;
 import io.lr0.schema.ImageRecord;
 import io.lr0.schema.ImageVariant;
 import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 
 /** The degradation stage: images -> one low-resolution variant per configured short side, plus the native one. */
-public final class DegradeStage {
-    private DegradeStage() {
+public final class DegradeStage implements Stage<ImageRecord, ImageVariant> {
+    private final DegradeSettings settings;
+    private final Consumer<Raster> variantCheck;
+
+    /** The stage alone: nothing chained after it in its task. */
+    public DegradeStage(DegradeSettings settings) {
+        this(settings, raster -> { });
     }
 
     /**
-     * Adds the stage to {@code builder}; returns the variants stream for a stage chained after it in the same task,
-     * whose own arrival check of a variant's pixels is {@code variantCheck} (it throws for a variant that stage would
-     * refuse, so the image is dead-lettered whole; {@code raster -> { }} when nothing is chained).
+     * The stage with a stage chained after it in the same task, whose own arrival check of a variant's pixels is
+     * {@code variantCheck} (it throws for a variant that stage would refuse, so the image is dead-lettered whole).
      */
-    public static KStream<String, ImageVariant> addTo(StreamsBuilder builder, Lr0Config config, Lr0Serdes serdes,
-                                                      Consumer<Raster> variantCheck) {
-        KStream<String, ImageVariant> variants = builder
-                .stream(config.imagesTopic(), Consumed.<String, ImageRecord>with(Serdes.String(), serdes.value())
-                        .withName("images"))
+    public DegradeStage(DegradeSettings settings, Consumer<Raster> variantCheck) {
+        this.settings = settings;
+        this.variantCheck = variantCheck;
+    }
+
+    @Override
+    public KStream<String, ImageVariant> addTo(StreamsBuilder builder, KStream<String, ImageRecord> images,
+                                               StageSerdes serdes) {
+        KStream<String, ImageVariant> variants = images
                 // Decode once per image and resize to every resolution of its dataset; bad images are thrown
                 // and dead-lettered by DeadLetterHandler with the reason.
-                .process(() -> new DegradeProcessor(config::resolutionsFor, config.emitNative(), config.imageLimits(),
+                .process(() -> new DegradeProcessor(settings::resolutionsFor, settings.emitNative(), settings.limits(),
                         variantCheck), Named.as("degrade"));
         // Variants are a topic of their own so other consumers (and later stages on other instances) can use them.
-        variants.to(config.variantsTopic(), Produced.<String, ImageVariant>with(Serdes.String(), serdes.value())
+        variants.to(settings.variantsTopic(), Produced.<String, ImageVariant>with(Serdes.String(), serdes.value())
                 .withName("image-variants"));
         return variants;
     }

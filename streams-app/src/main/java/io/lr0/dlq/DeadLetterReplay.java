@@ -1,5 +1,6 @@
 package io.lr0.dlq;
 
+import io.lr0.contract.DeadLetterHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -161,8 +162,8 @@ public final class DeadLetterReplay {
 
     private static DeadLetter deadLetter(ConsumerRecord<byte[], byte[]> record) {
         return new DeadLetter(record.topic(), record.partition(), record.offset(), record.key(), record.value(),
-                header(record, DeadLetters.REASON), header(record, DeadLetters.MESSAGE),
-                header(record, DeadLetters.SOURCE_TOPIC), header(record, DeadLetters.SOURCE_OFFSET));
+                header(record, DeadLetterHeaders.REASON), header(record, DeadLetterHeaders.MESSAGE),
+                header(record, DeadLetterHeaders.SOURCE_TOPIC), header(record, DeadLetterHeaders.SOURCE_OFFSET));
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {

@@ -2,11 +2,11 @@ package io.lr0.inference;
 
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;
-import io.lr0.app.LabelSpaceStore;
-import io.lr0.app.OperationalMetrics;
-import io.lr0.batching.MicroBatchProcessor;
-import io.lr0.batching.ParkedVariants.Parked;
-import io.lr0.degrade.VariantKeys;
+import io.lr0.runtime.OperationalMetrics;
+import io.lr0.runtime.MicroBatchProcessor;
+import io.lr0.runtime.ParkedVariants.Parked;
+import io.lr0.contract.Keys;
+import io.lr0.contract.StoreNames;
 import io.lr0.image.ImageCodec;
 import io.lr0.image.ImageLimits;
 import io.lr0.image.Raster;
@@ -14,7 +14,7 @@ import io.lr0.schema.DatasetInfo;
 import io.lr0.schema.ImageVariant;
 import io.lr0.schema.LabelScore;
 import io.lr0.schema.Prediction;
-import io.lr0.superres.SuperResolution;
+import io.lr0.contract.SrMethods;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Metrics;
@@ -69,7 +69,7 @@ final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.Mo
 
     InferenceProcessor(ZeroShotModel model, LabelSpaces labelSpaces, ImageLimits limits, int batchSize,
                        Duration maxWait, int topK, boolean thumbnails, AtomicLong labelsOutsideLabelSpace) {
-        super(InferenceStage.PARKED_STORE, batchSize, maxWait);
+        super(StoreNames.INFERENCE_PARKED, batchSize, maxWait);
         this.model = model;
         this.labelSpaces = labelSpaces;
         this.preprocessor = new ImagePreprocessor(model.spec());
@@ -81,14 +81,14 @@ final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.Mo
 
     @Override
     protected void open(ProcessorContext<String, Prediction> context) {
-        this.datasets = context.getStateStore(LabelSpaceStore.NAME);
+        this.datasets = context.getStateStore(StoreNames.LABEL_SPACES);
         this.predictor = model.newPredictor();
     }
 
     /** Keyed by the prediction it becomes: a variant's bicubic and LIIF inputs park side by side. */
     @Override
     protected String resultKey(ImageVariant variant) {
-        return SuperResolution.key(VariantKeys.of(variant.getImageId(), variant.getResolution()),
+        return Keys.withMethod(Keys.variant(variant.getImageId(), variant.getResolution()),
                 variant.getSrMethod());
     }
 
@@ -166,7 +166,7 @@ final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.Mo
 
     private Prediction prediction(ImageVariant variant, List<String> labels, float[] scores, long modelMicros,
                                   int batch, Instant now, ByteBuffer thumbnail) {
-        String variantKey = VariantKeys.of(variant.getImageId(), variant.getResolution());
+        String variantKey = Keys.variant(variant.getImageId(), variant.getResolution());
         Integer[] order = new Integer[scores.length];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;

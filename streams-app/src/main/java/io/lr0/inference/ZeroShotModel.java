@@ -1,5 +1,6 @@
 package io.lr0.inference;
 
+import io.lr0.djl.Djl;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.engine.Engine;
@@ -55,10 +56,10 @@ public final class ZeroShotModel implements AutoCloseable {
      * @throws IOException naming the location and what was missing when the model cannot be loaded
      */
     public static ZeroShotModel load(String location, String tokenizer) throws IOException {
-        Device device = Models.bestDevice();
+        Device device = Djl.bestDevice();
         Criteria.Builder<NDList, NDList> criteria = Criteria.builder()
                 .setTypes(NDList.class, NDList.class)
-                .optEngine("PyTorch")
+                .optEngine(Djl.ENGINE)
                 .optDevice(device)
                 .optTranslator(new NoopTranslator())
                 // Inference only: no gradients, and a pure TorchScript module (no Python-side state).

@@ -8,7 +8,7 @@ import io.lr0.schema.ModelState;
 import io.lr0.schema.Prediction;
 import io.lr0.schema.RobustnessMetric;
 import io.lr0.schema.RobustnessSummary;
-import io.lr0.superres.SuperResolution;
+import io.lr0.contract.SrMethods;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -122,7 +122,7 @@ public final class Accuracy {
         for (AccuracyCell cell : state.getCells()) {
             if (cell.getResolution() == null && cell.getTotal() > 0) {
                 double accuracy = (double) cell.getCorrectTop1() / cell.getTotal();
-                if (cell.getSrMethod().equals(SuperResolution.BICUBIC)) {
+                if (cell.getSrMethod().equals(SrMethods.BICUBIC)) {
                     return accuracy;
                 }
                 any = any == null ? accuracy : any;
@@ -269,20 +269,5 @@ public final class Accuracy {
                     .build());
         });
         return summaries;
-    }
-
-    /** Key of a metric: {@code model/dataset/resolution/method}, resolution "native" for the reference. */
-    public static String metricKey(RobustnessMetric metric) {
-        return metric.getModel() + "/" + metric.getDataset() + "/" + resolutionName(metric.getResolution()) + "/"
-                + metric.getSrMethod();
-    }
-
-    /** Key of a summary: {@code model/resolution/method}. */
-    public static String summaryKey(RobustnessSummary summary) {
-        return summary.getModel() + "/" + resolutionName(summary.getResolution()) + "/" + summary.getSrMethod();
-    }
-
-    public static String resolutionName(Integer resolution) {
-        return resolution == null ? "native" : resolution.toString();
     }
 }

@@ -1,8 +1,10 @@
 package io.lr0.metrics;
 
-import io.lr0.app.LabelSpaceStore;
-import io.lr0.app.Lr0Config;
-import io.lr0.app.Lr0Serdes;
+import io.lr0.contract.Keys;
+import io.lr0.contract.StoreNames;
+import io.lr0.runtime.LabelSpaceStore;
+import io.lr0.runtime.Stage;
+import io.lr0.runtime.StageSerdes;
 import io.lr0.schema.AccuracyState;
 import io.lr0.schema.DatasetInfo;
 import io.lr0.schema.ModelState;
@@ -12,9 +14,9 @@ import io.lr0.schema.RobustnessSummary;
 import java.time.Instant;
 import java.util.ArrayList;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
@@ -28,77 +30,73 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * The metrics stage: predictions -> running LR0.FM / CounterAnimal metrics per (model, dataset, resolution, method),
  * cumulative (changelogged KTables, so a restart resumes the counts) and per tumbling window, plus SAR/WAR per
  * (model, resolution, method).
  */
-public final class MetricsStage {
-    /** Cumulative counts per model/dataset, queryable. */
-    public static final String BY_DATASET_STORE = "accuracy-by-dataset";
-    /** Per-window counts per model/dataset, queryable. */
-    public static final String BY_DATASET_WINDOWED_STORE = "accuracy-by-dataset-windowed";
-    /** All datasets of a model, for SAR/WAR, queryable. */
-    public static final String BY_MODEL_STORE = "accuracy-by-model";
-    /** The last predictions of each task, queryable. */
-    public static final String RECENT_PREDICTIONS_STORE = "recent-predictions";
+public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
+    private final MetricsSettings settings;
 
-    private MetricsStage() {
+    public MetricsStage(MetricsSettings settings) {
+        this.settings = settings;
     }
 
-    /** Adds the stage; needs the {@link LabelSpaceStore} for the class counts. */
-    public static void addTo(StreamsBuilder builder, Lr0Config config, Lr0Serdes serdes) {
-        double alpha = config.metricsAlpha();
-        WarWeights weights = config.warWeights();
-        KStream<String, Prediction> predictions = builder.stream(config.predictionsTopic(),
-                Consumed.<String, Prediction>with(Serdes.String(), serdes.value()).withName("predictions-for-metrics"));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(RECENT_PREDICTIONS_STORE),
+    /** Adds the stage; needs the {@link LabelSpaceStore} for the class counts. Returns the cumulative metrics. */
+    @Override
+    public KStream<String, RobustnessMetric> addTo(StreamsBuilder builder, KStream<String, Prediction> predictions,
+                                                   StageSerdes serdes) {
+        double alpha = settings.alpha();
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.RECENT_PREDICTIONS),
                 Serdes.String(), serdes.<Prediction>value()).withLoggingDisabled());
         // A live view of the latest predictions, for the dashboard.
-        predictions.process(RecentPredictions::new, Named.as("keep-recent-predictions"), RECENT_PREDICTIONS_STORE);
+        predictions.process(RecentPredictions::new, Named.as("keep-recent-predictions"), StoreNames.RECENT_PREDICTIONS);
         // One aggregate per model and dataset: A_HR and every A_r live together, so gamma needs no join.
         var byDataset = predictions
                 // The counts need no image: the repartition topic carries predictions without thumbnails.
                 .mapValues(Accuracy::withoutThumbnail, Named.as("drop-thumbnails"))
-                .groupBy((key, prediction) -> prediction.getModel() + "/" + prediction.getDataset(),
+                .groupBy((key, prediction) -> Keys.modelDataset(prediction.getModel(), prediction.getDataset()),
                         Grouped.<String, Prediction>with(Serdes.String(), serdes.value()).withName("by-model-dataset"));
 
         KTable<String, AccuracyState> cumulative = byDataset.aggregate(Accuracy::empty,
                 (key, prediction, state) -> Accuracy.add(state, prediction), Named.as("count-by-dataset"),
-                Materialized.<String, AccuracyState, KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]>>as(
-                        BY_DATASET_STORE).withKeySerde(Serdes.String()).withValueSerde(serdes.value()));
+                Materialized.<String, AccuracyState, KeyValueStore<Bytes, byte[]>>as(StoreNames.ACCURACY_BY_DATASET)
+                        .withKeySerde(Serdes.String()).withValueSerde(serdes.value()));
         // Every change of a dataset's counts re-emits its metrics (A_HR moves every gamma).
-        cumulative.toStream(Named.as("dataset-changes"))
-                .process(() -> new MetricEmitter<String>(alpha), Named.as("emit-metrics"))
-                .to(config.metricsTopic(), Produced.<String, RobustnessMetric>with(Serdes.String(), serdes.value())
-                        .withName("robustness-metrics"));
+        KStream<String, RobustnessMetric> metrics = cumulative.toStream(Named.as("dataset-changes"))
+                .process(() -> new MetricEmitter<String>(alpha), Named.as("emit-metrics"));
+        metrics.to(settings.metricsTopic(), Produced.<String, RobustnessMetric>with(Serdes.String(), serdes.value())
+                .withName("robustness-metrics"));
 
         // Tumbling windows of event (capture) time, for time series; the grace lets a slower method's predictions in.
-        byDataset.windowedBy(TimeWindows.ofSizeAndGrace(config.metricsWindow(), config.metricsWindowGrace()))
+        byDataset.windowedBy(TimeWindows.ofSizeAndGrace(settings.window(), settings.windowGrace()))
                 .aggregate(Accuracy::empty, (key, prediction, state) -> Accuracy.add(state, prediction),
                         Named.as("count-by-dataset-windowed"),
-                        Materialized.<String, AccuracyState, org.apache.kafka.streams.state.WindowStore<
-                                org.apache.kafka.common.utils.Bytes, byte[]>>as(BY_DATASET_WINDOWED_STORE)
+                        Materialized.<String, AccuracyState, WindowStore<Bytes, byte[]>>as(
+                                StoreNames.ACCURACY_BY_DATASET_WINDOWED)
                                 .withKeySerde(Serdes.String()).withValueSerde(serdes.value()))
                 .toStream(Named.as("window-changes"))
                 .process(() -> new MetricEmitter<Windowed<String>>(alpha),
                         Named.as("emit-windowed-metrics"))
-                .to(config.metricsWindowedTopic(), Produced.<String, RobustnessMetric>with(Serdes.String(),
+                .to(settings.windowedTopic(), Produced.<String, RobustnessMetric>with(Serdes.String(),
                         serdes.value()).withName("robustness-metrics-windowed"));
 
         // All datasets of a model together, for SAR and WAR.
+        WarWeights weights = settings.warWeights();
         cumulative.groupBy((key, state) -> KeyValue.pair(state.getModel(), state),
                         Grouped.<String, AccuracyState>with(Serdes.String(), serdes.value()).withName("by-model"))
                 .aggregate(() -> ModelState.newBuilder().setDatasets(new ArrayList<>()).build(),
                         (model, state, aggregate) -> Accuracy.withDataset(aggregate, state),
                         (model, state, aggregate) -> Accuracy.without(aggregate, state), Named.as("collect-by-model"),
-                        Materialized.<String, ModelState, KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]>>as(
-                                BY_MODEL_STORE).withKeySerde(Serdes.String()).withValueSerde(serdes.value()))
+                        Materialized.<String, ModelState, KeyValueStore<Bytes, byte[]>>as(StoreNames.ACCURACY_BY_MODEL)
+                                .withKeySerde(Serdes.String()).withValueSerde(serdes.value()))
                 .toStream(Named.as("model-changes"))
                 .process(() -> new SummaryEmitter(alpha, weights), Named.as("emit-summary"))
-                .to(config.summaryTopic(), Produced.<String, RobustnessSummary>with(Serdes.String(), serdes.value())
+                .to(settings.summaryTopic(), Produced.<String, RobustnessSummary>with(Serdes.String(), serdes.value())
                         .withName("robustness-summary"));
+        return metrics;
     }
 
     /** Turns a dataset's counts (cumulative, or of one window) into metric records, with C from the label spaces. */
@@ -114,7 +112,7 @@ public final class MetricsStage {
         @Override
         public void init(ProcessorContext<String, RobustnessMetric> context) {
             this.context = context;
-            this.labelSpaces = context.getStateStore(LabelSpaceStore.NAME);
+            this.labelSpaces = context.getStateStore(StoreNames.LABEL_SPACES);
         }
 
         @Override
@@ -131,7 +129,7 @@ public final class MetricsStage {
             }
             for (RobustnessMetric metric : Accuracy.metrics(state,
                     LabelSpaceStore.classesOf(labelSpaces, state.getDataset()), alpha, start, end, Instant.now())) {
-                String key = Accuracy.metricKey(metric) + (start == null ? "" : "@" + start.toEpochMilli());
+                String key = start == null ? Keys.metric(metric) : Keys.windowedMetric(Keys.metric(metric), start.toEpochMilli());
                 context.forward(record.withKey(key).withValue(metric));
             }
         }
@@ -152,7 +150,7 @@ public final class MetricsStage {
         @Override
         public void init(ProcessorContext<String, RobustnessSummary> context) {
             this.context = context;
-            this.labelSpaces = context.getStateStore(LabelSpaceStore.NAME);
+            this.labelSpaces = context.getStateStore(StoreNames.LABEL_SPACES);
         }
 
         @Override
@@ -162,7 +160,7 @@ public final class MetricsStage {
             }
             for (RobustnessSummary summary : Accuracy.summaries(record.value(),
                     dataset -> LabelSpaceStore.classesOf(labelSpaces, dataset), weights, alpha, Instant.now())) {
-                context.forward(record.withKey(Accuracy.summaryKey(summary)).withValue(summary));
+                context.forward(record.withKey(Keys.summary(summary)).withValue(summary));
             }
         }
     }

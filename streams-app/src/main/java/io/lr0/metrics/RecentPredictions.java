@@ -1,5 +1,6 @@
 package io.lr0.metrics;
 
+import io.lr0.contract.StoreNames;
 import io.lr0.schema.Prediction;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -18,7 +19,7 @@ final class RecentPredictions implements Processor<String, Prediction, Void, Voi
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
-        recent = context.getStateStore(MetricsStage.RECENT_PREDICTIONS_STORE);
+        recent = context.getStateStore(StoreNames.RECENT_PREDICTIONS);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.lr0.superres;
 
+import io.lr0.contract.SrMethods;
 import io.lr0.image.PillowResize;
 import io.lr0.image.Raster;
 import java.util.List;
@@ -8,7 +9,7 @@ import java.util.List;
 public final class BicubicUpscaler implements Upscaler {
     @Override
     public String method() {
-        return SuperResolution.BICUBIC;
+        return SrMethods.BICUBIC;
     }
 
     @Override

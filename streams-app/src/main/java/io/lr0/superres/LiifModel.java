@@ -1,5 +1,6 @@
 package io.lr0.superres;
 
+import io.lr0.contract.SrMethods;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.inference.Predictor;
@@ -13,7 +14,7 @@ import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
 import io.lr0.image.Raster;
-import io.lr0.inference.Models;
+import io.lr0.djl.Djl;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +57,7 @@ public final class LiifModel implements AutoCloseable {
     public static LiifModel load(String setting, Path cacheDir) throws IOException {
         String bundledName = BUNDLED_NAMES.get(setting);
         Path location = bundledName != null
-                ? Models.extractBundled(cacheDir, bundledName, BUNDLED_FILES).resolve("liif.pt") : Path.of(setting);
+                ? Djl.extractBundled(cacheDir, bundledName, BUNDLED_FILES).resolve("liif.pt") : Path.of(setting);
         Path file = Files.isDirectory(location) ? location.resolve("liif.pt") : location;
         if (!Files.isRegularFile(file)) {
             throw new IOException("LIIF model not found: " + file.toAbsolutePath() + " does not exist (expected the "
@@ -64,10 +65,10 @@ public final class LiifModel implements AutoCloseable {
                     + "bundled models " + String.join(", ", new TreeSet<>(BUNDLED_NAMES.keySet())) + ")");
         }
         String fileName = file.getFileName().toString();
-        Device device = Models.bestDevice();
+        Device device = Djl.bestDevice();
         Criteria<NDList, NDList> criteria = Criteria.builder()
                 .setTypes(NDList.class, NDList.class)
-                .optEngine("PyTorch")
+                .optEngine(Djl.ENGINE)
                 .optDevice(device)
                 .optTranslator(new NoopTranslator())
                 .optOption("trainParam", "false")
@@ -93,7 +94,7 @@ public final class LiifModel implements AutoCloseable {
         return new Upscaler() {
             @Override
             public String method() {
-                return SuperResolution.LIIF;
+                return SrMethods.LIIF;
             }
 
             @Override

@@ -1,9 +1,10 @@
 package io.lr0.superres;
 
-import io.lr0.app.OperationalMetrics;
-import io.lr0.batching.MicroBatchProcessor;
-import io.lr0.batching.ParkedVariants.Parked;
-import io.lr0.degrade.VariantKeys;
+import io.lr0.runtime.OperationalMetrics;
+import io.lr0.runtime.MicroBatchProcessor;
+import io.lr0.runtime.ParkedVariants.Parked;
+import io.lr0.contract.Keys;
+import io.lr0.contract.StoreNames;
 import io.lr0.image.ImageCodec;
 import io.lr0.image.ImageLimits;
 import io.lr0.image.Raster;
@@ -32,7 +33,7 @@ final class SuperResolutionProcessor extends MicroBatchProcessor<SuperResolution
 
     SuperResolutionProcessor(Supplier<Upscaler> upscalers, ImageLimits limits, int targetShortSide, double maxScale,
                              int batchSize, Duration maxWait) {
-        super(SuperResolutionStage.PARKED_STORE, batchSize, maxWait);
+        super(StoreNames.SUPERRES_PARKED, batchSize, maxWait);
         this.upscalers = upscalers;
         this.limits = limits;
         this.targetShortSide = targetShortSide;
@@ -54,7 +55,7 @@ final class SuperResolutionProcessor extends MicroBatchProcessor<SuperResolution
 
     @Override
     protected String resultKey(ImageVariant variant) {
-        return SuperResolution.key(VariantKeys.of(variant.getImageId(), variant.getResolution()), upscaler.method());
+        return Keys.withMethod(Keys.variant(variant.getImageId(), variant.getResolution()), upscaler.method());
     }
 
     @Override

@@ -1,8 +1,9 @@
 package io.lr0.superres;
 
-import io.lr0.app.Lr0Config;
-import io.lr0.app.Lr0Serdes;
-import io.lr0.batching.ParkedVariants;
+import io.lr0.contract.StoreNames;
+import io.lr0.runtime.ParkedVariants;
+import io.lr0.runtime.Stage;
+import io.lr0.runtime.StageSerdes;
 import io.lr0.schema.ImageVariant;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
@@ -15,32 +16,38 @@ import org.apache.kafka.streams.kstream.Produced;
  * The super-resolution stage: low-resolution variants -> {@code upscaled-variants}, each up-sampled by a learned
  * method (LIIF) to the model's input size. Bicubic needs no stage: it is the model's own pre-processing.
  */
-public final class SuperResolutionStage {
-    /** Variants waiting for their batch; changelogged, so a crash does not lose them. */
-    public static final String PARKED_STORE = "superres-parked";
-
-    private SuperResolutionStage() {
-    }
+public final class SuperResolutionStage implements Stage<ImageVariant, ImageVariant> {
+    private final SuperResolutionSettings settings;
+    private final Supplier<Upscaler> upscalers;
+    private final int targetShortSide;
 
     /**
-     * Adds the stage on {@code variants}. {@code upscalers} gives each stream task its own up-sampler;
-     * {@code targetShortSide} is the model's input size.
+     * {@code upscalers} gives each stream task its own up-sampler; {@code targetShortSide} is the short side it
+     * up-samples to (the model's input size, or the configured one).
      */
-    public static void addTo(StreamsBuilder builder, KStream<String, ImageVariant> variants, Lr0Config config,
-                             Lr0Serdes serdes, Supplier<Upscaler> upscalers, int targetShortSide) {
-        builder.addStateStore(ParkedVariants.storeBuilder(PARKED_STORE, serdes.value()));
-        variants
+    public SuperResolutionStage(SuperResolutionSettings settings, Supplier<Upscaler> upscalers, int targetShortSide) {
+        this.settings = settings;
+        this.upscalers = upscalers;
+        this.targetShortSide = targetShortSide;
+    }
+
+    @Override
+    public KStream<String, ImageVariant> addTo(StreamsBuilder builder, KStream<String, ImageVariant> variants,
+                                               StageSerdes serdes) {
+        builder.addStateStore(ParkedVariants.storeBuilder(StoreNames.SUPERRES_PARKED, serdes.value()));
+        KStream<String, ImageVariant> upscaled = variants
                 // The native variant is the high-resolution reference: nothing to recover there. A tombstone
                 // passes on, to be dead-lettered by the processor.
                 .filter((key, variant) -> variant == null || variant.getResolution() != null,
                         Named.as("low-res-for-superres"))
                 // Park, batch by size, up-sample; a scale above sr.max.scale or a target smaller than the source
                 // is dead-lettered to image-variants-dlq by DeadLetterHandler.
-                .process(() -> new SuperResolutionProcessor(upscalers, config.imageLimits(), targetShortSide,
-                        config.srMaxScale(), config.srBatchSize(), config.srBatchMaxWait()),
-                        Named.as("super-resolution"), PARKED_STORE)
-                // A topic of its own: inference may run on other (GPU) instances, and users can look at the images.
-                .to(config.upscaledTopic(), Produced.<String, ImageVariant>with(Serdes.String(), serdes.value())
-                        .withName("upscaled-variants"));
+                .process(() -> new SuperResolutionProcessor(upscalers, settings.limits(), targetShortSide,
+                        settings.maxScale(), settings.batchSize(), settings.batchMaxWait()),
+                        Named.as("super-resolution"), StoreNames.SUPERRES_PARKED);
+        // A topic of its own: inference may run on other (GPU) instances, and users can look at the images.
+        upscaled.to(settings.upscaledTopic(), Produced.<String, ImageVariant>with(Serdes.String(), serdes.value())
+                .withName("upscaled-variants"));
+        return upscaled;
     }
 }

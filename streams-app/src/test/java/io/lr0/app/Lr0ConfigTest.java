@@ -19,8 +19,8 @@ class Lr0ConfigTest {
     void defaultsAndBuiltInDatasetResolutions() {
         Lr0Config config = Lr0Config.of(Map.of());
         assertEquals("127.0.0.1:9092", config.bootstrapServers());
-        assertEquals(List.of(16, 32, 64, 128), config.resolutionsFor("anything"));
-        assertEquals(List.of(7, 10, 14, 21), config.resolutionsFor("fashion-mnist"));
+        assertEquals(List.of(16, 32, 64, 128), config.degradeSettings().resolutionsFor("anything"));
+        assertEquals(List.of(7, 10, 14, 21), config.degradeSettings().resolutionsFor("fashion-mnist"));
         assertEquals("exactly_once_v2", config.streamsProperties().get("processing.guarantee"));
     }
 
@@ -40,8 +40,8 @@ class Lr0ConfigTest {
         Lr0Config config = Lr0Config.load(file, Map.of("LR0_TOPIC_VARIANTS", "from-env",
                 "LR0_BOOTSTRAP_SERVERS", "env:2", "PATH", "/bin"), Map.of("bootstrap.servers", "cli:3"));
 
-        assertEquals("from-file", config.imagesTopic());
-        assertEquals("from-env", config.variantsTopic());
+        assertEquals("from-file", config.topics().images());
+        assertEquals("from-env", config.topics().variants());
         assertEquals("cli:3", config.bootstrapServers());
     }
 

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lr0.app.Lr0App;
 import io.lr0.app.Lr0Config;
-import io.lr0.embedded.LocalStack;
+import io.lr0.local.LocalStack;
 import io.lr0.producers.CounterAnimalStyle;
 import io.lr0.producers.DatasetProducer;
 import io.lr0.producers.Datasets;

@@ -1,5 +1,6 @@
 package io.lr0.degrade;
 
+import io.lr0.contract.DeadLetterHeaders;
 import static io.lr0.testing.TopologyHarness.header;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,8 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lr0.app.Lr0Config;
-import io.lr0.dlq.DeadLetters;
-import io.lr0.embedded.EmbeddedSchemaRegistry;
+import io.lr0.runtime.DeadLetters;
 import io.lr0.image.Degradations;
 import io.lr0.image.ImageCodec;
 import io.lr0.image.ImageLimits;
@@ -28,9 +28,7 @@ import java.util.stream.Stream;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,9 +36,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The degradation topology, driven by TopologyTestDriver against the real registry server (in-memory store). */
+/** The degradation topology, driven by TopologyTestDriver with the registry in process. */
 class DegradeTopologyTest {
-    private static EmbeddedSchemaRegistry registry;
 
     @TempDir
     Path stateDir;
@@ -49,23 +46,13 @@ class DegradeTopologyTest {
     private TestOutputTopic<String, ImageVariant> variants;
     private TestOutputTopic<byte[], byte[]> deadLetters;
 
-    @BeforeAll
-    static void startRegistry() {
-        registry = EmbeddedSchemaRegistry.startInMemory("127.0.0.1", 0);
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        registry.close();
-    }
-
     @BeforeEach
     void startDriver() {
         start(Map.of(Lr0Config.IMAGE_MAX_BYTES, "300000"));
     }
 
     private void start(Map<String, String> settings) {
-        harness = TopologyHarness.start(registry.url(), stateDir, settings, null, null);
+        harness = TopologyHarness.start(stateDir, settings, null, null);
         images = harness.input("images");
         variants = harness.output("image-variants");
         deadLetters = harness.rawOutput("images-dlq");
@@ -170,12 +157,12 @@ class DegradeTopologyTest {
         pipeGoodImage();
 
         TestRecord<byte[], byte[]> deadLetter = deadLetters.readRecord();
-        assertEquals(reason, header(deadLetter, DeadLetters.REASON), what);
+        assertEquals(reason, header(deadLetter, DeadLetterHeaders.REASON), what);
         assertEquals("bad", new String(deadLetter.key(), StandardCharsets.UTF_8));
-        assertEquals("images", header(deadLetter, DeadLetters.SOURCE_TOPIC));
-        assertEquals("0", header(deadLetter, DeadLetters.SOURCE_PARTITION));
-        assertEquals("0", header(deadLetter, DeadLetters.SOURCE_OFFSET));
-        assertTrue(header(deadLetter, DeadLetters.MESSAGE).length() > 10, "a message saying what was wrong");
+        assertEquals("images", header(deadLetter, DeadLetterHeaders.SOURCE_TOPIC));
+        assertEquals("0", header(deadLetter, DeadLetterHeaders.SOURCE_PARTITION));
+        assertEquals("0", header(deadLetter, DeadLetterHeaders.SOURCE_OFFSET));
+        assertTrue(header(deadLetter, DeadLetterHeaders.MESSAGE).length() > 10, "a message saying what was wrong");
         assertTrue(deadLetters.isEmpty());
         assertEquals(List.of("good@16", "good@native"),
                 variants.readKeyValuesToMap().keySet().stream().sorted().toList(), "the stream keeps running");
@@ -192,7 +179,7 @@ class DegradeTopologyTest {
     void tombstoneIsDeadLettered() {
         images.pipeInput("gone", (ImageRecord) null);
 
-        assertEquals("EMPTY_RECORD", header(deadLetters.readRecord(), DeadLetters.REASON));
+        assertEquals("EMPTY_RECORD", header(deadLetters.readRecord(), DeadLetterHeaders.REASON));
         assertTrue(variants.isEmpty());
     }
 

@@ -1,5 +1,6 @@
 package io.lr0.inference;
 
+import io.lr0.contract.DeadLetterHeaders;
 import static io.lr0.testing.TopologyHarness.header;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,9 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lr0.app.Lr0Config;
-import io.lr0.batching.MicroBatchProcessor;
-import io.lr0.dlq.DeadLetters;
-import io.lr0.embedded.EmbeddedSchemaRegistry;
+import io.lr0.runtime.MicroBatchProcessor;
+import io.lr0.runtime.DeadLetters;
 import io.lr0.image.Raster;
 import io.lr0.producers.DatasetSource;
 import io.lr0.producers.Datasets;
@@ -44,10 +44,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The inference stage with the real bundled model and the real registry server, driven by TopologyTestDriver. */
+/** The inference stage with the real bundled model and the registry in process, driven by TopologyTestDriver. */
 class InferenceStageTest {
     private static final int BATCH = 4;
-    private static EmbeddedSchemaRegistry registry;
     private static ZeroShotModel model;
     private static List<LabeledImage> fashion;
 
@@ -63,7 +62,6 @@ class InferenceStageTest {
 
     @BeforeAll
     static void load(@TempDir Path cache) throws Exception {
-        registry = EmbeddedSchemaRegistry.startInMemory("127.0.0.1", 0);
         model = Models.load(Models.BUNDLED, "", cache);
         DatasetSource source = Datasets.defaultFashionMnist("test");
         fashion = new ArrayList<>();
@@ -76,7 +74,6 @@ class InferenceStageTest {
     @AfterAll
     static void close() {
         model.close();
-        registry.close();
     }
 
     @BeforeEach
@@ -92,7 +89,7 @@ class InferenceStageTest {
     }
 
     private void start(Map<String, String> settings) {
-        harness = TopologyHarness.start(registry.url(), stateDir, settings, model, null);
+        harness = TopologyHarness.start(stateDir, settings, model, null);
         driver = harness.driver();
         variants = harness.input("image-variants");
         images = harness.input("images");
@@ -292,8 +289,8 @@ class InferenceStageTest {
 
         TestRecord<byte[], byte[]> deadLetter = deadLetters.readRecord();
         assertEquals("broken@native", new String(deadLetter.key(), StandardCharsets.UTF_8));
-        assertEquals("CORRUPT_IMAGE", header(deadLetter, DeadLetters.REASON));
-        assertEquals("image-variants", header(deadLetter, DeadLetters.SOURCE_TOPIC));
+        assertEquals("CORRUPT_IMAGE", header(deadLetter, DeadLetterHeaders.REASON));
+        assertEquals("image-variants", header(deadLetter, DeadLetterHeaders.SOURCE_TOPIC));
         assertEquals(1, predictions.readValuesToList().size(), "the stream goes on");
     }
 
@@ -310,7 +307,7 @@ class InferenceStageTest {
 
         TestRecord<byte[], byte[]> deadLetter = deadLetters.readRecord();
         assertEquals("strip@native", new String(deadLetter.key(), StandardCharsets.UTF_8));
-        assertEquals("PIXEL_LIMIT", header(deadLetter, DeadLetters.REASON));
+        assertEquals("PIXEL_LIMIT", header(deadLetter, DeadLetterHeaders.REASON));
         assertEquals(1, predictions.readValuesToList().size(), "the batch with the good variant still runs");
     }
 
@@ -354,8 +351,8 @@ class InferenceStageTest {
 
         TestRecord<byte[], byte[]> deadLetter = imageDeadLetters.readRecord();
         assertEquals("strip", new String(deadLetter.key(), StandardCharsets.UTF_8));
-        assertEquals("PIXEL_LIMIT", header(deadLetter, DeadLetters.REASON));
-        assertEquals("images", header(deadLetter, DeadLetters.SOURCE_TOPIC));
+        assertEquals("PIXEL_LIMIT", header(deadLetter, DeadLetterHeaders.REASON));
+        assertEquals("images", header(deadLetter, DeadLetterHeaders.SOURCE_TOPIC));
         assertEquals(strip, harness.<ImageRecord>decode("images", deadLetter.value()),
                 "the image's own record, to replay");
         assertTrue(imageDeadLetters.isEmpty());

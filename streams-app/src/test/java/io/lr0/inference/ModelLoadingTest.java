@@ -1,5 +1,6 @@
 package io.lr0.inference;
 
+import io.lr0.djl.Djl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,7 +31,7 @@ class ModelLoadingTest {
 
     @Test
     void aModelWithoutTokenizerSaysSo(@TempDir Path dir, @TempDir Path cache) throws Exception {
-        Path bundled = Models.extractBundled(cache, Models.BUNDLED_NAME, Models.BUNDLED_FILES);
+        Path bundled = Djl.extractBundled(cache, Models.BUNDLED_NAME, Models.BUNDLED_FILES);
         Files.copy(bundled.resolve("model.pt"), dir.resolve("model.pt"));
         Files.copy(bundled.resolve("model.json"), dir.resolve("model.json"));
         IOException error = assertThrows(IOException.class, () -> ZeroShotModel.load(dir.toString(), null));

@@ -1,5 +1,6 @@
 package io.lr0.inference;
 
+import io.lr0.djl.Djl;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
@@ -24,7 +25,7 @@ class TokenizerTest {
     @Test
     void clipTokenizerEncodesLikeOpenAiClip(@TempDir Path cache) throws Exception {
         // The bundled demo model carries a copy of the same file, for checkouts without shared/.
-        Path tokenizerJson = sharedTokenizer().orElse(Models.extractBundled(cache, Models.BUNDLED_NAME, Models.BUNDLED_FILES).resolve("tokenizer.json"));
+        Path tokenizerJson = sharedTokenizer().orElse(Djl.extractBundled(cache, Models.BUNDLED_NAME, Models.BUNDLED_FILES).resolve("tokenizer.json"));
         try (HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(tokenizerJson)) {
             assertArrayEquals(A_PHOTO_OF_A_DOG, tokenizer.encode("a photo of a dog.").getIds(), tokenizerJson.toString());
         }
@@ -35,7 +36,7 @@ class TokenizerTest {
         Optional<Path> shared = sharedTokenizer();
         if (shared.isPresent()) {
             assertArrayEquals(Files.readAllBytes(shared.get()),
-                    Files.readAllBytes(Models.extractBundled(cache, Models.BUNDLED_NAME, Models.BUNDLED_FILES).resolve("tokenizer.json")));
+                    Files.readAllBytes(Djl.extractBundled(cache, Models.BUNDLED_NAME, Models.BUNDLED_FILES).resolve("tokenizer.json")));
         }
     }
 

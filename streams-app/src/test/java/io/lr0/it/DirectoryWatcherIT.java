@@ -2,8 +2,8 @@ package io.lr0.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.lr0.app.TopicSetup;
-import io.lr0.embedded.LocalStack;
+import io.lr0.contract.TopicSetup;
+import io.lr0.local.LocalStack;
 import io.lr0.image.ImageCodec;
 import io.lr0.producers.DirectoryWatcher;
 import io.lr0.producers.ImagePublisher;

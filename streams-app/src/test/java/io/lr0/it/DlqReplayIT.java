@@ -1,5 +1,6 @@
 package io.lr0.it;
 
+import io.lr0.contract.DeadLetterHeaders;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,8 +8,8 @@ import io.lr0.app.Lr0App;
 import io.lr0.app.Lr0Config;
 import io.lr0.cli.Lr0;
 import io.lr0.dlq.DeadLetterReplay;
-import io.lr0.dlq.DeadLetters;
-import io.lr0.embedded.LocalStack;
+import io.lr0.runtime.DeadLetters;
+import io.lr0.local.LocalStack;
 import io.lr0.producers.DatasetProducer;
 import io.lr0.producers.Datasets;
 import io.lr0.producers.ImagePublisher;
@@ -94,10 +95,10 @@ class DlqReplayIT {
 
     private static List<ConsumerRecord<byte[], byte[]>> deadLetters(LocalStack stack, int atLeast) {
         List<ConsumerRecord<byte[], byte[]>> read = Consume.until(stack.bootstrapServers(),
-                DeadLetters.topicFor("images"), new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+                DeadLetterHeaders.topicFor("images"), new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                 records -> records.size() >= atLeast, Duration.ofSeconds(60));
         // Anything beyond the expected count would be a duplicate: read a little longer to see it.
-        return Consume.until(stack.bootstrapServers(), DeadLetters.topicFor("images"), new ByteArrayDeserializer(),
+        return Consume.until(stack.bootstrapServers(), DeadLetterHeaders.topicFor("images"), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer(), records -> records.size() > read.size(), Duration.ofSeconds(2));
     }
 

@@ -3,7 +3,7 @@ package io.lr0.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lr0.embedded.LocalStack;
+import io.lr0.local.LocalStack;
 import io.lr0.producers.DatasetProducer;
 import io.lr0.producers.Datasets;
 import io.lr0.producers.ImagePublisher;

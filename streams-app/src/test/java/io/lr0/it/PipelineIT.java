@@ -1,12 +1,13 @@
 package io.lr0.it;
 
+import io.lr0.contract.DeadLetterHeaders;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lr0.app.Lr0App;
 import io.lr0.app.Lr0Config;
-import io.lr0.dlq.DeadLetters;
-import io.lr0.embedded.LocalStack;
+import io.lr0.runtime.DeadLetters;
+import io.lr0.local.LocalStack;
 import io.lr0.producers.DatasetProducer;
 import io.lr0.producers.DatasetSource;
 import io.lr0.producers.Datasets;
@@ -69,7 +70,7 @@ class PipelineIT {
                 Lr0Config.DASHBOARD_PORT, "0"));
         app = Lr0App.start(config);
         try (ImagePublisher publisher = new ImagePublisher(config.kafkaClientConfig(), config.serdeConfig(),
-                config.imagesTopic(), config.datasetsTopic())) {
+                config.topics().images(), config.topics().datasets())) {
             produced = DatasetProducer.run(Datasets.defaultFashionMnist("test"), publisher, "it", IMAGES, 0, null);
         }
     }
@@ -84,13 +85,13 @@ class PipelineIT {
     void everyImageGetsExactlyOneVariantPerResolution() throws Exception {
         DatasetSource dataset = Datasets.defaultFashionMnist("test");
         assertEquals(IMAGES, produced.sent());
-        int perImage = config.resolutionsFor("fashion-mnist").size() + 1;
+        int perImage = config.degradeSettings().resolutionsFor("fashion-mnist").size() + 1;
 
         List<ConsumerRecord<String, ImageVariant>> variants = Consume.until(stack.bootstrapServers(),
-                config.variantsTopic(), new StringDeserializer(), specificReader(),
+                config.topics().variants(), new StringDeserializer(), specificReader(),
                 records -> records.size() >= IMAGES * perImage, Duration.ofSeconds(90));
         // Give a duplicate the chance to show up before counting.
-        variants = Consume.until(stack.bootstrapServers(), config.variantsTopic(), new StringDeserializer(),
+        variants = Consume.until(stack.bootstrapServers(), config.topics().variants(), new StringDeserializer(),
                 specificReader(), records -> false, Duration.ofSeconds(2));
 
         Map<String, Long> copiesByKey = variants.stream().collect(Collectors.groupingBy(ConsumerRecord::key,
@@ -109,14 +110,14 @@ class PipelineIT {
 
     @Test
     void everyVariantGetsOnePredictionAndNativeAccuracyIsHigh() {
-        int expected = IMAGES * (config.resolutionsFor("fashion-mnist").size() + 1);
+        int expected = IMAGES * (config.degradeSettings().resolutionsFor("fashion-mnist").size() + 1);
         AvroDeserializer<Prediction> reader = new AvroDeserializer<>();
         Map<String, Object> serde = new HashMap<>(config.serdeConfig());
         serde.put(RegistryConfig.SPECIFIC_AVRO_READER, "true");
         reader.configure(serde, false);
 
         List<ConsumerRecord<String, Prediction>> predictions = Consume.until(stack.bootstrapServers(),
-                config.predictionsTopic(), new StringDeserializer(), reader, read -> read.size() >= expected,
+                config.topics().predictions(), new StringDeserializer(), reader, read -> read.size() >= expected,
                 Duration.ofSeconds(90));
 
         Map<String, Long> copies = predictions.stream().collect(Collectors.groupingBy(ConsumerRecord::key,
@@ -133,7 +134,7 @@ class PipelineIT {
     @Test
     void metricTopicsFollowThePredictions() {
         String nativeKey = "lr0-demo-fmnist/fashion-mnist/native/bicubic";
-        Map<String, RobustnessMetric> metrics = latest(config.metricsTopic(),
+        Map<String, RobustnessMetric> metrics = latest(config.topics().metrics(),
                 read -> read.containsKey(nativeKey) && read.get(nativeKey).getTotal() == IMAGES
                         && read.containsKey("lr0-demo-fmnist/fashion-mnist/7/bicubic")
                         && read.get("lr0-demo-fmnist/fashion-mnist/7/bicubic").getTotal() == IMAGES);
@@ -144,7 +145,7 @@ class PipelineIT {
         assertEquals(10, seven.getClasses());
         assertEquals(seven.getAccuracyTop1() / reference.getAccuracyTop1(), seven.getGamma(), 1e-12);
 
-        Map<String, RobustnessSummary> summaries = latest(config.summaryTopic(),
+        Map<String, RobustnessSummary> summaries = latest(config.topics().summary(),
                 read -> read.containsKey("lr0-demo-fmnist/7/bicubic")
                         && read.get("lr0-demo-fmnist/7/bicubic").getTotal() == IMAGES);
         RobustnessSummary summary = summaries.get("lr0-demo-fmnist/7/bicubic");
@@ -187,7 +188,7 @@ class PipelineIT {
         everyVariantGetsOnePredictionAndNativeAccuracyIsHigh();
         try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.of("bootstrap.servers",
                 stack.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
-            raw.send(new ProducerRecord<>(config.imagesTopic(), bytes("prometheus"), bytes("not avro"))).get();
+            raw.send(new ProducerRecord<>(config.topics().images(), bytes("prometheus"), bytes("not avro"))).get();
         }
         HttpClient http = HttpClient.newHttpClient();
         String text = "";
@@ -235,8 +236,8 @@ class PipelineIT {
     void undecodableRecordsAreDeadLetteredOnTheRealBroker() throws Exception {
         try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.of("bootstrap.servers",
                 stack.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
-            raw.send(new ProducerRecord<>(config.imagesTopic(), bytes("not-avro"), bytes("{\"json\": true}"))).get();
-            raw.send(new ProducerRecord<>(config.imagesTopic(), bytes("unknown-id"),
+            raw.send(new ProducerRecord<>(config.topics().images(), bytes("not-avro"), bytes("{\"json\": true}"))).get();
+            raw.send(new ProducerRecord<>(config.topics().images(), bytes("unknown-id"),
                     new byte[] {0, 0x12, 0x34, 0x56, 0x78, 1, 2, 3})).get();
             int imageRecordId;
             try (RestSchemaRegistryClient client = new RestSchemaRegistryClient(RegistryConfig.from(
@@ -244,28 +245,28 @@ class PipelineIT {
                 imageRecordId = client.register("images-value", ImageRecord.getClassSchema());
             }
             // The right header and schema id, then a body that is not an ImageRecord.
-            raw.send(new ProducerRecord<>(config.imagesTopic(), bytes("bad-body"), ByteBuffer.allocate(9)
+            raw.send(new ProducerRecord<>(config.topics().images(), bytes("bad-body"), ByteBuffer.allocate(9)
                     .put((byte) 0).putInt(imageRecordId).putInt(-1).array())).get();
         }
 
         // Other tests dead-letter records of their own: look at this test's keys only.
         java.util.Set<String> mine = java.util.Set.of("not-avro", "unknown-id", "bad-body");
         List<ConsumerRecord<byte[], byte[]>> deadLetters = Consume.until(stack.bootstrapServers(),
-                DeadLetters.topicFor(config.imagesTopic()), new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+                DeadLetterHeaders.topicFor(config.topics().images()), new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                 records -> records.stream().filter(r -> mine.contains(new String(r.key(), StandardCharsets.UTF_8)))
                         .count() >= 3, Duration.ofSeconds(60)).stream()
                 .filter(r -> mine.contains(new String(r.key(), StandardCharsets.UTF_8))).toList();
 
         Map<String, String> reasonByKey = deadLetters.stream().collect(Collectors.toMap(
-                r -> new String(r.key(), StandardCharsets.UTF_8), r -> header(r, DeadLetters.REASON)));
+                r -> new String(r.key(), StandardCharsets.UTF_8), r -> header(r, DeadLetterHeaders.REASON)));
         assertEquals(Map.of("not-avro", "NOT_WIRE_FORMAT", "unknown-id", "UNKNOWN_SCHEMA_ID",
                 "bad-body", "AVRO_DECODE"), reasonByKey);
         ConsumerRecord<byte[], byte[]> first = deadLetters.stream()
                 .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals("not-avro")).findFirst().orElseThrow();
         assertEquals("{\"json\": true}", new String(first.value(), StandardCharsets.UTF_8));
-        assertEquals(config.imagesTopic(), header(first, DeadLetters.SOURCE_TOPIC));
-        assertTrue(Integer.parseInt(header(first, DeadLetters.SOURCE_PARTITION)) >= 0);
-        assertTrue(Long.parseLong(header(first, DeadLetters.SOURCE_OFFSET)) >= 0);
+        assertEquals(config.topics().images(), header(first, DeadLetterHeaders.SOURCE_TOPIC));
+        assertTrue(Integer.parseInt(header(first, DeadLetterHeaders.SOURCE_PARTITION)) >= 0);
+        assertTrue(Long.parseLong(header(first, DeadLetterHeaders.SOURCE_OFFSET)) >= 0);
     }
 
     private static AvroDeserializer<ImageVariant> specificReader() {

@@ -1,13 +1,14 @@
 package io.lr0.it;
 
+import io.lr0.contract.DeadLetterHeaders;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lr0.app.Lr0App;
 import io.lr0.app.Lr0Config;
-import io.lr0.dlq.DeadLetters;
-import io.lr0.embedded.LocalStack;
+import io.lr0.runtime.DeadLetters;
+import io.lr0.local.LocalStack;
 import io.lr0.producers.DatasetProducer;
 import io.lr0.producers.Datasets;
 import io.lr0.producers.ImagePublisher;
@@ -111,13 +112,13 @@ class PoisonCorpusIT {
                 .filter(p -> !Set.of("PREDICTED", "LABEL_OUTSIDE").contains(p.expected()))
                 .collect(Collectors.toMap(p -> p.key(round), Poison::expected));
         List<ConsumerRecord<byte[], byte[]>> deadLetters = Consume.until(stack.bootstrapServers(),
-                DeadLetters.topicFor("images"), new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+                DeadLetterHeaders.topicFor("images"), new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                 read -> mine(read, expectedReasons.keySet()).size() >= expectedReasons.size(), Duration.ofSeconds(90));
         Map<String, String> actualReasons = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> deadLetter : mine(deadLetters, expectedReasons.keySet())) {
-            String previous = actualReasons.put(text(deadLetter.key()), header(deadLetter, DeadLetters.REASON));
+            String previous = actualReasons.put(text(deadLetter.key()), header(deadLetter, DeadLetterHeaders.REASON));
             assertNull(previous, "dead-lettered once: " + text(deadLetter.key()));
-            assertTrue(header(deadLetter, DeadLetters.MESSAGE).length() > 10, "a message says what was wrong");
+            assertTrue(header(deadLetter, DeadLetterHeaders.MESSAGE).length() > 10, "a message says what was wrong");
         }
         Map<String, String> wrong = new java.util.TreeMap<>();
         expectedReasons.forEach((key, reason) -> {

@@ -3,9 +3,9 @@ package io.lr0.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lr0.app.TopicSetup;
+import io.lr0.contract.TopicSetup;
 import io.lr0.cli.Lr0;
-import io.lr0.embedded.LocalStack;
+import io.lr0.local.LocalStack;
 import io.lr0.producers.IdxDataset;
 import io.lr0.registry.AvroDeserializer;
 import io.lr0.schema.DatasetInfo;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.lr0.app.Lr0App;
 import io.lr0.app.Lr0Config;
-import io.lr0.embedded.EmbeddedKafka;
-import io.lr0.embedded.EmbeddedSchemaRegistry;
+import io.lr0.local.EmbeddedKafka;
+import io.lr0.local.EmbeddedSchemaRegistry;
 import io.lr0.http.HttpSecurity;
 import io.lr0.producers.DatasetProducer;
 import io.lr0.producers.Datasets;

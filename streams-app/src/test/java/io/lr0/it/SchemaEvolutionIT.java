@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lr0.app.Lr0App;
 import io.lr0.app.Lr0Config;
-import io.lr0.embedded.LocalStack;
+import io.lr0.local.LocalStack;
 import io.lr0.producers.DatasetProducer;
 import io.lr0.producers.Datasets;
 import io.lr0.producers.ImagePublisher;

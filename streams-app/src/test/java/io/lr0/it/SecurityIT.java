@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lr0.app.Lr0App;
 import io.lr0.app.Lr0Config;
-import io.lr0.embedded.EmbeddedKafka;
-import io.lr0.embedded.EmbeddedSchemaRegistry;
-import io.lr0.embedded.LocalStack;
+import io.lr0.local.EmbeddedKafka;
+import io.lr0.local.EmbeddedSchemaRegistry;
+import io.lr0.local.LocalStack;
 import io.lr0.http.HttpSecurity;
 import io.lr0.producers.DatasetProducer;
 import io.lr0.producers.Datasets;
@@ -177,7 +177,7 @@ class SecurityIT {
 
     private static void produce(Lr0Config config, int images) throws Exception {
         try (ImagePublisher publisher = new ImagePublisher(config.kafkaClientConfig(), config.serdeConfig(),
-                config.imagesTopic(), config.datasetsTopic())) {
+                config.topics().images(), config.topics().datasets())) {
             DatasetProducer.run(Datasets.defaultFashionMnist("test"), publisher, "security-it", images, 0, null);
         }
     }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lr0.app.Lr0App;
 import io.lr0.app.Lr0Config;
-import io.lr0.embedded.LocalStack;
+import io.lr0.local.LocalStack;
 import io.lr0.producers.DatasetProducer;
 import io.lr0.producers.Datasets;
 import io.lr0.producers.ImagePublisher;
@@ -44,26 +44,26 @@ class SplitRolesIT {
                     Lr0Config.DEGRADE_ENABLED, "false", Lr0Config.METRICS_ENABLED, "false"));
             try (Lr0App cpu = Lr0App.start(cpuRole); Lr0App model = Lr0App.start(modelRole)) {
                 try (ImagePublisher publisher = new ImagePublisher(cpuRole.kafkaClientConfig(),
-                        cpuRole.serdeConfig(), cpuRole.imagesTopic(), cpuRole.datasetsTopic())) {
+                        cpuRole.serdeConfig(), cpuRole.topics().images(), cpuRole.topics().datasets())) {
                     DatasetProducer.run(Datasets.defaultFashionMnist("test"), publisher, "split", IMAGES, 0, null);
                 }
-                int expected = IMAGES * (cpuRole.resolutionsFor("fashion-mnist").size() + 1);
+                int expected = IMAGES * (cpuRole.degradeSettings().resolutionsFor("fashion-mnist").size() + 1);
 
                 List<ConsumerRecord<String, Prediction>> predictions = Consume.until(stack.bootstrapServers(),
-                        cpuRole.predictionsTopic(), new StringDeserializer(),
+                        cpuRole.topics().predictions(), new StringDeserializer(),
                         Consume.specificReader(stack.registryUrl()), read -> read.size() >= expected,
                         Duration.ofSeconds(90));
                 String nativeKey = "lr0-demo-fmnist/fashion-mnist/native/bicubic";
                 // The metrics come from the CPU role's application, which never ran the model.
                 List<ConsumerRecord<String, RobustnessMetric>> metrics = Consume.until(stack.bootstrapServers(),
-                        cpuRole.metricsTopic(), new StringDeserializer(), Consume.specificReader(stack.registryUrl()),
+                        cpuRole.topics().metrics(), new StringDeserializer(), Consume.specificReader(stack.registryUrl()),
                         read -> read.stream().anyMatch(r -> r.key().equals(nativeKey)
                                 && r.value().getTotal() == IMAGES), Duration.ofSeconds(60));
                 // Give a duplicate (a second degradation or classification) the chance to show up before counting.
                 List<ConsumerRecord<String, ImageVariant>> variants = Consume.until(stack.bootstrapServers(),
-                        cpuRole.variantsTopic(), new StringDeserializer(), Consume.specificReader(stack.registryUrl()),
+                        cpuRole.topics().variants(), new StringDeserializer(), Consume.specificReader(stack.registryUrl()),
                         read -> false, Duration.ofSeconds(3));
-                predictions = Consume.until(stack.bootstrapServers(), cpuRole.predictionsTopic(),
+                predictions = Consume.until(stack.bootstrapServers(), cpuRole.topics().predictions(),
                         new StringDeserializer(), Consume.specificReader(stack.registryUrl()), read -> false,
                         Duration.ofSeconds(1));
 
@@ -71,9 +71,9 @@ class SplitRolesIT {
                 assertEquals(expected, predictions.size(), "predictions: one per variant, none doubled");
                 assertEquals(expected, copiesByKey(predictions).size(), "distinct prediction keys");
                 assertTrue(metrics.stream().anyMatch(r -> r.key().equals(nativeKey)), "metrics from the CPU role");
-                assertEquals(List.of(), cpu.activePartitionsOf(cpuRole.variantsTopic()),
+                assertEquals(List.of(), cpu.activePartitionsOf(cpuRole.topics().variants()),
                         "the CPU role reads no variants");
-                assertEquals(List.of(), model.activePartitionsOf(cpuRole.imagesTopic()),
+                assertEquals(List.of(), model.activePartitionsOf(cpuRole.topics().images()),
                         "the model role reads no images");
             }
         }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lr0.app.Lr0Config;
-import io.lr0.embedded.EmbeddedSchemaRegistry;
 import io.lr0.schema.DatasetInfo;
 import io.lr0.schema.LabelScore;
 import io.lr0.schema.Prediction;
@@ -19,18 +18,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.apache.kafka.streams.TestInputTopic;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The metrics stage on hand-made predictions, against the real registry server, driven by TopologyTestDriver. */
+/** The metrics stage on hand-made predictions, with the registry in process, driven by TopologyTestDriver. */
 class MetricsStageTest {
     private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
     private static final List<String> TEN = IntStream.range(0, 10).mapToObj(i -> "c" + i).toList();
-    private static EmbeddedSchemaRegistry registry;
 
     @TempDir
     Path stateDir;
@@ -39,19 +35,9 @@ class MetricsStageTest {
     private TestInputTopic<String, DatasetInfo> datasets;
     private int sequence;
 
-    @BeforeAll
-    static void startRegistry() {
-        registry = EmbeddedSchemaRegistry.startInMemory("127.0.0.1", 0);
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        registry.close();
-    }
-
     @BeforeEach
     void start() {
-        harness = TopologyHarness.start(registry.url(), stateDir, Map.of(Lr0Config.METRICS_WINDOW_MS, "60000"),
+        harness = TopologyHarness.start(stateDir, Map.of(Lr0Config.METRICS_WINDOW_MS, "60000"),
                 null, null);
         predictions = harness.input("predictions");
         datasets = harness.input("datasets");

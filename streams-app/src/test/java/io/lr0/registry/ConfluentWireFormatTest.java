@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.lr0.embedded.EmbeddedSchemaRegistry;
+import io.lr0.local.EmbeddedSchemaRegistry;
 import io.lr0.schema.DatasetInfo;
 import io.lr0.schema.ImageRecord;
 import io.lr0.testing.TestImages;

@@ -1,13 +1,13 @@
 package io.lr0.superres;
 
+import io.lr0.contract.DeadLetterHeaders;
 import static io.lr0.testing.TopologyHarness.header;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lr0.app.Lr0Config;
-import io.lr0.dlq.DeadLetters;
-import io.lr0.embedded.EmbeddedSchemaRegistry;
+import io.lr0.runtime.DeadLetters;
 import io.lr0.image.Degradations;
 import io.lr0.image.ImageCodec;
 import io.lr0.image.ImageLimits;
@@ -44,11 +44,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The super-resolution stage between degradation and inference, with the real bundled LIIF and demo models and the
- * real registry server, driven by TopologyTestDriver.
+ * registry in process, driven by TopologyTestDriver.
  */
 class SuperResolutionStageTest {
     private static final int[] RESOLUTIONS = {7, 14};
-    private static EmbeddedSchemaRegistry registry;
     private static ZeroShotModel model;
     private static LiifModel liif;
     private static List<LabeledImage> fashion;
@@ -59,7 +58,6 @@ class SuperResolutionStageTest {
 
     @BeforeAll
     static void load(@TempDir Path cache) throws Exception {
-        registry = EmbeddedSchemaRegistry.startInMemory("127.0.0.1", 0);
         model = Models.load(Models.BUNDLED, "", cache);
         liif = LiifModel.load(LiifModel.BUNDLED, cache);
         fashion = new ArrayList<>();
@@ -73,7 +71,6 @@ class SuperResolutionStageTest {
     static void close() {
         liif.close();
         model.close();
-        registry.close();
     }
 
     @AfterEach
@@ -92,7 +89,7 @@ class SuperResolutionStageTest {
                 // classifies does.
                 Lr0Config.INFERENCE_CHAINED, "false"));
         all.putAll(settings);
-        harness = TopologyHarness.start(registry.url(), stateDir, all, model, liif);
+        harness = TopologyHarness.start(stateDir, all, model, liif);
         harness.<DatasetInfo>input("datasets").pipeInput("fashion-mnist", DatasetInfo.newBuilder()
                 .setId("fashion-mnist").setClasses(IdxDataset.FASHION_MNIST_CLASSES).setUpdated(Instant.EPOCH).build());
         TestInputTopic<String, ImageVariant> variants = harness.input("image-variants");
@@ -195,10 +192,10 @@ class SuperResolutionStageTest {
         assertEquals(keys(variantSuffix), new TreeSet<>(deadLetters.stream()
                 .map(record -> new String(record.key(), StandardCharsets.UTF_8)).toList()));
         for (TestRecord<byte[], byte[]> deadLetter : deadLetters) {
-            assertEquals(reason, header(deadLetter, DeadLetters.REASON));
-            String said = header(deadLetter, DeadLetters.MESSAGE);
+            assertEquals(reason, header(deadLetter, DeadLetterHeaders.REASON));
+            String said = header(deadLetter, DeadLetterHeaders.MESSAGE);
             assertTrue(said.contains(message), said);
-            assertEquals("super-resolution", header(deadLetter, DeadLetters.PROCESSOR));
+            assertEquals("super-resolution", header(deadLetter, DeadLetterHeaders.PROCESSOR));
         }
     }
 }

@@ -1,6 +1,6 @@
 package io.lr0.testing;
 
-import io.lr0.embedded.LocalStack;
+import io.lr0.local.LocalStack;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,9 +2,10 @@ package io.lr0.testing;
 
 import io.lr0.app.Lr0App;
 import io.lr0.app.Lr0Config;
-import io.lr0.app.Lr0Serdes;
+import io.lr0.runtime.StageSerdes;
 import io.lr0.app.Lr0Topology;
 import io.lr0.inference.ZeroShotModel;
+import io.lr0.local.InProcessSchemaRegistry;
 import io.lr0.superres.LiifModel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -24,24 +25,26 @@ import org.apache.kafka.streams.test.TestRecord;
 
 /** lr0's whole topology in a TopologyTestDriver, with the app's own Streams properties and Avro serdes. */
 public final class TopologyHarness implements AutoCloseable {
-    private final Lr0Serdes serdes;
+    private final StageSerdes serdes;
     private final Topology topology;
     private final TopologyTestDriver driver;
 
-    private TopologyHarness(Lr0Serdes serdes, Topology topology, Properties properties) {
+    private TopologyHarness(StageSerdes serdes, Topology topology, Properties properties) {
         this.serdes = serdes;
         this.topology = topology;
         this.driver = new TopologyTestDriver(topology, properties);
     }
 
-    /** {@code model} null: no inference stage; {@code liif} null: no super-resolution stage. */
-    public static TopologyHarness start(String registryUrl, Path stateDir, Map<String, String> settings,
-                                        ZeroShotModel model, LiifModel liif) {
+    /**
+     * {@code model} null: no inference stage; {@code liif} null: no super-resolution stage. The serdes use a registry
+     * in process (the embedded registry's own store), so the schema ids and checks are real and no server is needed.
+     */
+    public static TopologyHarness start(Path stateDir, Map<String, String> settings, ZeroShotModel model,
+                                        LiifModel liif) {
         Map<String, String> values = new HashMap<>(settings);
-        values.put(Lr0Config.SCHEMA_REGISTRY_URL, registryUrl);
         values.put(Lr0Config.STATE_DIR, stateDir.toString());
         Lr0Config config = Lr0Config.of(values);
-        Lr0Serdes serdes = Lr0Serdes.from(config);
+        StageSerdes serdes = StageSerdes.over(new InProcessSchemaRegistry(), config.serdeConfig());
         return new TopologyHarness(serdes, Lr0Topology.build(config, serdes, model, liif),
                 Lr0App.streamsProperties(config));
     }

@@ -1,0 +1,308 @@
+package io.lr0.bench;
+
+import io.lr0.runtime.Stage;
+import io.lr0.cli.ConfigOptions;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDList;
+import io.lr0.app.Lr0App;
+import io.lr0.app.Lr0Config;
+import io.lr0.runtime.StageSerdes;
+import io.lr0.contract.TopicSetup;
+import io.lr0.local.LocalStack;
+import io.lr0.image.ImageCodec;
+import io.lr0.image.ImageLimits;
+import io.lr0.image.PillowResize;
+import io.lr0.image.Raster;
+import io.lr0.inference.ImagePreprocessor;
+import io.lr0.inference.ZeroShotModel;
+import io.lr0.producers.DatasetSource;
+import io.lr0.producers.Datasets;
+import io.lr0.producers.ImagePublisher;
+import io.lr0.producers.LabeledImage;
+import io.lr0.schema.DegradationMethod;
+import io.lr0.schema.ImageVariant;
+import io.lr0.schema.Prediction;
+import io.lr0.superres.BicubicUpscaler;
+import io.lr0.superres.LiifModel;
+import io.lr0.superres.Upscaler;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code lr0 bench}: figures measured in one run on this machine (not timed tests). */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures.",
+        subcommands = {BenchCommand.Inference.class, PipelineBench.class, BenchCommand.Upscale.class,
+                BenchCommand.Micro.class})
+public final class BenchCommand {
+    /** How long each raw model timing of lr0 bench inference runs. */
+    private static final double RAW_SECONDS = 3;
+
+    static List<LabeledImage> sample(int count) throws Exception {
+        DatasetSource source = Datasets.defaultFashionMnist("test");
+        List<LabeledImage> sample = new ArrayList<>();
+        while (sample.size() < count) {
+            Iterator<LabeledImage> images = source.images();
+            while (images.hasNext() && sample.size() < count) {
+                LabeledImage image = images.next();
+                sample.add(new LabeledImage(image.id() + "#" + sample.size(), image.image(), image.label(), null,
+                        Map.of()));
+            }
+        }
+        return sample;
+    }
+
+    static float[][] preprocess(ZeroShotModel model, List<LabeledImage> sample) {
+        ImagePreprocessor preprocessor = new ImagePreprocessor(model.spec());
+        float[][] inputs = new float[sample.size()][preprocessor.valuesPerImage()];
+        for (int i = 0; i < sample.size(); i++) {
+            preprocessor.write(ImageCodec.decode(sample.get(i).image(), ImageLimits.DEFAULT), inputs[i], 0);
+        }
+        return inputs;
+    }
+
+    /**
+     * Images per second through get_image_features alone, in batches of {@code size}: one warm-up pass over the
+     * inputs, then passes until at least {@code seconds} have gone by (a short timing on a shared machine is mostly
+     * noise).
+     */
+    static double raw(ZeroShotModel model, float[][] inputs, int size, double seconds) {
+        try (Predictor<NDList, NDList> predictor = model.newPredictor()) {
+            float[] batch = new float[size * inputs[0].length];
+            rawPass(model, predictor, inputs, batch, size);
+            long start = System.nanoTime();
+            long images = 0;
+            do {
+                images += rawPass(model, predictor, inputs, batch, size);
+            } while (System.nanoTime() - start < seconds * 1e9);
+            return images / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** Images per second when each model of {@code models} runs {@link #raw} in a thread of its own. */
+    static double concurrent(List<ZeroShotModel> models, float[][] inputs, int size, double seconds)
+            throws Exception {
+        java.util.concurrent.atomic.DoubleAdder total = new java.util.concurrent.atomic.DoubleAdder();
+        List<Thread> threads = new ArrayList<>();
+        for (ZeroShotModel model : models) {
+            Thread thread = new Thread(() -> total.add(raw(model, inputs, size, seconds)));
+            thread.start();
+            threads.add(thread);
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        return total.sum();
+    }
+
+    /** One pass over the inputs in full batches of {@code size}; returns the images classified. */
+    private static long rawPass(ZeroShotModel model, Predictor<NDList, NDList> predictor, float[][] inputs,
+                                float[] batch, int size) {
+        int values = inputs[0].length;
+        int batches = Math.max(1, inputs.length / size);
+        for (int b = 0; b < batches; b++) {
+            for (int i = 0; i < size; i++) {
+                System.arraycopy(inputs[(b * size + i) % inputs.length], 0, batch, i * values, values);
+            }
+            model.imageFeatures(predictor, batch, size);
+        }
+        return (long) batches * size;
+    }
+
+    @Command(name = "inference", mixinStandardHelpOptions = true,
+            description = "Raw DJL batched throughput of the model at batch sizes 1, 8, 32, 64, then the inference "
+                    + "stage inside the running topology on the embedded broker, on the same images; their ratio last.")
+    static final class Inference implements Callable<Integer> {
+        @Mixin
+        ConfigOptions config;
+        @Option(names = "--images", defaultValue = "2000", description = "Images per measurement (default: ${DEFAULT-VALUE}).")
+        int images;
+        @Option(names = "--batch", defaultValue = "32", description = "Stage batch size, and the raw batch size of the ratio (default: ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Override
+        public Integer call() throws Exception {
+            Path work = Files.createTempDirectory("lr0-bench");
+            Lr0Config base = config.load(Map.of(Lr0Config.STATE_DIR, work.resolve("streams").toString()));
+            List<LabeledImage> sample = sample(images);
+            System.out.printf("lr0 bench inference: %d Fashion-MNIST test images at native resolution, %d cores, %s%n",
+                    sample.size(), Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"));
+            double rawAtBatch;
+            try (ZeroShotModel model = Lr0App.loadModel(base)) {
+                System.out.printf("model %s on %s, input %dpx%n", model.spec().name(), model.device(),
+                        model.spec().inputSize());
+                float[][] inputs = preprocess(model, sample);
+                rawAtBatch = 0;
+                for (int size : java.util.stream.IntStream.of(1, 8, 32, 64, batch).distinct().sorted().toArray()) {
+                    double perSecond = raw(model, inputs, size, RAW_SECONDS);
+                    rawAtBatch = size == batch ? perSecond : rawAtBatch;
+                    System.out.printf("raw DJL, batch %3d: %8.1f images/s%n", size, perSecond);
+                }
+                // Two stream threads: share one model (a predictor each), or load one model per thread?
+                System.out.printf("2 threads, one shared model, batch %d: %8.1f images/s%n", batch,
+                        concurrent(List.of(model, model), inputs, batch, RAW_SECONDS));
+                try (ZeroShotModel second = Lr0App.loadModel(base)) {
+                    System.out.printf("2 threads, a model each,     batch %d: %8.1f images/s%n", batch,
+                            concurrent(List.of(model, second), inputs, batch, RAW_SECONDS));
+                }
+            }
+            double stage = stage(work, sample);
+            System.out.printf("inference stage in the topology (batch.size=%d, embedded broker): %8.1f images/s%n",
+                    batch, stage);
+            System.out.printf("ratio stage / raw at batch %d: %.3f%n", batch, stage / rawAtBatch);
+            return 0;
+        }
+
+        /**
+         * The variants are written first; then the app starts and the rate is taken between the first and the
+         * last prediction (Streams start-up excluded).
+         */
+        private double stage(Path work, List<LabeledImage> sample) throws Exception {
+            try (LocalStack stack = LocalStack.start(work, 0, 0, 0)) {
+                Lr0Config lr0 = config.load(Map.of(
+                        Lr0Config.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
+                        Lr0Config.SCHEMA_REGISTRY_URL, stack.registryUrl(),
+                        Lr0Config.STATE_DIR, work.resolve("streams").toString(),
+                        Lr0Config.TOPIC_PARTITIONS, "1",
+                        Lr0Config.INFERENCE_BATCH_SIZE, String.valueOf(batch),
+                        // The stage alone, reading the variants written below: the classify-only role.
+                        Lr0Config.DEGRADE_ENABLED, "false",
+                        Lr0Config.DASHBOARD_PORT, "0"));
+                TopicSetup.ensure(lr0.kafkaClientConfig(), lr0.topics().specs(lr0.topicPartitions()));
+                try (ImagePublisher publisher = new ImagePublisher(lr0.kafkaClientConfig(), lr0.serdeConfig(),
+                        lr0.topics().images(), lr0.topics().datasets())) {
+                    publisher.publishDataset(Datasets.defaultFashionMnist("test").labelSpace());
+                }
+                try (StageSerdes serdes = StageSerdes.from(lr0.serdeConfig());
+                     KafkaProducer<String, ImageVariant> producer = new KafkaProducer<>(lr0.kafkaClientConfig(),
+                             new StringSerializer(), serdes.<ImageVariant>value().serializer())) {
+                    for (LabeledImage image : sample) {
+                        producer.send(new ProducerRecord<>(lr0.topics().variants(), image.id() + "@native",
+                                ImageVariant.newBuilder().setImageId(image.id()).setSource("bench")
+                                        .setDataset("fashion-mnist").setCaptureTimestamp(Instant.now())
+                                        .setLabel(image.label()).setGroup(null).setResolution(null)
+                                        .setMethod(DegradationMethod.NATIVE).setNativeWidth(28).setNativeHeight(28)
+                                        .setImage(image.image()).setVariantsOfImage(1).build()));
+                    }
+                }
+                try (Lr0App app = Lr0App.start(lr0)) {
+                    return rate(lr0, sample.size());
+                }
+            }
+        }
+
+        private static double rate(Lr0Config config, int expected) {
+            Map<String, Object> consumerConfig = new java.util.HashMap<>(config.kafkaClientConfig());
+            consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            long first = Long.MAX_VALUE;
+            long last = 0;
+            int seen = 0;
+            try (StageSerdes serdes = StageSerdes.from(config.serdeConfig());
+                 KafkaConsumer<String, Prediction> consumer = new KafkaConsumer<>(consumerConfig,
+                         new StringDeserializer(), serdes.<Prediction>value().deserializer())) {
+                TopicPartition partition = new TopicPartition(config.topics().predictions(), 0);
+                consumer.assign(List.of(partition));
+                consumer.seekToBeginning(List.of(partition));
+                long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+                while (seen < expected && System.nanoTime() < deadline) {
+                    for (ConsumerRecord<String, Prediction> record : consumer.poll(Duration.ofMillis(200))) {
+                        long at = record.value().getPredictionTimestamp().toEpochMilli();
+                        first = Math.min(first, at);
+                        last = Math.max(last, at);
+                        seen++;
+                    }
+                }
+            }
+            if (seen < expected) {
+                throw new IllegalStateException("only " + seen + " of " + expected + " predictions arrived");
+            }
+            // The first batch's own duration is not in the interval: count from the second batch on.
+            return (seen - config.inferenceSettings().batchSize()) / Math.max((last - first) / 1000.0, 1e-3);
+        }
+    }
+
+    @Command(name = "upscale", mixinStandardHelpOptions = true,
+            description = "LIIF throughput (images/s) from 16 and 32 px to 224 px on this machine, batch 1 and "
+                    + "sr.batch.size, and its cost relative to the stream's bicubic on the same images.")
+    static final class Upscale implements Callable<Integer> {
+        @Mixin
+        ConfigOptions config;
+        @Option(names = "--images", defaultValue = "16", description = "Images per measurement (default: ${DEFAULT-VALUE}).")
+        int images;
+        @Option(names = "--target", defaultValue = "224", description = "Output side (default: ${DEFAULT-VALUE}).")
+        int target;
+
+        @Override
+        public Integer call() throws Exception {
+            Lr0Config lr0 = config.load(Map.of(Lr0Config.STATE_DIR,
+                    Files.createTempDirectory("lr0-bench").resolve("streams").toString()));
+            List<Raster> photos = new ArrayList<>();
+            for (LabeledImage image : sample(images)) {
+                photos.add(ImageCodec.decode(image.image(), ImageLimits.DEFAULT));
+            }
+            int batch = lr0.superResolutionSettings().batchSize();
+            System.out.printf("lr0 bench upscale: %d Fashion-MNIST test images resized to each source size, -> %dx%d,"
+                    + " %d cores, %s%n", photos.size(), target, target, Runtime.getRuntime().availableProcessors(),
+                    System.getProperty("os.arch"));
+            try (LiifModel liif = Lr0App.loadLiif(lr0); Upscaler upscaler = liif.newUpscaler()) {
+                System.out.printf("LIIF model %s on %s%n", lr0.superResolutionSettings().liifModel(), liif.device());
+                for (int source : new int[] {16, 32}) {
+                    List<Raster> lowRes = photos.stream().map(p -> PillowResize.resize(p, source, source)).toList();
+                    double bicubic = perSecond(new BicubicUpscaler(), lowRes, 1, Math.max(lowRes.size(), 1000));
+                    for (int size : java.util.stream.IntStream.of(1, batch).distinct().toArray()) {
+                        double perSecond = perSecond(upscaler, lowRes, size, lowRes.size());
+                        System.out.printf("%2d -> %d, batch %2d: LIIF %8.2f images/s, bicubic %9.1f images/s: LIIF "
+                                + "costs %.0fx bicubic%n", source, target, size, perSecond, bicubic, bicubic / perSecond);
+                    }
+                }
+            }
+            return 0;
+        }
+
+        /** Images per second through {@code upscaler} in batches of {@code size}, {@code count} images, after a warm-up batch. */
+        private double perSecond(Upscaler upscaler, List<Raster> images, int size, int count) {
+            upscaler.upscale(images.subList(0, Math.min(size, images.size())), target, target);
+            long start = System.nanoTime();
+            int done = 0;
+            while (done < count) {
+                List<Raster> chunk = new ArrayList<>(size);
+                for (int i = 0; i < size; i++) {
+                    chunk.add(images.get((done + i) % images.size()));
+                }
+                upscaler.upscale(chunk, target, target);
+                done += size;
+            }
+            return done / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    @Command(name = "micro", description = "JMH micro-benchmarks of the degradation kernel, pre-processing and the "
+            + "serdes (io.lr0.bench.jmh); arguments go to JMH, e.g. '-prof gc' for allocation per operation, or a name "
+            + "pattern.")
+    static final class Micro implements Callable<Integer> {
+        @picocli.CommandLine.Unmatched
+        List<String> jmhArguments = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            org.openjdk.jmh.Main.main(jmhArguments.toArray(String[]::new));
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,740 @@
+package io.lr0.bench;
+
+import io.lr0.cli.ConfigOptions;
+import com.sun.management.GarbageCollectionNotificationInfo;
+import io.lr0.app.Lr0App;
+import io.lr0.app.Lr0Config;
+import io.lr0.runtime.StageSerdes;
+import io.lr0.runtime.OperationalMetrics;
+import io.lr0.local.LocalStack;
+import io.lr0.inference.ZeroShotModel;
+import io.lr0.producers.DatasetProducer;
+import io.lr0.producers.DatasetSource;
+import io.lr0.producers.Datasets;
+import io.lr0.producers.ImagePublisher;
+import io.lr0.producers.LabelSpace;
+import io.lr0.producers.LabeledImage;
+import io.lr0.schema.Prediction;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import java.util.stream.DoubleStream;
+import javax.management.ListenerNotFoundException;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code lr0 bench pipeline}: the whole pipeline on a fresh embedded stack per run. Each run first streams warm-up
+ * images (JIT compilation, label-space encoding and topic creation are not the pipeline's steady state), then the
+ * measured images; figures come from the measured images only. Every ratio is of two runs in this one process.
+ */
+@Command(name = "pipeline", mixinStandardHelpOptions = true,
+        description = "The whole pipeline on the embedded broker: after a warm-up, produce N Fashion-MNIST images, "
+                + "follow them to predictions, print throughput, capture-to-prediction latency percentiles, per-stage "
+                + "time, CPU and heap, and last the ratio of pipeline throughput to the raw batched model throughput "
+                + "on the same images. Lists of batch sizes or instance counts run one configuration each and print "
+                + "their ratios.")
+final class PipelineBench implements Callable<Integer> {
+    private static final String DATASET = "fashion-mnist";
+    private static final String WARMUP_PREFIX = "warmup-";
+    private static final int MAX_WARMUP_ROUNDS = 4;
+    private static final int QUIET_JIT_PERCENT = 5;
+    /** The longest wait for the applications to catch up after the warm-up before measuring anyway. */
+    private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
+
+    @Mixin
+    ConfigOptions config;
+    @Option(names = "--images", defaultValue = "2000", description = "Measured images per run (default: ${DEFAULT-VALUE}).")
+    int images;
+    @Option(names = "--warmup", defaultValue = "8000", description = "Warm-up images per round before each measured "
+            + "run (default: ${DEFAULT-VALUE}); rounds repeat until the JIT compiler is quiet (under 5 %% of the CPU), "
+            + "at most 4: it compiles the embedded broker's code too.")
+    int warmup;
+    @Option(names = "--rate", defaultValue = "0", description = "Images per second offered: a number, 0 (as fast "
+            + "as possible), or 'half': a full-speed run, then one at half the throughput it measured.")
+    String rate;
+    @Option(names = "--batch", defaultValue = "32", split = ",", description = "inference.batch.size, one run each "
+            + "(default: ${DEFAULT-VALUE}); the raw model is timed at the same sizes.")
+    List<Integer> batches;
+    @Option(names = "--instances", defaultValue = "1", split = ",", description = "App instances sharing one "
+            + "application id, one run each (default: ${DEFAULT-VALUE}).")
+    List<Integer> instanceCounts;
+    @Option(names = "--split-roles", description = "Each instance as two applications, as in docs/architecture.md: "
+            + "degradation and metrics in one, the model alone in another (its own application id and stream threads).")
+    boolean splitRoles;
+    @Option(names = "--minutes", defaultValue = "0", description = "Soak: produce at --rate for this long instead "
+            + "of --images, printing heap after GC each minute.")
+    double minutes;
+    @Option(names = "--raw-seconds", defaultValue = "3", description = "Length of each raw model timing "
+            + "(default: ${DEFAULT-VALUE}).")
+    double rawSeconds;
+    @Option(names = "--resolutions", description = "Short sides for the Fashion-MNIST images (default: 7,10,14,21).")
+    String resolutions;
+
+    @Override
+    public Integer call() throws Exception {
+        boolean half = "half".equals(rate);
+        double offered;
+        try {
+            offered = half ? 0 : Double.parseDouble(rate);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--rate must be images per second, 0 or 'half', was '" + rate + "'");
+        }
+        if (batches.stream().anyMatch(batch -> batch < 1) || instanceCounts.stream().anyMatch(count -> count < 1)) {
+            throw new IllegalArgumentException("--batch and --instances take positive numbers, were " + batches
+                    + " and " + instanceCounts);
+        }
+        if (images < 1 || warmup < 0 || rawSeconds <= 0) {
+            throw new IllegalArgumentException("--images must be at least 1, --warmup at least 0 and --raw-seconds "
+                    + "positive, were " + images + ", " + warmup + " and " + rawSeconds);
+        }
+        if (minutes > 0 && offered <= 0) {
+            throw new IllegalArgumentException("--minutes needs a --rate in images per second");
+        }
+        List<LabeledImage> sample = BenchCommand.sample(images);
+        String measured = minutes > 0 ? String.format("%.0f images/s for %.1f minutes (cycling %d Fashion-MNIST "
+                + "images)", offered, minutes, sample.size())
+                : sample.size() + " measured Fashion-MNIST images";
+        System.out.printf("lr0 bench pipeline: %s after warm-up rounds of %d images, %d cores, %s%n", measured, warmup,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"));
+        Map<String, Run> runs = new LinkedHashMap<>();
+        try (ZeroShotModel model = Lr0App.loadModel(config.load(baseSettings(Files.createTempDirectory("lr0-bench"))))) {
+            float[][] inputs = BenchCommand.preprocess(model, sample);
+            for (int batch : batches) {
+                for (int instances : instanceCounts) {
+                    String name = "batch " + batch + ", " + instances + " instance" + (instances > 1 ? "s" : "");
+                    Run run = timedAgainstRaw(model, inputs, sample, batch, instances, offered);
+                    runs.put(name, run);
+                    run.print(name, batch);
+                    if (half) {
+                        timedAgainstRaw(model, inputs, sample, batch, instances, run.imagesPerSecond / 2)
+                                .print(name + ", at half of that throughput", batch);
+                    }
+                }
+            }
+        }
+        printRatios(runs);
+        return 0;
+    }
+
+    /**
+     * A run with the raw model timed right before and right after it at the same batch size, from one thread and
+     * from as many threads as the app has stream threads (a predictor each); the fastest of these timings is the
+     * run's reference, so neither a slow moment of the machine nor a thread count can flatter the ratio.
+     */
+    private Run timedAgainstRaw(ZeroShotModel model, float[][] inputs, List<LabeledImage> sample, int batch,
+                                int instances, double offered) throws Exception {
+        int streamThreads = config.load(Map.of()).getInt(Lr0Config.NUM_STREAM_THREADS);
+        List<ZeroShotModel> callers = Collections.nCopies(streamThreads, model);
+        double[] before = {BenchCommand.raw(model, inputs, batch, rawSeconds),
+                BenchCommand.concurrent(callers, inputs, batch, rawSeconds)};
+        Run run = run(sample, batch, instances, offered);
+        double[] after = {BenchCommand.raw(model, inputs, batch, rawSeconds),
+                BenchCommand.concurrent(callers, inputs, batch, rawSeconds)};
+        run.rawTimings = String.format("1 thread %.1f, %d threads %.1f images/s before the run; %.1f and %.1f after",
+                before[0], streamThreads, before[1], after[0], after[1]);
+        run.raw = Math.max(Math.max(before[0], before[1]), Math.max(after[0], after[1]));
+        return run;
+    }
+
+    private Map<String, String> baseSettings(Path work) {
+        Map<String, String> settings = new HashMap<>(Map.of(
+                Lr0Config.STATE_DIR, work.resolve("streams").toString(),
+                Lr0Config.DASHBOARD_PORT, "0"));
+        if (resolutions != null) {
+            settings.put(Lr0Config.DATASET_RESOLUTIONS_PREFIX + DATASET, resolutions);
+        }
+        return settings;
+    }
+
+    /** The ratios the performance targets are stated in, each of two figures of this process. */
+    private void printRatios(Map<String, Run> runs) {
+        for (int batch : batches) {
+            Run one = runs.get("batch " + batch + ", 1 instance");
+            if (one != null) {
+                System.out.printf("ratio pipeline variants/s / raw model images/s at batch %d: %.3f%n", batch,
+                        one.variantsPerSecond / one.raw);
+            }
+        }
+        Run single = runs.get("batch 1, 1 instance");
+        for (int batch : batches) {
+            Run batched = runs.get("batch " + batch + ", 1 instance");
+            if (single != null && batch > 1 && batched != null) {
+                System.out.printf("micro-batching: batch %d / batch 1 throughput: %.2fx%n", batch,
+                        batched.variantsPerSecond / single.variantsPerSecond);
+            }
+        }
+        for (int batch : batches) {
+            Run one = runs.get("batch " + batch + ", 1 instance");
+            for (int instances : instanceCounts) {
+                Run many = runs.get("batch " + batch + ", " + instances + " instances");
+                if (one != null && many != null) {
+                    System.out.printf("scale-out at batch %d: %d instances %.1f variants/s combined, 1 instance "
+                            + "%.1f: %.2fx%n", batch, instances, many.variantsPerSecond, one.variantsPerSecond,
+                            many.variantsPerSecond / one.variantsPerSecond);
+                }
+            }
+        }
+    }
+
+    /**
+     * Waits until the applications have processed and committed all the warm-up left behind (the metrics, which
+     * trail the predictions, most of it), so the measured phase starts from an idle pipeline, not from a backlog;
+     * says what it waited for.
+     */
+    private static String awaitIdle(Lr0Config lr0, Set<String> applicationIds) throws Exception {
+        long start = System.nanoTime();
+        try (Admin admin = Admin.create(lr0.kafkaClientConfig())) {
+            long backlog = GroupLag.offsetsBehind(admin, applicationIds);
+            long behind = backlog;
+            while (behind > 0 && System.nanoTime() - start < IDLE_TIMEOUT.toNanos()) {
+                Thread.sleep(100);
+                behind = GroupLag.offsetsBehind(admin, applicationIds);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return behind > 0
+                    ? String.format("started %d offsets behind: the warm-up's backlog (%d) did not drain in %.0f s",
+                            behind, backlog, seconds)
+                    : String.format("started idle: the warm-up's backlog of %d offsets drained in %.1f s", backlog,
+                            seconds);
+        }
+    }
+
+    /** One configuration on a fresh stack: warm-up, then the measured images (or the soak). */
+    private Run run(List<LabeledImage> sample, int batch, int instances, double offered) throws Exception {
+        Path work = Files.createTempDirectory("lr0-bench-pipeline");
+        try (LocalStack stack = LocalStack.start(work, 0, 0, 0)) {
+            List<Lr0App> apps = new ArrayList<>();
+            Set<String> applicationIds = new TreeSet<>();
+            try {
+                Lr0Config lr0 = null;
+                for (int i = 0; i < instances; i++) {
+                    Map<String, String> settings = baseSettings(work.resolve("instance-" + i));
+                    settings.put(Lr0Config.BOOTSTRAP_SERVERS, stack.bootstrapServers());
+                    settings.put(Lr0Config.SCHEMA_REGISTRY_URL, stack.registryUrl());
+                    settings.put(Lr0Config.INFERENCE_BATCH_SIZE, String.valueOf(batch));
+                    lr0 = config.load(settings);
+                    String applicationId = lr0.getString(Lr0Config.APPLICATION_ID);
+                    applicationIds.add(applicationId);
+                    if (splitRoles) {
+                        apps.add(Lr0App.start(role(lr0, Map.of(Lr0Config.INFERENCE_ENABLED, "false"))));
+                        apps.add(Lr0App.start(role(lr0, Map.of(Lr0Config.DEGRADE_ENABLED, "false",
+                                Lr0Config.METRICS_ENABLED, "false",
+                                Lr0Config.APPLICATION_ID, applicationId + "-model"))));
+                        applicationIds.add(applicationId + "-model");
+                    } else {
+                        apps.add(Lr0App.start(lr0));
+                    }
+                }
+                int perImage = lr0.degradeSettings().resolutionsFor(DATASET).size() + 1;
+                LabelSpace labels = Datasets.defaultFashionMnist("test").labelSpace();
+                try (PredictionFollower follower = PredictionFollower.start(lr0);
+                     ImagePublisher publisher = new ImagePublisher(lr0.kafkaClientConfig(), lr0.serdeConfig(),
+                             lr0.topics().images(), lr0.topics().datasets())) {
+                    warmUp(labels, sample, publisher, follower, perImage);
+                    String idle = awaitIdle(lr0, applicationIds);
+                    // Progress on stderr, so a profiler can be attached to the measured phase only.
+                    System.err.println("measuring");
+                    long measured = minutes > 0 ? (long) (offered * minutes * 60) : sample.size();
+                    StageTimes before = StageTimes.now();
+                    try (ResourceSampler resources = ResourceSampler.start()) {
+                        // After the sampler, so the soak's full GCs are counted among the pauses it reports.
+                        HeapWatch heap = minutes > 0 ? HeapWatch.everyMinute() : null;
+                        ThreadCpu cpu = ThreadCpu.snapshot();
+                        long start = System.nanoTime();
+                        DatasetProducer.run(new CyclingDataset(labels, sample, "", measured), publisher, "bench", 0,
+                                offered, null);
+                        follower.awaitMeasured(measured * perImage);
+                        Run run = follower.result(measured, (System.nanoTime() - start) / 1e9, offered);
+                        ThreadCpu.Shares cpuShares = cpu.since();
+                        StageTimes stages = StageTimes.now();
+                        run.cpu = cpuShares.describe(stages.modelCpuSeconds(before));
+                        run.peakHeapMb = resources.peakHeapBytes() >> 20;
+                        run.pauses = resources.pauses();
+                        run.idle = idle;
+                        run.stages = stages.minus(before);
+                        run.partitions = partitionsPerInstance(apps, !splitRoles && lr0.inferenceChained()
+                                ? lr0.topics().images() : lr0.topics().variants());
+                        if (heap != null) {
+                            run.heapAfterGc = heap.stop();
+                        }
+                        return run;
+                    }
+                }
+            } finally {
+                apps.forEach(Lr0App::close);
+            }
+        }
+    }
+
+    /**
+     * The configuration of one role of a split instance: the instance's, with the role's settings on top of
+     * everything (a {@code --set application.id} must not put both roles in one application).
+     */
+    private static Lr0Config role(Lr0Config instance, Map<String, String> roleSettings) {
+        Map<String, String> settings = new HashMap<>(instance.originalsStrings());
+        settings.putAll(roleSettings);
+        return Lr0Config.of(settings);
+    }
+
+    /**
+     * Rounds of {@code --warmup} images until the JIT compiler is quiet (under {@value #QUIET_JIT_PERCENT} % of the
+     * CPU during a round), at most {@value #MAX_WARMUP_ROUNDS} rounds: this process also runs the broker, whose code
+     * the JIT keeps compiling long after the pipeline's own, and a measurement in that phase shows the JIT, not lr0.
+     */
+    private void warmUp(LabelSpace labels, List<LabeledImage> sample, ImagePublisher publisher,
+                        PredictionFollower follower, int perImage) throws Exception {
+        for (int round = 1; warmup > 0 && round <= MAX_WARMUP_ROUNDS; round++) {
+            ThreadCpu cpu = ThreadCpu.snapshot();
+            DatasetProducer.run(new CyclingDataset(labels, sample, WARMUP_PREFIX + round + "-", warmup), publisher,
+                    "bench", 0, 0, null);
+            follower.awaitWarmup((long) round * warmup * perImage);
+            double share = cpu.since().of(ThreadCpu.Kind.JIT);
+            System.err.printf("warm-up round %d (%d images): JIT compiler %.0f %% of the CPU%n", round, warmup,
+                    100 * share);
+            if (!(share * 100 >= QUIET_JIT_PERCENT)) {
+                // Quiet, or not measurable here (no /proc): one round is what can be done.
+                return;
+            }
+        }
+    }
+
+    /**
+     * Which partitions of the topic inference reads (image-variants, or images when chained) each instance
+     * processes: Kafka Streams' own assignment.
+     */
+    private static String partitionsPerInstance(List<Lr0App> apps, String inferenceTopic) {
+        List<String> perInstance = new ArrayList<>();
+        for (Lr0App app : apps) {
+            perInstance.add(String.valueOf(app.activePartitionsOf(inferenceTopic)));
+        }
+        return "partitions of " + inferenceTopic + " per instance " + String.join(" | ", perInstance);
+    }
+
+    /** The measured figures of one run. */
+    static final class Run {
+        long images;
+        long variants;
+        double offered;
+        double seconds;
+        double imagesPerSecond;
+        double variantsPerSecond;
+        long[] latencyPercentiles;
+        /** Capture -> prediction readable by a read_committed consumer: what a user of the topic waits. */
+        long[] readableLatencyPercentiles;
+        /** Capture -> variant readable: the degradation and its commit (what unchained inference waits for). */
+        long[] variantLatencyPercentiles;
+        /** Capture -> image readable by the degradation: the producer's part. */
+        long[] imageLatencyPercentiles;
+        /** The process's CPU during the measured phase, by kind of thread. */
+        String cpu;
+        long peakHeapMb;
+        /** The collector's stop-the-world pauses during the measured phase. */
+        String pauses;
+        String stages;
+        String partitions;
+        /** What the measured phase started from: an idle pipeline, or how far behind the warm-up left it. */
+        String idle;
+        List<Long> heapAfterGc;
+        /** The raw batched model throughput this run is compared with: the fastest timing. */
+        double raw;
+        String rawTimings;
+
+        void print(String name, int batch) {
+            System.out.printf("== %s, offered %s%n", name, offered > 0 ? String.format("%.0f images/s", offered)
+                    : "as fast as possible");
+            System.out.printf("  %s%n", idle);
+            System.out.printf("  %d images, %d variants; first produce to last prediction %.1f s%n", images, variants,
+                    seconds);
+            System.out.printf("  throughput %.1f images/s, %.1f variants/s (first to last prediction)%n",
+                    imagesPerSecond, variantsPerSecond);
+            printLatency("  latency capture -> prediction", latencyPercentiles);
+            printLatency("    capture -> prediction readable (read_committed)", readableLatencyPercentiles);
+            printLatency("    capture -> variant readable (degrade, its commit)", variantLatencyPercentiles);
+            printLatency("    capture -> image readable", imageLatencyPercentiles);
+            System.out.printf("  CPU of %d cores: %s%n", Runtime.getRuntime().availableProcessors(), cpu);
+            System.out.printf("  peak heap %d MB; %s%n", peakHeapMb, partitions);
+            System.out.printf("  %s%n", pauses);
+            System.out.printf("  per record: %s%n", stages);
+            if (heapAfterGc != null) {
+                System.out.printf("  heap after GC each minute (MB): %s%n", heapAfterGc);
+            }
+            System.out.printf("  raw DJL model at batch %d: %s%n", batch, rawTimings);
+            System.out.printf("  pipeline variants/s / fastest raw images/s: %.3f%n", variantsPerSecond / raw);
+        }
+
+        private static void printLatency(String what, long[] percentiles) {
+            System.out.printf("%s: p50 %d ms, p95 %d ms, p99 %d ms, max %d ms%n", what, percentiles[0],
+                    percentiles[1], percentiles[2], percentiles[3]);
+        }
+    }
+
+    /**
+     * Reads predictions, variants and images (read_committed) in a thread of its own from the start, counting warm-up
+     * and measured ones apart. Besides capture -> prediction it times capture -> variant readable (the part of the
+     * latency before inference: degradation and its exactly-once commit) and capture -> image readable (the
+     * producer's part), so a run shows where its latency is spent. Keeps latency histograms, not the records, so a
+     * long soak does not grow this process's heap.
+     */
+    private static final class PredictionFollower implements AutoCloseable {
+        private final AtomicLong warmupSeen = new AtomicLong();
+        private final AtomicLong measuredSeen = new AtomicLong();
+        private final AtomicLong first = new AtomicLong(Long.MAX_VALUE);
+        private final AtomicLong last = new AtomicLong();
+        private final LatencyHistogram captureToPrediction = new LatencyHistogram();
+        private final LatencyHistogram captureToReadable = new LatencyHistogram();
+        private final LatencyHistogram captureToVariant = new LatencyHistogram();
+        private final LatencyHistogram captureToImage = new LatencyHistogram();
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final Thread thread;
+        private volatile RuntimeException failure;
+
+        private PredictionFollower(Lr0Config config) {
+            thread = new Thread(() -> follow(config), "bench-prediction-follower");
+        }
+
+        static PredictionFollower start(Lr0Config config) {
+            PredictionFollower follower = new PredictionFollower(config);
+            follower.thread.start();
+            return follower;
+        }
+
+        private void follow(Lr0Config config) {
+            Map<String, Object> consumerConfig = new HashMap<>(config.kafkaClientConfig());
+            consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            String predictions = config.topics().predictions();
+            try (StageSerdes serdes = StageSerdes.from(config.serdeConfig());
+                 Deserializer<Prediction> predictionReader = serdes.<Prediction>value().deserializer();
+                 KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig,
+                         new StringDeserializer(), new ByteArrayDeserializer())) {
+                List<TopicPartition> partitions = new ArrayList<>();
+                for (String topic : List.of(predictions, config.topics().variants(), config.topics().images())) {
+                    consumer.partitionsFor(topic).forEach(info -> partitions.add(new TopicPartition(topic,
+                            info.partition())));
+                }
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+                while (running.get()) {
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                        if (record.topic().equals(predictions)) {
+                            count(predictionReader.deserialize(predictions, record.headers(), record.value()));
+                        } else if (!record.key().startsWith(WARMUP_PREFIX)) {
+                            // Images and variants carry the capture time; each is readable from when it is polled.
+                            (record.topic().equals(config.topics().images()) ? captureToImage : captureToVariant)
+                                    .record(System.currentTimeMillis() - record.timestamp());
+                        }
+                    }
+                }
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
+
+        private void count(Prediction prediction) {
+            if (prediction.getImageId().startsWith(WARMUP_PREFIX)) {
+                warmupSeen.incrementAndGet();
+                return;
+            }
+            long at = prediction.getPredictionTimestamp().toEpochMilli();
+            first.accumulateAndGet(at, Math::min);
+            last.accumulateAndGet(at, Math::max);
+            captureToPrediction.record(prediction.getLatencyMillis());
+            captureToReadable.record(System.currentTimeMillis() - prediction.getCaptureTimestamp().toEpochMilli());
+            measuredSeen.incrementAndGet();
+        }
+
+        void awaitWarmup(long expected) throws InterruptedException {
+            await(warmupSeen, expected, "warm-up");
+        }
+
+        void awaitMeasured(long expected) throws InterruptedException {
+            await(measuredSeen, expected, "measured");
+        }
+
+        private void await(AtomicLong seen, long expected, String what) throws InterruptedException {
+            long idleSince = System.nanoTime();
+            long lastCount = -1;
+            while (seen.get() < expected) {
+                if (failure != null) {
+                    throw failure;
+                }
+                if (seen.get() != lastCount) {
+                    lastCount = seen.get();
+                    idleSince = System.nanoTime();
+                } else if (System.nanoTime() - idleSince > TimeUnit.MINUTES.toNanos(2)) {
+                    throw new IllegalStateException("only " + seen.get() + " of " + expected + " " + what
+                            + " predictions arrived, none in the last 2 minutes");
+                }
+                Thread.sleep(50);
+            }
+        }
+
+        Run result(long images, double seconds, double offered) {
+            Run run = new Run();
+            run.images = images;
+            run.variants = measuredSeen.get();
+            run.offered = offered;
+            run.seconds = seconds;
+            double window = Math.max((last.get() - first.get()) / 1000.0, 1e-3);
+            run.imagesPerSecond = images / window;
+            run.variantsPerSecond = run.variants / window;
+            run.latencyPercentiles = captureToPrediction.percentiles();
+            run.readableLatencyPercentiles = captureToReadable.percentiles();
+            run.variantLatencyPercentiles = captureToVariant.percentiles();
+            run.imageLatencyPercentiles = captureToImage.percentiles();
+            return run;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running.set(false);
+            thread.join();
+        }
+    }
+
+    /** Latencies in whole milliseconds (capped at 10 minutes), and their p50, p95, p99 and maximum. */
+    private static final class LatencyHistogram {
+        private static final int MAX_LATENCY_MS = 600_000;
+        private final int[] counts = new int[MAX_LATENCY_MS + 1];
+        private long total;
+
+        synchronized void record(long millis) {
+            counts[(int) Math.max(0, Math.min(MAX_LATENCY_MS, millis))]++;
+            total++;
+        }
+
+        synchronized long[] percentiles() {
+            return new long[] {percentile(0.50), percentile(0.95), percentile(0.99), percentile(1.0)};
+        }
+
+        private long percentile(double p) {
+            long rank = Math.max(1, (long) Math.ceil(p * total));
+            long seen = 0;
+            for (int ms = 0; ms < counts.length; ms++) {
+                seen += counts[ms];
+                if (seen >= rank) {
+                    return ms;
+                }
+            }
+            return MAX_LATENCY_MS;
+        }
+    }
+
+    /**
+     * Mean time per record of each pipeline step over a run: differences of every stage timer the app registered
+     * (docs/operations.md), so a step added later (LIIF's upscale) shows without a list to keep in step.
+     */
+    private record StageTimes(Map<String, double[]> totals, double modelMicros, double modelCpuMicros,
+                              double modelImages, long batches, double commits) {
+        static StageTimes now() {
+            Map<String, double[]> totals = new java.util.TreeMap<>();
+            for (Timer timer : Metrics.globalRegistry.find(OperationalMetrics.STAGE_TIME).timers()) {
+                totals.put(timer.getId().getTag("stage"),
+                        new double[] {timer.count(), timer.totalTime(TimeUnit.MICROSECONDS)});
+            }
+            DistributionSummary sizes = Metrics.globalRegistry.find(OperationalMetrics.BATCH_SIZE).summary();
+            return new StageTimes(totals, totalMicros(OperationalMetrics.MODEL_TIME),
+                    totalMicros(OperationalMetrics.MODEL_CPU_TIME), sizes == null ? 0 : sizes.totalAmount(),
+                    sizes == null ? 0 : sizes.count(), streamThreadsTotal("commit"));
+        }
+
+        /** A timer's total so far, 0 before the app registered it. */
+        private static double totalMicros(String timerName) {
+            Timer timer = Metrics.globalRegistry.find(timerName).timer();
+            return timer == null ? 0 : timer.totalTime(TimeUnit.MICROSECONDS);
+        }
+
+        /** The CPU time of the model's forward passes since {@code before}, in seconds (their calling threads'). */
+        double modelCpuSeconds(StageTimes before) {
+            return (modelCpuMicros - before.modelCpuMicros) / 1e6;
+        }
+
+        String minus(StageTimes before) {
+            StringBuilder line = new StringBuilder();
+            totals.forEach((stage, now) -> {
+                double[] then = before.totals.getOrDefault(stage, new double[2]);
+                double count = now[0] - then[0];
+                if (count > 0) {
+                    line.append(String.format("%s %.0f us, ", stage, (now[1] - then[1]) / count));
+                }
+            });
+            double images = modelImages - before.modelImages;
+            if (images > 0) {
+                line.append(String.format("model %.0f us per image, %.0f us of it on the CPU (%.1f images per "
+                        + "batch), ", (modelMicros - before.modelMicros) / images,
+                        (modelCpuMicros - before.modelCpuMicros) / images, images / (batches - before.batches)));
+            }
+            double produce = Metrics.globalRegistry.find("kafka.producer.request.latency.avg").gauges().stream()
+                    .mapToDouble(Gauge::value).filter(v -> !Double.isNaN(v)).average().orElse(Double.NaN);
+            line.append(String.format("produce request %.1f ms (producers' average)", produce));
+            double commits = streamThreadsTotal("commit") - before.commits;
+            return line.append(String.format("; %.0f commits (all stream threads), latest commit latency avg %.1f ms, "
+                    + "max %.1f ms", commits, streamThreadsGauge("commit.latency.avg", DoubleStream::average),
+                    streamThreadsGauge("commit.latency.max", DoubleStream::max))).toString();
+        }
+
+        /** The sum over stream threads of a Kafka Streams thread-level total (e.g. commit-total). */
+        private static double streamThreadsTotal(String metric) {
+            return Metrics.globalRegistry.find("kafka.stream.thread." + metric + ".total").functionCounters().stream()
+                    .mapToDouble(FunctionCounter::count).sum();
+        }
+
+        /** A thread-level Kafka Streams gauge over the stream threads, combined by {@code over}. */
+        private static double streamThreadsGauge(String metric, Function<DoubleStream, OptionalDouble> over) {
+            return over.apply(Metrics.globalRegistry.find("kafka.stream.thread." + metric).gauges().stream()
+                    .mapToDouble(Gauge::value).filter(v -> !Double.isNaN(v))).orElse(Double.NaN);
+        }
+    }
+
+    /** {@code count} images cycling through the sample, with ids unique within the run. */
+    private record CyclingDataset(LabelSpace labelSpace, List<LabeledImage> sample, String prefix, long count)
+            implements DatasetSource {
+        @Override
+        public int size() {
+            return (int) Math.min(Integer.MAX_VALUE, count);
+        }
+
+        @Override
+        public Iterator<LabeledImage> images() {
+            return new Iterator<>() {
+                private long next;
+
+                @Override
+                public boolean hasNext() {
+                    return next < count;
+                }
+
+                @Override
+                public LabeledImage next() {
+                    LabeledImage image = sample.get((int) (next % sample.size()));
+                    return new LabeledImage(prefix + (next++) + "-" + image.id(), image.image(), image.label(),
+                            null, Map.of());
+                }
+            };
+        }
+    }
+
+    /** Heap in use right after a full GC, once a minute: a leak shows as a rising series. */
+    private static final class HeapWatch {
+        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        private final List<Long> samples = Collections.synchronizedList(new ArrayList<>());
+
+        static HeapWatch everyMinute() {
+            HeapWatch watch = new HeapWatch();
+            watch.timer.scheduleAtFixedRate(watch::sample, 0, 1, TimeUnit.MINUTES);
+            return watch;
+        }
+
+        private void sample() {
+            System.gc();
+            samples.add(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20);
+        }
+
+        List<Long> stop() {
+            timer.shutdownNow();
+            sample();
+            return List.copyOf(samples);
+        }
+    }
+
+    /**
+     * Samples this process's heap every 200 ms while a benchmark runs (its CPU: {@link ThreadCpu}), and counts the
+     * collector's stop-the-world pauses (every stream thread, the broker and the registry stop during one, so they add
+     * to the latency tail).
+     */
+    private static final class ResourceSampler implements AutoCloseable {
+        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        private final AtomicLong peakHeap = new AtomicLong();
+        private final LongAdder pauses = new LongAdder();
+        private final LongAdder pauseMillis = new LongAdder();
+        private final AtomicLong longestPause = new AtomicLong();
+        private final long startNanos = System.nanoTime();
+        private final NotificationListener onCollection = (notification, handback) -> {
+            if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
+                return;
+            }
+            GarbageCollectionNotificationInfo collection =
+                    GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
+            // A concurrent cycle runs beside the application; only pauses stop it.
+            if (collection.getGcName().contains("Concurrent")) {
+                return;
+            }
+            long millis = collection.getGcInfo().getDuration();
+            pauses.increment();
+            pauseMillis.add(millis);
+            longestPause.accumulateAndGet(millis, Math::max);
+        };
+
+        static ResourceSampler start() {
+            ResourceSampler sampler = new ResourceSampler();
+            for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+                ((NotificationEmitter) collector).addNotificationListener(sampler.onCollection, null, null);
+            }
+            MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+            sampler.timer.scheduleAtFixedRate(() -> sampler.peakHeap.accumulateAndGet(
+                    memory.getHeapMemoryUsage().getUsed(), Math::max), 0, 200, TimeUnit.MILLISECONDS);
+            return sampler;
+        }
+
+        long peakHeapBytes() {
+            return peakHeap.get();
+        }
+
+        /** The collector's pauses since the start: how many, their total and share of the time, the longest. */
+        String pauses() {
+            double seconds = (System.nanoTime() - startNanos) / 1e9;
+            return String.format("%d GC pauses, %d ms in all (%.1f %% of the time), longest %d ms", pauses.sum(),
+                    pauseMillis.sum(), pauseMillis.sum() / 10.0 / seconds, longestPause.get());
+        }
+
+        @Override
+        public void close() {
+            timer.shutdownNow();
+            for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+                try {
+                    ((NotificationEmitter) collector).removeNotificationListener(onCollection);
+                } catch (ListenerNotFoundException notRegistered) {
+                    // Registered with every collector in start(); nothing to remove otherwise.
+                }
+            }
+        }
+    }
+}

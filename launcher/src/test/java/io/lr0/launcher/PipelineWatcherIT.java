@@ -1,0 +1,60 @@
+package io.lr0.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lr0.app.Lr0App;
+import io.lr0.app.Lr0Config;
+import io.lr0.local.LocalStack;
+import io.lr0.producers.DatasetProducer;
+import io.lr0.producers.Datasets;
+import io.lr0.producers.ImagePublisher;
+import io.lr0.producers.ProgressBar;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The demo's producer held back by what the pipeline has finished, on the real broker, registry and app. */
+class PipelineWatcherIT {
+    private static final int IMAGES = 60;
+    private static final int MAX_IN_FLIGHT = 4;
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void gateKeepsAtMostMaxInFlightImagesInThePipeline() throws Exception {
+        try (LocalStack stack = LocalStack.start(dataDir, 0, 0, 0)) {
+            Lr0Config config = Lr0Config.of(Map.of(
+                    Lr0Config.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
+                    Lr0Config.SCHEMA_REGISTRY_URL, stack.registryUrl(),
+                    Lr0Config.STATE_DIR, dataDir.resolve("streams").toString(),
+                    Lr0Config.DASHBOARD_PORT, "0"));
+            try (Lr0App app = Lr0App.start(config);
+                 PipelineWatcher watcher = PipelineWatcher.fromNow(config);
+                 ImagePublisher publisher = new ImagePublisher(config.kafkaClientConfig(), config.serdeConfig(),
+                         config.topics().images(), config.topics().datasets())) {
+                DatasetProducer.Gate gate = watcher.gate(0, MAX_IN_FLIGHT, Duration.ofMinutes(2));
+                AtomicLong mostInFlight = new AtomicLong();
+                DatasetProducer.Result result = DatasetProducer.run(Datasets.defaultFashionMnist("test"), publisher,
+                        "gate-it", IMAGES, 0, null, sent -> {
+                            gate.awaitRoom(sent);
+                            // In the pipeline once this image is sent: those sent and not done, and this one.
+                            mostInFlight.accumulateAndGet(sent - watcher.done() + 1, Math::max);
+                        });
+
+                assertEquals(IMAGES, result.sent());
+                // Unheld, the producer sends all 60 within milliseconds, long before the first is classified.
+                assertTrue(mostInFlight.get() <= MAX_IN_FLIGHT, "at most " + MAX_IN_FLIGHT + " in flight, were "
+                        + mostInFlight.get());
+                assertEquals(MAX_IN_FLIGHT, mostInFlight.get(), "the gate let the pipeline fill up to its limit");
+                PipelineWatcher.Summary summary = watcher.awaitImages(IMAGES, Duration.ofMinutes(2),
+                        ProgressBar.onStderr("processed", IMAGES));
+                assertTrue(summary.complete(IMAGES), "every image went through");
+            }
+        }
+    }
+}

@@ -1,0 +1,226 @@
+package io.lr0.local;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node Kafka broker in KRaft mode (combined broker + controller), from the Maven Central jars. The
+ * storage directory is formatted on first start and reused after, so a restart keeps topics, offsets and
+ * transactions. Binds 127.0.0.1 only.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
+    private static final String HOST = "127.0.0.1";
+    private static final int NODE_ID = 1;
+
+    private final KafkaRaftServer server;
+    private final int brokerPort;
+    private final int saslPort;
+
+    private EmbeddedKafka(KafkaRaftServer server, int brokerPort, int saslPort) {
+        this.server = server;
+        this.brokerPort = brokerPort;
+        this.saslPort = saslPort;
+    }
+
+    /**
+     * Starts the broker on {@code brokerPort} (clients) and {@code controllerPort} (KRaft quorum); 0 picks a free
+     * port. Returns once the broker answers an admin request.
+     *
+     * @throws IllegalStateException naming the port when it is taken
+     */
+    public static EmbeddedKafka start(Path dataDir, int brokerPort, int controllerPort) {
+        return start(dataDir, brokerPort, controllerPort, 0, Map.of());
+    }
+
+    /**
+     * The same broker with a second, authenticated listener {@code SASL_PLAINTEXT://127.0.0.1:saslPort} (0: any free
+     * port) accepting {@code users} (name to password) with SASL/PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512: for trying
+     * client security settings locally. The PLAINTEXT listener stays for the broker's own use.
+     */
+    public static EmbeddedKafka start(Path dataDir, int brokerPort, int controllerPort, int saslPort,
+                                      Map<String, String> users) {
+        int broker = brokerPort == 0 ? freePort() : requireFree(brokerPort, "Kafka broker");
+        int sasl = users.isEmpty() ? 0 : saslPort == 0 ? freePort() : requireFree(saslPort, "Kafka SASL listener");
+        int controller = controllerPort == 0 ? freePort() : requireFree(controllerPort, "Kafka controller");
+        Path logDir = dataDir.toAbsolutePath().resolve("log");
+        Properties props = new Properties();
+        props.putAll(Map.ofEntries(
+                Map.entry("process.roles", "broker,controller"),
+                Map.entry("node.id", String.valueOf(NODE_ID)),
+                Map.entry("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controller),
+                Map.entry("listeners", "PLAINTEXT://" + HOST + ":" + broker + ",CONTROLLER://" + HOST + ":" + controller),
+                Map.entry("advertised.listeners", "PLAINTEXT://" + HOST + ":" + broker),
+                Map.entry("controller.listener.names", "CONTROLLER"),
+                Map.entry("inter.broker.listener.name", "PLAINTEXT"),
+                Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
+                Map.entry("log.dirs", logDir.toString()),
+                // One node: every internal topic has a single replica.
+                Map.entry("offsets.topic.replication.factor", "1"),
+                Map.entry("offsets.topic.num.partitions", "4"),
+                Map.entry("transaction.state.log.replication.factor", "1"),
+                Map.entry("transaction.state.log.min.isr", "1"),
+                Map.entry("transaction.state.log.num.partitions", "4"),
+                Map.entry("share.coordinator.state.topic.replication.factor", "1"),
+                Map.entry("share.coordinator.state.topic.min.isr", "1"),
+                Map.entry("group.initial.rebalance.delay.ms", "0"),
+                // Topics are created on purpose (TopicSetup), so a typo in a topic name fails loudly.
+                Map.entry("auto.create.topics.enable", "false"),
+                Map.entry("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE))));
+        if (!users.isEmpty()) {
+            addSaslListener(props, sasl, users);
+        }
+        KafkaConfig config = KafkaConfig.fromProps(props, false);
+        try {
+            formatIfNeeded(logDir);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot format Kafka storage in " + logDir + ": " + e.getMessage(), e);
+        }
+        KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+        server.startup();
+        EmbeddedKafka kafka = new EmbeddedKafka(server, broker, sasl);
+        kafka.awaitReady(Duration.ofSeconds(60));
+        if (!users.isEmpty()) {
+            kafka.createScramCredentials(users);
+        }
+        log.info("Embedded Kafka broker ready at {} (data in {})", kafka.bootstrapServers(), logDir);
+        return kafka;
+    }
+
+    public String bootstrapServers() {
+        return HOST + ":" + brokerPort;
+    }
+
+    /** {@code host:port} of the SASL_PLAINTEXT listener, when the broker was started with one. */
+    public String saslBootstrapServers() {
+        if (saslPort == 0) {
+            throw new IllegalStateException("this broker was started without a SASL listener");
+        }
+        return HOST + ":" + saslPort;
+    }
+
+    /** Adds the SASL_PLAINTEXT listener beside the PLAINTEXT and CONTROLLER ones already in {@code props}. */
+    private static void addSaslListener(Properties props, int sasl, Map<String, String> users) {
+        String listener = "SASL_PLAINTEXT://" + HOST + ":" + sasl;
+        props.put("listeners", props.get("listeners") + "," + listener);
+        props.put("advertised.listeners", props.get("advertised.listeners") + "," + listener);
+        props.put("listener.security.protocol.map", props.get("listener.security.protocol.map")
+                + ",SASL_PLAINTEXT:SASL_PLAINTEXT");
+        props.put("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512");
+        StringBuilder plainUsers = new StringBuilder();
+        users.forEach((user, password) -> plainUsers.append(" user_").append(user).append("=\"")
+                .append(password).append('"'));
+        props.put("listener.name.sasl_plaintext.plain.sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required" + plainUsers + ";");
+        for (String scram : List.of("scram-sha-256", "scram-sha-512")) {
+            props.put("listener.name.sasl_plaintext." + scram + ".sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        }
+    }
+
+    /** SCRAM users live in the cluster metadata: created through the admin API once the broker is up. */
+    private void createScramCredentials(Map<String, String> users) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            // One request per mechanism: a request may alter each user only once.
+            for (var mechanism : List.of(org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_256,
+                    org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_512)) {
+                List<org.apache.kafka.clients.admin.UserScramCredentialAlteration> alterations = users.entrySet()
+                        .stream().<org.apache.kafka.clients.admin.UserScramCredentialAlteration>map(user ->
+                                new org.apache.kafka.clients.admin.UserScramCredentialUpsertion(user.getKey(),
+                                        new org.apache.kafka.clients.admin.ScramCredentialInfo(mechanism, 4096),
+                                        user.getValue())).toList();
+                admin.alterUserScramCredentials(alterations).all().get(30, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot create the SCRAM users of the SASL listener: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.shutdown();
+        server.awaitShutdown();
+    }
+
+    private static void formatIfNeeded(Path logDir) throws Exception {
+        if (Files.exists(logDir.resolve("meta.properties"))) {
+            return;
+        }
+        Files.createDirectories(logDir);
+        new Formatter()
+                .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                .setClusterId(Uuid.randomUuid().toString())
+                .setNodeId(NODE_ID)
+                .setDirectories(List.of(logDir.toString()))
+                .setMetadataLogDirectory(logDir.toString())
+                .setControllerListenerName("CONTROLLER")
+                .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                .run();
+    }
+
+    private void awaitReady(Duration timeout) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Admin admin = Admin.create(props)) {
+            while (true) {
+                try {
+                    if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                        return;
+                    }
+                } catch (Exception e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("Kafka broker at " + bootstrapServers()
+                                + " did not become ready within " + timeout.toSeconds() + " s", e);
+                    }
+                }
+                Thread.sleep(100);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for the Kafka broker", e);
+        }
+    }
+
+    /** A port that was free a moment ago (for tests and the "0 = any port" setting). */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("No free TCP port on " + HOST, e);
+        }
+    }
+
+    /** Fails early with the port's name, rather than with a bind error deep inside the broker's start. */
+    static int requireFree(int port, String what) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
+            return port;
+        } catch (IOException e) {
+            throw new IllegalStateException("Port " + port + " on " + HOST + " for the " + what
+                    + " is already in use: stop the process holding it or choose another port", e);
+        }
+    }
+}

@@ -1,0 +1,235 @@
+package io.lr0.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.lr0.http.HttpSecurity;
+import io.lr0.registry.RestSchemaRegistryClient;
+import io.lr0.registry.SchemaRegistryException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A schema registry server speaking the Confluent REST API (the subset serdes and operators use), storing its
+ * state in the compacted Kafka topic {@code _schemas} so ids survive restarts, and checking compatibility
+ * (BACKWARD by default) with Avro's {@code SchemaCompatibility}. One instance per cluster: it is the only writer.
+ */
+public final class EmbeddedSchemaRegistry implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedSchemaRegistry.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SUBJECT = "/subjects/([^/]+)";
+
+    private final HttpServer server;
+    private final HttpSecurity security;
+    private final ExecutorService executor;
+    private final AutoCloseable storeLog;
+    private final SchemaStore store;
+
+    private EmbeddedSchemaRegistry(HttpServer server, HttpSecurity security, ExecutorService executor,
+                                   AutoCloseable storeLog, SchemaStore store) {
+        this.server = server;
+        this.security = security;
+        this.executor = executor;
+        this.storeLog = storeLog;
+        this.store = store;
+    }
+
+    /**
+     * Starts the registry on {@code host:port} (0 = any free port), persisting to {@code _schemas} on the cluster
+     * that {@code kafkaClientConfig} reaches; {@code security} adds basic auth and TLS.
+     */
+    public static EmbeddedSchemaRegistry start(Map<String, Object> kafkaClientConfig, String host, int port,
+                                               HttpSecurity security) {
+        KafkaSchemaLog kafkaLog = KafkaSchemaLog.open(kafkaClientConfig);
+        SchemaStore store = new SchemaStore(kafkaLog);
+        kafkaLog.replay(store::apply);
+        return serve(store, kafkaLog, host, port, security);
+    }
+
+    /**
+     * The same server keeping its state in memory only (ids do not survive a restart): for unit tests driving a
+     * topology without a broker.
+     */
+    public static EmbeddedSchemaRegistry startInMemory(String host, int port) {
+        return serve(new SchemaStore((key, value) -> { }), () -> { }, host, port, HttpSecurity.NONE);
+    }
+
+    private static EmbeddedSchemaRegistry serve(SchemaStore store, AutoCloseable storeLog, String host, int port,
+                                                HttpSecurity security) {
+        HttpServer server;
+        try {
+            server = security.bind(new InetSocketAddress(host, port == 0 ? 0 : EmbeddedKafka.requireFree(port,
+                    "schema registry")), 64);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot start the schema registry on " + host + ":" + port, e);
+        }
+        ExecutorService executor = Executors.newFixedThreadPool(4, runnable -> {
+            Thread thread = new Thread(runnable, "schema-registry-http");
+            thread.setDaemon(true);
+            return thread;
+        });
+        EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(server, security, executor, storeLog, store);
+        security.protect(server.createContext("/", registry::handle));
+        server.setExecutor(executor);
+        server.start();
+        log.info("Schema registry listening on {} ({} subjects restored)", registry.url(), store.subjects().size());
+        return registry;
+    }
+
+    /** Base URL for {@code schema.registry.url}. */
+    public String url() {
+        InetSocketAddress address = server.getAddress();
+        return security.scheme() + "://" + address.getHostString() + ":" + address.getPort();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+        try {
+            storeLog.close();
+        } catch (Exception e) {
+            log.warn("Closing the schema store log failed", e);
+        }
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String method = exchange.getRequestMethod();
+            String path = exchange.getRequestURI().getRawPath().replaceAll("/+$", "");
+            try {
+                send(exchange, 200, route(method, path, exchange));
+            } catch (SchemaRegistryException e) {
+                ObjectNode body = JSON.createObjectNode().put("error_code", e.errorCode()).put("message", e.detail());
+                send(exchange, e.httpStatus(), body);
+            } catch (RuntimeException e) {
+                log.warn("Schema registry request {} {} failed", method, path, e);
+                send(exchange, 500, JSON.createObjectNode().put("error_code", 50001)
+                        .put("message", "Error in the backend data store: " + e.getMessage()));
+            }
+        }
+    }
+
+    private JsonNode route(String method, String path, HttpExchange exchange) throws IOException {
+        Matcher m;
+        if (path.isEmpty() && method.equals("GET")) {
+            return JSON.createObjectNode();
+        }
+        if (path.equals("/schemas/types") && method.equals("GET")) {
+            return JSON.createArrayNode().add("AVRO");
+        }
+        if ((m = match("/schemas/ids/(\\d+)(/schema)?", path)) != null && method.equals("GET")) {
+            int id = Integer.parseInt(m.group(1));
+            String schema = store.schemaById(id).orElseThrow(() -> new SchemaRegistryException(404,
+                    SchemaRegistryException.SCHEMA_NOT_FOUND, "Schema " + id + " not found"));
+            return m.group(2) != null ? JSON.readTree(schema) : JSON.createObjectNode().put("schema", schema);
+        }
+        if (path.equals("/subjects") && method.equals("GET")) {
+            ArrayNode subjects = JSON.createArrayNode();
+            store.subjects().forEach(subjects::add);
+            return subjects;
+        }
+        if ((m = match(SUBJECT + "/versions", path)) != null) {
+            String subject = decode(m.group(1));
+            if (method.equals("POST")) {
+                SchemaStore.Version registered = store.register(subject, schemaOf(exchange));
+                return JSON.createObjectNode().put("id", registered.id());
+            }
+            if (method.equals("GET")) {
+                ArrayNode versions = JSON.createArrayNode();
+                store.versions(subject).forEach(v -> versions.add(v.version()));
+                return versions;
+            }
+        }
+        if ((m = match(SUBJECT + "/versions/([^/]+)(/schema)?", path)) != null && method.equals("GET")) {
+            SchemaStore.Version version = store.version(decode(m.group(1)), m.group(2));
+            return m.group(3) != null ? JSON.readTree(version.schema()) : describe(version);
+        }
+        if ((m = match(SUBJECT, path)) != null && method.equals("POST")) {
+            return describe(store.lookup(decode(m.group(1)), schemaOf(exchange)));
+        }
+        if ((m = match("/compatibility" + SUBJECT + "/versions/([^/]+)", path)) != null && method.equals("POST")) {
+            List<String> problems = store.checkCompatibility(decode(m.group(1)), m.group(2), schemaOf(exchange));
+            ObjectNode answer = JSON.createObjectNode().put("is_compatible", problems.isEmpty());
+            ArrayNode messages = answer.putArray("messages");
+            problems.forEach(messages::add);
+            return answer;
+        }
+        if ((m = match("/config(?:" + SUBJECT + ")?", path)) != null) {
+            String subject = m.group(1) == null ? null : decode(m.group(1));
+            if (method.equals("GET")) {
+                return JSON.createObjectNode().put("compatibilityLevel", store.compatibility(subject));
+            }
+            if (method.equals("PUT")) {
+                String level = body(exchange).path("compatibility").asText(null);
+                return JSON.createObjectNode().put("compatibility", store.setCompatibility(subject, level));
+            }
+        }
+        throw new SchemaRegistryException(404, 404, "HTTP 404 Not Found: " + method + " " + path
+                + " is not part of this registry's API");
+    }
+
+    private static Matcher match(String pattern, String path) {
+        Matcher matcher = Pattern.compile(pattern).matcher(path);
+        return matcher.matches() ? matcher : null;
+    }
+
+    private static String decode(String raw) {
+        return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+    }
+
+    private static String schemaOf(HttpExchange exchange) throws IOException {
+        JsonNode body = body(exchange);
+        String type = body.path("schemaType").asText("AVRO");
+        if (!type.equals("AVRO")) {
+            throw new SchemaRegistryException(422, SchemaRegistryException.INVALID_SCHEMA,
+                    "Invalid schema type " + type + ": this registry stores AVRO only");
+        }
+        if (body.path("references").size() > 0) {
+            throw new SchemaRegistryException(422, SchemaRegistryException.INVALID_SCHEMA,
+                    "Schema references are not supported by this registry");
+        }
+        if (!body.path("schema").isTextual()) {
+            throw new SchemaRegistryException(422, SchemaRegistryException.INVALID_SCHEMA,
+                    "Invalid schema: the request body needs a string field 'schema'");
+        }
+        return body.path("schema").asText();
+    }
+
+    private static JsonNode body(HttpExchange exchange) throws IOException {
+        byte[] bytes = exchange.getRequestBody().readAllBytes();
+        try {
+            return bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
+        } catch (IOException e) {
+            throw new SchemaRegistryException(400, 400, "Unrecognized request body: " + e.getMessage());
+        }
+    }
+
+    private static ObjectNode describe(SchemaStore.Version version) {
+        return JSON.createObjectNode().put("subject", version.subject()).put("version", version.version())
+                .put("id", version.id()).put("schema", version.schema());
+    }
+
+    private static void send(HttpExchange exchange, int status, JsonNode body) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", RestSchemaRegistryClient.CONTENT_TYPE);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}

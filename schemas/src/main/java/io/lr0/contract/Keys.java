@@ -1,0 +1,66 @@
+package io.lr0.contract;
+
+import io.lr0.schema.RobustnessMetric;
+import io.lr0.schema.RobustnessSummary;
+
+/**
+ * Every record key lr0 writes, each format built (and, where a reader needs it, parsed) here and nowhere else.
+ *
+ * <ul>
+ *   <li>image-variants: {@code <imageId>@<short side>} or {@code <imageId>@native};
+ *   <li>upscaled-variants and predictions: {@code <variant key>/<method>}, e.g. {@code img-7@16/liif};
+ *   <li>robustness-metrics: {@code <model>/<dataset>/<short side or native>/<method>}, and on the windowed topic
+ *       that key {@code @<window start, epoch ms>};
+ *   <li>robustness-summary: {@code <model>/<short side or native>/<method>};
+ *   <li>the metrics' repartition by dataset: {@code <model>/<dataset>}.
+ * </ul>
+ */
+public final class Keys {
+    /** The resolution name of the native (high-resolution reference) variant. */
+    public static final String NATIVE = "native";
+
+    private Keys() {
+    }
+
+    /** The key of one variant; {@code resolution} null means the native reference. */
+    public static String variant(String imageId, Integer resolution) {
+        return imageId + '@' + resolutionName(resolution);
+    }
+
+    /** The image id a variant key (or a key built on one) starts with. */
+    public static String imageIdOf(String key) {
+        int at = key.lastIndexOf('@');
+        return at < 0 ? key : key.substring(0, at);
+    }
+
+    /** Key of a variant after a super-resolution method: {@code <variant key>/<method>}. */
+    public static String withMethod(String variantKey, String method) {
+        return variantKey + '/' + method;
+    }
+
+    /** Key of the metrics' grouping: one aggregate per model and dataset. */
+    public static String modelDataset(String model, String dataset) {
+        return model + '/' + dataset;
+    }
+
+    /** Key of a cumulative metric. */
+    public static String metric(RobustnessMetric metric) {
+        return modelDataset(metric.getModel(), metric.getDataset()) + '/' + resolutionName(metric.getResolution())
+                + '/' + metric.getSrMethod();
+    }
+
+    /** Key of a metric of the window starting at {@code windowStartMs}. */
+    public static String windowedMetric(String metricKey, long windowStartMs) {
+        return metricKey + '@' + windowStartMs;
+    }
+
+    /** Key of a SAR/WAR summary. */
+    public static String summary(RobustnessSummary summary) {
+        return summary.getModel() + '/' + resolutionName(summary.getResolution()) + '/' + summary.getSrMethod();
+    }
+
+    /** A resolution as keys and tables show it: the short side, or {@code native}. */
+    public static String resolutionName(Integer resolution) {
+        return resolution == null ? NATIVE : resolution.toString();
+    }
+}

@@ -1,0 +1,22 @@
+package io.lr0.contract;
+
+/** The state stores lr0's topology keeps, by the names the query API and the changelog topics carry. */
+public final class StoreNames {
+    /** The datasets topic as a global store: every instance sees every label space. */
+    public static final String LABEL_SPACES = "datasets";
+    /** Variants waiting for their inference batch (changelogged). */
+    public static final String INFERENCE_PARKED = "inference-parked";
+    /** Variants waiting for their LIIF batch (changelogged). */
+    public static final String SUPERRES_PARKED = "superres-parked";
+    /** Cumulative counts per model and dataset. */
+    public static final String ACCURACY_BY_DATASET = "accuracy-by-dataset";
+    /** Per-window counts per model and dataset. */
+    public static final String ACCURACY_BY_DATASET_WINDOWED = "accuracy-by-dataset-windowed";
+    /** All datasets of a model, for SAR/WAR. */
+    public static final String ACCURACY_BY_MODEL = "accuracy-by-model";
+    /** The last predictions of each task. */
+    public static final String RECENT_PREDICTIONS = "recent-predictions";
+
+    private StoreNames() {
+    }
+}

@@ -1,0 +1,85 @@
+package io.lr0.contract;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/** Creates the topics the pipeline needs (existing ones are left as they are). */
+public final class TopicSetup {
+    private TopicSetup() {
+    }
+
+    /** A topic spec; an empty replication factor takes the broker's default. */
+    public static NewTopic topic(String name, int partitions) {
+        return new NewTopic(name, Optional.of(partitions), Optional.empty());
+    }
+
+    /** A compacted topic: the latest value per key is kept (dataset label spaces, schemas). */
+    public static NewTopic compacted(String name, int partitions) {
+        return topic(name, partitions).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
+                TopicConfig.CLEANUP_POLICY_COMPACT));
+    }
+
+    /**
+     * Waits until every partition of the new topics has a leader, so the first writes (transactional ones
+     * included) do not race the leader election and retry out of order.
+     */
+    private static void awaitLeaders(Admin admin, List<String> topics) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            boolean ready;
+            try {
+                ready = admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
+                        .allMatch(topic -> topic.partitions().stream().allMatch(p -> p.leader() != null));
+            } catch (ExecutionException e) {
+                ready = false;
+            }
+            if (ready) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Topics " + topics + " have partitions without a leader after 30 s");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Creates each topic that does not exist yet; waits for the creation to complete. */
+    public static void ensure(Map<String, Object> clientConfig, List<NewTopic> topics) {
+        try (Admin admin = Admin.create(clientConfig)) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            for (NewTopic topic : topics) {
+                if (!existing.contains(topic.name())) {
+                    missing.add(topic);
+                }
+            }
+            if (missing.isEmpty()) {
+                return;
+            }
+            try {
+                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                // Another instance may have created it in between; anything else is fatal.
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+            awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while creating topics", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot create topics " + topics.stream().map(NewTopic::name).toList()
+                    + " on " + clientConfig.get("bootstrap.servers") + ": " + e.getMessage(), e);
+        }
+    }
+}

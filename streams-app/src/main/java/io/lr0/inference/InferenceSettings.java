@@ -1,0 +1,26 @@
+package io.lr0.inference;
+
+import io.lr0.image.ImageLimits;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The inference stage's settings.
+ *
+ * @param predictionsTopic where the predictions go
+ * @param model the model to load ({@code inference.model})
+ * @param tokenizer a tokenizer instead of the model's own; empty: the model's
+ * @param promptsDir directory of the user's prompt files, or null
+ * @param cpuThreads libtorch intra-op threads per forward pass
+ * @param batchSize variants per forward pass...
+ * @param batchMaxWait ...or the longest a parked variant waits
+ * @param topK labels with scores kept per prediction
+ * @param thumbnails whether predictions carry a thumbnail of the classified image
+ * @param classifyBicubic whether low-resolution variants are classified as they are (the bicubic method); off,
+ *     only the native reference and the learned super-resolution's outputs are
+ * @param limits what an image may be
+ */
+public record InferenceSettings(String predictionsTopic, String model, String tokenizer, Path promptsDir,
+                                int cpuThreads, int batchSize, Duration batchMaxWait, int topK, boolean thumbnails,
+                                boolean classifyBicubic, ImageLimits limits) {
+}

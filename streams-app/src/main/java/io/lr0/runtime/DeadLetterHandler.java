@@ -1,0 +1,53 @@
+package io.lr0.runtime;
+
+import io.lr0.registry.AvroDecodingException;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends records that cannot be decoded or processed to {@code <source topic>-dlq} and keeps the stream running.
+ * The dead letters are written by Kafka Streams' own producer, inside the same transaction under exactly-once,
+ * so a record is either processed or dead-lettered, never lost. A deserialization failure that is not the record's
+ * fault (schema registry unreachable) fails the thread instead, to be retried, rather than dead-lettering good data.
+ */
+public class DeadLetterHandler implements ProcessingExceptionHandler, DeserializationExceptionHandler {
+    private static final Logger log = LoggerFactory.getLogger(DeadLetterHandler.class);
+
+    @Override
+    public void configure(Map<String, ?> configs) {
+        // Nothing to configure: the dead-letter topic follows from the source topic.
+    }
+
+    @Override
+    public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record,
+                                                           Exception exception) {
+        log.warn("Dead-lettering record {}-{}@{} at {}: {} ({})", context.topic(), context.partition(),
+                context.offset(), context.processorNodeId(), DeadLetters.reasonOf(exception), exception.getMessage());
+        return ProcessingExceptionHandler.Response.resume(List.of(DeadLetters.record(context.topic(),
+                context.partition(), context.offset(), context.processorNodeId(), context.sourceRawKey(),
+                context.sourceRawValue(), exception)));
+    }
+
+    @Override
+    public DeserializationExceptionHandler.Response handleError(ErrorHandlerContext context,
+                                                                ConsumerRecord<byte[], byte[]> record,
+                                                                Exception exception) {
+        if (!(exception instanceof AvroDecodingException)) {
+            log.error("Cannot deserialize {}-{}@{} for a reason outside the record; failing to retry: {}",
+                    record.topic(), record.partition(), record.offset(), exception.getMessage());
+            return DeserializationExceptionHandler.Response.fail();
+        }
+        log.warn("Dead-lettering undecodable record {}-{}@{}: {}", record.topic(), record.partition(),
+                record.offset(), exception.getMessage());
+        return DeserializationExceptionHandler.Response.resume(List.of(DeadLetters.record(record.topic(),
+                record.partition(), record.offset(), context.processorNodeId(), record.key(), record.value(),
+                exception)));
+    }
+}

@@ -1,0 +1,50 @@
+package io.lr0.runtime;
+
+import io.lr0.contract.DeadLetterHeaders;
+import io.lr0.image.BadImageException;
+import io.micrometer.core.instrument.Metrics;
+import io.lr0.registry.AvroDecodingException;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * Dead letters as every stage writes them: the source record's raw key and value (so it can be fixed and replayed)
+ * with the {@link DeadLetterHeaders}, counted on the operational metrics.
+ */
+public final class DeadLetters {
+    private DeadLetters() {
+    }
+
+    /** The reason code for an exception: the stage's own reason when it has one, else the exception's kind. */
+    public static String reasonOf(Throwable error) {
+        if (error instanceof BadImageException bad) {
+            return bad.reason().name();
+        }
+        if (error instanceof AvroDecodingException decoding) {
+            return decoding.reason().name();
+        }
+        return "PROCESSING_ERROR";
+    }
+
+    public static ProducerRecord<byte[], byte[]> record(String sourceTopic, int partition, long offset,
+                                                        String processor, byte[] rawKey, byte[] rawValue,
+                                                        Throwable error) {
+        Headers headers = new RecordHeaders();
+        String reason = reasonOf(error);
+        Metrics.counter(OperationalMetrics.DEAD_LETTERS, "topic", DeadLetterHeaders.topicFor(sourceTopic), "reason", reason).increment();
+        add(headers, DeadLetterHeaders.REASON, reason);
+        add(headers, DeadLetterHeaders.MESSAGE, String.valueOf(error.getMessage()));
+        add(headers, DeadLetterHeaders.EXCEPTION, error.getClass().getName());
+        add(headers, DeadLetterHeaders.SOURCE_TOPIC, sourceTopic);
+        add(headers, DeadLetterHeaders.SOURCE_PARTITION, String.valueOf(partition));
+        add(headers, DeadLetterHeaders.SOURCE_OFFSET, String.valueOf(offset));
+        add(headers, DeadLetterHeaders.PROCESSOR, String.valueOf(processor));
+        return new ProducerRecord<>(DeadLetterHeaders.topicFor(sourceTopic), null, rawKey, rawValue, headers);
+    }
+
+    private static void add(Headers headers, String name, String value) {
+        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,69 @@
+package io.lr0.runtime;
+
+import io.lr0.registry.AvroSerde;
+import io.lr0.registry.RegistryConfig;
+import io.lr0.registry.RestSchemaRegistryClient;
+import io.lr0.registry.SchemaRegistryClient;
+import java.util.HashMap;
+import java.util.Map;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+
+/** Avro value serdes for the pipeline's topics, all sharing one registry client (one schema cache). */
+public final class StageSerdes implements AutoCloseable {
+    private final SchemaRegistryClient client;
+    private final RegistryConfig registryConfig;
+
+    private StageSerdes(SchemaRegistryClient client, RegistryConfig registryConfig) {
+        this.client = client;
+        this.registryConfig = registryConfig;
+    }
+
+    /** Serdes over the registry that {@code registrySettings} name ({@code schema.registry.url} and the rest). */
+    public static StageSerdes from(Map<String, Object> registrySettings) {
+        RegistryConfig registryConfig = specificReader(registrySettings);
+        return new StageSerdes(new RestSchemaRegistryClient(registryConfig), registryConfig);
+    }
+
+    /** Serdes over {@code client}, an in-process registry for tests that need serdes but no HTTP server. */
+    public static StageSerdes over(SchemaRegistryClient client, Map<String, Object> registrySettings) {
+        return new StageSerdes(client, specificReader(registrySettings));
+    }
+
+    private static RegistryConfig specificReader(Map<String, Object> registrySettings) {
+        Map<String, Object> serdeConfig = new HashMap<>(registrySettings);
+        // The topology works on the generated classes.
+        serdeConfig.put(RegistryConfig.SPECIFIC_AVRO_READER, "true");
+        return RegistryConfig.from(serdeConfig);
+    }
+
+    /** Serde for a generated record type used as a topic's value, timed as the serialize/deserialize stages. */
+    public <T extends SpecificRecord> Serde<T> value() {
+        AvroSerde<T> avro = new AvroSerde<>(client, registryConfig, false);
+        Serializer<T> serializer = avro.serializer();
+        Deserializer<T> deserializer = avro.deserializer();
+        Timer serializeTime = OperationalMetrics.stageTimer("serialize");
+        Timer deserializeTime = OperationalMetrics.stageTimer("deserialize");
+        return Serdes.serdeFrom((topic, value) -> {
+            long start = System.nanoTime();
+            byte[] bytes = serializer.serialize(topic, value);
+            serializeTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            return bytes;
+        }, (topic, bytes) -> {
+            long start = System.nanoTime();
+            T value = deserializer.deserialize(topic, bytes);
+            deserializeTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            return value;
+        });
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}
