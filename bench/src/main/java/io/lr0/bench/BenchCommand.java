@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -135,6 +136,10 @@ public final class BenchCommand {
         int images;
         @Option(names = "--batch", defaultValue = "32", description = "Stage batch size, and the raw batch size of the ratio (default: ${DEFAULT-VALUE}).")
         int batch;
+        /** Raw images/s by batch size, as printed. */
+        final Map<Integer, Double> rawPerSecond = new TreeMap<>();
+        /** The stage's images/s in the topology, as printed. */
+        double stagePerSecond;
 
         @Override
         public Integer call() throws Exception {
@@ -151,6 +156,7 @@ public final class BenchCommand {
                 rawAtBatch = 0;
                 for (int size : java.util.stream.IntStream.of(1, 8, 32, 64, batch).distinct().sorted().toArray()) {
                     double perSecond = raw(model, inputs, size, RAW_SECONDS);
+                    rawPerSecond.put(size, perSecond);
                     rawAtBatch = size == batch ? perSecond : rawAtBatch;
                     System.out.printf("raw DJL, batch %3d: %8.1f images/s%n", size, perSecond);
                 }
@@ -162,10 +168,10 @@ public final class BenchCommand {
                             concurrent(List.of(model, second), inputs, batch, RAW_SECONDS));
                 }
             }
-            double stage = stage(work, sample);
+            stagePerSecond = stage(work, sample);
             System.out.printf("inference stage in the topology (batch.size=%d, embedded broker): %8.1f images/s%n",
-                    batch, stage);
-            System.out.printf("ratio stage / raw at batch %d: %.3f%n", batch, stage / rawAtBatch);
+                    batch, stagePerSecond);
+            System.out.printf("ratio stage / raw at batch %d: %.3f%n", batch, stagePerSecond / rawAtBatch);
             return 0;
         }
 
@@ -247,6 +253,12 @@ public final class BenchCommand {
         int images;
         @Option(names = "--target", defaultValue = "224", description = "Output side (default: ${DEFAULT-VALUE}).")
         int target;
+        /** Each line's figures, as printed. */
+        final List<Figure> figures = new ArrayList<>();
+
+        /** LIIF and bicubic images/s from one source size at one batch size. */
+        record Figure(int source, int batch, double liifPerSecond, double bicubicPerSecond) {
+        }
 
         @Override
         public Integer call() throws Exception {
@@ -267,6 +279,7 @@ public final class BenchCommand {
                     double bicubic = perSecond(new BicubicUpscaler(), lowRes, 1, Math.max(lowRes.size(), 1000));
                     for (int size : java.util.stream.IntStream.of(1, batch).distinct().toArray()) {
                         double perSecond = perSecond(upscaler, lowRes, size, lowRes.size());
+                        figures.add(new Figure(source, size, perSecond, bicubic));
                         System.out.printf("%2d -> %d, batch %2d: LIIF %8.2f images/s, bicubic %9.1f images/s: LIIF "
                                 + "costs %.0fx bicubic%n", source, target, size, perSecond, bicubic, bicubic / perSecond);
                     }

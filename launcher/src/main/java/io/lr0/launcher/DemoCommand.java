@@ -101,7 +101,6 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 long sent = 0;
                 long failed = 0;
-                Map<String, Integer> classes = new HashMap<>();
                 try (ImagePublisher publisher = new ImagePublisher(lr0.kafkaClientConfig(), lr0.serdeConfig(),
                         lr0.topics().images(), lr0.topics().datasets())) {
                     for (DatasetSource each : sources) {
@@ -112,12 +111,11 @@ final class DemoCommand implements Callable<Integer> {
                                         : DatasetProducer.Gate.OPEN);
                         sent += produced.sent();
                         failed += produced.failed();
-                        classes.put(each.labelSpace().id(), each.labelSpace().classes().size());
                     }
                 }
                 PipelineWatcher.Summary summary = watcher.awaitImages(sent, timeout,
                         ProgressBar.onStderr("processed", sent));
-                System.out.println(summary.table(classes, lr0.metricsSettings().alpha(), lr0.metricsSettings().warWeights()));
+                System.out.println(summary.table());
                 boolean complete = failed == 0 && summary.complete(sent);
                 System.err.printf("Topics: %s -> %s (-> %s) -> %s; dead letters on %s and %s.%n", lr0.topics().images(),
                         lr0.topics().variants(), lr0.topics().upscaled(), lr0.topics().predictions(),

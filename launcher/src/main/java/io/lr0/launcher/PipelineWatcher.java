@@ -1,21 +1,21 @@
 package io.lr0.launcher;
 
-import io.lr0.contract.DeadLetterHeaders;
 import io.lr0.app.Lr0Config;
-import io.lr0.runtime.StageSerdes;
-import io.lr0.runtime.DeadLetters;
+import io.lr0.contract.DeadLetterHeaders;
+import io.lr0.contract.Keys;
 import io.lr0.metrics.Accuracy;
-import io.lr0.metrics.Robustness;
-import io.lr0.metrics.WarWeights;
-import io.lr0.schema.GroupClassCount;
 import io.lr0.producers.DatasetProducer;
 import io.lr0.producers.ProgressBar;
+import io.lr0.runtime.StageSerdes;
 import io.lr0.schema.ImageVariant;
 import io.lr0.schema.Prediction;
 import io.lr0.schema.RobustnessMetric;
+import io.lr0.schema.RobustnessSummary;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +33,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * Follows what the pipeline writes from a point in time on (read_committed): variants, predictions and dead letters.
  * An image is done when each of its variants (every variant says how many its image has) got a prediction per
  * super-resolution method (the native one: one prediction), or was dead-lettered; or, with inference off, when all
- * its variants arrived; or when the image itself was dead-lettered.
+ * its variants arrived; or when the image itself was dead-lettered. Its table shows what the metrics stage
+ * published on {@code robustness-metrics} and {@code robustness-summary} (the dashboard's numbers): nothing here
+ * computes a metric.
  */
 final class PipelineWatcher implements AutoCloseable {
     private final boolean inference;
@@ -46,15 +48,20 @@ final class PipelineWatcher implements AutoCloseable {
     private final KafkaConsumer<String, Prediction> predictions;
     private final KafkaConsumer<byte[], byte[]> deadLetters;
     private final KafkaConsumer<String, RobustnessMetric> metrics;
+    private final KafkaConsumer<String, RobustnessSummary> summaries;
     /** When each prediction of a metric cell was seen, in order: the n-th entry is when the count reached n. */
     private final Map<String, List<Long>> predictionSeenAt = new HashMap<>();
+    /** A metric cell's count (labelled and unlabelled predictions) before this watcher started: earlier runs. */
+    private final Map<String, Long> countsBefore = new HashMap<>();
+    /** The latest metric of each cell, by metric key. */
+    private final Map<String, RobustnessMetric> latestMetrics = new HashMap<>();
+    /** The latest SAR/WAR of each (model, resolution, method), by summary key. */
+    private final Map<String, RobustnessSummary> latestSummaries = new HashMap<>();
     private final List<Long> metricLagsMillis = new ArrayList<>();
     private final String imagesDlq;
     private final Map<String, Integer> expectedPerImage = new HashMap<>();
     private final Map<String, Integer> resultsPerImage = new HashMap<>();
     private final Map<String, String> failedImages = new HashMap<>();
-    /** Prediction counts per dataset, then per resolution and method. */
-    private final Map<String, Map<String, Row>> rows = new TreeMap<>();
     /** Variant counts per dataset, then per resolution. */
     private final Map<String, Map<String, Variants>> variantCounts = new TreeMap<>();
     private long done;
@@ -74,12 +81,18 @@ final class PipelineWatcher implements AutoCloseable {
         this.deadLetters = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.metrics = new KafkaConsumer<>(consumerConfig, new StringDeserializer(),
                 serdes.<RobustnessMetric>value().deserializer());
+        this.summaries = new KafkaConsumer<>(consumerConfig, new StringDeserializer(),
+                serdes.<RobustnessSummary>value().deserializer());
         this.imagesDlq = DeadLetterHeaders.topicFor(config.topics().images());
         atEnd(variants, List.of(config.topics().variants()));
         atEnd(predictions, List.of(config.topics().predictions()));
         atEnd(deadLetters, List.of(imagesDlq, DeadLetterHeaders.topicFor(config.topics().variants()),
                 DeadLetterHeaders.topicFor(config.topics().upscaled())));
-        atEnd(metrics, config.metricsEnabled() ? List.of(config.topics().metrics()) : List.of());
+        // The metric topics are compacted: read whole, they give each cell's count so far.
+        fromBeginning(metrics, config.metricsEnabled() ? List.of(config.topics().metrics()) : List.of());
+        fromBeginning(summaries, config.metricsEnabled() ? List.of(config.topics().summary()) : List.of());
+        readMetricsToEnd();
+        latestMetrics.forEach((key, metric) -> countsBefore.put(key, count(metric)));
     }
 
     /** Starts following at the current end of the topics. */
@@ -88,6 +101,15 @@ final class PipelineWatcher implements AutoCloseable {
     }
 
     private static void atEnd(KafkaConsumer<?, ?> consumer, List<String> topics) {
+        consumer.seekToEnd(assign(consumer, topics));
+        consumer.assignment().forEach(consumer::position);
+    }
+
+    private static void fromBeginning(KafkaConsumer<?, ?> consumer, List<String> topics) {
+        consumer.seekToBeginning(assign(consumer, topics));
+    }
+
+    private static List<TopicPartition> assign(KafkaConsumer<?, ?> consumer, List<String> topics) {
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : topics) {
             for (PartitionInfo info : consumer.partitionsFor(topic)) {
@@ -95,8 +117,17 @@ final class PipelineWatcher implements AutoCloseable {
             }
         }
         consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position);
+        return partitions;
+    }
+
+    /** Reads the metric topics up to their current end. */
+    private void readMetricsToEnd() {
+        for (KafkaConsumer<String, ?> consumer : List.of(metrics, summaries)) {
+            Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+            while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+                readMetrics(Duration.ofMillis(100));
+            }
+        }
     }
 
     /** Reads until {@code expectedImages} images are done, or {@code timeout} passes. */
@@ -107,10 +138,54 @@ final class PipelineWatcher implements AutoCloseable {
             progress.update(done);
         }
         progress.finish(done);
-        drainMetrics(Duration.ofSeconds(2));
-        return new Summary(java.util.Collections.unmodifiableSortedMap(new TreeMap<>(rows)),
-                java.util.Collections.unmodifiableSortedMap(new TreeMap<>(variantCounts)), done,
-                Map.copyOf(failedImages), inference, List.copyOf(metricLagsMillis));
+        boolean metricsCaughtUp = awaitMetrics(Duration.ofSeconds(30));
+        return new Summary(rows(), latestSummaries.values().stream().filter(s -> s.getResolution() != null)
+                .sorted(Comparator.comparing(Keys::summary)).toList(),
+                Collections.unmodifiableSortedMap(new TreeMap<>(variantCounts)), done, Map.copyOf(failedImages),
+                inference, metricsCaughtUp, List.copyOf(metricLagsMillis));
+    }
+
+    /**
+     * Reads the metric topics until every cell counts this run's predictions and every SAR/WAR counts its cells'
+     * latest totals, or {@code timeout} passes; whether they caught up.
+     */
+    private boolean awaitMetrics(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (inference && !metricsCaughtUp()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            readMetrics(Duration.ofMillis(100));
+        }
+        return true;
+    }
+
+    private boolean metricsCaughtUp() {
+        Map<String, Long> labelledBySummary = new HashMap<>();
+        for (Map.Entry<String, List<Long>> cell : predictionSeenAt.entrySet()) {
+            RobustnessMetric metric = latestMetrics.get(cell.getKey());
+            if (metric == null || count(metric) < countsBefore.getOrDefault(cell.getKey(), 0L) + cell.getValue().size()) {
+                return false;
+            }
+        }
+        // SAR/WAR sum the labelled predictions of a (model, resolution, method) over the datasets.
+        latestMetrics.values().forEach(metric -> labelledBySummary.merge(Keys.summary(metric.getModel(),
+                metric.getResolution(), metric.getSrMethod()), metric.getTotal(), Long::sum));
+        return labelledBySummary.entrySet().stream().allMatch(e -> latestSummaries.containsKey(e.getKey())
+                && latestSummaries.get(e.getKey()).getTotal() == e.getValue());
+    }
+
+    /** The latest metrics, per dataset, then per resolution (numerically, native last) and method. */
+    private Map<String, Map<String, RobustnessMetric>> rows() {
+        TreeMap<String, Map<String, RobustnessMetric>> rows = new TreeMap<>();
+        latestMetrics.values().forEach(metric -> rows.computeIfAbsent(metric.getDataset(), d -> new TreeMap<>())
+                .put(resolutionKey(metric.getResolution()) + "/" + metric.getSrMethod(), metric));
+        return Collections.unmodifiableSortedMap(rows);
+    }
+
+    /** Predictions a metric counts, labelled or not. */
+    private static long count(RobustnessMetric metric) {
+        return metric.getTotal() + metric.getUnlabelled();
     }
 
     /**
@@ -161,19 +236,8 @@ final class PipelineWatcher implements AutoCloseable {
         if (inference) {
             for (ConsumerRecord<String, Prediction> record : predictions.poll(Duration.ofMillis(50))) {
                 Prediction prediction = record.value();
-                Row row = rows.computeIfAbsent(prediction.getDataset(), d -> new TreeMap<>()).computeIfAbsent(
-                        resolutionKey(prediction.getResolution()) + "/" + prediction.getSrMethod(), k -> new Row());
-                row.predictions++;
-                if (prediction.getCorrect() != null) {
-                    row.labelled++;
-                    row.correct += prediction.getCorrect() ? 1 : 0;
-                    if (prediction.getGroup() != null) {
-                        Accuracy.countGroup(row.groups, prediction.getGroup(), prediction.getLabel(),
-                                prediction.getCorrect());
-                    }
-                }
                 result(prediction.getImageId());
-                predictionSeenAt.computeIfAbsent(cell(prediction.getModel(), prediction.getDataset(),
+                predictionSeenAt.computeIfAbsent(Keys.metric(prediction.getModel(), prediction.getDataset(),
                         prediction.getResolution(), prediction.getSrMethod()), k -> new ArrayList<>())
                         .add(System.currentTimeMillis());
             }
@@ -188,37 +252,29 @@ final class PipelineWatcher implements AutoCloseable {
                 failedImages.put(key, why);
                 done++;
             } else {
-                String imageId = key.contains("@") ? key.substring(0, key.lastIndexOf('@')) : key;
+                String imageId = Keys.imageIdOf(key);
                 failedImages.put(imageId, why);
                 result(imageId);
             }
         }
     }
 
-    /** Reads the metric updates that follow the last predictions. */
-    private void drainMetrics(Duration time) {
-        long deadline = System.nanoTime() + time.toNanos();
-        while (inference && System.nanoTime() < deadline) {
-            readMetrics(Duration.ofMillis(100));
-        }
-    }
-
-    /** Each metric update's lag: now minus when the prediction that brought its count to this value was seen. */
+    /** Keeps the latest metrics and summaries; each metric update's lag: now minus when its count was reached. */
     private void readMetrics(Duration poll) {
         for (ConsumerRecord<String, RobustnessMetric> record : metrics.poll(poll)) {
             RobustnessMetric metric = record.value();
-            List<Long> seen = predictionSeenAt.get(cell(metric.getModel(), metric.getDataset(),
-                    metric.getResolution(), metric.getSrMethod()));
-            long count = metric.getTotal() + metric.getUnlabelled();
+            String key = Keys.metric(metric);
+            latestMetrics.put(key, metric);
+            List<Long> seen = predictionSeenAt.get(key);
             // Counts from earlier runs on the same data are not this run's predictions: no lag for them.
-            if (seen != null && count >= 1 && count <= seen.size()) {
-                metricLagsMillis.add(System.currentTimeMillis() - seen.get((int) count - 1));
+            long thisRun = count(metric) - countsBefore.getOrDefault(key, 0L);
+            if (seen != null && thisRun >= 1 && thisRun <= seen.size()) {
+                metricLagsMillis.add(System.currentTimeMillis() - seen.get((int) thisRun - 1));
             }
         }
-    }
-
-    private static String cell(String model, String dataset, Integer resolution, String srMethod) {
-        return model + "/" + dataset + "/" + resolution + "/" + srMethod;
+        for (ConsumerRecord<String, RobustnessSummary> record : summaries.poll(Duration.ZERO)) {
+            latestSummaries.put(Keys.summary(record.value()), record.value());
+        }
     }
 
     private void result(String imageId) {
@@ -235,7 +291,7 @@ final class PipelineWatcher implements AutoCloseable {
 
     /** Sorts numerically, native last. */
     private static String resolutionKey(Integer resolution) {
-        return resolution == null ? "native" : String.format("%05d", resolution);
+        return resolution == null ? Keys.NATIVE : String.format("%05d", resolution);
     }
 
     @Override
@@ -244,6 +300,7 @@ final class PipelineWatcher implements AutoCloseable {
         predictions.close();
         deadLetters.close();
         metrics.close();
+        summaries.close();
         serdes.close();
     }
 
@@ -253,81 +310,59 @@ final class PipelineWatcher implements AutoCloseable {
         String size = "";
     }
 
-    /** Predictions of one resolution after one super-resolution method. */
-    static final class Row {
-        long predictions;
-        long labelled;
-        long correct;
-        final List<GroupClassCount> groups = new ArrayList<>();
-
-        Double accuracy() {
-            return labelled == 0 ? null : (double) correct / labelled;
-        }
-    }
-
-    /** What went through, per resolution and method. */
-    record Summary(Map<String, Map<String, Row>> rows, Map<String, Map<String, Variants>> variants, long doneImages,
-                   Map<String, String> failedImages, boolean inference, List<Long> metricLagsMillis) {
+    /** What went through, and the metrics it brought, per resolution and method. */
+    record Summary(Map<String, Map<String, RobustnessMetric>> rows, List<RobustnessSummary> acrossDatasets,
+                   Map<String, Map<String, Variants>> variants, long doneImages, Map<String, String> failedImages,
+                   boolean inference, boolean metricsCaughtUp, List<Long> metricLagsMillis) {
 
         boolean complete(long expectedImages) {
             return failedImages.isEmpty() && doneImages >= expectedImages;
         }
 
         /**
-         * Per dataset: top-1, gamma and Gamma (LR0.FM) per resolution and super-resolution method and, for datasets
-         * with groups, CounterAnimal's class-balanced common and counter accuracy and their drop. {@code classes}
-         * gives C per dataset. Then SAR and WAR per resolution and method across the datasets.
+         * Per dataset: variants, then the published metrics: predictions, top-1, gamma and Gamma (LR0.FM) per
+         * resolution and super-resolution method and, for datasets with groups, CounterAnimal's class-balanced
+         * common and counter accuracy and their drop. Then SAR and WAR per resolution and method.
          */
-        String table(Map<String, Integer> classes, double alpha, WarWeights weights) {
-            Map<String, List<Robustness.DatasetResult>> acrossDatasets = new TreeMap<>();
+        String table() {
             StringBuilder out = new StringBuilder();
             variants.forEach((dataset, byResolution) -> {
-                Map<String, Row> predicted = rows.getOrDefault(dataset, Map.of());
-                Double nativeAccuracy = predicted.entrySet().stream().filter(e -> e.getKey().startsWith("native/"))
-                        .map(e -> e.getValue().accuracy()).findFirst().orElse(null);
-                boolean grouped = predicted.values().stream().anyMatch(row -> !row.groups.isEmpty());
+                Map<String, RobustnessMetric> published = rows.getOrDefault(dataset, Map.of());
+                boolean grouped = published.values().stream().anyMatch(metric -> !metric.getGroupCounts().isEmpty());
                 out.append(String.format("%s%n%-10s %-8s %-9s %9s %11s %8s %8s %8s%s%n", dataset, "resolution",
                         "sr", "size", "variants", "predictions", "top-1", "gamma", "Gamma",
                         grouped ? String.format(" %8s %8s %8s", "common", "counter", "drop") : ""));
                 byResolution.forEach((resolution, variantsHere) -> {
-                    Map<String, Row> methods = new TreeMap<>();
-                    predicted.forEach((key, row) -> {
+                    Map<String, RobustnessMetric> methods = new TreeMap<>();
+                    published.forEach((key, metric) -> {
                         if (key.startsWith(resolution + "/")) {
-                            methods.put(key.substring(resolution.length() + 1), row);
+                            methods.put(metric.getSrMethod(), metric);
                         }
                     });
                     if (methods.isEmpty()) {
-                        methods.put("-", new Row());
+                        out.append(String.format("%-10s %-8s %-9s %9d%n", resolutionName(resolution), "-",
+                                variantsHere.size, variantsHere.count));
                     }
-                    methods.forEach((method, row) -> {
-                        Double accuracy = row.accuracy();
-                        Double gamma = accuracy == null ? null : Robustness.relative(accuracy, nativeAccuracy);
-                        Double improved = accuracy == null ? null : Robustness.improved(accuracy, nativeAccuracy,
-                                classes.getOrDefault(dataset, 0), alpha);
-                        Map<String, Double> groups = Accuracy.groupAccuracy(row.groups);
-                        if (accuracy != null && nativeAccuracy != null && !resolution.equals("native")) {
-                            acrossDatasets.computeIfAbsent(resolution + "/" + method, k -> new ArrayList<>())
-                                    .add(new Robustness.DatasetResult(dataset, classes.getOrDefault(dataset, 0),
-                                            nativeAccuracy, accuracy));
-                        }
-                        out.append(String.format("%-10s %-8s %-9s %9d %11d %8s %8s %8s%s%n",
-                                resolution.equals("native") ? resolution : Integer.toString(Integer.parseInt(resolution)),
-                                method, variantsHere.size, variantsHere.count, row.predictions,
-                                format(accuracy), format(gamma), format(improved), !grouped ? ""
-                                    : String.format(" %8s %8s %8s", format(groups.get(Accuracy.COMMON)),
-                                        format(groups.get(Accuracy.COUNTER)),
-                                        format(Accuracy.counterDrop(row.groups)))));
-                    });
+                    methods.forEach((method, metric) -> out.append(String.format(
+                            "%-10s %-8s %-9s %9d %11d %8s %8s %8s%s%n", resolutionName(resolution), method,
+                            variantsHere.size, variantsHere.count, count(metric), format(metric.getAccuracyTop1()),
+                            format(metric.getGamma()), format(metric.getImprovedGamma()), !grouped ? ""
+                                    : String.format(" %8s %8s %8s",
+                                    format(metric.getGroupAccuracy().get(Accuracy.COMMON)),
+                                    format(metric.getGroupAccuracy().get(Accuracy.COUNTER)),
+                                    format(metric.getCounterDrop())))));
                 });
             });
             out.append(String.format("Across datasets (LR0.FM: SAR = mean gamma, WAR = weighted mean Gamma)%n%-10s "
                     + "%-8s %8s %8s  %s%n", "resolution", "sr", "SAR", "WAR", "datasets"));
-            acrossDatasets.forEach((key, results) -> {
-                Robustness.Aggregate aggregate = Robustness.aggregate(results, weights, alpha);
-                String[] parts = key.split("/");
-                out.append(String.format("%-10d %-8s %8s %8s  %s%n", Integer.parseInt(parts[0]), parts[1],
-                        format(aggregate.sar()), format(aggregate.war()), String.join(",", aggregate.datasets())));
-            });
+            for (RobustnessSummary summary : acrossDatasets) {
+                out.append(String.format("%-10d %-8s %8s %8s  %s%n", summary.getResolution(), summary.getSrMethod(),
+                        format(summary.getSar()), format(summary.getWar()), String.join(",", summary.getDatasets())));
+            }
+            if (!metricsCaughtUp) {
+                out.append(String.format("The metrics had not counted every prediction yet: figures above may "
+                        + "trail the stream.%n"));
+            }
             if (!metricLagsMillis.isEmpty()) {
                 List<Long> sorted = metricLagsMillis.stream().sorted().toList();
                 out.append(String.format("Metric updates followed their predictions by p50 %d ms, p95 %d ms, max %d ms "
@@ -337,6 +372,12 @@ final class PipelineWatcher implements AutoCloseable {
             out.append(String.format("%d images done, %d failed%s", doneImages, failedImages.size(),
                     failedImages.isEmpty() ? "" : " " + failedImages.values()));
             return out.toString();
+        }
+
+        /** A row's resolution as the table shows it: the short side without its sort padding, or native. */
+        private static String resolutionName(String resolutionKey) {
+            return resolutionKey.equals(Keys.NATIVE) ? resolutionKey
+                    : Integer.toString(Integer.parseInt(resolutionKey));
         }
 
         private static String format(Double value) {

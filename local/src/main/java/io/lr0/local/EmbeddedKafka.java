@@ -36,11 +36,13 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private final KafkaRaftServer server;
     private final int brokerPort;
+    private final int controllerPort;
     private final int saslPort;
 
-    private EmbeddedKafka(KafkaRaftServer server, int brokerPort, int saslPort) {
+    private EmbeddedKafka(KafkaRaftServer server, int brokerPort, int controllerPort, int saslPort) {
         this.server = server;
         this.brokerPort = brokerPort;
+        this.controllerPort = controllerPort;
         this.saslPort = saslPort;
     }
 
@@ -99,7 +101,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
-        EmbeddedKafka kafka = new EmbeddedKafka(server, broker, sasl);
+        EmbeddedKafka kafka = new EmbeddedKafka(server, broker, controller, sasl);
         kafka.awaitReady(Duration.ofSeconds(60));
         if (!users.isEmpty()) {
             kafka.createScramCredentials(users);
@@ -110,6 +112,16 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     public String bootstrapServers() {
         return HOST + ":" + brokerPort;
+    }
+
+    /** The client port (the one picked, when started on port 0): a restart on the same data keeps it. */
+    public int brokerPort() {
+        return brokerPort;
+    }
+
+    /** The KRaft controller port (the one picked, when started on port 0). */
+    public int controllerPort() {
+        return controllerPort;
     }
 
     /** {@code host:port} of the SASL_PLAINTEXT listener, when the broker was started with one. */

@@ -96,6 +96,11 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         return security.scheme() + "://" + address.getHostString() + ":" + address.getPort();
     }
 
+    /** The port it listens on (the one it picked, when started on port 0). */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
     @Override
     public void close() {
         server.stop(0);

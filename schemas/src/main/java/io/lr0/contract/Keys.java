@@ -45,8 +45,12 @@ public final class Keys {
 
     /** Key of a cumulative metric. */
     public static String metric(RobustnessMetric metric) {
-        return modelDataset(metric.getModel(), metric.getDataset()) + '/' + resolutionName(metric.getResolution())
-                + '/' + metric.getSrMethod();
+        return metric(metric.getModel(), metric.getDataset(), metric.getResolution(), metric.getSrMethod());
+    }
+
+    /** Key of the cumulative metric of one (model, dataset, resolution, method) cell. */
+    public static String metric(String model, String dataset, Integer resolution, String method) {
+        return modelDataset(model, dataset) + '/' + resolutionName(resolution) + '/' + method;
     }
 
     /** Key of a metric of the window starting at {@code windowStartMs}. */
@@ -56,7 +60,12 @@ public final class Keys {
 
     /** Key of a SAR/WAR summary. */
     public static String summary(RobustnessSummary summary) {
-        return summary.getModel() + '/' + resolutionName(summary.getResolution()) + '/' + summary.getSrMethod();
+        return summary(summary.getModel(), summary.getResolution(), summary.getSrMethod());
+    }
+
+    /** Key of the SAR/WAR summary of one (model, resolution, method). */
+    public static String summary(String model, Integer resolution, String method) {
+        return model + '/' + resolutionName(resolution) + '/' + method;
     }
 
     /** A resolution as keys and tables show it: the short side, or {@code native}. */

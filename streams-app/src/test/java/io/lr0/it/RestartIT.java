@@ -35,18 +35,17 @@ import org.junit.jupiter.api.io.TempDir;
 class RestartIT {
     private static final int IMAGES = 600;
     private static final int PREDICTIONS_PER_IMAGE = 5;
+    private static final String APPLICATION_ID = "restart-it";
 
     @Test
     void brokerAndRegistryRestartMidStream(@TempDir Path dir) throws Exception {
-        int kafkaPort = EmbeddedKafka.freePort();
-        int controllerPort = EmbeddedKafka.freePort();
-        int registryPort = EmbeddedKafka.freePort();
-        EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), kafkaPort, controllerPort);
-        EmbeddedSchemaRegistry registry = startRegistry(kafka, registryPort);
+        // Each picks its own free port; the restarts take the same ones back.
+        EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0, 0);
+        EmbeddedSchemaRegistry registry = startRegistry(kafka, 0);
         Map<String, Object> serde = Map.of(RegistryConfig.SCHEMA_REGISTRY_URL, registry.url());
         try (Lr0App app = Lr0App.start(Lr0Config.of(Map.of(Lr0Config.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
                 Lr0Config.SCHEMA_REGISTRY_URL, registry.url(), Lr0Config.STATE_DIR, dir.resolve("streams").toString(),
-                Lr0Config.DASHBOARD_PORT, "0")))) {
+                Lr0Config.APPLICATION_ID, APPLICATION_ID, Lr0Config.DASHBOARD_PORT, "0")))) {
             String bootstrap = kafka.bootstrapServers();
             CompletableFuture<DatasetProducer.Result> producing = CompletableFuture.supplyAsync(() -> {
                 try (ImagePublisher publisher = new ImagePublisher(Map.of("bootstrap.servers", bootstrap), serde,
@@ -60,7 +59,7 @@ class RestartIT {
             Thread.sleep(4_000);
             kafka.close();
             Thread.sleep(3_000);
-            kafka = EmbeddedKafka.start(dir.resolve("kafka"), kafkaPort, controllerPort);
+            kafka = EmbeddedKafka.start(dir.resolve("kafka"), kafka.brokerPort(), kafka.controllerPort());
 
             Thread.sleep(3_000);
             int idBefore;
@@ -68,7 +67,7 @@ class RestartIT {
                 idBefore = client.lookup("images-value", ImageRecord.getClassSchema()).id();
             }
             registry.close();
-            registry = startRegistry(kafka, registryPort);
+            registry = startRegistry(kafka, registry.port());
             try (RestSchemaRegistryClient client = new RestSchemaRegistryClient(RegistryConfig.from(serde))) {
                 assertEquals(idBefore, client.lookup("images-value", ImageRecord.getClassSchema()).id(),
                         "the schema id survives the registry's restart");
@@ -79,8 +78,11 @@ class RestartIT {
             Consume.until(kafka.bootstrapServers(), "predictions", new StringDeserializer(),
                     new ByteArrayDeserializer(), read -> read.size() >= IMAGES * PREDICTIONS_PER_IMAGE,
                     Duration.ofSeconds(180));
-            List<ConsumerRecord<String, Prediction>> predictions = Consume.until(kafka.bootstrapServers(),
-                    "predictions", new StringDeserializer(), predictionReader, read -> false, Duration.ofSeconds(5));
+            // Once the app committed all its input, every prediction it will ever write is readable: a duplicate
+            // written late cannot be missed.
+            List<ConsumerRecord<String, Prediction>> predictions = Consume.allAfter(kafka.bootstrapServers(),
+                    APPLICATION_ID, "images", "predictions", new StringDeserializer(), predictionReader,
+                    Duration.ofSeconds(120));
             Map<String, Long> copies = predictions.stream().collect(Collectors.groupingBy(ConsumerRecord::key,
                     Collectors.counting()));
             System.out.printf("RestartIT: %d images; broker and registry restarted; %d predictions, %d distinct%n",

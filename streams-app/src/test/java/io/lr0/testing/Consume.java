@@ -6,7 +6,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -23,6 +28,59 @@ public final class Consume {
         reader.configure(Map.of(io.lr0.registry.RegistryConfig.SCHEMA_REGISTRY_URL, registryUrl,
                 io.lr0.registry.RegistryConfig.SPECIFIC_AVRO_READER, "true"), false);
         return reader;
+    }
+
+    /**
+     * Waits until consumer group {@code groupId} has committed every record of {@code topic} (under exactly-once:
+     * everything it wrote from them is committed too), then reads {@code outputTopic} from the beginning to its end
+     * offsets: all there is, with no record that arrives late left out.
+     */
+    public static <K, V> List<ConsumerRecord<K, V>> allAfter(String bootstrapServers, String groupId, String topic,
+                                                             String outputTopic, Deserializer<K> keys,
+                                                             Deserializer<V> values, Duration timeout)
+            throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            while (true) {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
+                        .partitionsToOffsetAndMetadata().get();
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                        .forEach(info -> latest.put(new TopicPartition(topic, info.partition()), OffsetSpec.latest()));
+                Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all()
+                        .get();
+                if (ends.entrySet().stream().allMatch(end -> end.getValue().offset() == 0
+                        || committed.containsKey(end.getKey())
+                        && committed.get(end.getKey()).offset() >= end.getValue().offset())) {
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError(groupId + " did not commit all of " + topic + " within " + timeout
+                            + ": committed " + committed + ", ends " + ends);
+                }
+                Thread.sleep(200);
+            }
+        }
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        List<ConsumerRecord<K, V>> records = new ArrayList<>();
+        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(config, keys, values)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(outputTopic).stream()
+                    .map(info -> new TopicPartition(outputTopic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            // For a read_committed consumer the end offsets are the last stable offsets.
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("could not read " + outputTopic + " to its end within " + timeout);
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
     }
 
     /** Reads until {@code done} holds for everything read so far, or {@code timeout} passes. */
