@@ -1,5 +1,10 @@
 package io.lr0.bench;
 
+import java.util.HashMap;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.stream.IntStream;
+import org.openjdk.jmh.Main;
+
 import io.lr0.runtime.Stage;
 import io.lr0.cli.ConfigOptions;
 import ai.djl.inference.Predictor;
@@ -99,7 +104,7 @@ public final class BenchCommand {
     /** Images per second when each model of {@code models} runs {@link #raw} in a thread of its own. */
     static double concurrent(List<ZeroShotModel> models, float[][] inputs, int size, double seconds)
             throws Exception {
-        java.util.concurrent.atomic.DoubleAdder total = new java.util.concurrent.atomic.DoubleAdder();
+        DoubleAdder total = new DoubleAdder();
         List<Thread> threads = new ArrayList<>();
         for (ZeroShotModel model : models) {
             Thread thread = new Thread(() -> total.add(raw(model, inputs, size, seconds)));
@@ -154,7 +159,7 @@ public final class BenchCommand {
                         model.spec().inputSize());
                 float[][] inputs = preprocess(model, sample);
                 rawAtBatch = 0;
-                for (int size : java.util.stream.IntStream.of(1, 8, 32, 64, batch).distinct().sorted().toArray()) {
+                for (int size : IntStream.of(1, 8, 32, 64, batch).distinct().sorted().toArray()) {
                     double perSecond = raw(model, inputs, size, RAW_SECONDS);
                     rawPerSecond.put(size, perSecond);
                     rawAtBatch = size == batch ? perSecond : rawAtBatch;
@@ -214,7 +219,7 @@ public final class BenchCommand {
         }
 
         private static double rate(Lr0Config config, int expected) {
-            Map<String, Object> consumerConfig = new java.util.HashMap<>(config.kafkaClientConfig());
+            Map<String, Object> consumerConfig = new HashMap<>(config.kafkaClientConfig());
             consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             long first = Long.MAX_VALUE;
             long last = 0;
@@ -277,7 +282,7 @@ public final class BenchCommand {
                 for (int source : new int[] {16, 32}) {
                     List<Raster> lowRes = photos.stream().map(p -> PillowResize.resize(p, source, source)).toList();
                     double bicubic = perSecond(new BicubicUpscaler(), lowRes, 1, Math.max(lowRes.size(), 1000));
-                    for (int size : java.util.stream.IntStream.of(1, batch).distinct().toArray()) {
+                    for (int size : IntStream.of(1, batch).distinct().toArray()) {
                         double perSecond = perSecond(upscaler, lowRes, size, lowRes.size());
                         figures.add(new Figure(source, size, perSecond, bicubic));
                         System.out.printf("%2d -> %d, batch %2d: LIIF %8.2f images/s, bicubic %9.1f images/s: LIIF "
@@ -314,7 +319,7 @@ public final class BenchCommand {
 
         @Override
         public Integer call() throws Exception {
-            org.openjdk.jmh.Main.main(jmhArguments.toArray(String[]::new));
+            Main.main(jmhArguments.toArray(String[]::new));
             return 0;
         }
     }

@@ -1,5 +1,7 @@
 package io.lr0.bench;
 
+import java.util.TreeMap;
+
 import io.lr0.cli.ConfigOptions;
 import com.sun.management.GarbageCollectionNotificationInfo;
 import io.lr0.app.Lr0App;
@@ -570,7 +572,7 @@ final class PipelineBench implements Callable<Integer> {
     private record StageTimes(Map<String, double[]> totals, double modelMicros, double modelCpuMicros,
                               double modelImages, long batches, double commits) {
         static StageTimes now() {
-            Map<String, double[]> totals = new java.util.TreeMap<>();
+            Map<String, double[]> totals = new TreeMap<>();
             for (Timer timer : Metrics.globalRegistry.find(OperationalMetrics.STAGE_TIME).timers()) {
                 totals.put(timer.getId().getTag("stage"),
                         new double[] {timer.count(), timer.totalTime(TimeUnit.MICROSECONDS)});

@@ -1,5 +1,7 @@
 package io.lr0.bench;
 
+import java.util.Arrays;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -100,7 +102,7 @@ class BenchCommandIT {
 
     private static void assertOrdered(long[] percentiles) {
         for (int i = 1; i < percentiles.length; i++) {
-            assertTrue(percentiles[i - 1] <= percentiles[i], java.util.Arrays.toString(percentiles));
+            assertTrue(percentiles[i - 1] <= percentiles[i], Arrays.toString(percentiles));
         }
     }
 }

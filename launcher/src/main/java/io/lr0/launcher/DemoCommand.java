@@ -70,7 +70,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         Lr0Config stackSettings = config.load(Map.of());
         try (LocalStack stack = local.start(stackSettings)) {
-            Map<String, String> demoSettings = new java.util.HashMap<>(stackSettings.embeddedRegistryClientSettings());
+            Map<String, String> demoSettings = new HashMap<>(stackSettings.embeddedRegistryClientSettings());
             demoSettings.putAll(Map.of(
                     Lr0Config.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
                     Lr0Config.SCHEMA_REGISTRY_URL, stack.registryUrl(),

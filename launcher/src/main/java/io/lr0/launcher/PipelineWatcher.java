@@ -140,7 +140,8 @@ final class PipelineWatcher implements AutoCloseable {
         progress.finish(done);
         boolean metricsCaughtUp = awaitMetrics(Duration.ofSeconds(30));
         return new Summary(rows(), latestSummaries.values().stream().filter(s -> s.getResolution() != null)
-                .sorted(Comparator.comparing(Keys::summary)).toList(),
+                .sorted(Comparator.comparing(RobustnessSummary::getResolution)
+                .thenComparing(RobustnessSummary::getSrMethod)).toList(),
                 Collections.unmodifiableSortedMap(new TreeMap<>(variantCounts)), done, Map.copyOf(failedImages),
                 inference, metricsCaughtUp, List.copyOf(metricLagsMillis));
     }

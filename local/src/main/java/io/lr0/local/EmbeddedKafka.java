@@ -1,5 +1,10 @@
 package io.lr0.local;
 
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.OutputStream;
@@ -155,12 +160,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     private void createScramCredentials(Map<String, String> users) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
             // One request per mechanism: a request may alter each user only once.
-            for (var mechanism : List.of(org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_256,
-                    org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_512)) {
-                List<org.apache.kafka.clients.admin.UserScramCredentialAlteration> alterations = users.entrySet()
-                        .stream().<org.apache.kafka.clients.admin.UserScramCredentialAlteration>map(user ->
-                                new org.apache.kafka.clients.admin.UserScramCredentialUpsertion(user.getKey(),
-                                        new org.apache.kafka.clients.admin.ScramCredentialInfo(mechanism, 4096),
+            for (var mechanism : List.of(ScramMechanism.SCRAM_SHA_256,
+                    ScramMechanism.SCRAM_SHA_512)) {
+                List<UserScramCredentialAlteration> alterations = users.entrySet()
+                        .stream().<UserScramCredentialAlteration>map(user ->
+                                new UserScramCredentialUpsertion(user.getKey(),
+                                        new ScramCredentialInfo(mechanism, 4096),
                                         user.getValue())).toList();
                 admin.alterUserScramCredentials(alterations).all().get(30, TimeUnit.SECONDS);
             }

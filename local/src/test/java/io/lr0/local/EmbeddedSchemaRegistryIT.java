@@ -1,5 +1,7 @@
 package io.lr0.local;
 
+import io.lr0.http.HttpSecurity;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -47,7 +49,7 @@ class EmbeddedSchemaRegistryIT {
 
     private static EmbeddedSchemaRegistry startRegistry() {
         return EmbeddedSchemaRegistry.start(Map.of("bootstrap.servers", kafka.bootstrapServers()), "127.0.0.1", 0,
-                io.lr0.http.HttpSecurity.NONE);
+                HttpSecurity.NONE);
     }
 
     private static RestSchemaRegistryClient client(EmbeddedSchemaRegistry registry) {

@@ -1,5 +1,7 @@
 package io.lr0.producers;
 
+import java.io.BufferedInputStream;
+
 import io.lr0.schema.Image;
 import io.lr0.schema.ImageEncoding;
 import java.io.IOException;
@@ -124,7 +126,7 @@ public final class Cifar10Dataset implements DatasetSource {
                     if (in != null) {
                         in.close();
                     }
-                    in = new java.io.BufferedInputStream(Files.newInputStream(batches.get(++batch)), 1 << 16);
+                    in = new BufferedInputStream(Files.newInputStream(batches.get(++batch)), 1 << 16);
                     record = in.readNBytes(RECORD);
                 }
                 return record;

@@ -1,5 +1,7 @@
 package io.lr0.registry;
 
+import java.util.Collections;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +40,7 @@ public final class TlsContexts {
             KeyStore stored = load(trustStore, password);
             KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
             trusted.load(null, null);
-            for (String alias : java.util.Collections.list(stored.aliases())) {
+            for (String alias : Collections.list(stored.aliases())) {
                 if (stored.getCertificate(alias) != null) {
                     trusted.setCertificateEntry(alias, stored.getCertificate(alias));
                 }

@@ -1,5 +1,7 @@
 package io.lr0.registry;
 
+import java.util.HexFormat;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -44,7 +46,7 @@ class RegistryConfigTest {
 
     @Test
     void wireFormatHeader() {
-        assertEquals("0001020304", java.util.HexFormat.of().formatHex(WireFormat.header(0x01020304)));
+        assertEquals("0001020304", HexFormat.of().formatHex(WireFormat.header(0x01020304)));
         ByteBuffer framed = ByteBuffer.allocate(7).put(WireFormat.header(0x01020304)).put((byte) 9).put((byte) 9)
                 .flip();
         assertEquals(0x01020304, WireFormat.readSchemaId(framed));

@@ -172,7 +172,7 @@ public final class DashboardServer implements AutoCloseable {
     }
 
     /** This instance's part, plus (unless {@code local}) every other instance's part of the same list. */
-    private JsonNode gather(String path, boolean local, String store, java.util.function.Supplier<ArrayNode> mine)
+    private JsonNode gather(String path, boolean local, String store, Supplier<ArrayNode> mine)
             throws IOException {
         ArrayNode all = mine.get();
         if (local) {

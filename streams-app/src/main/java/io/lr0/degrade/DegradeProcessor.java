@@ -1,5 +1,8 @@
 package io.lr0.degrade;
 
+import java.util.HashMap;
+import java.util.Map;
+
 import io.lr0.contract.Keys;
 import io.lr0.runtime.OperationalMetrics;
 import io.lr0.image.BadImageException;
@@ -36,7 +39,7 @@ final class DegradeProcessor implements Processor<String, ImageRecord, String, I
     private final Timer decodeTime = OperationalMetrics.stageTimer("decode");
     private final Timer degradeTime = OperationalMetrics.stageTimer("degrade");
     /** Meter lookups are not free: one counter per dataset, found once. */
-    private final java.util.Map<String, Counter> variantCounters = new java.util.HashMap<>();
+    private final Map<String, Counter> variantCounters = new HashMap<>();
     private ProcessorContext<String, ImageVariant> context;
 
     DegradeProcessor(Function<String, List<Integer>> resolutionsOfDataset, boolean emitNative, ImageLimits limits,

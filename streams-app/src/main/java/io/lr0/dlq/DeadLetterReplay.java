@@ -1,5 +1,7 @@
 package io.lr0.dlq;
 
+import java.util.HashSet;
+
 import io.lr0.contract.DeadLetterHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -120,7 +122,7 @@ public final class DeadLetterReplay {
                                                                    Consumer<ConsumerRecord<byte[], byte[]>> each) {
         Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
         Map<TopicPartition, OffsetAndMetadata> readUpTo = new HashMap<>();
-        Set<TopicPartition> pending = new java.util.HashSet<>(partitions);
+        Set<TopicPartition> pending = new HashSet<>(partitions);
         pending.removeIf(partition -> consumer.position(partition) >= end.get(partition));
         while (!pending.isEmpty()) {
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {

@@ -1,5 +1,11 @@
 package io.lr0.image;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * Bicubic resize that reproduces Pillow's {@code Image.resize(size, Image.BICUBIC)} on 8-bit images bit for bit
  * (libImaging/Resample.c): a separable convolution with Keys' cubic (a = -0.5) whose support widens with the
@@ -18,12 +24,12 @@ public final class PillowResize {
     private static final long PAIR_ROUNDING = ROUNDING | (long) ROUNDING << 32;
     /** Bytes 0 and 4 of a little-endian long, each in its own 32-bit half. */
     private static final long LANES = 0x000000FF000000FFL;
-    private static final java.lang.invoke.VarHandle EIGHT_BYTES = java.lang.invoke.MethodHandles
-            .byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle EIGHT_BYTES = MethodHandles
+            .byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     /** Enough for every (source, target) size pair a deployment sees; beyond it kernels are computed per call. */
     private static final int MAX_CACHED_KERNELS = 4096;
-    private static final java.util.concurrent.ConcurrentHashMap<Long, Kernel> KERNELS =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<Long, Kernel> KERNELS =
+            new ConcurrentHashMap<>();
 
     private PillowResize() {
     }
@@ -220,8 +226,8 @@ public final class PillowResize {
         long[] acc = scratch.longs(groups * 4);
         int[] tail = scratch.ints(8);
         for (int y = 0; y < kernel.first.length; y++) {
-            java.util.Arrays.fill(acc, 0, groups * 4, PAIR_ROUNDING);
-            java.util.Arrays.fill(tail, ROUNDING);
+            Arrays.fill(acc, 0, groups * 4, PAIR_ROUNDING);
+            Arrays.fill(tail, ROUNDING);
             int weightBase = y * kernel.taps;
             for (int t = 0; t < kernel.count[y]; t++) {
                 long weight = kernel.weights[weightBase + t];

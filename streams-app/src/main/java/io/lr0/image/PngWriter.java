@@ -1,5 +1,7 @@
 package io.lr0.image;
 
+import java.util.Arrays;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
@@ -60,7 +62,7 @@ final class PngWriter {
         int length = 0;
         while (!deflater.finished()) {
             if (length == compressed.length) {
-                compressed = java.util.Arrays.copyOf(compressed, compressed.length * 2);
+                compressed = Arrays.copyOf(compressed, compressed.length * 2);
             }
             length += deflater.deflate(compressed, length, compressed.length - length);
         }

@@ -1,5 +1,9 @@
 package io.lr0.inference;
 
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;
 import io.lr0.runtime.OperationalMetrics;
@@ -51,7 +55,7 @@ final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.Mo
     private final boolean thumbnails;
     private final AtomicLong labelsOutsideLabelSpace;
     /** Datasets whose label space has not arrived yet, already warned about. */
-    private final java.util.Set<String> waitingDatasets = new java.util.HashSet<>();
+    private final Set<String> waitingDatasets = new HashSet<>();
     private final Timer latency = OperationalMetrics.latencyTimer(OperationalMetrics.PREDICTION_LATENCY);
     private final Timer modelTime = Metrics.timer(OperationalMetrics.MODEL_TIME);
     private final Timer modelCpuTime = Metrics.timer(OperationalMetrics.MODEL_CPU_TIME);
@@ -171,7 +175,7 @@ final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.Mo
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        java.util.Arrays.sort(order, (a, b) -> Float.compare(scores[b], scores[a]));
+        Arrays.sort(order, (a, b) -> Float.compare(scores[b], scores[a]));
         List<LabelScore> top = new ArrayList<>(Math.min(topK, scores.length));
         for (int i = 0; i < Math.min(topK, scores.length); i++) {
             top.add(new LabelScore(labels.get(order[i]), scores[order[i]]));

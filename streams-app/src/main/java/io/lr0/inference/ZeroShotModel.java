@@ -1,5 +1,10 @@
 package io.lr0.inference;
 
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.pytorch.jni.LibUtils;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+
 import io.lr0.djl.Djl;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
@@ -93,7 +98,7 @@ public final class ZeroShotModel implements AutoCloseable {
             // The libtorch directory names its flavour, e.g. .../2.7.1-cpu-linux-x86_64 or ...-cu124-...
             log.info("Model '{}' loaded from {} on {} ({} {}, libtorch {}, {} intra-op CPU threads, input {}px, "
                     + "context {})", spec.name(), location, device, engine.getEngineName(), engine.getVersion(),
-                    ai.djl.pytorch.jni.LibUtils.getLibtorchPath(), ai.djl.pytorch.jni.JniUtils.getNumThreads(),
+                    LibUtils.getLibtorchPath(), JniUtils.getNumThreads(),
                     spec.inputSize(), spec.contextLength());
             return new ZeroShotModel(zooModel, textTokenizer, spec, device);
         } catch (IOException | RuntimeException e) {
@@ -152,7 +157,7 @@ public final class ZeroShotModel implements AutoCloseable {
         int size = spec.inputSize();
         try (NDManager manager = model.getNDManager().newSubManager(device)) {
             // The buffer may be longer than the batch (reused across batches): only count images are read.
-            NDArray input = manager.create(java.nio.FloatBuffer.wrap(pixels, 0, count * 3 * size * size),
+            NDArray input = manager.create(FloatBuffer.wrap(pixels, 0, count * 3 * size * size),
                     new Shape(count, 3, size, size));
             return rows(predictor.predict(new NDList(input, method(manager, "get_image_features"))).singletonOrThrow(),
                     count);
@@ -166,13 +171,13 @@ public final class ZeroShotModel implements AutoCloseable {
         int length = spec.contextLength();
         long[] ids = new long[texts.size() * length];
         long[] mask = new long[texts.size() * length];
-        java.util.Arrays.fill(ids, spec.padTokenId());
+        Arrays.fill(ids, spec.padTokenId());
         for (int row = 0; row < texts.size(); row++) {
             Encoding encoding = tokenizer.encode(texts.get(row));
             long[] tokens = encoding.getIds();
             int n = Math.min(tokens.length, length);
             System.arraycopy(tokens, 0, ids, row * length, n);
-            java.util.Arrays.fill(mask, row * length, row * length + n, 1L);
+            Arrays.fill(mask, row * length, row * length + n, 1L);
         }
         try (NDManager manager = model.getNDManager().newSubManager(device)) {
             NDList input = new NDList(manager.create(ids, new Shape(texts.size(), length)),

@@ -1,5 +1,7 @@
 package io.lr0.metrics;
 
+import org.apache.avro.Schema;
+
 import io.lr0.schema.AccuracyCell;
 import io.lr0.schema.AccuracyState;
 import io.lr0.schema.GroupClassCount;
@@ -44,7 +46,7 @@ public final class Accuracy {
             return prediction;
         }
         Prediction slim = new Prediction();
-        for (org.apache.avro.Schema.Field field : Prediction.getClassSchema().getFields()) {
+        for (Schema.Field field : Prediction.getClassSchema().getFields()) {
             slim.put(field.pos(), prediction.get(field.pos()));
         }
         slim.setThumbnail(null);

@@ -1,5 +1,7 @@
 package io.lr0.superres;
 
+import java.util.ArrayList;
+
 import io.lr0.contract.SrMethods;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
@@ -135,7 +137,7 @@ public final class LiifModel implements AutoCloseable {
                     + inHeight + " -> " + width + "x" + height + "): " + e.getMessage(), e);
         }
         int outPlane = width * height;
-        List<Raster> upscaled = new java.util.ArrayList<>(images.size());
+        List<Raster> upscaled = new ArrayList<>(images.size());
         for (int n = 0; n < images.size(); n++) {
             byte[] rgb = new byte[outPlane * 3];
             for (int p = 0; p < outPlane; p++) {

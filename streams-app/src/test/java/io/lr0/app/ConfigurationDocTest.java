@@ -1,5 +1,8 @@
 package io.lr0.app;
 
+import java.util.List;
+import org.apache.kafka.common.config.types.Password;
+
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -17,9 +20,9 @@ class ConfigurationDocTest {
             String row = doc.lines().filter(line -> line.startsWith("| `" + key.name + "` |")).findFirst()
                     .orElse(null);
             assertTrue(row != null, "docs/configuration.md has no row for " + key.name);
-            String defaultValue = key.defaultValue instanceof java.util.List<?> list
+            String defaultValue = key.defaultValue instanceof List<?> list
                     ? String.join(",", list.stream().map(Object::toString).toList())
-                    : key.defaultValue instanceof org.apache.kafka.common.config.types.Password password
+                    : key.defaultValue instanceof Password password
                     ? password.value() : String.valueOf(key.defaultValue);
             assertTrue(row.contains("`" + defaultValue + "`"), key.name + " row lacks its default " + defaultValue);
         }

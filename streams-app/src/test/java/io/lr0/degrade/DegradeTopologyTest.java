@@ -1,5 +1,7 @@
 package io.lr0.degrade;
 
+import io.lr0.schema.Image;
+
 import io.lr0.contract.DeadLetterHeaders;
 import static io.lr0.testing.TopologyHarness.header;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -152,7 +154,7 @@ class DegradeTopologyTest {
 
     @ParameterizedTest(name = "{0} -> {2}")
     @MethodSource("badImages")
-    void badImageGoesToTheDeadLetterTopicAndTheStreamGoesOn(String what, io.lr0.schema.Image image, String reason) {
+    void badImageGoesToTheDeadLetterTopicAndTheStreamGoesOn(String what, Image image, String reason) {
         images.pipeInput("bad", TestImages.record("bad", "photos", image, null));
         pipeGoodImage();
 

@@ -1,5 +1,8 @@
 package io.lr0.image;
 
+import java.util.Arrays;
+import java.util.Random;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,7 +65,7 @@ class PillowResizeTest {
      */
     @Test
     void packedSumsMatchPlainSums() {
-        java.util.Random random = new java.util.Random(11);
+        Random random = new Random(11);
         int[][] sizes = {{1, 1, 5, 3}, {3, 5, 1, 2}, {7, 1, 3, 1}, {1, 9, 1, 4}, {31, 17, 7, 5}, {17, 31, 40, 9},
                 {224, 223, 128, 127}, {223, 224, 16, 16}, {29, 28, 64, 61}, {451, 301, 24, 16}};
         for (int channels : new int[] {1, 3}) {
@@ -77,7 +80,7 @@ class PillowResizeTest {
                     }
                     assertArrayEquals(plainResize(source, size[2], size[3]).pixels(),
                             PillowResize.resize(source, size[2], size[3]).pixels(),
-                            java.util.Arrays.toString(size) + " x" + channels + (hardEdges ? " black/white" : ""));
+                            Arrays.toString(size) + " x" + channels + (hardEdges ? " black/white" : ""));
                 }
             }
         }
@@ -128,7 +131,7 @@ class PillowResizeTest {
     void transientResizeMatchesTheOwnedOneAndIsOverwrittenByTheNextCall() {
         Raster first = TestImages.gray(28, 28);
         Raster second = new Raster(28, 28, 1, first.pixels().clone());
-        java.util.Arrays.fill(second.pixels(), 0, 100, (byte) 255);
+        Arrays.fill(second.pixels(), 0, 100, (byte) 255);
 
         Raster transientFirst = PillowResize.resizeTransient(first, 32, 32);
         assertArrayEquals(PillowResize.resize(first, 32, 32).pixels(), transientFirst.pixels());
@@ -138,7 +141,7 @@ class PillowResizeTest {
         assertTrue(transientFirst.pixels() == transientSecond.pixels());
         // RGB, both passes, a size that is not a square.
         Raster rgb = new Raster(30, 20, 3, new byte[30 * 20 * 3]);
-        new java.util.Random(3).nextBytes(rgb.pixels());
+        new Random(3).nextBytes(rgb.pixels());
         assertArrayEquals(PillowResize.resize(rgb, 48, 32).pixels(), PillowResize.resizeTransient(rgb, 48, 32).pixels());
     }
 }

@@ -1,5 +1,7 @@
 package io.lr0.inference;
 
+import io.lr0.image.ImageCodec;
+
 import io.lr0.contract.DeadLetterHeaders;
 import static io.lr0.testing.TopologyHarness.header;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -299,7 +301,7 @@ class InferenceStageTest {
         publishFashionMnist();
         ImageVariant strip = variant(fashion.get(0), "Bag");
         // 2 x 400,000 pixels passes image.max.pixels (40 M) but resized to the 32 px input it would be 32 x 6,400,000.
-        strip.setImage(io.lr0.image.ImageCodec.toRawImage(new io.lr0.image.Raster(2, 400_000, 1,
+        strip.setImage(ImageCodec.toRawImage(new Raster(2, 400_000, 1,
                 new byte[800_000])));
         variants.pipeInput("strip@native", strip);
         pipe(0, 1);

@@ -1,5 +1,10 @@
 package io.lr0.it;
 
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -76,7 +81,7 @@ class ExactlyOnceCrashIT {
                         Collectors.counting()));
                 long duplicates = copies.values().stream().filter(n -> n > 1).count();
                 System.out.printf("ExactlyOnceCrashIT: %d images, SIGKILL at %s predictions; %d predictions read, "
-                        + "%d distinct, %d duplicated, %d missing%n", IMAGES, java.util.Arrays.toString(
+                        + "%d distinct, %d duplicated, %d missing%n", IMAGES, Arrays.toString(
                         predictionsAtKill), all.size(), copies.size(), duplicates, expected - copies.size());
                 assertEquals(expected, copies.size(), "every variant has a prediction");
                 assertEquals(0, duplicates, "and only one");
@@ -94,12 +99,12 @@ class ExactlyOnceCrashIT {
     }
 
     /** {@code count} Fashion-MNIST test images, the first ones again under new ids where the sample has fewer. */
-    private static DatasetSource images(int count) throws java.io.IOException {
+    private static DatasetSource images(int count) throws IOException {
         DatasetSource test = Datasets.defaultFashionMnist("test");
-        List<LabeledImage> images = new java.util.ArrayList<>();
+        List<LabeledImage> images = new ArrayList<>();
         while (images.size() < count) {
             int pass = images.size() / test.size();
-            for (java.util.Iterator<LabeledImage> it = test.images(); it.hasNext() && images.size() < count; ) {
+            for (Iterator<LabeledImage> it = test.images(); it.hasNext() && images.size() < count; ) {
                 LabeledImage image = it.next();
                 images.add(pass == 0 ? image : new LabeledImage(image.id() + "/copy-" + pass, image.image(),
                         image.label(), image.group(), image.attributes()));
@@ -114,7 +119,7 @@ class ExactlyOnceCrashIT {
                 return images.size();
             }
 
-            public java.util.Iterator<LabeledImage> images() {
+            public Iterator<LabeledImage> images() {
                 return images.iterator();
             }
         };

@@ -1,5 +1,8 @@
 package io.lr0.it;
 
+import java.util.function.Predicate;
+import org.apache.avro.specific.SpecificRecord;
+
 import io.lr0.contract.DeadLetterHeaders;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -217,8 +220,8 @@ class PipelineIT {
     }
 
     /** The latest value per key of a (compacted) topic, read until {@code done} holds. */
-    private static <V extends org.apache.avro.specific.SpecificRecord> Map<String, V> latest(String topic,
-            java.util.function.Predicate<Map<String, V>> done) {
+    private static <V extends SpecificRecord> Map<String, V> latest(String topic,
+            Predicate<Map<String, V>> done) {
         AvroDeserializer<V> reader = new AvroDeserializer<>();
         Map<String, Object> serde = new HashMap<>(config.serdeConfig());
         serde.put(RegistryConfig.SPECIFIC_AVRO_READER, "true");
@@ -250,7 +253,7 @@ class PipelineIT {
         }
 
         // Other tests dead-letter records of their own: look at this test's keys only.
-        java.util.Set<String> mine = java.util.Set.of("not-avro", "unknown-id", "bad-body");
+        Set<String> mine = Set.of("not-avro", "unknown-id", "bad-body");
         List<ConsumerRecord<byte[], byte[]>> deadLetters = Consume.until(stack.bootstrapServers(),
                 DeadLetterHeaders.topicFor(config.topics().images()), new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                 records -> records.stream().filter(r -> mine.contains(new String(r.key(), StandardCharsets.UTF_8)))

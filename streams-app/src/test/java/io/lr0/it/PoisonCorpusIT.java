@@ -1,5 +1,7 @@
 package io.lr0.it;
 
+import java.util.TreeMap;
+
 import io.lr0.contract.DeadLetterHeaders;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -120,7 +122,7 @@ class PoisonCorpusIT {
             assertNull(previous, "dead-lettered once: " + text(deadLetter.key()));
             assertTrue(header(deadLetter, DeadLetterHeaders.MESSAGE).length() > 10, "a message says what was wrong");
         }
-        Map<String, String> wrong = new java.util.TreeMap<>();
+        Map<String, String> wrong = new TreeMap<>();
         expectedReasons.forEach((key, reason) -> {
             if (!reason.equals(actualReasons.get(key))) {
                 wrong.put(key, "expected " + reason + ", got " + actualReasons.get(key));

@@ -1,5 +1,7 @@
 package io.lr0.it;
 
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -101,7 +103,7 @@ class SchemaEvolutionIT {
                 assertEquals(2, registry.latest("images-value").version(), "nothing registered");
             }
             // The raw REST answer, as Confluent's clients and curl see it.
-            String body = "{\"schema\":" + com.fasterxml.jackson.databind.json.JsonMapper.builder().build()
+            String body = "{\"schema\":" + JsonMapper.builder().build()
                     .writeValueAsString(V3_INCOMPATIBLE.toString()) + "}";
             HttpResponse<String> rest = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                             URI.create(stack.registryUrl() + "/subjects/images-value/versions"))

@@ -1,5 +1,7 @@
 package io.lr0.metrics;
 
+import java.nio.ByteBuffer;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -101,7 +103,7 @@ class MetricsStageTest {
         Prediction withThumbnail = Prediction.newBuilder().setImageId("t").setVariantKey("t@7").setDataset("d1")
                 .setModel("m").setResolution(7).setLabel("c1").setPredicted("c1")
                 .setTopK(List.of(new LabelScore("c1", 0.9f))).setCorrect(true).setCaptureTimestamp(T0)
-                .setPredictionTimestamp(T0).setThumbnail(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3})).build();
+                .setPredictionTimestamp(T0).setThumbnail(ByteBuffer.wrap(new byte[] {1, 2, 3})).build();
 
         Prediction slim = Accuracy.withoutThumbnail(withThumbnail);
 

@@ -1,5 +1,7 @@
 package io.lr0.registry;
 
+import org.apache.kafka.common.errors.SerializationException;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -105,8 +107,8 @@ class ConfluentWireFormatTest {
         AvroSerializer<DatasetInfo> strict = new AvroSerializer<>();
         strict.configure(config(RegistryConfig.AUTO_REGISTER_SCHEMAS, "false"), false);
 
-        org.apache.kafka.common.errors.SerializationException refused = assertThrows(
-                org.apache.kafka.common.errors.SerializationException.class, () -> strict.serialize("unseen", info));
+        SerializationException refused = assertThrows(
+                SerializationException.class, () -> strict.serialize("unseen", info));
         assertInstanceOf(SchemaRegistryException.NotFound.class, refused.getCause());
 
         client.register("unseen-value", DatasetInfo.getClassSchema());

@@ -1,5 +1,7 @@
 package io.lr0.superres;
 
+import io.lr0.schema.Image;
+
 import io.lr0.contract.DeadLetterHeaders;
 import static io.lr0.testing.TopologyHarness.header;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -109,7 +111,7 @@ class SuperResolutionStageTest {
     }
 
     private static ImageVariant variant(LabeledImage image, Integer resolution, DegradationMethod method,
-                                        io.lr0.schema.Image pixels) {
+                                        Image pixels) {
         return ImageVariant.newBuilder().setImageId(image.id()).setSource("test").setDataset("fashion-mnist")
                 .setCaptureTimestamp(Instant.now()).setLabel(image.label()).setGroup(null).setResolution(resolution)
                 .setMethod(method).setNativeWidth(28).setNativeHeight(28).setImage(pixels)

@@ -1,5 +1,8 @@
 package io.lr0.testing;
 
+import io.lr0.registry.AvroDeserializer;
+import io.lr0.registry.RegistryConfig;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,10 +26,10 @@ public final class Consume {
     }
 
     /** A deserializer of lr0's Avro records into their generated classes, through the registry at {@code registryUrl}. */
-    public static <T> io.lr0.registry.AvroDeserializer<T> specificReader(String registryUrl) {
-        io.lr0.registry.AvroDeserializer<T> reader = new io.lr0.registry.AvroDeserializer<>();
-        reader.configure(Map.of(io.lr0.registry.RegistryConfig.SCHEMA_REGISTRY_URL, registryUrl,
-                io.lr0.registry.RegistryConfig.SPECIFIC_AVRO_READER, "true"), false);
+    public static <T> AvroDeserializer<T> specificReader(String registryUrl) {
+        AvroDeserializer<T> reader = new AvroDeserializer<>();
+        reader.configure(Map.of(RegistryConfig.SCHEMA_REGISTRY_URL, registryUrl,
+                RegistryConfig.SPECIFIC_AVRO_READER, "true"), false);
         return reader;
     }
 
