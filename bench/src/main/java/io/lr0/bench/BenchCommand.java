@@ -1,29 +1,23 @@
 package io.lr0.bench;
 
-import java.util.HashMap;
-import java.util.concurrent.atomic.DoubleAdder;
-import java.util.stream.IntStream;
-import org.openjdk.jmh.Main;
-
-import io.lr0.runtime.Stage;
-import io.lr0.cli.ConfigOptions;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;
 import io.lr0.app.Lr0App;
 import io.lr0.app.Lr0Config;
-import io.lr0.runtime.StageSerdes;
+import io.lr0.cli.ConfigOptions;
 import io.lr0.contract.TopicSetup;
-import io.lr0.local.LocalStack;
 import io.lr0.image.ImageCodec;
 import io.lr0.image.ImageLimits;
 import io.lr0.image.PillowResize;
 import io.lr0.image.Raster;
 import io.lr0.inference.ImagePreprocessor;
 import io.lr0.inference.ZeroShotModel;
+import io.lr0.local.LocalStack;
 import io.lr0.producers.DatasetSource;
 import io.lr0.producers.Datasets;
 import io.lr0.producers.ImagePublisher;
 import io.lr0.producers.LabeledImage;
+import io.lr0.runtime.StageSerdes;
 import io.lr0.schema.DegradationMethod;
 import io.lr0.schema.ImageVariant;
 import io.lr0.schema.Prediction;
@@ -35,11 +29,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -48,14 +45,22 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.openjdk.jmh.Main;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code lr0 bench}: figures measured in one run on this machine (not timed tests). */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures.",
-        subcommands = {BenchCommand.Inference.class, PipelineBench.class, BenchCommand.Upscale.class,
-                BenchCommand.Micro.class})
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "Benchmarks that print figures.",
+        subcommands = {
+            BenchCommand.Inference.class,
+            PipelineBench.class,
+            BenchCommand.Upscale.class,
+            BenchCommand.Micro.class
+        })
 public final class BenchCommand {
     /** How long each raw model timing of lr0 bench inference runs. */
     private static final double RAW_SECONDS = 3;
@@ -67,8 +72,8 @@ public final class BenchCommand {
             Iterator<LabeledImage> images = source.images();
             while (images.hasNext() && sample.size() < count) {
                 LabeledImage image = images.next();
-                sample.add(new LabeledImage(image.id() + "#" + sample.size(), image.image(), image.label(), null,
-                        Map.of()));
+                sample.add(new LabeledImage(
+                        image.id() + "#" + sample.size(), image.image(), image.label(), null, Map.of()));
             }
         }
         return sample;
@@ -102,8 +107,7 @@ public final class BenchCommand {
     }
 
     /** Images per second when each model of {@code models} runs {@link #raw} in a thread of its own. */
-    static double concurrent(List<ZeroShotModel> models, float[][] inputs, int size, double seconds)
-            throws Exception {
+    static double concurrent(List<ZeroShotModel> models, float[][] inputs, int size, double seconds) throws Exception {
         DoubleAdder total = new DoubleAdder();
         List<Thread> threads = new ArrayList<>();
         for (ZeroShotModel model : models) {
@@ -118,8 +122,8 @@ public final class BenchCommand {
     }
 
     /** One pass over the inputs in full batches of {@code size}; returns the images classified. */
-    private static long rawPass(ZeroShotModel model, Predictor<NDList, NDList> predictor, float[][] inputs,
-                                float[] batch, int size) {
+    private static long rawPass(
+            ZeroShotModel model, Predictor<NDList, NDList> predictor, float[][] inputs, float[] batch, int size) {
         int values = inputs[0].length;
         int batches = Math.max(1, inputs.length / size);
         for (int b = 0; b < batches; b++) {
@@ -131,15 +135,25 @@ public final class BenchCommand {
         return (long) batches * size;
     }
 
-    @Command(name = "inference", mixinStandardHelpOptions = true,
+    @Command(
+            name = "inference",
+            mixinStandardHelpOptions = true,
             description = "Raw DJL batched throughput of the model at batch sizes 1, 8, 32, 64, then the inference "
                     + "stage inside the running topology on the embedded broker, on the same images; their ratio last.")
     static final class Inference implements Callable<Integer> {
         @Mixin
         ConfigOptions config;
-        @Option(names = "--images", defaultValue = "2000", description = "Images per measurement (default: ${DEFAULT-VALUE}).")
+
+        @Option(
+                names = "--images",
+                defaultValue = "2000",
+                description = "Images per measurement (default: ${DEFAULT-VALUE}).")
         int images;
-        @Option(names = "--batch", defaultValue = "32", description = "Stage batch size, and the raw batch size of the ratio (default: ${DEFAULT-VALUE}).")
+
+        @Option(
+                names = "--batch",
+                defaultValue = "32",
+                description = "Stage batch size, and the raw batch size of the ratio (default: ${DEFAULT-VALUE}).")
         int batch;
         /** Raw images/s by batch size, as printed. */
         final Map<Integer, Double> rawPerSecond = new TreeMap<>();
@@ -149,32 +163,39 @@ public final class BenchCommand {
         @Override
         public Integer call() throws Exception {
             Path work = Files.createTempDirectory("lr0-bench");
-            Lr0Config base = config.load(Map.of(Lr0Config.STATE_DIR, work.resolve("streams").toString()));
+            Lr0Config base = config.load(
+                    Map.of(Lr0Config.STATE_DIR, work.resolve("streams").toString()));
             List<LabeledImage> sample = sample(images);
-            System.out.printf("lr0 bench inference: %d Fashion-MNIST test images at native resolution, %d cores, %s%n",
+            System.out.printf(
+                    "lr0 bench inference: %d Fashion-MNIST test images at native resolution, %d cores, %s%n",
                     sample.size(), Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"));
             double rawAtBatch;
             try (ZeroShotModel model = Lr0App.loadModel(base)) {
-                System.out.printf("model %s on %s, input %dpx%n", model.spec().name(), model.device(),
-                        model.spec().inputSize());
+                System.out.printf(
+                        "model %s on %s, input %dpx%n",
+                        model.spec().name(), model.device(), model.spec().inputSize());
                 float[][] inputs = preprocess(model, sample);
                 rawAtBatch = 0;
-                for (int size : IntStream.of(1, 8, 32, 64, batch).distinct().sorted().toArray()) {
+                for (int size :
+                        IntStream.of(1, 8, 32, 64, batch).distinct().sorted().toArray()) {
                     double perSecond = raw(model, inputs, size, RAW_SECONDS);
                     rawPerSecond.put(size, perSecond);
                     rawAtBatch = size == batch ? perSecond : rawAtBatch;
                     System.out.printf("raw DJL, batch %3d: %8.1f images/s%n", size, perSecond);
                 }
                 // Two stream threads: share one model (a predictor each), or load one model per thread?
-                System.out.printf("2 threads, one shared model, batch %d: %8.1f images/s%n", batch,
-                        concurrent(List.of(model, model), inputs, batch, RAW_SECONDS));
+                System.out.printf(
+                        "2 threads, one shared model, batch %d: %8.1f images/s%n",
+                        batch, concurrent(List.of(model, model), inputs, batch, RAW_SECONDS));
                 try (ZeroShotModel second = Lr0App.loadModel(base)) {
-                    System.out.printf("2 threads, a model each,     batch %d: %8.1f images/s%n", batch,
-                            concurrent(List.of(model, second), inputs, batch, RAW_SECONDS));
+                    System.out.printf(
+                            "2 threads, a model each,     batch %d: %8.1f images/s%n",
+                            batch, concurrent(List.of(model, second), inputs, batch, RAW_SECONDS));
                 }
             }
             stagePerSecond = stage(work, sample);
-            System.out.printf("inference stage in the topology (batch.size=%d, embedded broker): %8.1f images/s%n",
+            System.out.printf(
+                    "inference stage in the topology (batch.size=%d, embedded broker): %8.1f images/s%n",
                     batch, stagePerSecond);
             System.out.printf("ratio stage / raw at batch %d: %.3f%n", batch, stagePerSecond / rawAtBatch);
             return 0;
@@ -196,20 +217,37 @@ public final class BenchCommand {
                         Lr0Config.DEGRADE_ENABLED, "false",
                         Lr0Config.DASHBOARD_PORT, "0"));
                 TopicSetup.ensure(lr0.kafkaClientConfig(), lr0.topics().specs(lr0.topicPartitions()));
-                try (ImagePublisher publisher = new ImagePublisher(lr0.kafkaClientConfig(), lr0.serdeConfig(),
-                        lr0.topics().images(), lr0.topics().datasets())) {
-                    publisher.publishDataset(Datasets.defaultFashionMnist("test").labelSpace());
+                try (ImagePublisher publisher = new ImagePublisher(
+                        lr0.kafkaClientConfig(),
+                        lr0.serdeConfig(),
+                        lr0.topics().images(),
+                        lr0.topics().datasets())) {
+                    publisher.publishDataset(
+                            Datasets.defaultFashionMnist("test").labelSpace());
                 }
                 try (StageSerdes serdes = StageSerdes.from(lr0.serdeConfig());
-                     KafkaProducer<String, ImageVariant> producer = new KafkaProducer<>(lr0.kafkaClientConfig(),
-                             new StringSerializer(), serdes.<ImageVariant>value().serializer())) {
+                        KafkaProducer<String, ImageVariant> producer = new KafkaProducer<>(
+                                lr0.kafkaClientConfig(),
+                                new StringSerializer(),
+                                serdes.<ImageVariant>value().serializer())) {
                     for (LabeledImage image : sample) {
-                        producer.send(new ProducerRecord<>(lr0.topics().variants(), image.id() + "@native",
-                                ImageVariant.newBuilder().setImageId(image.id()).setSource("bench")
-                                        .setDataset("fashion-mnist").setCaptureTimestamp(Instant.now())
-                                        .setLabel(image.label()).setGroup(null).setResolution(null)
-                                        .setMethod(DegradationMethod.NATIVE).setNativeWidth(28).setNativeHeight(28)
-                                        .setImage(image.image()).setVariantsOfImage(1).build()));
+                        producer.send(new ProducerRecord<>(
+                                lr0.topics().variants(),
+                                image.id() + "@native",
+                                ImageVariant.newBuilder()
+                                        .setImageId(image.id())
+                                        .setSource("bench")
+                                        .setDataset("fashion-mnist")
+                                        .setCaptureTimestamp(Instant.now())
+                                        .setLabel(image.label())
+                                        .setGroup(null)
+                                        .setResolution(null)
+                                        .setMethod(DegradationMethod.NATIVE)
+                                        .setNativeWidth(28)
+                                        .setNativeHeight(28)
+                                        .setImage(image.image())
+                                        .setVariantsOfImage(1)
+                                        .build()));
                     }
                 }
                 try (Lr0App app = Lr0App.start(lr0)) {
@@ -225,8 +263,10 @@ public final class BenchCommand {
             long last = 0;
             int seen = 0;
             try (StageSerdes serdes = StageSerdes.from(config.serdeConfig());
-                 KafkaConsumer<String, Prediction> consumer = new KafkaConsumer<>(consumerConfig,
-                         new StringDeserializer(), serdes.<Prediction>value().deserializer())) {
+                    KafkaConsumer<String, Prediction> consumer = new KafkaConsumer<>(
+                            consumerConfig,
+                            new StringDeserializer(),
+                            serdes.<Prediction>value().deserializer())) {
                 TopicPartition partition = new TopicPartition(config.topics().predictions(), 0);
                 consumer.assign(List.of(partition));
                 consumer.seekToBeginning(List.of(partition));
@@ -248,45 +288,63 @@ public final class BenchCommand {
         }
     }
 
-    @Command(name = "upscale", mixinStandardHelpOptions = true,
+    @Command(
+            name = "upscale",
+            mixinStandardHelpOptions = true,
             description = "LIIF throughput (images/s) from 16 and 32 px to 224 px on this machine, batch 1 and "
                     + "sr.batch.size, and its cost relative to the stream's bicubic on the same images.")
     static final class Upscale implements Callable<Integer> {
         @Mixin
         ConfigOptions config;
-        @Option(names = "--images", defaultValue = "16", description = "Images per measurement (default: ${DEFAULT-VALUE}).")
+
+        @Option(
+                names = "--images",
+                defaultValue = "16",
+                description = "Images per measurement (default: ${DEFAULT-VALUE}).")
         int images;
+
         @Option(names = "--target", defaultValue = "224", description = "Output side (default: ${DEFAULT-VALUE}).")
         int target;
         /** Each line's figures, as printed. */
         final List<Figure> figures = new ArrayList<>();
 
         /** LIIF and bicubic images/s from one source size at one batch size. */
-        record Figure(int source, int batch, double liifPerSecond, double bicubicPerSecond) {
-        }
+        record Figure(int source, int batch, double liifPerSecond, double bicubicPerSecond) {}
 
         @Override
         public Integer call() throws Exception {
-            Lr0Config lr0 = config.load(Map.of(Lr0Config.STATE_DIR,
+            Lr0Config lr0 = config.load(Map.of(
+                    Lr0Config.STATE_DIR,
                     Files.createTempDirectory("lr0-bench").resolve("streams").toString()));
             List<Raster> photos = new ArrayList<>();
             for (LabeledImage image : sample(images)) {
                 photos.add(ImageCodec.decode(image.image(), ImageLimits.DEFAULT));
             }
             int batch = lr0.superResolutionSettings().batchSize();
-            System.out.printf("lr0 bench upscale: %d Fashion-MNIST test images resized to each source size, -> %dx%d,"
-                    + " %d cores, %s%n", photos.size(), target, target, Runtime.getRuntime().availableProcessors(),
+            System.out.printf(
+                    "lr0 bench upscale: %d Fashion-MNIST test images resized to each source size, -> %dx%d,"
+                            + " %d cores, %s%n",
+                    photos.size(),
+                    target,
+                    target,
+                    Runtime.getRuntime().availableProcessors(),
                     System.getProperty("os.arch"));
-            try (LiifModel liif = Lr0App.loadLiif(lr0); Upscaler upscaler = liif.newUpscaler()) {
-                System.out.printf("LIIF model %s on %s%n", lr0.superResolutionSettings().liifModel(), liif.device());
+            try (LiifModel liif = Lr0App.loadLiif(lr0);
+                    Upscaler upscaler = liif.newUpscaler()) {
+                System.out.printf(
+                        "LIIF model %s on %s%n", lr0.superResolutionSettings().liifModel(), liif.device());
                 for (int source : new int[] {16, 32}) {
-                    List<Raster> lowRes = photos.stream().map(p -> PillowResize.resize(p, source, source)).toList();
+                    List<Raster> lowRes = photos.stream()
+                            .map(p -> PillowResize.resize(p, source, source))
+                            .toList();
                     double bicubic = perSecond(new BicubicUpscaler(), lowRes, 1, Math.max(lowRes.size(), 1000));
                     for (int size : IntStream.of(1, batch).distinct().toArray()) {
                         double perSecond = perSecond(upscaler, lowRes, size, lowRes.size());
                         figures.add(new Figure(source, size, perSecond, bicubic));
-                        System.out.printf("%2d -> %d, batch %2d: LIIF %8.2f images/s, bicubic %9.1f images/s: LIIF "
-                                + "costs %.0fx bicubic%n", source, target, size, perSecond, bicubic, bicubic / perSecond);
+                        System.out.printf(
+                                "%2d -> %d, batch %2d: LIIF %8.2f images/s, bicubic %9.1f images/s: LIIF "
+                                        + "costs %.0fx bicubic%n",
+                                source, target, size, perSecond, bicubic, bicubic / perSecond);
                     }
                 }
             }
@@ -310,9 +368,11 @@ public final class BenchCommand {
         }
     }
 
-    @Command(name = "micro", description = "JMH micro-benchmarks of the degradation kernel, pre-processing and the "
-            + "serdes (io.lr0.bench.jmh); arguments go to JMH, e.g. '-prof gc' for allocation per operation, or a name "
-            + "pattern.")
+    @Command(
+            name = "micro",
+            description = "JMH micro-benchmarks of the degradation kernel, pre-processing and the "
+                    + "serdes (io.lr0.bench.jmh); arguments go to JMH, e.g. '-prof gc' for allocation per operation, or a name "
+                    + "pattern.")
     static final class Micro implements Callable<Integer> {
         @picocli.CommandLine.Unmatched
         List<String> jmhArguments = new ArrayList<>();

@@ -15,8 +15,7 @@ import org.apache.kafka.common.TopicPartition;
 
 /** How far consumer groups (Kafka Streams applications) are behind the committed end of what they read. */
 final class GroupLag {
-    private GroupLag() {
-    }
+    private GroupLag() {}
 
     /**
      * Offsets between each group's committed position and the end of the partition as a read_committed consumer
@@ -28,15 +27,21 @@ final class GroupLag {
         long behind = 0;
         for (String groupId : groupIds) {
             // A partition the group has not committed yet has a null offset: nothing to compare.
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
-                    .partitionsToOffsetAndMetadata().get().entrySet().stream()
-                    .filter(position -> position.getValue() != null)
-                    .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
-            Map<TopicPartition, ListOffsetsResultInfo> ends = admin.listOffsets(committed.keySet().stream()
-                            .collect(Collectors.toMap(Function.identity(), partition -> OffsetSpec.latest())),
-                    new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
+            Map<TopicPartition, OffsetAndMetadata> committed =
+                    admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get().entrySet().stream()
+                            .filter(position -> position.getValue() != null)
+                            .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+            Map<TopicPartition, ListOffsetsResultInfo> ends = admin.listOffsets(
+                            committed.keySet().stream()
+                                    .collect(Collectors.toMap(Function.identity(), partition -> OffsetSpec.latest())),
+                            new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                    .all()
+                    .get();
             for (Map.Entry<TopicPartition, OffsetAndMetadata> position : committed.entrySet()) {
-                behind += Math.max(0, ends.get(position.getKey()).offset() - position.getValue().offset());
+                behind += Math.max(
+                        0,
+                        ends.get(position.getKey()).offset()
+                                - position.getValue().offset());
             }
         }
         return behind;

@@ -1,21 +1,19 @@
 package io.lr0.bench;
 
-import java.util.TreeMap;
-
-import io.lr0.cli.ConfigOptions;
 import com.sun.management.GarbageCollectionNotificationInfo;
 import io.lr0.app.Lr0App;
 import io.lr0.app.Lr0Config;
-import io.lr0.runtime.StageSerdes;
-import io.lr0.runtime.OperationalMetrics;
-import io.lr0.local.LocalStack;
+import io.lr0.cli.ConfigOptions;
 import io.lr0.inference.ZeroShotModel;
+import io.lr0.local.LocalStack;
 import io.lr0.producers.DatasetProducer;
 import io.lr0.producers.DatasetSource;
 import io.lr0.producers.Datasets;
 import io.lr0.producers.ImagePublisher;
 import io.lr0.producers.LabelSpace;
 import io.lr0.producers.LabeledImage;
+import io.lr0.runtime.OperationalMetrics;
+import io.lr0.runtime.StageSerdes;
 import io.lr0.schema.Prediction;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -37,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
@@ -68,7 +67,9 @@ import picocli.CommandLine.Option;
  * images (JIT compilation, label-space encoding and topic creation are not the pipeline's steady state), then the
  * measured images; figures come from the measured images only. Every ratio is of two runs in this one process.
  */
-@Command(name = "pipeline", mixinStandardHelpOptions = true,
+@Command(
+        name = "pipeline",
+        mixinStandardHelpOptions = true,
         description = "The whole pipeline on the embedded broker: after a warm-up, produce N Fashion-MNIST images, "
                 + "follow them to predictions, print throughput, capture-to-prediction latency percentiles, per-stage "
                 + "time, CPU and heap, and last the ratio of pipeline throughput to the raw batched model throughput "
@@ -87,30 +88,63 @@ final class PipelineBench implements Callable<Integer> {
 
     @Mixin
     ConfigOptions config;
-    @Option(names = "--images", defaultValue = "2000", description = "Measured images per run (default: ${DEFAULT-VALUE}).")
+
+    @Option(
+            names = "--images",
+            defaultValue = "2000",
+            description = "Measured images per run (default: ${DEFAULT-VALUE}).")
     int images;
-    @Option(names = "--warmup", defaultValue = "8000", description = "Warm-up images per round before each measured "
-            + "run (default: ${DEFAULT-VALUE}); rounds repeat until the JIT compiler is quiet (under 5 %% of the CPU), "
-            + "at most 4: it compiles the embedded broker's code too.")
+
+    @Option(
+            names = "--warmup",
+            defaultValue = "8000",
+            description = "Warm-up images per round before each measured "
+                    + "run (default: ${DEFAULT-VALUE}); rounds repeat until the JIT compiler is quiet (under 5 %% of the CPU), "
+                    + "at most 4: it compiles the embedded broker's code too.")
     int warmup;
-    @Option(names = "--rate", defaultValue = "0", description = "Images per second offered: a number, 0 (as fast "
-            + "as possible), or 'half': a full-speed run, then one at half the throughput it measured.")
+
+    @Option(
+            names = "--rate",
+            defaultValue = "0",
+            description = "Images per second offered: a number, 0 (as fast "
+                    + "as possible), or 'half': a full-speed run, then one at half the throughput it measured.")
     String rate;
-    @Option(names = "--batch", defaultValue = "32", split = ",", description = "inference.batch.size, one run each "
-            + "(default: ${DEFAULT-VALUE}); the raw model is timed at the same sizes.")
+
+    @Option(
+            names = "--batch",
+            defaultValue = "32",
+            split = ",",
+            description = "inference.batch.size, one run each "
+                    + "(default: ${DEFAULT-VALUE}); the raw model is timed at the same sizes.")
     List<Integer> batches;
-    @Option(names = "--instances", defaultValue = "1", split = ",", description = "App instances sharing one "
-            + "application id, one run each (default: ${DEFAULT-VALUE}).")
+
+    @Option(
+            names = "--instances",
+            defaultValue = "1",
+            split = ",",
+            description = "App instances sharing one " + "application id, one run each (default: ${DEFAULT-VALUE}).")
     List<Integer> instanceCounts;
-    @Option(names = "--split-roles", description = "Each instance as two applications, as in docs/architecture.md: "
-            + "degradation and metrics in one, the model alone in another (its own application id and stream threads).")
+
+    @Option(
+            names = "--split-roles",
+            description =
+                    "Each instance as two applications, as in docs/architecture.md: "
+                            + "degradation and metrics in one, the model alone in another (its own application id and stream threads).")
     boolean splitRoles;
-    @Option(names = "--minutes", defaultValue = "0", description = "Soak: produce at --rate for this long instead "
-            + "of --images, printing heap after GC each minute.")
+
+    @Option(
+            names = "--minutes",
+            defaultValue = "0",
+            description = "Soak: produce at --rate for this long instead "
+                    + "of --images, printing heap after GC each minute.")
     double minutes;
-    @Option(names = "--raw-seconds", defaultValue = "3", description = "Length of each raw model timing "
-            + "(default: ${DEFAULT-VALUE}).")
+
+    @Option(
+            names = "--raw-seconds",
+            defaultValue = "3",
+            description = "Length of each raw model timing " + "(default: ${DEFAULT-VALUE}).")
     double rawSeconds;
+
     @Option(names = "--resolutions", description = "Short sides for the Fashion-MNIST images (default: 7,10,14,21).")
     String resolutions;
 
@@ -123,9 +157,10 @@ final class PipelineBench implements Callable<Integer> {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--rate must be images per second, 0 or 'half', was '" + rate + "'");
         }
-        if (batches.stream().anyMatch(batch -> batch < 1) || instanceCounts.stream().anyMatch(count -> count < 1)) {
-            throw new IllegalArgumentException("--batch and --instances take positive numbers, were " + batches
-                    + " and " + instanceCounts);
+        if (batches.stream().anyMatch(batch -> batch < 1)
+                || instanceCounts.stream().anyMatch(count -> count < 1)) {
+            throw new IllegalArgumentException(
+                    "--batch and --instances take positive numbers, were " + batches + " and " + instanceCounts);
         }
         if (images < 1 || warmup < 0 || rawSeconds <= 0) {
             throw new IllegalArgumentException("--images must be at least 1, --warmup at least 0 and --raw-seconds "
@@ -135,12 +170,16 @@ final class PipelineBench implements Callable<Integer> {
             throw new IllegalArgumentException("--minutes needs a --rate in images per second");
         }
         List<LabeledImage> sample = BenchCommand.sample(images);
-        String measured = minutes > 0 ? String.format("%.0f images/s for %.1f minutes (cycling %d Fashion-MNIST "
-                + "images)", offered, minutes, sample.size())
+        String measured = minutes > 0
+                ? String.format(
+                        "%.0f images/s for %.1f minutes (cycling %d Fashion-MNIST " + "images)",
+                        offered, minutes, sample.size())
                 : sample.size() + " measured Fashion-MNIST images";
-        System.out.printf("lr0 bench pipeline: %s after warm-up rounds of %d images, %d cores, %s%n", measured, warmup,
-                Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"));
-        try (ZeroShotModel model = Lr0App.loadModel(config.load(baseSettings(Files.createTempDirectory("lr0-bench"))))) {
+        System.out.printf(
+                "lr0 bench pipeline: %s after warm-up rounds of %d images, %d cores, %s%n",
+                measured, warmup, Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"));
+        try (ZeroShotModel model =
+                Lr0App.loadModel(config.load(baseSettings(Files.createTempDirectory("lr0-bench"))))) {
             float[][] inputs = BenchCommand.preprocess(model, sample);
             for (int batch : batches) {
                 for (int instances : instanceCounts) {
@@ -150,8 +189,8 @@ final class PipelineBench implements Callable<Integer> {
                     run.print(name, batch);
                     if (half) {
                         String halfName = name + ", at half of that throughput";
-                        Run halfRate = timedAgainstRaw(model, inputs, sample, batch, instances,
-                                run.imagesPerSecond / 2);
+                        Run halfRate =
+                                timedAgainstRaw(model, inputs, sample, batch, instances, run.imagesPerSecond / 2);
                         runs.put(halfName, halfRate);
                         halfRate.print(halfName, batch);
                     }
@@ -167,25 +206,30 @@ final class PipelineBench implements Callable<Integer> {
      * from as many threads as the app has stream threads (a predictor each); the fastest of these timings is the
      * run's reference, so neither a slow moment of the machine nor a thread count can flatter the ratio.
      */
-    private Run timedAgainstRaw(ZeroShotModel model, float[][] inputs, List<LabeledImage> sample, int batch,
-                                int instances, double offered) throws Exception {
+    private Run timedAgainstRaw(
+            ZeroShotModel model, float[][] inputs, List<LabeledImage> sample, int batch, int instances, double offered)
+            throws Exception {
         int streamThreads = config.load(Map.of()).getInt(Lr0Config.NUM_STREAM_THREADS);
         List<ZeroShotModel> callers = Collections.nCopies(streamThreads, model);
-        double[] before = {BenchCommand.raw(model, inputs, batch, rawSeconds),
-                BenchCommand.concurrent(callers, inputs, batch, rawSeconds)};
+        double[] before = {
+            BenchCommand.raw(model, inputs, batch, rawSeconds),
+            BenchCommand.concurrent(callers, inputs, batch, rawSeconds)
+        };
         Run run = run(sample, batch, instances, offered);
-        double[] after = {BenchCommand.raw(model, inputs, batch, rawSeconds),
-                BenchCommand.concurrent(callers, inputs, batch, rawSeconds)};
-        run.rawTimings = String.format("1 thread %.1f, %d threads %.1f images/s before the run; %.1f and %.1f after",
+        double[] after = {
+            BenchCommand.raw(model, inputs, batch, rawSeconds),
+            BenchCommand.concurrent(callers, inputs, batch, rawSeconds)
+        };
+        run.rawTimings = String.format(
+                "1 thread %.1f, %d threads %.1f images/s before the run; %.1f and %.1f after",
                 before[0], streamThreads, before[1], after[0], after[1]);
         run.raw = Math.max(Math.max(before[0], before[1]), Math.max(after[0], after[1]));
         return run;
     }
 
     private Map<String, String> baseSettings(Path work) {
-        Map<String, String> settings = new HashMap<>(Map.of(
-                Lr0Config.STATE_DIR, work.resolve("streams").toString(),
-                Lr0Config.DASHBOARD_PORT, "0"));
+        Map<String, String> settings = new HashMap<>(
+                Map.of(Lr0Config.STATE_DIR, work.resolve("streams").toString(), Lr0Config.DASHBOARD_PORT, "0"));
         if (resolutions != null) {
             settings.put(Lr0Config.DATASET_RESOLUTIONS_PREFIX + DATASET, resolutions);
         }
@@ -197,16 +241,18 @@ final class PipelineBench implements Callable<Integer> {
         for (int batch : batches) {
             Run one = runs.get("batch " + batch + ", 1 instance");
             if (one != null) {
-                System.out.printf("ratio pipeline variants/s / raw model images/s at batch %d: %.3f%n", batch,
-                        one.variantsPerSecond / one.raw);
+                System.out.printf(
+                        "ratio pipeline variants/s / raw model images/s at batch %d: %.3f%n",
+                        batch, one.variantsPerSecond / one.raw);
             }
         }
         Run single = runs.get("batch 1, 1 instance");
         for (int batch : batches) {
             Run batched = runs.get("batch " + batch + ", 1 instance");
             if (single != null && batch > 1 && batched != null) {
-                System.out.printf("micro-batching: batch %d / batch 1 throughput: %.2fx%n", batch,
-                        batched.variantsPerSecond / single.variantsPerSecond);
+                System.out.printf(
+                        "micro-batching: batch %d / batch 1 throughput: %.2fx%n",
+                        batch, batched.variantsPerSecond / single.variantsPerSecond);
             }
         }
         for (int batch : batches) {
@@ -214,8 +260,13 @@ final class PipelineBench implements Callable<Integer> {
             for (int instances : instanceCounts) {
                 Run many = runs.get("batch " + batch + ", " + instances + " instances");
                 if (one != null && many != null) {
-                    System.out.printf("scale-out at batch %d: %d instances %.1f variants/s combined, 1 instance "
-                            + "%.1f: %.2fx%n", batch, instances, many.variantsPerSecond, one.variantsPerSecond,
+                    System.out.printf(
+                            "scale-out at batch %d: %d instances %.1f variants/s combined, 1 instance "
+                                    + "%.1f: %.2fx%n",
+                            batch,
+                            instances,
+                            many.variantsPerSecond,
+                            one.variantsPerSecond,
                             many.variantsPerSecond / one.variantsPerSecond);
                 }
             }
@@ -238,10 +289,11 @@ final class PipelineBench implements Callable<Integer> {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             return behind > 0
-                    ? String.format("started %d offsets behind: the warm-up's backlog (%d) did not drain in %.0f s",
+                    ? String.format(
+                            "started %d offsets behind: the warm-up's backlog (%d) did not drain in %.0f s",
                             behind, backlog, seconds)
-                    : String.format("started idle: the warm-up's backlog of %d offsets drained in %.1f s", backlog,
-                            seconds);
+                    : String.format(
+                            "started idle: the warm-up's backlog of %d offsets drained in %.1f s", backlog, seconds);
         }
     }
 
@@ -263,9 +315,15 @@ final class PipelineBench implements Callable<Integer> {
                     applicationIds.add(applicationId);
                     if (splitRoles) {
                         apps.add(Lr0App.start(role(lr0, Map.of(Lr0Config.INFERENCE_ENABLED, "false"))));
-                        apps.add(Lr0App.start(role(lr0, Map.of(Lr0Config.DEGRADE_ENABLED, "false",
-                                Lr0Config.METRICS_ENABLED, "false",
-                                Lr0Config.APPLICATION_ID, applicationId + "-model"))));
+                        apps.add(Lr0App.start(role(
+                                lr0,
+                                Map.of(
+                                        Lr0Config.DEGRADE_ENABLED,
+                                        "false",
+                                        Lr0Config.METRICS_ENABLED,
+                                        "false",
+                                        Lr0Config.APPLICATION_ID,
+                                        applicationId + "-model"))));
                         applicationIds.add(applicationId + "-model");
                     } else {
                         apps.add(Lr0App.start(lr0));
@@ -274,8 +332,11 @@ final class PipelineBench implements Callable<Integer> {
                 int perImage = lr0.degradeSettings().resolutionsFor(DATASET).size() + 1;
                 LabelSpace labels = Datasets.defaultFashionMnist("test").labelSpace();
                 try (PredictionFollower follower = PredictionFollower.start(lr0);
-                     ImagePublisher publisher = new ImagePublisher(lr0.kafkaClientConfig(), lr0.serdeConfig(),
-                             lr0.topics().images(), lr0.topics().datasets())) {
+                        ImagePublisher publisher = new ImagePublisher(
+                                lr0.kafkaClientConfig(),
+                                lr0.serdeConfig(),
+                                lr0.topics().images(),
+                                lr0.topics().datasets())) {
                     warmUp(labels, sample, publisher, follower, perImage);
                     String idle = awaitIdle(lr0, applicationIds);
                     // Progress on stderr, so a profiler can be attached to the measured phase only.
@@ -287,8 +348,8 @@ final class PipelineBench implements Callable<Integer> {
                         HeapWatch heap = minutes > 0 ? HeapWatch.everyMinute() : null;
                         ThreadCpu cpu = ThreadCpu.snapshot();
                         long start = System.nanoTime();
-                        DatasetProducer.run(new CyclingDataset(labels, sample, "", measured), publisher, "bench", 0,
-                                offered, null);
+                        DatasetProducer.run(
+                                new CyclingDataset(labels, sample, "", measured), publisher, "bench", 0, offered, null);
                         follower.awaitMeasured(measured * perImage);
                         Run run = follower.result(measured, (System.nanoTime() - start) / 1e9, offered);
                         ThreadCpu.Shares cpuShares = cpu.since();
@@ -298,8 +359,11 @@ final class PipelineBench implements Callable<Integer> {
                         run.pauses = resources.pauses();
                         run.idle = idle;
                         run.stages = stages.minus(before);
-                        run.partitions = partitionsPerInstance(apps, !splitRoles && lr0.inferenceChained()
-                                ? lr0.topics().images() : lr0.topics().variants());
+                        run.partitions = partitionsPerInstance(
+                                apps,
+                                !splitRoles && lr0.inferenceChained()
+                                        ? lr0.topics().images()
+                                        : lr0.topics().variants());
                         if (heap != null) {
                             run.heapAfterGc = heap.stop();
                         }
@@ -327,16 +391,26 @@ final class PipelineBench implements Callable<Integer> {
      * CPU during a round), at most {@value #MAX_WARMUP_ROUNDS} rounds: this process also runs the broker, whose code
      * the JIT keeps compiling long after the pipeline's own, and a measurement in that phase shows the JIT, not lr0.
      */
-    private void warmUp(LabelSpace labels, List<LabeledImage> sample, ImagePublisher publisher,
-                        PredictionFollower follower, int perImage) throws Exception {
+    private void warmUp(
+            LabelSpace labels,
+            List<LabeledImage> sample,
+            ImagePublisher publisher,
+            PredictionFollower follower,
+            int perImage)
+            throws Exception {
         for (int round = 1; warmup > 0 && round <= MAX_WARMUP_ROUNDS; round++) {
             ThreadCpu cpu = ThreadCpu.snapshot();
-            DatasetProducer.run(new CyclingDataset(labels, sample, WARMUP_PREFIX + round + "-", warmup), publisher,
-                    "bench", 0, 0, null);
+            DatasetProducer.run(
+                    new CyclingDataset(labels, sample, WARMUP_PREFIX + round + "-", warmup),
+                    publisher,
+                    "bench",
+                    0,
+                    0,
+                    null);
             follower.awaitWarmup((long) round * warmup * perImage);
             double share = cpu.since().of(ThreadCpu.Kind.JIT);
-            System.err.printf("warm-up round %d (%d images): JIT compiler %.0f %% of the CPU%n", round, warmup,
-                    100 * share);
+            System.err.printf(
+                    "warm-up round %d (%d images): JIT compiler %.0f %% of the CPU%n", round, warmup, 100 * share);
             if (!(share * 100 >= QUIET_JIT_PERCENT)) {
                 // Quiet, or not measurable here (no /proc): one round is what can be done.
                 return;
@@ -373,25 +447,31 @@ final class PipelineBench implements Callable<Integer> {
         long[] imageLatencyPercentiles;
         /** The process's CPU during the measured phase, by kind of thread. */
         String cpu;
+
         long peakHeapMb;
         /** The collector's stop-the-world pauses during the measured phase. */
         String pauses;
+
         String stages;
         String partitions;
         /** What the measured phase started from: an idle pipeline, or how far behind the warm-up left it. */
         String idle;
+
         List<Long> heapAfterGc;
         /** The raw batched model throughput this run is compared with: the fastest timing. */
         double raw;
+
         String rawTimings;
 
         void print(String name, int batch) {
-            System.out.printf("== %s, offered %s%n", name, offered > 0 ? String.format("%.0f images/s", offered)
-                    : "as fast as possible");
+            System.out.printf(
+                    "== %s, offered %s%n",
+                    name, offered > 0 ? String.format("%.0f images/s", offered) : "as fast as possible");
             System.out.printf("  %s%n", idle);
-            System.out.printf("  %d images, %d variants; first produce to last prediction %.1f s%n", images, variants,
-                    seconds);
-            System.out.printf("  throughput %.1f images/s, %.1f variants/s (first to last prediction)%n",
+            System.out.printf(
+                    "  %d images, %d variants; first produce to last prediction %.1f s%n", images, variants, seconds);
+            System.out.printf(
+                    "  throughput %.1f images/s, %.1f variants/s (first to last prediction)%n",
                     imagesPerSecond, variantsPerSecond);
             printLatency("  latency capture -> prediction", latencyPercentiles);
             printLatency("    capture -> prediction readable (read_committed)", readableLatencyPercentiles);
@@ -409,8 +489,9 @@ final class PipelineBench implements Callable<Integer> {
         }
 
         private static void printLatency(String what, long[] percentiles) {
-            System.out.printf("%s: p50 %d ms, p95 %d ms, p99 %d ms, max %d ms%n", what, percentiles[0],
-                    percentiles[1], percentiles[2], percentiles[3]);
+            System.out.printf(
+                    "%s: p50 %d ms, p95 %d ms, p99 %d ms, max %d ms%n",
+                    what, percentiles[0], percentiles[1], percentiles[2], percentiles[3]);
         }
     }
 
@@ -449,13 +530,15 @@ final class PipelineBench implements Callable<Integer> {
             consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             String predictions = config.topics().predictions();
             try (StageSerdes serdes = StageSerdes.from(config.serdeConfig());
-                 Deserializer<Prediction> predictionReader = serdes.<Prediction>value().deserializer();
-                 KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig,
-                         new StringDeserializer(), new ByteArrayDeserializer())) {
+                    Deserializer<Prediction> predictionReader =
+                            serdes.<Prediction>value().deserializer();
+                    KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+                            consumerConfig, new StringDeserializer(), new ByteArrayDeserializer())) {
                 List<TopicPartition> partitions = new ArrayList<>();
-                for (String topic : List.of(predictions, config.topics().variants(), config.topics().images())) {
-                    consumer.partitionsFor(topic).forEach(info -> partitions.add(new TopicPartition(topic,
-                            info.partition())));
+                for (String topic : List.of(
+                        predictions, config.topics().variants(), config.topics().images())) {
+                    consumer.partitionsFor(topic)
+                            .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
                 }
                 consumer.assign(partitions);
                 consumer.seekToBeginning(partitions);
@@ -484,7 +567,8 @@ final class PipelineBench implements Callable<Integer> {
             first.accumulateAndGet(at, Math::min);
             last.accumulateAndGet(at, Math::max);
             captureToPrediction.record(prediction.getLatencyMillis());
-            captureToReadable.record(System.currentTimeMillis() - prediction.getCaptureTimestamp().toEpochMilli());
+            captureToReadable.record(System.currentTimeMillis()
+                    - prediction.getCaptureTimestamp().toEpochMilli());
             measuredSeen.incrementAndGet();
         }
 
@@ -569,18 +653,30 @@ final class PipelineBench implements Callable<Integer> {
      * Mean time per record of each pipeline step over a run: differences of every stage timer the app registered
      * (docs/operations.md), so a step added later (LIIF's upscale) shows without a list to keep in step.
      */
-    private record StageTimes(Map<String, double[]> totals, double modelMicros, double modelCpuMicros,
-                              double modelImages, long batches, double commits) {
+    private record StageTimes(
+            Map<String, double[]> totals,
+            double modelMicros,
+            double modelCpuMicros,
+            double modelImages,
+            long batches,
+            double commits) {
         static StageTimes now() {
             Map<String, double[]> totals = new TreeMap<>();
-            for (Timer timer : Metrics.globalRegistry.find(OperationalMetrics.STAGE_TIME).timers()) {
-                totals.put(timer.getId().getTag("stage"),
+            for (Timer timer :
+                    Metrics.globalRegistry.find(OperationalMetrics.STAGE_TIME).timers()) {
+                totals.put(
+                        timer.getId().getTag("stage"),
                         new double[] {timer.count(), timer.totalTime(TimeUnit.MICROSECONDS)});
             }
-            DistributionSummary sizes = Metrics.globalRegistry.find(OperationalMetrics.BATCH_SIZE).summary();
-            return new StageTimes(totals, totalMicros(OperationalMetrics.MODEL_TIME),
-                    totalMicros(OperationalMetrics.MODEL_CPU_TIME), sizes == null ? 0 : sizes.totalAmount(),
-                    sizes == null ? 0 : sizes.count(), streamThreadsTotal("commit"));
+            DistributionSummary sizes =
+                    Metrics.globalRegistry.find(OperationalMetrics.BATCH_SIZE).summary();
+            return new StageTimes(
+                    totals,
+                    totalMicros(OperationalMetrics.MODEL_TIME),
+                    totalMicros(OperationalMetrics.MODEL_CPU_TIME),
+                    sizes == null ? 0 : sizes.totalAmount(),
+                    sizes == null ? 0 : sizes.count(),
+                    streamThreadsTotal("commit"));
         }
 
         /** A timer's total so far, 0 before the app registered it. */
@@ -605,29 +701,40 @@ final class PipelineBench implements Callable<Integer> {
             });
             double images = modelImages - before.modelImages;
             if (images > 0) {
-                line.append(String.format("model %.0f us per image, %.0f us of it on the CPU (%.1f images per "
-                        + "batch), ", (modelMicros - before.modelMicros) / images,
-                        (modelCpuMicros - before.modelCpuMicros) / images, images / (batches - before.batches)));
+                line.append(String.format(
+                        "model %.0f us per image, %.0f us of it on the CPU (%.1f images per " + "batch), ",
+                        (modelMicros - before.modelMicros) / images,
+                        (modelCpuMicros - before.modelCpuMicros) / images,
+                        images / (batches - before.batches)));
             }
             double produce = Metrics.globalRegistry.find("kafka.producer.request.latency.avg").gauges().stream()
-                    .mapToDouble(Gauge::value).filter(v -> !Double.isNaN(v)).average().orElse(Double.NaN);
+                    .mapToDouble(Gauge::value)
+                    .filter(v -> !Double.isNaN(v))
+                    .average()
+                    .orElse(Double.NaN);
             line.append(String.format("produce request %.1f ms (producers' average)", produce));
             double commits = streamThreadsTotal("commit") - before.commits;
-            return line.append(String.format("; %.0f commits (all stream threads), latest commit latency avg %.1f ms, "
-                    + "max %.1f ms", commits, streamThreadsGauge("commit.latency.avg", DoubleStream::average),
-                    streamThreadsGauge("commit.latency.max", DoubleStream::max))).toString();
+            return line.append(String.format(
+                            "; %.0f commits (all stream threads), latest commit latency avg %.1f ms, " + "max %.1f ms",
+                            commits,
+                            streamThreadsGauge("commit.latency.avg", DoubleStream::average),
+                            streamThreadsGauge("commit.latency.max", DoubleStream::max)))
+                    .toString();
         }
 
         /** The sum over stream threads of a Kafka Streams thread-level total (e.g. commit-total). */
         private static double streamThreadsTotal(String metric) {
             return Metrics.globalRegistry.find("kafka.stream.thread." + metric + ".total").functionCounters().stream()
-                    .mapToDouble(FunctionCounter::count).sum();
+                    .mapToDouble(FunctionCounter::count)
+                    .sum();
         }
 
         /** A thread-level Kafka Streams gauge over the stream threads, combined by {@code over}. */
         private static double streamThreadsGauge(String metric, Function<DoubleStream, OptionalDouble> over) {
             return over.apply(Metrics.globalRegistry.find("kafka.stream.thread." + metric).gauges().stream()
-                    .mapToDouble(Gauge::value).filter(v -> !Double.isNaN(v))).orElse(Double.NaN);
+                            .mapToDouble(Gauge::value)
+                            .filter(v -> !Double.isNaN(v)))
+                    .orElse(Double.NaN);
         }
     }
 
@@ -652,8 +759,8 @@ final class PipelineBench implements Callable<Integer> {
                 @Override
                 public LabeledImage next() {
                     LabeledImage image = sample.get((int) (next % sample.size()));
-                    return new LabeledImage(prefix + (next++) + "-" + image.id(), image.image(), image.label(),
-                            null, Map.of());
+                    return new LabeledImage(
+                            prefix + (next++) + "-" + image.id(), image.image(), image.label(), null, Map.of());
                 }
             };
         }
@@ -716,8 +823,12 @@ final class PipelineBench implements Callable<Integer> {
                 ((NotificationEmitter) collector).addNotificationListener(sampler.onCollection, null, null);
             }
             MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-            sampler.timer.scheduleAtFixedRate(() -> sampler.peakHeap.accumulateAndGet(
-                    memory.getHeapMemoryUsage().getUsed(), Math::max), 0, 200, TimeUnit.MILLISECONDS);
+            sampler.timer.scheduleAtFixedRate(
+                    () -> sampler.peakHeap.accumulateAndGet(
+                            memory.getHeapMemoryUsage().getUsed(), Math::max),
+                    0,
+                    200,
+                    TimeUnit.MILLISECONDS);
             return sampler;
         }
 
@@ -728,8 +839,9 @@ final class PipelineBench implements Callable<Integer> {
         /** The collector's pauses since the start: how many, their total and share of the time, the longest. */
         String pauses() {
             double seconds = (System.nanoTime() - startNanos) / 1e9;
-            return String.format("%d GC pauses, %d ms in all (%.1f %% of the time), longest %d ms", pauses.sum(),
-                    pauseMillis.sum(), pauseMillis.sum() / 10.0 / seconds, longestPause.get());
+            return String.format(
+                    "%d GC pauses, %d ms in all (%.1f %% of the time), longest %d ms",
+                    pauses.sum(), pauseMillis.sum(), pauseMillis.sum() / 10.0 / seconds, longestPause.get());
         }
 
         @Override

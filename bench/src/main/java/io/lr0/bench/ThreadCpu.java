@@ -40,8 +40,10 @@ final class ThreadCpu {
         /** The kind of a Java thread, by its name. */
         static Kind ofJavaThread(String name) {
             // Before the stream threads: their producers' I/O threads carry the stream thread's name too.
-            if (name.startsWith("kafka-producer-network-thread") || name.startsWith("kafka-coordinator-heartbeat")
-                    || name.startsWith("kafka-admin-client-thread") || name.contains("consumer_background_thread")) {
+            if (name.startsWith("kafka-producer-network-thread")
+                    || name.startsWith("kafka-coordinator-heartbeat")
+                    || name.startsWith("kafka-admin-client-thread")
+                    || name.contains("consumer_background_thread")) {
                 return CLIENT_IO;
             }
             if (name.contains("StreamThread")) {
@@ -55,8 +57,12 @@ final class ThreadCpu {
             if (comm.contains("CompilerThre")) {
                 return JIT;
             }
-            return comm.startsWith("GC Thread") || comm.startsWith("G1 ") || comm.startsWith("VM Thread")
-                    || comm.startsWith("VM Periodic") ? GC : null;
+            return comm.startsWith("GC Thread")
+                            || comm.startsWith("G1 ")
+                            || comm.startsWith("VM Thread")
+                            || comm.startsWith("VM Periodic")
+                    ? GC
+                    : null;
         }
     }
 
@@ -91,7 +97,12 @@ final class ThreadCpu {
 
         /** The process's share no kind claims. */
         double unattributed() {
-            return Math.max(0, process - byKind.values().stream().mapToDouble(Double::doubleValue).sum());
+            return Math.max(
+                    0,
+                    process
+                            - byKind.values().stream()
+                                    .mapToDouble(Double::doubleValue)
+                                    .sum());
         }
 
         /**
@@ -104,14 +115,19 @@ final class ThreadCpu {
             String model = String.format(" (the model's forward passes %.0f %%)", 100 * modelCpuSeconds / coreSeconds);
             byKind.entrySet().stream()
                     .sorted(Map.Entry.<Kind, Double>comparingByValue().reversed())
-                    .forEach(share -> parts.add(String.format("%s %.0f %%%s", share.getKey().label,
-                            100 * share.getValue(), share.getKey() == Kind.STREAM_THREADS ? model : "")));
-            return parts.add(String.format("unattributed %.0f %%", 100 * unattributed())).toString();
+                    .forEach(share -> parts.add(String.format(
+                            "%s %.0f %%%s",
+                            share.getKey().label,
+                            100 * share.getValue(),
+                            share.getKey() == Kind.STREAM_THREADS ? model : "")));
+            return parts.add(String.format("unattributed %.0f %%", 100 * unattributed()))
+                    .toString();
         }
     }
 
     Shares since() {
-        double capacity = (System.nanoTime() - wallNanos) * (double) Runtime.getRuntime().availableProcessors();
+        double capacity =
+                (System.nanoTime() - wallNanos) * (double) Runtime.getRuntime().availableProcessors();
         Map<Kind, Double> byKind = new EnumMap<>(Kind.class);
         for (ThreadInfo thread : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
             if (thread == null) {
@@ -155,7 +171,8 @@ final class ThreadCpu {
                     String stat = Files.readString(task.resolve("stat"));
                     // Fields after the parenthesised name: state is field 3, utime 14, stime 15.
                     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    nanos.put(task.getFileName() + " " + comm,
+                    nanos.put(
+                            task.getFileName() + " " + comm,
                             (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * NANOS_PER_TICK);
                 } catch (IOException threadEnded) {
                     // A thread that ended between listing and reading: its time is unattributed.

@@ -1,12 +1,11 @@
 package io.lr0.bench;
 
-import java.util.Arrays;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lr0.cli.Lr0;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -27,7 +26,12 @@ class BenchCommandIT {
         all[1] = bench;
         System.arraycopy(args, 0, all, 2, args.length);
         assertEquals(0, commandLine.execute(all));
-        return (T) commandLine.getSubcommands().get("bench").getSubcommands().get(bench).getCommand();
+        return (T) commandLine
+                .getSubcommands()
+                .get("bench")
+                .getSubcommands()
+                .get(bench)
+                .getCommand();
     }
 
     @Test
@@ -41,8 +45,11 @@ class BenchCommandIT {
     @Test
     void upscaleBenchmarkMeasuresLiifAgainstBicubic() {
         BenchCommand.Upscale bench = run("upscale", "--images", "2", "--target", "32", "--set", "sr.batch.size=2");
-        assertEquals(List.of("16/1", "16/2", "32/1", "32/2"), bench.figures.stream()
-                .map(figure -> figure.source() + "/" + figure.batch()).toList());
+        assertEquals(
+                List.of("16/1", "16/2", "32/1", "32/2"),
+                bench.figures.stream()
+                        .map(figure -> figure.source() + "/" + figure.batch())
+                        .toList());
         for (BenchCommand.Upscale.Figure figure : bench.figures) {
             assertTrue(figure.liifPerSecond() > 0 && figure.bicubicPerSecond() > 0, figure.toString());
         }
@@ -50,8 +57,8 @@ class BenchCommandIT {
 
     @Test
     void pipelineBenchmarkMeasuresTheEndToEndFiguresAtEachBatchSize() {
-        PipelineBench bench = run("pipeline", "--images", "40", "--warmup", "20", "--batch", "1,8",
-                "--raw-seconds", "0.2");
+        PipelineBench bench =
+                run("pipeline", "--images", "40", "--warmup", "20", "--batch", "1,8", "--raw-seconds", "0.2");
         assertEquals(List.of("batch 1, 1 instance", "batch 8, 1 instance"), List.copyOf(bench.runs.keySet()));
         for (PipelineBench.Run run : bench.runs.values()) {
             assertEquals(40, run.images);
@@ -60,12 +67,14 @@ class BenchCommandIT {
             assertTrue(run.variantsPerSecond > 0 && run.raw > 0, "throughput " + run.variantsPerSecond);
             assertOrdered(run.latencyPercentiles);
             assertOrdered(run.readableLatencyPercentiles);
-            assertTrue(run.readableLatencyPercentiles[0] >= run.latencyPercentiles[0],
+            assertTrue(
+                    run.readableLatencyPercentiles[0] >= run.latencyPercentiles[0],
                     "a prediction is readable no sooner than it is written");
             assertTrue(run.peakHeapMb > 0);
             assertTrue(run.idle.startsWith("started idle"), run.idle);
             // The model's forward passes are counted within the stream threads that run them.
-            assertTrue(run.cpu.matches(".*Kafka Streams threads \\d+ % \\(the model's forward passes \\d+ %\\).*"),
+            assertTrue(
+                    run.cpu.matches(".*Kafka Streams threads \\d+ % \\(the model's forward passes \\d+ %\\).*"),
                     run.cpu);
             for (String stage : List.of(" degrade ", " preprocess ", " model ")) {
                 assertTrue(run.stages.contains(stage), run.stages);
@@ -75,28 +84,52 @@ class BenchCommandIT {
 
     @Test
     void pipelineBenchmarkScalesOutAndMeasuresAtHalfRate() {
-        PipelineBench bench = run("pipeline", "--images", "30", "--warmup", "10", "--batch", "8",
-                "--instances", "1,2", "--rate", "half", "--raw-seconds", "0.2");
+        PipelineBench bench = run(
+                "pipeline",
+                "--images",
+                "30",
+                "--warmup",
+                "10",
+                "--batch",
+                "8",
+                "--instances",
+                "1,2",
+                "--rate",
+                "half",
+                "--raw-seconds",
+                "0.2");
         PipelineBench.Run two = bench.runs.get("batch 8, 2 instances");
         PipelineBench.Run twoAtHalf = bench.runs.get("batch 8, 2 instances, at half of that throughput");
         assertNotNull(two, bench.runs.keySet().toString());
         assertNotNull(twoAtHalf, bench.runs.keySet().toString());
         assertEquals(two.imagesPerSecond / 2, twoAtHalf.offered, 1e-9, "offered at half the measured throughput");
         // Kafka Streams splits the 4 partitions of the topic inference reads (chained: images) between the two.
-        assertTrue(two.partitions.matches(".*partitions of images per instance \\[\\d(, \\d)*\\] \\| \\[\\d(, \\d)*\\].*"),
+        assertTrue(
+                two.partitions.matches(".*partitions of images per instance \\[\\d(, \\d)*\\] \\| \\[\\d(, \\d)*\\].*"),
                 two.partitions);
     }
 
     @Test
     void pipelineSoakSamplesTheHeapAndCountsItsFullGcsAsPauses() {
-        PipelineBench bench = run("pipeline", "--warmup", "10", "--batch", "8", "--minutes", "0.05", "--rate", "40",
-                "--raw-seconds", "0.2");
+        PipelineBench bench = run(
+                "pipeline",
+                "--warmup",
+                "10",
+                "--batch",
+                "8",
+                "--minutes",
+                "0.05",
+                "--rate",
+                "40",
+                "--raw-seconds",
+                "0.2");
         PipelineBench.Run soak = bench.runs.get("batch 8, 1 instance");
         assertEquals(120, soak.images, "40 images/s for 3 s");
         assertEquals(600, soak.variants);
         assertNotNull(soak.heapAfterGc);
         // The soak's own full GC at the start of the measured phase is a pause the sampler must have seen.
-        assertTrue(soak.pauses.matches("[1-9]\\d* GC pauses, \\d+ ms in all \\(.*% of the time\\), longest \\d+ ms"),
+        assertTrue(
+                soak.pauses.matches("[1-9]\\d* GC pauses, \\d+ ms in all \\(.*% of the time\\), longest \\d+ ms"),
                 soak.pauses);
     }
 

@@ -16,17 +16,19 @@ class MicroBenchmarksIT {
     @Test
     void everyBenchmarkRunsAndMeasures() throws Exception {
         Collection<RunResult> results = new Runner(new OptionsBuilder()
-                .include("io\\.lr0\\.bench\\.jmh\\..*Benchmark\\..*")
-                .forks(0)
-                .warmupIterations(0)
-                .measurementIterations(1)
-                .measurementTime(TimeValue.milliseconds(100))
-                .shouldFailOnError(true)
-                .build()).run();
+                        .include("io\\.lr0\\.bench\\.jmh\\..*Benchmark\\..*")
+                        .forks(0)
+                        .warmupIterations(0)
+                        .measurementIterations(1)
+                        .measurementTime(TimeValue.milliseconds(100))
+                        .shouldFailOnError(true)
+                        .build())
+                .run();
         // Degrade: 5 sizes; pre-process: 2 benchmarks x 3 sizes; serde: 4.
         assertEquals(5 + 6 + 4, results.size());
         for (RunResult result : results) {
-            assertTrue(result.getPrimaryResult().getScore() > 0, result.getParams().getBenchmark());
+            assertTrue(
+                    result.getPrimaryResult().getScore() > 0, result.getParams().getBenchmark());
         }
     }
 }

@@ -1,12 +1,10 @@
 package io.lr0.launcher;
 
-import io.lr0.contract.Topics;
-import io.lr0.cli.Shutdown;
-import io.lr0.cli.ConfigOptions;
-import io.lr0.contract.DeadLetterHeaders;
 import io.lr0.app.Lr0App;
 import io.lr0.app.Lr0Config;
-import io.lr0.runtime.DeadLetters;
+import io.lr0.cli.ConfigOptions;
+import io.lr0.cli.Shutdown;
+import io.lr0.contract.DeadLetterHeaders;
 import io.lr0.local.LocalStack;
 import io.lr0.producers.CounterAnimalStyle;
 import io.lr0.producers.DatasetProducer;
@@ -32,32 +30,69 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code lr0 demo}: the whole pipeline on the embedded default, fed with Fashion-MNIST. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
         description = "Start the embedded broker and schema registry and the streams app, produce a dataset "
                 + "(Fashion-MNIST by default), follow it through the pipeline (bicubic and LIIF super-resolution) and "
                 + "print a summary per resolution and method.")
 final class DemoCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
+
     @Mixin
     LocalStackOptions local;
+
     @Option(names = "--reset", description = "Delete the data directory first and start clean.")
     boolean reset;
-    @Option(names = "--dataset", description = "Dataset directory (default: Debian's Fashion-MNIST, else the bundled sample).")
+
+    @Option(
+            names = "--dataset",
+            description = "Dataset directory (default: Debian's Fashion-MNIST, else the bundled sample).")
     Path dataset;
-    @Option(names = "--limit", defaultValue = "1000", description = "Images to produce (0: all; default: ${DEFAULT-VALUE}).")
+
+    @Option(
+            names = "--limit",
+            defaultValue = "1000",
+            description = "Images to produce (0: all; default: ${DEFAULT-VALUE}).")
     long limit;
-    @Option(names = "--rate", defaultValue = "50", description = "Images per second at most (0: no limit; default: ${DEFAULT-VALUE}); --max-in-flight holds it to what the pipeline follows.")
+
+    @Option(
+            names = "--rate",
+            defaultValue = "50",
+            description =
+                    "Images per second at most (0: no limit; default: ${DEFAULT-VALUE}); --max-in-flight holds it to what the pipeline follows.")
     double rate;
-    @Option(names = "--max-in-flight", defaultValue = "32", description = "Images produced but not through the pipeline yet, at most: the producer waits beyond it, so the dashboard follows live on a machine slower than --rate (with LIIF on two cores) instead of behind a growing backlog (0: no limit; default: ${DEFAULT-VALUE}).")
+
+    @Option(
+            names = "--max-in-flight",
+            defaultValue = "32",
+            description =
+                    "Images produced but not through the pipeline yet, at most: the producer waits beyond it, so the dashboard follows live on a machine slower than --rate (with LIIF on two cores) instead of behind a growing backlog (0: no limit; default: ${DEFAULT-VALUE}).")
     long maxInFlight;
-    @Option(names = "--grouped-per-class", defaultValue = "10", description = "Images per class of the derived CounterAnimal-style set, each shown on its usual and on an inverted background (0: none; default: ${DEFAULT-VALUE}).")
+
+    @Option(
+            names = "--grouped-per-class",
+            defaultValue = "10",
+            description =
+                    "Images per class of the derived CounterAnimal-style set, each shown on its usual and on an inverted background (0: none; default: ${DEFAULT-VALUE}).")
     int groupedPerClass;
-    @Option(names = "--exit-when-done", description = "Exit once every produced image went through (exit code 0 only if none failed).")
+
+    @Option(
+            names = "--exit-when-done",
+            description = "Exit once every produced image went through (exit code 0 only if none failed).")
     boolean exitWhenDone;
-    @Option(names = "--dashboard-port", defaultValue = "8088", description = "Port of the dashboard and query API (0: any free port; default: ${DEFAULT-VALUE}).")
+
+    @Option(
+            names = "--dashboard-port",
+            defaultValue = "8088",
+            description = "Port of the dashboard and query API (0: any free port; default: ${DEFAULT-VALUE}).")
     int dashboardPort;
-    @Option(names = "--timeout", defaultValue = "PT10M", description = "Give up waiting for results after this ISO-8601 duration (default: ${DEFAULT-VALUE}).")
+
+    @Option(
+            names = "--timeout",
+            defaultValue = "PT10M",
+            description = "Give up waiting for results after this ISO-8601 duration (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
     @Override
@@ -86,40 +121,60 @@ final class DemoCommand implements Callable<Integer> {
             }
             Lr0Config lr0 = config.load(demoSettings);
             try (Lr0App app = Lr0App.start(lr0);
-                 PipelineWatcher watcher = PipelineWatcher.fromNow(lr0)) {
-                DatasetSource source = dataset == null ? Datasets.defaultFashionMnist("test")
+                    PipelineWatcher watcher = PipelineWatcher.fromNow(lr0)) {
+                DatasetSource source = dataset == null
+                        ? Datasets.defaultFashionMnist("test")
                         : Datasets.open(dataset, Datasets.Format.AUTO, "test", null);
                 long total = limit > 0 ? Math.min(limit, source.size()) : source.size();
-                System.err.printf("Kafka %s, schema registry %s, query API %s. Producing %d images of %s...%n",
-                        stack.bootstrapServers(), stack.registryUrl(), app.dashboardUrl(), total,
+                System.err.printf(
+                        "Kafka %s, schema registry %s, query API %s. Producing %d images of %s...%n",
+                        stack.bootstrapServers(),
+                        stack.registryUrl(),
+                        app.dashboardUrl(),
+                        total,
                         source.labelSpace().id());
                 List<DatasetSource> sources = new ArrayList<>(List.of(source));
                 if (dataset == null && groupedPerClass > 0) {
                     // Common vs counter backgrounds for the CounterAnimal panels (docs/metrics.md).
-                    sources.add(CounterAnimalStyle.derive(Datasets.defaultFashionMnist("test"), "fashion-mnist-ca",
-                            IdxDataset.FASHION_MNIST_CLASSES, groupedPerClass));
+                    sources.add(CounterAnimalStyle.derive(
+                            Datasets.defaultFashionMnist("test"),
+                            "fashion-mnist-ca",
+                            IdxDataset.FASHION_MNIST_CLASSES,
+                            groupedPerClass));
                 }
                 long sent = 0;
                 long failed = 0;
-                try (ImagePublisher publisher = new ImagePublisher(lr0.kafkaClientConfig(), lr0.serdeConfig(),
-                        lr0.topics().images(), lr0.topics().datasets())) {
+                try (ImagePublisher publisher = new ImagePublisher(
+                        lr0.kafkaClientConfig(),
+                        lr0.serdeConfig(),
+                        lr0.topics().images(),
+                        lr0.topics().datasets())) {
                     for (DatasetSource each : sources) {
                         long count = each == source ? total : each.size();
-                        DatasetProducer.Result produced = DatasetProducer.run(each, publisher, "demo",
-                                each == source ? limit : 0, rate, ProgressBar.onStderr(each.labelSpace().id(), count),
-                                maxInFlight > 0 ? watcher.gate(sent, maxInFlight, timeout)
-                                        : DatasetProducer.Gate.OPEN);
+                        DatasetProducer.Result produced = DatasetProducer.run(
+                                each,
+                                publisher,
+                                "demo",
+                                each == source ? limit : 0,
+                                rate,
+                                ProgressBar.onStderr(each.labelSpace().id(), count),
+                                maxInFlight > 0 ? watcher.gate(sent, maxInFlight, timeout) : DatasetProducer.Gate.OPEN);
                         sent += produced.sent();
                         failed += produced.failed();
                     }
                 }
-                PipelineWatcher.Summary summary = watcher.awaitImages(sent, timeout,
-                        ProgressBar.onStderr("processed", sent));
+                PipelineWatcher.Summary summary =
+                        watcher.awaitImages(sent, timeout, ProgressBar.onStderr("processed", sent));
                 System.out.println(summary.table());
                 boolean complete = failed == 0 && summary.complete(sent);
-                System.err.printf("Topics: %s -> %s (-> %s) -> %s; dead letters on %s and %s.%n", lr0.topics().images(),
-                        lr0.topics().variants(), lr0.topics().upscaled(), lr0.topics().predictions(),
-                        DeadLetterHeaders.topicFor(lr0.topics().images()), DeadLetterHeaders.topicFor(lr0.topics().variants()));
+                System.err.printf(
+                        "Topics: %s -> %s (-> %s) -> %s; dead letters on %s and %s.%n",
+                        lr0.topics().images(),
+                        lr0.topics().variants(),
+                        lr0.topics().upscaled(),
+                        lr0.topics().predictions(),
+                        DeadLetterHeaders.topicFor(lr0.topics().images()),
+                        DeadLetterHeaders.topicFor(lr0.topics().variants()));
                 if (exitWhenDone) {
                     return complete ? 0 : 1;
                 }

@@ -7,13 +7,28 @@ import picocli.CommandLine.Option;
 
 /** Where the embedded broker and registry keep their data and listen (port 0: any free port). */
 final class LocalStackOptions {
-    @Option(names = "--data-dir", defaultValue = "data", description = "Broker and state data (default: ${DEFAULT-VALUE}); a restart resumes on it.")
+    @Option(
+            names = "--data-dir",
+            defaultValue = "data",
+            description = "Broker and state data (default: ${DEFAULT-VALUE}); a restart resumes on it.")
     Path dataDir;
-    @Option(names = "--kafka-port", defaultValue = "9092", description = "Embedded broker port (default: ${DEFAULT-VALUE}).")
+
+    @Option(
+            names = "--kafka-port",
+            defaultValue = "9092",
+            description = "Embedded broker port (default: ${DEFAULT-VALUE}).")
     int kafkaPort;
-    @Option(names = "--controller-port", defaultValue = "9093", description = "Embedded KRaft controller port (default: ${DEFAULT-VALUE}).")
+
+    @Option(
+            names = "--controller-port",
+            defaultValue = "9093",
+            description = "Embedded KRaft controller port (default: ${DEFAULT-VALUE}).")
     int controllerPort;
-    @Option(names = "--registry-port", defaultValue = "8081", description = "Embedded schema registry port (default: ${DEFAULT-VALUE}).")
+
+    @Option(
+            names = "--registry-port",
+            defaultValue = "8081",
+            description = "Embedded schema registry port (default: ${DEFAULT-VALUE}).")
     int registryPort;
 
     /** Starts the stack, the registry protected as {@code settings} say (embedded.registry.*). */

@@ -6,8 +6,7 @@ import picocli.CommandLine;
 
 /** {@code ./lr0}: the application's commands, plus {@code demo} and {@code broker} (local stack) and {@code bench}. */
 public final class Lr0Launcher {
-    private Lr0Launcher() {
-    }
+    private Lr0Launcher() {}
 
     public static void main(String[] args) {
         Lr0.run(commandLine(), args);

@@ -43,6 +43,7 @@ final class PipelineWatcher implements AutoCloseable {
     private final int methods;
     /** Native variants per image: each brings one prediction. */
     private final int nativeVariants;
+
     private final StageSerdes serdes;
     private final KafkaConsumer<String, ImageVariant> variants;
     private final KafkaConsumer<String, Prediction> predictions;
@@ -57,6 +58,7 @@ final class PipelineWatcher implements AutoCloseable {
     private final Map<String, RobustnessMetric> latestMetrics = new HashMap<>();
     /** The latest SAR/WAR of each (model, resolution, method), by summary key. */
     private final Map<String, RobustnessSummary> latestSummaries = new HashMap<>();
+
     private final List<Long> metricLagsMillis = new ArrayList<>();
     private final String imagesDlq;
     private final Map<String, Integer> expectedPerImage = new HashMap<>();
@@ -64,6 +66,7 @@ final class PipelineWatcher implements AutoCloseable {
     private final Map<String, String> failedImages = new HashMap<>();
     /** Variant counts per dataset, then per resolution. */
     private final Map<String, Map<String, Variants>> variantCounts = new TreeMap<>();
+
     private long done;
 
     private PipelineWatcher(Lr0Config config) {
@@ -74,23 +77,37 @@ final class PipelineWatcher implements AutoCloseable {
         Map<String, Object> consumerConfig = new HashMap<>(config.kafkaClientConfig());
         consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        this.variants = new KafkaConsumer<>(consumerConfig, new StringDeserializer(),
+        this.variants = new KafkaConsumer<>(
+                consumerConfig,
+                new StringDeserializer(),
                 serdes.<ImageVariant>value().deserializer());
-        this.predictions = new KafkaConsumer<>(consumerConfig, new StringDeserializer(),
+        this.predictions = new KafkaConsumer<>(
+                consumerConfig,
+                new StringDeserializer(),
                 serdes.<Prediction>value().deserializer());
-        this.deadLetters = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.metrics = new KafkaConsumer<>(consumerConfig, new StringDeserializer(),
+        this.deadLetters =
+                new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.metrics = new KafkaConsumer<>(
+                consumerConfig,
+                new StringDeserializer(),
                 serdes.<RobustnessMetric>value().deserializer());
-        this.summaries = new KafkaConsumer<>(consumerConfig, new StringDeserializer(),
+        this.summaries = new KafkaConsumer<>(
+                consumerConfig,
+                new StringDeserializer(),
                 serdes.<RobustnessSummary>value().deserializer());
         this.imagesDlq = DeadLetterHeaders.topicFor(config.topics().images());
         atEnd(variants, List.of(config.topics().variants()));
         atEnd(predictions, List.of(config.topics().predictions()));
-        atEnd(deadLetters, List.of(imagesDlq, DeadLetterHeaders.topicFor(config.topics().variants()),
-                DeadLetterHeaders.topicFor(config.topics().upscaled())));
+        atEnd(
+                deadLetters,
+                List.of(
+                        imagesDlq,
+                        DeadLetterHeaders.topicFor(config.topics().variants()),
+                        DeadLetterHeaders.topicFor(config.topics().upscaled())));
         // The metric topics are compacted: read whole, they give each cell's count so far.
         fromBeginning(metrics, config.metricsEnabled() ? List.of(config.topics().metrics()) : List.of());
-        fromBeginning(summaries, config.metricsEnabled() ? List.of(config.topics().summary()) : List.of());
+        fromBeginning(
+                summaries, config.metricsEnabled() ? List.of(config.topics().summary()) : List.of());
         readMetricsToEnd();
         latestMetrics.forEach((key, metric) -> countsBefore.put(key, count(metric)));
     }
@@ -139,11 +156,19 @@ final class PipelineWatcher implements AutoCloseable {
         }
         progress.finish(done);
         boolean metricsCaughtUp = awaitMetrics(Duration.ofSeconds(30));
-        return new Summary(rows(), latestSummaries.values().stream().filter(s -> s.getResolution() != null)
-                .sorted(Comparator.comparing(RobustnessSummary::getResolution)
-                .thenComparing(RobustnessSummary::getSrMethod)).toList(),
-                Collections.unmodifiableSortedMap(new TreeMap<>(variantCounts)), done, Map.copyOf(failedImages),
-                inference, metricsCaughtUp, List.copyOf(metricLagsMillis));
+        return new Summary(
+                rows(),
+                latestSummaries.values().stream()
+                        .filter(s -> s.getResolution() != null)
+                        .sorted(Comparator.comparing(RobustnessSummary::getResolution)
+                                .thenComparing(RobustnessSummary::getSrMethod))
+                        .toList(),
+                Collections.unmodifiableSortedMap(new TreeMap<>(variantCounts)),
+                done,
+                Map.copyOf(failedImages),
+                inference,
+                metricsCaughtUp,
+                List.copyOf(metricLagsMillis));
     }
 
     /**
@@ -165,22 +190,32 @@ final class PipelineWatcher implements AutoCloseable {
         Map<String, Long> labelledBySummary = new HashMap<>();
         for (Map.Entry<String, List<Long>> cell : predictionSeenAt.entrySet()) {
             RobustnessMetric metric = latestMetrics.get(cell.getKey());
-            if (metric == null || count(metric) < countsBefore.getOrDefault(cell.getKey(), 0L) + cell.getValue().size()) {
+            if (metric == null
+                    || count(metric)
+                            < countsBefore.getOrDefault(cell.getKey(), 0L)
+                                    + cell.getValue().size()) {
                 return false;
             }
         }
         // SAR/WAR sum the labelled predictions of a (model, resolution, method) over the datasets.
-        latestMetrics.values().forEach(metric -> labelledBySummary.merge(Keys.summary(metric.getModel(),
-                metric.getResolution(), metric.getSrMethod()), metric.getTotal(), Long::sum));
-        return labelledBySummary.entrySet().stream().allMatch(e -> latestSummaries.containsKey(e.getKey())
-                && latestSummaries.get(e.getKey()).getTotal() == e.getValue());
+        latestMetrics
+                .values()
+                .forEach(metric -> labelledBySummary.merge(
+                        Keys.summary(metric.getModel(), metric.getResolution(), metric.getSrMethod()),
+                        metric.getTotal(),
+                        Long::sum));
+        return labelledBySummary.entrySet().stream()
+                .allMatch(e -> latestSummaries.containsKey(e.getKey())
+                        && latestSummaries.get(e.getKey()).getTotal() == e.getValue());
     }
 
     /** The latest metrics, per dataset, then per resolution (numerically, native last) and method. */
     private Map<String, Map<String, RobustnessMetric>> rows() {
         TreeMap<String, Map<String, RobustnessMetric>> rows = new TreeMap<>();
-        latestMetrics.values().forEach(metric -> rows.computeIfAbsent(metric.getDataset(), d -> new TreeMap<>())
-                .put(resolutionKey(metric.getResolution()) + "/" + metric.getSrMethod(), metric));
+        latestMetrics
+                .values()
+                .forEach(metric -> rows.computeIfAbsent(metric.getDataset(), d -> new TreeMap<>())
+                        .put(resolutionKey(metric.getResolution()) + "/" + metric.getSrMethod(), metric));
         return Collections.unmodifiableSortedMap(rows);
     }
 
@@ -217,13 +252,15 @@ final class PipelineWatcher implements AutoCloseable {
     private void readOnce() {
         for (ConsumerRecord<String, ImageVariant> record : variants.poll(Duration.ofMillis(50))) {
             ImageVariant variant = record.value();
-            Variants counts = variantCounts.computeIfAbsent(variant.getDataset(), d -> new TreeMap<>())
+            Variants counts = variantCounts
+                    .computeIfAbsent(variant.getDataset(), d -> new TreeMap<>())
                     .computeIfAbsent(resolutionKey(variant.getResolution()), k -> new Variants());
             counts.count++;
             counts.size = variant.getImage().getWidth() == null
                     ? variant.getNativeWidth() + "x" + variant.getNativeHeight()
                     : variant.getImage().getWidth() + "x" + variant.getImage().getHeight();
-            int expected = inference ? nativeVariants + (variant.getVariantsOfImage() - nativeVariants) * methods
+            int expected = inference
+                    ? nativeVariants + (variant.getVariantsOfImage() - nativeVariants) * methods
                     : variant.getVariantsOfImage();
             boolean first = expectedPerImage.put(variant.getImageId(), expected) == null;
             if (!inference) {
@@ -238,14 +275,21 @@ final class PipelineWatcher implements AutoCloseable {
             for (ConsumerRecord<String, Prediction> record : predictions.poll(Duration.ofMillis(50))) {
                 Prediction prediction = record.value();
                 result(prediction.getImageId());
-                predictionSeenAt.computeIfAbsent(Keys.metric(prediction.getModel(), prediction.getDataset(),
-                        prediction.getResolution(), prediction.getSrMethod()), k -> new ArrayList<>())
+                predictionSeenAt
+                        .computeIfAbsent(
+                                Keys.metric(
+                                        prediction.getModel(),
+                                        prediction.getDataset(),
+                                        prediction.getResolution(),
+                                        prediction.getSrMethod()),
+                                k -> new ArrayList<>())
                         .add(System.currentTimeMillis());
             }
             readMetrics(Duration.ofMillis(10));
         }
         for (ConsumerRecord<byte[], byte[]> record : deadLetters.poll(Duration.ofMillis(10))) {
-            String key = record.key() == null ? "offset " + record.offset()
+            String key = record.key() == null
+                    ? "offset " + record.offset()
                     : new String(record.key(), StandardCharsets.UTF_8);
             Header reason = record.headers().lastHeader(DeadLetterHeaders.REASON);
             String why = reason == null ? "?" : new String(reason.value(), StandardCharsets.UTF_8);
@@ -312,9 +356,15 @@ final class PipelineWatcher implements AutoCloseable {
     }
 
     /** What went through, and the metrics it brought, per resolution and method. */
-    record Summary(Map<String, Map<String, RobustnessMetric>> rows, List<RobustnessSummary> acrossDatasets,
-                   Map<String, Map<String, Variants>> variants, long doneImages, Map<String, String> failedImages,
-                   boolean inference, boolean metricsCaughtUp, List<Long> metricLagsMillis) {
+    record Summary(
+            Map<String, Map<String, RobustnessMetric>> rows,
+            List<RobustnessSummary> acrossDatasets,
+            Map<String, Map<String, Variants>> variants,
+            long doneImages,
+            Map<String, String> failedImages,
+            boolean inference,
+            boolean metricsCaughtUp,
+            List<Long> metricLagsMillis) {
 
         boolean complete(long expectedImages) {
             return failedImages.isEmpty() && doneImages >= expectedImages;
@@ -329,9 +379,19 @@ final class PipelineWatcher implements AutoCloseable {
             StringBuilder out = new StringBuilder();
             variants.forEach((dataset, byResolution) -> {
                 Map<String, RobustnessMetric> published = rows.getOrDefault(dataset, Map.of());
-                boolean grouped = published.values().stream().anyMatch(metric -> !metric.getGroupCounts().isEmpty());
-                out.append(String.format("%s%n%-10s %-8s %-9s %9s %11s %8s %8s %8s%s%n", dataset, "resolution",
-                        "sr", "size", "variants", "predictions", "top-1", "gamma", "Gamma",
+                boolean grouped = published.values().stream()
+                        .anyMatch(metric -> !metric.getGroupCounts().isEmpty());
+                out.append(String.format(
+                        "%s%n%-10s %-8s %-9s %9s %11s %8s %8s %8s%s%n",
+                        dataset,
+                        "resolution",
+                        "sr",
+                        "size",
+                        "variants",
+                        "predictions",
+                        "top-1",
+                        "gamma",
+                        "Gamma",
                         grouped ? String.format(" %8s %8s %8s", "common", "counter", "drop") : ""));
                 byResolution.forEach((resolution, variantsHere) -> {
                     Map<String, RobustnessMetric> methods = new TreeMap<>();
@@ -341,24 +401,41 @@ final class PipelineWatcher implements AutoCloseable {
                         }
                     });
                     if (methods.isEmpty()) {
-                        out.append(String.format("%-10s %-8s %-9s %9d%n", resolutionName(resolution), "-",
-                                variantsHere.size, variantsHere.count));
+                        out.append(String.format(
+                                "%-10s %-8s %-9s %9d%n",
+                                resolutionName(resolution), "-", variantsHere.size, variantsHere.count));
                     }
                     methods.forEach((method, metric) -> out.append(String.format(
-                            "%-10s %-8s %-9s %9d %11d %8s %8s %8s%s%n", resolutionName(resolution), method,
-                            variantsHere.size, variantsHere.count, count(metric), format(metric.getAccuracyTop1()),
-                            format(metric.getGamma()), format(metric.getImprovedGamma()), !grouped ? ""
-                                    : String.format(" %8s %8s %8s",
-                                    format(metric.getGroupAccuracy().get(Accuracy.COMMON)),
-                                    format(metric.getGroupAccuracy().get(Accuracy.COUNTER)),
-                                    format(metric.getCounterDrop())))));
+                            "%-10s %-8s %-9s %9d %11d %8s %8s %8s%s%n",
+                            resolutionName(resolution),
+                            method,
+                            variantsHere.size,
+                            variantsHere.count,
+                            count(metric),
+                            format(metric.getAccuracyTop1()),
+                            format(metric.getGamma()),
+                            format(metric.getImprovedGamma()),
+                            !grouped
+                                    ? ""
+                                    : String.format(
+                                            " %8s %8s %8s",
+                                            format(metric.getGroupAccuracy().get(Accuracy.COMMON)),
+                                            format(metric.getGroupAccuracy().get(Accuracy.COUNTER)),
+                                            format(metric.getCounterDrop())))));
                 });
             });
-            out.append(String.format("Across datasets (LR0.FM: SAR = mean gamma, WAR = weighted mean Gamma)%n%-10s "
-                    + "%-8s %8s %8s  %s%n", "resolution", "sr", "SAR", "WAR", "datasets"));
+            out.append(String.format(
+                    "Across datasets (LR0.FM: SAR = mean gamma, WAR = weighted mean Gamma)%n%-10s "
+                            + "%-8s %8s %8s  %s%n",
+                    "resolution", "sr", "SAR", "WAR", "datasets"));
             for (RobustnessSummary summary : acrossDatasets) {
-                out.append(String.format("%-10d %-8s %8s %8s  %s%n", summary.getResolution(), summary.getSrMethod(),
-                        format(summary.getSar()), format(summary.getWar()), String.join(",", summary.getDatasets())));
+                out.append(String.format(
+                        "%-10d %-8s %8s %8s  %s%n",
+                        summary.getResolution(),
+                        summary.getSrMethod(),
+                        format(summary.getSar()),
+                        format(summary.getWar()),
+                        String.join(",", summary.getDatasets())));
             }
             if (!metricsCaughtUp) {
                 out.append(String.format("The metrics had not counted every prediction yet: figures above may "
@@ -366,18 +443,24 @@ final class PipelineWatcher implements AutoCloseable {
             }
             if (!metricLagsMillis.isEmpty()) {
                 List<Long> sorted = metricLagsMillis.stream().sorted().toList();
-                out.append(String.format("Metric updates followed their predictions by p50 %d ms, p95 %d ms, max %d ms "
-                        + "(%d updates).%n", sorted.get(sorted.size() / 2), sorted.get((int) (sorted.size() * 0.95)),
-                        sorted.get(sorted.size() - 1), sorted.size()));
+                out.append(String.format(
+                        "Metric updates followed their predictions by p50 %d ms, p95 %d ms, max %d ms "
+                                + "(%d updates).%n",
+                        sorted.get(sorted.size() / 2),
+                        sorted.get((int) (sorted.size() * 0.95)),
+                        sorted.get(sorted.size() - 1),
+                        sorted.size()));
             }
-            out.append(String.format("%d images done, %d failed%s", doneImages, failedImages.size(),
-                    failedImages.isEmpty() ? "" : " " + failedImages.values()));
+            out.append(String.format(
+                    "%d images done, %d failed%s",
+                    doneImages, failedImages.size(), failedImages.isEmpty() ? "" : " " + failedImages.values()));
             return out.toString();
         }
 
         /** A row's resolution as the table shows it: the short side without its sort padding, or native. */
         private static String resolutionName(String resolutionKey) {
-            return resolutionKey.equals(Keys.NATIVE) ? resolutionKey
+            return resolutionKey.equals(Keys.NATIVE)
+                    ? resolutionKey
                     : Integer.toString(Integer.parseInt(resolutionKey));
         }
 

@@ -19,7 +19,8 @@ class ArchitectureTest {
 
     @BeforeAll
     static void importClasses() {
-        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 // The application's test helpers arrive as its test jar.
                 .withImportOption(location -> !location.contains("-tests.jar"))
                 .importPackages("io.lr0");
@@ -32,35 +33,54 @@ class ArchitectureTest {
 
     @Test
     void stagesDoNotUseEachOther() {
-        slices().matching("io.lr0.(degrade|superres|inference|metrics)..").should().notDependOnEachOther()
+        slices().matching("io.lr0.(degrade|superres|inference|metrics)..")
+                .should()
+                .notDependOnEachOther()
                 .check(classes);
     }
 
     @Test
     void dependenciesPointDownTheDataFlow() {
-        layeredArchitecture().consideringOnlyDependenciesInLayers()
-                .layer("Contract").definedBy("io.lr0.schema..", "io.lr0.registry..", "io.lr0.contract..",
-                        "io.lr0.http..")
-                .layer("Kernel").definedBy("io.lr0.image..")
-                .layer("Runtime").definedBy("io.lr0.runtime..", "io.lr0.djl..")
-                .layer("Stages").definedBy("io.lr0.degrade..", "io.lr0.superres..", "io.lr0.inference..",
-                        "io.lr0.metrics..")
-                .layer("Services").definedBy("io.lr0.dashboard..", "io.lr0.dlq..")
-                .layer("Wiring").definedBy("io.lr0.app..")
-                .layer("Producers").definedBy("io.lr0.producers..")
-                .layer("Cli").definedBy("io.lr0.cli..")
-                .layer("Local").definedBy("io.lr0.local..")
-                .layer("Tools").definedBy("io.lr0.bench..", "io.lr0.launcher..")
-                .whereLayer("Tools").mayNotBeAccessedByAnyLayer()
-                .whereLayer("Local").mayOnlyBeAccessedByLayers("Tools")
-                .whereLayer("Cli").mayOnlyBeAccessedByLayers("Tools")
-                .whereLayer("Wiring").mayOnlyBeAccessedByLayers("Cli", "Tools")
-                .whereLayer("Services").mayOnlyBeAccessedByLayers("Wiring", "Cli", "Tools")
-                .whereLayer("Stages").mayOnlyBeAccessedByLayers("Services", "Wiring", "Cli", "Tools")
-                .whereLayer("Runtime").mayOnlyBeAccessedByLayers("Stages", "Services", "Wiring", "Cli", "Tools")
-                .whereLayer("Producers").mayOnlyBeAccessedByLayers("Cli", "Tools")
-                .whereLayer("Kernel").mayOnlyBeAccessedByLayers("Runtime", "Stages", "Services", "Wiring", "Cli",
-                        "Tools")
+        layeredArchitecture()
+                .consideringOnlyDependenciesInLayers()
+                .layer("Contract")
+                .definedBy("io.lr0.schema..", "io.lr0.registry..", "io.lr0.contract..", "io.lr0.http..")
+                .layer("Kernel")
+                .definedBy("io.lr0.image..")
+                .layer("Runtime")
+                .definedBy("io.lr0.runtime..", "io.lr0.djl..")
+                .layer("Stages")
+                .definedBy("io.lr0.degrade..", "io.lr0.superres..", "io.lr0.inference..", "io.lr0.metrics..")
+                .layer("Services")
+                .definedBy("io.lr0.dashboard..", "io.lr0.dlq..")
+                .layer("Wiring")
+                .definedBy("io.lr0.app..")
+                .layer("Producers")
+                .definedBy("io.lr0.producers..")
+                .layer("Cli")
+                .definedBy("io.lr0.cli..")
+                .layer("Local")
+                .definedBy("io.lr0.local..")
+                .layer("Tools")
+                .definedBy("io.lr0.bench..", "io.lr0.launcher..")
+                .whereLayer("Tools")
+                .mayNotBeAccessedByAnyLayer()
+                .whereLayer("Local")
+                .mayOnlyBeAccessedByLayers("Tools")
+                .whereLayer("Cli")
+                .mayOnlyBeAccessedByLayers("Tools")
+                .whereLayer("Wiring")
+                .mayOnlyBeAccessedByLayers("Cli", "Tools")
+                .whereLayer("Services")
+                .mayOnlyBeAccessedByLayers("Wiring", "Cli", "Tools")
+                .whereLayer("Stages")
+                .mayOnlyBeAccessedByLayers("Services", "Wiring", "Cli", "Tools")
+                .whereLayer("Runtime")
+                .mayOnlyBeAccessedByLayers("Stages", "Services", "Wiring", "Cli", "Tools")
+                .whereLayer("Producers")
+                .mayOnlyBeAccessedByLayers("Cli", "Tools")
+                .whereLayer("Kernel")
+                .mayOnlyBeAccessedByLayers("Runtime", "Stages", "Services", "Wiring", "Cli", "Tools")
                 .check(classes);
     }
 }

@@ -34,13 +34,16 @@ class PipelineWatcherIT {
                     Lr0Config.STATE_DIR, dataDir.resolve("streams").toString(),
                     Lr0Config.DASHBOARD_PORT, "0"));
             try (Lr0App app = Lr0App.start(config);
-                 PipelineWatcher watcher = PipelineWatcher.fromNow(config);
-                 ImagePublisher publisher = new ImagePublisher(config.kafkaClientConfig(), config.serdeConfig(),
-                         config.topics().images(), config.topics().datasets())) {
+                    PipelineWatcher watcher = PipelineWatcher.fromNow(config);
+                    ImagePublisher publisher = new ImagePublisher(
+                            config.kafkaClientConfig(),
+                            config.serdeConfig(),
+                            config.topics().images(),
+                            config.topics().datasets())) {
                 DatasetProducer.Gate gate = watcher.gate(0, MAX_IN_FLIGHT, Duration.ofMinutes(2));
                 AtomicLong mostInFlight = new AtomicLong();
-                DatasetProducer.Result result = DatasetProducer.run(Datasets.defaultFashionMnist("test"), publisher,
-                        "gate-it", IMAGES, 0, null, sent -> {
+                DatasetProducer.Result result = DatasetProducer.run(
+                        Datasets.defaultFashionMnist("test"), publisher, "gate-it", IMAGES, 0, null, sent -> {
                             gate.awaitRoom(sent);
                             // In the pipeline once this image is sent: those sent and not done, and this one.
                             mostInFlight.accumulateAndGet(sent - watcher.done() + 1, Math::max);
@@ -48,11 +51,12 @@ class PipelineWatcherIT {
 
                 assertEquals(IMAGES, result.sent());
                 // Unheld, the producer sends all 60 within milliseconds, long before the first is classified.
-                assertTrue(mostInFlight.get() <= MAX_IN_FLIGHT, "at most " + MAX_IN_FLIGHT + " in flight, were "
-                        + mostInFlight.get());
+                assertTrue(
+                        mostInFlight.get() <= MAX_IN_FLIGHT,
+                        "at most " + MAX_IN_FLIGHT + " in flight, were " + mostInFlight.get());
                 assertEquals(MAX_IN_FLIGHT, mostInFlight.get(), "the gate let the pipeline fill up to its limit");
-                PipelineWatcher.Summary summary = watcher.awaitImages(IMAGES, Duration.ofMinutes(2),
-                        ProgressBar.onStderr("processed", IMAGES));
+                PipelineWatcher.Summary summary =
+                        watcher.awaitImages(IMAGES, Duration.ofMinutes(2), ProgressBar.onStderr("processed", IMAGES));
                 assertTrue(summary.complete(IMAGES), "every image went through");
             }
         }

@@ -1,13 +1,8 @@
 package io.lr0.local;
 
-import org.apache.kafka.clients.admin.ScramCredentialInfo;
-import org.apache.kafka.clients.admin.ScramMechanism;
-import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
-import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
-
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -22,6 +17,10 @@ import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -66,8 +65,8 @@ public final class EmbeddedKafka implements AutoCloseable {
      * port) accepting {@code users} (name to password) with SASL/PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512: for trying
      * client security settings locally. The PLAINTEXT listener stays for the broker's own use.
      */
-    public static EmbeddedKafka start(Path dataDir, int brokerPort, int controllerPort, int saslPort,
-                                      Map<String, String> users) {
+    public static EmbeddedKafka start(
+            Path dataDir, int brokerPort, int controllerPort, int saslPort, Map<String, String> users) {
         int broker = brokerPort == 0 ? freePort() : requireFree(brokerPort, "Kafka broker");
         int sasl = users.isEmpty() ? 0 : saslPort == 0 ? freePort() : requireFree(saslPort, "Kafka SASL listener");
         int controller = controllerPort == 0 ? freePort() : requireFree(controllerPort, "Kafka controller");
@@ -77,7 +76,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                 Map.entry("process.roles", "broker,controller"),
                 Map.entry("node.id", String.valueOf(NODE_ID)),
                 Map.entry("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controller),
-                Map.entry("listeners", "PLAINTEXT://" + HOST + ":" + broker + ",CONTROLLER://" + HOST + ":" + controller),
+                Map.entry(
+                        "listeners", "PLAINTEXT://" + HOST + ":" + broker + ",CONTROLLER://" + HOST + ":" + controller),
                 Map.entry("advertised.listeners", "PLAINTEXT://" + HOST + ":" + broker),
                 Map.entry("controller.listener.names", "CONTROLLER"),
                 Map.entry("inter.broker.listener.name", "PLAINTEXT"),
@@ -142,16 +142,23 @@ public final class EmbeddedKafka implements AutoCloseable {
         String listener = "SASL_PLAINTEXT://" + HOST + ":" + sasl;
         props.put("listeners", props.get("listeners") + "," + listener);
         props.put("advertised.listeners", props.get("advertised.listeners") + "," + listener);
-        props.put("listener.security.protocol.map", props.get("listener.security.protocol.map")
-                + ",SASL_PLAINTEXT:SASL_PLAINTEXT");
+        props.put(
+                "listener.security.protocol.map",
+                props.get("listener.security.protocol.map") + ",SASL_PLAINTEXT:SASL_PLAINTEXT");
         props.put("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512");
         StringBuilder plainUsers = new StringBuilder();
-        users.forEach((user, password) -> plainUsers.append(" user_").append(user).append("=\"")
-                .append(password).append('"'));
-        props.put("listener.name.sasl_plaintext.plain.sasl.jaas.config",
+        users.forEach((user, password) -> plainUsers
+                .append(" user_")
+                .append(user)
+                .append("=\"")
+                .append(password)
+                .append('"'));
+        props.put(
+                "listener.name.sasl_plaintext.plain.sasl.jaas.config",
                 "org.apache.kafka.common.security.plain.PlainLoginModule required" + plainUsers + ";");
         for (String scram : List.of("scram-sha-256", "scram-sha-512")) {
-            props.put("listener.name.sasl_plaintext." + scram + ".sasl.jaas.config",
+            props.put(
+                    "listener.name.sasl_plaintext." + scram + ".sasl.jaas.config",
                     "org.apache.kafka.common.security.scram.ScramLoginModule required;");
         }
     }
@@ -160,13 +167,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     private void createScramCredentials(Map<String, String> users) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
             // One request per mechanism: a request may alter each user only once.
-            for (var mechanism : List.of(ScramMechanism.SCRAM_SHA_256,
-                    ScramMechanism.SCRAM_SHA_512)) {
-                List<UserScramCredentialAlteration> alterations = users.entrySet()
-                        .stream().<UserScramCredentialAlteration>map(user ->
-                                new UserScramCredentialUpsertion(user.getKey(),
-                                        new ScramCredentialInfo(mechanism, 4096),
-                                        user.getValue())).toList();
+            for (var mechanism : List.of(ScramMechanism.SCRAM_SHA_256, ScramMechanism.SCRAM_SHA_512)) {
+                List<UserScramCredentialAlteration> alterations = users.entrySet().stream()
+                        .<UserScramCredentialAlteration>map(user -> new UserScramCredentialUpsertion(
+                                user.getKey(), new ScramCredentialInfo(mechanism, 4096), user.getValue()))
+                        .toList();
                 admin.alterUserScramCredentials(alterations).all().get(30, TimeUnit.SECONDS);
             }
         } catch (Exception e) {
@@ -203,13 +208,18 @@ public final class EmbeddedKafka implements AutoCloseable {
         try (Admin admin = Admin.create(props)) {
             while (true) {
                 try {
-                    if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                    if (!admin.describeCluster()
+                            .nodes()
+                            .get(5, TimeUnit.SECONDS)
+                            .isEmpty()) {
                         return;
                     }
                 } catch (Exception e) {
                     if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("Kafka broker at " + bootstrapServers()
-                                + " did not become ready within " + timeout.toSeconds() + " s", e);
+                        throw new IllegalStateException(
+                                "Kafka broker at " + bootstrapServers() + " did not become ready within "
+                                        + timeout.toSeconds() + " s",
+                                e);
                     }
                 }
                 Thread.sleep(100);
@@ -236,8 +246,10 @@ public final class EmbeddedKafka implements AutoCloseable {
             socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
             return port;
         } catch (IOException e) {
-            throw new IllegalStateException("Port " + port + " on " + HOST + " for the " + what
-                    + " is already in use: stop the process holding it or choose another port", e);
+            throw new IllegalStateException(
+                    "Port " + port + " on " + HOST + " for the " + what
+                            + " is already in use: stop the process holding it or choose another port",
+                    e);
         }
     }
 }

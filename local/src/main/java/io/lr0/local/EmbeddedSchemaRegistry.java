@@ -39,8 +39,12 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private final AutoCloseable storeLog;
     private final SchemaStore store;
 
-    private EmbeddedSchemaRegistry(HttpServer server, HttpSecurity security, ExecutorService executor,
-                                   AutoCloseable storeLog, SchemaStore store) {
+    private EmbeddedSchemaRegistry(
+            HttpServer server,
+            HttpSecurity security,
+            ExecutorService executor,
+            AutoCloseable storeLog,
+            SchemaStore store) {
         this.server = server;
         this.security = security;
         this.executor = executor;
@@ -52,8 +56,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
      * Starts the registry on {@code host:port} (0 = any free port), persisting to {@code _schemas} on the cluster
      * that {@code kafkaClientConfig} reaches; {@code security} adds basic auth and TLS.
      */
-    public static EmbeddedSchemaRegistry start(Map<String, Object> kafkaClientConfig, String host, int port,
-                                               HttpSecurity security) {
+    public static EmbeddedSchemaRegistry start(
+            Map<String, Object> kafkaClientConfig, String host, int port, HttpSecurity security) {
         KafkaSchemaLog kafkaLog = KafkaSchemaLog.open(kafkaClientConfig);
         SchemaStore store = new SchemaStore(kafkaLog);
         kafkaLog.replay(store::apply);
@@ -65,15 +69,16 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
      * topology without a broker.
      */
     public static EmbeddedSchemaRegistry startInMemory(String host, int port) {
-        return serve(new SchemaStore((key, value) -> { }), () -> { }, host, port, HttpSecurity.NONE);
+        return serve(new SchemaStore((key, value) -> {}), () -> {}, host, port, HttpSecurity.NONE);
     }
 
-    private static EmbeddedSchemaRegistry serve(SchemaStore store, AutoCloseable storeLog, String host, int port,
-                                                HttpSecurity security) {
+    private static EmbeddedSchemaRegistry serve(
+            SchemaStore store, AutoCloseable storeLog, String host, int port, HttpSecurity security) {
         HttpServer server;
         try {
-            server = security.bind(new InetSocketAddress(host, port == 0 ? 0 : EmbeddedKafka.requireFree(port,
-                    "schema registry")), 64);
+            server = security.bind(
+                    new InetSocketAddress(host, port == 0 ? 0 : EmbeddedKafka.requireFree(port, "schema registry")),
+                    64);
         } catch (IOException e) {
             throw new IllegalStateException("Cannot start the schema registry on " + host + ":" + port, e);
         }
@@ -86,7 +91,10 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         security.protect(server.createContext("/", registry::handle));
         server.setExecutor(executor);
         server.start();
-        log.info("Schema registry listening on {} ({} subjects restored)", registry.url(), store.subjects().size());
+        log.info(
+                "Schema registry listening on {} ({} subjects restored)",
+                registry.url(),
+                store.subjects().size());
         return registry;
     }
 
@@ -119,12 +127,17 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             try {
                 send(exchange, 200, route(method, path, exchange));
             } catch (SchemaRegistryException e) {
-                ObjectNode body = JSON.createObjectNode().put("error_code", e.errorCode()).put("message", e.detail());
+                ObjectNode body =
+                        JSON.createObjectNode().put("error_code", e.errorCode()).put("message", e.detail());
                 send(exchange, e.httpStatus(), body);
             } catch (RuntimeException e) {
                 log.warn("Schema registry request {} {} failed", method, path, e);
-                send(exchange, 500, JSON.createObjectNode().put("error_code", 50001)
-                        .put("message", "Error in the backend data store: " + e.getMessage()));
+                send(
+                        exchange,
+                        500,
+                        JSON.createObjectNode()
+                                .put("error_code", 50001)
+                                .put("message", "Error in the backend data store: " + e.getMessage()));
             }
         }
     }
@@ -139,9 +152,12 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         }
         if ((m = match("/schemas/ids/(\\d+)(/schema)?", path)) != null && method.equals("GET")) {
             int id = Integer.parseInt(m.group(1));
-            String schema = store.schemaById(id).orElseThrow(() -> new SchemaRegistryException(404,
-                    SchemaRegistryException.SCHEMA_NOT_FOUND, "Schema " + id + " not found"));
-            return m.group(2) != null ? JSON.readTree(schema) : JSON.createObjectNode().put("schema", schema);
+            String schema = store.schemaById(id)
+                    .orElseThrow(() -> new SchemaRegistryException(
+                            404, SchemaRegistryException.SCHEMA_NOT_FOUND, "Schema " + id + " not found"));
+            return m.group(2) != null
+                    ? JSON.readTree(schema)
+                    : JSON.createObjectNode().put("schema", schema);
         }
         if (path.equals("/subjects") && method.equals("GET")) {
             ArrayNode subjects = JSON.createArrayNode();
@@ -184,8 +200,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
                 return JSON.createObjectNode().put("compatibility", store.setCompatibility(subject, level));
             }
         }
-        throw new SchemaRegistryException(404, 404, "HTTP 404 Not Found: " + method + " " + path
-                + " is not part of this registry's API");
+        throw new SchemaRegistryException(
+                404, 404, "HTTP 404 Not Found: " + method + " " + path + " is not part of this registry's API");
     }
 
     private static Matcher match(String pattern, String path) {
@@ -201,15 +217,21 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         JsonNode body = body(exchange);
         String type = body.path("schemaType").asText("AVRO");
         if (!type.equals("AVRO")) {
-            throw new SchemaRegistryException(422, SchemaRegistryException.INVALID_SCHEMA,
+            throw new SchemaRegistryException(
+                    422,
+                    SchemaRegistryException.INVALID_SCHEMA,
                     "Invalid schema type " + type + ": this registry stores AVRO only");
         }
         if (body.path("references").size() > 0) {
-            throw new SchemaRegistryException(422, SchemaRegistryException.INVALID_SCHEMA,
+            throw new SchemaRegistryException(
+                    422,
+                    SchemaRegistryException.INVALID_SCHEMA,
                     "Schema references are not supported by this registry");
         }
         if (!body.path("schema").isTextual()) {
-            throw new SchemaRegistryException(422, SchemaRegistryException.INVALID_SCHEMA,
+            throw new SchemaRegistryException(
+                    422,
+                    SchemaRegistryException.INVALID_SCHEMA,
                     "Invalid schema: the request body needs a string field 'schema'");
         }
         return body.path("schema").asText();
@@ -225,8 +247,11 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     }
 
     private static ObjectNode describe(SchemaStore.Version version) {
-        return JSON.createObjectNode().put("subject", version.subject()).put("version", version.version())
-                .put("id", version.id()).put("schema", version.schema());
+        return JSON.createObjectNode()
+                .put("subject", version.subject())
+                .put("version", version.version())
+                .put("id", version.id())
+                .put("schema", version.schema());
     }
 
     private static void send(HttpExchange exchange, int status, JsonNode body) throws IOException {

@@ -10,7 +10,7 @@ import org.apache.avro.Schema;
  * (the topology tests). Same ids, versions and compatibility checks as {@link EmbeddedSchemaRegistry}; in memory.
  */
 public final class InProcessSchemaRegistry implements SchemaRegistryClient {
-    private final SchemaStore store = new SchemaStore((key, value) -> { });
+    private final SchemaStore store = new SchemaStore((key, value) -> {});
 
     @Override
     public int register(String subject, Schema schema) {
@@ -19,8 +19,10 @@ public final class InProcessSchemaRegistry implements SchemaRegistryClient {
 
     @Override
     public Schema schemaById(int id) {
-        return new Schema.Parser().parse(store.schemaById(id).orElseThrow(() -> new SchemaRegistryException(404,
-                SchemaRegistryException.SCHEMA_NOT_FOUND, "Schema " + id + " not found")));
+        return new Schema.Parser()
+                .parse(store.schemaById(id)
+                        .orElseThrow(() -> new SchemaRegistryException(
+                                404, SchemaRegistryException.SCHEMA_NOT_FOUND, "Schema " + id + " not found")));
     }
 
     @Override
@@ -34,8 +36,8 @@ public final class InProcessSchemaRegistry implements SchemaRegistryClient {
     }
 
     private static RegisteredSchema registered(SchemaStore.Version version) {
-        return new RegisteredSchema(version.subject(), version.id(), version.version(),
-                new Schema.Parser().parse(version.schema()));
+        return new RegisteredSchema(
+                version.subject(), version.id(), version.version(), new Schema.Parser().parse(version.schema()));
     }
 
     @Override

@@ -70,7 +70,9 @@ final class KafkaSchemaLog implements SchemaStore.Log, AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while writing to " + TOPIC, e);
         } catch (ExecutionException e) {
-            throw new SchemaRegistryException(500, SchemaRegistryException.STORE_ERROR,
+            throw new SchemaRegistryException(
+                    500,
+                    SchemaRegistryException.STORE_ERROR,
                     "Error while writing to the schema store topic " + TOPIC + ": " + e.getCause());
         }
     }

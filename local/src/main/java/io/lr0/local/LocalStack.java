@@ -20,13 +20,17 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** The same, with the registry protected by {@code registrySecurity} (basic auth, TLS). */
-    public static LocalStack start(Path dataDir, int kafkaPort, int controllerPort, int registryPort,
-                                   HttpSecurity registrySecurity) {
+    public static LocalStack start(
+            Path dataDir, int kafkaPort, int controllerPort, int registryPort, HttpSecurity registrySecurity) {
         EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), kafkaPort, controllerPort);
         try {
-            return new LocalStack(kafka, EmbeddedSchemaRegistry.start(
-                    Map.of("bootstrap.servers", kafka.bootstrapServers()), "127.0.0.1", registryPort,
-                    registrySecurity));
+            return new LocalStack(
+                    kafka,
+                    EmbeddedSchemaRegistry.start(
+                            Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                            "127.0.0.1",
+                            registryPort,
+                            registrySecurity));
         } catch (RuntimeException e) {
             kafka.close();
             throw e;

@@ -21,8 +21,8 @@ import org.apache.avro.SchemaParseException;
  */
 final class SchemaStore {
     static final String DEFAULT_COMPATIBILITY = "BACKWARD";
-    private static final List<String> LEVELS = List.of("NONE", "BACKWARD", "BACKWARD_TRANSITIVE", "FORWARD",
-            "FORWARD_TRANSITIVE", "FULL", "FULL_TRANSITIVE");
+    private static final List<String> LEVELS = List.of(
+            "NONE", "BACKWARD", "BACKWARD_TRANSITIVE", "FORWARD", "FORWARD_TRANSITIVE", "FULL", "FULL_TRANSITIVE");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Where changes are persisted before they are applied. */
@@ -35,8 +35,7 @@ final class SchemaStore {
         }
     }
 
-    record Version(String subject, int version, int id, String schema) {
-    }
+    record Version(String subject, int version, int id, String schema) {}
 
     private final Log log;
     private final Map<String, List<Version>> versionsBySubject = new TreeMap<>();
@@ -62,14 +61,17 @@ final class SchemaStore {
                 String subject = valueJson.path("subject").asText();
                 int id = valueJson.path("id").asInt();
                 String schema = valueJson.path("schema").asText();
-                versionsBySubject.computeIfAbsent(subject, s -> new ArrayList<>())
+                versionsBySubject
+                        .computeIfAbsent(subject, s -> new ArrayList<>())
                         .add(new Version(subject, valueJson.path("version").asInt(), id, schema));
                 schemasById.put(id, schema);
                 idsByCanonicalSchema.putIfAbsent(canonical(schema), id);
                 maxId = Math.max(maxId, id);
             }
             case "CONFIG" -> {
-                String level = valueJson == null ? null : valueJson.path("compatibilityLevel").asText(null);
+                String level = valueJson == null
+                        ? null
+                        : valueJson.path("compatibilityLevel").asText(null);
                 if (keyJson.path("subject").isTextual()) {
                     if (level == null) {
                         compatibilityBySubject.remove(keyJson.path("subject").asText());
@@ -98,16 +100,25 @@ final class SchemaStore {
         }
         List<String> problems = incompatibilities(subject, schema, versions);
         if (!problems.isEmpty()) {
-            throw new SchemaRegistryException(409, SchemaRegistryException.INCOMPATIBLE_SCHEMA,
+            throw new SchemaRegistryException(
+                    409,
+                    SchemaRegistryException.INCOMPATIBLE_SCHEMA,
                     "Schema being registered is incompatible with an earlier schema for subject \"" + subject
                             + "\", details: " + problems);
         }
         int id = idsByCanonicalSchema.getOrDefault(canonical, maxId + 1);
         int version = versions.isEmpty() ? 1 : versions.get(versions.size() - 1).version() + 1;
-        ObjectNode key = JSON.createObjectNode().put("keytype", "SCHEMA").put("subject", subject)
-                .put("version", version).put("magic", 1);
-        ObjectNode value = JSON.createObjectNode().put("subject", subject).put("version", version).put("id", id)
-                .put("schema", canonical).put("deleted", false);
+        ObjectNode key = JSON.createObjectNode()
+                .put("keytype", "SCHEMA")
+                .put("subject", subject)
+                .put("version", version)
+                .put("magic", 1);
+        ObjectNode value = JSON.createObjectNode()
+                .put("subject", subject)
+                .put("version", version)
+                .put("id", id)
+                .put("schema", canonical)
+                .put("deleted", false);
         log.append(key.toString(), value.toString());
         apply(key.toString(), value.toString());
         return latest(subject);
@@ -142,21 +153,27 @@ final class SchemaStore {
         try {
             number = Integer.parseInt(version);
         } catch (NumberFormatException e) {
-            throw new SchemaRegistryException(422, SchemaRegistryException.INVALID_VERSION,
+            throw new SchemaRegistryException(
+                    422,
+                    SchemaRegistryException.INVALID_VERSION,
                     "The specified version '" + version + "' is not a valid version id. Allowed values are between "
                             + "[1, 2^31-1] and the string \"latest\"");
         }
-        return versions(subject).stream().filter(v -> v.version() == number).findFirst()
-                .orElseThrow(() -> new SchemaRegistryException(404, SchemaRegistryException.VERSION_NOT_FOUND,
-                        "Version " + number + " not found."));
+        return versions(subject).stream()
+                .filter(v -> v.version() == number)
+                .findFirst()
+                .orElseThrow(() -> new SchemaRegistryException(
+                        404, SchemaRegistryException.VERSION_NOT_FOUND, "Version " + number + " not found."));
     }
 
     /** The version of {@code subject} holding this schema (POST /subjects/{subject}). */
     synchronized Version lookup(String subject, String schemaText) {
         String canonical = parse(schemaText).toString();
-        return versions(subject).stream().filter(v -> canonical(v.schema()).equals(canonical)).findFirst()
-                .orElseThrow(() -> new SchemaRegistryException(404, SchemaRegistryException.SCHEMA_NOT_FOUND,
-                        "Schema not found"));
+        return versions(subject).stream()
+                .filter(v -> canonical(v.schema()).equals(canonical))
+                .findFirst()
+                .orElseThrow(() ->
+                        new SchemaRegistryException(404, SchemaRegistryException.SCHEMA_NOT_FOUND, "Schema not found"));
     }
 
     /** Whether {@code schemaText} could be registered against version {@code version} (or all, if transitive). */
@@ -166,15 +183,16 @@ final class SchemaStore {
     }
 
     synchronized String compatibility(String subject) {
-        return subject == null ? globalCompatibility
+        return subject == null
+                ? globalCompatibility
                 : compatibilityBySubject.getOrDefault(subject, globalCompatibility);
     }
 
     synchronized String setCompatibility(String subject, String level) {
         String normalized = level == null ? "" : level.toUpperCase();
         if (!LEVELS.contains(normalized)) {
-            throw new SchemaRegistryException(422, 42203, "Invalid compatibility level '" + level
-                    + "'. Valid values are " + LEVELS);
+            throw new SchemaRegistryException(
+                    422, 42203, "Invalid compatibility level '" + level + "'. Valid values are " + LEVELS);
         }
         ObjectNode key = JSON.createObjectNode().put("keytype", "CONFIG").put("magic", 0);
         if (subject == null) {
@@ -182,7 +200,8 @@ final class SchemaStore {
         } else {
             key.put("subject", subject);
         }
-        String value = JSON.createObjectNode().put("compatibilityLevel", normalized).toString();
+        String value =
+                JSON.createObjectNode().put("compatibilityLevel", normalized).toString();
         log.append(key.toString(), value);
         apply(key.toString(), value);
         return normalized;
@@ -200,21 +219,28 @@ final class SchemaStore {
         for (Version old : against) {
             Schema previous = parse(old.schema());
             if (backward) {
-                describe(SchemaCompatibility.checkReaderWriterCompatibility(candidate, previous), old, "read data written by",
+                describe(
+                        SchemaCompatibility.checkReaderWriterCompatibility(candidate, previous),
+                        old,
+                        "read data written by",
                         problems);
             }
             if (forward) {
-                describe(SchemaCompatibility.checkReaderWriterCompatibility(previous, candidate), old, "be read by",
+                describe(
+                        SchemaCompatibility.checkReaderWriterCompatibility(previous, candidate),
+                        old,
+                        "be read by",
                         problems);
             }
         }
         return problems;
     }
 
-    private static void describe(SchemaCompatibility.SchemaPairCompatibility result, Version old, String relation,
-                                 List<String> problems) {
+    private static void describe(
+            SchemaCompatibility.SchemaPairCompatibility result, Version old, String relation, List<String> problems) {
         if (result.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-            for (SchemaCompatibility.Incompatibility incompatibility : result.getResult().getIncompatibilities()) {
+            for (SchemaCompatibility.Incompatibility incompatibility :
+                    result.getResult().getIncompatibilities()) {
                 problems.add("{new schema cannot " + relation + " version " + old.version() + ": "
                         + incompatibility.getType() + " at " + incompatibility.getLocation() + ": "
                         + incompatibility.getMessage() + "}");
@@ -226,8 +252,8 @@ final class SchemaStore {
         try {
             return new Schema.Parser().parse(schemaText);
         } catch (SchemaParseException | NullPointerException e) {
-            throw new SchemaRegistryException(422, SchemaRegistryException.INVALID_SCHEMA,
-                    "Invalid schema: " + e.getMessage());
+            throw new SchemaRegistryException(
+                    422, SchemaRegistryException.INVALID_SCHEMA, "Invalid schema: " + e.getMessage());
         }
     }
 
@@ -236,8 +262,8 @@ final class SchemaStore {
     }
 
     private static SchemaRegistryException subjectNotFound(String subject) {
-        return new SchemaRegistryException(404, SchemaRegistryException.SUBJECT_NOT_FOUND,
-                "Subject '" + subject + "' not found.");
+        return new SchemaRegistryException(
+                404, SchemaRegistryException.SUBJECT_NOT_FOUND, "Subject '" + subject + "' not found.");
     }
 
     private static JsonNode readJson(String text) {

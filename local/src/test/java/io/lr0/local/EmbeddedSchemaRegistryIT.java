@@ -1,12 +1,11 @@
 package io.lr0.local;
 
-import io.lr0.http.HttpSecurity;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lr0.http.HttpSecurity;
 import io.lr0.registry.RegisteredSchema;
 import io.lr0.registry.RegistryConfig;
 import io.lr0.registry.RestSchemaRegistryClient;
@@ -35,6 +34,7 @@ class EmbeddedSchemaRegistryIT {
 
     @TempDir
     static Path dataDir;
+
     private static EmbeddedKafka kafka;
 
     @BeforeAll
@@ -48,18 +48,19 @@ class EmbeddedSchemaRegistryIT {
     }
 
     private static EmbeddedSchemaRegistry startRegistry() {
-        return EmbeddedSchemaRegistry.start(Map.of("bootstrap.servers", kafka.bootstrapServers()), "127.0.0.1", 0,
-                HttpSecurity.NONE);
+        return EmbeddedSchemaRegistry.start(
+                Map.of("bootstrap.servers", kafka.bootstrapServers()), "127.0.0.1", 0, HttpSecurity.NONE);
     }
 
     private static RestSchemaRegistryClient client(EmbeddedSchemaRegistry registry) {
-        return new RestSchemaRegistryClient(RegistryConfig.from(Map.of(RegistryConfig.SCHEMA_REGISTRY_URL,
-                registry.url())));
+        return new RestSchemaRegistryClient(
+                RegistryConfig.from(Map.of(RegistryConfig.SCHEMA_REGISTRY_URL, registry.url())));
     }
 
     @Test
     void registersLooksUpAndEvolvesWithConfluentSemantics() {
-        try (EmbeddedSchemaRegistry registry = startRegistry(); RestSchemaRegistryClient client = client(registry)) {
+        try (EmbeddedSchemaRegistry registry = startRegistry();
+                RestSchemaRegistryClient client = client(registry)) {
             Schema v1 = new Schema.Parser().parse(USER_V1);
             int id = client.register("users-value", v1);
             assertEquals(id, client.register("users-value", v1), "registering again is idempotent");
@@ -73,17 +74,26 @@ class EmbeddedSchemaRegistryIT {
             assertEquals(2, latest.version());
             assertEquals(id2, latest.id());
 
-            SchemaRegistryException.Incompatible refused = assertThrows(SchemaRegistryException.Incompatible.class,
+            SchemaRegistryException.Incompatible refused = assertThrows(
+                    SchemaRegistryException.Incompatible.class,
                     () -> client.register("users-value", new Schema.Parser().parse(USER_V2_INCOMPATIBLE)));
             assertEquals(409, refused.errorCode());
             assertTrue(refused.getMessage().contains("email"), refused.getMessage());
 
-            assertEquals(40401, assertThrows(SchemaRegistryException.NotFound.class,
-                    () -> client.latest("no-such-subject")).errorCode());
-            assertEquals(40403, assertThrows(SchemaRegistryException.NotFound.class,
-                    () -> client.schemaById(987654)).errorCode());
-            assertEquals(40403, assertThrows(SchemaRegistryException.NotFound.class,
-                    () -> client.lookup("users-value", ImageRecord.getClassSchema())).errorCode());
+            assertEquals(
+                    40401,
+                    assertThrows(SchemaRegistryException.NotFound.class, () -> client.latest("no-such-subject"))
+                            .errorCode());
+            assertEquals(
+                    40403,
+                    assertThrows(SchemaRegistryException.NotFound.class, () -> client.schemaById(987654))
+                            .errorCode());
+            assertEquals(
+                    40403,
+                    assertThrows(
+                                    SchemaRegistryException.NotFound.class,
+                                    () -> client.lookup("users-value", ImageRecord.getClassSchema()))
+                            .errorCode());
         }
     }
 
@@ -91,18 +101,23 @@ class EmbeddedSchemaRegistryIT {
     void answersWithConfluentContentTypeAndErrorBodies() throws Exception {
         try (EmbeddedSchemaRegistry registry = startRegistry()) {
             HttpClient http = HttpClient.newHttpClient();
-            HttpResponse<String> invalid = http.send(HttpRequest.newBuilder(URI.create(registry.url()
-                            + "/subjects/broken-value/versions"))
-                    .header("Content-Type", "application/vnd.schemaregistry.v1+json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"schema\":\"{\\\"type\\\":\\\"nope\\\"}\"}")).build(),
+            HttpResponse<String> invalid = http.send(
+                    HttpRequest.newBuilder(URI.create(registry.url() + "/subjects/broken-value/versions"))
+                            .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"schema\":\"{\\\"type\\\":\\\"nope\\\"}\"}"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(422, invalid.statusCode());
             assertTrue(invalid.body().contains("\"error_code\":42201"), invalid.body());
-            assertEquals("application/vnd.schemaregistry.v1+json",
+            assertEquals(
+                    "application/vnd.schemaregistry.v1+json",
                     invalid.headers().firstValue("Content-Type").orElseThrow());
 
-            HttpResponse<String> config = http.send(HttpRequest.newBuilder(URI.create(registry.url() + "/config"))
-                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> config = http.send(
+                    HttpRequest.newBuilder(URI.create(registry.url() + "/config"))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals("{\"compatibilityLevel\":\"BACKWARD\"}", config.body());
         }
     }
@@ -111,15 +126,17 @@ class EmbeddedSchemaRegistryIT {
     void idsSurviveARestartOfTheRegistry() {
         int id;
         Schema schema = ImageRecord.getClassSchema();
-        try (EmbeddedSchemaRegistry registry = startRegistry(); RestSchemaRegistryClient client = client(registry)) {
+        try (EmbeddedSchemaRegistry registry = startRegistry();
+                RestSchemaRegistryClient client = client(registry)) {
             id = client.register("restart-value", schema);
         }
-        try (EmbeddedSchemaRegistry registry = startRegistry(); RestSchemaRegistryClient client = client(registry)) {
+        try (EmbeddedSchemaRegistry registry = startRegistry();
+                RestSchemaRegistryClient client = client(registry)) {
             assertEquals(schema, client.schemaById(id), "schema read back by id after the restart");
             assertEquals(id, client.register("restart-value", schema), "same id, no new version");
             assertEquals(1, client.latest("restart-value").version());
-            int next = client.register("restart-other-value", new Schema.Parser().parse(USER_V1.replace("User",
-                    "Fresh")));
+            int next =
+                    client.register("restart-other-value", new Schema.Parser().parse(USER_V1.replace("User", "Fresh")));
             assertTrue(next > id, "new ids continue after the restored ones");
         }
     }

@@ -1,12 +1,11 @@
 package io.lr0.producers;
 
-import java.io.BufferedInputStream;
-
 import io.lr0.schema.Image;
 import io.lr0.schema.ImageEncoding;
+import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +20,8 @@ import java.util.NoSuchElementException;
  * then blue, row-major 32x32); class names in {@code batches.meta.txt}. Images are produced as raw RGB8.
  */
 public final class Cifar10Dataset implements DatasetSource {
-    public static final List<String> CLASSES = List.of("airplane", "automobile", "bird", "cat", "deer", "dog",
-            "frog", "horse", "ship", "truck");
+    public static final List<String> CLASSES =
+            List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck");
     private static final int SIDE = 32;
     private static final int PLANE = SIDE * SIDE;
     private static final int RECORD = 1 + 3 * PLANE;
@@ -50,22 +49,26 @@ public final class Cifar10Dataset implements DatasetSource {
         for (Path file : files) {
             if (Files.exists(file)) {
                 if (Files.size(file) % RECORD != 0) {
-                    throw new IOException(file + " is " + Files.size(file) + " bytes, not a whole number of "
-                            + RECORD + "-byte CIFAR-10 records");
+                    throw new IOException(file + " is " + Files.size(file) + " bytes, not a whole number of " + RECORD
+                            + "-byte CIFAR-10 records");
                 }
                 batches.add(file);
                 bytes += Files.size(file);
             }
         }
         if (batches.isEmpty()) {
-            throw new IOException("No CIFAR-10 " + split + " batch under " + dir + " (expected " + files.get(0)
-                    .getFileName() + ")");
+            throw new IOException("No CIFAR-10 " + split + " batch under " + dir + " (expected "
+                    + files.get(0).getFileName() + ")");
         }
         Path meta = dir.resolve("batches.meta.txt");
-        List<String> classes = Files.exists(meta) ? Files.readAllLines(meta).stream().map(String::trim)
-                .filter(line -> !line.isEmpty()).toList() : CLASSES;
-        this.labelSpace = new LabelSpace(id, classes, List.of(), "CIFAR-10 binary batches in " + dir + " (" + split
-                + ")");
+        List<String> classes = Files.exists(meta)
+                ? Files.readAllLines(meta).stream()
+                        .map(String::trim)
+                        .filter(line -> !line.isEmpty())
+                        .toList()
+                : CLASSES;
+        this.labelSpace =
+                new LabelSpace(id, classes, List.of(), "CIFAR-10 binary batches in " + dir + " (" + split + ")");
         this.size = (int) (bytes / RECORD);
     }
 
@@ -111,9 +114,17 @@ public final class Cifar10Dataset implements DatasetSource {
                         rgb[3 * i + 2] = record[1 + 2 * PLANE + i];
                     }
                     int index = next++;
-                    Image image = Image.newBuilder().setEncoding(ImageEncoding.RGB8).setWidth(SIDE).setHeight(SIDE)
-                            .setData(ByteBuffer.wrap(rgb)).build();
-                    return new LabeledImage(labelSpace.id() + "/" + split + "/" + index, image, classes.get(label), null,
+                    Image image = Image.newBuilder()
+                            .setEncoding(ImageEncoding.RGB8)
+                            .setWidth(SIDE)
+                            .setHeight(SIDE)
+                            .setData(ByteBuffer.wrap(rgb))
+                            .build();
+                    return new LabeledImage(
+                            labelSpace.id() + "/" + split + "/" + index,
+                            image,
+                            classes.get(label),
+                            null,
                             Map.of("split", split, "index", String.valueOf(index)));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);

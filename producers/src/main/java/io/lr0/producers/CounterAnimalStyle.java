@@ -27,13 +27,16 @@ public final class CounterAnimalStyle implements DatasetSource {
     }
 
     /** Takes the first {@code perClass} GRAY8 images of each of {@code classes} from {@code source}. */
-    public static CounterAnimalStyle derive(DatasetSource source, String datasetId, List<String> classes, int perClass) {
+    public static CounterAnimalStyle derive(
+            DatasetSource source, String datasetId, List<String> classes, int perClass) {
         Map<String, Integer> taken = new HashMap<>();
         List<LabeledImage> images = new ArrayList<>();
         Iterator<LabeledImage> all = source.images();
-        while (all.hasNext() && taken.values().stream().mapToInt(Integer::intValue).sum() < classes.size() * perClass) {
+        while (all.hasNext()
+                && taken.values().stream().mapToInt(Integer::intValue).sum() < classes.size() * perClass) {
             LabeledImage image = all.next();
-            if (!classes.contains(image.label()) || taken.getOrDefault(image.label(), 0) == perClass
+            if (!classes.contains(image.label())
+                    || taken.getOrDefault(image.label(), 0) == perClass
                     || image.image().getEncoding() != ImageEncoding.GRAY8) {
                 continue;
             }
@@ -47,14 +50,24 @@ public final class CounterAnimalStyle implements DatasetSource {
             images.add(copy(image, datasetId, COMMON, index, pixels));
             images.add(copy(image, datasetId, COUNTER, index, inverted));
         }
-        return new CounterAnimalStyle(new LabelSpace(datasetId, classes, List.of(COMMON, COUNTER),
-                "CounterAnimal-style set derived from " + source.labelSpace().id()
-                        + ": common = as is, counter = inverted background"), images);
+        return new CounterAnimalStyle(
+                new LabelSpace(
+                        datasetId,
+                        classes,
+                        List.of(COMMON, COUNTER),
+                        "CounterAnimal-style set derived from "
+                                + source.labelSpace().id() + ": common = as is, counter = inverted background"),
+                images);
     }
 
     private static LabeledImage copy(LabeledImage image, String datasetId, String group, int index, byte[] pixels) {
-        Image copy = Image.newBuilder(image.image()).setData(ByteBuffer.wrap(pixels)).build();
-        return new LabeledImage(datasetId + "/" + image.label() + "/" + group + "/" + index, copy, image.label(), group,
+        Image copy =
+                Image.newBuilder(image.image()).setData(ByteBuffer.wrap(pixels)).build();
+        return new LabeledImage(
+                datasetId + "/" + image.label() + "/" + group + "/" + index,
+                copy,
+                image.label(),
+                group,
                 Map.of("derivedFrom", image.id()));
     }
 

@@ -8,34 +8,43 @@ import java.util.concurrent.atomic.AtomicLong;
 /** Streams a dataset's images to the images topic at a given rate, counting what was acknowledged. */
 public final class DatasetProducer {
     /** What a run did: images acknowledged by the broker, and the first failures (none expected). */
-    public record Result(long sent, long failed, String firstFailure) {
-    }
+    public record Result(long sent, long failed, String firstFailure) {}
 
     /** Holds the producer back before each image: a consumer of the results can keep it within what it follows. */
     @FunctionalInterface
     public interface Gate {
         /** No holding back. */
-        Gate OPEN = sent -> { };
+        Gate OPEN = sent -> {};
 
         /** Returns once the next image may be sent; {@code sent}: how many this run has sent so far. */
         void awaitRoom(long sent);
     }
 
-    private DatasetProducer() {
-    }
+    private DatasetProducer() {}
 
     /**
      * Publishes the label space, then up to {@code limit} images ({@code <= 0}: all) at {@code ratePerSecond}
      * ({@code <= 0}: as fast as the broker takes them). Waits until every send is acknowledged or failed.
      */
-    public static Result run(DatasetSource dataset, ImagePublisher publisher, String source, long limit,
-                             double ratePerSecond, ProgressBar progress) {
+    public static Result run(
+            DatasetSource dataset,
+            ImagePublisher publisher,
+            String source,
+            long limit,
+            double ratePerSecond,
+            ProgressBar progress) {
         return run(dataset, publisher, source, limit, ratePerSecond, progress, Gate.OPEN);
     }
 
     /** As above, at most at {@code ratePerSecond}, and each image only once {@code gate} lets it through. */
-    public static Result run(DatasetSource dataset, ImagePublisher publisher, String source, long limit,
-                             double ratePerSecond, ProgressBar progress, Gate gate) {
+    public static Result run(
+            DatasetSource dataset,
+            ImagePublisher publisher,
+            String source,
+            long limit,
+            double ratePerSecond,
+            ProgressBar progress,
+            Gate gate) {
         publisher.publishDataset(dataset.labelSpace());
         long total = limit > 0 ? Math.min(limit, dataset.size()) : dataset.size();
         AtomicLong acknowledged = new AtomicLong();

@@ -16,10 +16,14 @@ public final class Datasets {
     private static final String BUNDLED_SAMPLE = "/io/lr0/producers/fashion-mnist-sample/";
 
     /** Layouts lr0 reads. */
-    public enum Format { AUTO, IDX, CIFAR10, FOLDER }
-
-    private Datasets() {
+    public enum Format {
+        AUTO,
+        IDX,
+        CIFAR10,
+        FOLDER
     }
+
+    private Datasets() {}
 
     /** The Debian Fashion-MNIST package when installed, else the bundled 1,000-image sample of its test split. */
     public static DatasetSource defaultFashionMnist(String split) throws IOException {
@@ -30,9 +34,13 @@ public final class Datasets {
             throw new IOException("Only the test split is bundled; install the Debian package dataset-fashion-mnist "
                     + "for the " + split + " split");
         }
-        return new IdxDataset("fashion-mnist", "test", IdxDataset.FASHION_MNIST_CLASSES,
+        return new IdxDataset(
+                "fashion-mnist",
+                "test",
+                IdxDataset.FASHION_MNIST_CLASSES,
                 "Fashion-MNIST test split, first 1,000 images (bundled sample)",
-                () -> resource("t10k-images-idx3-ubyte.gz"), () -> resource("t10k-labels-idx1-ubyte.gz"));
+                () -> resource("t10k-images-idx3-ubyte.gz"),
+                () -> resource("t10k-labels-idx1-ubyte.gz"));
     }
 
     /**
@@ -47,8 +55,12 @@ public final class Datasets {
         return switch (detected) {
             case IDX -> idx(path, split, datasetId);
             case CIFAR10 -> new Cifar10Dataset(datasetId != null ? datasetId : "cifar-10", path, split);
-            case FOLDER -> new ImageFolderDataset(datasetId != null ? datasetId : path.getFileName().toString()
-                    .toLowerCase(Locale.ROOT), path);
+            case FOLDER ->
+                new ImageFolderDataset(
+                        datasetId != null
+                                ? datasetId
+                                : path.getFileName().toString().toLowerCase(Locale.ROOT),
+                        path);
             case AUTO -> throw new IllegalStateException("unreachable");
         };
     }
@@ -72,15 +84,23 @@ public final class Datasets {
         Path images = idxFile(dir, prefix + "-images-idx3-ubyte");
         Path labels = idxFile(dir, prefix + "-labels-idx1-ubyte");
         if (images == null || labels == null) {
-            throw new IOException("No " + prefix + "-images-idx3-ubyte[.gz] and " + prefix
-                    + "-labels-idx1-ubyte[.gz] under " + dir);
+            throw new IOException(
+                    "No " + prefix + "-images-idx3-ubyte[.gz] and " + prefix + "-labels-idx1-ubyte[.gz] under " + dir);
         }
-        boolean fashion = (datasetId != null ? datasetId : dir.toString()).toLowerCase(Locale.ROOT).contains("fashion");
+        boolean fashion = (datasetId != null ? datasetId : dir.toString())
+                .toLowerCase(Locale.ROOT)
+                .contains("fashion");
         String id = datasetId != null ? datasetId : fashion ? "fashion-mnist" : "mnist";
-        List<String> classes = fashion ? IdxDataset.FASHION_MNIST_CLASSES
+        List<String> classes = fashion
+                ? IdxDataset.FASHION_MNIST_CLASSES
                 : IntStream.range(0, 10).mapToObj(String::valueOf).toList();
-        return new IdxDataset(id, split, classes, "IDX files in " + dir.toAbsolutePath() + " (" + split + ")",
-                () -> Files.newInputStream(images), () -> Files.newInputStream(labels));
+        return new IdxDataset(
+                id,
+                split,
+                classes,
+                "IDX files in " + dir.toAbsolutePath() + " (" + split + ")",
+                () -> Files.newInputStream(images),
+                () -> Files.newInputStream(labels));
     }
 
     private static Path idxFile(Path dir, String name) {

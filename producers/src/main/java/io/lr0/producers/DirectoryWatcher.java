@@ -37,8 +37,9 @@ public final class DirectoryWatcher {
     private final Set<String> sent = new HashSet<>();
     private Map<Path, String> previousScan = new HashMap<>();
 
-    public DirectoryWatcher(Path directory, Path ledger, String dataset, boolean labelsFromFolders,
-                            ImagePublisher publisher) throws IOException {
+    public DirectoryWatcher(
+            Path directory, Path ledger, String dataset, boolean labelsFromFolders, ImagePublisher publisher)
+            throws IOException {
         if (!Files.isDirectory(directory)) {
             throw new IOException("Watched path " + directory + " is not a directory");
         }
@@ -73,7 +74,8 @@ public final class DirectoryWatcher {
                 continue;
             }
             BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-            String stamp = attributes.size() + "/" + attributes.lastModifiedTime().toMillis();
+            String stamp =
+                    attributes.size() + "/" + attributes.lastModifiedTime().toMillis();
             current.put(file, stamp);
             if (stamp.equals(previousScan.get(file))) {
                 produce(file, relative);
@@ -98,18 +100,25 @@ public final class DirectoryWatcher {
         if (labelsFromFolders && relative.contains("/")) {
             label = relative.substring(0, relative.indexOf('/'));
         }
-        LabeledImage image = new LabeledImage(dataset + "/" + relative, ImageFiles.read(file), label, null,
-                Map.of("file", relative));
+        LabeledImage image = new LabeledImage(
+                dataset + "/" + relative, ImageFiles.read(file), label, null, Map.of("file", relative));
         try {
-            publisher.send(image, "watch:" + directory, dataset, Instant.now(), null).get();
+            publisher
+                    .send(image, "watch:" + directory, dataset, Instant.now(), null)
+                    .get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("Interrupted while producing " + file, e);
         } catch (ExecutionException e) {
             throw new IOException("Broker refused " + file + ": " + e.getCause().getMessage(), e.getCause());
         }
-        Files.writeString(ledger, relative + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND, StandardOpenOption.SYNC);
+        Files.writeString(
+                ledger,
+                relative + "\n",
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND,
+                StandardOpenOption.SYNC);
         sent.add(relative);
         log.info("Produced {} as {}", relative, image.id());
     }

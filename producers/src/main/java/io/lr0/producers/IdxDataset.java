@@ -20,8 +20,8 @@ import java.util.zip.GZIPInputStream;
  */
 public final class IdxDataset implements DatasetSource {
     /** Fashion-MNIST's classes, in label order (github.com/zalandoresearch/fashion-mnist). */
-    public static final List<String> FASHION_MNIST_CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress",
-            "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+    public static final List<String> FASHION_MNIST_CLASSES = List.of(
+            "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
 
     private static final int IMAGES_MAGIC = 0x00000803;
     private static final int LABELS_MAGIC = 0x00000801;
@@ -38,8 +38,9 @@ public final class IdxDataset implements DatasetSource {
     private final int rows;
     private final int columns;
 
-    public IdxDataset(String id, String split, List<String> classes, String description, Opener imagesFile,
-                      Opener labelsFile) throws IOException {
+    public IdxDataset(
+            String id, String split, List<String> classes, String description, Opener imagesFile, Opener labelsFile)
+            throws IOException {
         this.labelSpace = new LabelSpace(id, classes, List.of(), description);
         this.split = split;
         this.imagesFile = imagesFile;
@@ -53,8 +54,8 @@ public final class IdxDataset implements DatasetSource {
             this.rows = in.readInt();
             this.columns = in.readInt();
             if (count != labels.length) {
-                throw new IOException("IDX images file holds " + count + " images but the labels file "
-                        + labels.length + " labels");
+                throw new IOException(
+                        "IDX images file holds " + count + " images but the labels file " + labels.length + " labels");
             }
         }
         for (int i = 0; i < labels.length; i++) {
@@ -106,11 +107,18 @@ public final class IdxDataset implements DatasetSource {
                     if (next == labels.length) {
                         in.close();
                     }
-                    Image image = Image.newBuilder().setEncoding(ImageEncoding.GRAY8).setWidth(columns)
-                            .setHeight(rows).setData(ByteBuffer.wrap(pixels)).build();
-                    return new LabeledImage(labelSpace.id() + "/" + split + "/" + index, image,
+                    Image image = Image.newBuilder()
+                            .setEncoding(ImageEncoding.GRAY8)
+                            .setWidth(columns)
+                            .setHeight(rows)
+                            .setData(ByteBuffer.wrap(pixels))
+                            .build();
+                    return new LabeledImage(
+                            labelSpace.id() + "/" + split + "/" + index,
+                            image,
                             labelSpace.classes().get(labels[index] & 0xFF),
-                            null, Map.of("split", split, "index", String.valueOf(index)));
+                            null,
+                            Map.of("split", split, "index", String.valueOf(index)));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -125,14 +133,14 @@ public final class IdxDataset implements DatasetSource {
         int second = buffered.read();
         buffered.reset();
         boolean gzipped = first == 0x1f && second == 0x8b;
-        return new DataInputStream(gzipped ? new BufferedInputStream(new GZIPInputStream(buffered, 1 << 16))
-                : buffered);
+        return new DataInputStream(
+                gzipped ? new BufferedInputStream(new GZIPInputStream(buffered, 1 << 16)) : buffered);
     }
 
     private static void requireMagic(int actual, int expected, String what) throws IOException {
         if (actual != expected) {
-            throw new IOException(String.format("Not an IDX %s file: magic 0x%08x, expected 0x%08x", what, actual,
-                    expected));
+            throw new IOException(
+                    String.format("Not an IDX %s file: magic 0x%08x, expected 0x%08x", what, actual, expected));
         }
     }
 }

@@ -16,8 +16,7 @@ import org.slf4j.LoggerFactory;
 public final class ImageFiles {
     private static final Logger log = LoggerFactory.getLogger(ImageFiles.class);
 
-    private ImageFiles() {
-    }
+    private ImageFiles() {}
 
     /**
      * Image files that really lie under {@code root}: a symbolic link (or a link in a parent folder) leading
@@ -54,14 +53,18 @@ public final class ImageFiles {
     }
 
     public static boolean isImage(Path file) {
-        return Files.isRegularFile(file) && !file.getFileName().toString().startsWith(".")
+        return Files.isRegularFile(file)
+                && !file.getFileName().toString().startsWith(".")
                 && encodingOf(file).isPresent();
     }
 
     /** The file's bytes, unchanged, as an image; the stream decodes (and validates) them. */
     public static Image read(Path file) throws IOException {
-        ImageEncoding encoding = encodingOf(file)
-                .orElseThrow(() -> new IOException(file + " is not a .png, .jpg or .jpeg file"));
-        return Image.newBuilder().setEncoding(encoding).setData(ByteBuffer.wrap(Files.readAllBytes(file))).build();
+        ImageEncoding encoding =
+                encodingOf(file).orElseThrow(() -> new IOException(file + " is not a .png, .jpg or .jpeg file"));
+        return Image.newBuilder()
+                .setEncoding(encoding)
+                .setData(ByteBuffer.wrap(Files.readAllBytes(file)))
+                .build();
     }
 }

@@ -46,8 +46,8 @@ public final class ImageFolderDataset implements DatasetSource {
         if (classNames.isEmpty()) {
             throw new IOException("No class folders under " + root + " (expected root/<class>/[<group>/]*.png)");
         }
-        this.labelSpace = new LabelSpace(id, classNames, List.copyOf(groupNames), "image folder "
-                + root.toAbsolutePath());
+        this.labelSpace =
+                new LabelSpace(id, classNames, List.copyOf(groupNames), "image folder " + root.toAbsolutePath());
         this.files = List.copyOf(imageFiles);
     }
 
@@ -77,8 +77,12 @@ public final class ImageFolderDataset implements DatasetSource {
                 String label = relative.getName(0).toString();
                 String group = relative.getNameCount() > 2 ? relative.getName(1).toString() : null;
                 try {
-                    return new LabeledImage(labelSpace.id() + "/" + relative.toString().replace('\\', '/'), ImageFiles.read(file),
-                            label, group, Map.of("file", relative.toString()));
+                    return new LabeledImage(
+                            labelSpace.id() + "/" + relative.toString().replace('\\', '/'),
+                            ImageFiles.read(file),
+                            label,
+                            group,
+                            Map.of("file", relative.toString()));
                 } catch (IOException e) {
                     throw new UncheckedIOException("Cannot read " + file, e);
                 }

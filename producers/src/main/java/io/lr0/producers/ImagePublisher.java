@@ -26,8 +26,11 @@ public final class ImagePublisher implements AutoCloseable {
     private final String datasetsTopic;
 
     /** {@code kafkaConfig} holds bootstrap.servers and any client settings; {@code registryConfig} the serde keys. */
-    public ImagePublisher(Map<String, Object> kafkaConfig, Map<String, Object> registryConfig, String imagesTopic,
-                          String datasetsTopic) {
+    public ImagePublisher(
+            Map<String, Object> kafkaConfig,
+            Map<String, Object> registryConfig,
+            String imagesTopic,
+            String datasetsTopic) {
         Map<String, Object> config = new HashMap<>(kafkaConfig);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -50,19 +53,22 @@ public final class ImagePublisher implements AutoCloseable {
                 .setUpdated(Instant.now())
                 .build();
         try {
-            producer.send(new ProducerRecord<>(datasetsTopic, labelSpace.id(), info)).get();
+            producer.send(new ProducerRecord<>(datasetsTopic, labelSpace.id(), info))
+                    .get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while publishing dataset " + labelSpace.id(), e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("Cannot publish dataset " + labelSpace.id() + " to " + datasetsTopic + ": "
-                    + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "Cannot publish dataset " + labelSpace.id() + " to " + datasetsTopic + ": "
+                            + e.getCause().getMessage(),
+                    e.getCause());
         }
     }
 
     /** Sends one image, keyed by its id; {@code callback} learns whether it was written. */
-    public Future<RecordMetadata> send(LabeledImage image, String source, String dataset, Instant captured,
-                                       Callback callback) {
+    public Future<RecordMetadata> send(
+            LabeledImage image, String source, String dataset, Instant captured, Callback callback) {
         ImageRecord record = ImageRecord.newBuilder()
                 .setId(image.id())
                 .setSource(source)

@@ -12,22 +12,39 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code lr0 produce}: feed the images topic from a dataset or a watched directory. */
-@Command(name = "produce", mixinStandardHelpOptions = true,
+@Command(
+        name = "produce",
+        mixinStandardHelpOptions = true,
         description = "Produce images to Kafka (Avro, Confluent wire format).",
         subcommands = {ProduceCommand.DatasetCommand.class, ProduceCommand.WatchCommand.class})
 public final class ProduceCommand {
 
     /** Where to produce: broker, registry, topics. */
     public static final class Connection {
-        @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--bootstrap-servers",
+                defaultValue = "127.0.0.1:9092",
+                description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
         String bootstrapServers;
-        @Option(names = "--schema-registry-url", defaultValue = "http://127.0.0.1:8081", description = "Schema registry URL (default: ${DEFAULT-VALUE}).")
+
+        @Option(
+                names = "--schema-registry-url",
+                defaultValue = "http://127.0.0.1:8081",
+                description = "Schema registry URL (default: ${DEFAULT-VALUE}).")
         String registryUrl;
+
         @Option(names = "--topic", defaultValue = "images", description = "Images topic (default: ${DEFAULT-VALUE}).")
         String topic;
-        @Option(names = "--datasets-topic", defaultValue = "datasets", description = "Topic of dataset label spaces (default: ${DEFAULT-VALUE}).")
+
+        @Option(
+                names = "--datasets-topic",
+                defaultValue = "datasets",
+                description = "Topic of dataset label spaces (default: ${DEFAULT-VALUE}).")
         String datasetsTopic;
-        @Option(names = "--property", paramLabel = "KEY=VALUE",
+
+        @Option(
+                names = "--property",
+                paramLabel = "KEY=VALUE",
                 description = "A Kafka producer setting (e.g. security.protocol=SASL_SSL), or a serde setting under "
                         + "schema.registry. (e.g. schema.registry.basic.auth.user.info=KEY:SECRET); repeatable.")
         Map<String, String> properties = new HashMap<>();
@@ -43,40 +60,57 @@ public final class ProduceCommand {
         }
     }
 
-    @Command(name = "dataset", mixinStandardHelpOptions = true,
+    @Command(
+            name = "dataset",
+            mixinStandardHelpOptions = true,
             description = "Produce a dataset: Fashion-MNIST/MNIST IDX files, CIFAR-10 binary batches, or an image "
                     + "folder root/<class>/[<group>/]*.{png,jpg}. Without PATH: Debian's Fashion-MNIST, else the "
                     + "bundled 1,000-image sample.")
     public static final class DatasetCommand implements Callable<Integer> {
         @Mixin
         Connection connection;
+
         @Parameters(arity = "0..1", paramLabel = "PATH", description = "Dataset directory.")
         Path path;
-        @Option(names = "--format", defaultValue = "AUTO", description = "AUTO, IDX, CIFAR10 or FOLDER (default: ${DEFAULT-VALUE}).")
+
+        @Option(
+                names = "--format",
+                defaultValue = "AUTO",
+                description = "AUTO, IDX, CIFAR10 or FOLDER (default: ${DEFAULT-VALUE}).")
         Datasets.Format format;
+
         @Option(names = "--split", defaultValue = "test", description = "train or test (default: ${DEFAULT-VALUE}).")
         String split;
+
         @Option(names = "--dataset-id", description = "Label-space id (default: from the layout, e.g. fashion-mnist).")
         String datasetId;
+
         @Option(names = "--limit", defaultValue = "0", description = "Produce at most this many images (0: all).")
         long limit;
+
         @Option(names = "--rate", defaultValue = "0", description = "Images per second (0: as fast as possible).")
         double rate;
 
         @Override
         public Integer call() throws Exception {
-            DatasetSource dataset = path == null ? Datasets.defaultFashionMnist(split)
-                    : Datasets.open(path, format, split, datasetId);
+            DatasetSource dataset =
+                    path == null ? Datasets.defaultFashionMnist(split) : Datasets.open(path, format, split, datasetId);
             long total = limit > 0 ? Math.min(limit, dataset.size()) : dataset.size();
             LabelSpace labelSpace = dataset.labelSpace();
-            System.err.printf("Producing %d images of %s (%d classes) to %s at %s%n", total, labelSpace.id(),
-                    labelSpace.classes().size(), connection.topic, connection.bootstrapServers);
+            System.err.printf(
+                    "Producing %d images of %s (%d classes) to %s at %s%n",
+                    total, labelSpace.id(), labelSpace.classes().size(), connection.topic, connection.bootstrapServers);
             try (ImagePublisher publisher = connection.publisher()) {
-                DatasetProducer.Result result = DatasetProducer.run(dataset, publisher, "dataset:" + labelSpace.id(),
-                        limit, rate, ProgressBar.onStderr(labelSpace.id(), total));
+                DatasetProducer.Result result = DatasetProducer.run(
+                        dataset,
+                        publisher,
+                        "dataset:" + labelSpace.id(),
+                        limit,
+                        rate,
+                        ProgressBar.onStderr(labelSpace.id(), total));
                 if (result.failed() > 0) {
-                    System.err.printf("%d images were not written; first failure: %s%n", result.failed(),
-                            result.firstFailure());
+                    System.err.printf(
+                            "%d images were not written; first failure: %s%n", result.failed(), result.firstFailure());
                     return 1;
                 }
                 System.err.printf("Produced %d images.%n", result.sent());
@@ -85,37 +119,60 @@ public final class ProduceCommand {
         }
     }
 
-    @Command(name = "watch", mixinStandardHelpOptions = true,
+    @Command(
+            name = "watch",
+            mixinStandardHelpOptions = true,
             description = "Produce every .png/.jpg file that appears under DIR, once each, across restarts.")
     public static final class WatchCommand implements Callable<Integer> {
         @Mixin
         Connection connection;
+
         @Parameters(paramLabel = "DIR", description = "Directory to watch (sub-directories included).")
         Path directory;
-        @Option(names = "--dataset-id", defaultValue = "camera", description = "Label-space id of the images (default: ${DEFAULT-VALUE}).")
+
+        @Option(
+                names = "--dataset-id",
+                defaultValue = "camera",
+                description = "Label-space id of the images (default: ${DEFAULT-VALUE}).")
         String datasetId;
-        @Option(names = "--labels-from-folders", description = "Take the first sub-folder name as the ground-truth label.")
+
+        @Option(
+                names = "--labels-from-folders",
+                description = "Take the first sub-folder name as the ground-truth label.")
         boolean labelsFromFolders;
-        @Option(names = "--ledger", description = "File remembering what was produced (default: data/watch/<dir name>.ledger).")
+
+        @Option(
+                names = "--ledger",
+                description = "File remembering what was produced (default: data/watch/<dir name>.ledger).")
         Path ledger;
-        @Option(names = "--interval-ms", defaultValue = "500", description = "Scan interval (default: ${DEFAULT-VALUE}).")
+
+        @Option(
+                names = "--interval-ms",
+                defaultValue = "500",
+                description = "Scan interval (default: ${DEFAULT-VALUE}).")
         long intervalMs;
+
         @Option(names = "--once", description = "Scan twice (to let files settle), produce, and exit.")
         boolean once;
 
         @Override
         public Integer call() throws Exception {
-            Path ledgerFile = ledger != null ? ledger
-                    : Path.of("data", "watch", directory.toAbsolutePath().normalize().getFileName() + ".ledger");
+            Path ledgerFile = ledger != null
+                    ? ledger
+                    : Path.of(
+                            "data",
+                            "watch",
+                            directory.toAbsolutePath().normalize().getFileName() + ".ledger");
             try (ImagePublisher publisher = connection.publisher()) {
-                DirectoryWatcher watcher = new DirectoryWatcher(directory, ledgerFile, datasetId, labelsFromFolders,
-                        publisher);
+                DirectoryWatcher watcher =
+                        new DirectoryWatcher(directory, ledgerFile, datasetId, labelsFromFolders, publisher);
                 if (once) {
                     watcher.scanOnce();
                     Thread.sleep(intervalMs);
                     int produced = watcher.scanOnce();
-                    System.err.printf("Produced %d new files (%d in the ledger %s).%n", produced,
-                            watcher.producedCount(), ledgerFile);
+                    System.err.printf(
+                            "Produced %d new files (%d in the ledger %s).%n",
+                            produced, watcher.producedCount(), ledgerFile);
                     return 0;
                 }
                 AtomicBoolean running = new AtomicBoolean(true);

@@ -54,7 +54,8 @@ public final class ProgressBar {
     String line(long done, long nowNanos) {
         int filled = (int) (WIDTH * Math.min(done, total) / total);
         double seconds = Math.max((nowNanos - startNanos) / 1e9, 1e-9);
-        return String.format("%s [%s%s] %d/%d %3d%% %.0f/s", label, "#".repeat(filled), ".".repeat(WIDTH - filled),
-                done, total, 100 * done / total, done / seconds);
+        return String.format(
+                "%s [%s%s] %d/%d %3d%% %.0f/s",
+                label, "#".repeat(filled), ".".repeat(WIDTH - filled), done, total, 100 * done / total, done / seconds);
     }
 }

@@ -22,9 +22,15 @@ class DatasetsTest {
 
     @Test
     void bundledFashionMnistSampleReads() throws IOException {
-        DatasetSource sample = new IdxDataset("fashion-mnist", "test", IdxDataset.FASHION_MNIST_CLASSES, "sample",
-                () -> getClass().getResourceAsStream("/io/lr0/producers/fashion-mnist-sample/t10k-images-idx3-ubyte.gz"),
-                () -> getClass().getResourceAsStream("/io/lr0/producers/fashion-mnist-sample/t10k-labels-idx1-ubyte.gz"));
+        DatasetSource sample = new IdxDataset(
+                "fashion-mnist",
+                "test",
+                IdxDataset.FASHION_MNIST_CLASSES,
+                "sample",
+                () -> getClass()
+                        .getResourceAsStream("/io/lr0/producers/fashion-mnist-sample/t10k-images-idx3-ubyte.gz"),
+                () -> getClass()
+                        .getResourceAsStream("/io/lr0/producers/fashion-mnist-sample/t10k-labels-idx1-ubyte.gz"));
 
         List<LabeledImage> images = all(sample.images());
 
@@ -44,11 +50,15 @@ class DatasetsTest {
         writeIdx(dir, "t10k", 3, 2, 2, new byte[] {0, 1, 9});
         DatasetSource digits = Datasets.open(dir, Datasets.Format.AUTO, "test", null);
         assertEquals("mnist", digits.labelSpace().id());
-        assertEquals(List.of("0", "9"), List.of(all(digits.images()).get(0).label(), all(digits.images()).get(2).label()));
+        assertEquals(
+                List.of("0", "9"),
+                List.of(
+                        all(digits.images()).get(0).label(),
+                        all(digits.images()).get(2).label()));
 
         writeIdx(dir, "train", 2, 2, 2, new byte[] {0, 12});
-        IOException badLabel = assertThrows(IOException.class, () -> Datasets.open(dir, Datasets.Format.IDX,
-                "train", "fashion-mnist"));
+        IOException badLabel = assertThrows(
+                IOException.class, () -> Datasets.open(dir, Datasets.Format.IDX, "train", "fashion-mnist"));
         assertTrue(badLabel.getMessage().contains("label 12"), badLabel.getMessage());
     }
 
@@ -56,9 +66,9 @@ class DatasetsTest {
     void cifarBinaryBatchBecomesInterleavedRgb(@TempDir Path dir) throws IOException {
         byte[] record = new byte[1 + 3 * 1024];
         record[0] = 3;
-        record[1] = 10;           // red of pixel 0
-        record[1 + 1024] = 20;    // green of pixel 0
-        record[1 + 2048] = 30;    // blue of pixel 0
+        record[1] = 10; // red of pixel 0
+        record[1 + 1024] = 20; // green of pixel 0
+        record[1 + 2048] = 30; // blue of pixel 0
         byte[] batch = new byte[record.length * 2];
         System.arraycopy(record, 0, batch, 0, record.length);
         System.arraycopy(record, 0, batch, record.length, record.length);
@@ -90,9 +100,12 @@ class DatasetsTest {
         Files.createSymbolicLink(root.resolve("cat/inside.png"), root.resolve("cat/a.png"));
         Files.createSymbolicLink(root.resolve("dog"), outside);
 
-        List<LabeledImage> images = all(Datasets.open(root, Datasets.Format.AUTO, "test", "pets").images());
+        List<LabeledImage> images =
+                all(Datasets.open(root, Datasets.Format.AUTO, "test", "pets").images());
 
-        assertEquals(List.of("pets/cat/a.png", "pets/cat/inside.png"), images.stream().map(LabeledImage::id).toList(),
+        assertEquals(
+                List.of("pets/cat/a.png", "pets/cat/inside.png"),
+                images.stream().map(LabeledImage::id).toList(),
                 "only files that really lie under the root");
     }
 
@@ -122,8 +135,8 @@ class DatasetsTest {
 
     @Test
     void counterAnimalStyleSetPairsEachImageWithItsInvertedCopy() throws IOException {
-        CounterAnimalStyle set = CounterAnimalStyle.derive(Datasets.defaultFashionMnist("test"), "fm-groups",
-                List.of("Bag", "Trouser"), 3);
+        CounterAnimalStyle set = CounterAnimalStyle.derive(
+                Datasets.defaultFashionMnist("test"), "fm-groups", List.of("Bag", "Trouser"), 3);
         List<LabeledImage> images = all(set.images());
 
         assertEquals(12, set.size());
@@ -154,11 +167,22 @@ class DatasetsTest {
 
     private static void writeIdx(Path dir, String prefix, int count, int rows, int cols, byte[] labels)
             throws IOException {
-        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(dir.resolve(prefix + "-images-idx3-ubyte.gz")))) {
-            out.write(ByteBuffer.allocate(16).putInt(0x803).putInt(count).putInt(rows).putInt(cols).array());
+        try (OutputStream out =
+                new GZIPOutputStream(Files.newOutputStream(dir.resolve(prefix + "-images-idx3-ubyte.gz")))) {
+            out.write(ByteBuffer.allocate(16)
+                    .putInt(0x803)
+                    .putInt(count)
+                    .putInt(rows)
+                    .putInt(cols)
+                    .array());
             out.write(new byte[count * rows * cols]);
         }
-        Files.write(dir.resolve(prefix + "-labels-idx1-ubyte"),
-                ByteBuffer.allocate(8 + labels.length).putInt(0x801).putInt(labels.length).put(labels).array());
+        Files.write(
+                dir.resolve(prefix + "-labels-idx1-ubyte"),
+                ByteBuffer.allocate(8 + labels.length)
+                        .putInt(0x801)
+                        .putInt(labels.length)
+                        .put(labels)
+                        .array());
     }
 }

@@ -12,14 +12,14 @@ public final class DeadLetterHeaders {
     public static final String MESSAGE = "lr0.dlq.message";
     /** Class of the exception raised. */
     public static final String EXCEPTION = "lr0.dlq.exception";
+
     public static final String SOURCE_TOPIC = "lr0.dlq.source.topic";
     public static final String SOURCE_PARTITION = "lr0.dlq.source.partition";
     public static final String SOURCE_OFFSET = "lr0.dlq.source.offset";
     /** Topology node that refused the record. */
     public static final String PROCESSOR = "lr0.dlq.processor";
 
-    private DeadLetterHeaders() {
-    }
+    private DeadLetterHeaders() {}
 
     /** The dead-letter topic of {@code sourceTopic}. */
     public static String topicFor(String sourceTopic) {

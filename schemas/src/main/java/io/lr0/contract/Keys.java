@@ -19,8 +19,7 @@ public final class Keys {
     /** The resolution name of the native (high-resolution reference) variant. */
     public static final String NATIVE = "native";
 
-    private Keys() {
-    }
+    private Keys() {}
 
     /** The key of one variant; {@code resolution} null means the native reference. */
     public static String variant(String imageId, Integer resolution) {

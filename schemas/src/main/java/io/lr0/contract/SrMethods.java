@@ -8,8 +8,8 @@ public final class SrMethods {
     public static final String BICUBIC = "bicubic";
     /** Up-sampled to the model's input size by LIIF before the model. */
     public static final String LIIF = "liif";
+
     public static final List<String> ALL = List.of(BICUBIC, LIIF);
 
-    private SrMethods() {
-    }
+    private SrMethods() {}
 }

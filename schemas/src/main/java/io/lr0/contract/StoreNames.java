@@ -17,6 +17,5 @@ public final class StoreNames {
     /** The last predictions of each task. */
     public static final String RECENT_PREDICTIONS = "recent-predictions";
 
-    private StoreNames() {
-    }
+    private StoreNames() {}
 }

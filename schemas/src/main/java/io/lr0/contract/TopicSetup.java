@@ -14,8 +14,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 
 /** Creates the topics the pipeline needs (existing ones are left as they are). */
 public final class TopicSetup {
-    private TopicSetup() {
-    }
+    private TopicSetup() {}
 
     /** A topic spec; an empty replication factor takes the broker's default. */
     public static NewTopic topic(String name, int partitions) {
@@ -24,8 +23,8 @@ public final class TopicSetup {
 
     /** A compacted topic: the latest value per key is kept (dataset label spaces, schemas). */
     public static NewTopic compacted(String name, int partitions) {
-        return topic(name, partitions).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
-                TopicConfig.CLEANUP_POLICY_COMPACT));
+        return topic(name, partitions)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
     }
 
     /**
@@ -78,8 +77,11 @@ public final class TopicSetup {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating topics", e);
         } catch (Exception e) {
-            throw new IllegalStateException("Cannot create topics " + topics.stream().map(NewTopic::name).toList()
-                    + " on " + clientConfig.get("bootstrap.servers") + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Cannot create topics "
+                            + topics.stream().map(NewTopic::name).toList() + " on "
+                            + clientConfig.get("bootstrap.servers") + ": " + e.getMessage(),
+                    e);
         }
     }
 }

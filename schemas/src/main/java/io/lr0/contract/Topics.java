@@ -4,11 +4,25 @@ import java.util.List;
 import org.apache.kafka.clients.admin.NewTopic;
 
 /** The names of lr0's topics (configurable: {@code topic.*}), and the topics an lr0 pipeline needs. */
-public record Topics(String images, String variants, String upscaled, String predictions, String metrics,
-                     String metricsWindowed, String summary, String datasets) {
+public record Topics(
+        String images,
+        String variants,
+        String upscaled,
+        String predictions,
+        String metrics,
+        String metricsWindowed,
+        String summary,
+        String datasets) {
     /** The default names. */
-    public static final Topics DEFAULTS = new Topics("images", "image-variants", "upscaled-variants", "predictions",
-            "robustness-metrics", "robustness-metrics-windowed", "robustness-summary", "datasets");
+    public static final Topics DEFAULTS = new Topics(
+            "images",
+            "image-variants",
+            "upscaled-variants",
+            "predictions",
+            "robustness-metrics",
+            "robustness-metrics-windowed",
+            "robustness-summary",
+            "datasets");
 
     /**
      * Every topic of the pipeline with {@code partitions} partitions (the most instances that share work): the

@@ -45,8 +45,13 @@ public final class HttpSecurity {
      * certificate; with neither, the JVM's CAs). {@code what} names the setting in errors. The stores are opened
      * here, so a wrong path or password fails at start-up, naming the file.
      */
-    public static HttpSecurity of(String what, String userInfo, String keyStore, String keyStorePassword,
-                                  String trustStore, String trustStorePassword) {
+    public static HttpSecurity of(
+            String what,
+            String userInfo,
+            String keyStore,
+            String keyStorePassword,
+            String trustStore,
+            String trustStorePassword) {
         String user = null;
         byte[] password = null;
         if (userInfo != null && !userInfo.isEmpty()) {
@@ -59,7 +64,8 @@ public final class HttpSecurity {
         }
         SSLContext serverTls = blank(keyStore) ? null : TlsContexts.serving(Path.of(keyStore), keyStorePassword);
         // Instances sharing one self-signed certificate trust it without a separate trust store.
-        SSLContext clientTls = !blank(trustStore) ? TlsContexts.trusting(Path.of(trustStore), trustStorePassword)
+        SSLContext clientTls = !blank(trustStore)
+                ? TlsContexts.trusting(Path.of(trustStore), trustStorePassword)
                 : serverTls != null ? TlsContexts.trusting(Path.of(keyStore), keyStorePassword) : null;
         return new HttpSecurity(user, password, serverTls, clientTls);
     }
@@ -89,9 +95,10 @@ public final class HttpSecurity {
                 @Override
                 public boolean checkCredentials(String givenUser, String givenPassword) {
                     // Constant-time comparisons: the answer time says nothing about how much was right.
-                    boolean userOk = MessageDigest.isEqual(user.getBytes(StandardCharsets.UTF_8),
-                            givenUser.getBytes(StandardCharsets.UTF_8));
-                    boolean passwordOk = MessageDigest.isEqual(password, givenPassword.getBytes(StandardCharsets.UTF_8));
+                    boolean userOk = MessageDigest.isEqual(
+                            user.getBytes(StandardCharsets.UTF_8), givenUser.getBytes(StandardCharsets.UTF_8));
+                    boolean passwordOk =
+                            MessageDigest.isEqual(password, givenPassword.getBytes(StandardCharsets.UTF_8));
                     return userOk & passwordOk;
                 }
             });
@@ -111,8 +118,9 @@ public final class HttpSecurity {
     public HttpRequest.Builder authorize(HttpRequest.Builder request) {
         if (user != null) {
             String token = user + ":" + new String(password, StandardCharsets.UTF_8);
-            request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                    token.getBytes(StandardCharsets.UTF_8)));
+            request.header(
+                    "Authorization",
+                    "Basic " + Base64.getEncoder().encodeToString(token.getBytes(StandardCharsets.UTF_8)));
         }
         return request;
     }

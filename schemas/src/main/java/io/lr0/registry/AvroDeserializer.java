@@ -24,8 +24,7 @@ public class AvroDeserializer<T> implements Deserializer<T> {
     private final Map<Integer, DatumReader<Object>> readersBySchemaId = new ConcurrentHashMap<>();
 
     /** For Kafka's reflective construction; {@link #configure} must follow. */
-    public AvroDeserializer() {
-    }
+    public AvroDeserializer() {}
 
     public AvroDeserializer(SchemaRegistryClient client, RegistryConfig config) {
         this.client = client;
@@ -49,11 +48,14 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         int schemaId = WireFormat.readSchemaId(buffer);
         DatumReader<Object> reader = readerFor(topic, schemaId);
         try {
-            return (T) reader.read(null, DecoderFactory.get()
-                    .binaryDecoder(payload, buffer.position(), buffer.remaining(), null));
+            return (T) reader.read(
+                    null, DecoderFactory.get().binaryDecoder(payload, buffer.position(), buffer.remaining(), null));
         } catch (Exception e) {
-            throw new AvroDecodingException(AvroDecodingException.Reason.AVRO_DECODE, "Avro decoding failed for a "
-                    + "record on topic '" + topic + "' with schema id " + schemaId + ": " + e, e);
+            throw new AvroDecodingException(
+                    AvroDecodingException.Reason.AVRO_DECODE,
+                    "Avro decoding failed for a " + "record on topic '" + topic + "' with schema id " + schemaId + ": "
+                            + e,
+                    e);
         }
     }
 
@@ -63,12 +65,14 @@ public class AvroDeserializer<T> implements Deserializer<T> {
             try {
                 writer = client.schemaById(id);
             } catch (SchemaRegistryException.NotFound e) {
-                throw new AvroDecodingException(AvroDecodingException.Reason.UNKNOWN_SCHEMA_ID, "Unknown schema id "
-                        + id + " in a record on topic '" + topic + "': " + e.getMessage(), e);
+                throw new AvroDecodingException(
+                        AvroDecodingException.Reason.UNKNOWN_SCHEMA_ID,
+                        "Unknown schema id " + id + " in a record on topic '" + topic + "': " + e.getMessage(),
+                        e);
             } catch (SchemaRegistryException e) {
                 // Not the record's fault (registry down, auth): fail rather than dead-letter a good record.
-                throw new SerializationException("Cannot fetch schema id " + id + " for topic '" + topic + "': "
-                        + e.getMessage(), e);
+                throw new SerializationException(
+                        "Cannot fetch schema id " + id + " for topic '" + topic + "': " + e.getMessage(), e);
             }
             if (specific) {
                 Class<?> generated = SpecificData.get().getClass(writer);

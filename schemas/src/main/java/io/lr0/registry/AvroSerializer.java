@@ -32,18 +32,16 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
      * the serializer's life, as Confluent's default latest.cache.ttl.sec=-1 does), and one datum writer per schema.
      */
     private final Map<SubjectSchema, Integer> ids = new ConcurrentHashMap<>();
+
     private final Map<String, RegisteredSchema> latestBySubject = new ConcurrentHashMap<>();
     private final Map<WriterKey, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
 
-    private record SubjectSchema(String subject, Schema schema) {
-    }
+    private record SubjectSchema(String subject, Schema schema) {}
 
-    private record WriterKey(Schema schema, boolean specific) {
-    }
+    private record WriterKey(Schema schema, boolean specific) {}
 
     /** For Kafka's reflective construction; {@link #configure} must follow. */
-    public AvroSerializer() {
-    }
+    public AvroSerializer() {}
 
     public AvroSerializer(SchemaRegistryClient client, RegistryConfig config, boolean isKey) {
         this.client = client;
@@ -68,16 +66,20 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
         try {
             if (config.useLatestVersion()) {
                 RegisteredSchema latest = latestBySubject.computeIfAbsent(subject, client::latest);
-                Object converted = ownSchema.equals(latest.schema()) ? record
-                        : convert(record, ownSchema, latest.schema());
+                Object converted =
+                        ownSchema.equals(latest.schema()) ? record : convert(record, ownSchema, latest.schema());
                 return frame(latest.id(), latest.schema(), converted);
             }
-            int id = ids.computeIfAbsent(new SubjectSchema(subject, ownSchema), key -> config.autoRegisterSchemas()
-                    ? client.register(subject, ownSchema) : client.lookup(subject, ownSchema).id());
+            int id = ids.computeIfAbsent(
+                    new SubjectSchema(subject, ownSchema),
+                    key -> config.autoRegisterSchemas()
+                            ? client.register(subject, ownSchema)
+                            : client.lookup(subject, ownSchema).id());
             return frame(id, ownSchema, record);
         } catch (SchemaRegistryException e) {
-            throw new SerializationException("Cannot serialize " + ownSchema.getFullName() + " for subject '" + subject
-                    + "': " + e.getMessage(), e);
+            throw new SerializationException(
+                    "Cannot serialize " + ownSchema.getFullName() + " for subject '" + subject + "': " + e.getMessage(),
+                    e);
         }
     }
 
@@ -86,8 +88,10 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
         out.writeBytes(WireFormat.header(schemaId));
         BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
         try {
-            writers.computeIfAbsent(new WriterKey(writerSchema, datum instanceof SpecificRecord),
-                    key -> writerFor(key.schema(), datum)).write(datum, encoder);
+            writers.computeIfAbsent(
+                            new WriterKey(writerSchema, datum instanceof SpecificRecord),
+                            key -> writerFor(key.schema(), datum))
+                    .write(datum, encoder);
             encoder.flush();
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("Avro encoding failed for " + writerSchema.getFullName() + ": " + e, e);
@@ -97,7 +101,8 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
 
     @SuppressWarnings("unchecked")
     private static DatumWriter<Object> writerFor(Schema schema, Object datum) {
-        return datum instanceof SpecificRecord ? new SpecificDatumWriter<>(schema)
+        return datum instanceof SpecificRecord
+                ? new SpecificDatumWriter<>(schema)
                 : new GenericDatumWriter<>(schema, GenericData.get());
     }
 
@@ -110,8 +115,10 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
             return new GenericDatumReader<>(from, to, SpecificData.get())
                     .read(null, DecoderFactory.get().binaryDecoder(buffer.toByteArray(), null));
         } catch (IOException | RuntimeException e) {
-            throw new SerializationException("Record of " + from.getFullName()
-                    + " cannot be written with the subject's latest schema: " + e.getMessage(), e);
+            throw new SerializationException(
+                    "Record of " + from.getFullName() + " cannot be written with the subject's latest schema: "
+                            + e.getMessage(),
+                    e);
         }
     }
 

@@ -12,8 +12,14 @@ import org.apache.kafka.common.config.ConfigException;
  * The serde and client settings, under the same keys as Confluent's serdes so a configuration moves between the two
  * unchanged. Keys with the {@code schema.registry.} prefix (as Confluent also accepts for the auth keys) win.
  */
-public record RegistryConfig(List<URI> urls, String userInfo, boolean autoRegisterSchemas, boolean useLatestVersion,
-                             boolean specificAvroReader, Path trustStore, String trustStorePassword) {
+public record RegistryConfig(
+        List<URI> urls,
+        String userInfo,
+        boolean autoRegisterSchemas,
+        boolean useLatestVersion,
+        boolean specificAvroReader,
+        Path trustStore,
+        String trustStorePassword) {
 
     /** Comma-separated base URLs of the registry; tried in order. */
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
@@ -30,6 +36,7 @@ public record RegistryConfig(List<URI> urls, String userInfo, boolean autoRegist
 
     /** Trust store for an https registry whose certificate the JVM's default CAs do not sign. */
     public static final String SSL_TRUSTSTORE_LOCATION = "ssl.truststore.location";
+
     public static final String SSL_TRUSTSTORE_PASSWORD = "ssl.truststore.password";
 
     private static final String PREFIX = "schema.registry.";
@@ -54,11 +61,14 @@ public record RegistryConfig(List<URI> urls, String userInfo, boolean autoRegist
                 yield info;
             }
             case "URL" -> urls.get(0).getUserInfo();
-            default -> throw new ConfigException(BASIC_AUTH_CREDENTIALS_SOURCE, source,
-                    "supported sources are USER_INFO and URL");
+            default ->
+                throw new ConfigException(
+                        BASIC_AUTH_CREDENTIALS_SOURCE, source, "supported sources are USER_INFO and URL");
         };
         String trustStore = string(configs, SSL_TRUSTSTORE_LOCATION, null);
-        return new RegistryConfig(List.copyOf(urls), userInfo,
+        return new RegistryConfig(
+                List.copyOf(urls),
+                userInfo,
                 bool(configs, AUTO_REGISTER_SCHEMAS, true),
                 bool(configs, USE_LATEST_VERSION, false),
                 bool(configs, SPECIFIC_AVRO_READER, false),
@@ -69,7 +79,8 @@ public record RegistryConfig(List<URI> urls, String userInfo, boolean autoRegist
     /** Secrets are not printed: a logged configuration must not leak the credentials. */
     @Override
     public String toString() {
-        return "RegistryConfig[urls=" + urls.stream().map(RegistryConfig::redacted).toList()
+        return "RegistryConfig[urls="
+                + urls.stream().map(RegistryConfig::redacted).toList()
                 + ", userInfo=" + (userInfo == null ? "none" : "[hidden]") + ", autoRegisterSchemas="
                 + autoRegisterSchemas + ", useLatestVersion=" + useLatestVersion + ", specificAvroReader="
                 + specificAvroReader + ", trustStore=" + trustStore + "]";

@@ -34,8 +34,10 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
 
     public RestSchemaRegistryClient(RegistryConfig config) {
         this.baseUrls = config.urls();
-        this.authorization = config.userInfo() == null ? null
-                : "Basic " + Base64.getEncoder().encodeToString(config.userInfo().getBytes(StandardCharsets.UTF_8));
+        this.authorization = config.userInfo() == null
+                ? null
+                : "Basic "
+                        + Base64.getEncoder().encodeToString(config.userInfo().getBytes(StandardCharsets.UTF_8));
         HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
         if (config.trustStore() != null) {
             builder.sslContext(TlsContexts.trusting(config.trustStore(), config.trustStorePassword()));
@@ -85,7 +87,9 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     private static Schema parse(JsonNode answer) {
         String schemaType = answer.path("schemaType").asText("AVRO");
         if (!"AVRO".equals(schemaType)) {
-            throw new SchemaRegistryException(200, SchemaRegistryException.INVALID_SCHEMA,
+            throw new SchemaRegistryException(
+                    200,
+                    SchemaRegistryException.INVALID_SCHEMA,
                     "Registry returned a " + schemaType + " schema; only AVRO is supported");
         }
         return new Schema.Parser().parse(answer.path("schema").asText());
@@ -110,8 +114,11 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
             HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(stripSlash(base) + path))
                     .timeout(Duration.ofSeconds(30))
                     .header("Accept", ACCEPT)
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+                    .method(
+                            method,
+                            body == null
+                                    ? HttpRequest.BodyPublishers.noBody()
+                                    : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
             if (body != null) {
                 request.header("Content-Type", CONTENT_TYPE);
             }
@@ -128,9 +135,11 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
                 throw new SchemaRegistryException("Interrupted while calling the schema registry", e);
             }
         }
-        throw new SchemaRegistryException("Schema registry unreachable at "
-                + baseUrls.stream().map(RegistryConfig::redacted).toList() + " (" + method + " " + path
-                + "): " + lastFailure, lastFailure);
+        throw new SchemaRegistryException(
+                "Schema registry unreachable at "
+                        + baseUrls.stream().map(RegistryConfig::redacted).toList() + " (" + method + " " + path
+                        + "): " + lastFailure,
+                lastFailure);
     }
 
     private static String stripSlash(URI base) {
@@ -149,9 +158,14 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
             return json;
         }
         int errorCode = json.path("error_code").asInt(response.statusCode());
-        String message = json.path("message").asText(response.statusCode() == 401
-                ? "unauthorized: set or check schema.registry.basic.auth.user.info" : "no message");
-        throw SchemaRegistryException.of(response.statusCode(), errorCode,
+        String message = json.path("message")
+                .asText(
+                        response.statusCode() == 401
+                                ? "unauthorized: set or check schema.registry.basic.auth.user.info"
+                                : "no message");
+        throw SchemaRegistryException.of(
+                response.statusCode(),
+                errorCode,
                 method + " " + RegistryConfig.redacted(base) + path + " failed: " + message);
     }
 }

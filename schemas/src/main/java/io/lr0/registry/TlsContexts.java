@@ -1,12 +1,11 @@
 package io.lr0.registry;
 
-import java.util.Collections;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.util.Collections;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -14,8 +13,7 @@ import org.apache.kafka.common.config.ConfigException;
 
 /** TLS contexts from key and trust stores (PKCS12 or JKS, as Java detects), for lr0's HTTP servers and clients. */
 public final class TlsContexts {
-    private TlsContexts() {
-    }
+    private TlsContexts() {}
 
     /** A server context presenting the key in {@code keyStore}. */
     public static SSLContext serving(Path keyStore, String password) {

@@ -10,8 +10,7 @@ public final class WireFormat {
     public static final byte MAGIC_BYTE = 0;
     public static final int HEADER_SIZE = 1 + Integer.BYTES;
 
-    private WireFormat() {
-    }
+    private WireFormat() {}
 
     /** The 5-byte header that precedes the Avro body of a record written with {@code schemaId}. */
     public static byte[] header(int schemaId) {
@@ -25,14 +24,21 @@ public final class WireFormat {
      */
     public static int readSchemaId(ByteBuffer payload) {
         if (payload.remaining() < HEADER_SIZE) {
-            throw new AvroDecodingException(AvroDecodingException.Reason.NOT_WIRE_FORMAT, "Not in Confluent wire "
-                    + "format: payload of " + payload.remaining() + " bytes is shorter than the 5-byte header", null);
+            throw new AvroDecodingException(
+                    AvroDecodingException.Reason.NOT_WIRE_FORMAT,
+                    "Not in Confluent wire " + "format: payload of " + payload.remaining()
+                            + " bytes is shorter than the 5-byte header",
+                    null);
         }
         byte magic = payload.get();
         if (magic != MAGIC_BYTE) {
-            throw new AvroDecodingException(AvroDecodingException.Reason.NOT_WIRE_FORMAT, String.format(
-                    "Unknown magic byte 0x%02x (expected 0x00): the record was not written with a schema-registry "
-                            + "serializer", magic), null);
+            throw new AvroDecodingException(
+                    AvroDecodingException.Reason.NOT_WIRE_FORMAT,
+                    String.format(
+                            "Unknown magic byte 0x%02x (expected 0x00): the record was not written with a schema-registry "
+                                    + "serializer",
+                            magic),
+                    null);
         }
         return payload.getInt();
     }

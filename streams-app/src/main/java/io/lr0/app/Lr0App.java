@@ -7,10 +7,10 @@ import io.lr0.inference.InferenceSettings;
 import io.lr0.inference.Models;
 import io.lr0.inference.PromptSet;
 import io.lr0.inference.ZeroShotModel;
-import io.lr0.superres.LiifModel;
 import io.lr0.runtime.DeadLetterHandler;
 import io.lr0.runtime.OperationalMetrics;
 import io.lr0.runtime.StageSerdes;
+import io.lr0.superres.LiifModel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,9 +54,14 @@ public final class Lr0App implements AutoCloseable {
             StageSerdes serdes = open(opened, StageSerdes.from(config.serdeConfig()));
             Properties props = streamsProperties(config);
             DashboardServer dashboard = config.metricsEnabled() && config.getBoolean(Lr0Config.DASHBOARD_ENABLED)
-                    ? open(opened, DashboardServer.bind(config.getString(Lr0Config.DASHBOARD_HOST),
-                    config.getInt(Lr0Config.DASHBOARD_PORT), config.getString(Lr0Config.DASHBOARD_ADVERTISED_HOST),
-                    config.dashboardSecurity())) : null;
+                    ? open(
+                            opened,
+                            DashboardServer.bind(
+                                    config.getString(Lr0Config.DASHBOARD_HOST),
+                                    config.getInt(Lr0Config.DASHBOARD_PORT),
+                                    config.getString(Lr0Config.DASHBOARD_ADVERTISED_HOST),
+                                    config.dashboardSecurity()))
+                    : null;
             if (dashboard != null) {
                 // Other instances route interactive queries to this address.
                 props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, dashboard.applicationServer());
@@ -76,11 +81,17 @@ public final class Lr0App implements AutoCloseable {
             OperationalMetrics operationalMetrics = open(opened, new OperationalMetrics(streams));
             awaitRunning(streams, Duration.ofMillis(config.getLong(Lr0Config.STARTUP_TIMEOUT_MS)));
             if (dashboard != null) {
-                dashboard.start(streams, config.metricsSettings().alpha(), config.metricsSettings().warWeights(),
+                dashboard.start(
+                        streams,
+                        config.metricsSettings().alpha(),
+                        config.metricsSettings().warWeights(),
                         operationalMetrics::scrape);
             }
-            log.info("lr0 streams app '{}' running: {} -> {}{}", props.get(StreamsConfig.APPLICATION_ID_CONFIG),
-                    config.topics().images(), config.topics().variants(),
+            log.info(
+                    "lr0 streams app '{}' running: {} -> {}{}",
+                    props.get(StreamsConfig.APPLICATION_ID_CONFIG),
+                    config.topics().images(),
+                    config.topics().variants(),
                     model == null ? "" : " -> " + config.topics().predictions());
             return new Lr0App(streams, dashboard, opened);
         } catch (IOException | RuntimeException | Error e) {
@@ -135,7 +146,9 @@ public final class Lr0App implements AutoCloseable {
                 .flatMap(thread -> thread.activeTasks().stream())
                 .flatMap(task -> task.topicPartitions().stream())
                 .filter(partition -> partition.topic().equals(topic))
-                .map(TopicPartition::partition).sorted().toList();
+                .map(TopicPartition::partition)
+                .sorted()
+                .toList();
     }
 
     private static void awaitRunning(KafkaStreams streams, Duration timeout) {
@@ -145,8 +158,8 @@ public final class Lr0App implements AutoCloseable {
                 throw new IllegalStateException("Kafka Streams stopped while starting: " + streams.state());
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Kafka Streams not running after " + timeout.toSeconds()
-                        + " s (state " + streams.state() + ")");
+                throw new IllegalStateException("Kafka Streams not running after " + timeout.toSeconds() + " s (state "
+                        + streams.state() + ")");
             }
             try {
                 Thread.sleep(50);

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -20,7 +21,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.time.Duration;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -93,6 +93,7 @@ public final class Lr0Config extends AbstractConfig {
 
     /** Prefixes whose keys are passed through rather than defined here. */
     public static final String KAFKA_PREFIX = "kafka.";
+
     public static final String STREAMS_PREFIX = "streams.";
     public static final String REGISTRY_PREFIX = "schema.registry.";
     public static final String DATASET_RESOLUTIONS_PREFIX = DEGRADE_RESOLUTIONS + ".";
@@ -104,142 +105,389 @@ public final class Lr0Config extends AbstractConfig {
             DATASET_RESOLUTIONS_PREFIX + "cifar-10", "8,12,16,24");
 
     public static final ConfigDef DEFINITION = new ConfigDef()
-            .define(BOOTSTRAP_SERVERS, Type.STRING, "127.0.0.1:9092", Importance.HIGH,
+            .define(
+                    BOOTSTRAP_SERVERS,
+                    Type.STRING,
+                    "127.0.0.1:9092",
+                    Importance.HIGH,
                     "Kafka bootstrap servers (host:port, comma-separated).")
-            .define(SCHEMA_REGISTRY_URL, Type.STRING, "http://127.0.0.1:8081", Importance.HIGH,
+            .define(
+                    SCHEMA_REGISTRY_URL,
+                    Type.STRING,
+                    "http://127.0.0.1:8081",
+                    Importance.HIGH,
                     "Confluent-compatible schema registry URL(s), comma-separated.")
-            .define(APPLICATION_ID, Type.STRING, "lr0-streams", new ConfigDef.NonEmptyString(), Importance.HIGH,
+            .define(
+                    APPLICATION_ID,
+                    Type.STRING,
+                    "lr0-streams",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.HIGH,
                     "Kafka Streams application id: instances sharing it split the partitions between them.")
-            .define(STATE_DIR, Type.STRING, "data/streams", Importance.MEDIUM,
+            .define(
+                    STATE_DIR,
+                    Type.STRING,
+                    "data/streams",
+                    Importance.MEDIUM,
                     "Directory for Kafka Streams local state.")
-            .define(PROCESSING_GUARANTEE, Type.STRING, "exactly_once_v2",
-                    ConfigDef.ValidString.in("exactly_once_v2", "at_least_once"), Importance.MEDIUM,
+            .define(
+                    PROCESSING_GUARANTEE,
+                    Type.STRING,
+                    "exactly_once_v2",
+                    ConfigDef.ValidString.in("exactly_once_v2", "at_least_once"),
+                    Importance.MEDIUM,
                     "Kafka Streams processing guarantee.")
-            .define(NUM_STREAM_THREADS, Type.INT, 2, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+            .define(
+                    NUM_STREAM_THREADS,
+                    Type.INT,
+                    2,
+                    ConfigDef.Range.atLeast(1),
+                    Importance.MEDIUM,
                     "Stream threads per instance. Two let the metrics keep up while a thread runs the model.")
-            .define(STARTUP_TIMEOUT_MS, Type.LONG, 120_000L, ConfigDef.Range.atLeast(1), Importance.LOW,
+            .define(
+                    STARTUP_TIMEOUT_MS,
+                    Type.LONG,
+                    120_000L,
+                    ConfigDef.Range.atLeast(1),
+                    Importance.LOW,
                     "How long an instance waits at start for Kafka Streams to run (rebalanced, state restored) "
                             + "before it gives up, closes what it opened and exits.")
-            .define(TOPIC_IMAGES, Type.STRING, Topics.DEFAULTS.images(), new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+            .define(
+                    TOPIC_IMAGES,
+                    Type.STRING,
+                    Topics.DEFAULTS.images(),
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
                     "Input topic of ImageRecord values; its dead-letter topic is '<name>-dlq'.")
-            .define(TOPIC_VARIANTS, Type.STRING, Topics.DEFAULTS.variants(), new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+            .define(
+                    TOPIC_VARIANTS,
+                    Type.STRING,
+                    Topics.DEFAULTS.variants(),
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
                     "Output topic of ImageVariant values, keyed '<imageId>@<resolution>'.")
-            .define(TOPIC_DATASETS, Type.STRING, Topics.DEFAULTS.datasets(), new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+            .define(
+                    TOPIC_DATASETS,
+                    Type.STRING,
+                    Topics.DEFAULTS.datasets(),
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
                     "Compacted topic of DatasetInfo values (label spaces), keyed by dataset id.")
-            .define(TOPIC_PARTITIONS, Type.INT, 4, ConfigDef.Range.atLeast(1), Importance.LOW,
+            .define(
+                    TOPIC_PARTITIONS,
+                    Type.INT,
+                    4,
+                    ConfigDef.Range.atLeast(1),
+                    Importance.LOW,
                     "Partitions of the topics lr0 creates when they are missing (the most instances that share work).")
-            .define(DEGRADE_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
+            .define(
+                    DEGRADE_ENABLED,
+                    Type.BOOLEAN,
+                    true,
+                    Importance.MEDIUM,
                     "Run the degradation stage (images -> image-variants) in this instance. Off in an application "
                             + "that only runs the model on the variants another application writes (docs/architecture.md).")
-            .define(DEGRADE_RESOLUTIONS, Type.LIST, "16,32,64,128", positiveInts(), Importance.HIGH,
+            .define(
+                    DEGRADE_RESOLUTIONS,
+                    Type.LIST,
+                    "16,32,64,128",
+                    positiveInts(),
+                    Importance.HIGH,
                     "Default target short sides in pixels. Per dataset: degrade.resolutions.<dataset> "
                             + "(built in: fashion-mnist and fashion-mnist-ca=7,10,14,21, cifar-10=8,12,16,24). A resolution at or "
                             + "above an image's short side is skipped for that image.")
-            .define(DEGRADE_NATIVE, Type.BOOLEAN, true, Importance.MEDIUM,
+            .define(
+                    DEGRADE_NATIVE,
+                    Type.BOOLEAN,
+                    true,
+                    Importance.MEDIUM,
                     "Also emit the native image as the high-resolution reference variant.")
-            .define(IMAGE_MAX_BYTES, Type.LONG, 1_048_576L, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+            .define(
+                    IMAGE_MAX_BYTES,
+                    Type.LONG,
+                    1_048_576L,
+                    ConfigDef.Range.atLeast(1),
+                    Importance.MEDIUM,
                     "Largest accepted image payload in bytes; larger ones go to the dead-letter topic.")
-            .define(IMAGE_MAX_PIXELS, Type.LONG, 40_000_000L, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+            .define(
+                    IMAGE_MAX_PIXELS,
+                    Type.LONG,
+                    40_000_000L,
+                    ConfigDef.Range.atLeast(1),
+                    Importance.MEDIUM,
                     "Largest accepted width x height, read from the header before decoding (decompression bombs).")
-            .define(TOPIC_PREDICTIONS, Type.STRING, Topics.DEFAULTS.predictions(), new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+            .define(
+                    TOPIC_PREDICTIONS,
+                    Type.STRING,
+                    Topics.DEFAULTS.predictions(),
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
                     "Output topic of Prediction values, keyed '<variant key>/<super-resolution method>'.")
-            .define(INFERENCE_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
+            .define(
+                    INFERENCE_ENABLED,
+                    Type.BOOLEAN,
+                    true,
+                    Importance.MEDIUM,
                     "Run the zero-shot inference stage (image-variants -> predictions) in this instance.")
-            .define(INFERENCE_CHAINED, Type.BOOLEAN, true, Importance.MEDIUM,
+            .define(
+                    INFERENCE_CHAINED,
+                    Type.BOOLEAN,
+                    true,
+                    Importance.MEDIUM,
                     "Where this instance also degrades: classify each image's variants in the degradation's own "
                             + "task instead of reading them back from image-variants (still written, for other "
                             + "consumers and LIIF). Under exactly-once inference then waits for no commit of the "
                             + "degradation; an image inference would refuse is dead-lettered whole. All instances of "
                             + "an application id must agree.")
-            .define(INFERENCE_MODEL, Type.STRING, "bundled", new ConfigDef.NonEmptyString(), Importance.HIGH,
+            .define(
+                    INFERENCE_MODEL,
+                    Type.STRING,
+                    "bundled",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.HIGH,
                     "Model: 'bundled' (lr0's demo model), a directory or .zip in lr0's model contract, or a URL such "
                             + "as https://resources.djl.ai/demo/pytorch/clip.zip (docs/models.md).")
-            .define(INFERENCE_TOKENIZER, Type.STRING, "", Importance.MEDIUM,
+            .define(
+                    INFERENCE_TOKENIZER,
+                    Type.STRING,
+                    "",
+                    Importance.MEDIUM,
                     "Tokenizer instead of the model's own tokenizer.json: a path, or a Hugging Face id such as "
                             + "openai/clip-vit-base-patch32 (needs internet). Empty: the model's.")
-            .define(INFERENCE_PROMPTS_DIR, Type.STRING, "", Importance.MEDIUM,
+            .define(
+                    INFERENCE_PROMPTS_DIR,
+                    Type.STRING,
+                    "",
+                    Importance.MEDIUM,
                     "Directory of <dataset>.json prompt files (templates, class names); bundled files and CLIP's "
                             + "'a photo of a {}.' are the fallbacks. Empty: bundled only.")
-            .define(INFERENCE_BATCH_SIZE, Type.INT, 32, ConfigDef.Range.between(1, 4096), Importance.MEDIUM,
+            .define(
+                    INFERENCE_BATCH_SIZE,
+                    Type.INT,
+                    32,
+                    ConfigDef.Range.between(1, 4096),
+                    Importance.MEDIUM,
                     "Variants per forward pass: a batch runs when this many are pending...")
-            .define(INFERENCE_BATCH_MAX_WAIT_MS, Type.LONG, 100L, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+            .define(
+                    INFERENCE_BATCH_MAX_WAIT_MS,
+                    Type.LONG,
+                    100L,
+                    ConfigDef.Range.atLeast(1),
+                    Importance.MEDIUM,
                     "...or when the oldest parked variant has waited this long (wall clock, checked every quarter of "
                             + "it, at most every 10 ms), whichever comes first; sooner, while the pipeline keeps up "
                             + "(variants arrive within 1 s of capture), when a check finds no new variant since the "
                             + "last one or, at the recent arrival rate, the batch could not fill within this wait.")
-            .define(INFERENCE_CPU_THREADS, Type.INT, 0, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+            .define(
+                    INFERENCE_CPU_THREADS,
+                    Type.INT,
+                    0,
+                    ConfigDef.Range.atLeast(0),
+                    Importance.MEDIUM,
                     "libtorch intra-op threads per forward pass on CPU; 0: the cores divided by num.stream.threads, "
                             + "so concurrent batches of the stream threads do not oversubscribe the cores.")
-            .define(INFERENCE_TOP_K, Type.INT, 5, ConfigDef.Range.between(1, 1000), Importance.LOW,
+            .define(
+                    INFERENCE_TOP_K,
+                    Type.INT,
+                    5,
+                    ConfigDef.Range.between(1, 1000),
+                    Importance.LOW,
                     "Labels with scores kept in each prediction.")
-            .define(INFERENCE_THUMBNAILS, Type.BOOLEAN, true, Importance.LOW,
+            .define(
+                    INFERENCE_THUMBNAILS,
+                    Type.BOOLEAN,
+                    true,
+                    Importance.LOW,
                     "Put a PNG thumbnail (at most 64 px short side) of the classified image in each prediction, for the dashboard.")
-            .define(TOPIC_UPSCALED, Type.STRING, Topics.DEFAULTS.upscaled(), new ConfigDef.NonEmptyString(),
-                    Importance.MEDIUM, "Topic of low-resolution variants after learned super-resolution (key "
+            .define(
+                    TOPIC_UPSCALED,
+                    Type.STRING,
+                    Topics.DEFAULTS.upscaled(),
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
+                    "Topic of low-resolution variants after learned super-resolution (key "
                             + "'<variant key>/<method>').")
-            .define(SR_METHODS, Type.LIST, "bicubic", knownSrMethods(), Importance.HIGH,
+            .define(
+                    SR_METHODS,
+                    Type.LIST,
+                    "bicubic",
+                    knownSrMethods(),
+                    Importance.HIGH,
                     "Super-resolution methods each low-resolution variant is classified after: bicubic (the model's "
                             + "pre-processing, the LR0.FM protocol) and/or liif (LIIF to the model's input size "
                             + "first). The native variant is always classified once, as bicubic.")
-            .define(SR_LIIF_MODEL, Type.STRING, "bundled", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+            .define(
+                    SR_LIIF_MODEL,
+                    Type.STRING,
+                    "bundled",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
                     "LIIF model: 'bundled' (lr0's own, trained on Debian-packaged photos), 'bundled-fashion-mnist' "
                             + "(that one fine-tuned on Fashion-MNIST's train split; lr0 demo's default), a TorchScript "
                             + "file or a directory holding liif.pt (e.g. official weights converted by "
                             + "tools/liif/convert_official.py).")
-            .define(SR_TARGET_SIZE, Type.INT, 0, ConfigDef.Range.atLeast(0), Importance.LOW,
+            .define(
+                    SR_TARGET_SIZE,
+                    Type.INT,
+                    0,
+                    ConfigDef.Range.atLeast(0),
+                    Importance.LOW,
                     "Short side LIIF up-samples to; 0: the inference model's input size.")
-            .define(SR_MAX_SCALE, Type.DOUBLE, 30.0, ConfigDef.Range.atLeast(1), Importance.LOW,
+            .define(
+                    SR_MAX_SCALE,
+                    Type.DOUBLE,
+                    30.0,
+                    ConfigDef.Range.atLeast(1),
+                    Importance.LOW,
                     "Largest super-resolution factor; a variant needing more is dead-lettered (SCALE_TOO_LARGE).")
-            .define(SR_BATCH_SIZE, Type.INT, 16, ConfigDef.Range.between(1, 4096), Importance.MEDIUM,
+            .define(
+                    SR_BATCH_SIZE,
+                    Type.INT,
+                    16,
+                    ConfigDef.Range.between(1, 4096),
+                    Importance.MEDIUM,
                     "Variants of one size up-sampled per LIIF forward pass.")
-            .define(SR_BATCH_MAX_WAIT_MS, Type.LONG, 100L, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+            .define(
+                    SR_BATCH_MAX_WAIT_MS,
+                    Type.LONG,
+                    100L,
+                    ConfigDef.Range.atLeast(1),
+                    Importance.MEDIUM,
                     "...or when the oldest parked variant has waited this long; sooner, as for inference, when no "
                             + "variant arrived since the last check or the batch could not fill within this wait.")
-            .define(TOPIC_METRICS, Type.STRING, Topics.DEFAULTS.metrics(), new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+            .define(
+                    TOPIC_METRICS,
+                    Type.STRING,
+                    Topics.DEFAULTS.metrics(),
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
                     "Compacted topic of cumulative RobustnessMetric values, keyed 'model/dataset/resolution/method'.")
-            .define(TOPIC_METRICS_WINDOWED, Type.STRING, Topics.DEFAULTS.metricsWindowed(), new ConfigDef.NonEmptyString(),
-                    Importance.MEDIUM, "Topic of per-window RobustnessMetric values, keyed 'model/dataset/resolution/method@windowStartMillis'.")
-            .define(TOPIC_SUMMARY, Type.STRING, Topics.DEFAULTS.summary(), new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+            .define(
+                    TOPIC_METRICS_WINDOWED,
+                    Type.STRING,
+                    Topics.DEFAULTS.metricsWindowed(),
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
+                    "Topic of per-window RobustnessMetric values, keyed 'model/dataset/resolution/method@windowStartMillis'.")
+            .define(
+                    TOPIC_SUMMARY,
+                    Type.STRING,
+                    Topics.DEFAULTS.summary(),
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
                     "Compacted topic of RobustnessSummary values (SAR, WAR), keyed 'model/resolution/method'.")
-            .define(METRICS_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
+            .define(
+                    METRICS_ENABLED,
+                    Type.BOOLEAN,
+                    true,
+                    Importance.MEDIUM,
                     "Run the metrics stage (predictions -> robustness metrics) in this instance.")
-            .define(METRICS_WINDOW_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+            .define(
+                    METRICS_WINDOW_MS,
+                    Type.LONG,
+                    60_000L,
+                    ConfigDef.Range.atLeast(1),
+                    Importance.MEDIUM,
                     "Size of the tumbling windows of the windowed metrics (event time: the capture timestamp).")
-            .define(METRICS_WINDOW_GRACE_MS, Type.LONG, 300_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
+            .define(
+                    METRICS_WINDOW_GRACE_MS,
+                    Type.LONG,
+                    300_000L,
+                    ConfigDef.Range.atLeast(0),
+                    Importance.LOW,
                     "How long after a window's end its predictions are still counted in it: predictions of a slower "
                             + "path (LIIF on CPU, a backlog) arrive after those of the same capture time on a faster "
                             + "one. Later ones count only in the cumulative metrics.")
-            .define(METRICS_ALPHA, Type.DOUBLE, 200.0, ConfigDef.Range.atLeast(0), Importance.LOW,
+            .define(
+                    METRICS_ALPHA,
+                    Type.DOUBLE,
+                    200.0,
+                    ConfigDef.Range.atLeast(0),
+                    Importance.LOW,
                     "alpha of LR0.FM's improved relative robustness Gamma = gamma * (1 - exp(-alpha * eps^2)).")
-            .define(METRICS_WAR_DEFAULT_WEIGHT, Type.DOUBLE, 1.0, ConfigDef.Range.atLeast(0), Importance.LOW,
+            .define(
+                    METRICS_WAR_DEFAULT_WEIGHT,
+                    Type.DOUBLE,
+                    1.0,
+                    ConfigDef.Range.atLeast(0),
+                    Importance.LOW,
                     "WAR weight of a dataset not in LR0.FM's table; per dataset: metrics.war.weight.<dataset>.")
-            .define(DASHBOARD_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
+            .define(
+                    DASHBOARD_ENABLED,
+                    Type.BOOLEAN,
+                    true,
+                    Importance.MEDIUM,
                     "Serve the query API and dashboard from this instance (needs metrics.enabled).")
-            .define(DASHBOARD_HOST, Type.STRING, "127.0.0.1", Importance.MEDIUM,
+            .define(
+                    DASHBOARD_HOST,
+                    Type.STRING,
+                    "127.0.0.1",
+                    Importance.MEDIUM,
                     "Address the HTTP server binds; 127.0.0.1 keeps it local, 0.0.0.0 opens it to the network.")
-            .define(DASHBOARD_PORT, Type.INT, 8088, ConfigDef.Range.between(0, 65535), Importance.MEDIUM,
+            .define(
+                    DASHBOARD_PORT,
+                    Type.INT,
+                    8088,
+                    ConfigDef.Range.between(0, 65535),
+                    Importance.MEDIUM,
                     "HTTP port of the query API and dashboard; 0 picks a free one.")
-            .define(DASHBOARD_ADVERTISED_HOST, Type.STRING, "", Importance.LOW,
+            .define(
+                    DASHBOARD_ADVERTISED_HOST,
+                    Type.STRING,
+                    "",
+                    Importance.LOW,
                     "Host other instances use to reach this one's API (application.server); empty: dashboard.host.")
-            .define(EMBEDDED_REGISTRY_BASIC_AUTH_USER_INFO, Type.PASSWORD, "", Importance.LOW,
+            .define(
+                    EMBEDDED_REGISTRY_BASIC_AUTH_USER_INFO,
+                    Type.PASSWORD,
+                    "",
+                    Importance.LOW,
                     "lr0 demo / lr0 broker: 'user:password' the embedded schema registry requires (HTTP basic auth); "
                             + "lr0's own clients in the same command are given it. Empty: no auth. Never logged.")
-            .define(EMBEDDED_REGISTRY_SSL_KEYSTORE_LOCATION, Type.STRING, "", Importance.LOW,
+            .define(
+                    EMBEDDED_REGISTRY_SSL_KEYSTORE_LOCATION,
+                    Type.STRING,
+                    "",
+                    Importance.LOW,
                     "lr0 demo / lr0 broker: PKCS12/JKS key store; the embedded registry then serves HTTPS only, "
                             + "and lr0's own clients trust that key's certificate. Empty: plain HTTP.")
-            .define(EMBEDDED_REGISTRY_SSL_KEYSTORE_PASSWORD, Type.PASSWORD, "", Importance.LOW,
+            .define(
+                    EMBEDDED_REGISTRY_SSL_KEYSTORE_PASSWORD,
+                    Type.PASSWORD,
+                    "",
+                    Importance.LOW,
                     "Password of the embedded registry's key store.")
-            .define(DASHBOARD_BASIC_AUTH_USER_INFO, Type.PASSWORD, "", Importance.MEDIUM,
+            .define(
+                    DASHBOARD_BASIC_AUTH_USER_INFO,
+                    Type.PASSWORD,
+                    "",
+                    Importance.MEDIUM,
                     "'user:password' required (HTTP basic auth) on every dashboard, API and /metrics request, and "
                             + "sent on calls between instances; empty: no auth. Never logged.")
-            .define(DASHBOARD_SSL_KEYSTORE_LOCATION, Type.STRING, "", Importance.MEDIUM,
+            .define(
+                    DASHBOARD_SSL_KEYSTORE_LOCATION,
+                    Type.STRING,
+                    "",
+                    Importance.MEDIUM,
                     "PKCS12/JKS key store: serve the dashboard over HTTPS with its key; empty: plain HTTP.")
-            .define(DASHBOARD_SSL_KEYSTORE_PASSWORD, Type.PASSWORD, "", Importance.MEDIUM,
+            .define(
+                    DASHBOARD_SSL_KEYSTORE_PASSWORD,
+                    Type.PASSWORD,
+                    "",
+                    Importance.MEDIUM,
                     "Password of the dashboard key store.")
-            .define(DASHBOARD_SSL_TRUSTSTORE_LOCATION, Type.STRING, "", Importance.LOW,
+            .define(
+                    DASHBOARD_SSL_TRUSTSTORE_LOCATION,
+                    Type.STRING,
+                    "",
+                    Importance.LOW,
                     "What this instance trusts when it calls the other instances over HTTPS; empty: the key "
                             + "store's own certificate (instances sharing one certificate).")
-            .define(DASHBOARD_SSL_TRUSTSTORE_PASSWORD, Type.PASSWORD, "", Importance.LOW,
+            .define(
+                    DASHBOARD_SSL_TRUSTSTORE_PASSWORD,
+                    Type.PASSWORD,
+                    "",
+                    Importance.LOW,
                     "Password of the dashboard trust store.");
 
     private final Map<String, String> passThrough;
@@ -268,7 +516,8 @@ public final class Lr0Config extends AbstractConfig {
             } catch (IOException e) {
                 throw new ConfigException("Cannot read " + propertiesFile + ": " + e.getMessage());
             }
-            file.stringPropertyNames().forEach(key -> put(merged, origin, key, file.getProperty(key), propertiesFile.toString()));
+            file.stringPropertyNames()
+                    .forEach(key -> put(merged, origin, key, file.getProperty(key), propertiesFile.toString()));
         }
         environment.forEach((name, value) -> {
             if (name.startsWith("LR0_") && !name.equals("LR0_LOG_LEVEL") && !name.equals("LR0_JAVA_OPTS")) {
@@ -283,7 +532,9 @@ public final class Lr0Config extends AbstractConfig {
         merged.forEach((key, value) -> {
             if (DEFINITION.names().contains(key)) {
                 defined.put(key, value);
-            } else if (key.startsWith(KAFKA_PREFIX) || key.startsWith(STREAMS_PREFIX) || key.startsWith(REGISTRY_PREFIX)) {
+            } else if (key.startsWith(KAFKA_PREFIX)
+                    || key.startsWith(STREAMS_PREFIX)
+                    || key.startsWith(REGISTRY_PREFIX)) {
                 passThrough.put(key, value);
             } else if (key.startsWith(WAR_WEIGHT_PREFIX)) {
                 try {
@@ -302,11 +553,13 @@ public final class Lr0Config extends AbstractConfig {
             }
         });
         if (!unknown.isEmpty()) {
-            throw new ConfigException("Unknown configuration key(s) " + unknown
-                    + "; see docs/configuration.md for the valid keys");
+            throw new ConfigException(
+                    "Unknown configuration key(s) " + unknown + "; see docs/configuration.md for the valid keys");
         }
         Lr0Config config = new Lr0Config(defined, passThrough);
-        if (!config.degradeEnabled() && !config.inferenceEnabled() && !config.liifEnabled()
+        if (!config.degradeEnabled()
+                && !config.inferenceEnabled()
+                && !config.liifEnabled()
                 && !config.metricsEnabled()) {
             throw new ConfigException("Every stage is off (" + DEGRADE_ENABLED + ", " + INFERENCE_ENABLED + " and "
                     + METRICS_ENABLED + " false, " + SR_METHODS + " without liif): an instance would have nothing "
@@ -326,8 +579,8 @@ public final class Lr0Config extends AbstractConfig {
         return normalized.replace('_', '.');
     }
 
-    private static void put(Map<String, String> merged, Map<String, String> origin, String key, String value,
-                            String source) {
+    private static void put(
+            Map<String, String> merged, Map<String, String> origin, String key, String value, String source) {
         merged.put(key.trim(), value.trim());
         origin.put(key.trim(), source);
     }
@@ -340,8 +593,8 @@ public final class Lr0Config extends AbstractConfig {
             }
             for (Object method : methods) {
                 if (!SrMethods.ALL.contains(method.toString().trim())) {
-                    throw new ConfigException(name, value, "unknown method '" + method + "'; the methods are "
-                            + SrMethods.ALL);
+                    throw new ConfigException(
+                            name, value, "unknown method '" + method + "'; the methods are " + SrMethods.ALL);
                 }
             }
         };
@@ -363,9 +616,15 @@ public final class Lr0Config extends AbstractConfig {
 
     /** The names of the topics. */
     public Topics topics() {
-        return new Topics(getString(TOPIC_IMAGES), getString(TOPIC_VARIANTS), getString(TOPIC_UPSCALED),
-                getString(TOPIC_PREDICTIONS), getString(TOPIC_METRICS), getString(TOPIC_METRICS_WINDOWED),
-                getString(TOPIC_SUMMARY), getString(TOPIC_DATASETS));
+        return new Topics(
+                getString(TOPIC_IMAGES),
+                getString(TOPIC_VARIANTS),
+                getString(TOPIC_UPSCALED),
+                getString(TOPIC_PREDICTIONS),
+                getString(TOPIC_METRICS),
+                getString(TOPIC_METRICS_WINDOWED),
+                getString(TOPIC_SUMMARY),
+                getString(TOPIC_DATASETS));
     }
 
     /** The degradation's settings. */
@@ -373,34 +632,56 @@ public final class Lr0Config extends AbstractConfig {
         Map<String, List<Integer>> byDataset = new HashMap<>();
         passThrough.forEach((key, value) -> {
             if (key.startsWith(DATASET_RESOLUTIONS_PREFIX)) {
-                byDataset.put(key.substring(DATASET_RESOLUTIONS_PREFIX.length()),
+                byDataset.put(
+                        key.substring(DATASET_RESOLUTIONS_PREFIX.length()),
                         resolutions(ConfigDef.parseType(key, value, Type.LIST)));
             }
         });
-        return new DegradeSettings(topics().variants(), resolutions(getList(DEGRADE_RESOLUTIONS)), byDataset,
-                getBoolean(DEGRADE_NATIVE), imageLimits());
+        return new DegradeSettings(
+                topics().variants(),
+                resolutions(getList(DEGRADE_RESOLUTIONS)),
+                byDataset,
+                getBoolean(DEGRADE_NATIVE),
+                imageLimits());
     }
 
     /** Short sides in pixels, ascending, each once. */
     private static List<Integer> resolutions(Object list) {
-        return ((List<?>) list).stream().map(item -> Integer.parseInt(item.toString().trim())).distinct().sorted()
-                .toList();
+        return ((List<?>) list)
+                .stream()
+                        .map(item -> Integer.parseInt(item.toString().trim()))
+                        .distinct()
+                        .sorted()
+                        .toList();
     }
 
     /** The LIIF stage's settings. */
     public SuperResolutionSettings superResolutionSettings() {
-        return new SuperResolutionSettings(topics().upscaled(), getString(SR_LIIF_MODEL), getInt(SR_TARGET_SIZE),
-                getDouble(SR_MAX_SCALE), getInt(SR_BATCH_SIZE), Duration.ofMillis(getLong(SR_BATCH_MAX_WAIT_MS)),
+        return new SuperResolutionSettings(
+                topics().upscaled(),
+                getString(SR_LIIF_MODEL),
+                getInt(SR_TARGET_SIZE),
+                getDouble(SR_MAX_SCALE),
+                getInt(SR_BATCH_SIZE),
+                Duration.ofMillis(getLong(SR_BATCH_MAX_WAIT_MS)),
                 imageLimits());
     }
 
     /** The inference stage's settings. */
     public InferenceSettings inferenceSettings() {
         String promptsDir = getString(INFERENCE_PROMPTS_DIR);
-        return new InferenceSettings(topics().predictions(), getString(INFERENCE_MODEL), getString(INFERENCE_TOKENIZER),
-                promptsDir.isBlank() ? null : Path.of(promptsDir), inferenceCpuThreads(), getInt(INFERENCE_BATCH_SIZE),
-                Duration.ofMillis(getLong(INFERENCE_BATCH_MAX_WAIT_MS)), getInt(INFERENCE_TOP_K),
-                getBoolean(INFERENCE_THUMBNAILS), srMethods().contains(SrMethods.BICUBIC), imageLimits());
+        return new InferenceSettings(
+                topics().predictions(),
+                getString(INFERENCE_MODEL),
+                getString(INFERENCE_TOKENIZER),
+                promptsDir.isBlank() ? null : Path.of(promptsDir),
+                inferenceCpuThreads(),
+                getInt(INFERENCE_BATCH_SIZE),
+                Duration.ofMillis(getLong(INFERENCE_BATCH_MAX_WAIT_MS)),
+                getInt(INFERENCE_TOP_K),
+                getBoolean(INFERENCE_THUMBNAILS),
+                srMethods().contains(SrMethods.BICUBIC),
+                imageLimits());
     }
 
     /** The metrics stage's settings. */
@@ -412,9 +693,15 @@ public final class Lr0Config extends AbstractConfig {
             }
         });
         Topics topics = topics();
-        return new MetricsSettings(topics.metrics(), topics.metricsWindowed(), topics.summary(),
-                Duration.ofMillis(getLong(METRICS_WINDOW_MS)), Duration.ofMillis(getLong(METRICS_WINDOW_GRACE_MS)),
-                getDouble(METRICS_ALPHA), warWeights, getDouble(METRICS_WAR_DEFAULT_WEIGHT));
+        return new MetricsSettings(
+                topics.metrics(),
+                topics.metricsWindowed(),
+                topics.summary(),
+                Duration.ofMillis(getLong(METRICS_WINDOW_MS)),
+                Duration.ofMillis(getLong(METRICS_WINDOW_GRACE_MS)),
+                getDouble(METRICS_ALPHA),
+                warWeights,
+                getDouble(METRICS_WAR_DEFAULT_WEIGHT));
     }
 
     public String bootstrapServers() {
@@ -441,7 +728,8 @@ public final class Lr0Config extends AbstractConfig {
     /** libtorch intra-op threads: the setting, or the cores shared out among the stream threads. */
     public int inferenceCpuThreads() {
         int configured = getInt(INFERENCE_CPU_THREADS);
-        return configured > 0 ? configured
+        return configured > 0
+                ? configured
                 : Math.max(1, Runtime.getRuntime().availableProcessors() / getInt(NUM_STREAM_THREADS));
     }
 
@@ -459,12 +747,15 @@ public final class Lr0Config extends AbstractConfig {
         return getBoolean(METRICS_ENABLED);
     }
 
-
     /** The embedded schema registry's basic auth and TLS (lr0 demo, lr0 broker). */
     public HttpSecurity embeddedRegistrySecurity() {
-        return HttpSecurity.of("embedded registry", getPassword(EMBEDDED_REGISTRY_BASIC_AUTH_USER_INFO)
-                        .value(), getString(EMBEDDED_REGISTRY_SSL_KEYSTORE_LOCATION),
-                getPassword(EMBEDDED_REGISTRY_SSL_KEYSTORE_PASSWORD).value(), "", "");
+        return HttpSecurity.of(
+                "embedded registry",
+                getPassword(EMBEDDED_REGISTRY_BASIC_AUTH_USER_INFO).value(),
+                getString(EMBEDDED_REGISTRY_SSL_KEYSTORE_LOCATION),
+                getPassword(EMBEDDED_REGISTRY_SSL_KEYSTORE_PASSWORD).value(),
+                "",
+                "");
     }
 
     /** The schema.registry.* client settings that reach the embedded registry as it is protected here. */
@@ -478,7 +769,8 @@ public final class Lr0Config extends AbstractConfig {
         String keyStore = getString(EMBEDDED_REGISTRY_SSL_KEYSTORE_LOCATION);
         if (!keyStore.isEmpty()) {
             settings.put(REGISTRY_PREFIX + "ssl.truststore.location", keyStore);
-            settings.put(REGISTRY_PREFIX + "ssl.truststore.password",
+            settings.put(
+                    REGISTRY_PREFIX + "ssl.truststore.password",
                     getPassword(EMBEDDED_REGISTRY_SSL_KEYSTORE_PASSWORD).value());
         }
         return settings;
@@ -486,9 +778,13 @@ public final class Lr0Config extends AbstractConfig {
 
     /** The dashboard's basic auth and TLS, checked (the key store is opened) now. */
     public HttpSecurity dashboardSecurity() {
-        return HttpSecurity.of("dashboard", getPassword(DASHBOARD_BASIC_AUTH_USER_INFO).value(),
-                getString(DASHBOARD_SSL_KEYSTORE_LOCATION), getPassword(DASHBOARD_SSL_KEYSTORE_PASSWORD).value(),
-                getString(DASHBOARD_SSL_TRUSTSTORE_LOCATION), getPassword(DASHBOARD_SSL_TRUSTSTORE_PASSWORD).value());
+        return HttpSecurity.of(
+                "dashboard",
+                getPassword(DASHBOARD_BASIC_AUTH_USER_INFO).value(),
+                getString(DASHBOARD_SSL_KEYSTORE_LOCATION),
+                getPassword(DASHBOARD_SSL_KEYSTORE_PASSWORD).value(),
+                getString(DASHBOARD_SSL_TRUSTSTORE_LOCATION),
+                getPassword(DASHBOARD_SSL_TRUSTSTORE_PASSWORD).value());
     }
 
     public int topicPartitions() {

@@ -22,8 +22,7 @@ import org.apache.kafka.streams.kstream.Named;
 
 /** The whole lr0 topology, built by a pure function of the configuration (tests drive it with TopologyTestDriver). */
 public final class Lr0Topology {
-    private Lr0Topology() {
-    }
+    private Lr0Topology() {}
 
     /**
      * {@code model} is the zero-shot model, or null when inference is disabled in this instance; {@code liif} the
@@ -38,7 +37,8 @@ public final class Lr0Topology {
         if (config.degradeEnabled()) {
             // images -> image-variants: the LR0.FM degradation protocol. Chained, it also refuses an image whose
             // variants inference would refuse, while the image's own record can still be dead-lettered whole.
-            DegradeStage degrade = chained ? new DegradeStage(config.degradeSettings(), inference.arrivalCheck())
+            DegradeStage degrade = chained
+                    ? new DegradeStage(config.degradeSettings(), inference.arrivalCheck())
                     : new DegradeStage(config.degradeSettings());
             degraded = degrade.addTo(builder, source(builder, topics.images(), "images", serdes), serdes);
         }
@@ -46,7 +46,8 @@ public final class Lr0Topology {
             // Class lists of the datasets, for prompts and for chance level (C).
             LabelSpaceStore.addTo(builder, topics.datasets(), serdes);
         }
-        KStream<String, ImageVariant> variantsTopic = liif == null && (inference == null || chained) ? null
+        KStream<String, ImageVariant> variantsTopic = liif == null && (inference == null || chained)
+                ? null
                 // Read back from the topic: later stages can run on other instances, spread by variant key.
                 : source(builder, topics.variants(), "variants", serdes);
         if (liif != null) {
@@ -60,15 +61,15 @@ public final class Lr0Topology {
             KStream<String, ImageVariant> variants = chained ? degraded : variantsTopic;
             if (liif != null) {
                 // The LIIF outputs are classified like any variant, read from their topic: LIIF may run elsewhere.
-                variants = variants.merge(source(builder, topics.upscaled(), "upscaled", serdes),
-                        Named.as("variants-and-upscaled"));
+                variants = variants.merge(
+                        source(builder, topics.upscaled(), "upscaled", serdes), Named.as("variants-and-upscaled"));
             }
             inference.addTo(builder, variants, serdes);
         }
         if (config.metricsEnabled()) {
             // predictions -> robustness metrics, windowed metrics, SAR/WAR.
-            KStream<String, Prediction> predictions = source(builder, topics.predictions(), "predictions-for-metrics",
-                    serdes);
+            KStream<String, Prediction> predictions =
+                    source(builder, topics.predictions(), "predictions-for-metrics", serdes);
             new MetricsStage(config.metricsSettings()).addTo(builder, predictions, serdes);
         }
         return builder.build();
@@ -77,15 +78,19 @@ public final class Lr0Topology {
     /** The records of {@code topic}, as a source node named {@code name}. */
     private static <V extends SpecificRecord> KStream<String, V> source(
             StreamsBuilder builder, String topic, String name, StageSerdes serdes) {
-        return builder.stream(topic, Consumed.<String, V>with(Serdes.String(), serdes.value()).withName(name));
+        return builder.stream(
+                topic, Consumed.<String, V>with(Serdes.String(), serdes.value()).withName(name));
     }
 
     /** LIIF's target short side: sr.target.size, or the model's input size. */
     private static int srTargetSize(Lr0Config config, ZeroShotModel model) {
         int configured = config.superResolutionSettings().targetSize();
-        int target = configured > 0 ? configured : model == null ? 0 : model.spec().inputSize();
+        int target =
+                configured > 0 ? configured : model == null ? 0 : model.spec().inputSize();
         if (target <= 0) {
-            throw new ConfigException(Lr0Config.SR_TARGET_SIZE, 0,
+            throw new ConfigException(
+                    Lr0Config.SR_TARGET_SIZE,
+                    0,
                     "LIIF needs a target size: set it when this instance runs no inference model");
         }
         return target;

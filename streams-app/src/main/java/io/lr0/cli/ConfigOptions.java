@@ -8,10 +8,16 @@ import picocli.CommandLine.Option;
 
 /** The configuration options every app command takes: the properties file and {@code --set} overrides. */
 public final class ConfigOptions {
-    @Option(names = "--config", defaultValue = "lr0.properties", description = "Properties file (default: ${DEFAULT-VALUE}; optional).")
+    @Option(
+            names = "--config",
+            defaultValue = "lr0.properties",
+            description = "Properties file (default: ${DEFAULT-VALUE}; optional).")
     public Path file;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one setting (repeatable); keys in docs/configuration.md.")
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description = "Override one setting (repeatable); keys in docs/configuration.md.")
     public Map<String, String> overrides = new LinkedHashMap<>();
 
     /** The configuration with {@code extra} applied before the command-line overrides. */

@@ -12,16 +12,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code lr0 degrade}: the stream's degradation applied to one file. */
-@Command(name = "degrade", mixinStandardHelpOptions = true,
+@Command(
+        name = "degrade",
+        mixinStandardHelpOptions = true,
         description = "Down-sample one image to short side R with the stream's Pillow-exact bicubic (antialiased), "
                 + "optionally up-sample it back to short side S; writes PNG (or JPEG for .jpg).")
 final class DegradeCommand implements Callable<Integer> {
     @Option(names = "--in", required = true, description = "Input PNG or JPEG.")
     Path input;
+
     @Option(names = "--resolution", required = true, description = "Target short side in pixels, below the input's.")
     int resolution;
+
     @Option(names = "--upsample", description = "Then bicubic up-sample to this short side.")
     Integer upsample;
+
     @Option(names = "--out", required = true, description = "Output file (.png or .jpg).")
     Path output;
 
@@ -33,9 +38,11 @@ final class DegradeCommand implements Callable<Integer> {
             result = Degradations.toShortSide(result, upsample);
         }
         String name = output.getFileName().toString().toLowerCase(Locale.ROOT);
-        Files.write(output, ImageCodec.encode(result, name.endsWith(".jpg") || name.endsWith(".jpeg") ? "jpeg" : "png"));
-        System.err.printf("%s: %dx%d -> %dx%d -> %s%n", input, image.width(), image.height(), result.width(),
-                result.height(), output);
+        Files.write(
+                output, ImageCodec.encode(result, name.endsWith(".jpg") || name.endsWith(".jpeg") ? "jpeg" : "png"));
+        System.err.printf(
+                "%s: %dx%d -> %dx%d -> %s%n",
+                input, image.width(), image.height(), result.width(), result.height(), output);
         return 0;
     }
 }

@@ -12,19 +12,29 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code lr0 dlq list|replay}: inspect dead letters, and send them back once their cause is fixed. */
-@Command(name = "dlq", mixinStandardHelpOptions = true,
+@Command(
+        name = "dlq",
+        mixinStandardHelpOptions = true,
         description = "Inspect a dead-letter topic, and replay its records to their source topic.",
         subcommands = {DlqCommand.ListCommand.class, DlqCommand.ReplayCommand.class})
 final class DlqCommand {
 
     /** The topic and filters both subcommands take. */
     static final class Selection {
-        @Option(names = "--topic", defaultValue = "images-dlq",
-                description = "Dead-letter topic (default: ${DEFAULT-VALUE}; also image-variants-dlq, upscaled-variants-dlq).")
+        @Option(
+                names = "--topic",
+                defaultValue = "images-dlq",
+                description =
+                        "Dead-letter topic (default: ${DEFAULT-VALUE}; also image-variants-dlq, upscaled-variants-dlq).")
         String topic;
-        @Option(names = "--reason", paramLabel = "REASON", split = ",",
+
+        @Option(
+                names = "--reason",
+                paramLabel = "REASON",
+                split = ",",
                 description = "Only these reasons (e.g. PIXEL_LIMIT,CORRUPT_IMAGE; docs/operations.md).")
         List<String> reasons = List.of();
+
         @Option(names = "--key", paramLabel = "KEY", split = ",", description = "Only records with these keys.")
         List<String> keys = List.of();
 
@@ -34,11 +44,14 @@ final class DlqCommand {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true,
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
             description = "Print one line per dead letter: partition/offset, key, reason, source, message.")
     static final class ListCommand implements Callable<Integer> {
         @Mixin
         ConfigOptions config;
+
         @Mixin
         Selection selection;
 
@@ -50,9 +63,15 @@ final class DlqCommand {
             new DeadLetterReplay(settings.kafkaClientConfig()).list(selection.topic, deadLetter -> {
                 if (filter.test(deadLetter)) {
                     shown[0]++;
-                    System.out.printf("%d/%d\t%s\t%s\t%s@%s\t%s%n", deadLetter.partition(), deadLetter.offset(),
-                            deadLetter.keyText(), deadLetter.reason(), deadLetter.sourceTopic(),
-                            deadLetter.sourceOffset(), deadLetter.message());
+                    System.out.printf(
+                            "%d/%d\t%s\t%s\t%s@%s\t%s%n",
+                            deadLetter.partition(),
+                            deadLetter.offset(),
+                            deadLetter.keyText(),
+                            deadLetter.reason(),
+                            deadLetter.sourceTopic(),
+                            deadLetter.sourceOffset(),
+                            deadLetter.message());
                 }
             });
             System.err.printf("%d dead letters in %s%n", shown[0], selection.topic);
@@ -60,18 +79,29 @@ final class DlqCommand {
         }
     }
 
-    @Command(name = "replay", mixinStandardHelpOptions = true,
+    @Command(
+            name = "replay",
+            mixinStandardHelpOptions = true,
             description = "Send the selected dead letters back to their source topic (original key and value), "
                     + "from where the last replay of this topic stopped; transactional, so none is sent twice.")
     static final class ReplayCommand implements Callable<Integer> {
         @Mixin
         ConfigOptions config;
+
         @Mixin
         Selection selection;
-        @Option(names = "--to", paramLabel = "TOPIC", description = "Send to this topic instead of each record's source topic.")
+
+        @Option(
+                names = "--to",
+                paramLabel = "TOPIC",
+                description = "Send to this topic instead of each record's source topic.")
         String toTopic;
-        @Option(names = "--from-beginning", description = "Read the dead-letter topic from its start, not from the last replay's position.")
+
+        @Option(
+                names = "--from-beginning",
+                description = "Read the dead-letter topic from its start, not from the last replay's position.")
         boolean fromBeginning;
+
         @Option(names = "--dry-run", description = "Only count what would be replayed; send and commit nothing.")
         boolean dryRun;
 
@@ -81,9 +111,13 @@ final class DlqCommand {
             String group = settings.getString(Lr0Config.APPLICATION_ID) + "-dlq-replay";
             DeadLetterReplay.Outcome outcome = new DeadLetterReplay(settings.kafkaClientConfig())
                     .replay(selection.topic, group, selection.filter(), toTopic, fromBeginning, dryRun);
-            System.out.printf("%s %d records from %s %s; %d read and left out by the filter%n",
-                    dryRun ? "would replay" : "replayed", outcome.replayed(), selection.topic,
-                    outcome.replayedByReason(), outcome.skipped());
+            System.out.printf(
+                    "%s %d records from %s %s; %d read and left out by the filter%n",
+                    dryRun ? "would replay" : "replayed",
+                    outcome.replayed(),
+                    selection.topic,
+                    outcome.replayedByReason(),
+                    outcome.skipped());
             return 0;
         }
     }

@@ -12,10 +12,20 @@ import picocli.CommandLine.Command;
  * The application's command line: the commands a deployment runs ({@code run}, {@code produce}, {@code dlq}...).
  * The {@code ./lr0} launcher adds the local stack's and the benchmarks' commands to it.
  */
-@Command(name = "lr0", mixinStandardHelpOptions = true, version = "lr0-streams 0.1.0",
+@Command(
+        name = "lr0",
+        mixinStandardHelpOptions = true,
+        version = "lr0-streams 0.1.0",
         description = "Live low-resolution robustness of vision-language models on Kafka streams.",
-        subcommands = {RunCommand.class, ProduceCommand.class, DegradeCommand.class, UpscaleCommand.class,
-                WarCommand.class, DlqCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            RunCommand.class,
+            ProduceCommand.class,
+            DegradeCommand.class,
+            UpscaleCommand.class,
+            WarCommand.class,
+            DlqCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Lr0 {
 
     public static void main(String[] args) {
@@ -34,9 +44,12 @@ public final class Lr0 {
         CommandLine commandLine = new CommandLine(new Lr0());
         commandLine.setExecutionExceptionHandler((error, cmd, parsed) -> {
             // Kafka client errors (ConfigException among them) say what went wrong; the trace adds nothing.
-            if (error instanceof KafkaException || error instanceof UncheckedIOException
-                    || error instanceof BadImageException || error instanceof IOException
-                    || error instanceof IllegalStateException || error instanceof IllegalArgumentException) {
+            if (error instanceof KafkaException
+                    || error instanceof UncheckedIOException
+                    || error instanceof BadImageException
+                    || error instanceof IOException
+                    || error instanceof IllegalStateException
+                    || error instanceof IllegalArgumentException) {
                 cmd.getErr().println("lr0 " + cmd.getCommandName() + ": " + error.getMessage());
                 return 2;
             }

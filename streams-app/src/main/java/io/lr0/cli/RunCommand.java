@@ -7,7 +7,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code lr0 run}: one streams-app instance against the configured Kafka and schema registry. */
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
         description = "Run the streams app against the configured Kafka cluster and schema registry. Start more "
                 + "instances with the same application.id to scale out.")
 final class RunCommand implements Callable<Integer> {

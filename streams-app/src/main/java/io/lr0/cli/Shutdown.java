@@ -11,19 +11,21 @@ public final class Shutdown {
     private static final CountDownLatch SIGNALLED = new CountDownLatch(1);
     private static final CountDownLatch CLOSED = new CountDownLatch(1);
 
-    private Shutdown() {
-    }
+    private Shutdown() {}
 
     /** Blocks until the process is asked to stop. */
     public static void await() throws InterruptedException {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            SIGNALLED.countDown();
-            try {
-                CLOSED.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "lr0-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            SIGNALLED.countDown();
+                            try {
+                                CLOSED.await(60, TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        },
+                        "lr0-shutdown"));
         SIGNALLED.await();
     }
 

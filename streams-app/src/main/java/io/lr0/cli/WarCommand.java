@@ -13,13 +13,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code lr0 war}: LR0.FM's SAR and WAR from a table of accuracies, with the stream's own code. */
-@Command(name = "war", mixinStandardHelpOptions = true,
+@Command(
+        name = "war",
+        mixinStandardHelpOptions = true,
         description = "Read rows 'dataset,classes,acc_hr,acc_lr' (accuracies in percent, a header row allowed) and "
                 + "print SAR and WAR with 5 decimals, as LR0.FM defines them (dataset weights from LR0.FM).")
 final class WarCommand implements Callable<Integer> {
     @Option(names = "--csv", required = true, description = "The table.")
     Path csv;
-    @Option(names = "--alpha", defaultValue = "200", description = "alpha of the improved relative robustness (default: ${DEFAULT-VALUE}).")
+
+    @Option(
+            names = "--alpha",
+            defaultValue = "200",
+            description = "alpha of the improved relative robustness (default: ${DEFAULT-VALUE}).")
     double alpha;
 
     @Override
@@ -47,7 +53,8 @@ final class WarCommand implements Callable<Integer> {
             }
             String where = csv + " line " + (i + 1);
             if (fields.length != 4) {
-                throw new IOException(where + ": expected 4 fields dataset,classes,acc_hr,acc_lr, got " + fields.length);
+                throw new IOException(
+                        where + ": expected 4 fields dataset,classes,acc_hr,acc_lr, got " + fields.length);
             }
             try {
                 int classes = Integer.parseInt(fields[1].trim());

@@ -19,8 +19,7 @@ final class AvroJson {
     static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    private AvroJson() {
-    }
+    private AvroJson() {}
 
     static ArrayNode array(Collection<? extends IndexedRecord> records) {
         ArrayNode array = NODES.arrayNode();

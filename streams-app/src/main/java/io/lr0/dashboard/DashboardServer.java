@@ -1,15 +1,13 @@
 package io.lr0.dashboard;
 
-import io.lr0.contract.StoreNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.lr0.contract.Keys;
+import io.lr0.contract.StoreNames;
 import io.lr0.http.HttpSecurity;
-import io.lr0.metrics.Accuracy;
-import io.lr0.metrics.MetricsStage;
 import io.lr0.metrics.WarWeights;
 import io.lr0.schema.RobustnessSummary;
 import java.io.IOException;
@@ -56,7 +54,8 @@ public final class DashboardServer implements AutoCloseable {
     private DashboardServer(HttpServer server, HttpSecurity security, ExecutorService executor, HostInfo self) {
         this.server = server;
         this.security = security;
-        this.http = security.client(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))).build();
+        this.http = security.client(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)))
+                .build();
         this.executor = executor;
         this.self = self;
     }
@@ -76,7 +75,11 @@ public final class DashboardServer implements AutoCloseable {
         });
         server.setExecutor(executor);
         String announced = advertisedHost == null || advertisedHost.isBlank() ? host : advertisedHost;
-        return new DashboardServer(server, security, executor, new HostInfo(announced, server.getAddress().getPort()));
+        return new DashboardServer(
+                server,
+                security,
+                executor,
+                new HostInfo(announced, server.getAddress().getPort()));
     }
 
     /** {@code host:port} for Kafka Streams' {@code application.server}. */
@@ -117,25 +120,51 @@ public final class DashboardServer implements AutoCloseable {
                 if (!exchange.getRequestMethod().equals("GET")) {
                     send(exchange, 405, error("only GET is supported"));
                 } else if (path.equals("/api/metrics")) {
-                    send(exchange, 200, gather("/api/metrics", local, StoreNames.ACCURACY_BY_DATASET,
-                            () -> AvroJson.array(queries.localMetrics())));
+                    send(
+                            exchange,
+                            200,
+                            gather(
+                                    "/api/metrics",
+                                    local,
+                                    StoreNames.ACCURACY_BY_DATASET,
+                                    () -> AvroJson.array(queries.localMetrics())));
                 } else if (path.startsWith("/api/metrics/")) {
-                    keyed(exchange, URLDecoder.decode(path.substring("/api/metrics/".length()), StandardCharsets.UTF_8));
+                    keyed(
+                            exchange,
+                            URLDecoder.decode(path.substring("/api/metrics/".length()), StandardCharsets.UTF_8));
                 } else if (path.equals("/api/summary")) {
-                    send(exchange, 200, gather("/api/summary", local, StoreNames.ACCURACY_BY_MODEL,
-                            () -> AvroJson.array(queries.localSummaries())));
+                    send(
+                            exchange,
+                            200,
+                            gather(
+                                    "/api/summary",
+                                    local,
+                                    StoreNames.ACCURACY_BY_MODEL,
+                                    () -> AvroJson.array(queries.localSummaries())));
                 } else if (path.equals("/api/summary/windowed")) {
-                    send(exchange, 200, gather("/api/summary/windowed", local, StoreNames.ACCURACY_BY_DATASET_WINDOWED,
-                            this::localSeries));
+                    send(
+                            exchange,
+                            200,
+                            gather(
+                                    "/api/summary/windowed",
+                                    local,
+                                    StoreNames.ACCURACY_BY_DATASET_WINDOWED,
+                                    this::localSeries));
                 } else if (path.equals("/api/predictions/recent")) {
                     int limit = Integer.parseInt(query.getOrDefault("limit", "50"));
-                    send(exchange, 200, gather("/api/predictions/recent?limit=" + limit, local,
-                            StoreNames.RECENT_PREDICTIONS,
-                            () -> AvroJson.array(queries.localRecentPredictions(limit))));
+                    send(
+                            exchange,
+                            200,
+                            gather(
+                                    "/api/predictions/recent?limit=" + limit,
+                                    local,
+                                    StoreNames.RECENT_PREDICTIONS,
+                                    () -> AvroJson.array(queries.localRecentPredictions(limit))));
                 } else if (path.equals("/api/instances")) {
                     ArrayNode instances = AvroJson.MAPPER.createArrayNode();
                     for (StreamsMetadata metadata : streams.metadataForAllStreamsClients()) {
-                        instances.add(AvroJson.MAPPER.createObjectNode()
+                        instances.add(AvroJson.MAPPER
+                                .createObjectNode()
                                 .put("instance", metadata.host() + ":" + metadata.port())
                                 .put("self", metadata.hostInfo().equals(self))
                                 .set("stores", AvroJson.MAPPER.valueToTree(metadata.stateStoreNames())));
@@ -164,16 +193,21 @@ public final class DashboardServer implements AutoCloseable {
         } else if (owner.equals(self)) {
             send(exchange, 200, AvroJson.array(queries.localMetrics(modelAndDataset)));
         } else {
-            String target = security.scheme() + "://" + owner.host() + ":" + owner.port() + exchange.getRequestURI().getRawPath();
+            String target = security.scheme() + "://" + owner.host() + ":" + owner.port()
+                    + exchange.getRequestURI().getRawPath();
             exchange.getResponseHeaders().set("Location", target);
-            send(exchange, 307, AvroJson.MAPPER.createObjectNode().put("instance", owner.host() + ":" + owner.port())
-                    .put("location", target));
+            send(
+                    exchange,
+                    307,
+                    AvroJson.MAPPER
+                            .createObjectNode()
+                            .put("instance", owner.host() + ":" + owner.port())
+                            .put("location", target));
         }
     }
 
     /** This instance's part, plus (unless {@code local}) every other instance's part of the same list. */
-    private JsonNode gather(String path, boolean local, String store, Supplier<ArrayNode> mine)
-            throws IOException {
+    private JsonNode gather(String path, boolean local, String store, Supplier<ArrayNode> mine) throws IOException {
         ArrayNode all = mine.get();
         if (local) {
             return all;
@@ -181,10 +215,14 @@ public final class DashboardServer implements AutoCloseable {
         for (StreamsMetadata metadata : streams.streamsMetadataForStore(store)) {
             if (!metadata.hostInfo().equals(self)) {
                 String separator = path.contains("?") ? "&" : "?";
-                URI uri = URI.create(security.scheme() + "://" + metadata.host() + ":" + metadata.port() + path + separator + "local=true");
+                URI uri = URI.create(security.scheme() + "://" + metadata.host() + ":" + metadata.port() + path
+                        + separator + "local=true");
                 try {
-                    HttpResponse<String> answer = http.send(security.authorize(HttpRequest.newBuilder(uri)
-                            .timeout(Duration.ofSeconds(10))).GET().build(), HttpResponse.BodyHandlers.ofString());
+                    HttpResponse<String> answer = http.send(
+                            security.authorize(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)))
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
                     if (answer.statusCode() != 200) {
                         // A partial list would look complete: say which part is missing instead.
                         throw new InvalidStateStoreException("instance " + uri.getAuthority() + " answered "
@@ -219,7 +257,8 @@ public final class DashboardServer implements AutoCloseable {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
             // WebJars (Chart.js) from their jars, the page's own files from /dashboard.
-            String resource = path.startsWith("/webjars/") ? "/META-INF/resources" + path
+            String resource = path.startsWith("/webjars/")
+                    ? "/META-INF/resources" + path
                     : "/dashboard" + (path.equals("/") ? "/index.html" : path);
             if (resource.contains("..")) {
                 send(exchange, 400, error("bad path"));
@@ -262,7 +301,8 @@ public final class DashboardServer implements AutoCloseable {
         if (uri.getRawQuery() != null) {
             for (String pair : uri.getRawQuery().split("&")) {
                 String[] parts = pair.split("=", 2);
-                query.put(URLDecoder.decode(parts[0], StandardCharsets.UTF_8),
+                query.put(
+                        URLDecoder.decode(parts[0], StandardCharsets.UTF_8),
                         parts.length > 1 ? URLDecoder.decode(parts[1], StandardCharsets.UTF_8) : "");
             }
         }

@@ -1,10 +1,9 @@
 package io.lr0.dashboard;
 
 import io.lr0.contract.StoreNames;
-import io.lr0.runtime.LabelSpaceStore;
 import io.lr0.metrics.Accuracy;
-import io.lr0.metrics.MetricsStage;
 import io.lr0.metrics.WarWeights;
+import io.lr0.runtime.LabelSpaceStore;
 import io.lr0.schema.AccuracyState;
 import io.lr0.schema.DatasetInfo;
 import io.lr0.schema.ModelState;
@@ -48,7 +47,7 @@ final class QueryService {
     List<RobustnessMetric> localMetrics() {
         List<RobustnessMetric> metrics = new ArrayList<>();
         try (KeyValueIterator<String, AccuracyState> all =
-                     this.<AccuracyState>store(StoreNames.ACCURACY_BY_DATASET).all()) {
+                this.<AccuracyState>store(StoreNames.ACCURACY_BY_DATASET).all()) {
             all.forEachRemaining(entry -> metrics.addAll(metricsOf(entry.value)));
         }
         return metrics;
@@ -56,23 +55,25 @@ final class QueryService {
 
     /** Metrics of one model/dataset, when this instance holds it. */
     List<RobustnessMetric> localMetrics(String modelAndDataset) {
-        AccuracyState state = this.<AccuracyState>store(StoreNames.ACCURACY_BY_DATASET).get(modelAndDataset);
+        AccuracyState state =
+                this.<AccuracyState>store(StoreNames.ACCURACY_BY_DATASET).get(modelAndDataset);
         return state == null ? List.of() : metricsOf(state);
     }
 
     /** The instance holding a model/dataset key, or null when no instance does (yet). */
     HostInfo ownerOf(String modelAndDataset) {
-        KeyQueryMetadata metadata = streams.queryMetadataForKey(StoreNames.ACCURACY_BY_DATASET, modelAndDataset,
-                Serdes.String().serializer());
+        KeyQueryMetadata metadata = streams.queryMetadataForKey(
+                StoreNames.ACCURACY_BY_DATASET, modelAndDataset, Serdes.String().serializer());
         return metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE) ? null : metadata.activeHost();
     }
 
     /** SAR/WAR of every model held here. */
     List<RobustnessSummary> localSummaries() {
         List<RobustnessSummary> summaries = new ArrayList<>();
-        try (KeyValueIterator<String, ModelState> all = this.<ModelState>store(StoreNames.ACCURACY_BY_MODEL).all()) {
-            all.forEachRemaining(entry -> summaries.addAll(Accuracy.summaries(entry.value, this::classesOf, weights,
-                    alpha, Instant.now())));
+        try (KeyValueIterator<String, ModelState> all =
+                this.<ModelState>store(StoreNames.ACCURACY_BY_MODEL).all()) {
+            all.forEachRemaining(entry ->
+                    summaries.addAll(Accuracy.summaries(entry.value, this::classesOf, weights, alpha, Instant.now())));
         }
         return summaries;
     }
@@ -86,14 +87,19 @@ final class QueryService {
             while (all.hasNext()) {
                 KeyValue<Windowed<String>, AccuracyState> entry = all.next();
                 ModelState model = byWindow.computeIfAbsent(entry.key.window().startTime(), w -> new TreeMap<>())
-                        .computeIfAbsent(entry.value.getModel(), m -> ModelState.newBuilder().setModel(m)
-                                .setDatasets(new ArrayList<>()).build());
+                        .computeIfAbsent(
+                                entry.value.getModel(),
+                                m -> ModelState.newBuilder()
+                                        .setModel(m)
+                                        .setDatasets(new ArrayList<>())
+                                        .build());
                 Accuracy.withDataset(model, entry.value);
             }
         }
         Map<Instant, List<RobustnessSummary>> series = new TreeMap<>();
-        byWindow.forEach((start, models) -> models.values().forEach(model -> series.computeIfAbsent(start,
-                s -> new ArrayList<>()).addAll(Accuracy.summaries(model, this::classesOf, weights, alpha, start))));
+        byWindow.forEach((start, models) -> models.values()
+                .forEach(model -> series.computeIfAbsent(start, s -> new ArrayList<>())
+                        .addAll(Accuracy.summaries(model, this::classesOf, weights, alpha, start))));
         return series;
     }
 
@@ -101,7 +107,7 @@ final class QueryService {
     List<Prediction> localRecentPredictions(int limit) {
         List<Prediction> recent = new ArrayList<>();
         try (KeyValueIterator<String, Prediction> all =
-                     this.<Prediction>store(StoreNames.RECENT_PREDICTIONS).all()) {
+                this.<Prediction>store(StoreNames.RECENT_PREDICTIONS).all()) {
             all.forEachRemaining(entry -> recent.add(entry.value));
         }
         recent.sort(Comparator.comparing(Prediction::getPredictionTimestamp).reversed());
@@ -117,6 +123,7 @@ final class QueryService {
     }
 
     private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
-        return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
+        return streams.store(
+                StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
     }
 }

@@ -1,24 +1,23 @@
 package io.lr0.degrade;
 
-import java.util.HashMap;
-import java.util.Map;
-
 import io.lr0.contract.Keys;
-import io.lr0.runtime.OperationalMetrics;
 import io.lr0.image.BadImageException;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Metrics;
-import io.micrometer.core.instrument.Timer;
 import io.lr0.image.Degradations;
 import io.lr0.image.ImageCodec;
 import io.lr0.image.ImageLimits;
 import io.lr0.image.Raster;
+import io.lr0.runtime.OperationalMetrics;
 import io.lr0.schema.DegradationMethod;
 import io.lr0.schema.Image;
 import io.lr0.schema.ImageRecord;
 import io.lr0.schema.ImageVariant;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -40,10 +39,14 @@ final class DegradeProcessor implements Processor<String, ImageRecord, String, I
     private final Timer degradeTime = OperationalMetrics.stageTimer("degrade");
     /** Meter lookups are not free: one counter per dataset, found once. */
     private final Map<String, Counter> variantCounters = new HashMap<>();
+
     private ProcessorContext<String, ImageVariant> context;
 
-    DegradeProcessor(Function<String, List<Integer>> resolutionsOfDataset, boolean emitNative, ImageLimits limits,
-                     Consumer<Raster> variantCheck) {
+    DegradeProcessor(
+            Function<String, List<Integer>> resolutionsOfDataset,
+            boolean emitNative,
+            ImageLimits limits,
+            Consumer<Raster> variantCheck) {
         this.resolutionsOfDataset = resolutionsOfDataset;
         this.emitNative = emitNative;
         this.limits = limits;
@@ -59,8 +62,8 @@ final class DegradeProcessor implements Processor<String, ImageRecord, String, I
     public void process(Record<String, ImageRecord> record) {
         ImageRecord image = record.value();
         if (image == null) {
-            throw new BadImageException(BadImageException.Reason.EMPTY_RECORD,
-                    "record with key '" + record.key() + "' has no value");
+            throw new BadImageException(
+                    BadImageException.Reason.EMPTY_RECORD, "record with key '" + record.key() + "' has no value");
         }
         long start = System.nanoTime();
         Raster nativeImage = ImageCodec.decode(image.getImage(), limits);
@@ -72,7 +75,12 @@ final class DegradeProcessor implements Processor<String, ImageRecord, String, I
             if (resolution < nativeImage.shortSide()) {
                 Raster lowResImage = Degradations.lowResolution(nativeImage, resolution);
                 variantCheck.accept(lowResImage);
-                variants.add(variant(record, image, nativeImage, resolution, DegradationMethod.PIL_BICUBIC,
+                variants.add(variant(
+                        record,
+                        image,
+                        nativeImage,
+                        resolution,
+                        DegradationMethod.PIL_BICUBIC,
                         ImageCodec.toRawImage(lowResImage)));
             }
         }
@@ -85,13 +93,19 @@ final class DegradeProcessor implements Processor<String, ImageRecord, String, I
             variant.value().setVariantsOfImage(variants.size());
             context.forward(variant);
         }
-        variantCounters.computeIfAbsent(image.getDataset(),
-                dataset -> Metrics.counter(OperationalMetrics.VARIANTS, "dataset", dataset)).increment(variants.size());
+        variantCounters
+                .computeIfAbsent(
+                        image.getDataset(), dataset -> Metrics.counter(OperationalMetrics.VARIANTS, "dataset", dataset))
+                .increment(variants.size());
     }
 
-    private static Record<String, ImageVariant> variant(Record<String, ImageRecord> source, ImageRecord image,
-                                                        Raster nativeImage, Integer resolution,
-                                                        DegradationMethod method, Image pixels) {
+    private static Record<String, ImageVariant> variant(
+            Record<String, ImageRecord> source,
+            ImageRecord image,
+            Raster nativeImage,
+            Integer resolution,
+            DegradationMethod method,
+            Image pixels) {
         ImageVariant variant = ImageVariant.newBuilder()
                 .setImageId(image.getId())
                 .setSource(image.getSource())

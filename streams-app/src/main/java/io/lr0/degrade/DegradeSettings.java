@@ -13,9 +13,12 @@ import java.util.Map;
  * @param emitNative whether the native image is emitted as the high-resolution reference
  * @param limits what an image may be
  */
-public record DegradeSettings(String variantsTopic, List<Integer> defaultResolutions,
-                              Map<String, List<Integer>> resolutionsByDataset, boolean emitNative,
-                              ImageLimits limits) {
+public record DegradeSettings(
+        String variantsTopic,
+        List<Integer> defaultResolutions,
+        Map<String, List<Integer>> resolutionsByDataset,
+        boolean emitNative,
+        ImageLimits limits) {
     public DegradeSettings {
         defaultResolutions = List.copyOf(defaultResolutions);
         resolutionsByDataset = Map.copyOf(resolutionsByDataset);

@@ -19,7 +19,7 @@ public final class DegradeStage implements Stage<ImageRecord, ImageVariant> {
 
     /** The stage alone: nothing chained after it in its task. */
     public DegradeStage(DegradeSettings settings) {
-        this(settings, raster -> { });
+        this(settings, raster -> {});
     }
 
     /**
@@ -32,16 +32,20 @@ public final class DegradeStage implements Stage<ImageRecord, ImageVariant> {
     }
 
     @Override
-    public KStream<String, ImageVariant> addTo(StreamsBuilder builder, KStream<String, ImageRecord> images,
-                                               StageSerdes serdes) {
+    public KStream<String, ImageVariant> addTo(
+            StreamsBuilder builder, KStream<String, ImageRecord> images, StageSerdes serdes) {
         KStream<String, ImageVariant> variants = images
                 // Decode once per image and resize to every resolution of its dataset; bad images are thrown
                 // and dead-lettered by DeadLetterHandler with the reason.
-                .process(() -> new DegradeProcessor(settings::resolutionsFor, settings.emitNative(), settings.limits(),
-                        variantCheck), Named.as("degrade"));
+                .process(
+                () -> new DegradeProcessor(
+                        settings::resolutionsFor, settings.emitNative(), settings.limits(), variantCheck),
+                Named.as("degrade"));
         // Variants are a topic of their own so other consumers (and later stages on other instances) can use them.
-        variants.to(settings.variantsTopic(), Produced.<String, ImageVariant>with(Serdes.String(), serdes.value())
-                .withName("image-variants"));
+        variants.to(
+                settings.variantsTopic(),
+                Produced.<String, ImageVariant>with(Serdes.String(), serdes.value())
+                        .withName("image-variants"));
         return variants;
     }
 }

@@ -18,8 +18,7 @@ public final class Djl {
 
     private static final String PYTORCH_THREADS = "ai.djl.pytorch.num_threads";
 
-    private Djl() {
-    }
+    private Djl() {}
 
     /**
      * Sets libtorch's intra-op thread count (starting the engine), unless a {@code -Dai.djl.pytorch.num_threads}
@@ -52,7 +51,8 @@ public final class Djl {
                 }
                 byte[] bytes = in.readAllBytes();
                 Path out = target.resolve(file);
-                if (!Files.exists(out) || Files.size(out) != bytes.length
+                if (!Files.exists(out)
+                        || Files.size(out) != bytes.length
                         || !Arrays.equals(Files.readAllBytes(out), bytes)) {
                     Path partial = target.resolve(file + ".partial");
                     Files.write(partial, bytes);

@@ -1,12 +1,11 @@
 package io.lr0.dlq;
 
-import java.util.HashSet;
-
 import io.lr0.contract.DeadLetterHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,16 +36,23 @@ public final class DeadLetterReplay {
     public static final String REPLAYED_FROM = "lr0.dlq.replayed.from";
 
     /** One dead letter, as read. */
-    public record DeadLetter(String topic, int partition, long offset, byte[] key, byte[] value, String reason,
-                             String message, String sourceTopic, String sourceOffset) {
+    public record DeadLetter(
+            String topic,
+            int partition,
+            long offset,
+            byte[] key,
+            byte[] value,
+            String reason,
+            String message,
+            String sourceTopic,
+            String sourceOffset) {
         public String keyText() {
             return key == null ? "" : new String(key, StandardCharsets.UTF_8);
         }
     }
 
     /** What a replay did: records sent back, per reason, and records read but left out by the filter. */
-    public record Outcome(int replayed, int skipped, Map<String, Integer> replayedByReason) {
-    }
+    public record Outcome(int replayed, int skipped, Map<String, Integer> replayedByReason) {}
 
     private final Map<String, Object> kafkaClientConfig;
 
@@ -71,8 +77,13 @@ public final class DeadLetterReplay {
      * and moves the position past everything read. {@code fromBeginning} re-reads the topic from the start.
      * {@code dryRun} sends and commits nothing, only counts.
      */
-    public Outcome replay(String dlqTopic, String group, Predicate<DeadLetter> selected, String toTopic,
-                          boolean fromBeginning, boolean dryRun) {
+    public Outcome replay(
+            String dlqTopic,
+            String group,
+            Predicate<DeadLetter> selected,
+            String toTopic,
+            boolean fromBeginning,
+            boolean dryRun) {
         Map<String, Integer> byReason = new HashMap<>();
         int[] skipped = {0};
         List<ProducerRecord<byte[], byte[]>> toSend = new ArrayList<>();
@@ -90,8 +101,10 @@ public final class DeadLetterReplay {
                     return;
                 }
                 RecordHeaders headers = new RecordHeaders();
-                headers.add(REPLAYED_FROM, (record.topic() + "/" + record.partition() + "/" + record.offset())
-                        .getBytes(StandardCharsets.UTF_8));
+                headers.add(
+                        REPLAYED_FROM,
+                        (record.topic() + "/" + record.partition() + "/" + record.offset())
+                                .getBytes(StandardCharsets.UTF_8));
                 toSend.add(new ProducerRecord<>(target, null, record.key(), record.value(), headers));
                 byReason.merge(deadLetter.reason(), 1, Integer::sum);
             });
@@ -102,12 +115,14 @@ public final class DeadLetterReplay {
         return new Outcome(toSend.size(), skipped[0], byReason);
     }
 
-    private void sendAndCommit(List<ProducerRecord<byte[], byte[]>> records,
-                               Map<TopicPartition, OffsetAndMetadata> offsets, KafkaConsumer<byte[], byte[]> consumer) {
+    private void sendAndCommit(
+            List<ProducerRecord<byte[], byte[]>> records,
+            Map<TopicPartition, OffsetAndMetadata> offsets,
+            KafkaConsumer<byte[], byte[]> consumer) {
         Map<String, Object> config = new HashMap<>(kafkaClientConfig);
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "lr0-dlq-replay-" + UUID.randomUUID());
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
             producer.initTransactions();
             producer.beginTransaction();
             records.forEach(producer::send);
@@ -117,9 +132,10 @@ public final class DeadLetterReplay {
         }
     }
 
-    private static Map<TopicPartition, OffsetAndMetadata> readToEnd(KafkaConsumer<byte[], byte[]> consumer,
-                                                                   List<TopicPartition> partitions,
-                                                                   Consumer<ConsumerRecord<byte[], byte[]>> each) {
+    private static Map<TopicPartition, OffsetAndMetadata> readToEnd(
+            KafkaConsumer<byte[], byte[]> consumer,
+            List<TopicPartition> partitions,
+            Consumer<ConsumerRecord<byte[], byte[]>> each) {
         Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
         Map<TopicPartition, OffsetAndMetadata> readUpTo = new HashMap<>();
         Set<TopicPartition> pending = new HashSet<>(partitions);
@@ -159,13 +175,22 @@ public final class DeadLetterReplay {
         if (infos == null || infos.isEmpty()) {
             throw new IllegalArgumentException("Topic " + topic + " does not exist on the cluster");
         }
-        return infos.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
+        return infos.stream()
+                .map(info -> new TopicPartition(topic, info.partition()))
+                .toList();
     }
 
     private static DeadLetter deadLetter(ConsumerRecord<byte[], byte[]> record) {
-        return new DeadLetter(record.topic(), record.partition(), record.offset(), record.key(), record.value(),
-                header(record, DeadLetterHeaders.REASON), header(record, DeadLetterHeaders.MESSAGE),
-                header(record, DeadLetterHeaders.SOURCE_TOPIC), header(record, DeadLetterHeaders.SOURCE_OFFSET));
+        return new DeadLetter(
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                record.key(),
+                record.value(),
+                header(record, DeadLetterHeaders.REASON),
+                header(record, DeadLetterHeaders.MESSAGE),
+                header(record, DeadLetterHeaders.SOURCE_TOPIC),
+                header(record, DeadLetterHeaders.SOURCE_OFFSET));
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {

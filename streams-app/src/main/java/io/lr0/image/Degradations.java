@@ -2,8 +2,7 @@ package io.lr0.image;
 
 /** The LR0.FM resolution operations on a decoded image, shared by the stream and the command line. */
 public final class Degradations {
-    private Degradations() {
-    }
+    private Degradations() {}
 
     /**
      * The low-resolution version: short side {@code resolution} pixels, aspect ratio kept, Pillow bicubic with
@@ -11,9 +10,11 @@ public final class Degradations {
      */
     public static Raster lowResolution(Raster image, int resolution) {
         if (resolution >= image.shortSide()) {
-            throw new BadImageException(BadImageException.Reason.BAD_REQUEST, "resolution " + resolution
-                    + " is not below the image's short side " + image.shortSide() + " (" + image.width() + "x"
-                    + image.height() + ")");
+            throw new BadImageException(
+                    BadImageException.Reason.BAD_REQUEST,
+                    "resolution " + resolution
+                            + " is not below the image's short side " + image.shortSide() + " (" + image.width() + "x"
+                            + image.height() + ")");
         }
         return toShortSide(image, resolution);
     }

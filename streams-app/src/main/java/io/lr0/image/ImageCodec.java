@@ -24,8 +24,7 @@ import javax.imageio.stream.ImageInputStream;
  * {@link BadImageException} naming the reason.
  */
 public final class ImageCodec {
-    private ImageCodec() {
-    }
+    private ImageCodec() {}
 
     /** Decodes {@code image}, applying {@code limits} to the payload and to the header's size before decoding. */
     public static Raster decode(Image image, ImageLimits limits) {
@@ -35,8 +34,9 @@ public final class ImageCodec {
         return switch (encoding) {
             case GRAY8, RGB8 -> raw(encoding, image.getWidth(), image.getHeight(), data, limits);
             case PNG, JPEG -> decodeFile(encoding.name(), bytes(data), limits);
-            default -> throw new BadImageException(Reason.UNKNOWN_ENCODING,
-                    "encoding " + encoding + " is not one of PNG, JPEG, GRAY8, RGB8");
+            default ->
+                throw new BadImageException(
+                        Reason.UNKNOWN_ENCODING, "encoding " + encoding + " is not one of PNG, JPEG, GRAY8, RGB8");
         };
     }
 
@@ -66,7 +66,9 @@ public final class ImageCodec {
         if ("png".equals(format)) {
             return encodePng(raster);
         }
-        BufferedImage image = new BufferedImage(raster.width(), raster.height(),
+        BufferedImage image = new BufferedImage(
+                raster.width(),
+                raster.height(),
                 raster.channels() == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
         image.getRaster().setDataElements(0, 0, raster.width(), raster.height(), raster.pixels());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -80,25 +82,29 @@ public final class ImageCodec {
         return out.toByteArray();
     }
 
-    private static Raster raw(ImageEncoding encoding, Integer width, Integer height, ByteBuffer data,
-                              ImageLimits limits) {
+    private static Raster raw(
+            ImageEncoding encoding, Integer width, Integer height, ByteBuffer data, ImageLimits limits) {
         if (width == null || height == null) {
-            throw new BadImageException(Reason.BAD_DIMENSIONS, encoding + " image needs width and height, got "
-                    + width + "x" + height);
+            throw new BadImageException(
+                    Reason.BAD_DIMENSIONS, encoding + " image needs width and height, got " + width + "x" + height);
         }
         limits.checkSize(width, height);
         int channels = encoding == ImageEncoding.GRAY8 ? 1 : 3;
         long expected = (long) width * height * channels;
         if (data.remaining() != expected) {
-            throw new BadImageException(Reason.BAD_DIMENSIONS, encoding + " buffer holds " + data.remaining()
-                    + " bytes but " + width + "x" + height + "x" + channels + " = " + expected + " are needed");
+            throw new BadImageException(
+                    Reason.BAD_DIMENSIONS,
+                    encoding + " buffer holds " + data.remaining() + " bytes but " + width + "x" + height + "x"
+                            + channels + " = " + expected + " are needed");
         }
         return new Raster(width, height, channels, bytes(data));
     }
 
     /** The buffer's bytes; its backing array itself when it is exactly that (Avro decodes into such buffers). */
     private static byte[] bytes(ByteBuffer data) {
-        if (data.hasArray() && data.arrayOffset() == 0 && data.position() == 0
+        if (data.hasArray()
+                && data.arrayOffset() == 0
+                && data.position() == 0
                 && data.remaining() == data.array().length) {
             return data.array();
         }
@@ -113,10 +119,12 @@ public final class ImageCodec {
         checkPngHeader(file, limits);
         checkJpegHeader(file, limits);
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(file))) {
-            Iterator<ImageReader> readers = declaredFormat == null ? ImageIO.getImageReaders(in)
+            Iterator<ImageReader> readers = declaredFormat == null
+                    ? ImageIO.getImageReaders(in)
                     : ImageIO.getImageReadersByFormatName(declaredFormat);
             if (!readers.hasNext()) {
-                throw new BadImageException(declaredFormat == null ? Reason.UNKNOWN_ENCODING : Reason.CORRUPT_IMAGE,
+                throw new BadImageException(
+                        declaredFormat == null ? Reason.UNKNOWN_ENCODING : Reason.CORRUPT_IMAGE,
                         "no decoder recognises the " + what + " (" + file.length + " bytes)");
             }
             ImageReader reader = readers.next();
@@ -139,8 +147,8 @@ public final class ImageCodec {
             if (e instanceof BadImageException bad) {
                 throw bad;
             }
-            throw new BadImageException(Reason.CORRUPT_IMAGE, what + " of " + file.length
-                    + " bytes does not decode: " + e.getMessage(), e);
+            throw new BadImageException(
+                    Reason.CORRUPT_IMAGE, what + " of " + file.length + " bytes does not decode: " + e.getMessage(), e);
         }
     }
 
@@ -149,8 +157,15 @@ public final class ImageCodec {
      * size is reported as such (ImageIO only says the file is bad).
      */
     private static void checkPngHeader(byte[] file, ImageLimits limits) {
-        boolean png = file.length >= 24 && (file[0] & 0xFF) == 0x89 && file[1] == 'P' && file[2] == 'N'
-                && file[3] == 'G' && file[12] == 'I' && file[13] == 'H' && file[14] == 'D' && file[15] == 'R';
+        boolean png = file.length >= 24
+                && (file[0] & 0xFF) == 0x89
+                && file[1] == 'P'
+                && file[2] == 'N'
+                && file[3] == 'G'
+                && file[12] == 'I'
+                && file[13] == 'H'
+                && file[14] == 'D'
+                && file[15] == 'R';
         if (png) {
             ByteBuffer header = ByteBuffer.wrap(file, 16, 8);
             limits.checkSize(header.getInt(), header.getInt());

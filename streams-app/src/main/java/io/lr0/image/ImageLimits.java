@@ -10,25 +10,29 @@ public record ImageLimits(long maxBytes, long maxPixels) {
 
     public ImageLimits {
         if (maxBytes <= 0 || maxPixels <= 0) {
-            throw new IllegalArgumentException("limits must be positive: maxBytes=" + maxBytes + ", maxPixels=" + maxPixels);
+            throw new IllegalArgumentException(
+                    "limits must be positive: maxBytes=" + maxBytes + ", maxPixels=" + maxPixels);
         }
     }
 
     void checkBytes(long bytes) {
         if (bytes > maxBytes) {
-            throw new BadImageException(BadImageException.Reason.BYTE_LIMIT,
+            throw new BadImageException(
+                    BadImageException.Reason.BYTE_LIMIT,
                     "payload of " + bytes + " bytes exceeds image.max.bytes=" + maxBytes);
         }
     }
 
     void checkSize(long width, long height) {
         if (width <= 0 || height <= 0) {
-            throw new BadImageException(BadImageException.Reason.BAD_DIMENSIONS,
-                    "image size " + width + "x" + height + " is not positive");
+            throw new BadImageException(
+                    BadImageException.Reason.BAD_DIMENSIONS, "image size " + width + "x" + height + " is not positive");
         }
         if (width * height > maxPixels) {
-            throw new BadImageException(BadImageException.Reason.PIXEL_LIMIT, "image declares " + width + "x" + height
-                    + " = " + width * height + " pixels, over image.max.pixels=" + maxPixels);
+            throw new BadImageException(
+                    BadImageException.Reason.PIXEL_LIMIT,
+                    "image declares " + width + "x" + height + " = " + width * height
+                            + " pixels, over image.max.pixels=" + maxPixels);
         }
     }
 }

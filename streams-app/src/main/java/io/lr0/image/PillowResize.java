@@ -24,15 +24,15 @@ public final class PillowResize {
     private static final long PAIR_ROUNDING = ROUNDING | (long) ROUNDING << 32;
     /** Bytes 0 and 4 of a little-endian long, each in its own 32-bit half. */
     private static final long LANES = 0x000000FF000000FFL;
-    private static final VarHandle EIGHT_BYTES = MethodHandles
-            .byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private static final VarHandle EIGHT_BYTES =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     /** Enough for every (source, target) size pair a deployment sees; beyond it kernels are computed per call. */
     private static final int MAX_CACHED_KERNELS = 4096;
-    private static final ConcurrentHashMap<Long, Kernel> KERNELS =
-            new ConcurrentHashMap<>();
 
-    private PillowResize() {
-    }
+    private static final ConcurrentHashMap<Long, Kernel> KERNELS = new ConcurrentHashMap<>();
+
+    private PillowResize() {}
 
     /** The raster resized to {@code outWidth} x {@code outHeight}. */
     public static Raster resize(Raster source, int outWidth, int outHeight) {
@@ -55,8 +55,13 @@ public final class PillowResize {
         boolean horizontal = outWidth != source.width();
         boolean vertical = outHeight != source.height();
         if (!horizontal && !vertical) {
-            return transientResult ? source
-                    : new Raster(source.width(), source.height(), source.channels(), source.pixels().clone());
+            return transientResult
+                    ? source
+                    : new Raster(
+                            source.width(),
+                            source.height(),
+                            source.channels(),
+                            source.pixels().clone());
         }
         int channels = source.channels();
         byte[] between = source.pixels();
@@ -64,7 +69,12 @@ public final class PillowResize {
             // The intermediate image goes to a per-thread scratch buffer when a vertical pass follows.
             int size = outWidth * source.height() * channels;
             between = vertical ? Scratch.get().bytes(size) : output(size, transientResult);
-            horizontal(source.pixels(), source.width(), source.height(), channels, kernel(source.width(), outWidth),
+            horizontal(
+                    source.pixels(),
+                    source.width(),
+                    source.height(),
+                    channels,
+                    kernel(source.width(), outWidth),
                     between);
             if (!vertical) {
                 return new Raster(outWidth, source.height(), channels, between);
@@ -124,8 +134,8 @@ public final class PillowResize {
                 }
                 for (int x = 0; x < xmax; x++) {
                     double w = sum != 0.0 ? raw[x] / sum : raw[x];
-                    weights[out * taps + x] = (int) (w < 0 ? -0.5 + w * (1 << PRECISION_BITS)
-                            : 0.5 + w * (1 << PRECISION_BITS));
+                    weights[out * taps + x] =
+                            (int) (w < 0 ? -0.5 + w * (1 << PRECISION_BITS) : 0.5 + w * (1 << PRECISION_BITS));
                 }
                 first[out] = xmin;
                 count[out] = xmax;

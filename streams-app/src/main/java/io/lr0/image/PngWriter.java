@@ -1,9 +1,8 @@
 package io.lr0.image;
 
-import java.util.Arrays;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
@@ -28,8 +27,7 @@ final class PngWriter {
     private byte[] scanlines = new byte[0];
     private byte[] compressed = new byte[4096];
 
-    private PngWriter() {
-    }
+    private PngWriter() {}
 
     /** The PNG file of {@code raster}. */
     static byte[] encode(Raster raster) {

@@ -14,8 +14,8 @@ public record Raster(int width, int height, int channels, byte[] pixels) {
             throw new IllegalArgumentException("size must be positive, was " + width + "x" + height);
         }
         if (pixels.length != (long) width * height * channels) {
-            throw new IllegalArgumentException("pixel buffer holds " + pixels.length + " bytes, expected "
-                    + width + "x" + height + "x" + channels);
+            throw new IllegalArgumentException("pixel buffer holds " + pixels.length + " bytes, expected " + width + "x"
+                    + height + "x" + channels);
         }
     }
 

@@ -29,8 +29,8 @@ public final class ImagePreprocessor {
 
     /** The image as classified, at most 64 px on its short side, as PNG: the thumbnail a prediction carries. */
     public static byte[] thumbnailPng(Raster image) {
-        return ImageCodec.encodePng(image.shortSide() <= THUMBNAIL_SIDE ? image
-                : Degradations.toShortSide(image, THUMBNAIL_SIDE));
+        return ImageCodec.encodePng(
+                image.shortSide() <= THUMBNAIL_SIDE ? image : Degradations.toShortSide(image, THUMBNAIL_SIDE));
     }
 
     /** Floats per image in the model's input. */
@@ -45,9 +45,11 @@ public final class ImagePreprocessor {
     public void checkResizable(Raster image, ImageLimits limits) {
         int[] resized = resizedSize(image);
         if ((long) resized[0] * resized[1] > limits.maxPixels()) {
-            throw new BadImageException(BadImageException.Reason.PIXEL_LIMIT, "a " + image.width() + "x"
-                    + image.height() + " image resized to the model's " + size + " px short side would be "
-                    + resized[0] + "x" + resized[1] + ", over image.max.pixels=" + limits.maxPixels());
+            throw new BadImageException(
+                    BadImageException.Reason.PIXEL_LIMIT,
+                    "a " + image.width() + "x"
+                            + image.height() + " image resized to the model's " + size + " px short side would be "
+                            + resized[0] + "x" + resized[1] + ", over image.max.pixels=" + limits.maxPixels());
         }
     }
 

@@ -1,24 +1,19 @@
 package io.lr0.inference;
 
-import java.util.Arrays;
-import java.util.HashSet;
-import java.util.Set;
-
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;
-import io.lr0.runtime.OperationalMetrics;
-import io.lr0.runtime.MicroBatchProcessor;
-import io.lr0.runtime.ParkedVariants.Parked;
 import io.lr0.contract.Keys;
 import io.lr0.contract.StoreNames;
 import io.lr0.image.ImageCodec;
 import io.lr0.image.ImageLimits;
 import io.lr0.image.Raster;
+import io.lr0.runtime.MicroBatchProcessor;
+import io.lr0.runtime.OperationalMetrics;
+import io.lr0.runtime.ParkedVariants.Parked;
 import io.lr0.schema.DatasetInfo;
 import io.lr0.schema.ImageVariant;
 import io.lr0.schema.LabelScore;
 import io.lr0.schema.Prediction;
-import io.lr0.contract.SrMethods;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Metrics;
@@ -29,9 +24,12 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -56,6 +54,7 @@ final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.Mo
     private final AtomicLong labelsOutsideLabelSpace;
     /** Datasets whose label space has not arrived yet, already warned about. */
     private final Set<String> waitingDatasets = new HashSet<>();
+
     private final Timer latency = OperationalMetrics.latencyTimer(OperationalMetrics.PREDICTION_LATENCY);
     private final Timer modelTime = Metrics.timer(OperationalMetrics.MODEL_TIME);
     private final Timer modelCpuTime = Metrics.timer(OperationalMetrics.MODEL_CPU_TIME);
@@ -66,13 +65,21 @@ final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.Mo
     private final DistributionSummary batchSizes = Metrics.summary(OperationalMetrics.BATCH_SIZE);
     /** Meter lookups are not free: one counter per dataset, found once. */
     private final Map<String, Counter> predictionCounters = new HashMap<>();
+
     private KeyValueStore<String, DatasetInfo> datasets;
     private Predictor<NDList, NDList> predictor;
     /** The batch's model input, reused from batch to batch (for CLIP at 224 px, 600 KB per image). */
     private float[] modelInput = new float[0];
 
-    InferenceProcessor(ZeroShotModel model, LabelSpaces labelSpaces, ImageLimits limits, int batchSize,
-                       Duration maxWait, int topK, boolean thumbnails, AtomicLong labelsOutsideLabelSpace) {
+    InferenceProcessor(
+            ZeroShotModel model,
+            LabelSpaces labelSpaces,
+            ImageLimits limits,
+            int batchSize,
+            Duration maxWait,
+            int topK,
+            boolean thumbnails,
+            AtomicLong labelsOutsideLabelSpace) {
         super(StoreNames.INFERENCE_PARKED, batchSize, maxWait);
         this.model = model;
         this.labelSpaces = labelSpaces;
@@ -92,8 +99,7 @@ final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.Mo
     /** Keyed by the prediction it becomes: a variant's bicubic and LIIF inputs park side by side. */
     @Override
     protected String resultKey(ImageVariant variant) {
-        return Keys.withMethod(Keys.variant(variant.getImageId(), variant.getResolution()),
-                variant.getSrMethod());
+        return Keys.withMethod(Keys.variant(variant.getImageId(), variant.getResolution()), variant.getSrMethod());
     }
 
     /**
@@ -107,8 +113,11 @@ final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.Mo
             return;
         }
         Map<String, ZeroShotClassifier> classifiers = new HashMap<>();
-        for (List<Parked<ModelInput>> batch : parked().batches(batchSize(),
-                one -> classifierFor(one.variant().getDataset(), classifiers) != null, one -> "any", onlyFull)) {
+        for (List<Parked<ModelInput>> batch : parked().batches(
+                        batchSize(),
+                        one -> classifierFor(one.variant().getDataset(), classifiers) != null,
+                        one -> "any",
+                        onlyFull)) {
             classify(batch, classifiers);
         }
     }
@@ -158,18 +167,38 @@ final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.Mo
             long postStart = System.nanoTime();
             ImageVariant variant = batch.get(i).variant();
             ZeroShotClassifier classifier = classifiers.get(variant.getDataset());
-            Prediction prediction = prediction(variant, classifier.labels(), classifier.scores(features[i]),
-                    modelMicros / batch.size(), batch.size(), now, batch.get(i).prepared().thumbnail());
+            Prediction prediction = prediction(
+                    variant,
+                    classifier.labels(),
+                    classifier.scores(features[i]),
+                    modelMicros / batch.size(),
+                    batch.size(),
+                    now,
+                    batch.get(i).prepared().thumbnail());
             postprocessTime.record(System.nanoTime() - postStart, TimeUnit.NANOSECONDS);
             emit(batch.get(i), prediction);
             latency.record(prediction.getLatencyMillis(), TimeUnit.MILLISECONDS);
-            predictionCounters.computeIfAbsent(prediction.getDataset(), dataset -> Metrics.counter(
-                    OperationalMetrics.PREDICTIONS, "dataset", dataset, "model", model.spec().name())).increment();
+            predictionCounters
+                    .computeIfAbsent(
+                            prediction.getDataset(),
+                            dataset -> Metrics.counter(
+                                    OperationalMetrics.PREDICTIONS,
+                                    "dataset",
+                                    dataset,
+                                    "model",
+                                    model.spec().name()))
+                    .increment();
         }
     }
 
-    private Prediction prediction(ImageVariant variant, List<String> labels, float[] scores, long modelMicros,
-                                  int batch, Instant now, ByteBuffer thumbnail) {
+    private Prediction prediction(
+            ImageVariant variant,
+            List<String> labels,
+            float[] scores,
+            long modelMicros,
+            int batch,
+            Instant now,
+            ByteBuffer thumbnail) {
         String variantKey = Keys.variant(variant.getImageId(), variant.getResolution());
         Integer[] order = new Integer[scores.length];
         for (int i = 0; i < order.length; i++) {
@@ -188,9 +217,15 @@ final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.Mo
                 correct = predicted.equals(label);
             } else {
                 long count = labelsOutsideLabelSpace.incrementAndGet();
-                Metrics.counter(OperationalMetrics.LABELS_OUTSIDE, "dataset", variant.getDataset()).increment();
-                log.warn("Label '{}' of {} is not in the label space of '{}' ({} such predictions so far): "
-                        + "'correct' left unset", label, variantKey, variant.getDataset(), count);
+                Metrics.counter(OperationalMetrics.LABELS_OUTSIDE, "dataset", variant.getDataset())
+                        .increment();
+                log.warn(
+                        "Label '{}' of {} is not in the label space of '{}' ({} such predictions so far): "
+                                + "'correct' left unset",
+                        label,
+                        variantKey,
+                        variant.getDataset(),
+                        count);
             }
         }
         return Prediction.newBuilder()
@@ -209,15 +244,15 @@ final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.Mo
                 .setPredictionTimestamp(now)
                 .setModelTimeMicros(modelMicros)
                 .setBatchSize(batch)
-                .setLatencyMillis(now.toEpochMilli() - variant.getCaptureTimestamp().toEpochMilli())
+                .setLatencyMillis(
+                        now.toEpochMilli() - variant.getCaptureTimestamp().toEpochMilli())
                 .setDevice(model.device().toString())
                 .setThumbnail(thumbnail)
                 .build();
     }
 
     /** What a parked variant's batch needs: the decoded image and, if enabled, its thumbnail. */
-    record ModelInput(Raster image, ByteBuffer thumbnail) {
-    }
+    record ModelInput(Raster image, ByteBuffer thumbnail) {}
 
     /**
      * Decodes and checks once, on arrival (a bad image throws here, so it is dead-lettered with its own record), and

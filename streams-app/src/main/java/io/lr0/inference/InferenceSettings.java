@@ -20,7 +20,15 @@ import java.time.Duration;
  *     only the native reference and the learned super-resolution's outputs are
  * @param limits what an image may be
  */
-public record InferenceSettings(String predictionsTopic, String model, String tokenizer, Path promptsDir,
-                                int cpuThreads, int batchSize, Duration batchMaxWait, int topK, boolean thumbnails,
-                                boolean classifyBicubic, ImageLimits limits) {
-}
+public record InferenceSettings(
+        String predictionsTopic,
+        String model,
+        String tokenizer,
+        Path promptsDir,
+        int cpuThreads,
+        int batchSize,
+        Duration batchMaxWait,
+        int topK,
+        boolean thumbnails,
+        boolean classifyBicubic,
+        ImageLimits limits) {}

@@ -40,25 +40,39 @@ public final class InferenceStage implements Stage<ImageVariant, Prediction> {
     }
 
     @Override
-    public KStream<String, Prediction> addTo(StreamsBuilder builder, KStream<String, ImageVariant> variants,
-                                             StageSerdes serdes) {
+    public KStream<String, Prediction> addTo(
+            StreamsBuilder builder, KStream<String, ImageVariant> variants, StageSerdes serdes) {
         builder.addStateStore(ParkedVariants.storeBuilder(StoreNames.INFERENCE_PARKED, serdes.value()));
         LabelSpaces labelSpaces = new LabelSpaces(model, settings.promptsDir());
         KStream<String, ImageVariant> inputs = variants;
         if (!settings.classifyBicubic()) {
             // Without the bicubic method only the native reference (A_HR) and the learned super-resolution's
             // outputs (their method travels in the record) are classified.
-            inputs = inputs.filter((key, variant) -> variant == null || variant.getResolution() == null
-                    || !SrMethods.BICUBIC.equals(variant.getSrMethod()), Named.as("native-only"));
+            inputs = inputs.filter(
+                    (key, variant) -> variant == null
+                            || variant.getResolution() == null
+                            || !SrMethods.BICUBIC.equals(variant.getSrMethod()),
+                    Named.as("native-only"));
         }
         KStream<String, Prediction> predictions = inputs
                 // Park, batch, run the model, emit one prediction per variant and method; bad variants are
                 // dead-lettered to <source topic>-dlq by DeadLetterHandler.
-                .process(() -> new InferenceProcessor(model, labelSpaces, settings.limits(), settings.batchSize(),
-                        settings.batchMaxWait(), settings.topK(), settings.thumbnails(), labelsOutsideLabelSpace),
-                        Named.as("zero-shot"), StoreNames.INFERENCE_PARKED);
-        predictions.to(settings.predictionsTopic(), Produced.<String, Prediction>with(Serdes.String(),
-                serdes.value()).withName("predictions"));
+                .process(
+                () -> new InferenceProcessor(
+                        model,
+                        labelSpaces,
+                        settings.limits(),
+                        settings.batchSize(),
+                        settings.batchMaxWait(),
+                        settings.topK(),
+                        settings.thumbnails(),
+                        labelsOutsideLabelSpace),
+                Named.as("zero-shot"),
+                StoreNames.INFERENCE_PARKED);
+        predictions.to(
+                settings.predictionsTopic(),
+                Produced.<String, Prediction>with(Serdes.String(), serdes.value())
+                        .withName("predictions"));
         return predictions;
     }
 }

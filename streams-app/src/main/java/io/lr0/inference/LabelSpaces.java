@@ -32,8 +32,11 @@ final class LabelSpaces {
     ZeroShotClassifier classifierFor(DatasetInfo info, Predictor<NDList, NDList> predictor) {
         List<String> classes = List.copyOf(info.getClasses());
         // compute() builds once per dataset: other threads asking meanwhile wait for it instead of building again.
-        return byDataset.compute(info.getId(), (dataset, cached) ->
-                cached != null && cached.labels().equals(classes) ? cached : build(dataset, classes, predictor));
+        return byDataset.compute(
+                info.getId(),
+                (dataset, cached) -> cached != null && cached.labels().equals(classes)
+                        ? cached
+                        : build(dataset, classes, predictor));
     }
 
     private ZeroShotClassifier build(String dataset, List<String> classes, Predictor<NDList, NDList> predictor) {
@@ -45,8 +48,12 @@ final class LabelSpaces {
         }
         long start = System.nanoTime();
         ZeroShotClassifier built = ZeroShotClassifier.build(model, predictor, classes, prompts);
-        log.info("Label space '{}': {} classes x {} prompt templates encoded in {} ms", dataset, classes.size(),
-                prompts.templates().size(), (System.nanoTime() - start) / 1_000_000);
+        log.info(
+                "Label space '{}': {} classes x {} prompt templates encoded in {} ms",
+                dataset,
+                classes.size(),
+                prompts.templates().size(),
+                (System.nanoTime() - start) / 1_000_000);
         return built;
     }
 }

@@ -10,15 +10,32 @@ import java.nio.file.Path;
  * What lr0 needs to know about a model besides its weights: the {@code model.json} next to them. A model without
  * one (DJL's hosted CLIP) gets OpenAI CLIP ViT-B/32's values.
  */
-public record ModelSpec(String name, String description, int inputSize, float[] mean, float[] std, int contextLength,
-                        long padTokenId, float logitScale, String trainedOn) {
+public record ModelSpec(
+        String name,
+        String description,
+        int inputSize,
+        float[] mean,
+        float[] std,
+        int contextLength,
+        long padTokenId,
+        float logitScale,
+        String trainedOn) {
     /** OpenAI CLIP's pre-processing (preprocessor_config.json of openai/clip-vit-base-patch32). */
     private static final float[] CLIP_MEAN = {0.48145466f, 0.4578275f, 0.40821073f};
+
     private static final float[] CLIP_STD = {0.26862954f, 0.26130258f, 0.27577711f};
 
     public static ModelSpec clipDefaults(String name) {
-        return new ModelSpec(name, "CLIP-style model without model.json: OpenAI CLIP ViT-B/32 settings assumed", 224,
-                CLIP_MEAN, CLIP_STD, 77, 0, 100f, "unknown");
+        return new ModelSpec(
+                name,
+                "CLIP-style model without model.json: OpenAI CLIP ViT-B/32 settings assumed",
+                224,
+                CLIP_MEAN,
+                CLIP_STD,
+                77,
+                0,
+                100f,
+                "unknown");
     }
 
     /** Reads {@code model.json}; missing keys take CLIP's values, a malformed file is an error naming it. */
@@ -30,7 +47,8 @@ public record ModelSpec(String name, String description, int inputSize, float[] 
             throw new IOException("Cannot read " + modelJson + ": " + e.getMessage(), e);
         }
         ModelSpec clip = clipDefaults(fallbackName);
-        return new ModelSpec(json.path("name").asText(fallbackName),
+        return new ModelSpec(
+                json.path("name").asText(fallbackName),
                 json.path("description").asText(""),
                 json.path("inputSize").asInt(clip.inputSize()),
                 floats(json.path("mean"), clip.mean(), modelJson),
@@ -54,6 +72,10 @@ public record ModelSpec(String name, String description, int inputSize, float[] 
         if (!node.isArray() || node.size() != 3) {
             throw new IOException(file + ": mean and std must be arrays of 3 numbers (R, G, B)");
         }
-        return new float[] {(float) node.get(0).asDouble(), (float) node.get(1).asDouble(), (float) node.get(2).asDouble()};
+        return new float[] {
+            (float) node.get(0).asDouble(),
+            (float) node.get(1).asDouble(),
+            (float) node.get(2).asDouble()
+        };
     }
 }

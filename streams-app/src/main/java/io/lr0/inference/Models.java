@@ -11,13 +11,13 @@ public final class Models {
     static final String BUNDLED_NAME = "lr0-demo-fmnist";
     static final List<String> BUNDLED_FILES = List.of("model.pt", "model.json", "tokenizer.json");
 
-    private Models() {
-    }
+    private Models() {}
 
     /** Loads the configured model (extracting the bundled one under {@code cacheDir} first). */
     public static ZeroShotModel load(String setting, String tokenizer, Path cacheDir) throws IOException {
         String location = BUNDLED.equals(setting)
-                ? Djl.extractBundled(cacheDir, BUNDLED_NAME, BUNDLED_FILES).toString() : setting;
+                ? Djl.extractBundled(cacheDir, BUNDLED_NAME, BUNDLED_FILES).toString()
+                : setting;
         return ZeroShotModel.load(location, tokenizer);
     }
 }

@@ -59,8 +59,10 @@ public record PromptSet(List<String> templates, Map<String, String> classNames) 
         }
         // Dataset ids come from records: one that is not a plain file name never becomes a path (no traversal).
         if (!SAFE_DATASET_ID.matcher(dataset).matches()) {
-            log.warn("Dataset id '{}' is not a plain name ({}): CLIP's default prompt used, no prompt file read",
-                    dataset, SAFE_DATASET_ID.pattern());
+            log.warn(
+                    "Dataset id '{}' is not a plain name ({}): CLIP's default prompt used, no prompt file read",
+                    dataset,
+                    SAFE_DATASET_ID.pattern());
             return DEFAULT;
         }
         JsonNode json = null;
@@ -82,7 +84,8 @@ public record PromptSet(List<String> templates, Map<String, String> classNames) 
         if (json == null) {
             return DEFAULT;
         }
-        return json.hasNonNull("sameAs") ? forDataset(json.get("sameAs").asText(), promptsDir, depth + 1)
+        return json.hasNonNull("sameAs")
+                ? forDataset(json.get("sameAs").asText(), promptsDir, depth + 1)
                 : parse(json, where);
     }
 
@@ -95,7 +98,8 @@ public record PromptSet(List<String> templates, Map<String, String> classNames) 
             throw new IOException("inference.prompts.dir " + promptsDir.toAbsolutePath() + " is not a directory");
         }
         try (var files = Files.list(promptsDir)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".json")).toList()) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".json"))
+                    .toList()) {
                 String name = file.getFileName().toString();
                 forDataset(name.substring(0, name.length() - ".json".length()), promptsDir);
             }
@@ -114,7 +118,10 @@ public record PromptSet(List<String> templates, Map<String, String> classNames) 
         List<String> templates = new ArrayList<>();
         json.path("templates").forEach(node -> templates.add(node.asText()));
         Map<String, String> names = new HashMap<>();
-        json.path("classNames").fields().forEachRemaining(entry -> names.put(entry.getKey(), entry.getValue().asText()));
+        json.path("classNames")
+                .fields()
+                .forEachRemaining(
+                        entry -> names.put(entry.getKey(), entry.getValue().asText()));
         try {
             return new PromptSet(templates, names);
         } catch (IllegalArgumentException e) {

@@ -24,15 +24,16 @@ public final class ZeroShotClassifier {
     }
 
     /** Encodes every prompt of every label with {@code model}'s text tower. */
-    public static ZeroShotClassifier build(ZeroShotModel model, Predictor<NDList, NDList> predictor, List<String> labels,
-                                           PromptSet prompts) {
+    public static ZeroShotClassifier build(
+            ZeroShotModel model, Predictor<NDList, NDList> predictor, List<String> labels, PromptSet prompts) {
         List<String> texts = new ArrayList<>();
         for (String label : labels) {
             texts.addAll(prompts.promptsFor(label));
         }
         List<float[]> textEmbeddings = new ArrayList<>(texts.size());
         for (int start = 0; start < texts.size(); start += TEXT_BATCH) {
-            for (float[] row : model.textFeatures(predictor, texts.subList(start, Math.min(texts.size(), start + TEXT_BATCH)))) {
+            for (float[] row :
+                    model.textFeatures(predictor, texts.subList(start, Math.min(texts.size(), start + TEXT_BATCH)))) {
                 textEmbeddings.add(normalized(row));
             }
         }

@@ -1,11 +1,5 @@
 package io.lr0.inference;
 
-import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.pytorch.jni.LibUtils;
-import java.nio.FloatBuffer;
-import java.util.Arrays;
-
-import io.lr0.djl.Djl;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.engine.Engine;
@@ -16,14 +10,19 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.pytorch.jni.LibUtils;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
+import io.lr0.djl.Djl;
 import java.io.IOException;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -45,8 +44,8 @@ public final class ZeroShotModel implements AutoCloseable {
     private final ModelSpec spec;
     private final Device device;
 
-    private ZeroShotModel(ZooModel<NDList, NDList> model, HuggingFaceTokenizer tokenizer, ModelSpec spec,
-                          Device device) {
+    private ZeroShotModel(
+            ZooModel<NDList, NDList> model, HuggingFaceTokenizer tokenizer, ModelSpec spec, Device device) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.spec = spec;
@@ -96,10 +95,18 @@ public final class ZeroShotModel implements AutoCloseable {
             HuggingFaceTokenizer textTokenizer = tokenizer(modelDir, tokenizer, spec, location);
             Engine engine = zooModel.getNDManager().getEngine();
             // The libtorch directory names its flavour, e.g. .../2.7.1-cpu-linux-x86_64 or ...-cu124-...
-            log.info("Model '{}' loaded from {} on {} ({} {}, libtorch {}, {} intra-op CPU threads, input {}px, "
-                    + "context {})", spec.name(), location, device, engine.getEngineName(), engine.getVersion(),
-                    LibUtils.getLibtorchPath(), JniUtils.getNumThreads(),
-                    spec.inputSize(), spec.contextLength());
+            log.info(
+                    "Model '{}' loaded from {} on {} ({} {}, libtorch {}, {} intra-op CPU threads, input {}px, "
+                            + "context {})",
+                    spec.name(),
+                    location,
+                    device,
+                    engine.getEngineName(),
+                    engine.getVersion(),
+                    LibUtils.getLibtorchPath(),
+                    JniUtils.getNumThreads(),
+                    spec.inputSize(),
+                    spec.contextLength());
             return new ZeroShotModel(zooModel, textTokenizer, spec, device);
         } catch (IOException | RuntimeException e) {
             zooModel.close();
@@ -116,7 +123,8 @@ public final class ZeroShotModel implements AutoCloseable {
                 "addSpecialTokens", "true");
         if (override != null && !override.isBlank()) {
             Path overridePath = Path.of(override);
-            return Files.exists(overridePath) ? HuggingFaceTokenizer.newInstance(overridePath, options)
+            return Files.exists(overridePath)
+                    ? HuggingFaceTokenizer.newInstance(overridePath, options)
                     : HuggingFaceTokenizer.newInstance(override, options);
         }
         Path own = modelDir.resolve("tokenizer.json");
@@ -135,8 +143,12 @@ public final class ZeroShotModel implements AutoCloseable {
 
     private static boolean isUrl(String location) {
         String lower = location.toLowerCase(Locale.ROOT);
-        return lower.startsWith("http://") || lower.startsWith("https://") || lower.startsWith("file:")
-                || lower.startsWith("jar:") || lower.startsWith("djl://") || lower.startsWith("s3://");
+        return lower.startsWith("http://")
+                || lower.startsWith("https://")
+                || lower.startsWith("file:")
+                || lower.startsWith("jar:")
+                || lower.startsWith("djl://")
+                || lower.startsWith("s3://");
     }
 
     public ModelSpec spec() {
@@ -157,12 +169,16 @@ public final class ZeroShotModel implements AutoCloseable {
         int size = spec.inputSize();
         try (NDManager manager = model.getNDManager().newSubManager(device)) {
             // The buffer may be longer than the batch (reused across batches): only count images are read.
-            NDArray input = manager.create(FloatBuffer.wrap(pixels, 0, count * 3 * size * size),
-                    new Shape(count, 3, size, size));
-            return rows(predictor.predict(new NDList(input, method(manager, "get_image_features"))).singletonOrThrow(),
+            NDArray input = manager.create(
+                    FloatBuffer.wrap(pixels, 0, count * 3 * size * size), new Shape(count, 3, size, size));
+            return rows(
+                    predictor
+                            .predict(new NDList(input, method(manager, "get_image_features")))
+                            .singletonOrThrow(),
                     count);
         } catch (TranslateException e) {
-            throw new IllegalStateException("get_image_features failed on a batch of " + count + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "get_image_features failed on a batch of " + count + ": " + e.getMessage(), e);
         }
     }
 
@@ -180,8 +196,10 @@ public final class ZeroShotModel implements AutoCloseable {
             Arrays.fill(mask, row * length, row * length + n, 1L);
         }
         try (NDManager manager = model.getNDManager().newSubManager(device)) {
-            NDList input = new NDList(manager.create(ids, new Shape(texts.size(), length)),
-                    manager.create(mask, new Shape(texts.size(), length)), method(manager, "get_text_features"));
+            NDList input = new NDList(
+                    manager.create(ids, new Shape(texts.size(), length)),
+                    manager.create(mask, new Shape(texts.size(), length)),
+                    method(manager, "get_text_features"));
             return rows(predictor.predict(input).singletonOrThrow(), texts.size());
         } catch (TranslateException e) {
             throw new IllegalStateException("get_text_features failed: " + e.getMessage(), e);

@@ -1,7 +1,6 @@
 package io.lr0.metrics;
 
-import org.apache.avro.Schema;
-
+import io.lr0.contract.SrMethods;
 import io.lr0.schema.AccuracyCell;
 import io.lr0.schema.AccuracyState;
 import io.lr0.schema.GroupClassCount;
@@ -10,7 +9,6 @@ import io.lr0.schema.ModelState;
 import io.lr0.schema.Prediction;
 import io.lr0.schema.RobustnessMetric;
 import io.lr0.schema.RobustnessSummary;
-import io.lr0.contract.SrMethods;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.ToIntFunction;
+import org.apache.avro.Schema;
 
 /**
  * Counting predictions and turning counts into LR0.FM and CounterAnimal figures. Pure functions over the Avro state
@@ -30,11 +29,14 @@ public final class Accuracy {
     public static final String COUNTER = "counter";
     private static final int TOP5 = 5;
 
-    private Accuracy() {
-    }
+    private Accuracy() {}
 
     public static AccuracyState empty() {
-        return AccuracyState.newBuilder().setModel("").setDataset("").setCells(new ArrayList<>()).build();
+        return AccuracyState.newBuilder()
+                .setModel("")
+                .setDataset("")
+                .setCells(new ArrayList<>())
+                .build();
     }
 
     /**
@@ -89,12 +91,16 @@ public final class Accuracy {
 
     private static AccuracyCell cell(AccuracyState state, Integer resolution, String srMethod) {
         for (AccuracyCell cell : state.getCells()) {
-            if (Objects.equals(cell.getResolution(), resolution) && cell.getSrMethod().equals(srMethod)) {
+            if (Objects.equals(cell.getResolution(), resolution)
+                    && cell.getSrMethod().equals(srMethod)) {
                 return cell;
             }
         }
-        AccuracyCell cell = AccuracyCell.newBuilder().setResolution(resolution).setSrMethod(srMethod)
-                .setGroupCounts(new ArrayList<>()).build();
+        AccuracyCell cell = AccuracyCell.newBuilder()
+                .setResolution(resolution)
+                .setSrMethod(srMethod)
+                .setGroupCounts(new ArrayList<>())
+                .build();
         state.getCells().add(cell);
         return cell;
     }
@@ -137,8 +143,8 @@ public final class Accuracy {
      * One metric record per cell. {@code classes} is C (0 when the label space is unknown: Gamma is then unset);
      * window bounds are null for cumulative metrics.
      */
-    public static List<RobustnessMetric> metrics(AccuracyState state, int classes, double alpha, Instant windowStart,
-                                                 Instant windowEnd, Instant now) {
+    public static List<RobustnessMetric> metrics(
+            AccuracyState state, int classes, double alpha, Instant windowStart, Instant windowEnd, Instant now) {
         Double nativeAccuracy = nativeAccuracy(state);
         List<RobustnessMetric> metrics = new ArrayList<>();
         for (AccuracyCell cell : state.getCells()) {
@@ -158,10 +164,12 @@ public final class Accuracy {
                     .setAccuracyTop5(top5)
                     .setNativeAccuracyTop1(nativeAccuracy)
                     .setGamma(accuracy == null ? null : Robustness.relative(accuracy, nativeAccuracy))
-                    .setDistanceFromChance(nativeAccuracy == null || classes <= 0 ? null
-                            : Robustness.distanceFromChance(nativeAccuracy, classes))
-                    .setImprovedGamma(accuracy == null ? null
-                            : Robustness.improved(accuracy, nativeAccuracy, classes, alpha))
+                    .setDistanceFromChance(
+                            nativeAccuracy == null || classes <= 0
+                                    ? null
+                                    : Robustness.distanceFromChance(nativeAccuracy, classes))
+                    .setImprovedGamma(
+                            accuracy == null ? null : Robustness.improved(accuracy, nativeAccuracy, classes, alpha))
                     .setGroupCounts(new ArrayList<>(cell.getGroupCounts()))
                     .setGroupAccuracy(groupAccuracy(cell.getGroupCounts()))
                     .setCounterDrop(counterDrop(cell.getGroupCounts()))
@@ -183,7 +191,8 @@ public final class Accuracy {
             }
         }
         Map<String, Double> balanced = new LinkedHashMap<>();
-        perClass.forEach((group, accuracies) -> balanced.put(group,
+        perClass.forEach((group, accuracies) -> balanced.put(
+                group,
                 accuracies.stream().mapToDouble(Double::doubleValue).average().orElse(0)));
         return balanced;
     }
@@ -235,8 +244,8 @@ public final class Accuracy {
     }
 
     /** SAR and WAR per (resolution, method) across the model's datasets. */
-    public static List<RobustnessSummary> summaries(ModelState model, ToIntFunction<String> classesOf,
-                                                    WarWeights weights, double alpha, Instant now) {
+    public static List<RobustnessSummary> summaries(
+            ModelState model, ToIntFunction<String> classesOf, WarWeights weights, double alpha, Instant now) {
         Map<String, List<Robustness.DatasetResult>> byCell = new TreeMap<>();
         Map<String, AccuracyCell> cells = new HashMap<>();
         Map<String, Long> totals = new HashMap<>();
@@ -249,7 +258,10 @@ public final class Accuracy {
                 totals.merge(key, cell.getTotal(), Long::sum);
                 List<Robustness.DatasetResult> results = byCell.computeIfAbsent(key, k -> new ArrayList<>());
                 if (nativeAccuracy != null && classes > 0 && cell.getTotal() > 0) {
-                    results.add(new Robustness.DatasetResult(dataset.getDataset(), classes, nativeAccuracy,
+                    results.add(new Robustness.DatasetResult(
+                            dataset.getDataset(),
+                            classes,
+                            nativeAccuracy,
                             (double) cell.getCorrectTop1() / cell.getTotal()));
                 }
             }

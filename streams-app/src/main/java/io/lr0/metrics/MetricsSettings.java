@@ -15,9 +15,15 @@ import java.util.Map;
  * @param warWeightOverrides WAR weights configured per dataset
  * @param warDefaultWeight WAR weight of a dataset neither LR0.FM's table nor the overrides name
  */
-public record MetricsSettings(String metricsTopic, String windowedTopic, String summaryTopic, Duration window,
-                              Duration windowGrace, double alpha, Map<String, Double> warWeightOverrides,
-                              double warDefaultWeight) {
+public record MetricsSettings(
+        String metricsTopic,
+        String windowedTopic,
+        String summaryTopic,
+        Duration window,
+        Duration windowGrace,
+        double alpha,
+        Map<String, Double> warWeightOverrides,
+        double warDefaultWeight) {
     public MetricsSettings {
         warWeightOverrides = Map.copyOf(warWeightOverrides);
     }

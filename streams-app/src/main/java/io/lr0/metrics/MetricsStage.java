@@ -46,56 +46,82 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
 
     /** Adds the stage; needs the {@link LabelSpaceStore} for the class counts. Returns the cumulative metrics. */
     @Override
-    public KStream<String, RobustnessMetric> addTo(StreamsBuilder builder, KStream<String, Prediction> predictions,
-                                                   StageSerdes serdes) {
+    public KStream<String, RobustnessMetric> addTo(
+            StreamsBuilder builder, KStream<String, Prediction> predictions, StageSerdes serdes) {
         double alpha = settings.alpha();
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.RECENT_PREDICTIONS),
-                Serdes.String(), serdes.<Prediction>value()).withLoggingDisabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore(StoreNames.RECENT_PREDICTIONS),
+                        Serdes.String(),
+                        serdes.<Prediction>value())
+                .withLoggingDisabled());
         // A live view of the latest predictions, for the dashboard.
         predictions.process(RecentPredictions::new, Named.as("keep-recent-predictions"), StoreNames.RECENT_PREDICTIONS);
         // One aggregate per model and dataset: A_HR and every A_r live together, so gamma needs no join.
         var byDataset = predictions
                 // The counts need no image: the repartition topic carries predictions without thumbnails.
                 .mapValues(Accuracy::withoutThumbnail, Named.as("drop-thumbnails"))
-                .groupBy((key, prediction) -> Keys.modelDataset(prediction.getModel(), prediction.getDataset()),
-                        Grouped.<String, Prediction>with(Serdes.String(), serdes.value()).withName("by-model-dataset"));
+                .groupBy(
+                        (key, prediction) -> Keys.modelDataset(prediction.getModel(), prediction.getDataset()),
+                        Grouped.<String, Prediction>with(Serdes.String(), serdes.value())
+                                .withName("by-model-dataset"));
 
-        KTable<String, AccuracyState> cumulative = byDataset.aggregate(Accuracy::empty,
-                (key, prediction, state) -> Accuracy.add(state, prediction), Named.as("count-by-dataset"),
+        KTable<String, AccuracyState> cumulative = byDataset.aggregate(
+                Accuracy::empty,
+                (key, prediction, state) -> Accuracy.add(state, prediction),
+                Named.as("count-by-dataset"),
                 Materialized.<String, AccuracyState, KeyValueStore<Bytes, byte[]>>as(StoreNames.ACCURACY_BY_DATASET)
-                        .withKeySerde(Serdes.String()).withValueSerde(serdes.value()));
+                        .withKeySerde(Serdes.String())
+                        .withValueSerde(serdes.value()));
         // Every change of a dataset's counts re-emits its metrics (A_HR moves every gamma).
-        KStream<String, RobustnessMetric> metrics = cumulative.toStream(Named.as("dataset-changes"))
+        KStream<String, RobustnessMetric> metrics = cumulative
+                .toStream(Named.as("dataset-changes"))
                 .process(() -> new MetricEmitter<String>(alpha), Named.as("emit-metrics"));
-        metrics.to(settings.metricsTopic(), Produced.<String, RobustnessMetric>with(Serdes.String(), serdes.value())
-                .withName("robustness-metrics"));
+        metrics.to(
+                settings.metricsTopic(),
+                Produced.<String, RobustnessMetric>with(Serdes.String(), serdes.value())
+                        .withName("robustness-metrics"));
 
         // Tumbling windows of event (capture) time, for time series; the grace lets a slower method's predictions in.
-        byDataset.windowedBy(TimeWindows.ofSizeAndGrace(settings.window(), settings.windowGrace()))
-                .aggregate(Accuracy::empty, (key, prediction, state) -> Accuracy.add(state, prediction),
+        byDataset
+                .windowedBy(TimeWindows.ofSizeAndGrace(settings.window(), settings.windowGrace()))
+                .aggregate(
+                        Accuracy::empty,
+                        (key, prediction, state) -> Accuracy.add(state, prediction),
                         Named.as("count-by-dataset-windowed"),
                         Materialized.<String, AccuracyState, WindowStore<Bytes, byte[]>>as(
-                                StoreNames.ACCURACY_BY_DATASET_WINDOWED)
-                                .withKeySerde(Serdes.String()).withValueSerde(serdes.value()))
+                                        StoreNames.ACCURACY_BY_DATASET_WINDOWED)
+                                .withKeySerde(Serdes.String())
+                                .withValueSerde(serdes.value()))
                 .toStream(Named.as("window-changes"))
-                .process(() -> new MetricEmitter<Windowed<String>>(alpha),
-                        Named.as("emit-windowed-metrics"))
-                .to(settings.windowedTopic(), Produced.<String, RobustnessMetric>with(Serdes.String(),
-                        serdes.value()).withName("robustness-metrics-windowed"));
+                .process(() -> new MetricEmitter<Windowed<String>>(alpha), Named.as("emit-windowed-metrics"))
+                .to(
+                        settings.windowedTopic(),
+                        Produced.<String, RobustnessMetric>with(Serdes.String(), serdes.value())
+                                .withName("robustness-metrics-windowed"));
 
         // All datasets of a model together, for SAR and WAR.
         WarWeights weights = settings.warWeights();
-        cumulative.groupBy((key, state) -> KeyValue.pair(state.getModel(), state),
-                        Grouped.<String, AccuracyState>with(Serdes.String(), serdes.value()).withName("by-model"))
-                .aggregate(() -> ModelState.newBuilder().setDatasets(new ArrayList<>()).build(),
+        cumulative
+                .groupBy(
+                        (key, state) -> KeyValue.pair(state.getModel(), state),
+                        Grouped.<String, AccuracyState>with(Serdes.String(), serdes.value())
+                                .withName("by-model"))
+                .aggregate(
+                        () -> ModelState.newBuilder()
+                                .setDatasets(new ArrayList<>())
+                                .build(),
                         (model, state, aggregate) -> Accuracy.withDataset(aggregate, state),
-                        (model, state, aggregate) -> Accuracy.without(aggregate, state), Named.as("collect-by-model"),
+                        (model, state, aggregate) -> Accuracy.without(aggregate, state),
+                        Named.as("collect-by-model"),
                         Materialized.<String, ModelState, KeyValueStore<Bytes, byte[]>>as(StoreNames.ACCURACY_BY_MODEL)
-                                .withKeySerde(Serdes.String()).withValueSerde(serdes.value()))
+                                .withKeySerde(Serdes.String())
+                                .withValueSerde(serdes.value()))
                 .toStream(Named.as("model-changes"))
                 .process(() -> new SummaryEmitter(alpha, weights), Named.as("emit-summary"))
-                .to(settings.summaryTopic(), Produced.<String, RobustnessSummary>with(Serdes.String(), serdes.value())
-                        .withName("robustness-summary"));
+                .to(
+                        settings.summaryTopic(),
+                        Produced.<String, RobustnessSummary>with(Serdes.String(), serdes.value())
+                                .withName("robustness-summary"));
         return metrics;
     }
 
@@ -127,9 +153,16 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
                 start = window.window().startTime();
                 end = window.window().endTime();
             }
-            for (RobustnessMetric metric : Accuracy.metrics(state,
-                    LabelSpaceStore.classesOf(labelSpaces, state.getDataset()), alpha, start, end, Instant.now())) {
-                String key = start == null ? Keys.metric(metric) : Keys.windowedMetric(Keys.metric(metric), start.toEpochMilli());
+            for (RobustnessMetric metric : Accuracy.metrics(
+                    state,
+                    LabelSpaceStore.classesOf(labelSpaces, state.getDataset()),
+                    alpha,
+                    start,
+                    end,
+                    Instant.now())) {
+                String key = start == null
+                        ? Keys.metric(metric)
+                        : Keys.windowedMetric(Keys.metric(metric), start.toEpochMilli());
                 context.forward(record.withKey(key).withValue(metric));
             }
         }
@@ -158,8 +191,12 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
             if (record.value() == null) {
                 return;
             }
-            for (RobustnessSummary summary : Accuracy.summaries(record.value(),
-                    dataset -> LabelSpaceStore.classesOf(labelSpaces, dataset), weights, alpha, Instant.now())) {
+            for (RobustnessSummary summary : Accuracy.summaries(
+                    record.value(),
+                    dataset -> LabelSpaceStore.classesOf(labelSpaces, dataset),
+                    weights,
+                    alpha,
+                    Instant.now())) {
                 context.forward(record.withKey(Keys.summary(summary)).withValue(summary));
             }
         }

@@ -13,8 +13,7 @@ import java.util.List;
 public final class Robustness {
     public static final double DEFAULT_ALPHA = 200;
 
-    private Robustness() {
-    }
+    private Robustness() {}
 
     /** gamma_r, or null while A_HR is unknown or zero (no division by zero). */
     public static Double relative(double accuracyLowRes, Double accuracyHighRes) {
@@ -37,12 +36,10 @@ public final class Robustness {
     }
 
     /** One dataset at one resolution: its class count and the two accuracies (fractions). */
-    public record DatasetResult(String dataset, int classes, double accuracyHighRes, double accuracyLowRes) {
-    }
+    public record DatasetResult(String dataset, int classes, double accuracyHighRes, double accuracyLowRes) {}
 
     /** SAR and WAR over the datasets that have both accuracies; null values when none has. */
-    public record Aggregate(Double sar, Double war, List<String> datasets) {
-    }
+    public record Aggregate(Double sar, Double war, List<String> datasets) {}
 
     public static Aggregate aggregate(List<DatasetResult> results, WarWeights weights, double alpha) {
         double gammaSum = 0;
@@ -64,7 +61,7 @@ public final class Robustness {
         if (included.isEmpty()) {
             return new Aggregate(null, null, List.of());
         }
-        return new Aggregate(gammaSum / included.size(), weightSum == 0 ? null : weightedSum / weightSum,
-                List.copyOf(included));
+        return new Aggregate(
+                gammaSum / included.size(), weightSum == 0 ? null : weightedSum / weightSum, List.copyOf(included));
     }
 }

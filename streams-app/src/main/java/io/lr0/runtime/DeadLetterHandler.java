@@ -26,28 +26,51 @@ public class DeadLetterHandler implements ProcessingExceptionHandler, Deserializ
     }
 
     @Override
-    public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record,
-                                                           Exception exception) {
-        log.warn("Dead-lettering record {}-{}@{} at {}: {} ({})", context.topic(), context.partition(),
-                context.offset(), context.processorNodeId(), DeadLetters.reasonOf(exception), exception.getMessage());
-        return ProcessingExceptionHandler.Response.resume(List.of(DeadLetters.record(context.topic(),
-                context.partition(), context.offset(), context.processorNodeId(), context.sourceRawKey(),
-                context.sourceRawValue(), exception)));
+    public ProcessingExceptionHandler.Response handleError(
+            ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+        log.warn(
+                "Dead-lettering record {}-{}@{} at {}: {} ({})",
+                context.topic(),
+                context.partition(),
+                context.offset(),
+                context.processorNodeId(),
+                DeadLetters.reasonOf(exception),
+                exception.getMessage());
+        return ProcessingExceptionHandler.Response.resume(List.of(DeadLetters.record(
+                context.topic(),
+                context.partition(),
+                context.offset(),
+                context.processorNodeId(),
+                context.sourceRawKey(),
+                context.sourceRawValue(),
+                exception)));
     }
 
     @Override
-    public DeserializationExceptionHandler.Response handleError(ErrorHandlerContext context,
-                                                                ConsumerRecord<byte[], byte[]> record,
-                                                                Exception exception) {
+    public DeserializationExceptionHandler.Response handleError(
+            ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
         if (!(exception instanceof AvroDecodingException)) {
-            log.error("Cannot deserialize {}-{}@{} for a reason outside the record; failing to retry: {}",
-                    record.topic(), record.partition(), record.offset(), exception.getMessage());
+            log.error(
+                    "Cannot deserialize {}-{}@{} for a reason outside the record; failing to retry: {}",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    exception.getMessage());
             return DeserializationExceptionHandler.Response.fail();
         }
-        log.warn("Dead-lettering undecodable record {}-{}@{}: {}", record.topic(), record.partition(),
-                record.offset(), exception.getMessage());
-        return DeserializationExceptionHandler.Response.resume(List.of(DeadLetters.record(record.topic(),
-                record.partition(), record.offset(), context.processorNodeId(), record.key(), record.value(),
+        log.warn(
+                "Dead-lettering undecodable record {}-{}@{}: {}",
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                exception.getMessage());
+        return DeserializationExceptionHandler.Response.resume(List.of(DeadLetters.record(
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                context.processorNodeId(),
+                record.key(),
+                record.value(),
                 exception)));
     }
 }

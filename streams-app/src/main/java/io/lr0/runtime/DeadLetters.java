@@ -2,8 +2,8 @@ package io.lr0.runtime;
 
 import io.lr0.contract.DeadLetterHeaders;
 import io.lr0.image.BadImageException;
-import io.micrometer.core.instrument.Metrics;
 import io.lr0.registry.AvroDecodingException;
+import io.micrometer.core.instrument.Metrics;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
@@ -14,8 +14,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * with the {@link DeadLetterHeaders}, counted on the operational metrics.
  */
 public final class DeadLetters {
-    private DeadLetters() {
-    }
+    private DeadLetters() {}
 
     /** The reason code for an exception: the stage's own reason when it has one, else the exception's kind. */
     public static String reasonOf(Throwable error) {
@@ -28,12 +27,23 @@ public final class DeadLetters {
         return "PROCESSING_ERROR";
     }
 
-    public static ProducerRecord<byte[], byte[]> record(String sourceTopic, int partition, long offset,
-                                                        String processor, byte[] rawKey, byte[] rawValue,
-                                                        Throwable error) {
+    public static ProducerRecord<byte[], byte[]> record(
+            String sourceTopic,
+            int partition,
+            long offset,
+            String processor,
+            byte[] rawKey,
+            byte[] rawValue,
+            Throwable error) {
         Headers headers = new RecordHeaders();
         String reason = reasonOf(error);
-        Metrics.counter(OperationalMetrics.DEAD_LETTERS, "topic", DeadLetterHeaders.topicFor(sourceTopic), "reason", reason).increment();
+        Metrics.counter(
+                        OperationalMetrics.DEAD_LETTERS,
+                        "topic",
+                        DeadLetterHeaders.topicFor(sourceTopic),
+                        "reason",
+                        reason)
+                .increment();
         add(headers, DeadLetterHeaders.REASON, reason);
         add(headers, DeadLetterHeaders.MESSAGE, String.valueOf(error.getMessage()));
         add(headers, DeadLetterHeaders.EXCEPTION, error.getClass().getName());

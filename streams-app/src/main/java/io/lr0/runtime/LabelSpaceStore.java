@@ -14,14 +14,16 @@ import org.apache.kafka.streams.state.Stores;
 
 /** The label spaces of the datasets topic as a global store: every instance sees every dataset's class list. */
 public final class LabelSpaceStore {
-    private LabelSpaceStore() {
-    }
+    private LabelSpaceStore() {}
 
     /** Adds the global store of {@code datasetsTopic} (compacted, one partition). */
     public static void addTo(StreamsBuilder builder, String datasetsTopic, StageSerdes serdes) {
         builder.addGlobalStore(
-                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.LABEL_SPACES), Serdes.String(),
-                        serdes.<DatasetInfo>value()).withLoggingDisabled(),
+                Stores.keyValueStoreBuilder(
+                                Stores.inMemoryKeyValueStore(StoreNames.LABEL_SPACES),
+                                Serdes.String(),
+                                serdes.<DatasetInfo>value())
+                        .withLoggingDisabled(),
                 datasetsTopic,
                 Consumed.with(Serdes.String(), serdes.<DatasetInfo>value()),
                 Updater::new);

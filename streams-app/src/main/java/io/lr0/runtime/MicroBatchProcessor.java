@@ -1,7 +1,7 @@
 package io.lr0.runtime;
 
-import io.lr0.runtime.ParkedVariants.Parked;
 import io.lr0.image.BadImageException;
+import io.lr0.runtime.ParkedVariants.Parked;
 import io.lr0.schema.ImageVariant;
 import java.time.Duration;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -50,6 +50,7 @@ public abstract class MicroBatchProcessor<P, V> implements Processor<String, Ima
     private long oldestParkedAt;
     /** When the last tick ran, the variants arrived since, and the recent arrival rate (per ms), smoothed. */
     private long lastTickAt;
+
     private int arrivedSinceTick;
     private double arrivalsPerMs;
     /** How long after its capture the latest variant arrived: the backlog upstream, in time. */
@@ -68,8 +69,11 @@ public abstract class MicroBatchProcessor<P, V> implements Processor<String, Ima
         open(context);
         int restored = parked.restore(this::prepare);
         if (restored > 0) {
-            log.info("Task {}: {} variants parked in '{}' before a restart will be processed", context.taskId(),
-                    restored, storeName);
+            log.info(
+                    "Task {}: {} variants parked in '{}' before a restart will be processed",
+                    context.taskId(),
+                    restored,
+                    storeName);
         }
         oldestParkedAt = context.currentSystemTimeMs();
         lastTickAt = oldestParkedAt;
@@ -99,7 +103,8 @@ public abstract class MicroBatchProcessor<P, V> implements Processor<String, Ima
     public final void process(Record<String, ImageVariant> record) {
         ImageVariant variant = record.value();
         if (variant == null) {
-            throw new BadImageException(BadImageException.Reason.EMPTY_RECORD,
+            throw new BadImageException(
+                    BadImageException.Reason.EMPTY_RECORD,
                     "variant record with key '" + record.key() + "' has no value");
         }
         P prepared = prepare(variant);
@@ -137,7 +142,8 @@ public abstract class MicroBatchProcessor<P, V> implements Processor<String, Ima
 
     /** Forwards a parked variant's result, stamped with its capture time, and forgets the variant. */
     protected final void emit(Parked<P> variant, V result) {
-        context.forward(new Record<>(variant.key(), result, variant.variant().getCaptureTimestamp().toEpochMilli()));
+        context.forward(new Record<>(
+                variant.key(), result, variant.variant().getCaptureTimestamp().toEpochMilli()));
         parked.release(variant.key());
     }
 }

@@ -58,8 +58,11 @@ public final class OperationalMetrics implements AutoCloseable {
 
     /** A latency timer with the percentiles the dashboards show. */
     public static Timer latencyTimer(String name, String... tags) {
-        return Timer.builder(name).tags(tags).publishPercentiles(0.5, 0.95, 0.99)
-                .distributionStatisticExpiry(Duration.ofMinutes(2)).register(Metrics.globalRegistry);
+        return Timer.builder(name)
+                .tags(tags)
+                .publishPercentiles(0.5, 0.95, 0.99)
+                .distributionStatisticExpiry(Duration.ofMinutes(2))
+                .register(Metrics.globalRegistry);
     }
 
     /**

@@ -35,15 +35,14 @@ public final class ParkedVariants<P> {
      * released between two commits never reaches the changelog (only its small tombstone does) while one still
      * parked at a commit is written in that commit's transaction.
      */
-    public static StoreBuilder<KeyValueStore<String, ImageVariant>> storeBuilder(String name,
-                                                                                 Serde<ImageVariant> serde) {
+    public static StoreBuilder<KeyValueStore<String, ImageVariant>> storeBuilder(
+            String name, Serde<ImageVariant> serde) {
         return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), serde)
                 .withCachingEnabled();
     }
 
     /** A parked variant and its prepared form. */
-    public record Parked<P>(String key, ImageVariant variant, P prepared) {
-    }
+    public record Parked<P>(String key, ImageVariant variant, P prepared) {}
 
     /** Rebuilds the in-memory copy from the store (after a restart or a rebalance); returns how many it found. */
     public int restore(Function<ImageVariant, P> prepare) {
@@ -75,12 +74,13 @@ public final class ParkedVariants<P> {
      * The ready variants cut into batches of at most {@code batchSize}, each batch from one group (variants that can
      * share a forward pass), in arrival order. With {@code onlyFull}, only full batches.
      */
-    public List<List<Parked<P>>> batches(int batchSize, Predicate<Parked<P>> ready, Function<Parked<P>, ?> group,
-                                         boolean onlyFull) {
+    public List<List<Parked<P>>> batches(
+            int batchSize, Predicate<Parked<P>> ready, Function<Parked<P>, ?> group, boolean onlyFull) {
         Map<Object, List<Parked<P>>> byGroup = new LinkedHashMap<>();
         for (Parked<P> parked : inMemory.values()) {
             if (ready.test(parked)) {
-                byGroup.computeIfAbsent(group.apply(parked), g -> new ArrayList<>()).add(parked);
+                byGroup.computeIfAbsent(group.apply(parked), g -> new ArrayList<>())
+                        .add(parked);
             }
         }
         List<List<Parked<P>>> batches = new ArrayList<>();

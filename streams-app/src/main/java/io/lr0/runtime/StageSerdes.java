@@ -4,9 +4,9 @@ import io.lr0.registry.AvroSerde;
 import io.lr0.registry.RegistryConfig;
 import io.lr0.registry.RestSchemaRegistryClient;
 import io.lr0.registry.SchemaRegistryClient;
+import io.micrometer.core.instrument.Timer;
 import java.util.HashMap;
 import java.util.Map;
-import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -49,17 +49,19 @@ public final class StageSerdes implements AutoCloseable {
         Deserializer<T> deserializer = avro.deserializer();
         Timer serializeTime = OperationalMetrics.stageTimer("serialize");
         Timer deserializeTime = OperationalMetrics.stageTimer("deserialize");
-        return Serdes.serdeFrom((topic, value) -> {
-            long start = System.nanoTime();
-            byte[] bytes = serializer.serialize(topic, value);
-            serializeTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-            return bytes;
-        }, (topic, bytes) -> {
-            long start = System.nanoTime();
-            T value = deserializer.deserialize(topic, bytes);
-            deserializeTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-            return value;
-        });
+        return Serdes.serdeFrom(
+                (topic, value) -> {
+                    long start = System.nanoTime();
+                    byte[] bytes = serializer.serialize(topic, value);
+                    serializeTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                    return bytes;
+                },
+                (topic, bytes) -> {
+                    long start = System.nanoTime();
+                    T value = deserializer.deserialize(topic, bytes);
+                    deserializeTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                    return value;
+                });
     }
 
     @Override

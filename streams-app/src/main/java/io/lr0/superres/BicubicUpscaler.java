@@ -14,6 +14,8 @@ public final class BicubicUpscaler implements Upscaler {
 
     @Override
     public List<Raster> upscale(List<Raster> images, int width, int height) {
-        return images.stream().map(image -> PillowResize.resize(image, width, height)).toList();
+        return images.stream()
+                .map(image -> PillowResize.resize(image, width, height))
+                .toList();
     }
 }

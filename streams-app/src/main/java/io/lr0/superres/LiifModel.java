@@ -1,8 +1,5 @@
 package io.lr0.superres;
 
-import java.util.ArrayList;
-
-import io.lr0.contract.SrMethods;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.inference.Predictor;
@@ -15,11 +12,13 @@ import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
-import io.lr0.image.Raster;
+import io.lr0.contract.SrMethods;
 import io.lr0.djl.Djl;
+import io.lr0.image.Raster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -38,8 +37,9 @@ public final class LiifModel implements AutoCloseable {
     /** The photo model fine-tuned on Fashion-MNIST's train split, also in the jar: the demo's data. */
     public static final String BUNDLED_FASHION_MNIST = "bundled-fashion-mnist";
     /** Setting -> directory under the jar's {@code /models/}. */
-    private static final Map<String, String> BUNDLED_NAMES = Map.of(BUNDLED, "lr0-liif",
-            BUNDLED_FASHION_MNIST, "lr0-liif-fmnist");
+    private static final Map<String, String> BUNDLED_NAMES =
+            Map.of(BUNDLED, "lr0-liif", BUNDLED_FASHION_MNIST, "lr0-liif-fmnist");
+
     private static final List<String> BUNDLED_FILES = List.of("liif.pt", "liif.json");
 
     private final ZooModel<NDList, NDList> model;
@@ -59,7 +59,8 @@ public final class LiifModel implements AutoCloseable {
     public static LiifModel load(String setting, Path cacheDir) throws IOException {
         String bundledName = BUNDLED_NAMES.get(setting);
         Path location = bundledName != null
-                ? Djl.extractBundled(cacheDir, bundledName, BUNDLED_FILES).resolve("liif.pt") : Path.of(setting);
+                ? Djl.extractBundled(cacheDir, bundledName, BUNDLED_FILES).resolve("liif.pt")
+                : Path.of(setting);
         Path file = Files.isDirectory(location) ? location.resolve("liif.pt") : location;
         if (!Files.isRegularFile(file)) {
             throw new IOException("LIIF model not found: " + file.toAbsolutePath() + " does not exist (expected the "
@@ -131,10 +132,15 @@ public final class LiifModel implements AutoCloseable {
         try (NDManager manager = model.getNDManager().newSubManager(device)) {
             NDArray lowRes = manager.create(input, new Shape(images.size(), 3, inHeight, inWidth));
             NDArray size = manager.create(new long[] {height, width});
-            output = predictor.predict(new NDList(lowRes, size)).singletonOrThrow().toFloatArray();
+            output = predictor
+                    .predict(new NDList(lowRes, size))
+                    .singletonOrThrow()
+                    .toFloatArray();
         } catch (TranslateException e) {
-            throw new IllegalStateException("LIIF failed on a batch of " + images.size() + " (" + inWidth + "x"
-                    + inHeight + " -> " + width + "x" + height + "): " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "LIIF failed on a batch of " + images.size() + " (" + inWidth + "x" + inHeight + " -> " + width
+                            + "x" + height + "): " + e.getMessage(),
+                    e);
         }
         int outPlane = width * height;
         List<Raster> upscaled = new ArrayList<>(images.size());

@@ -1,13 +1,13 @@
 package io.lr0.superres;
 
-import io.lr0.runtime.OperationalMetrics;
-import io.lr0.runtime.MicroBatchProcessor;
-import io.lr0.runtime.ParkedVariants.Parked;
 import io.lr0.contract.Keys;
 import io.lr0.contract.StoreNames;
 import io.lr0.image.ImageCodec;
 import io.lr0.image.ImageLimits;
 import io.lr0.image.Raster;
+import io.lr0.runtime.MicroBatchProcessor;
+import io.lr0.runtime.OperationalMetrics;
+import io.lr0.runtime.ParkedVariants.Parked;
 import io.lr0.schema.ImageVariant;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -31,8 +31,13 @@ final class SuperResolutionProcessor extends MicroBatchProcessor<SuperResolution
     private final Timer upscaleTime = OperationalMetrics.stageTimer("upscale");
     private Upscaler upscaler;
 
-    SuperResolutionProcessor(Supplier<Upscaler> upscalers, ImageLimits limits, int targetShortSide, double maxScale,
-                             int batchSize, Duration maxWait) {
+    SuperResolutionProcessor(
+            Supplier<Upscaler> upscalers,
+            ImageLimits limits,
+            int targetShortSide,
+            double maxScale,
+            int batchSize,
+            Duration maxWait) {
         super(StoreNames.SUPERRES_PARKED, batchSize, maxWait);
         this.upscalers = upscalers;
         this.limits = limits;
@@ -66,8 +71,8 @@ final class SuperResolutionProcessor extends MicroBatchProcessor<SuperResolution
 
     @Override
     protected void runBatches(boolean onlyFull) {
-        for (List<Parked<LowRes>> batch : parked().batches(batchSize(), any -> true, one -> one.prepared().shape(),
-                onlyFull)) {
+        for (List<Parked<LowRes>> batch :
+                parked().batches(batchSize(), any -> true, one -> one.prepared().shape(), onlyFull)) {
             List<Raster> images = new ArrayList<>(batch.size());
             batch.forEach(one -> images.add(one.prepared().image()));
             UpscaleTarget target = batch.get(0).prepared().target();
@@ -75,10 +80,12 @@ final class SuperResolutionProcessor extends MicroBatchProcessor<SuperResolution
             List<Raster> upscaled = upscaler.upscale(images, target.width(), target.height());
             upscaleTime.record((System.nanoTime() - start) / batch.size(), TimeUnit.NANOSECONDS);
             for (int i = 0; i < batch.size(); i++) {
-                emit(batch.get(i), ImageVariant.newBuilder(batch.get(i).variant())
-                        .setImage(ImageCodec.toRawImage(upscaled.get(i)))
-                        .setSrMethod(upscaler.method())
-                        .build());
+                emit(
+                        batch.get(i),
+                        ImageVariant.newBuilder(batch.get(i).variant())
+                                .setImage(ImageCodec.toRawImage(upscaled.get(i)))
+                                .setSrMethod(upscaler.method())
+                                .build());
             }
         }
     }

@@ -14,6 +14,11 @@ import java.time.Duration;
  * @param batchMaxWait ...or the longest a parked variant waits
  * @param limits what an image may be
  */
-public record SuperResolutionSettings(String upscaledTopic, String liifModel, int targetSize, double maxScale,
-                                      int batchSize, Duration batchMaxWait, ImageLimits limits) {
-}
+public record SuperResolutionSettings(
+        String upscaledTopic,
+        String liifModel,
+        int targetSize,
+        double maxScale,
+        int batchSize,
+        Duration batchMaxWait,
+        ImageLimits limits) {}

@@ -32,22 +32,32 @@ public final class SuperResolutionStage implements Stage<ImageVariant, ImageVari
     }
 
     @Override
-    public KStream<String, ImageVariant> addTo(StreamsBuilder builder, KStream<String, ImageVariant> variants,
-                                               StageSerdes serdes) {
+    public KStream<String, ImageVariant> addTo(
+            StreamsBuilder builder, KStream<String, ImageVariant> variants, StageSerdes serdes) {
         builder.addStateStore(ParkedVariants.storeBuilder(StoreNames.SUPERRES_PARKED, serdes.value()));
         KStream<String, ImageVariant> upscaled = variants
                 // The native variant is the high-resolution reference: nothing to recover there. A tombstone
                 // passes on, to be dead-lettered by the processor.
-                .filter((key, variant) -> variant == null || variant.getResolution() != null,
+                .filter(
+                        (key, variant) -> variant == null || variant.getResolution() != null,
                         Named.as("low-res-for-superres"))
                 // Park, batch by size, up-sample; a scale above sr.max.scale or a target smaller than the source
                 // is dead-lettered to image-variants-dlq by DeadLetterHandler.
-                .process(() -> new SuperResolutionProcessor(upscalers, settings.limits(), targetShortSide,
-                        settings.maxScale(), settings.batchSize(), settings.batchMaxWait()),
-                        Named.as("super-resolution"), StoreNames.SUPERRES_PARKED);
+                .process(
+                        () -> new SuperResolutionProcessor(
+                                upscalers,
+                                settings.limits(),
+                                targetShortSide,
+                                settings.maxScale(),
+                                settings.batchSize(),
+                                settings.batchMaxWait()),
+                        Named.as("super-resolution"),
+                        StoreNames.SUPERRES_PARKED);
         // A topic of its own: inference may run on other (GPU) instances, and users can look at the images.
-        upscaled.to(settings.upscaledTopic(), Produced.<String, ImageVariant>with(Serdes.String(), serdes.value())
-                .withName("upscaled-variants"));
+        upscaled.to(
+                settings.upscaledTopic(),
+                Produced.<String, ImageVariant>with(Serdes.String(), serdes.value())
+                        .withName("upscaled-variants"));
         return upscaled;
     }
 }

@@ -27,13 +27,16 @@ public record UpscaleTarget(int width, int height) {
     public static UpscaleTarget of(Raster image, int width, int height, double maxScale) {
         String request = image.width() + "x" + image.height() + " -> " + width + "x" + height;
         if (width < image.width() || height < image.height()) {
-            throw new BadImageException(BadImageException.Reason.TARGET_SMALLER_THAN_SOURCE,
+            throw new BadImageException(
+                    BadImageException.Reason.TARGET_SMALLER_THAN_SOURCE,
                     "super-resolution target is smaller than the source (" + request + "); it only enlarges");
         }
         double scale = Math.max((double) width / image.width(), (double) height / image.height());
         if (scale > maxScale) {
-            throw new BadImageException(BadImageException.Reason.SCALE_TOO_LARGE, String.format(
-                    "super-resolution scale %.2f is above the maximum %.0f (%s)", scale, maxScale, request));
+            throw new BadImageException(
+                    BadImageException.Reason.SCALE_TOO_LARGE,
+                    String.format(
+                            "super-resolution scale %.2f is above the maximum %.0f (%s)", scale, maxScale, request));
         }
         return new UpscaleTarget(width, height);
     }

@@ -15,6 +15,5 @@ public interface Upscaler extends AutoCloseable {
     List<Raster> upscale(List<Raster> images, int width, int height);
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

@@ -37,8 +37,10 @@ class Lr0ConfigTest {
         Path file = dir.resolve("lr0.properties");
         Files.writeString(file, "topic.images=from-file\ntopic.variants=from-file\nbootstrap.servers=file:1\n");
 
-        Lr0Config config = Lr0Config.load(file, Map.of("LR0_TOPIC_VARIANTS", "from-env",
-                "LR0_BOOTSTRAP_SERVERS", "env:2", "PATH", "/bin"), Map.of("bootstrap.servers", "cli:3"));
+        Lr0Config config = Lr0Config.load(
+                file,
+                Map.of("LR0_TOPIC_VARIANTS", "from-env", "LR0_BOOTSTRAP_SERVERS", "env:2", "PATH", "/bin"),
+                Map.of("bootstrap.servers", "cli:3"));
 
         assertEquals("from-file", config.topics().images());
         assertEquals("from-env", config.topics().variants());
@@ -47,40 +49,55 @@ class Lr0ConfigTest {
 
     @Test
     void unknownKeyIsRefusedWithItsNameAndOrigin() {
-        ConfigException error = assertThrows(ConfigException.class,
-                () -> Lr0Config.of(Map.of("degrade.resolution", "8")));
+        ConfigException error =
+                assertThrows(ConfigException.class, () -> Lr0Config.of(Map.of("degrade.resolution", "8")));
         assertTrue(error.getMessage().contains("'degrade.resolution' (from command line)"), error.getMessage());
     }
 
     @Test
     void anInstanceWithEveryStageOffIsRefused() {
-        ConfigException error = assertThrows(ConfigException.class, () -> Lr0Config.of(Map.of(
-                "degrade.enabled", "false", "inference.enabled", "false", "metrics.enabled", "false")));
+        ConfigException error = assertThrows(
+                ConfigException.class,
+                () -> Lr0Config.of(
+                        Map.of("degrade.enabled", "false", "inference.enabled", "false", "metrics.enabled", "false")));
         assertTrue(error.getMessage().contains("Every stage is off"), error.getMessage());
         // One stage left on is a valid role.
-        assertTrue(Lr0Config.of(Map.of("degrade.enabled", "false", "metrics.enabled", "false")).inferenceEnabled());
+        assertTrue(Lr0Config.of(Map.of("degrade.enabled", "false", "metrics.enabled", "false"))
+                .inferenceEnabled());
     }
 
     @Test
     void invalidValuesNameTheKey() {
         assertTrue(assertThrows(ConfigException.class, () -> Lr0Config.of(Map.of("degrade.resolutions", "16,-2")))
-                .getMessage().contains("degrade.resolutions"));
+                .getMessage()
+                .contains("degrade.resolutions"));
         assertTrue(assertThrows(ConfigException.class, () -> Lr0Config.of(Map.of("degrade.resolutions.x", "a")))
-                .getMessage().contains("degrade.resolutions.x"));
+                .getMessage()
+                .contains("degrade.resolutions.x"));
         assertTrue(assertThrows(ConfigException.class, () -> Lr0Config.of(Map.of("processing.guarantee", "maybe")))
-                .getMessage().contains("processing.guarantee"));
-        String unknownMethod = assertThrows(ConfigException.class,
-                () -> Lr0Config.of(Map.of("sr.methods", "bicubic,esrgan"))).getMessage();
+                .getMessage()
+                .contains("processing.guarantee"));
+        String unknownMethod = assertThrows(
+                        ConfigException.class, () -> Lr0Config.of(Map.of("sr.methods", "bicubic,esrgan")))
+                .getMessage();
         assertTrue(unknownMethod.contains("sr.methods") && unknownMethod.contains("esrgan"), unknownMethod);
         assertTrue(assertThrows(ConfigException.class, () -> Lr0Config.of(Map.of("sr.methods", "")))
-                .getMessage().contains("sr.methods"));
-        assertEquals(List.of("bicubic", "liif"), Lr0Config.of(Map.of("sr.methods", " bicubic, liif")).srMethods());
+                .getMessage()
+                .contains("sr.methods"));
+        assertEquals(
+                List.of("bicubic", "liif"),
+                Lr0Config.of(Map.of("sr.methods", " bicubic, liif")).srMethods());
     }
 
     @Test
     void prefixedKeysPassThrough() {
-        Lr0Config config = Lr0Config.of(Map.of("kafka.security.protocol", "SASL_SSL",
-                "streams.commit.interval.ms", "50", "schema.registry.basic.auth.user.info", "u:p"));
+        Lr0Config config = Lr0Config.of(Map.of(
+                "kafka.security.protocol",
+                "SASL_SSL",
+                "streams.commit.interval.ms",
+                "50",
+                "schema.registry.basic.auth.user.info",
+                "u:p"));
         assertEquals("SASL_SSL", config.kafkaClientConfig().get("security.protocol"));
         assertEquals("SASL_SSL", config.streamsProperties().get("security.protocol"));
         assertEquals("50", config.streamsProperties().get("commit.interval.ms"));

@@ -24,8 +24,17 @@ class DegradeCommandTest {
         Files.write(input, TestImages.fixture("coffee.png"));
         Path output = dir.resolve("out.png");
 
-        int exit = Lr0.commandLine().execute("degrade", "--in", input.toString(), "--resolution", "16",
-                "--upsample", "224", "--out", output.toString());
+        int exit = Lr0.commandLine()
+                .execute(
+                        "degrade",
+                        "--in",
+                        input.toString(),
+                        "--resolution",
+                        "16",
+                        "--upsample",
+                        "224",
+                        "--out",
+                        output.toString());
 
         assertEquals(0, exit);
         Raster ours = ImageCodec.decodeFile(Files.readAllBytes(output), ImageLimits.DEFAULT);
@@ -44,7 +53,13 @@ class DegradeCommandTest {
         CommandLine commandLine = Lr0.commandLine();
         commandLine.setErr(new PrintWriter(err));
 
-        int exit = commandLine.execute("degrade", "--in", input.toString(), "--resolution", "600", "--out",
+        int exit = commandLine.execute(
+                "degrade",
+                "--in",
+                input.toString(),
+                "--resolution",
+                "600",
+                "--out",
                 dir.resolve("x.png").toString());
 
         assertEquals(2, exit);

@@ -26,23 +26,36 @@ import picocli.CommandLine;
 class UpscaleCommandTest {
     @TempDir
     Path dir;
+
     private Raster highRes;
     private Path lowResFile;
 
     @BeforeEach
     void halfSizePhoto() throws Exception {
         Raster chelsea = ImageCodec.decodeFile(TestImages.fixture("chelsea.png"), ImageLimits.DEFAULT);
-        highRes = TestImages.rgbWindow(chelsea, 0, chelsea.width() - chelsea.width() % 2,
-                chelsea.height() - chelsea.height() % 2);
+        highRes = TestImages.rgbWindow(
+                chelsea, 0, chelsea.width() - chelsea.width() % 2, chelsea.height() - chelsea.height() % 2);
         lowResFile = dir.resolve("chelsea-x2.png");
-        Files.write(lowResFile, ImageCodec.encodePng(PillowResize.resize(highRes, highRes.width() / 2,
-                highRes.height() / 2)));
+        Files.write(
+                lowResFile,
+                ImageCodec.encodePng(PillowResize.resize(highRes, highRes.width() / 2, highRes.height() / 2)));
     }
 
     private Raster upscale(String method, String... target) throws Exception {
         Path output = dir.resolve(method + ".png");
-        String[] args = new String[] {"upscale", "--in", lowResFile.toString(), "--method", method, "--out",
-                output.toString(), "--set", "state.dir=" + dir.resolve("state"), target[0], target[1]};
+        String[] args = new String[] {
+            "upscale",
+            "--in",
+            lowResFile.toString(),
+            "--method",
+            method,
+            "--out",
+            output.toString(),
+            "--set",
+            "state.dir=" + dir.resolve("state"),
+            target[0],
+            target[1]
+        };
         assertEquals(0, Lr0.commandLine().execute(args));
         return ImageCodec.decodeFile(Files.readAllBytes(output), ImageLimits.DEFAULT);
     }
@@ -64,10 +77,13 @@ class UpscaleCommandTest {
 
     @Test
     void aScaleAboveTheMaximumAndAShrinkingTargetAreClearErrors() {
-        assertEquals("lr0 upscale: super-resolution scale 40.00 is above the maximum 30 (225x150 -> 9000x6000)",
+        assertEquals(
+                "lr0 upscale: super-resolution scale 40.00 is above the maximum 30 (225x150 -> 9000x6000)",
                 error("--scale", "40"));
-        assertEquals("lr0 upscale: super-resolution target is smaller than the source (225x150 -> 100x150); it "
-                + "only enlarges", error("--size", "100x150"));
+        assertEquals(
+                "lr0 upscale: super-resolution target is smaller than the source (225x150 -> 100x150); it "
+                        + "only enlarges",
+                error("--size", "100x150"));
         assertTrue(error("--size", "big").contains("--size must be WxH"));
     }
 
@@ -75,8 +91,14 @@ class UpscaleCommandTest {
         StringWriter err = new StringWriter();
         CommandLine commandLine = Lr0.commandLine();
         commandLine.setErr(new PrintWriter(err));
-        int exit = commandLine.execute("upscale", "--in", lowResFile.toString(), "--out",
-                dir.resolve("x.png").toString(), target[0], target[1]);
+        int exit = commandLine.execute(
+                "upscale",
+                "--in",
+                lowResFile.toString(),
+                "--out",
+                dir.resolve("x.png").toString(),
+                target[0],
+                target[1]);
         assertEquals(2, exit);
         return err.toString().trim();
     }
@@ -84,7 +106,8 @@ class UpscaleCommandTest {
     private double psnr(Raster upscaled, int shave) {
         int width = highRes.width() - 2 * shave;
         int height = highRes.height() - 2 * shave;
-        return TestImages.psnr(TestImages.rgbWindow(highRes, shave, width, height),
+        return TestImages.psnr(
+                TestImages.rgbWindow(highRes, shave, width, height),
                 TestImages.rgbWindow(upscaled, shave, width, height));
     }
 }

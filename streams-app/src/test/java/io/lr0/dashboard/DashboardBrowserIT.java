@@ -38,37 +38,55 @@ class DashboardBrowserIT {
     @Test
     void chartsShowTheMetricsAndThePredictionStripUpdates(@TempDir Path dataDir) throws Exception {
         try (LocalStack stack = LocalStack.start(dataDir, 0, 0, 0);
-             Lr0App app = Lr0App.start(Lr0Config.of(Map.of(
-                     Lr0Config.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
-                     Lr0Config.SCHEMA_REGISTRY_URL, stack.registryUrl(),
-                     Lr0Config.STATE_DIR, dataDir.resolve("streams").toString(),
-                     Lr0Config.DASHBOARD_PORT, "0")));
-             ImagePublisher publisher = new ImagePublisher(Map.of("bootstrap.servers", stack.bootstrapServers()),
-                     Map.of("schema.registry.url", stack.registryUrl()), "images", "datasets")) {
+                Lr0App app = Lr0App.start(Lr0Config.of(Map.of(
+                        Lr0Config.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
+                        Lr0Config.SCHEMA_REGISTRY_URL, stack.registryUrl(),
+                        Lr0Config.STATE_DIR, dataDir.resolve("streams").toString(),
+                        Lr0Config.DASHBOARD_PORT, "0")));
+                ImagePublisher publisher = new ImagePublisher(
+                        Map.of("bootstrap.servers", stack.bootstrapServers()),
+                        Map.of("schema.registry.url", stack.registryUrl()),
+                        "images",
+                        "datasets")) {
             DatasetProducer.run(Datasets.defaultFashionMnist("test"), publisher, "browser-it", 30, 0, null);
-            DatasetProducer.run(CounterAnimalStyle.derive(Datasets.defaultFashionMnist("test"), "fashion-groups",
-                    List.of("Bag", "Sneaker", "Trouser"), 4), publisher, "browser-it-groups", 0, 0, null);
+            DatasetProducer.run(
+                    CounterAnimalStyle.derive(
+                            Datasets.defaultFashionMnist("test"),
+                            "fashion-groups",
+                            List.of("Bag", "Sneaker", "Trouser"),
+                            4),
+                    publisher,
+                    "browser-it-groups",
+                    0,
+                    0,
+                    null);
             // Wait for the final counts: every fashion-mnist resolution at 30, the grouped native cell at 24.
-            JsonNode metrics = awaitApi(app.dashboardUrl() + "/api/metrics", m -> allTotals(m, "fashion-mnist", 30)
-                    && allTotals(m, "fashion-groups", 24) && groupAccuracy(m) != null && groupAccuracy(m).size() == 2);
+            JsonNode metrics = awaitApi(
+                    app.dashboardUrl() + "/api/metrics",
+                    m -> allTotals(m, "fashion-mnist", 30)
+                            && allTotals(m, "fashion-groups", 24)
+                            && groupAccuracy(m) != null
+                            && groupAccuracy(m).size() == 2);
 
             ChromeDriver browser = chrome();
             try {
                 browser.get(app.dashboardUrl());
                 WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
                 JavascriptExecutor js = browser;
-                wait.until(d -> Boolean.TRUE.equals(js.executeScript(
-                        "return !!(window.lr0 && window.lr0.charts['" + CHART + "'])")));
+                wait.until(d -> Boolean.TRUE.equals(
+                        js.executeScript("return !!(window.lr0 && window.lr0.charts['" + CHART + "'])")));
 
                 @SuppressWarnings("unchecked")
-                List<Object> labels = (List<Object>) js.executeScript(
-                        "return window.lr0.charts['" + CHART + "'].data.labels");
+                List<Object> labels =
+                        (List<Object>) js.executeScript("return window.lr0.charts['" + CHART + "'].data.labels");
                 assertEquals(List.of("7", "10", "14", "21", "native"), labels);
                 for (JsonNode metric : metrics) {
                     if (!metric.path("dataset").asText().equals("fashion-mnist")) {
                         continue;
                     }
-                    String resolution = metric.path("resolution").isNull() ? "native" : metric.path("resolution").asText();
+                    String resolution = metric.path("resolution").isNull()
+                            ? "native"
+                            : metric.path("resolution").asText();
                     String plotted = "const c = window.lr0.charts['" + CHART + "'];"
                             + "return c.data.datasets[0].data[c.data.labels.indexOf('" + resolution + "')]";
                     double expected = metric.path("accuracyTop1").asDouble();
@@ -87,9 +105,13 @@ class DashboardBrowserIT {
 
                 wait.until(d -> ((Number) js.executeScript("return window.lr0.strip.length")).intValue() == 24);
                 String firstBefore = (String) js.executeScript("return window.lr0.strip[0]");
-                assertTrue(((Number) js.executeScript(
-                        "return document.querySelectorAll('#strip .prediction img[src^=\"data:image/png\"]').length"))
-                        .intValue() > 0, "thumbnails shown");
+                assertTrue(
+                        ((Number)
+                                                js.executeScript(
+                                                        "return document.querySelectorAll('#strip .prediction img[src^=\"data:image/png\"]').length"))
+                                        .intValue()
+                                > 0,
+                        "thumbnails shown");
 
                 DatasetProducer.run(Datasets.defaultFashionMnist("test"), publisher, "browser-it-more", 60, 0, null);
                 wait.until(d -> !firstBefore.equals(js.executeScript("return window.lr0.strip[0]")));
@@ -110,8 +132,15 @@ class DashboardBrowserIT {
         System.setProperty("webdriver.chrome.driver", "/usr/bin/chromedriver");
         ChromeOptions options = new ChromeOptions();
         options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-dev-shm-usage", "--disable-component-update", "--no-first-run", "--window-size=1400,2400");
+        options.addArguments(
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-dev-shm-usage",
+                "--disable-component-update",
+                "--no-first-run",
+                "--window-size=1400,2400");
         return new ChromeDriver(options);
     }
 
@@ -131,7 +160,8 @@ class DashboardBrowserIT {
 
     private static JsonNode groupAccuracy(JsonNode metrics) {
         for (JsonNode metric : metrics) {
-            if (metric.path("dataset").asText().equals("fashion-groups") && metric.path("resolution").isNull()) {
+            if (metric.path("dataset").asText().equals("fashion-groups")
+                    && metric.path("resolution").isNull()) {
                 return metric.path("groupAccuracy");
             }
         }
@@ -143,8 +173,8 @@ class DashboardBrowserIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         JsonNode last = null;
         while (System.nanoTime() < deadline) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response =
+                    http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() == 200) {
                 last = new ObjectMapper().readTree(response.body());
                 if (done.test(last)) {

@@ -1,8 +1,5 @@
 package io.lr0.degrade;
 
-import io.lr0.schema.Image;
-
-import io.lr0.contract.DeadLetterHeaders;
 import static io.lr0.testing.TopologyHarness.header;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,12 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lr0.app.Lr0Config;
-import io.lr0.runtime.DeadLetters;
+import io.lr0.contract.DeadLetterHeaders;
 import io.lr0.image.Degradations;
 import io.lr0.image.ImageCodec;
 import io.lr0.image.ImageLimits;
 import io.lr0.image.Raster;
 import io.lr0.schema.DegradationMethod;
+import io.lr0.schema.Image;
 import io.lr0.schema.ImageEncoding;
 import io.lr0.schema.ImageRecord;
 import io.lr0.schema.ImageVariant;
@@ -43,6 +41,7 @@ class DegradeTopologyTest {
 
     @TempDir
     Path stateDir;
+
     private TopologyHarness harness;
     private TestInputTopic<String, ImageRecord> images;
     private TestOutputTopic<String, ImageVariant> variants;
@@ -73,7 +72,8 @@ class DegradeTopologyTest {
         images.pipeInput("fm-1", record);
 
         Map<String, ImageVariant> byKey = variants.readKeyValuesToMap();
-        assertEquals(List.of("fm-1@10", "fm-1@14", "fm-1@21", "fm-1@7", "fm-1@native"),
+        assertEquals(
+                List.of("fm-1@10", "fm-1@14", "fm-1@21", "fm-1@7", "fm-1@native"),
                 byKey.keySet().stream().sorted().toList());
         ImageVariant seven = byKey.get("fm-1@7");
         assertEquals(7, seven.getResolution());
@@ -81,7 +81,9 @@ class DegradeTopologyTest {
         assertEquals(ImageEncoding.GRAY8, seven.getImage().getEncoding());
         assertEquals("Bag", seven.getLabel());
         assertEquals(28, seven.getNativeWidth());
-        assertArrayEquals(Degradations.lowResolution(digit, 7).pixels(), bytes(seven.getImage().getData()));
+        assertArrayEquals(
+                Degradations.lowResolution(digit, 7).pixels(),
+                bytes(seven.getImage().getData()));
         ImageVariant reference = byKey.get("fm-1@native");
         assertNull(reference.getResolution());
         assertEquals(DegradationMethod.NATIVE, reference.getMethod());
@@ -91,8 +93,13 @@ class DegradeTopologyTest {
 
     @Test
     void photoGetsTheDefaultResolutionsWithAspectKept() {
-        images.pipeInput("cat", TestImages.record("cat", "photos",
-                TestImages.encoded(ImageEncoding.PNG, TestImages.fixture("chelsea.png")), null));
+        images.pipeInput(
+                "cat",
+                TestImages.record(
+                        "cat",
+                        "photos",
+                        TestImages.encoded(ImageEncoding.PNG, TestImages.fixture("chelsea.png")),
+                        null));
 
         Map<String, ImageVariant> byKey = variants.readKeyValuesToMap();
         assertEquals(5, byKey.size());
@@ -109,7 +116,8 @@ class DegradeTopologyTest {
     void resolutionsAtOrAboveTheShortSideAreSkipped() {
         images.pipeInput("small", TestImages.record("small", "photos", TestImages.raw(TestImages.gray(40, 20)), null));
 
-        assertEquals(List.of("small@16", "small@native"),
+        assertEquals(
+                List.of("small@16", "small@native"),
                 variants.readKeyValuesToMap().keySet().stream().sorted().toList());
     }
 
@@ -120,36 +128,56 @@ class DegradeTopologyTest {
 
         images.pipeInput("t", TestImages.record("t", "thumbs", TestImages.raw(TestImages.gray(30, 30)), null));
 
-        assertEquals(List.of("t@5", "t@9"), variants.readKeyValuesToMap().keySet().stream().sorted().toList());
+        assertEquals(
+                List.of("t@5", "t@9"),
+                variants.readKeyValuesToMap().keySet().stream().sorted().toList());
     }
 
     static Stream<Arguments> badImages() {
         byte[] png = TestImages.fixture("chelsea.png");
         byte[] jpeg = ImageCodec.encode(ImageCodec.decodeFile(png, ImageLimits.DEFAULT), "jpeg");
         return Stream.of(
-                Arguments.of("truncated PNG", TestImages.encoded(ImageEncoding.PNG, TestImages.truncated(png, 200)),
+                Arguments.of(
+                        "truncated PNG",
+                        TestImages.encoded(ImageEncoding.PNG, TestImages.truncated(png, 200)),
                         "CORRUPT_IMAGE"),
-                Arguments.of("truncated JPEG", TestImages.encoded(ImageEncoding.JPEG,
-                        TestImages.truncated(jpeg, jpeg.length / 2)), "CORRUPT_IMAGE"),
-                Arguments.of("PNG bytes declared JPEG", TestImages.encoded(ImageEncoding.JPEG,
-                        TestImages.truncated(png, 4000)), "CORRUPT_IMAGE"),
-                Arguments.of("random bytes as PNG", TestImages.encoded(ImageEncoding.PNG, new byte[500]),
+                Arguments.of(
+                        "truncated JPEG",
+                        TestImages.encoded(ImageEncoding.JPEG, TestImages.truncated(jpeg, jpeg.length / 2)),
                         "CORRUPT_IMAGE"),
-                Arguments.of("unknown encoding", TestImages.encoded(ImageEncoding.UNKNOWN, new byte[10]),
+                Arguments.of(
+                        "PNG bytes declared JPEG",
+                        TestImages.encoded(ImageEncoding.JPEG, TestImages.truncated(png, 4000)),
+                        "CORRUPT_IMAGE"),
+                Arguments.of(
+                        "random bytes as PNG", TestImages.encoded(ImageEncoding.PNG, new byte[500]), "CORRUPT_IMAGE"),
+                Arguments.of(
+                        "unknown encoding",
+                        TestImages.encoded(ImageEncoding.UNKNOWN, new byte[10]),
                         "UNKNOWN_ENCODING"),
                 Arguments.of("zero width", TestImages.rawWithSize(ImageEncoding.GRAY8, 0, 10, 0), "BAD_DIMENSIONS"),
-                Arguments.of("negative height", TestImages.rawWithSize(ImageEncoding.RGB8, 4, -4, 48),
+                Arguments.of(
+                        "negative height", TestImages.rawWithSize(ImageEncoding.RGB8, 4, -4, 48), "BAD_DIMENSIONS"),
+                Arguments.of(
+                        "raw without size",
+                        TestImages.rawWithSize(ImageEncoding.GRAY8, null, null, 16),
                         "BAD_DIMENSIONS"),
-                Arguments.of("raw without size", TestImages.rawWithSize(ImageEncoding.GRAY8, null, null, 16),
+                Arguments.of(
+                        "raw buffer too short",
+                        TestImages.rawWithSize(ImageEncoding.GRAY8, 28, 28, 700),
                         "BAD_DIMENSIONS"),
-                Arguments.of("raw buffer too short", TestImages.rawWithSize(ImageEncoding.GRAY8, 28, 28, 700),
+                Arguments.of(
+                        "decompression bomb",
+                        TestImages.encoded(ImageEncoding.PNG, TestImages.pngDeclaring(100_000, 100_000)),
+                        "PIXEL_LIMIT"),
+                Arguments.of(
+                        "PNG with zero size",
+                        TestImages.encoded(ImageEncoding.PNG, TestImages.pngDeclaring(0, 64)),
                         "BAD_DIMENSIONS"),
-                Arguments.of("decompression bomb", TestImages.encoded(ImageEncoding.PNG,
-                        TestImages.pngDeclaring(100_000, 100_000)), "PIXEL_LIMIT"),
-                Arguments.of("PNG with zero size", TestImages.encoded(ImageEncoding.PNG,
-                        TestImages.pngDeclaring(0, 64)), "BAD_DIMENSIONS"),
-                Arguments.of("payload over image.max.bytes", TestImages.rawWithSize(ImageEncoding.GRAY8, 600, 600,
-                        360_000), "BYTE_LIMIT"));
+                Arguments.of(
+                        "payload over image.max.bytes",
+                        TestImages.rawWithSize(ImageEncoding.GRAY8, 600, 600, 360_000),
+                        "BYTE_LIMIT"));
     }
 
     @ParameterizedTest(name = "{0} -> {2}")
@@ -166,8 +194,10 @@ class DegradeTopologyTest {
         assertEquals("0", header(deadLetter, DeadLetterHeaders.SOURCE_OFFSET));
         assertTrue(header(deadLetter, DeadLetterHeaders.MESSAGE).length() > 10, "a message saying what was wrong");
         assertTrue(deadLetters.isEmpty());
-        assertEquals(List.of("good@16", "good@native"),
-                variants.readKeyValuesToMap().keySet().stream().sorted().toList(), "the stream keeps running");
+        assertEquals(
+                List.of("good@16", "good@native"),
+                variants.readKeyValuesToMap().keySet().stream().sorted().toList(),
+                "the stream keeps running");
     }
 
     // Records that fail deserialization are dead-lettered too, but TopologyTestDriver does not surface those dead

@@ -1,15 +1,14 @@
 package io.lr0.image;
 
-import java.util.Arrays;
-import java.util.Random;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lr0.testing.TestImages;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -66,8 +65,18 @@ class PillowResizeTest {
     @Test
     void packedSumsMatchPlainSums() {
         Random random = new Random(11);
-        int[][] sizes = {{1, 1, 5, 3}, {3, 5, 1, 2}, {7, 1, 3, 1}, {1, 9, 1, 4}, {31, 17, 7, 5}, {17, 31, 40, 9},
-                {224, 223, 128, 127}, {223, 224, 16, 16}, {29, 28, 64, 61}, {451, 301, 24, 16}};
+        int[][] sizes = {
+            {1, 1, 5, 3},
+            {3, 5, 1, 2},
+            {7, 1, 3, 1},
+            {1, 9, 1, 4},
+            {31, 17, 7, 5},
+            {17, 31, 40, 9},
+            {224, 223, 128, 127},
+            {223, 224, 16, 16},
+            {29, 28, 64, 61},
+            {451, 301, 24, 16}
+        };
         for (int channels : new int[] {1, 3}) {
             for (int[] size : sizes) {
                 for (boolean hardEdges : new boolean[] {false, true}) {
@@ -78,7 +87,8 @@ class PillowResizeTest {
                             source.pixels()[i] = (byte) (source.pixels()[i] < 0 ? 255 : 0);
                         }
                     }
-                    assertArrayEquals(plainResize(source, size[2], size[3]).pixels(),
+                    assertArrayEquals(
+                            plainResize(source, size[2], size[3]).pixels(),
                             PillowResize.resize(source, size[2], size[3]).pixels(),
                             Arrays.toString(size) + " x" + channels + (hardEdges ? " black/white" : ""));
                 }
@@ -117,7 +127,8 @@ class PillowResizeTest {
                 for (int i = 0; i < row; i++) {
                     int sum = 1 << 21;
                     for (int t = 0; t < kernel.count()[y]; t++) {
-                        sum += (pixels[(kernel.first()[y] + t) * row + i] & 0xFF) * kernel.weights()[y * kernel.taps() + t];
+                        sum += (pixels[(kernel.first()[y] + t) * row + i] & 0xFF)
+                                * kernel.weights()[y * kernel.taps() + t];
                     }
                     out[y * row + i] = (byte) Math.max(0, Math.min(255, sum >> 22));
                 }
@@ -142,6 +153,8 @@ class PillowResizeTest {
         // RGB, both passes, a size that is not a square.
         Raster rgb = new Raster(30, 20, 3, new byte[30 * 20 * 3]);
         new Random(3).nextBytes(rgb.pixels());
-        assertArrayEquals(PillowResize.resize(rgb, 48, 32).pixels(), PillowResize.resizeTransient(rgb, 48, 32).pixels());
+        assertArrayEquals(
+                PillowResize.resize(rgb, 48, 32).pixels(),
+                PillowResize.resizeTransient(rgb, 48, 32).pixels());
     }
 }

@@ -14,9 +14,16 @@ import org.junit.jupiter.params.provider.CsvSource;
 class PngWriterTest {
 
     @ParameterizedTest(name = "{0}x{1}, {2} channel(s)")
-    @CsvSource({"1,1,1", "1,1,3", "300,1,1", "1,300,3", "28,28,1", "64,48,3",
-            // Random noise does not compress: the output outgrows the writer's first buffer.
-            "400,300,3"})
+    @CsvSource({
+        "1,1,1",
+        "1,1,3",
+        "300,1,1",
+        "1,300,3",
+        "28,28,1",
+        "64,48,3",
+        // Random noise does not compress: the output outgrows the writer's first buffer.
+        "400,300,3"
+    })
     void decodesToTheSamePixels(int width, int height, int channels) throws Exception {
         byte[] pixels = new byte[width * height * channels];
         new Random(width * 31L + height * 7L + channels).nextBytes(pixels);
@@ -32,6 +39,7 @@ class PngWriterTest {
         assertEquals(channels, decoded.getRaster().getNumBands());
         byte[] back = (byte[]) decoded.getRaster().getDataElements(0, 0, width, height, null);
         assertArrayEquals(pixels, back);
-        assertArrayEquals(pixels, ImageCodec.decodeFile(png, ImageLimits.DEFAULT).pixels());
+        assertArrayEquals(
+                pixels, ImageCodec.decodeFile(png, ImageLimits.DEFAULT).pixels());
     }
 }

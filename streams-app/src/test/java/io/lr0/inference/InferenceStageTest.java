@@ -1,8 +1,5 @@
 package io.lr0.inference;
 
-import io.lr0.image.ImageCodec;
-
-import io.lr0.contract.DeadLetterHeaders;
 import static io.lr0.testing.TopologyHarness.header;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,13 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lr0.app.Lr0Config;
-import io.lr0.runtime.MicroBatchProcessor;
-import io.lr0.runtime.DeadLetters;
+import io.lr0.contract.DeadLetterHeaders;
+import io.lr0.image.ImageCodec;
 import io.lr0.image.Raster;
 import io.lr0.producers.DatasetSource;
 import io.lr0.producers.Datasets;
 import io.lr0.producers.IdxDataset;
 import io.lr0.producers.LabeledImage;
+import io.lr0.runtime.MicroBatchProcessor;
 import io.lr0.schema.DatasetInfo;
 import io.lr0.schema.DegradationMethod;
 import io.lr0.schema.Image;
@@ -54,6 +52,7 @@ class InferenceStageTest {
 
     @TempDir
     Path stateDir;
+
     private TopologyHarness harness;
     private TopologyTestDriver driver;
     private TestInputTopic<String, ImageVariant> variants;
@@ -86,8 +85,13 @@ class InferenceStageTest {
     private void start(int batchSize, int maxWaitMs) {
         // Variants are piped into image-variants: the stage reads them back, as in an application that only
         // classifies.
-        start(Map.of(Lr0Config.INFERENCE_CHAINED, "false", Lr0Config.INFERENCE_BATCH_SIZE, String.valueOf(batchSize),
-                Lr0Config.INFERENCE_BATCH_MAX_WAIT_MS, String.valueOf(maxWaitMs)));
+        start(Map.of(
+                Lr0Config.INFERENCE_CHAINED,
+                "false",
+                Lr0Config.INFERENCE_BATCH_SIZE,
+                String.valueOf(batchSize),
+                Lr0Config.INFERENCE_BATCH_MAX_WAIT_MS,
+                String.valueOf(maxWaitMs)));
     }
 
     private void start(Map<String, String> settings) {
@@ -113,8 +117,13 @@ class InferenceStageTest {
     }
 
     private void publishFashionMnist() {
-        datasets.pipeInput("fashion-mnist", DatasetInfo.newBuilder().setId("fashion-mnist")
-                .setClasses(IdxDataset.FASHION_MNIST_CLASSES).setUpdated(Instant.EPOCH).build());
+        datasets.pipeInput(
+                "fashion-mnist",
+                DatasetInfo.newBuilder()
+                        .setId("fashion-mnist")
+                        .setClasses(IdxDataset.FASHION_MNIST_CLASSES)
+                        .setUpdated(Instant.EPOCH)
+                        .build());
     }
 
     private static ImageVariant variant(LabeledImage image, String label) {
@@ -122,10 +131,20 @@ class InferenceStageTest {
     }
 
     private static ImageVariant variant(LabeledImage image, String label, Instant captured) {
-        return ImageVariant.newBuilder().setImageId(image.id()).setSource("test").setDataset("fashion-mnist")
-                .setCaptureTimestamp(captured).setLabel(label).setGroup(null).setResolution(null)
-                .setMethod(DegradationMethod.NATIVE).setNativeWidth(28).setNativeHeight(28).setImage(image.image())
-                .setVariantsOfImage(1).build();
+        return ImageVariant.newBuilder()
+                .setImageId(image.id())
+                .setSource("test")
+                .setDataset("fashion-mnist")
+                .setCaptureTimestamp(captured)
+                .setLabel(label)
+                .setGroup(null)
+                .setResolution(null)
+                .setMethod(DegradationMethod.NATIVE)
+                .setNativeWidth(28)
+                .setNativeHeight(28)
+                .setImage(image.image())
+                .setVariantsOfImage(1)
+                .build();
     }
 
     private void pipe(int from, int count) {
@@ -163,7 +182,8 @@ class InferenceStageTest {
 
         List<Prediction> out = predictions.readValuesToList();
         assertEquals(200, out.size());
-        long correct = out.stream().filter(p -> Boolean.TRUE.equals(p.getCorrect())).count();
+        long correct =
+                out.stream().filter(p -> Boolean.TRUE.equals(p.getCorrect())).count();
         assertTrue(correct >= 160, "demo model top-1 on 200 native test images: " + correct + "/200");
     }
 
@@ -200,8 +220,9 @@ class InferenceStageTest {
         // Captured well before the limit: a backlog upstream, so small early batches would only slow the catching up.
         for (int i = 0; i < 2; i++) {
             LabeledImage image = fashion.get(i);
-            variants.pipeInput(image.id() + "@native", variant(image, image.label(),
-                    Instant.now().minus(MicroBatchProcessor.BEHIND.multipliedBy(5))));
+            variants.pipeInput(
+                    image.id() + "@native",
+                    variant(image, image.label(), Instant.now().minus(MicroBatchProcessor.BEHIND.multipliedBy(5))));
         }
 
         driver.advanceWallClockTime(Duration.ofMillis(150));
@@ -244,8 +265,13 @@ class InferenceStageTest {
     @Test
     void aBatchMixesDatasets() {
         publishFashionMnist();
-        datasets.pipeInput("fashion-copy", DatasetInfo.newBuilder().setId("fashion-copy")
-                .setClasses(IdxDataset.FASHION_MNIST_CLASSES).setUpdated(Instant.EPOCH).build());
+        datasets.pipeInput(
+                "fashion-copy",
+                DatasetInfo.newBuilder()
+                        .setId("fashion-copy")
+                        .setClasses(IdxDataset.FASHION_MNIST_CLASSES)
+                        .setUpdated(Instant.EPOCH)
+                        .build());
         for (int i = 0; i < BATCH; i++) {
             ImageVariant variant = variant(fashion.get(i), fashion.get(i).label());
             variant.setDataset(i % 2 == 0 ? "fashion-mnist" : "fashion-copy");
@@ -254,7 +280,9 @@ class InferenceStageTest {
 
         List<Prediction> out = predictions.readValuesToList();
         assertEquals(BATCH, out.size(), "half a batch of each dataset makes one full batch, run at once");
-        assertEquals(List.of(BATCH), out.stream().map(Prediction::getBatchSize).distinct().toList());
+        assertEquals(
+                List.of(BATCH),
+                out.stream().map(Prediction::getBatchSize).distinct().toList());
         assertEquals(2, out.stream().map(Prediction::getDataset).distinct().count());
     }
 
@@ -283,8 +311,10 @@ class InferenceStageTest {
     void aVariantThatFailsPreprocessingIsDeadLettered() {
         publishFashionMnist();
         ImageVariant broken = variant(fashion.get(0), "Bag");
-        broken.setImage(Image.newBuilder().setEncoding(ImageEncoding.PNG)
-                .setData(ByteBuffer.wrap(new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2})).build());
+        broken.setImage(Image.newBuilder()
+                .setEncoding(ImageEncoding.PNG)
+                .setData(ByteBuffer.wrap(new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2}))
+                .build());
         variants.pipeInput("broken@native", broken);
         pipe(0, 1);
         driver.advanceWallClockTime(Duration.ofMillis(60));
@@ -301,8 +331,7 @@ class InferenceStageTest {
         publishFashionMnist();
         ImageVariant strip = variant(fashion.get(0), "Bag");
         // 2 x 400,000 pixels passes image.max.pixels (40 M) but resized to the 32 px input it would be 32 x 6,400,000.
-        strip.setImage(ImageCodec.toRawImage(new Raster(2, 400_000, 1,
-                new byte[800_000])));
+        strip.setImage(ImageCodec.toRawImage(new Raster(2, 400_000, 1, new byte[800_000])));
         variants.pipeInput("strip@native", strip);
         pipe(0, 1);
         driver.advanceWallClockTime(Duration.ofMillis(60));
@@ -331,9 +360,16 @@ class InferenceStageTest {
         images.pipeInput(image.id(), TestImages.record(image.id(), "fashion-mnist", image.image(), image.label()));
         driver.advanceWallClockTime(Duration.ofMillis(200));
 
-        List<String> keys = predictions.readRecordsToList().stream().map(TestRecord::key).toList();
-        assertEquals(List.of(image.id() + "@10/bicubic", image.id() + "@14/bicubic", image.id() + "@21/bicubic",
-                image.id() + "@7/bicubic", image.id() + "@native/bicubic"), keys.stream().sorted().toList());
+        List<String> keys =
+                predictions.readRecordsToList().stream().map(TestRecord::key).toList();
+        assertEquals(
+                List.of(
+                        image.id() + "@10/bicubic",
+                        image.id() + "@14/bicubic",
+                        image.id() + "@21/bicubic",
+                        image.id() + "@7/bicubic",
+                        image.id() + "@native/bicubic"),
+                keys.stream().sorted().toList());
         assertEquals(5, written.readRecordsToList().size(), "variants still written for other consumers");
     }
 
@@ -344,8 +380,8 @@ class InferenceStageTest {
         TestOutputTopic<String, ImageVariant> written = harness.output("image-variants");
         // 2 x 400,000 pixels degrades (to its native variant only), but resized to the 32 px input it would be
         // 32 x 6,400,000: inference refuses it, and chained, the degradation refuses the image with its record.
-        ImageRecord strip = TestImages.record("strip", "fashion-mnist",
-                TestImages.raw(new Raster(2, 400_000, 1, new byte[800_000])), "Bag");
+        ImageRecord strip = TestImages.record(
+                "strip", "fashion-mnist", TestImages.raw(new Raster(2, 400_000, 1, new byte[800_000])), "Bag");
         images.pipeInput("strip", strip);
         LabeledImage good = fashion.get(1);
         images.pipeInput(good.id(), TestImages.record(good.id(), "fashion-mnist", good.image(), good.label()));
@@ -355,8 +391,8 @@ class InferenceStageTest {
         assertEquals("strip", new String(deadLetter.key(), StandardCharsets.UTF_8));
         assertEquals("PIXEL_LIMIT", header(deadLetter, DeadLetterHeaders.REASON));
         assertEquals("images", header(deadLetter, DeadLetterHeaders.SOURCE_TOPIC));
-        assertEquals(strip, harness.<ImageRecord>decode("images", deadLetter.value()),
-                "the image's own record, to replay");
+        assertEquals(
+                strip, harness.<ImageRecord>decode("images", deadLetter.value()), "the image's own record, to replay");
         assertTrue(imageDeadLetters.isEmpty());
         assertEquals(5, written.readRecordsToList().size(), "no variant of the strip, five of the next image");
         assertEquals(5, predictions.readValuesToList().size(), "the next image is classified");

@@ -1,10 +1,10 @@
 package io.lr0.inference;
 
-import io.lr0.djl.Djl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lr0.djl.Djl;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +54,8 @@ class ModelLoadingTest {
         assertEquals(77, spec.contextLength());
         assertEquals(ModelSpec.clipDefaults("y").mean()[0], spec.mean()[0]);
         Files.writeString(dir.resolve("model.json"), "{\"mean\":[1,2]}");
-        assertTrue(assertThrows(IOException.class, () -> ModelSpec.of(dir, "f")).getMessage().contains("mean and std"));
+        assertTrue(assertThrows(IOException.class, () -> ModelSpec.of(dir, "f"))
+                .getMessage()
+                .contains("mean and std"));
     }
 }

@@ -1,9 +1,9 @@
 package io.lr0.inference;
 
-import io.lr0.djl.Djl;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import io.lr0.djl.Djl;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -19,15 +19,19 @@ class TokenizerTest {
     /** {@code shared/} beside the checkout (CI and developer machines), seen from the module directory. */
     static Optional<Path> sharedTokenizer() {
         return Stream.of(Path.of("..", "..").resolve(SHARED), Path.of("..").resolve(SHARED))
-                .filter(Files::exists).findFirst();
+                .filter(Files::exists)
+                .findFirst();
     }
 
     @Test
     void clipTokenizerEncodesLikeOpenAiClip(@TempDir Path cache) throws Exception {
         // The bundled demo model carries a copy of the same file, for checkouts without shared/.
-        Path tokenizerJson = sharedTokenizer().orElse(Djl.extractBundled(cache, Models.BUNDLED_NAME, Models.BUNDLED_FILES).resolve("tokenizer.json"));
+        Path tokenizerJson = sharedTokenizer()
+                .orElse(Djl.extractBundled(cache, Models.BUNDLED_NAME, Models.BUNDLED_FILES)
+                        .resolve("tokenizer.json"));
         try (HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(tokenizerJson)) {
-            assertArrayEquals(A_PHOTO_OF_A_DOG, tokenizer.encode("a photo of a dog.").getIds(), tokenizerJson.toString());
+            assertArrayEquals(
+                    A_PHOTO_OF_A_DOG, tokenizer.encode("a photo of a dog.").getIds(), tokenizerJson.toString());
         }
     }
 
@@ -35,8 +39,10 @@ class TokenizerTest {
     void theBundledCopyIsTheSharedFile(@TempDir Path cache) throws Exception {
         Optional<Path> shared = sharedTokenizer();
         if (shared.isPresent()) {
-            assertArrayEquals(Files.readAllBytes(shared.get()),
-                    Files.readAllBytes(Djl.extractBundled(cache, Models.BUNDLED_NAME, Models.BUNDLED_FILES).resolve("tokenizer.json")));
+            assertArrayEquals(
+                    Files.readAllBytes(shared.get()),
+                    Files.readAllBytes(Djl.extractBundled(cache, Models.BUNDLED_NAME, Models.BUNDLED_FILES)
+                            .resolve("tokenizer.json")));
         }
     }
 

@@ -3,8 +3,8 @@ package io.lr0.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.lr0.contract.TopicSetup;
-import io.lr0.local.LocalStack;
 import io.lr0.image.ImageCodec;
+import io.lr0.local.LocalStack;
 import io.lr0.producers.DirectoryWatcher;
 import io.lr0.producers.ImagePublisher;
 import io.lr0.registry.AvroDeserializer;
@@ -55,14 +55,35 @@ class DirectoryWatcherIT {
 
             AvroDeserializer<ImageRecord> reader = new AvroDeserializer<>();
             reader.configure(Map.of("schema.registry.url", stack.registryUrl(), "specific.avro.reader", "true"), false);
-            List<ConsumerRecord<String, ImageRecord>> records = Consume.until(stack.bootstrapServers(), "frames",
-                    new StringDeserializer(), reader, read -> read.size() >= 3, Duration.ofSeconds(30));
-            records = Consume.until(stack.bootstrapServers(), "frames", new StringDeserializer(), reader,
-                    read -> false, Duration.ofSeconds(1));
-            Map<String, String> labels = records.stream().collect(Collectors.toMap(ConsumerRecord::key,
-                    r -> String.valueOf(r.value().getLabel()), (a, b) -> a + "," + b, TreeMap::new));
-            assertEquals(Map.of("camera/frame-2.png", "null", "camera/frame-3.png", "null",
-                    "camera/person/frame-1.png", "person"), labels);
+            List<ConsumerRecord<String, ImageRecord>> records = Consume.until(
+                    stack.bootstrapServers(),
+                    "frames",
+                    new StringDeserializer(),
+                    reader,
+                    read -> read.size() >= 3,
+                    Duration.ofSeconds(30));
+            records = Consume.until(
+                    stack.bootstrapServers(),
+                    "frames",
+                    new StringDeserializer(),
+                    reader,
+                    read -> false,
+                    Duration.ofSeconds(1));
+            Map<String, String> labels = records.stream()
+                    .collect(Collectors.toMap(
+                            ConsumerRecord::key,
+                            r -> String.valueOf(r.value().getLabel()),
+                            (a, b) -> a + "," + b,
+                            TreeMap::new));
+            assertEquals(
+                    Map.of(
+                            "camera/frame-2.png",
+                            "null",
+                            "camera/frame-3.png",
+                            "null",
+                            "camera/person/frame-1.png",
+                            "person"),
+                    labels);
         }
     }
 }

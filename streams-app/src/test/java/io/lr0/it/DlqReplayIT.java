@@ -1,21 +1,20 @@
 package io.lr0.it;
 
-import io.lr0.contract.DeadLetterHeaders;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lr0.app.Lr0App;
 import io.lr0.app.Lr0Config;
 import io.lr0.cli.Lr0;
+import io.lr0.contract.DeadLetterHeaders;
 import io.lr0.dlq.DeadLetterReplay;
-import io.lr0.runtime.DeadLetters;
 import io.lr0.local.LocalStack;
 import io.lr0.producers.DatasetProducer;
 import io.lr0.producers.Datasets;
 import io.lr0.producers.ImagePublisher;
 import io.lr0.testing.Consume;
-import java.io.PrintStream;
 import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,68 +44,102 @@ class DlqReplayIT {
         try (LocalStack stack = LocalStack.start(dataDir, 0, 0, 0)) {
             // 28x28 = 784 pixels > 100: every image is refused.
             try (Lr0App app = Lr0App.start(config(stack, dataDir, "100"))) {
-                try (ImagePublisher publisher = new ImagePublisher(Map.of("bootstrap.servers",
-                        stack.bootstrapServers()), Map.of("schema.registry.url", stack.registryUrl()), "images",
+                try (ImagePublisher publisher = new ImagePublisher(
+                        Map.of("bootstrap.servers", stack.bootstrapServers()),
+                        Map.of("schema.registry.url", stack.registryUrl()),
+                        "images",
                         "datasets")) {
                     DatasetProducer.run(Datasets.defaultFashionMnist("test"), publisher, "replay-it", IMAGES, 0, null);
                 }
-                try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.of("bootstrap.servers",
-                        stack.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
-                    raw.send(new ProducerRecord<>("images", bytes("junk"), bytes("not an image record"))).get();
+                try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(
+                        Map.of("bootstrap.servers", stack.bootstrapServers()),
+                        new ByteArraySerializer(),
+                        new ByteArraySerializer())) {
+                    raw.send(new ProducerRecord<>("images", bytes("junk"), bytes("not an image record")))
+                            .get();
                 }
                 assertEquals(IMAGES + 1, deadLetters(stack, IMAGES + 1).size());
             }
 
             List<DeadLetterReplay.DeadLetter> listed = new ArrayList<>();
             new DeadLetterReplay(Map.of("bootstrap.servers", stack.bootstrapServers())).list("images-dlq", listed::add);
-            assertEquals(Map.of("PIXEL_LIMIT", (long) IMAGES, "NOT_WIRE_FORMAT", 1L), listed.stream()
-                    .collect(Collectors.groupingBy(DeadLetterReplay.DeadLetter::reason, Collectors.counting())));
+            assertEquals(
+                    Map.of("PIXEL_LIMIT", (long) IMAGES, "NOT_WIRE_FORMAT", 1L),
+                    listed.stream()
+                            .collect(
+                                    Collectors.groupingBy(DeadLetterReplay.DeadLetter::reason, Collectors.counting())));
 
             try (Lr0App app = Lr0App.start(config(stack, dataDir, "40000000"))) {
                 String dryRun = lr0(stack, "dlq", "replay", "--reason", "PIXEL_LIMIT", "--dry-run");
                 assertTrue(dryRun.contains("would replay " + IMAGES + " records"), dryRun);
                 String replay = lr0(stack, "dlq", "replay", "--reason", "PIXEL_LIMIT");
-                assertTrue(replay.contains("replayed " + IMAGES + " records") && replay.contains("1 read and left out"),
+                assertTrue(
+                        replay.contains("replayed " + IMAGES + " records") && replay.contains("1 read and left out"),
                         replay);
                 String again = lr0(stack, "dlq", "replay", "--reason", "PIXEL_LIMIT");
-                assertTrue(again.contains("replayed 0 records"), "a second replay starts where the first stopped: "
-                        + again);
+                assertTrue(
+                        again.contains("replayed 0 records"),
+                        "a second replay starts where the first stopped: " + again);
 
-                List<ConsumerRecord<String, byte[]>> predictions = Consume.until(stack.bootstrapServers(),
-                        "predictions", new StringDeserializer(), new ByteArrayDeserializer(),
-                        read -> read.size() >= IMAGES * PREDICTIONS_PER_IMAGE, Duration.ofSeconds(90));
-                Map<String, Long> copies = predictions.stream().collect(Collectors.groupingBy(ConsumerRecord::key,
-                        Collectors.counting()));
+                List<ConsumerRecord<String, byte[]>> predictions = Consume.until(
+                        stack.bootstrapServers(),
+                        "predictions",
+                        new StringDeserializer(),
+                        new ByteArrayDeserializer(),
+                        read -> read.size() >= IMAGES * PREDICTIONS_PER_IMAGE,
+                        Duration.ofSeconds(90));
+                Map<String, Long> copies =
+                        predictions.stream().collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
                 assertEquals(IMAGES * PREDICTIONS_PER_IMAGE, copies.size(), "every replayed image is classified");
                 assertTrue(copies.values().stream().allMatch(n -> n == 1), "once");
-                assertEquals(IMAGES + 1, deadLetters(stack, IMAGES + 1).size(),
+                assertEquals(
+                        IMAGES + 1,
+                        deadLetters(stack, IMAGES + 1).size(),
                         "replayed images are not dead-lettered again");
             }
         }
     }
 
     private static Lr0Config config(LocalStack stack, Path dataDir, String maxPixels) {
-        return Lr0Config.of(Map.of(Lr0Config.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
-                Lr0Config.SCHEMA_REGISTRY_URL, stack.registryUrl(),
-                Lr0Config.STATE_DIR, dataDir.resolve("streams").toString(),
-                Lr0Config.IMAGE_MAX_PIXELS, maxPixels,
-                Lr0Config.DASHBOARD_PORT, "0"));
+        return Lr0Config.of(Map.of(
+                Lr0Config.BOOTSTRAP_SERVERS,
+                stack.bootstrapServers(),
+                Lr0Config.SCHEMA_REGISTRY_URL,
+                stack.registryUrl(),
+                Lr0Config.STATE_DIR,
+                dataDir.resolve("streams").toString(),
+                Lr0Config.IMAGE_MAX_PIXELS,
+                maxPixels,
+                Lr0Config.DASHBOARD_PORT,
+                "0"));
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> deadLetters(LocalStack stack, int atLeast) {
-        List<ConsumerRecord<byte[], byte[]>> read = Consume.until(stack.bootstrapServers(),
-                DeadLetterHeaders.topicFor("images"), new ByteArrayDeserializer(), new ByteArrayDeserializer(),
-                records -> records.size() >= atLeast, Duration.ofSeconds(60));
+        List<ConsumerRecord<byte[], byte[]>> read = Consume.until(
+                stack.bootstrapServers(),
+                DeadLetterHeaders.topicFor("images"),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer(),
+                records -> records.size() >= atLeast,
+                Duration.ofSeconds(60));
         // Anything beyond the expected count would be a duplicate: read a little longer to see it.
-        return Consume.until(stack.bootstrapServers(), DeadLetterHeaders.topicFor("images"), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer(), records -> records.size() > read.size(), Duration.ofSeconds(2));
+        return Consume.until(
+                stack.bootstrapServers(),
+                DeadLetterHeaders.topicFor("images"),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer(),
+                records -> records.size() > read.size(),
+                Duration.ofSeconds(2));
     }
 
     /** Runs an lr0 command in this JVM and returns what it printed. */
     private static String lr0(LocalStack stack, String... args) {
         List<String> command = new ArrayList<>(List.of(args));
-        command.addAll(List.of("--set", "bootstrap.servers=" + stack.bootstrapServers(),
-                "--set", "schema.registry.url=" + stack.registryUrl()));
+        command.addAll(List.of(
+                "--set",
+                "bootstrap.servers=" + stack.bootstrapServers(),
+                "--set",
+                "schema.registry.url=" + stack.registryUrl()));
         PrintStream original = System.out;
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));

@@ -39,13 +39,20 @@ class InferenceCrashIT {
             // early or not, stay parked until then.
             Process app = startApp(stack, dataDir, log, 600_000, chained);
             AppProcess.awaitTopic(stack, "predictions");
-            try (ImagePublisher publisher = new ImagePublisher(Map.of("bootstrap.servers", stack.bootstrapServers()),
-                    Map.of("schema.registry.url", stack.registryUrl()), "images", "datasets")) {
+            try (ImagePublisher publisher = new ImagePublisher(
+                    Map.of("bootstrap.servers", stack.bootstrapServers()),
+                    Map.of("schema.registry.url", stack.registryUrl()),
+                    "images",
+                    "datasets")) {
                 DatasetProducer.run(Datasets.defaultFashionMnist("test"), publisher, "crash-it", IMAGES, 0, null);
             }
             // Once full batches are out, the rest sit parked until the kill.
-            List<ConsumerRecord<String, byte[]>> before = Consume.until(stack.bootstrapServers(), "predictions",
-                    new StringDeserializer(), new ByteArrayDeserializer(), read -> read.size() >= 64,
+            List<ConsumerRecord<String, byte[]>> before = Consume.until(
+                    stack.bootstrapServers(),
+                    "predictions",
+                    new StringDeserializer(),
+                    new ByteArrayDeserializer(),
+                    read -> read.size() >= 64,
                     Duration.ofSeconds(90));
             app.destroyForcibly().waitFor();
             int parkedAtKill = AppProcess.liveEntries(stack, "lr0-streams-inference-parked-changelog");
@@ -55,16 +62,26 @@ class InferenceCrashIT {
             // Restarted with a short wait, so the restored partial batches run.
             Process restarted = startApp(stack, dataDir, log, 1_000, chained);
             try {
-                List<ConsumerRecord<String, byte[]>> all = Consume.until(stack.bootstrapServers(), "predictions",
-                        new StringDeserializer(), new ByteArrayDeserializer(),
-                        read -> read.size() >= IMAGES * VARIANTS_PER_IMAGE, Duration.ofSeconds(120));
-                all = Consume.until(stack.bootstrapServers(), "predictions", new StringDeserializer(),
-                        new ByteArrayDeserializer(), read -> false, Duration.ofSeconds(3));
-                Map<String, Long> copies = all.stream().collect(Collectors.groupingBy(ConsumerRecord::key,
-                        Collectors.counting()));
-                System.out.printf("InferenceCrashIT (chained %s): %d predictions before SIGKILL, %d variants "
-                        + "parked at the kill, %d predictions after restart, %d distinct%n", chained, before.size(),
-                        parkedAtKill, all.size(), copies.size());
+                List<ConsumerRecord<String, byte[]>> all = Consume.until(
+                        stack.bootstrapServers(),
+                        "predictions",
+                        new StringDeserializer(),
+                        new ByteArrayDeserializer(),
+                        read -> read.size() >= IMAGES * VARIANTS_PER_IMAGE,
+                        Duration.ofSeconds(120));
+                all = Consume.until(
+                        stack.bootstrapServers(),
+                        "predictions",
+                        new StringDeserializer(),
+                        new ByteArrayDeserializer(),
+                        read -> false,
+                        Duration.ofSeconds(3));
+                Map<String, Long> copies =
+                        all.stream().collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
+                System.out.printf(
+                        "InferenceCrashIT (chained %s): %d predictions before SIGKILL, %d variants "
+                                + "parked at the kill, %d predictions after restart, %d distinct%n",
+                        chained, before.size(), parkedAtKill, all.size(), copies.size());
                 assertEquals(IMAGES * VARIANTS_PER_IMAGE, copies.size(), "every variant has a prediction");
                 assertTrue(copies.values().stream().allMatch(n -> n == 1), "and only one");
             } finally {
@@ -76,8 +93,16 @@ class InferenceCrashIT {
 
     private static Process startApp(LocalStack stack, Path dataDir, Path log, long maxWaitMs, boolean chained)
             throws Exception {
-        return AppProcess.start(stack, dataDir, log, Map.of("inference.batch.size", "64",
-                "inference.batch.max.wait.ms", String.valueOf(maxWaitMs),
-                "inference.chained", String.valueOf(chained)));
+        return AppProcess.start(
+                stack,
+                dataDir,
+                log,
+                Map.of(
+                        "inference.batch.size",
+                        "64",
+                        "inference.batch.max.wait.ms",
+                        String.valueOf(maxWaitMs),
+                        "inference.chained",
+                        String.valueOf(chained)));
     }
 }

@@ -46,9 +46,15 @@ class MetricsRestartIT {
     }
 
     private static Lr0Config config(LocalStack stack, Path stateDir) {
-        return Lr0Config.of(Map.of(Lr0Config.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
-                Lr0Config.SCHEMA_REGISTRY_URL, stack.registryUrl(), Lr0Config.STATE_DIR, stateDir.toString(),
-                Lr0Config.DASHBOARD_PORT, "0"));
+        return Lr0Config.of(Map.of(
+                Lr0Config.BOOTSTRAP_SERVERS,
+                stack.bootstrapServers(),
+                Lr0Config.SCHEMA_REGISTRY_URL,
+                stack.registryUrl(),
+                Lr0Config.STATE_DIR,
+                stateDir.toString(),
+                Lr0Config.DASHBOARD_PORT,
+                "0"));
     }
 
     /** Produces images {@code from} .. {@code from + count - 1} of the sample (distinct ids). */
@@ -75,8 +81,11 @@ class MetricsRestartIT {
                 return slice.iterator();
             }
         };
-        try (ImagePublisher publisher = new ImagePublisher(Map.of("bootstrap.servers", stack.bootstrapServers()),
-                Map.of("schema.registry.url", stack.registryUrl()), "images", "datasets")) {
+        try (ImagePublisher publisher = new ImagePublisher(
+                Map.of("bootstrap.servers", stack.bootstrapServers()),
+                Map.of("schema.registry.url", stack.registryUrl()),
+                "images",
+                "datasets")) {
             DatasetProducer.run(part, publisher, "restart-it", 0, 0, null);
         }
     }
@@ -85,11 +94,16 @@ class MetricsRestartIT {
         AvroDeserializer<RobustnessMetric> reader = new AvroDeserializer<>();
         reader.configure(Map.of("schema.registry.url", stack.registryUrl(), "specific.avro.reader", "true"), false);
         Map<String, RobustnessMetric> latest = new HashMap<>();
-        List<ConsumerRecord<String, RobustnessMetric>> read = Consume.until(stack.bootstrapServers(),
-                "robustness-metrics", new StringDeserializer(), reader, records -> {
+        List<ConsumerRecord<String, RobustnessMetric>> read = Consume.until(
+                stack.bootstrapServers(),
+                "robustness-metrics",
+                new StringDeserializer(),
+                reader,
+                records -> {
                     records.forEach(r -> latest.put(r.key(), r.value()));
                     return latest.containsKey(KEY) && latest.get(KEY).getTotal() >= expected;
-                }, Duration.ofSeconds(90));
+                },
+                Duration.ofSeconds(90));
         read.forEach(r -> latest.put(r.key(), r.value()));
         return latest.containsKey(KEY) ? latest.get(KEY).getTotal() : -1;
     }

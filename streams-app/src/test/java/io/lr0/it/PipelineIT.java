@@ -1,15 +1,13 @@
 package io.lr0.it;
 
-import java.util.function.Predicate;
-import org.apache.avro.specific.SpecificRecord;
-
-import io.lr0.contract.DeadLetterHeaders;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lr0.app.Lr0App;
 import io.lr0.app.Lr0Config;
-import io.lr0.runtime.DeadLetters;
+import io.lr0.contract.DeadLetterHeaders;
 import io.lr0.local.LocalStack;
 import io.lr0.producers.DatasetProducer;
 import io.lr0.producers.DatasetSource;
@@ -19,18 +17,16 @@ import io.lr0.registry.AvroDeserializer;
 import io.lr0.registry.RegistryConfig;
 import io.lr0.registry.RestSchemaRegistryClient;
 import io.lr0.schema.ImageRecord;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import io.lr0.schema.ImageVariant;
 import io.lr0.schema.Prediction;
 import io.lr0.schema.RobustnessMetric;
 import io.lr0.schema.RobustnessSummary;
 import io.lr0.testing.Consume;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +35,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -57,6 +55,7 @@ class PipelineIT {
 
     @TempDir
     static Path dataDir;
+
     private static LocalStack stack;
     private static Lr0Config config;
     private static Lr0App app;
@@ -72,8 +71,11 @@ class PipelineIT {
                 Lr0Config.TOPIC_PARTITIONS, "3",
                 Lr0Config.DASHBOARD_PORT, "0"));
         app = Lr0App.start(config);
-        try (ImagePublisher publisher = new ImagePublisher(config.kafkaClientConfig(), config.serdeConfig(),
-                config.topics().images(), config.topics().datasets())) {
+        try (ImagePublisher publisher = new ImagePublisher(
+                config.kafkaClientConfig(),
+                config.serdeConfig(),
+                config.topics().images(),
+                config.topics().datasets())) {
             produced = DatasetProducer.run(Datasets.defaultFashionMnist("test"), publisher, "it", IMAGES, 0, null);
         }
     }
@@ -90,46 +92,68 @@ class PipelineIT {
         assertEquals(IMAGES, produced.sent());
         int perImage = config.degradeSettings().resolutionsFor("fashion-mnist").size() + 1;
 
-        List<ConsumerRecord<String, ImageVariant>> variants = Consume.until(stack.bootstrapServers(),
-                config.topics().variants(), new StringDeserializer(), specificReader(),
-                records -> records.size() >= IMAGES * perImage, Duration.ofSeconds(90));
+        List<ConsumerRecord<String, ImageVariant>> variants = Consume.until(
+                stack.bootstrapServers(),
+                config.topics().variants(),
+                new StringDeserializer(),
+                specificReader(),
+                records -> records.size() >= IMAGES * perImage,
+                Duration.ofSeconds(90));
         // Give a duplicate the chance to show up before counting.
-        variants = Consume.until(stack.bootstrapServers(), config.topics().variants(), new StringDeserializer(),
-                specificReader(), records -> false, Duration.ofSeconds(2));
+        variants = Consume.until(
+                stack.bootstrapServers(),
+                config.topics().variants(),
+                new StringDeserializer(),
+                specificReader(),
+                records -> false,
+                Duration.ofSeconds(2));
 
-        Map<String, Long> copiesByKey = variants.stream().collect(Collectors.groupingBy(ConsumerRecord::key,
-                Collectors.counting()));
+        Map<String, Long> copiesByKey =
+                variants.stream().collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
         assertEquals(IMAGES * perImage, variants.size(), "variants read (read_committed)");
         assertEquals(IMAGES * perImage, copiesByKey.size(), "distinct variant keys: none lost");
         assertTrue(copiesByKey.values().stream().allMatch(count -> count == 1), "none duplicated");
-        Set<String> resolutions = variants.stream().map(r -> r.key().substring(r.key().indexOf('@') + 1))
+        Set<String> resolutions = variants.stream()
+                .map(r -> r.key().substring(r.key().indexOf('@') + 1))
                 .collect(Collectors.toCollection(TreeSet::new));
         assertEquals(Set.of("7", "10", "14", "21", "native"), resolutions);
-        ImageVariant sample = variants.stream().map(ConsumerRecord::value)
-                .filter(v -> v.getResolution() != null && v.getResolution() == 14).findFirst().orElseThrow();
+        ImageVariant sample = variants.stream()
+                .map(ConsumerRecord::value)
+                .filter(v -> v.getResolution() != null && v.getResolution() == 14)
+                .findFirst()
+                .orElseThrow();
         assertEquals(14, sample.getImage().getWidth());
         assertTrue(sample.getLabel() != null && dataset.labelSpace().classes().contains(sample.getLabel()));
     }
 
     @Test
     void everyVariantGetsOnePredictionAndNativeAccuracyIsHigh() {
-        int expected = IMAGES * (config.degradeSettings().resolutionsFor("fashion-mnist").size() + 1);
+        int expected = IMAGES
+                * (config.degradeSettings().resolutionsFor("fashion-mnist").size() + 1);
         AvroDeserializer<Prediction> reader = new AvroDeserializer<>();
         Map<String, Object> serde = new HashMap<>(config.serdeConfig());
         serde.put(RegistryConfig.SPECIFIC_AVRO_READER, "true");
         reader.configure(serde, false);
 
-        List<ConsumerRecord<String, Prediction>> predictions = Consume.until(stack.bootstrapServers(),
-                config.topics().predictions(), new StringDeserializer(), reader, read -> read.size() >= expected,
+        List<ConsumerRecord<String, Prediction>> predictions = Consume.until(
+                stack.bootstrapServers(),
+                config.topics().predictions(),
+                new StringDeserializer(),
+                reader,
+                read -> read.size() >= expected,
                 Duration.ofSeconds(90));
 
-        Map<String, Long> copies = predictions.stream().collect(Collectors.groupingBy(ConsumerRecord::key,
-                Collectors.counting()));
+        Map<String, Long> copies =
+                predictions.stream().collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
         assertEquals(expected, copies.size(), "one prediction per variant");
         assertTrue(copies.values().stream().allMatch(n -> n == 1));
-        List<Prediction> nativePredictions = predictions.stream().map(ConsumerRecord::value)
-                .filter(p -> p.getResolution() == null).toList();
-        long correct = nativePredictions.stream().filter(p -> Boolean.TRUE.equals(p.getCorrect())).count();
+        List<Prediction> nativePredictions = predictions.stream()
+                .map(ConsumerRecord::value)
+                .filter(p -> p.getResolution() == null)
+                .toList();
+        long correct = nativePredictions.stream()
+                .filter(p -> Boolean.TRUE.equals(p.getCorrect()))
+                .count();
         assertEquals(IMAGES, nativePredictions.size());
         assertTrue(correct >= 0.8 * IMAGES, "native top-1 through the stream: " + correct + "/" + IMAGES);
     }
@@ -137,8 +161,10 @@ class PipelineIT {
     @Test
     void metricTopicsFollowThePredictions() {
         String nativeKey = "lr0-demo-fmnist/fashion-mnist/native/bicubic";
-        Map<String, RobustnessMetric> metrics = latest(config.topics().metrics(),
-                read -> read.containsKey(nativeKey) && read.get(nativeKey).getTotal() == IMAGES
+        Map<String, RobustnessMetric> metrics = latest(
+                config.topics().metrics(),
+                read -> read.containsKey(nativeKey)
+                        && read.get(nativeKey).getTotal() == IMAGES
                         && read.containsKey("lr0-demo-fmnist/fashion-mnist/7/bicubic")
                         && read.get("lr0-demo-fmnist/fashion-mnist/7/bicubic").getTotal() == IMAGES);
         RobustnessMetric reference = metrics.get(nativeKey);
@@ -148,7 +174,8 @@ class PipelineIT {
         assertEquals(10, seven.getClasses());
         assertEquals(seven.getAccuracyTop1() / reference.getAccuracyTop1(), seven.getGamma(), 1e-12);
 
-        Map<String, RobustnessSummary> summaries = latest(config.topics().summary(),
+        Map<String, RobustnessSummary> summaries = latest(
+                config.topics().summary(),
                 read -> read.containsKey("lr0-demo-fmnist/7/bicubic")
                         && read.get("lr0-demo-fmnist/7/bicubic").getTotal() == IMAGES);
         RobustnessSummary summary = summaries.get("lr0-demo-fmnist/7/bicubic");
@@ -164,7 +191,8 @@ class PipelineIT {
         JsonNode metrics = get(http, "/api/metrics");
         JsonNode reference = null;
         for (JsonNode metric : metrics) {
-            if (metric.path("dataset").asText().equals("fashion-mnist") && metric.path("resolution").isNull()) {
+            if (metric.path("dataset").asText().equals("fashion-mnist")
+                    && metric.path("resolution").isNull()) {
                 reference = metric;
             }
         }
@@ -178,94 +206,141 @@ class PipelineIT {
         assertTrue(summary.size() >= 5, summary.toString());
         JsonNode recent = get(http, "/api/predictions/recent?limit=7");
         assertEquals(7, recent.size());
-        assertTrue(recent.get(0).path("predictionTimestamp").asLong() >= recent.get(6).path("predictionTimestamp").asLong());
+        assertTrue(recent.get(0).path("predictionTimestamp").asLong()
+                >= recent.get(6).path("predictionTimestamp").asLong());
         JsonNode series = get(http, "/api/summary/windowed");
         assertTrue(series.size() > 0 && series.get(0).has("windowStart"), series.toString());
-        HttpResponse<String> missing = http.send(HttpRequest.newBuilder(URI.create(app.dashboardUrl() + "/api/nope"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> missing = http.send(
+                HttpRequest.newBuilder(URI.create(app.dashboardUrl() + "/api/nope"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(404, missing.statusCode());
     }
 
     @Test
     void prometheusEndpointExposesThePipeline() throws Exception {
         everyVariantGetsOnePredictionAndNativeAccuracyIsHigh();
-        try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.of("bootstrap.servers",
-                stack.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
-            raw.send(new ProducerRecord<>(config.topics().images(), bytes("prometheus"), bytes("not avro"))).get();
+        try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(
+                Map.of("bootstrap.servers", stack.bootstrapServers()),
+                new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            raw.send(new ProducerRecord<>(config.topics().images(), bytes("prometheus"), bytes("not avro")))
+                    .get();
         }
         HttpClient http = HttpClient.newHttpClient();
         String text = "";
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!text.contains("reason=\"NOT_WIRE_FORMAT\"") && System.nanoTime() < deadline) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(app.dashboardUrl()
-                    + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(app.dashboardUrl() + "/metrics"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(200, response.statusCode());
             text = response.body();
             Thread.sleep(200);
         }
-        for (String expected : List.of("lr0_dead_letters_total{", "topic=\"images-dlq\"", "lr0_predictions_total{",
-                "lr0_prediction_latency_seconds{", "quantile=\"0.99\"", "lr0_inference_batch_size_count",
-                "lr0_inference_model_seconds_count", "lr0_inference_model_cpu_seconds_count", "lr0_variants_total{",
-                "lr0_stage_seconds_count{stage=\"degrade\"", "kafka_consumer_fetch_manager_records_lag",
-                "kafka_stream_", "jvm_memory_used_bytes")) {
+        for (String expected : List.of(
+                "lr0_dead_letters_total{",
+                "topic=\"images-dlq\"",
+                "lr0_predictions_total{",
+                "lr0_prediction_latency_seconds{",
+                "quantile=\"0.99\"",
+                "lr0_inference_batch_size_count",
+                "lr0_inference_model_seconds_count",
+                "lr0_inference_model_cpu_seconds_count",
+                "lr0_variants_total{",
+                "lr0_stage_seconds_count{stage=\"degrade\"",
+                "kafka_consumer_fetch_manager_records_lag",
+                "kafka_stream_",
+                "jvm_memory_used_bytes")) {
             assertTrue(text.contains(expected), "/metrics lacks " + expected);
         }
     }
 
     private static JsonNode get(HttpClient http, String path) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(app.dashboardUrl() + path))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(app.dashboardUrl() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), path + ": " + response.body());
         return new ObjectMapper().readTree(response.body());
     }
 
     /** The latest value per key of a (compacted) topic, read until {@code done} holds. */
-    private static <V extends SpecificRecord> Map<String, V> latest(String topic,
-            Predicate<Map<String, V>> done) {
+    private static <V extends SpecificRecord> Map<String, V> latest(String topic, Predicate<Map<String, V>> done) {
         AvroDeserializer<V> reader = new AvroDeserializer<>();
         Map<String, Object> serde = new HashMap<>(config.serdeConfig());
         serde.put(RegistryConfig.SPECIFIC_AVRO_READER, "true");
         reader.configure(serde, false);
         Map<String, V> latest = new HashMap<>();
-        Consume.until(stack.bootstrapServers(), topic, new StringDeserializer(), reader, read -> {
-            latest.clear();
-            read.forEach(record -> latest.put(record.key(), record.value()));
-            return done.test(latest);
-        }, Duration.ofSeconds(60));
+        Consume.until(
+                stack.bootstrapServers(),
+                topic,
+                new StringDeserializer(),
+                reader,
+                read -> {
+                    latest.clear();
+                    read.forEach(record -> latest.put(record.key(), record.value()));
+                    return done.test(latest);
+                },
+                Duration.ofSeconds(60));
         return latest;
     }
 
     @Test
     void undecodableRecordsAreDeadLetteredOnTheRealBroker() throws Exception {
-        try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.of("bootstrap.servers",
-                stack.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
-            raw.send(new ProducerRecord<>(config.topics().images(), bytes("not-avro"), bytes("{\"json\": true}"))).get();
-            raw.send(new ProducerRecord<>(config.topics().images(), bytes("unknown-id"),
-                    new byte[] {0, 0x12, 0x34, 0x56, 0x78, 1, 2, 3})).get();
+        try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(
+                Map.of("bootstrap.servers", stack.bootstrapServers()),
+                new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            raw.send(new ProducerRecord<>(config.topics().images(), bytes("not-avro"), bytes("{\"json\": true}")))
+                    .get();
+            raw.send(new ProducerRecord<>(config.topics().images(), bytes("unknown-id"), new byte[] {
+                        0, 0x12, 0x34, 0x56, 0x78, 1, 2, 3
+                    }))
+                    .get();
             int imageRecordId;
-            try (RestSchemaRegistryClient client = new RestSchemaRegistryClient(RegistryConfig.from(
-                    config.serdeConfig()))) {
+            try (RestSchemaRegistryClient client =
+                    new RestSchemaRegistryClient(RegistryConfig.from(config.serdeConfig()))) {
                 imageRecordId = client.register("images-value", ImageRecord.getClassSchema());
             }
             // The right header and schema id, then a body that is not an ImageRecord.
-            raw.send(new ProducerRecord<>(config.topics().images(), bytes("bad-body"), ByteBuffer.allocate(9)
-                    .put((byte) 0).putInt(imageRecordId).putInt(-1).array())).get();
+            raw.send(new ProducerRecord<>(
+                            config.topics().images(),
+                            bytes("bad-body"),
+                            ByteBuffer.allocate(9)
+                                    .put((byte) 0)
+                                    .putInt(imageRecordId)
+                                    .putInt(-1)
+                                    .array()))
+                    .get();
         }
 
         // Other tests dead-letter records of their own: look at this test's keys only.
         Set<String> mine = Set.of("not-avro", "unknown-id", "bad-body");
-        List<ConsumerRecord<byte[], byte[]>> deadLetters = Consume.until(stack.bootstrapServers(),
-                DeadLetterHeaders.topicFor(config.topics().images()), new ByteArrayDeserializer(), new ByteArrayDeserializer(),
-                records -> records.stream().filter(r -> mine.contains(new String(r.key(), StandardCharsets.UTF_8)))
-                        .count() >= 3, Duration.ofSeconds(60)).stream()
-                .filter(r -> mine.contains(new String(r.key(), StandardCharsets.UTF_8))).toList();
+        List<ConsumerRecord<byte[], byte[]>> deadLetters = Consume.until(
+                        stack.bootstrapServers(),
+                        DeadLetterHeaders.topicFor(config.topics().images()),
+                        new ByteArrayDeserializer(),
+                        new ByteArrayDeserializer(),
+                        records -> records.stream()
+                                        .filter(r -> mine.contains(new String(r.key(), StandardCharsets.UTF_8)))
+                                        .count()
+                                >= 3,
+                        Duration.ofSeconds(60))
+                .stream()
+                .filter(r -> mine.contains(new String(r.key(), StandardCharsets.UTF_8)))
+                .toList();
 
-        Map<String, String> reasonByKey = deadLetters.stream().collect(Collectors.toMap(
-                r -> new String(r.key(), StandardCharsets.UTF_8), r -> header(r, DeadLetterHeaders.REASON)));
-        assertEquals(Map.of("not-avro", "NOT_WIRE_FORMAT", "unknown-id", "UNKNOWN_SCHEMA_ID",
-                "bad-body", "AVRO_DECODE"), reasonByKey);
+        Map<String, String> reasonByKey = deadLetters.stream()
+                .collect(Collectors.toMap(
+                        r -> new String(r.key(), StandardCharsets.UTF_8), r -> header(r, DeadLetterHeaders.REASON)));
+        assertEquals(
+                Map.of("not-avro", "NOT_WIRE_FORMAT", "unknown-id", "UNKNOWN_SCHEMA_ID", "bad-body", "AVRO_DECODE"),
+                reasonByKey);
         ConsumerRecord<byte[], byte[]> first = deadLetters.stream()
-                .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals("not-avro")).findFirst().orElseThrow();
+                .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals("not-avro"))
+                .findFirst()
+                .orElseThrow();
         assertEquals("{\"json\": true}", new String(first.value(), StandardCharsets.UTF_8));
         assertEquals(config.topics().images(), header(first, DeadLetterHeaders.SOURCE_TOPIC));
         assertTrue(Integer.parseInt(header(first, DeadLetterHeaders.SOURCE_PARTITION)) >= 0);

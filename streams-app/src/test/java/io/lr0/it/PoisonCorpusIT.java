@@ -1,15 +1,12 @@
 package io.lr0.it;
 
-import java.util.TreeMap;
-
-import io.lr0.contract.DeadLetterHeaders;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lr0.app.Lr0App;
 import io.lr0.app.Lr0Config;
-import io.lr0.runtime.DeadLetters;
+import io.lr0.contract.DeadLetterHeaders;
 import io.lr0.local.LocalStack;
 import io.lr0.producers.DatasetProducer;
 import io.lr0.producers.Datasets;
@@ -35,6 +32,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -54,8 +52,8 @@ class PoisonCorpusIT {
     private static final int ROUNDS = 3;
     private static final String DATASET = "fashion-mnist";
 
-    record Poison(String name, String wrap, String encoding, Integer width, Integer height, String payload,
-                  String expected) {
+    record Poison(
+            String name, String wrap, String encoding, Integer width, Integer height, String payload, String expected) {
         String key(int round) {
             return "poison-" + round + "-" + name.replaceAll("[^a-zA-Z0-9]+", "-");
         }
@@ -66,15 +64,21 @@ class PoisonCorpusIT {
         List<Poison> corpus = corpus();
         assertTrue(corpus.size() >= 30, "at least 30 bad inputs");
         try (LocalStack stack = LocalStack.start(dataDir, 0, 0, 0);
-             Lr0App app = Lr0App.start(Lr0Config.of(Map.of(Lr0Config.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
-                     Lr0Config.SCHEMA_REGISTRY_URL, stack.registryUrl(),
-                     Lr0Config.STATE_DIR, dataDir.resolve("streams").toString(),
-                     Lr0Config.IMAGE_MAX_BYTES, "200000",
-                     Lr0Config.DASHBOARD_PORT, "0")))) {
+                Lr0App app = Lr0App.start(Lr0Config.of(Map.of(
+                        Lr0Config.BOOTSTRAP_SERVERS,
+                        stack.bootstrapServers(),
+                        Lr0Config.SCHEMA_REGISTRY_URL,
+                        stack.registryUrl(),
+                        Lr0Config.STATE_DIR,
+                        dataDir.resolve("streams").toString(),
+                        Lr0Config.IMAGE_MAX_BYTES,
+                        "200000",
+                        Lr0Config.DASHBOARD_PORT,
+                        "0")))) {
             Map<String, Object> serde = Map.of(RegistryConfig.SCHEMA_REGISTRY_URL, stack.registryUrl());
             // Publishes the label space (and classifies a few good images) before any poison arrives.
-            try (ImagePublisher publisher = new ImagePublisher(Map.of("bootstrap.servers", stack.bootstrapServers()),
-                    serde, "images", "datasets")) {
+            try (ImagePublisher publisher = new ImagePublisher(
+                    Map.of("bootstrap.servers", stack.bootstrapServers()), serde, "images", "datasets")) {
                 DatasetProducer.run(Datasets.defaultFashionMnist("test"), publisher, "poison-it", 3, 0, null);
             }
             int imageRecordId;
@@ -85,16 +89,25 @@ class PoisonCorpusIT {
             serializer.configure(serde, false);
 
             long heapAfterFirstRound = 0;
-            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
-                    stack.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                    Map.of("bootstrap.servers", stack.bootstrapServers()),
+                    new ByteArraySerializer(),
+                    new ByteArraySerializer())) {
                 for (int round = 1; round <= ROUNDS; round++) {
                     for (Poison poison : corpus) {
-                        producer.send(new ProducerRecord<>("images", bytes(poison.key(round)),
-                                value(poison, poison.key(round), imageRecordId, serializer))).get();
+                        producer.send(new ProducerRecord<>(
+                                        "images",
+                                        bytes(poison.key(round)),
+                                        value(poison, poison.key(round), imageRecordId, serializer)))
+                                .get();
                     }
                     String good = "good-after-round-" + round;
-                    producer.send(new ProducerRecord<>("images", bytes(good), serializer.serialize("images",
-                            record(good, TestImages.raw(TestImages.gray(28, 28)), null)))).get();
+                    producer.send(new ProducerRecord<>(
+                                    "images",
+                                    bytes(good),
+                                    serializer.serialize(
+                                            "images", record(good, TestImages.raw(TestImages.gray(28, 28)), null))))
+                            .get();
                     checkRound(stack, corpus, round, good);
                     if (round == 1) {
                         heapAfterFirstRound = usedHeapAfterGc();
@@ -102,9 +115,10 @@ class PoisonCorpusIT {
                 }
             }
             long heapAfterLastRound = usedHeapAfterGc();
-            System.out.printf("PoisonCorpusIT: %d bad inputs x %d rounds; heap after GC %d MB after round 1, "
-                    + "%d MB after round %d%n", corpus.size(), ROUNDS, heapAfterFirstRound >> 20,
-                    heapAfterLastRound >> 20, ROUNDS);
+            System.out.printf(
+                    "PoisonCorpusIT: %d bad inputs x %d rounds; heap after GC %d MB after round 1, "
+                            + "%d MB after round %d%n",
+                    corpus.size(), ROUNDS, heapAfterFirstRound >> 20, heapAfterLastRound >> 20, ROUNDS);
             assertTrue(heapAfterLastRound - heapAfterFirstRound < 64L << 20, "heap stays bounded");
         }
     }
@@ -113,9 +127,13 @@ class PoisonCorpusIT {
         Map<String, String> expectedReasons = corpus.stream()
                 .filter(p -> !Set.of("PREDICTED", "LABEL_OUTSIDE").contains(p.expected()))
                 .collect(Collectors.toMap(p -> p.key(round), Poison::expected));
-        List<ConsumerRecord<byte[], byte[]>> deadLetters = Consume.until(stack.bootstrapServers(),
-                DeadLetterHeaders.topicFor("images"), new ByteArrayDeserializer(), new ByteArrayDeserializer(),
-                read -> mine(read, expectedReasons.keySet()).size() >= expectedReasons.size(), Duration.ofSeconds(90));
+        List<ConsumerRecord<byte[], byte[]>> deadLetters = Consume.until(
+                stack.bootstrapServers(),
+                DeadLetterHeaders.topicFor("images"),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer(),
+                read -> mine(read, expectedReasons.keySet()).size() >= expectedReasons.size(),
+                Duration.ofSeconds(90));
         Map<String, String> actualReasons = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> deadLetter : mine(deadLetters, expectedReasons.keySet())) {
             String previous = actualReasons.put(text(deadLetter.key()), header(deadLetter, DeadLetterHeaders.REASON));
@@ -136,10 +154,16 @@ class PoisonCorpusIT {
         String goodKey = good + "@native/bicubic";
         AvroDeserializer<Prediction> reader = Consume.specificReader(stack.registryUrl());
         Map<String, Prediction> predictions = new HashMap<>();
-        Consume.until(stack.bootstrapServers(), "predictions", new StringDeserializer(), reader, read -> {
-            read.forEach(r -> predictions.put(r.key(), r.value()));
-            return predictions.keySet().containsAll(classified.keySet()) && predictions.containsKey(goodKey);
-        }, Duration.ofSeconds(90));
+        Consume.until(
+                stack.bootstrapServers(),
+                "predictions",
+                new StringDeserializer(),
+                reader,
+                read -> {
+                    read.forEach(r -> predictions.put(r.key(), r.value()));
+                    return predictions.keySet().containsAll(classified.keySet()) && predictions.containsKey(goodKey);
+                },
+                Duration.ofSeconds(90));
         assertTrue(predictions.containsKey(goodKey), "a good image after the poison is still classified");
         for (var entry : classified.entrySet()) {
             Prediction prediction = predictions.get(entry.getKey());
@@ -160,14 +184,29 @@ class PoisonCorpusIT {
     private static byte[] value(Poison poison, String id, int imageRecordId, AvroSerializer<ImageRecord> serializer) {
         byte[] payload = payload(poison.payload());
         return switch (poison.wrap()) {
-            case "image" -> serializer.serialize("images", record(id, Image.newBuilder()
-                    .setEncoding(ImageEncoding.valueOf(poison.encoding())).setWidth(poison.width())
-                    .setHeight(poison.height()).setData(ByteBuffer.wrap(payload)).build(), null));
-            case "label" -> serializer.serialize("images", record(id, TestImages.encoded(
-                    ImageEncoding.valueOf(poison.encoding()), payload), "spaceship"));
+            case "image" ->
+                serializer.serialize(
+                        "images",
+                        record(
+                                id,
+                                Image.newBuilder()
+                                        .setEncoding(ImageEncoding.valueOf(poison.encoding()))
+                                        .setWidth(poison.width())
+                                        .setHeight(poison.height())
+                                        .setData(ByteBuffer.wrap(payload))
+                                        .build(),
+                                null));
+            case "label" ->
+                serializer.serialize(
+                        "images",
+                        record(id, TestImages.encoded(ImageEncoding.valueOf(poison.encoding()), payload), "spaceship"));
             case "value" -> payload;
-            case "avro-body" -> ByteBuffer.allocate(5 + payload.length).put((byte) 0).putInt(imageRecordId)
-                    .put(payload).array();
+            case "avro-body" ->
+                ByteBuffer.allocate(5 + payload.length)
+                        .put((byte) 0)
+                        .putInt(imageRecordId)
+                        .put(payload)
+                        .array();
             case "tombstone" -> null;
             default -> throw new IllegalArgumentException("corpus.tsv: unknown wrap " + poison.wrap());
         };
@@ -189,12 +228,15 @@ class PoisonCorpusIT {
 
     private static List<Poison> corpus() {
         List<Poison> corpus = new ArrayList<>();
-        List<String> lines = new String(TestImages.resource("/poison/corpus.tsv"), StandardCharsets.UTF_8).lines()
-                .filter(line -> !line.startsWith("#") && !line.isBlank()).skip(1).toList();
+        List<String> lines = new String(TestImages.resource("/poison/corpus.tsv"), StandardCharsets.UTF_8)
+                .lines()
+                .filter(line -> !line.startsWith("#") && !line.isBlank())
+                .skip(1)
+                .toList();
         for (String line : lines) {
             String[] cells = line.split("\t");
-            corpus.add(new Poison(cells[0], cells[1], cells[2], integer(cells[3]), integer(cells[4]), cells[5],
-                    cells[6]));
+            corpus.add(
+                    new Poison(cells[0], cells[1], cells[2], integer(cells[3]), integer(cells[4]), cells[5], cells[6]));
         }
         return corpus;
     }
@@ -203,9 +245,11 @@ class PoisonCorpusIT {
         return cell.equals("-") ? null : Integer.valueOf(cell);
     }
 
-    private static List<ConsumerRecord<byte[], byte[]>> mine(List<ConsumerRecord<byte[], byte[]>> records,
-                                                            Set<String> keys) {
-        return records.stream().filter(r -> r.key() != null && keys.contains(text(r.key()))).toList();
+    private static List<ConsumerRecord<byte[], byte[]>> mine(
+            List<ConsumerRecord<byte[], byte[]>> records, Set<String> keys) {
+        return records.stream()
+                .filter(r -> r.key() != null && keys.contains(text(r.key())))
+                .toList();
     }
 
     private static long usedHeapAfterGc() throws InterruptedException {

@@ -3,8 +3,8 @@ package io.lr0.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lr0.contract.TopicSetup;
 import io.lr0.cli.Lr0;
+import io.lr0.contract.TopicSetup;
 import io.lr0.local.LocalStack;
 import io.lr0.producers.IdxDataset;
 import io.lr0.registry.AvroDeserializer;
@@ -29,22 +29,47 @@ class ProduceCommandIT {
     @Test
     void producesImagesAndPublishesTheLabelSpace(@TempDir Path dataDir) {
         try (LocalStack stack = LocalStack.start(dataDir, 0, 0, 0)) {
-            TopicSetup.ensure(Map.of("bootstrap.servers", stack.bootstrapServers()),
+            TopicSetup.ensure(
+                    Map.of("bootstrap.servers", stack.bootstrapServers()),
                     List.of(TopicSetup.topic("images", 2), TopicSetup.compacted("datasets", 1)));
 
-            int exit = Lr0.commandLine().execute("produce", "dataset", "--limit", "25", "--rate", "500",
-                    "--bootstrap-servers", stack.bootstrapServers(), "--schema-registry-url", stack.registryUrl(),
-                    "--property", "client.id=produce-it", "--property", "schema.registry.auto.register.schemas=true");
+            int exit = Lr0.commandLine()
+                    .execute(
+                            "produce",
+                            "dataset",
+                            "--limit",
+                            "25",
+                            "--rate",
+                            "500",
+                            "--bootstrap-servers",
+                            stack.bootstrapServers(),
+                            "--schema-registry-url",
+                            stack.registryUrl(),
+                            "--property",
+                            "client.id=produce-it",
+                            "--property",
+                            "schema.registry.auto.register.schemas=true");
 
             assertEquals(0, exit);
-            List<ConsumerRecord<String, ImageRecord>> images = Consume.until(stack.bootstrapServers(), "images",
-                    new StringDeserializer(), reader(stack), read -> read.size() >= 25, Duration.ofSeconds(30));
+            List<ConsumerRecord<String, ImageRecord>> images = Consume.until(
+                    stack.bootstrapServers(),
+                    "images",
+                    new StringDeserializer(),
+                    reader(stack),
+                    read -> read.size() >= 25,
+                    Duration.ofSeconds(30));
             assertEquals(25, images.size());
             assertEquals("fashion-mnist", images.get(0).value().getDataset());
-            List<ConsumerRecord<String, DatasetInfo>> datasets = Consume.until(stack.bootstrapServers(), "datasets",
-                    new StringDeserializer(), reader(stack), read -> !read.isEmpty(), Duration.ofSeconds(30));
+            List<ConsumerRecord<String, DatasetInfo>> datasets = Consume.until(
+                    stack.bootstrapServers(),
+                    "datasets",
+                    new StringDeserializer(),
+                    reader(stack),
+                    read -> !read.isEmpty(),
+                    Duration.ofSeconds(30));
             assertEquals("fashion-mnist", datasets.get(0).key());
-            assertEquals(IdxDataset.FASHION_MNIST_CLASSES, datasets.get(0).value().getClasses());
+            assertEquals(
+                    IdxDataset.FASHION_MNIST_CLASSES, datasets.get(0).value().getClasses());
         }
     }
 
@@ -66,7 +91,8 @@ class ProduceCommandIT {
         CommandLine commandLine = Lr0.commandLine();
         commandLine.setErr(new PrintWriter(err));
 
-        int exit = commandLine.execute("produce", "dataset", dir.resolve("nowhere").toString());
+        int exit =
+                commandLine.execute("produce", "dataset", dir.resolve("nowhere").toString());
 
         assertEquals(2, exit);
         assertTrue(err.toString().contains("nowhere is not a directory"), err.toString());
@@ -74,8 +100,8 @@ class ProduceCommandIT {
 
     private static <T> AvroDeserializer<T> reader(LocalStack stack) {
         AvroDeserializer<T> deserializer = new AvroDeserializer<>();
-        deserializer.configure(Map.of("schema.registry.url", stack.registryUrl(), "specific.avro.reader", "true"),
-                false);
+        deserializer.configure(
+                Map.of("schema.registry.url", stack.registryUrl(), "specific.avro.reader", "true"), false);
         return deserializer;
     }
 }

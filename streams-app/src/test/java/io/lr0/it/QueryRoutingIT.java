@@ -28,20 +28,26 @@ class QueryRoutingIT {
     @Test
     void keyedQueriesAreRoutedAndListsGathered(@TempDir Path dataDir) throws Exception {
         try (LocalStack stack = LocalStack.start(dataDir, 0, 0, 0);
-             Lr0App first = Lr0App.start(config(stack, dataDir.resolve("a")));
-             Lr0App second = Lr0App.start(config(stack, dataDir.resolve("b")))) {
-            try (ImagePublisher publisher = new ImagePublisher(Map.of("bootstrap.servers", stack.bootstrapServers()),
-                    Map.of("schema.registry.url", stack.registryUrl()), "images", "datasets")) {
+                Lr0App first = Lr0App.start(config(stack, dataDir.resolve("a")));
+                Lr0App second = Lr0App.start(config(stack, dataDir.resolve("b")))) {
+            try (ImagePublisher publisher = new ImagePublisher(
+                    Map.of("bootstrap.servers", stack.bootstrapServers()),
+                    Map.of("schema.registry.url", stack.registryUrl()),
+                    "images",
+                    "datasets")) {
                 DatasetProducer.run(Datasets.defaultFashionMnist("test"), publisher, "routing-it", 40, 0, null);
             }
-            HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+            HttpClient http = HttpClient.newBuilder()
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .build();
             String key = "/api/metrics/lr0-demo-fmnist%2Ffashion-mnist";
             HttpResponse<String> a = awaitAnswer(http, first.dashboardUrl() + key);
             HttpResponse<String> b = awaitAnswer(http, second.dashboardUrl() + key);
 
             List<Integer> statuses = List.of(a.statusCode(), b.statusCode());
-            assertTrue(statuses.contains(200) && statuses.contains(307), "one owner answers, the other redirects: "
-                    + statuses);
+            assertTrue(
+                    statuses.contains(200) && statuses.contains(307),
+                    "one owner answers, the other redirects: " + statuses);
             HttpResponse<String> redirect = a.statusCode() == 307 ? a : b;
             String owner = a.statusCode() == 200 ? first.dashboardUrl() : second.dashboardUrl();
             assertEquals(owner + key, redirect.headers().firstValue("Location").orElseThrow());
@@ -52,8 +58,12 @@ class QueryRoutingIT {
                 assertEquals(200, list.statusCode(), list.body());
                 JsonNode metrics = new ObjectMapper().readTree(list.body());
                 assertEquals(5, metrics.size(), base + ": " + metrics);
-                JsonNode instances = new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(
-                        URI.create(base + "/api/instances")).build(), HttpResponse.BodyHandlers.ofString()).body());
+                JsonNode instances = new ObjectMapper()
+                        .readTree(http.send(
+                                        HttpRequest.newBuilder(URI.create(base + "/api/instances"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .body());
                 assertEquals(2, instances.size());
             }
         }
@@ -72,10 +82,11 @@ class QueryRoutingIT {
     private static HttpResponse<String> awaitAnswer(HttpClient http, String url) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (true) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response =
+                    http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
             boolean ready = response.statusCode() == 307
-                    || (response.statusCode() == 200 && new ObjectMapper().readTree(response.body()).size() == 5);
+                    || (response.statusCode() == 200
+                            && new ObjectMapper().readTree(response.body()).size() == 5);
             if (ready || System.nanoTime() > deadline) {
                 return response;
             }

@@ -40,40 +40,76 @@ class SplitRolesIT {
     void eachStageRunsInOneApplicationOnly() throws Exception {
         try (LocalStack stack = LocalStack.start(dataDir, 0, 0, 0)) {
             Lr0Config cpuRole = role(stack, "cpu", Map.of(Lr0Config.INFERENCE_ENABLED, "false"));
-            Lr0Config modelRole = role(stack, "model", Map.of(Lr0Config.APPLICATION_ID, "lr0-model",
-                    Lr0Config.DEGRADE_ENABLED, "false", Lr0Config.METRICS_ENABLED, "false"));
-            try (Lr0App cpu = Lr0App.start(cpuRole); Lr0App model = Lr0App.start(modelRole)) {
-                try (ImagePublisher publisher = new ImagePublisher(cpuRole.kafkaClientConfig(),
-                        cpuRole.serdeConfig(), cpuRole.topics().images(), cpuRole.topics().datasets())) {
+            Lr0Config modelRole = role(
+                    stack,
+                    "model",
+                    Map.of(
+                            Lr0Config.APPLICATION_ID,
+                            "lr0-model",
+                            Lr0Config.DEGRADE_ENABLED,
+                            "false",
+                            Lr0Config.METRICS_ENABLED,
+                            "false"));
+            try (Lr0App cpu = Lr0App.start(cpuRole);
+                    Lr0App model = Lr0App.start(modelRole)) {
+                try (ImagePublisher publisher = new ImagePublisher(
+                        cpuRole.kafkaClientConfig(),
+                        cpuRole.serdeConfig(),
+                        cpuRole.topics().images(),
+                        cpuRole.topics().datasets())) {
                     DatasetProducer.run(Datasets.defaultFashionMnist("test"), publisher, "split", IMAGES, 0, null);
                 }
-                int expected = IMAGES * (cpuRole.degradeSettings().resolutionsFor("fashion-mnist").size() + 1);
+                int expected = IMAGES
+                        * (cpuRole.degradeSettings()
+                                        .resolutionsFor("fashion-mnist")
+                                        .size()
+                                + 1);
 
-                List<ConsumerRecord<String, Prediction>> predictions = Consume.until(stack.bootstrapServers(),
-                        cpuRole.topics().predictions(), new StringDeserializer(),
-                        Consume.specificReader(stack.registryUrl()), read -> read.size() >= expected,
+                List<ConsumerRecord<String, Prediction>> predictions = Consume.until(
+                        stack.bootstrapServers(),
+                        cpuRole.topics().predictions(),
+                        new StringDeserializer(),
+                        Consume.specificReader(stack.registryUrl()),
+                        read -> read.size() >= expected,
                         Duration.ofSeconds(90));
                 String nativeKey = "lr0-demo-fmnist/fashion-mnist/native/bicubic";
                 // The metrics come from the CPU role's application, which never ran the model.
-                List<ConsumerRecord<String, RobustnessMetric>> metrics = Consume.until(stack.bootstrapServers(),
-                        cpuRole.topics().metrics(), new StringDeserializer(), Consume.specificReader(stack.registryUrl()),
-                        read -> read.stream().anyMatch(r -> r.key().equals(nativeKey)
-                                && r.value().getTotal() == IMAGES), Duration.ofSeconds(60));
+                List<ConsumerRecord<String, RobustnessMetric>> metrics = Consume.until(
+                        stack.bootstrapServers(),
+                        cpuRole.topics().metrics(),
+                        new StringDeserializer(),
+                        Consume.specificReader(stack.registryUrl()),
+                        read -> read.stream()
+                                .anyMatch(r ->
+                                        r.key().equals(nativeKey) && r.value().getTotal() == IMAGES),
+                        Duration.ofSeconds(60));
                 // Give a duplicate (a second degradation or classification) the chance to show up before counting.
-                List<ConsumerRecord<String, ImageVariant>> variants = Consume.until(stack.bootstrapServers(),
-                        cpuRole.topics().variants(), new StringDeserializer(), Consume.specificReader(stack.registryUrl()),
-                        read -> false, Duration.ofSeconds(3));
-                predictions = Consume.until(stack.bootstrapServers(), cpuRole.topics().predictions(),
-                        new StringDeserializer(), Consume.specificReader(stack.registryUrl()), read -> false,
+                List<ConsumerRecord<String, ImageVariant>> variants = Consume.until(
+                        stack.bootstrapServers(),
+                        cpuRole.topics().variants(),
+                        new StringDeserializer(),
+                        Consume.specificReader(stack.registryUrl()),
+                        read -> false,
+                        Duration.ofSeconds(3));
+                predictions = Consume.until(
+                        stack.bootstrapServers(),
+                        cpuRole.topics().predictions(),
+                        new StringDeserializer(),
+                        Consume.specificReader(stack.registryUrl()),
+                        read -> false,
                         Duration.ofSeconds(1));
 
                 assertEquals(expected, variants.size(), "variants: one per image and resolution, none doubled");
                 assertEquals(expected, predictions.size(), "predictions: one per variant, none doubled");
                 assertEquals(expected, copiesByKey(predictions).size(), "distinct prediction keys");
                 assertTrue(metrics.stream().anyMatch(r -> r.key().equals(nativeKey)), "metrics from the CPU role");
-                assertEquals(List.of(), cpu.activePartitionsOf(cpuRole.topics().variants()),
+                assertEquals(
+                        List.of(),
+                        cpu.activePartitionsOf(cpuRole.topics().variants()),
                         "the CPU role reads no variants");
-                assertEquals(List.of(), model.activePartitionsOf(cpuRole.topics().images()),
+                assertEquals(
+                        List.of(),
+                        model.activePartitionsOf(cpuRole.topics().images()),
                         "the model role reads no images");
             }
         }

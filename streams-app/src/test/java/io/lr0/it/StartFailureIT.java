@@ -36,8 +36,8 @@ class StartFailureIT {
             Map<String, String> impatient = new HashMap<>(settings);
             impatient.put(Lr0Config.STARTUP_TIMEOUT_MS, "1");
 
-            IllegalStateException failure = assertThrows(IllegalStateException.class,
-                    () -> Lr0App.start(Lr0Config.of(impatient)));
+            IllegalStateException failure =
+                    assertThrows(IllegalStateException.class, () -> Lr0App.start(Lr0Config.of(impatient)));
             assertTrue(failure.getMessage().contains("not running after"), failure.getMessage());
             assertEquals(List.of(), threadsOf(APPLICATION_ID), "threads of the failed instance still alive");
 
@@ -51,7 +51,11 @@ class StartFailureIT {
 
     /** Live threads whose names carry {@code applicationId} (Kafka Streams names its threads and clients so). */
     private static List<String> threadsOf(String applicationId) {
-        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
-                .filter(name -> name.contains(applicationId)).sorted().toList();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .filter(name -> name.contains(applicationId))
+                .sorted()
+                .toList();
     }
 }

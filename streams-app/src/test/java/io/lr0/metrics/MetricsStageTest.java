@@ -1,7 +1,5 @@
 package io.lr0.metrics;
 
-import java.nio.ByteBuffer;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +11,7 @@ import io.lr0.schema.Prediction;
 import io.lr0.schema.RobustnessMetric;
 import io.lr0.schema.RobustnessSummary;
 import io.lr0.testing.TopologyHarness;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,10 +27,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** The metrics stage on hand-made predictions, with the registry in process, driven by TopologyTestDriver. */
 class MetricsStageTest {
     private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
-    private static final List<String> TEN = IntStream.range(0, 10).mapToObj(i -> "c" + i).toList();
+    private static final List<String> TEN =
+            IntStream.range(0, 10).mapToObj(i -> "c" + i).toList();
 
     @TempDir
     Path stateDir;
+
     private TopologyHarness harness;
     private TestInputTopic<String, Prediction> predictions;
     private TestInputTopic<String, DatasetInfo> datasets;
@@ -39,8 +40,7 @@ class MetricsStageTest {
 
     @BeforeEach
     void start() {
-        harness = TopologyHarness.start(stateDir, Map.of(Lr0Config.METRICS_WINDOW_MS, "60000"),
-                null, null);
+        harness = TopologyHarness.start(stateDir, Map.of(Lr0Config.METRICS_WINDOW_MS, "60000"), null, null);
         predictions = harness.input("predictions");
         datasets = harness.input("datasets");
     }
@@ -51,7 +51,13 @@ class MetricsStageTest {
     }
 
     private void labelSpace(String dataset, List<String> classes) {
-        datasets.pipeInput(dataset, DatasetInfo.newBuilder().setId(dataset).setClasses(classes).setUpdated(T0).build());
+        datasets.pipeInput(
+                dataset,
+                DatasetInfo.newBuilder()
+                        .setId(dataset)
+                        .setClasses(classes)
+                        .setUpdated(T0)
+                        .build());
     }
 
     /** {@code correct} of {@code count} predictions at {@code resolution} are right; the label is class c1. */
@@ -59,15 +65,27 @@ class MetricsStageTest {
         predict(dataset, resolution, "bicubic", count, correct, group, at);
     }
 
-    private void predict(String dataset, Integer resolution, String srMethod, int count, int correct, String group,
-                         Instant at) {
+    private void predict(
+            String dataset, Integer resolution, String srMethod, int count, int correct, String group, Instant at) {
         for (int i = 0; i < count; i++) {
             String predicted = i < correct ? "c1" : "c2";
-            List<LabelScore> top = new ArrayList<>(List.of(new LabelScore(predicted, 0.6f), new LabelScore("c3", 0.2f)));
-            Prediction prediction = Prediction.newBuilder().setImageId("img" + sequence).setVariantKey("v" + sequence)
-                    .setDataset(dataset).setModel("m").setResolution(resolution).setSrMethod(srMethod).setLabel("c1")
-                    .setGroup(group).setPredicted(predicted).setTopK(top).setCorrect(i < correct)
-                    .setCaptureTimestamp(at).setPredictionTimestamp(at).build();
+            List<LabelScore> top =
+                    new ArrayList<>(List.of(new LabelScore(predicted, 0.6f), new LabelScore("c3", 0.2f)));
+            Prediction prediction = Prediction.newBuilder()
+                    .setImageId("img" + sequence)
+                    .setVariantKey("v" + sequence)
+                    .setDataset(dataset)
+                    .setModel("m")
+                    .setResolution(resolution)
+                    .setSrMethod(srMethod)
+                    .setLabel("c1")
+                    .setGroup(group)
+                    .setPredicted(predicted)
+                    .setTopK(top)
+                    .setCorrect(i < correct)
+                    .setCaptureTimestamp(at)
+                    .setPredictionTimestamp(at)
+                    .build();
             predictions.pipeInput("v" + sequence++, prediction, at);
         }
     }
@@ -81,8 +99,15 @@ class MetricsStageTest {
         labelSpace("d1", TEN);
         predict("d1", null, 10, 8, null, T0);
         predict("d1", 7, 10, 4, null, T0);
-        Prediction unlabelled = Prediction.newBuilder().setImageId("u").setDataset("d1").setModel("m").setResolution(7)
-                .setPredicted("c1").setCaptureTimestamp(T0).setPredictionTimestamp(T0).build();
+        Prediction unlabelled = Prediction.newBuilder()
+                .setImageId("u")
+                .setDataset("d1")
+                .setModel("m")
+                .setResolution(7)
+                .setPredicted("c1")
+                .setCaptureTimestamp(T0)
+                .setPredictionTimestamp(T0)
+                .build();
         predictions.pipeInput("u", unlabelled, T0);
 
         Map<String, RobustnessMetric> latest = metrics();
@@ -100,16 +125,27 @@ class MetricsStageTest {
 
     @Test
     void theCountsTravelWithoutTheThumbnail() {
-        Prediction withThumbnail = Prediction.newBuilder().setImageId("t").setVariantKey("t@7").setDataset("d1")
-                .setModel("m").setResolution(7).setLabel("c1").setPredicted("c1")
-                .setTopK(List.of(new LabelScore("c1", 0.9f))).setCorrect(true).setCaptureTimestamp(T0)
-                .setPredictionTimestamp(T0).setThumbnail(ByteBuffer.wrap(new byte[] {1, 2, 3})).build();
+        Prediction withThumbnail = Prediction.newBuilder()
+                .setImageId("t")
+                .setVariantKey("t@7")
+                .setDataset("d1")
+                .setModel("m")
+                .setResolution(7)
+                .setLabel("c1")
+                .setPredicted("c1")
+                .setTopK(List.of(new LabelScore("c1", 0.9f)))
+                .setCorrect(true)
+                .setCaptureTimestamp(T0)
+                .setPredictionTimestamp(T0)
+                .setThumbnail(ByteBuffer.wrap(new byte[] {1, 2, 3}))
+                .build();
 
         Prediction slim = Accuracy.withoutThumbnail(withThumbnail);
 
         assertNull(slim.getThumbnail());
         assertEquals(3, withThumbnail.getThumbnail().remaining(), "the prediction itself keeps its thumbnail");
-        Prediction expected = Prediction.newBuilder(withThumbnail).setThumbnail(null).build();
+        Prediction expected =
+                Prediction.newBuilder(withThumbnail).setThumbnail(null).build();
         assertEquals(expected, slim, "every other field is kept");
 
         labelSpace("d1", TEN);
@@ -152,8 +188,8 @@ class MetricsStageTest {
     @Test
     void counterAnimalGroupsAndDrop() {
         labelSpace("animals", TEN);
-        predict("animals", null, 4, 3, "common", T0);   // c1 common: 0.75
-        predict("animals", null, 4, 1, "counter", T0);  // c1 counter: 0.25
+        predict("animals", null, 4, 3, "common", T0); // c1 common: 0.75
+        predict("animals", null, 4, 1, "counter", T0); // c1 counter: 0.25
 
         RobustnessMetric reference = metrics().get("m/animals/native/bicubic");
         assertEquals(0.75, reference.getGroupAccuracy().get("common"), 1e-12);
@@ -171,14 +207,20 @@ class MetricsStageTest {
         predict("imagenet", null, 10, 7, null, T0);
         predict("imagenet", 16, 10, 3, null, T0);
 
-        RobustnessSummary summary = harness.<RobustnessSummary>output("robustness-summary").readKeyValuesToMap()
+        RobustnessSummary summary = harness.<RobustnessSummary>output("robustness-summary")
+                .readKeyValuesToMap()
                 .get("m/16/bicubic");
-        Robustness.Aggregate expected = Robustness.aggregate(List.of(
-                new Robustness.DatasetResult("eurosat", 10, 0.5, 0.4),
-                new Robustness.DatasetResult("imagenet", 1000, 0.7, 0.3)), WarWeights.lr0fm(), 200);
+        Robustness.Aggregate expected = Robustness.aggregate(
+                List.of(
+                        new Robustness.DatasetResult("eurosat", 10, 0.5, 0.4),
+                        new Robustness.DatasetResult("imagenet", 1000, 0.7, 0.3)),
+                WarWeights.lr0fm(),
+                200);
         assertEquals((0.8 + 0.3 / 0.7) / 2, summary.getSar(), 1e-12);
         assertEquals(expected.war(), summary.getWar(), 1e-12);
-        assertEquals(List.of("eurosat", "imagenet"), summary.getDatasets().stream().sorted().toList());
+        assertEquals(
+                List.of("eurosat", "imagenet"),
+                summary.getDatasets().stream().sorted().toList());
         assertEquals(20, summary.getTotal());
     }
 
@@ -188,10 +230,11 @@ class MetricsStageTest {
         predict("d1", null, 2, 2, null, T0);
         predict("d1", null, 2, 0, null, T0.plusSeconds(90));
 
-        Map<String, RobustnessMetric> windows = harness.<RobustnessMetric>output("robustness-metrics-windowed")
-                .readKeyValuesToMap();
+        Map<String, RobustnessMetric> windows =
+                harness.<RobustnessMetric>output("robustness-metrics-windowed").readKeyValuesToMap();
         RobustnessMetric first = windows.get("m/d1/native/bicubic@" + T0.toEpochMilli());
-        RobustnessMetric second = windows.get("m/d1/native/bicubic@" + T0.plusSeconds(60).toEpochMilli());
+        RobustnessMetric second =
+                windows.get("m/d1/native/bicubic@" + T0.plusSeconds(60).toEpochMilli());
         assertEquals(1.0, first.getAccuracyTop1(), 1e-12);
         assertEquals(0.0, second.getAccuracyTop1(), 1e-12);
         assertEquals(T0.plusSeconds(60), first.getWindowEnd());
@@ -209,7 +252,8 @@ class MetricsStageTest {
         predict("d1", null, 2, 2, null, T0.plusSeconds(400));
         predict("d1", null, 2, 0, null, T0.plusSeconds(20));
 
-        RobustnessMetric first = harness.<RobustnessMetric>output("robustness-metrics-windowed").readKeyValuesToMap()
+        RobustnessMetric first = harness.<RobustnessMetric>output("robustness-metrics-windowed")
+                .readKeyValuesToMap()
                 .get("m/d1/native/bicubic@" + T0.toEpochMilli());
         assertEquals(4, first.getTotal());
         assertEquals(0.5, first.getAccuracyTop1(), 1e-12);

@@ -27,11 +27,14 @@ class RobustnessTest {
 
     @Test
     void sarAndWarWithLr0fmWeights() {
-        Robustness.Aggregate aggregate = Robustness.aggregate(List.of(
-                new Robustness.DatasetResult("imagenet", 1000, 0.70, 0.35),
-                new Robustness.DatasetResult("EuroSAT", 10, 0.50, 0.40),
-                new Robustness.DatasetResult("dtd", 47, 0.03, 0.025),
-                new Robustness.DatasetResult("stanford_cars", 196, 0.0, 0.0)), WarWeights.lr0fm(), 200);
+        Robustness.Aggregate aggregate = Robustness.aggregate(
+                List.of(
+                        new Robustness.DatasetResult("imagenet", 1000, 0.70, 0.35),
+                        new Robustness.DatasetResult("EuroSAT", 10, 0.50, 0.40),
+                        new Robustness.DatasetResult("dtd", 47, 0.03, 0.025),
+                        new Robustness.DatasetResult("stanford_cars", 196, 0.0, 0.0)),
+                WarWeights.lr0fm(),
+                200);
 
         assertEquals(0.71111, aggregate.sar(), 5e-6);
         assertEquals(0.53214, aggregate.war(), 5e-6);

@@ -1,7 +1,5 @@
 package io.lr0.registry;
 
-import org.apache.kafka.common.errors.SerializationException;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -19,6 +17,7 @@ import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,17 +27,18 @@ import org.junit.jupiter.api.Test;
  * Avro binary: zig-zag varints, length-prefixed strings) and are what KafkaAvroSerializer writes for these records.
  */
 class ConfluentWireFormatTest {
-    private static final Schema USER = new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"User\","
-            + "\"namespace\":\"example\",\"fields\":[{\"name\":\"name\",\"type\":\"string\"},"
-            + "{\"name\":\"age\",\"type\":\"int\"}]}");
+    private static final Schema USER = new Schema.Parser()
+            .parse("{\"type\":\"record\",\"name\":\"User\","
+                    + "\"namespace\":\"example\",\"fields\":[{\"name\":\"name\",\"type\":\"string\"},"
+                    + "{\"name\":\"age\",\"type\":\"int\"}]}");
     private static EmbeddedSchemaRegistry registry;
     private static RestSchemaRegistryClient client;
 
     @BeforeAll
     static void start() {
         registry = EmbeddedSchemaRegistry.startInMemory("127.0.0.1", 0);
-        client = new RestSchemaRegistryClient(RegistryConfig.from(Map.of(RegistryConfig.SCHEMA_REGISTRY_URL,
-                registry.url())));
+        client = new RestSchemaRegistryClient(
+                RegistryConfig.from(Map.of(RegistryConfig.SCHEMA_REGISTRY_URL, registry.url())));
     }
 
     @AfterAll
@@ -102,13 +102,16 @@ class ConfluentWireFormatTest {
 
     @Test
     void withoutAutoRegisterTheSchemaMustExist() {
-        DatasetInfo info = DatasetInfo.newBuilder().setId("d").setClasses(List.of("a")).setUpdated(Instant.EPOCH)
+        DatasetInfo info = DatasetInfo.newBuilder()
+                .setId("d")
+                .setClasses(List.of("a"))
+                .setUpdated(Instant.EPOCH)
                 .build();
         AvroSerializer<DatasetInfo> strict = new AvroSerializer<>();
         strict.configure(config(RegistryConfig.AUTO_REGISTER_SCHEMAS, "false"), false);
 
-        SerializationException refused = assertThrows(
-                SerializationException.class, () -> strict.serialize("unseen", info));
+        SerializationException refused =
+                assertThrows(SerializationException.class, () -> strict.serialize("unseen", info));
         assertInstanceOf(SchemaRegistryException.NotFound.class, refused.getCause());
 
         client.register("unseen-value", DatasetInfo.getClassSchema());
@@ -118,9 +121,10 @@ class ConfluentWireFormatTest {
 
     @Test
     void useLatestVersionWritesWithTheSubjectsSchema() {
-        Schema userV2 = new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"User\",\"namespace\":\"example\","
-                + "\"fields\":[{\"name\":\"name\",\"type\":\"string\"},{\"name\":\"age\",\"type\":\"int\"},"
-                + "{\"name\":\"city\",\"type\":\"string\",\"default\":\"?\"}]}");
+        Schema userV2 = new Schema.Parser()
+                .parse("{\"type\":\"record\",\"name\":\"User\",\"namespace\":\"example\","
+                        + "\"fields\":[{\"name\":\"name\",\"type\":\"string\"},{\"name\":\"age\",\"type\":\"int\"},"
+                        + "{\"name\":\"city\",\"type\":\"string\",\"default\":\"?\"}]}");
         client.register("evolved-value", USER);
         int latestId = client.register("evolved-value", userV2);
         GenericRecord carol = new GenericData.Record(USER);
@@ -143,12 +147,18 @@ class ConfluentWireFormatTest {
         AvroDeserializer<GenericRecord> deserializer = new AvroDeserializer<>();
         deserializer.configure(config(), false);
 
-        AvroDecodingException magic = assertThrows(AvroDecodingException.class,
-                () -> deserializer.deserialize("t", new byte[] {1, 0, 0, 0, 1, 2}));
+        AvroDecodingException magic = assertThrows(
+                AvroDecodingException.class, () -> deserializer.deserialize("t", new byte[] {1, 0, 0, 0, 1, 2}));
         assertEquals(AvroDecodingException.Reason.NOT_WIRE_FORMAT, magic.reason());
-        assertEquals(AvroDecodingException.Reason.NOT_WIRE_FORMAT, assertThrows(AvroDecodingException.class,
-                () -> deserializer.deserialize("t", new byte[] {0, 0})).reason());
-        assertEquals(AvroDecodingException.Reason.UNKNOWN_SCHEMA_ID, assertThrows(AvroDecodingException.class,
-                () -> deserializer.deserialize("t", new byte[] {0, 0, 1, 0, 0, 2})).reason());
+        assertEquals(
+                AvroDecodingException.Reason.NOT_WIRE_FORMAT,
+                assertThrows(AvroDecodingException.class, () -> deserializer.deserialize("t", new byte[] {0, 0}))
+                        .reason());
+        assertEquals(
+                AvroDecodingException.Reason.UNKNOWN_SCHEMA_ID,
+                assertThrows(
+                                AvroDecodingException.class,
+                                () -> deserializer.deserialize("t", new byte[] {0, 0, 1, 0, 0, 2}))
+                        .reason());
     }
 }

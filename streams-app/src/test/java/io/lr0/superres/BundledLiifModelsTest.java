@@ -41,15 +41,16 @@ class BundledLiifModelsTest {
             highRes.add(image);
             lowRes.add(PillowResize.resize(image, image.width() / 2, image.height() / 2));
         }
-        bicubicPsnr = meanPsnr(lowRes.stream().map(small -> PillowResize.resize(small, 28, 28)).toList());
+        bicubicPsnr = meanPsnr(
+                lowRes.stream().map(small -> PillowResize.resize(small, 28, 28)).toList());
     }
 
     @Test
     void theFashionMnistModelBeatsBicubicAndThePhotoModelOnFashionMnist(@TempDir Path cache) throws Exception {
         double fashionPsnr = liifPsnr(LiifModel.BUNDLED_FASHION_MNIST, cache);
         double photoPsnr = liifPsnr(LiifModel.BUNDLED, cache);
-        String figures = "fine-tuned " + fashionPsnr + " dB, photo model " + photoPsnr + " dB, bicubic " + bicubicPsnr
-                + " dB";
+        String figures =
+                "fine-tuned " + fashionPsnr + " dB, photo model " + photoPsnr + " dB, bicubic " + bicubicPsnr + " dB";
         // Measured on 1,000 test images: fine-tuned +4.0 dB over bicubic, photo model +1.2 dB.
         assertTrue(fashionPsnr > bicubicPsnr + 2.0, figures);
         assertTrue(fashionPsnr > photoPsnr + 1.0, figures);
@@ -59,13 +60,16 @@ class BundledLiifModelsTest {
     @Test
     void aMisspelledBundledNameIsAClearErrorNamingTheBundledModels(@TempDir Path cache) {
         IOException error = assertThrows(IOException.class, () -> LiifModel.load("bundled-fashion-mnst", cache));
-        assertEquals("LIIF model not found: " + Path.of("bundled-fashion-mnst").toAbsolutePath() + " does not exist "
-                + "(expected the TorchScript file written by tools/liif/train.py or tools/liif/convert_official.py, "
-                + "or one of the bundled models bundled, bundled-fashion-mnist)", error.getMessage());
+        assertEquals(
+                "LIIF model not found: " + Path.of("bundled-fashion-mnst").toAbsolutePath() + " does not exist "
+                        + "(expected the TorchScript file written by tools/liif/train.py or tools/liif/convert_official.py, "
+                        + "or one of the bundled models bundled, bundled-fashion-mnist)",
+                error.getMessage());
     }
 
     private static double liifPsnr(String setting, Path cache) throws Exception {
-        try (LiifModel model = LiifModel.load(setting, cache); Upscaler upscaler = model.newUpscaler()) {
+        try (LiifModel model = LiifModel.load(setting, cache);
+                Upscaler upscaler = model.newUpscaler()) {
             return meanPsnr(upscaler.upscale(lowRes, 28, 28));
         }
     }

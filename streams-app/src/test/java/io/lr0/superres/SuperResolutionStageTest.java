@@ -1,15 +1,12 @@
 package io.lr0.superres;
 
-import io.lr0.schema.Image;
-
-import io.lr0.contract.DeadLetterHeaders;
 import static io.lr0.testing.TopologyHarness.header;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lr0.app.Lr0Config;
-import io.lr0.runtime.DeadLetters;
+import io.lr0.contract.DeadLetterHeaders;
 import io.lr0.image.Degradations;
 import io.lr0.image.ImageCodec;
 import io.lr0.image.ImageLimits;
@@ -21,6 +18,7 @@ import io.lr0.producers.IdxDataset;
 import io.lr0.producers.LabeledImage;
 import io.lr0.schema.DatasetInfo;
 import io.lr0.schema.DegradationMethod;
+import io.lr0.schema.Image;
 import io.lr0.schema.ImageEncoding;
 import io.lr0.schema.ImageVariant;
 import io.lr0.schema.Prediction;
@@ -56,6 +54,7 @@ class SuperResolutionStageTest {
 
     @TempDir
     Path stateDir;
+
     private TopologyHarness harness;
 
     @BeforeAll
@@ -84,24 +83,43 @@ class SuperResolutionStageTest {
 
     /** Starts the topology with LIIF, publishes the label space and the native + 7 + 14 px variants of 4 images. */
     private void run(Map<String, String> settings) {
-        Map<String, String> all = new HashMap<>(Map.of(Lr0Config.INFERENCE_BATCH_SIZE, "4",
-                Lr0Config.INFERENCE_BATCH_MAX_WAIT_MS, "50", Lr0Config.SR_BATCH_SIZE, "4",
-                Lr0Config.SR_BATCH_MAX_WAIT_MS, "50", Lr0Config.SR_METHODS, "bicubic,liif",
+        Map<String, String> all = new HashMap<>(Map.of(
+                Lr0Config.INFERENCE_BATCH_SIZE,
+                "4",
+                Lr0Config.INFERENCE_BATCH_MAX_WAIT_MS,
+                "50",
+                Lr0Config.SR_BATCH_SIZE,
+                "4",
+                Lr0Config.SR_BATCH_MAX_WAIT_MS,
+                "50",
+                Lr0Config.SR_METHODS,
+                "bicubic,liif",
                 // Variants are piped into image-variants: inference reads them back, as an application that only
                 // classifies does.
-                Lr0Config.INFERENCE_CHAINED, "false"));
+                Lr0Config.INFERENCE_CHAINED,
+                "false"));
         all.putAll(settings);
         harness = TopologyHarness.start(stateDir, all, model, liif);
-        harness.<DatasetInfo>input("datasets").pipeInput("fashion-mnist", DatasetInfo.newBuilder()
-                .setId("fashion-mnist").setClasses(IdxDataset.FASHION_MNIST_CLASSES).setUpdated(Instant.EPOCH).build());
+        harness.<DatasetInfo>input("datasets")
+                .pipeInput(
+                        "fashion-mnist",
+                        DatasetInfo.newBuilder()
+                                .setId("fashion-mnist")
+                                .setClasses(IdxDataset.FASHION_MNIST_CLASSES)
+                                .setUpdated(Instant.EPOCH)
+                                .build());
         TestInputTopic<String, ImageVariant> variants = harness.input("image-variants");
         for (LabeledImage image : fashion) {
             Raster nativeImage = ImageCodec.decode(image.image(), ImageLimits.DEFAULT);
             variants.pipeInput(image.id() + "@native", variant(image, null, DegradationMethod.NATIVE, image.image()));
             for (int resolution : RESOLUTIONS) {
-                variants.pipeInput(image.id() + "@" + resolution, variant(image, resolution,
-                        DegradationMethod.PIL_BICUBIC,
-                        ImageCodec.toRawImage(Degradations.lowResolution(nativeImage, resolution))));
+                variants.pipeInput(
+                        image.id() + "@" + resolution,
+                        variant(
+                                image,
+                                resolution,
+                                DegradationMethod.PIL_BICUBIC,
+                                ImageCodec.toRawImage(Degradations.lowResolution(nativeImage, resolution))));
             }
         }
         // Let the partial batches' wait run out, first for LIIF, then for the model.
@@ -110,19 +128,32 @@ class SuperResolutionStageTest {
         }
     }
 
-    private static ImageVariant variant(LabeledImage image, Integer resolution, DegradationMethod method,
-                                        Image pixels) {
-        return ImageVariant.newBuilder().setImageId(image.id()).setSource("test").setDataset("fashion-mnist")
-                .setCaptureTimestamp(Instant.now()).setLabel(image.label()).setGroup(null).setResolution(resolution)
-                .setMethod(method).setNativeWidth(28).setNativeHeight(28).setImage(pixels)
-                .setVariantsOfImage(1 + RESOLUTIONS.length).build();
+    private static ImageVariant variant(
+            LabeledImage image, Integer resolution, DegradationMethod method, Image pixels) {
+        return ImageVariant.newBuilder()
+                .setImageId(image.id())
+                .setSource("test")
+                .setDataset("fashion-mnist")
+                .setCaptureTimestamp(Instant.now())
+                .setLabel(image.label())
+                .setGroup(null)
+                .setResolution(resolution)
+                .setMethod(method)
+                .setNativeWidth(28)
+                .setNativeHeight(28)
+                .setImage(pixels)
+                .setVariantsOfImage(1 + RESOLUTIONS.length)
+                .build();
     }
 
     private Set<String> predictionKeys() {
         Set<String> keys = new TreeSet<>();
-        for (TestRecord<String, Prediction> record : harness.<Prediction>output("predictions").readRecordsToList()) {
+        for (TestRecord<String, Prediction> record :
+                harness.<Prediction>output("predictions").readRecordsToList()) {
             keys.add(record.key());
-            assertEquals(record.key(), record.value().getVariantKey() + "/" + record.value().getSrMethod());
+            assertEquals(
+                    record.key(),
+                    record.value().getVariantKey() + "/" + record.value().getSrMethod());
         }
         return keys;
     }
@@ -141,9 +172,11 @@ class SuperResolutionStageTest {
     void everyLowResolutionVariantIsClassifiedAfterBicubicAndAfterLiif() {
         run(Map.of());
 
-        List<TestRecord<String, ImageVariant>> upscaled = harness.<ImageVariant>output("upscaled-variants")
-                .readRecordsToList();
-        assertEquals(keys("@7/liif", "@14/liif"), new TreeSet<>(upscaled.stream().map(TestRecord::key).toList()));
+        List<TestRecord<String, ImageVariant>> upscaled =
+                harness.<ImageVariant>output("upscaled-variants").readRecordsToList();
+        assertEquals(
+                keys("@7/liif", "@14/liif"),
+                new TreeSet<>(upscaled.stream().map(TestRecord::key).toList()));
         for (TestRecord<String, ImageVariant> record : upscaled) {
             ImageVariant variant = record.value();
             assertEquals("liif", variant.getSrMethod());
@@ -153,11 +186,18 @@ class SuperResolutionStageTest {
         }
         // The stage's output is the model's: the same low-resolution image through LIIF directly gives the same pixels.
         ImageVariant first = upscaled.get(0).value();
-        Raster lowRes = Degradations.lowResolution(ImageCodec.decode(fashion.stream()
-                .filter(f -> f.id().equals(first.getImageId())).findFirst().orElseThrow().image(), ImageLimits.DEFAULT),
+        Raster lowRes = Degradations.lowResolution(
+                ImageCodec.decode(
+                        fashion.stream()
+                                .filter(f -> f.id().equals(first.getImageId()))
+                                .findFirst()
+                                .orElseThrow()
+                                .image(),
+                        ImageLimits.DEFAULT),
                 first.getResolution());
         try (Upscaler upscaler = liif.newUpscaler()) {
-            assertArrayEquals(upscaler.upscale(List.of(lowRes), 32, 32).get(0).pixels(),
+            assertArrayEquals(
+                    upscaler.upscale(List.of(lowRes), 32, 32).get(0).pixels(),
                     ImageCodec.decode(first.getImage(), ImageLimits.DEFAULT).pixels());
         }
 
@@ -177,7 +217,9 @@ class SuperResolutionStageTest {
         run(Map.of(Lr0Config.SR_MAX_SCALE, "3"));
 
         assertDeadLettered("@7", "SCALE_TOO_LARGE", "above the maximum 3");
-        assertEquals(keys("@native/bicubic", "@7/bicubic", "@14/bicubic", "@14/liif"), predictionKeys(),
+        assertEquals(
+                keys("@native/bicubic", "@7/bicubic", "@14/bicubic", "@14/liif"),
+                predictionKeys(),
                 "the other methods and resolutions go on");
     }
 
@@ -190,9 +232,13 @@ class SuperResolutionStageTest {
     }
 
     private void assertDeadLettered(String variantSuffix, String reason, String message) {
-        List<TestRecord<byte[], byte[]>> deadLetters = harness.rawOutput("image-variants-dlq").readRecordsToList();
-        assertEquals(keys(variantSuffix), new TreeSet<>(deadLetters.stream()
-                .map(record -> new String(record.key(), StandardCharsets.UTF_8)).toList()));
+        List<TestRecord<byte[], byte[]>> deadLetters =
+                harness.rawOutput("image-variants-dlq").readRecordsToList();
+        assertEquals(
+                keys(variantSuffix),
+                new TreeSet<>(deadLetters.stream()
+                        .map(record -> new String(record.key(), StandardCharsets.UTF_8))
+                        .toList()));
         for (TestRecord<byte[], byte[]> deadLetter : deadLetters) {
             assertEquals(reason, header(deadLetter, DeadLetterHeaders.REASON));
             String said = header(deadLetter, DeadLetterHeaders.MESSAGE);

@@ -15,16 +15,19 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** {@code lr0 run} as a child JVM, so a test can kill it with SIGKILL like a crashed machine. */
 public final class AppProcess {
-    private AppProcess() {
-    }
+    private AppProcess() {}
 
     /** Starts {@code lr0 run} against {@code stack} with state under {@code dataDir}, appending its output to {@code log}. */
     public static Process start(LocalStack stack, Path dataDir, Path log, Map<String, String> extraSettings)
             throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                        .toString(), "-cp", System.getProperty("java.class.path"),
-                "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.lr0.schema", "-Dai.djl.offline=true",
-                "io.lr0.cli.Lr0", "run"));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.lr0.schema",
+                "-Dai.djl.offline=true",
+                "io.lr0.cli.Lr0",
+                "run"));
         Map<String, String> settings = new HashMap<>(Map.of(
                 "bootstrap.servers", stack.bootstrapServers(),
                 "schema.registry.url", stack.registryUrl(),
@@ -37,7 +40,8 @@ public final class AppProcess {
         settings.putAll(extraSettings);
         settings.forEach((key, value) -> command.addAll(List.of("--set", key + "=" + value)));
         Files.createDirectories(log.toAbsolutePath().getParent());
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().keySet().removeIf(name -> name.startsWith("LR0_"));
         return builder.start();
@@ -58,8 +62,13 @@ public final class AppProcess {
 
     /** Keys whose latest committed changelog record is not a tombstone: entries still in the store. */
     public static int liveEntries(LocalStack stack, String changelog) {
-        List<ConsumerRecord<String, byte[]>> records = Consume.until(stack.bootstrapServers(), changelog,
-                new StringDeserializer(), new ByteArrayDeserializer(), read -> false, Duration.ofSeconds(3));
+        List<ConsumerRecord<String, byte[]>> records = Consume.until(
+                stack.bootstrapServers(),
+                changelog,
+                new StringDeserializer(),
+                new ByteArrayDeserializer(),
+                read -> false,
+                Duration.ofSeconds(3));
         Map<String, byte[]> latest = new HashMap<>();
         records.forEach(r -> latest.put(r.key(), r.value()));
         return (int) latest.values().stream().filter(v -> v != null).count();

@@ -2,7 +2,6 @@ package io.lr0.testing;
 
 import io.lr0.registry.AvroDeserializer;
 import io.lr0.registry.RegistryConfig;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,22 +13,22 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /** Reads a topic from the beginning with read_committed, the way a downstream consumer sees it. */
 public final class Consume {
-    private Consume() {
-    }
+    private Consume() {}
 
     /** A deserializer of lr0's Avro records into their generated classes, through the registry at {@code registryUrl}. */
     public static <T> AvroDeserializer<T> specificReader(String registryUrl) {
         AvroDeserializer<T> reader = new AvroDeserializer<>();
-        reader.configure(Map.of(RegistryConfig.SCHEMA_REGISTRY_URL, registryUrl,
-                RegistryConfig.SPECIFIC_AVRO_READER, "true"), false);
+        reader.configure(
+                Map.of(RegistryConfig.SCHEMA_REGISTRY_URL, registryUrl, RegistryConfig.SPECIFIC_AVRO_READER, "true"),
+                false);
         return reader;
     }
 
@@ -38,23 +37,35 @@ public final class Consume {
      * everything it wrote from them is committed too), then reads {@code outputTopic} from the beginning to its end
      * offsets: all there is, with no record that arrives late left out.
      */
-    public static <K, V> List<ConsumerRecord<K, V>> allAfter(String bootstrapServers, String groupId, String topic,
-                                                             String outputTopic, Deserializer<K> keys,
-                                                             Deserializer<V> values, Duration timeout)
+    public static <K, V> List<ConsumerRecord<K, V>> allAfter(
+            String bootstrapServers,
+            String groupId,
+            String topic,
+            String outputTopic,
+            Deserializer<K> keys,
+            Deserializer<V> values,
+            Duration timeout)
             throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             while (true) {
                 Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
-                        .partitionsToOffsetAndMetadata().get();
-                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
-                        .forEach(info -> latest.put(new TopicPartition(topic, info.partition()), OffsetSpec.latest()));
-                Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all()
+                        .partitionsToOffsetAndMetadata()
                         .get();
-                if (ends.entrySet().stream().allMatch(end -> end.getValue().offset() == 0
-                        || committed.containsKey(end.getKey())
-                        && committed.get(end.getKey()).offset() >= end.getValue().offset())) {
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                admin.describeTopics(List.of(topic))
+                        .allTopicNames()
+                        .get()
+                        .get(topic)
+                        .partitions()
+                        .forEach(info -> latest.put(new TopicPartition(topic, info.partition()), OffsetSpec.latest()));
+                Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
+                        admin.listOffsets(latest).all().get();
+                if (ends.entrySet().stream()
+                        .allMatch(end -> end.getValue().offset() == 0
+                                || committed.containsKey(end.getKey())
+                                        && committed.get(end.getKey()).offset()
+                                                >= end.getValue().offset())) {
                     break;
                 }
                 if (System.nanoTime() > deadline) {
@@ -71,7 +82,8 @@ public final class Consume {
         List<ConsumerRecord<K, V>> records = new ArrayList<>();
         try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(config, keys, values)) {
             List<TopicPartition> partitions = consumer.partitionsFor(outputTopic).stream()
-                    .map(info -> new TopicPartition(outputTopic, info.partition())).toList();
+                    .map(info -> new TopicPartition(outputTopic, info.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             // For a read_committed consumer the end offsets are the last stable offsets.
@@ -87,10 +99,13 @@ public final class Consume {
     }
 
     /** Reads until {@code done} holds for everything read so far, or {@code timeout} passes. */
-    public static <K, V> List<ConsumerRecord<K, V>> until(String bootstrapServers, String topic,
-                                                          Deserializer<K> keys, Deserializer<V> values,
-                                                          Predicate<List<ConsumerRecord<K, V>>> done,
-                                                          Duration timeout) {
+    public static <K, V> List<ConsumerRecord<K, V>> until(
+            String bootstrapServers,
+            String topic,
+            Deserializer<K> keys,
+            Deserializer<V> values,
+            Predicate<List<ConsumerRecord<K, V>>> done,
+            Duration timeout) {
         Map<String, Object> config = new HashMap<>();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -98,7 +113,8 @@ public final class Consume {
         List<ConsumerRecord<K, V>> records = new ArrayList<>();
         try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(config, keys, values)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+                    .map(info -> new TopicPartition(topic, info.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             long deadline = System.nanoTime() + timeout.toNanos();

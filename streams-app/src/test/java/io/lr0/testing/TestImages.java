@@ -19,8 +19,7 @@ import java.util.zip.CRC32;
 
 /** Images and image records for tests: real photos from the fixtures, synthetic pixels, and broken files. */
 public final class TestImages {
-    private TestImages() {
-    }
+    private TestImages() {}
 
     /** A Pillow-made test photo or reference output from {@code /pillow}. */
     public static byte[] fixture(String name) {
@@ -55,12 +54,19 @@ public final class TestImages {
     }
 
     public static Image encoded(ImageEncoding encoding, byte[] bytes) {
-        return Image.newBuilder().setEncoding(encoding).setData(ByteBuffer.wrap(bytes)).build();
+        return Image.newBuilder()
+                .setEncoding(encoding)
+                .setData(ByteBuffer.wrap(bytes))
+                .build();
     }
 
     public static Image rawWithSize(ImageEncoding encoding, Integer width, Integer height, int bytes) {
-        return Image.newBuilder().setEncoding(encoding).setWidth(width).setHeight(height)
-                .setData(ByteBuffer.wrap(new byte[bytes])).build();
+        return Image.newBuilder()
+                .setEncoding(encoding)
+                .setWidth(width)
+                .setHeight(height)
+                .setData(ByteBuffer.wrap(new byte[bytes]))
+                .build();
     }
 
     public static ImageRecord record(String id, String dataset, Image image, String label) {
@@ -119,8 +125,14 @@ public final class TestImages {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (DataOutputStream data = new DataOutputStream(out)) {
             data.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-            ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height)
-                    .put((byte) 8).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0);
+            ByteBuffer ihdr = ByteBuffer.allocate(13)
+                    .putInt(width)
+                    .putInt(height)
+                    .put((byte) 8)
+                    .put((byte) 0)
+                    .put((byte) 0)
+                    .put((byte) 0)
+                    .put((byte) 0);
             chunk(data, "IHDR", ihdr.array());
             chunk(data, "IDAT", new byte[] {0x78, (byte) 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01});
             chunk(data, "IEND", new byte[0]);

@@ -2,10 +2,10 @@ package io.lr0.testing;
 
 import io.lr0.app.Lr0App;
 import io.lr0.app.Lr0Config;
-import io.lr0.runtime.StageSerdes;
 import io.lr0.app.Lr0Topology;
 import io.lr0.inference.ZeroShotModel;
 import io.lr0.local.InProcessSchemaRegistry;
+import io.lr0.runtime.StageSerdes;
 import io.lr0.superres.LiifModel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -39,22 +39,24 @@ public final class TopologyHarness implements AutoCloseable {
      * {@code model} null: no inference stage; {@code liif} null: no super-resolution stage. The serdes use a registry
      * in process (the embedded registry's own store), so the schema ids and checks are real and no server is needed.
      */
-    public static TopologyHarness start(Path stateDir, Map<String, String> settings, ZeroShotModel model,
-                                        LiifModel liif) {
+    public static TopologyHarness start(
+            Path stateDir, Map<String, String> settings, ZeroShotModel model, LiifModel liif) {
         Map<String, String> values = new HashMap<>(settings);
         values.put(Lr0Config.STATE_DIR, stateDir.toString());
         Lr0Config config = Lr0Config.of(values);
         StageSerdes serdes = StageSerdes.over(new InProcessSchemaRegistry(), config.serdeConfig());
-        return new TopologyHarness(serdes, Lr0Topology.build(config, serdes, model, liif),
-                Lr0App.streamsProperties(config));
+        return new TopologyHarness(
+                serdes, Lr0Topology.build(config, serdes, model, liif), Lr0App.streamsProperties(config));
     }
 
     public <V extends SpecificRecord> TestInputTopic<String, V> input(String topic) {
-        return driver.createInputTopic(topic, new StringSerializer(), serdes.<V>value().serializer());
+        return driver.createInputTopic(
+                topic, new StringSerializer(), serdes.<V>value().serializer());
     }
 
     public <V extends SpecificRecord> TestOutputTopic<String, V> output(String topic) {
-        return driver.createOutputTopic(topic, new StringDeserializer(), serdes.<V>value().deserializer());
+        return driver.createOutputTopic(
+                topic, new StringDeserializer(), serdes.<V>value().deserializer());
     }
 
     /** A topic read as raw bytes (dead letters keep the source bytes). */

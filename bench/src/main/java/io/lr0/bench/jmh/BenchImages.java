@@ -5,8 +5,7 @@ import java.util.Random;
 
 /** Synthetic photographs for the micro-benchmarks: smooth gradients plus noise (resize cost does not depend on content). */
 final class BenchImages {
-    private BenchImages() {
-    }
+    private BenchImages() {}
 
     /** A raster from {@code "WxHxC"}, e.g. {@code 224x224x3}. */
     static Raster of(String size) {

@@ -40,8 +40,16 @@ public class PreprocessBenchmark {
         String[] parts = variantAndInput.split(":");
         variant = BenchImages.of(parts[0]);
         ModelSpec clip = ModelSpec.clipDefaults("bench");
-        ModelSpec spec = new ModelSpec("bench", "", Integer.parseInt(parts[1]), clip.mean(), clip.std(),
-                clip.contextLength(), clip.padTokenId(), clip.logitScale(), "");
+        ModelSpec spec = new ModelSpec(
+                "bench",
+                "",
+                Integer.parseInt(parts[1]),
+                clip.mean(),
+                clip.std(),
+                clip.contextLength(),
+                clip.padTokenId(),
+                clip.logitScale(),
+                "");
         preprocessor = new ImagePreprocessor(spec);
         modelInput = new float[preprocessor.valuesPerImage()];
     }

@@ -1,10 +1,10 @@
 package io.lr0.bench.jmh;
 
 import io.lr0.app.Lr0Config;
-import io.lr0.runtime.StageSerdes;
-import io.lr0.local.LocalStack;
 import io.lr0.image.ImageCodec;
 import io.lr0.inference.ImagePreprocessor;
+import io.lr0.local.LocalStack;
+import io.lr0.runtime.StageSerdes;
 import io.lr0.schema.DegradationMethod;
 import io.lr0.schema.ImageVariant;
 import io.lr0.schema.LabelScore;
@@ -61,19 +61,45 @@ public class SerdeBenchmark {
         predictionSerializer = serdes.<Prediction>value().serializer();
         predictionDeserializer = serdes.<Prediction>value().deserializer();
         Instant captured = Instant.parse("2026-11-23T12:00:00Z");
-        variant = ImageVariant.newBuilder().setImageId("fashion-mnist/test/1234").setSource("bench")
-                .setDataset("fashion-mnist").setCaptureTimestamp(captured).setLabel("Ankle boot").setGroup(null)
-                .setResolution(14).setMethod(DegradationMethod.PIL_BICUBIC).setNativeWidth(28).setNativeHeight(28)
-                .setImage(ImageCodec.toRawImage(BenchImages.of("14x14x1"))).setVariantsOfImage(5).build();
-        prediction = Prediction.newBuilder().setImageId(variant.getImageId())
-                .setVariantKey("fashion-mnist/test/1234@14").setDataset("fashion-mnist").setModel("lr0-demo-fmnist")
-                .setResolution(14).setSrMethod("bicubic").setLabel("Ankle boot").setGroup(null)
+        variant = ImageVariant.newBuilder()
+                .setImageId("fashion-mnist/test/1234")
+                .setSource("bench")
+                .setDataset("fashion-mnist")
+                .setCaptureTimestamp(captured)
+                .setLabel("Ankle boot")
+                .setGroup(null)
+                .setResolution(14)
+                .setMethod(DegradationMethod.PIL_BICUBIC)
+                .setNativeWidth(28)
+                .setNativeHeight(28)
+                .setImage(ImageCodec.toRawImage(BenchImages.of("14x14x1")))
+                .setVariantsOfImage(5)
+                .build();
+        prediction = Prediction.newBuilder()
+                .setImageId(variant.getImageId())
+                .setVariantKey("fashion-mnist/test/1234@14")
+                .setDataset("fashion-mnist")
+                .setModel("lr0-demo-fmnist")
+                .setResolution(14)
+                .setSrMethod("bicubic")
+                .setLabel("Ankle boot")
+                .setGroup(null)
                 .setPredicted("Ankle boot")
-                .setTopK(List.of(new LabelScore("Ankle boot", 0.91f), new LabelScore("Sneaker", 0.05f),
-                        new LabelScore("Sandal", 0.02f), new LabelScore("Bag", 0.01f), new LabelScore("Shirt", 0.01f)))
-                .setCorrect(true).setCaptureTimestamp(captured).setPredictionTimestamp(captured.plusMillis(40))
-                .setModelTimeMicros(700L).setBatchSize(32).setLatencyMillis(40L).setDevice("cpu()")
-                .setThumbnail(ByteBuffer.wrap(ImagePreprocessor.thumbnailPng(BenchImages.of("14x14x1")))).build();
+                .setTopK(List.of(
+                        new LabelScore("Ankle boot", 0.91f),
+                        new LabelScore("Sneaker", 0.05f),
+                        new LabelScore("Sandal", 0.02f),
+                        new LabelScore("Bag", 0.01f),
+                        new LabelScore("Shirt", 0.01f)))
+                .setCorrect(true)
+                .setCaptureTimestamp(captured)
+                .setPredictionTimestamp(captured.plusMillis(40))
+                .setModelTimeMicros(700L)
+                .setBatchSize(32)
+                .setLatencyMillis(40L)
+                .setDevice("cpu()")
+                .setThumbnail(ByteBuffer.wrap(ImagePreprocessor.thumbnailPng(BenchImages.of("14x14x1"))))
+                .build();
         variantBytes = variantSerializer.serialize("image-variants", variant);
         predictionBytes = predictionSerializer.serialize("predictions", prediction);
     }
