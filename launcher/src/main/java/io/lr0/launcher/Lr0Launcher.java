@@ -12,11 +12,14 @@ public final class Lr0Launcher {
         Lr0.run(commandLine(), args);
     }
 
-    /** The whole command tree, with the application's error reporting. */
+    /** The whole command tree, with the application's error reporting; {@code help} stays last in the listing. */
     public static CommandLine commandLine() {
-        return Lr0.commandLine()
+        CommandLine commandLine = Lr0.commandLine();
+        CommandLine help = commandLine.getCommandSpec().removeSubcommand("help");
+        return commandLine
                 .addSubcommand(new DemoCommand())
                 .addSubcommand(new BrokerCommand())
-                .addSubcommand(new BenchCommand());
+                .addSubcommand(new BenchCommand())
+                .addSubcommand(help);
     }
 }

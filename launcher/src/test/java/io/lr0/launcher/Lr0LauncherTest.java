@@ -1,0 +1,23 @@
+package io.lr0.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** {@code ./lr0} keeps every command of the one-module days: the application's, the local stack's and the benches. */
+class Lr0LauncherTest {
+
+    @Test
+    void everyCommandIsThereWithHelpLast() {
+        CommandLine lr0 = Lr0Launcher.commandLine();
+        assertEquals(
+                List.of("run", "produce", "degrade", "upscale", "war", "dlq", "demo", "broker", "bench", "help"),
+                List.copyOf(lr0.getSubcommands().keySet()));
+        assertEquals(
+                List.of("inference", "pipeline", "upscale", "micro"),
+                List.copyOf(lr0.getSubcommands().get("bench").getSubcommands().keySet()));
+        assertEquals(List.of("dataset", "watch"), List.copyOf(lr0.getSubcommands().get("produce").getSubcommands().keySet()));
+    }
+}
