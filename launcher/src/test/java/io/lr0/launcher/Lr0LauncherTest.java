@@ -18,6 +18,8 @@ class Lr0LauncherTest {
         assertEquals(
                 List.of("inference", "pipeline", "upscale", "micro"),
                 List.copyOf(lr0.getSubcommands().get("bench").getSubcommands().keySet()));
-        assertEquals(List.of("dataset", "watch"), List.copyOf(lr0.getSubcommands().get("produce").getSubcommands().keySet()));
+        assertEquals(
+                List.of("dataset", "watch"),
+                List.copyOf(lr0.getSubcommands().get("produce").getSubcommands().keySet()));
     }
 }
