@@ -17,6 +17,7 @@ import io.lr0.producers.DatasetSource;
 import io.lr0.producers.Datasets;
 import io.lr0.producers.ImagePublisher;
 import io.lr0.producers.LabeledImage;
+import io.lr0.runtime.OperationalMetrics;
 import io.lr0.runtime.StageSerdes;
 import io.lr0.schema.DegradationMethod;
 import io.lr0.schema.ImageVariant;
@@ -225,7 +226,7 @@ public final class BenchCommand {
                     publisher.publishDataset(
                             Datasets.defaultFashionMnist("test").labelSpace());
                 }
-                try (StageSerdes serdes = StageSerdes.from(lr0.serdeConfig());
+                try (StageSerdes serdes = StageSerdes.from(lr0.serdeConfig(), OperationalMetrics.none());
                         KafkaProducer<String, ImageVariant> producer = new KafkaProducer<>(
                                 lr0.kafkaClientConfig(),
                                 new StringSerializer(),
@@ -262,7 +263,7 @@ public final class BenchCommand {
             long first = Long.MAX_VALUE;
             long last = 0;
             int seen = 0;
-            try (StageSerdes serdes = StageSerdes.from(config.serdeConfig());
+            try (StageSerdes serdes = StageSerdes.from(config.serdeConfig(), OperationalMetrics.none());
                     KafkaConsumer<String, Prediction> consumer = new KafkaConsumer<>(
                             consumerConfig,
                             new StringDeserializer(),

@@ -18,8 +18,9 @@ import io.lr0.schema.Prediction;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.search.Search;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -27,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -342,7 +344,7 @@ final class PipelineBench implements Callable<Integer> {
                     // Progress on stderr, so a profiler can be attached to the measured phase only.
                     System.err.println("measuring");
                     long measured = minutes > 0 ? (long) (offered * minutes * 60) : sample.size();
-                    StageTimes before = StageTimes.now();
+                    StageTimes before = StageTimes.now(apps);
                     try (ResourceSampler resources = ResourceSampler.start()) {
                         // After the sampler, so the soak's full GCs are counted among the pauses it reports.
                         HeapWatch heap = minutes > 0 ? HeapWatch.everyMinute() : null;
@@ -353,7 +355,7 @@ final class PipelineBench implements Callable<Integer> {
                         follower.awaitMeasured(measured * perImage);
                         Run run = follower.result(measured, (System.nanoTime() - start) / 1e9, offered);
                         ThreadCpu.Shares cpuShares = cpu.since();
-                        StageTimes stages = StageTimes.now();
+                        StageTimes stages = StageTimes.now(apps);
                         run.cpu = cpuShares.describe(stages.modelCpuSeconds(before));
                         run.peakHeapMb = resources.peakHeapBytes() >> 20;
                         run.pauses = resources.pauses();
@@ -529,7 +531,7 @@ final class PipelineBench implements Callable<Integer> {
             Map<String, Object> consumerConfig = new HashMap<>(config.kafkaClientConfig());
             consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             String predictions = config.topics().predictions();
-            try (StageSerdes serdes = StageSerdes.from(config.serdeConfig());
+            try (StageSerdes serdes = StageSerdes.from(config.serdeConfig(), OperationalMetrics.none());
                     Deserializer<Prediction> predictionReader =
                             serdes.<Prediction>value().deserializer();
                     KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
@@ -650,8 +652,9 @@ final class PipelineBench implements Callable<Integer> {
     }
 
     /**
-     * Mean time per record of each pipeline step over a run: differences of every stage timer the app registered
-     * (docs/operations.md), so a step added later (LIIF's upscale) shows without a list to keep in step.
+     * Mean time per record of each pipeline step over a run: differences of every stage timer the apps registered
+     * (docs/operations.md), so a step added later (LIIF's upscale) shows without a list to keep in step. Read from
+     * each app's own registry and summed over the apps of the run.
      */
     private record StageTimes(
             Map<String, double[]> totals,
@@ -659,30 +662,56 @@ final class PipelineBench implements Callable<Integer> {
             double modelCpuMicros,
             double modelImages,
             long batches,
-            double commits) {
-        static StageTimes now() {
+            double commits,
+            double produceRequestMs,
+            double commitLatencyAvgMs,
+            double commitLatencyMaxMs) {
+        static StageTimes now(List<Lr0App> apps) {
+            List<MeterRegistry> registries =
+                    apps.stream().map(app -> app.meters().registry()).toList();
             Map<String, double[]> totals = new TreeMap<>();
-            for (Timer timer :
-                    Metrics.globalRegistry.find(OperationalMetrics.STAGE_TIME).timers()) {
-                totals.put(
-                        timer.getId().getTag("stage"),
-                        new double[] {timer.count(), timer.totalTime(TimeUnit.MICROSECONDS)});
+            for (Timer timer : find(registries, OperationalMetrics.STAGE_TIME, Search::timers)) {
+                double[] total = totals.computeIfAbsent(timer.getId().getTag("stage"), stage -> new double[2]);
+                total[0] += timer.count();
+                total[1] += timer.totalTime(TimeUnit.MICROSECONDS);
             }
-            DistributionSummary sizes =
-                    Metrics.globalRegistry.find(OperationalMetrics.BATCH_SIZE).summary();
+            List<DistributionSummary> sizes = find(registries, OperationalMetrics.BATCH_SIZE, Search::summaries);
             return new StageTimes(
                     totals,
-                    totalMicros(OperationalMetrics.MODEL_TIME),
-                    totalMicros(OperationalMetrics.MODEL_CPU_TIME),
-                    sizes == null ? 0 : sizes.totalAmount(),
-                    sizes == null ? 0 : sizes.count(),
-                    streamThreadsTotal("commit"));
+                    totalMicros(registries, OperationalMetrics.MODEL_TIME),
+                    totalMicros(registries, OperationalMetrics.MODEL_CPU_TIME),
+                    sizes.stream().mapToDouble(DistributionSummary::totalAmount).sum(),
+                    sizes.stream().mapToLong(DistributionSummary::count).sum(),
+                    find(registries, "kafka.stream.thread.commit.total", Search::functionCounters).stream()
+                            .mapToDouble(FunctionCounter::count)
+                            .sum(),
+                    gauges(registries, "kafka.producer.request.latency.avg", DoubleStream::average),
+                    gauges(registries, "kafka.stream.thread.commit.latency.avg", DoubleStream::average),
+                    gauges(registries, "kafka.stream.thread.commit.latency.max", DoubleStream::max));
         }
 
-        /** A timer's total so far, 0 before the app registered it. */
-        private static double totalMicros(String timerName) {
-            Timer timer = Metrics.globalRegistry.find(timerName).timer();
-            return timer == null ? 0 : timer.totalTime(TimeUnit.MICROSECONDS);
+        /** The meters named {@code name} in every registry. */
+        private static <M> List<M> find(
+                List<MeterRegistry> registries, String name, Function<Search, Collection<M>> kind) {
+            return registries.stream()
+                    .flatMap(registry -> kind.apply(registry.find(name)).stream())
+                    .toList();
+        }
+
+        /** A timer's total so far over the apps, 0 before they registered it. */
+        private static double totalMicros(List<MeterRegistry> registries, String timerName) {
+            return find(registries, timerName, Search::timers).stream()
+                    .mapToDouble(timer -> timer.totalTime(TimeUnit.MICROSECONDS))
+                    .sum();
+        }
+
+        /** Gauges (one per client or thread) combined by {@code over}. */
+        private static double gauges(
+                List<MeterRegistry> registries, String name, Function<DoubleStream, OptionalDouble> over) {
+            return over.apply(find(registries, name, Search::gauges).stream()
+                            .mapToDouble(Gauge::value)
+                            .filter(v -> !Double.isNaN(v)))
+                    .orElse(Double.NaN);
         }
 
         /** The CPU time of the model's forward passes since {@code before}, in seconds (their calling threads'). */
@@ -702,39 +731,16 @@ final class PipelineBench implements Callable<Integer> {
             double images = modelImages - before.modelImages;
             if (images > 0) {
                 line.append(String.format(
-                        "model %.0f us per image, %.0f us of it on the CPU (%.1f images per " + "batch), ",
+                        "model %.0f us per image, %.0f us of it on the CPU (%.1f images per batch), ",
                         (modelMicros - before.modelMicros) / images,
                         (modelCpuMicros - before.modelCpuMicros) / images,
                         images / (batches - before.batches)));
             }
-            double produce = Metrics.globalRegistry.find("kafka.producer.request.latency.avg").gauges().stream()
-                    .mapToDouble(Gauge::value)
-                    .filter(v -> !Double.isNaN(v))
-                    .average()
-                    .orElse(Double.NaN);
-            line.append(String.format("produce request %.1f ms (producers' average)", produce));
-            double commits = streamThreadsTotal("commit") - before.commits;
+            line.append(String.format("produce request %.1f ms (producers' average)", produceRequestMs));
             return line.append(String.format(
-                            "; %.0f commits (all stream threads), latest commit latency avg %.1f ms, " + "max %.1f ms",
-                            commits,
-                            streamThreadsGauge("commit.latency.avg", DoubleStream::average),
-                            streamThreadsGauge("commit.latency.max", DoubleStream::max)))
+                            "; %.0f commits (all stream threads), latest commit latency avg %.1f ms, max %.1f ms",
+                            commits - before.commits, commitLatencyAvgMs, commitLatencyMaxMs))
                     .toString();
-        }
-
-        /** The sum over stream threads of a Kafka Streams thread-level total (e.g. commit-total). */
-        private static double streamThreadsTotal(String metric) {
-            return Metrics.globalRegistry.find("kafka.stream.thread." + metric + ".total").functionCounters().stream()
-                    .mapToDouble(FunctionCounter::count)
-                    .sum();
-        }
-
-        /** A thread-level Kafka Streams gauge over the stream threads, combined by {@code over}. */
-        private static double streamThreadsGauge(String metric, Function<DoubleStream, OptionalDouble> over) {
-            return over.apply(Metrics.globalRegistry.find("kafka.stream.thread." + metric).gauges().stream()
-                            .mapToDouble(Gauge::value)
-                            .filter(v -> !Double.isNaN(v)))
-                    .orElse(Double.NaN);
         }
     }
 

@@ -6,6 +6,7 @@ import io.lr0.contract.Keys;
 import io.lr0.metrics.Accuracy;
 import io.lr0.producers.DatasetProducer;
 import io.lr0.producers.ProgressBar;
+import io.lr0.runtime.OperationalMetrics;
 import io.lr0.runtime.StageSerdes;
 import io.lr0.schema.ImageVariant;
 import io.lr0.schema.Prediction;
@@ -73,7 +74,7 @@ final class PipelineWatcher implements AutoCloseable {
         this.inference = config.inferenceEnabled();
         this.methods = config.srMethods().size();
         this.nativeVariants = config.degradeSettings().emitNative() ? 1 : 0;
-        this.serdes = StageSerdes.from(config.serdeConfig());
+        this.serdes = StageSerdes.from(config.serdeConfig(), OperationalMetrics.none());
         Map<String, Object> consumerConfig = new HashMap<>(config.kafkaClientConfig());
         consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

@@ -35,12 +35,15 @@ public final class Lr0App implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final DashboardServer dashboard;
+    private final OperationalMetrics meters;
     /** Everything opened, the last opened first. */
     private final Deque<AutoCloseable> opened;
 
-    private Lr0App(KafkaStreams streams, DashboardServer dashboard, Deque<AutoCloseable> opened) {
+    private Lr0App(
+            KafkaStreams streams, DashboardServer dashboard, OperationalMetrics meters, Deque<AutoCloseable> opened) {
         this.streams = streams;
         this.dashboard = dashboard;
+        this.meters = meters;
         this.opened = opened;
     }
 
@@ -51,8 +54,9 @@ public final class Lr0App implements AutoCloseable {
             TopicSetup.ensure(config.kafkaClientConfig(), config.topics().specs(config.topicPartitions()));
             ZeroShotModel model = config.inferenceEnabled() ? open(opened, loadModel(config)) : null;
             LiifModel liif = config.liifEnabled() ? open(opened, loadLiif(config)) : null;
-            StageSerdes serdes = open(opened, StageSerdes.from(config.serdeConfig()));
-            Properties props = streamsProperties(config);
+            OperationalMetrics meters = open(opened, OperationalMetrics.prometheus());
+            StageSerdes serdes = open(opened, StageSerdes.from(config.serdeConfig(), meters));
+            Properties props = streamsProperties(config, meters);
             DashboardServer dashboard = config.metricsEnabled() && config.getBoolean(Lr0Config.DASHBOARD_ENABLED)
                     ? open(
                             opened,
@@ -66,7 +70,7 @@ public final class Lr0App implements AutoCloseable {
                 // Other instances route interactive queries to this address.
                 props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, dashboard.applicationServer());
             }
-            KafkaStreams streams = new KafkaStreams(Lr0Topology.build(config, serdes, model, liif), props);
+            KafkaStreams streams = new KafkaStreams(Lr0Topology.build(config, serdes, meters, model, liif), props);
             // Leave the group on a clean stop: a restarted or remaining instance gets the partitions at once
             // instead of after the session timeout.
             opened.push(() -> streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
@@ -77,15 +81,15 @@ public final class Lr0App implements AutoCloseable {
                 log.error("Stream thread failed; replacing it", error);
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
             });
+            meters.bind(streams);
             streams.start();
-            OperationalMetrics operationalMetrics = open(opened, new OperationalMetrics(streams));
             awaitRunning(streams, Duration.ofMillis(config.getLong(Lr0Config.STARTUP_TIMEOUT_MS)));
             if (dashboard != null) {
                 dashboard.start(
                         streams,
                         config.metricsSettings().alpha(),
                         config.metricsSettings().warWeights(),
-                        operationalMetrics::scrape);
+                        meters::scrape);
             }
             log.info(
                     "lr0 streams app '{}' running: {} -> {}{}",
@@ -93,7 +97,7 @@ public final class Lr0App implements AutoCloseable {
                     config.topics().images(),
                     config.topics().variants(),
                     model == null ? "" : " -> " + config.topics().predictions());
-            return new Lr0App(streams, dashboard, opened);
+            return new Lr0App(streams, dashboard, meters, opened);
         } catch (IOException | RuntimeException | Error e) {
             closeAll(opened, e);
             throw e;
@@ -126,13 +130,20 @@ public final class Lr0App implements AutoCloseable {
     }
 
     /** The Kafka Streams properties of an instance: the configuration plus lr0's dead-letter handling. */
-    public static Properties streamsProperties(Lr0Config config) {
+    public static Properties streamsProperties(Lr0Config config, OperationalMetrics meters) {
         Properties props = config.streamsProperties();
+        // The dead-letter handler, which Kafka Streams creates, counts on this instance's metrics.
+        props.put(OperationalMetrics.CONFIG, meters);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         // Also for global stores (later stages); the default will flip in Kafka 5.0.
         props.put("processing.exception.handler.global.enabled", true);
         return props;
+    }
+
+    /** This instance's operational metrics (the bench reads them in process). */
+    public OperationalMetrics meters() {
+        return meters;
     }
 
     /** Base URL of the query API and dashboard, or null when this instance serves none. */

@@ -6,6 +6,7 @@ import io.lr0.inference.InferenceStage;
 import io.lr0.inference.ZeroShotModel;
 import io.lr0.metrics.MetricsStage;
 import io.lr0.runtime.LabelSpaceStore;
+import io.lr0.runtime.OperationalMetrics;
 import io.lr0.runtime.StageSerdes;
 import io.lr0.schema.ImageVariant;
 import io.lr0.schema.Prediction;
@@ -28,18 +29,19 @@ public final class Lr0Topology {
      * {@code model} is the zero-shot model, or null when inference is disabled in this instance; {@code liif} the
      * LIIF model, or null when {@code sr.methods} does not name liif.
      */
-    public static Topology build(Lr0Config config, StageSerdes serdes, ZeroShotModel model, LiifModel liif) {
+    public static Topology build(
+            Lr0Config config, StageSerdes serdes, OperationalMetrics meters, ZeroShotModel model, LiifModel liif) {
         Topics topics = config.topics();
         StreamsBuilder builder = new StreamsBuilder();
-        InferenceStage inference = model == null ? null : new InferenceStage(config.inferenceSettings(), model);
+        InferenceStage inference = model == null ? null : new InferenceStage(config.inferenceSettings(), model, meters);
         boolean chained = inference != null && config.inferenceChained();
         KStream<String, ImageVariant> degraded = null;
         if (config.degradeEnabled()) {
             // images -> image-variants: the LR0.FM degradation protocol. Chained, it also refuses an image whose
             // variants inference would refuse, while the image's own record can still be dead-lettered whole.
             DegradeStage degrade = chained
-                    ? new DegradeStage(config.degradeSettings(), inference.arrivalCheck())
-                    : new DegradeStage(config.degradeSettings());
+                    ? new DegradeStage(config.degradeSettings(), inference.arrivalCheck(), meters)
+                    : new DegradeStage(config.degradeSettings(), meters);
             degraded = degrade.addTo(builder, source(builder, topics.images(), "images", serdes), serdes);
         }
         if (inference != null || config.metricsEnabled()) {
@@ -52,7 +54,8 @@ public final class Lr0Topology {
                 : source(builder, topics.variants(), "variants", serdes);
         if (liif != null) {
             // low-resolution image-variants -> upscaled-variants: LIIF to the model's input size.
-            new SuperResolutionStage(config.superResolutionSettings(), liif::newUpscaler, srTargetSize(config, model))
+            new SuperResolutionStage(
+                            config.superResolutionSettings(), liif::newUpscaler, srTargetSize(config, model), meters)
                     .addTo(builder, variantsTopic, serdes);
         }
         if (inference != null) {

@@ -12,7 +12,6 @@ import io.lr0.schema.Image;
 import io.lr0.schema.ImageRecord;
 import io.lr0.schema.ImageVariant;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,8 +34,9 @@ final class DegradeProcessor implements Processor<String, ImageRecord, String, I
     private final boolean emitNative;
     private final ImageLimits limits;
     private final Consumer<Raster> variantCheck;
-    private final Timer decodeTime = OperationalMetrics.stageTimer("decode");
-    private final Timer degradeTime = OperationalMetrics.stageTimer("degrade");
+    private final OperationalMetrics meters;
+    private final Timer decodeTime;
+    private final Timer degradeTime;
     /** Meter lookups are not free: one counter per dataset, found once. */
     private final Map<String, Counter> variantCounters = new HashMap<>();
 
@@ -46,7 +46,11 @@ final class DegradeProcessor implements Processor<String, ImageRecord, String, I
             Function<String, List<Integer>> resolutionsOfDataset,
             boolean emitNative,
             ImageLimits limits,
-            Consumer<Raster> variantCheck) {
+            Consumer<Raster> variantCheck,
+            OperationalMetrics meters) {
+        this.meters = meters;
+        this.decodeTime = meters.stageTimer("decode");
+        this.degradeTime = meters.stageTimer("degrade");
         this.resolutionsOfDataset = resolutionsOfDataset;
         this.emitNative = emitNative;
         this.limits = limits;
@@ -95,7 +99,7 @@ final class DegradeProcessor implements Processor<String, ImageRecord, String, I
         }
         variantCounters
                 .computeIfAbsent(
-                        image.getDataset(), dataset -> Metrics.counter(OperationalMetrics.VARIANTS, "dataset", dataset))
+                        image.getDataset(), dataset -> meters.counter(OperationalMetrics.VARIANTS, "dataset", dataset))
                 .increment(variants.size());
     }
 

@@ -1,6 +1,7 @@
 package io.lr0.degrade;
 
 import io.lr0.image.Raster;
+import io.lr0.runtime.OperationalMetrics;
 import io.lr0.runtime.Stage;
 import io.lr0.runtime.StageSerdes;
 import io.lr0.schema.ImageRecord;
@@ -16,19 +17,21 @@ import org.apache.kafka.streams.kstream.Produced;
 public final class DegradeStage implements Stage<ImageRecord, ImageVariant> {
     private final DegradeSettings settings;
     private final Consumer<Raster> variantCheck;
+    private final OperationalMetrics meters;
 
     /** The stage alone: nothing chained after it in its task. */
-    public DegradeStage(DegradeSettings settings) {
-        this(settings, raster -> {});
+    public DegradeStage(DegradeSettings settings, OperationalMetrics meters) {
+        this(settings, raster -> {}, meters);
     }
 
     /**
      * The stage with a stage chained after it in the same task, whose own arrival check of a variant's pixels is
      * {@code variantCheck} (it throws for a variant that stage would refuse, so the image is dead-lettered whole).
      */
-    public DegradeStage(DegradeSettings settings, Consumer<Raster> variantCheck) {
+    public DegradeStage(DegradeSettings settings, Consumer<Raster> variantCheck, OperationalMetrics meters) {
         this.settings = settings;
         this.variantCheck = variantCheck;
+        this.meters = meters;
     }
 
     @Override
@@ -39,7 +42,7 @@ public final class DegradeStage implements Stage<ImageRecord, ImageVariant> {
                 // and dead-lettered by DeadLetterHandler with the reason.
                 .process(
                 () -> new DegradeProcessor(
-                        settings::resolutionsFor, settings.emitNative(), settings.limits(), variantCheck),
+                        settings::resolutionsFor, settings.emitNative(), settings.limits(), variantCheck, meters),
                 Named.as("degrade"));
         // Variants are a topic of their own so other consumers (and later stages on other instances) can use them.
         variants.to(

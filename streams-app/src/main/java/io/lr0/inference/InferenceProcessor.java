@@ -16,7 +16,6 @@ import io.lr0.schema.LabelScore;
 import io.lr0.schema.Prediction;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -55,14 +54,15 @@ final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.Mo
     /** Datasets whose label space has not arrived yet, already warned about. */
     private final Set<String> waitingDatasets = new HashSet<>();
 
-    private final Timer latency = OperationalMetrics.latencyTimer(OperationalMetrics.PREDICTION_LATENCY);
-    private final Timer modelTime = Metrics.timer(OperationalMetrics.MODEL_TIME);
-    private final Timer modelCpuTime = Metrics.timer(OperationalMetrics.MODEL_CPU_TIME);
-    private final Timer decodeTime = OperationalMetrics.stageTimer("decode");
-    private final Timer preprocessTime = OperationalMetrics.stageTimer("preprocess");
-    private final Timer thumbnailTime = OperationalMetrics.stageTimer("thumbnail");
-    private final Timer postprocessTime = OperationalMetrics.stageTimer("postprocess");
-    private final DistributionSummary batchSizes = Metrics.summary(OperationalMetrics.BATCH_SIZE);
+    private final OperationalMetrics meters;
+    private final Timer latency;
+    private final Timer modelTime;
+    private final Timer modelCpuTime;
+    private final Timer decodeTime;
+    private final Timer preprocessTime;
+    private final Timer thumbnailTime;
+    private final Timer postprocessTime;
+    private final DistributionSummary batchSizes;
     /** Meter lookups are not free: one counter per dataset, found once. */
     private final Map<String, Counter> predictionCounters = new HashMap<>();
 
@@ -79,8 +79,18 @@ final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.Mo
             Duration maxWait,
             int topK,
             boolean thumbnails,
-            AtomicLong labelsOutsideLabelSpace) {
+            AtomicLong labelsOutsideLabelSpace,
+            OperationalMetrics meters) {
         super(StoreNames.INFERENCE_PARKED, batchSize, maxWait);
+        this.meters = meters;
+        this.latency = meters.latencyTimer(OperationalMetrics.PREDICTION_LATENCY);
+        this.modelTime = meters.timer(OperationalMetrics.MODEL_TIME);
+        this.modelCpuTime = meters.timer(OperationalMetrics.MODEL_CPU_TIME);
+        this.decodeTime = meters.stageTimer("decode");
+        this.preprocessTime = meters.stageTimer("preprocess");
+        this.thumbnailTime = meters.stageTimer("thumbnail");
+        this.postprocessTime = meters.stageTimer("postprocess");
+        this.batchSizes = meters.summary(OperationalMetrics.BATCH_SIZE);
         this.model = model;
         this.labelSpaces = labelSpaces;
         this.preprocessor = new ImagePreprocessor(model.spec());
@@ -181,7 +191,7 @@ final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.Mo
             predictionCounters
                     .computeIfAbsent(
                             prediction.getDataset(),
-                            dataset -> Metrics.counter(
+                            dataset -> meters.counter(
                                     OperationalMetrics.PREDICTIONS,
                                     "dataset",
                                     dataset,
@@ -217,7 +227,7 @@ final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.Mo
                 correct = predicted.equals(label);
             } else {
                 long count = labelsOutsideLabelSpace.incrementAndGet();
-                Metrics.counter(OperationalMetrics.LABELS_OUTSIDE, "dataset", variant.getDataset())
+                meters.counter(OperationalMetrics.LABELS_OUTSIDE, "dataset", variant.getDataset())
                         .increment();
                 log.warn(
                         "Label '{}' of {} is not in the label space of '{}' ({} such predictions so far): "

@@ -3,6 +3,7 @@ package io.lr0.inference;
 import io.lr0.contract.SrMethods;
 import io.lr0.contract.StoreNames;
 import io.lr0.image.Raster;
+import io.lr0.runtime.OperationalMetrics;
 import io.lr0.runtime.ParkedVariants;
 import io.lr0.runtime.Stage;
 import io.lr0.runtime.StageSerdes;
@@ -23,11 +24,13 @@ import org.apache.kafka.streams.kstream.Produced;
 public final class InferenceStage implements Stage<ImageVariant, Prediction> {
     private final InferenceSettings settings;
     private final ZeroShotModel model;
+    private final OperationalMetrics meters;
     private final AtomicLong labelsOutsideLabelSpace = new AtomicLong();
 
-    public InferenceStage(InferenceSettings settings, ZeroShotModel model) {
+    public InferenceStage(InferenceSettings settings, ZeroShotModel model, OperationalMetrics meters) {
         this.settings = settings;
         this.model = model;
+        this.meters = meters;
     }
 
     /**
@@ -66,7 +69,8 @@ public final class InferenceStage implements Stage<ImageVariant, Prediction> {
                         settings.batchMaxWait(),
                         settings.topK(),
                         settings.thumbnails(),
-                        labelsOutsideLabelSpace),
+                        labelsOutsideLabelSpace,
+                        meters),
                 Named.as("zero-shot"),
                 StoreNames.INFERENCE_PARKED);
         predictions.to(

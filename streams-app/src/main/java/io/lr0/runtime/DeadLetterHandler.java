@@ -1,9 +1,13 @@
 package io.lr0.runtime;
 
+import io.lr0.contract.DeadLetterHeaders;
 import io.lr0.registry.AvroDecodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
@@ -20,9 +24,12 @@ import org.slf4j.LoggerFactory;
 public class DeadLetterHandler implements ProcessingExceptionHandler, DeserializationExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(DeadLetterHandler.class);
 
+    private OperationalMetrics meters;
+
     @Override
     public void configure(Map<String, ?> configs) {
-        // Nothing to configure: the dead-letter topic follows from the source topic.
+        // The dead-letter topic follows from the source topic; the count goes to this instance's metrics.
+        meters = OperationalMetrics.of(configs);
     }
 
     @Override
@@ -36,14 +43,14 @@ public class DeadLetterHandler implements ProcessingExceptionHandler, Deserializ
                 context.processorNodeId(),
                 DeadLetters.reasonOf(exception),
                 exception.getMessage());
-        return ProcessingExceptionHandler.Response.resume(List.of(DeadLetters.record(
+        return ProcessingExceptionHandler.Response.resume(List.of(counted(DeadLetters.record(
                 context.topic(),
                 context.partition(),
                 context.offset(),
                 context.processorNodeId(),
                 context.sourceRawKey(),
                 context.sourceRawValue(),
-                exception)));
+                exception))));
     }
 
     @Override
@@ -64,13 +71,26 @@ public class DeadLetterHandler implements ProcessingExceptionHandler, Deserializ
                 record.partition(),
                 record.offset(),
                 exception.getMessage());
-        return DeserializationExceptionHandler.Response.resume(List.of(DeadLetters.record(
+        return DeserializationExceptionHandler.Response.resume(List.of(counted(DeadLetters.record(
                 record.topic(),
                 record.partition(),
                 record.offset(),
                 context.processorNodeId(),
                 record.key(),
                 record.value(),
-                exception)));
+                exception))));
+    }
+
+    /** Counts {@code deadLetter} by its topic and reason. */
+    private ProducerRecord<byte[], byte[]> counted(ProducerRecord<byte[], byte[]> deadLetter) {
+        Header reason = deadLetter.headers().lastHeader(DeadLetterHeaders.REASON);
+        meters.counter(
+                        OperationalMetrics.DEAD_LETTERS,
+                        "topic",
+                        deadLetter.topic(),
+                        "reason",
+                        new String(reason.value(), StandardCharsets.UTF_8))
+                .increment();
+        return deadLetter;
     }
 }

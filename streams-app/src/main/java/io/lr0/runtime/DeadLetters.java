@@ -3,7 +3,6 @@ package io.lr0.runtime;
 import io.lr0.contract.DeadLetterHeaders;
 import io.lr0.image.BadImageException;
 import io.lr0.registry.AvroDecodingException;
-import io.micrometer.core.instrument.Metrics;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
@@ -11,7 +10,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Dead letters as every stage writes them: the source record's raw key and value (so it can be fixed and replayed)
- * with the {@link DeadLetterHeaders}, counted on the operational metrics.
+ * with the {@link DeadLetterHeaders}.
  */
 public final class DeadLetters {
     private DeadLetters() {}
@@ -37,13 +36,6 @@ public final class DeadLetters {
             Throwable error) {
         Headers headers = new RecordHeaders();
         String reason = reasonOf(error);
-        Metrics.counter(
-                        OperationalMetrics.DEAD_LETTERS,
-                        "topic",
-                        DeadLetterHeaders.topicFor(sourceTopic),
-                        "reason",
-                        reason)
-                .increment();
         add(headers, DeadLetterHeaders.REASON, reason);
         add(headers, DeadLetterHeaders.MESSAGE, String.valueOf(error.getMessage()));
         add(headers, DeadLetterHeaders.EXCEPTION, error.getClass().getName());

@@ -1,23 +1,31 @@
 package io.lr0.runtime;
 
-import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * The instance's operational metrics in Prometheus format: Kafka Streams' own metrics (throughput, consumer lag,
- * commit latency), the JVM's, and lr0's meters below. The registry joins Micrometer's global one, so processors and
- * the dead-letter handler (created by Kafka Streams, not by lr0) record through {@link Metrics}.
+ * One instance's operational metrics in Prometheus format: Kafka Streams' own metrics (throughput, consumer lag,
+ * commit latency), the JVM's, and lr0's meters below. Each instance has its own registry, handed to the stages
+ * that record and, through the Streams configuration ({@link #CONFIG}), to the dead-letter handler that Kafka
+ * Streams creates: several instances in one JVM (the bench, the tests) count apart, as separate processes do.
  */
 public final class OperationalMetrics implements AutoCloseable {
+    /** The Kafka Streams configuration key under which the dead-letter handler finds its instance's metrics. */
+    public static final String CONFIG = "lr0.operational.metrics";
+
     /** Dead letters written, by dead-letter topic and reason. */
     public static final String DEAD_LETTERS = "lr0.dead.letters";
     /** Variants written by the degrade stage, by dataset. */
@@ -40,49 +48,96 @@ public final class OperationalMetrics implements AutoCloseable {
     /** Time per record in one step of the pipeline, tag {@code stage}: see {@link #stageTimer}. */
     public static final String STAGE_TIME = "lr0.stage";
 
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final KafkaStreamsMetrics streamsMetrics;
-    private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+    private final MeterRegistry registry;
+    private final PrometheusMeterRegistry prometheus;
+    private final JvmGcMetrics gcMetrics;
+    private KafkaStreamsMetrics streamsMetrics;
 
-    public OperationalMetrics(KafkaStreams streams) {
-        // Bound through the global registry, every meter is both scraped here and visible to in-process readers
-        // (lr0 bench pipeline).
-        Metrics.addRegistry(registry);
-        new JvmMemoryMetrics().bindTo(Metrics.globalRegistry);
-        gcMetrics.bindTo(Metrics.globalRegistry);
-        new JvmThreadMetrics().bindTo(Metrics.globalRegistry);
-        new ProcessorMetrics().bindTo(Metrics.globalRegistry);
+    private OperationalMetrics(MeterRegistry registry, PrometheusMeterRegistry prometheus, JvmGcMetrics gcMetrics) {
+        this.registry = registry;
+        this.prometheus = prometheus;
+        this.gcMetrics = gcMetrics;
+    }
+
+    /** A Prometheus registry with the JVM's metrics bound; {@link #bind} adds Kafka Streams'. */
+    public static OperationalMetrics prometheus() {
+        PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        JvmGcMetrics gcMetrics = new JvmGcMetrics();
+        new JvmMemoryMetrics().bindTo(prometheus);
+        gcMetrics.bindTo(prometheus);
+        new JvmThreadMetrics().bindTo(prometheus);
+        new ProcessorMetrics().bindTo(prometheus);
+        return new OperationalMetrics(prometheus, prometheus, gcMetrics);
+    }
+
+    /** Meters that record nothing: for the serdes of a tool that reads topics, not of a pipeline. */
+    public static OperationalMetrics none() {
+        return new OperationalMetrics(new CompositeMeterRegistry(), null, null);
+    }
+
+    /** The metrics of the instance that {@code configs} (a Kafka Streams configuration) belong to. */
+    public static OperationalMetrics of(Map<String, ?> configs) {
+        Object meters = configs.get(CONFIG);
+        if (!(meters instanceof OperationalMetrics operational)) {
+            throw new IllegalStateException(CONFIG + " is missing from the Kafka Streams configuration: lr0's "
+                    + "dead-letter handler counts on its instance's metrics");
+        }
+        return operational;
+    }
+
+    /** Binds Kafka Streams' metrics of {@code streams}, once it exists. */
+    public void bind(KafkaStreams streams) {
         streamsMetrics = new KafkaStreamsMetrics(streams);
-        streamsMetrics.bindTo(Metrics.globalRegistry);
+        streamsMetrics.bindTo(registry);
+    }
+
+    /** Where the meters live (the bench reads them in process). */
+    public MeterRegistry registry() {
+        return registry;
     }
 
     /** A latency timer with the percentiles the dashboards show. */
-    public static Timer latencyTimer(String name, String... tags) {
+    public Timer latencyTimer(String name, String... tags) {
         return Timer.builder(name)
                 .tags(tags)
                 .publishPercentiles(0.5, 0.95, 0.99)
                 .distributionStatisticExpiry(Duration.ofMinutes(2))
-                .register(Metrics.globalRegistry);
+                .register(registry);
     }
 
     /**
-     * The timer of one pipeline step: decode, degrade, thumbnail, preprocess, postprocess, serialize, deserialize
-     * (the model's own time is {@link #MODEL_TIME}). Look it up once and keep it: meter lookups are not free.
+     * The timer of one pipeline step: decode, degrade, thumbnail, preprocess, postprocess, serialize, deserialize,
+     * upscale (the model's own time is {@link #MODEL_TIME}). Look it up once and keep it: lookups are not free.
      */
-    public static Timer stageTimer(String stage) {
-        return Metrics.timer(STAGE_TIME, "stage", stage);
+    public Timer stageTimer(String stage) {
+        return registry.timer(STAGE_TIME, "stage", stage);
+    }
+
+    public Timer timer(String name) {
+        return registry.timer(name);
+    }
+
+    public DistributionSummary summary(String name) {
+        return registry.summary(name);
+    }
+
+    public Counter counter(String name, String... tags) {
+        return registry.counter(name, tags);
     }
 
     /** The Prometheus text exposition. */
     public String scrape() {
-        return registry.scrape();
+        return prometheus == null ? "" : prometheus.scrape();
     }
 
     @Override
     public void close() {
-        Metrics.removeRegistry(registry);
-        streamsMetrics.close();
-        gcMetrics.close();
+        if (streamsMetrics != null) {
+            streamsMetrics.close();
+        }
+        if (gcMetrics != null) {
+            gcMetrics.close();
+        }
         registry.close();
     }
 }

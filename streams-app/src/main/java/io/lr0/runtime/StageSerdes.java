@@ -18,21 +18,27 @@ import org.apache.kafka.common.serialization.Serializer;
 public final class StageSerdes implements AutoCloseable {
     private final SchemaRegistryClient client;
     private final RegistryConfig registryConfig;
+    private final OperationalMetrics meters;
 
-    private StageSerdes(SchemaRegistryClient client, RegistryConfig registryConfig) {
+    private StageSerdes(SchemaRegistryClient client, RegistryConfig registryConfig, OperationalMetrics meters) {
         this.client = client;
         this.registryConfig = registryConfig;
+        this.meters = meters;
     }
 
-    /** Serdes over the registry that {@code registrySettings} name ({@code schema.registry.url} and the rest). */
-    public static StageSerdes from(Map<String, Object> registrySettings) {
+    /**
+     * Serdes over the registry that {@code registrySettings} name ({@code schema.registry.url} and the rest),
+     * timed on {@code meters} ({@link OperationalMetrics#none()} for a tool that only reads topics).
+     */
+    public static StageSerdes from(Map<String, Object> registrySettings, OperationalMetrics meters) {
         RegistryConfig registryConfig = specificReader(registrySettings);
-        return new StageSerdes(new RestSchemaRegistryClient(registryConfig), registryConfig);
+        return new StageSerdes(new RestSchemaRegistryClient(registryConfig), registryConfig, meters);
     }
 
     /** Serdes over {@code client}, an in-process registry for tests that need serdes but no HTTP server. */
-    public static StageSerdes over(SchemaRegistryClient client, Map<String, Object> registrySettings) {
-        return new StageSerdes(client, specificReader(registrySettings));
+    public static StageSerdes over(
+            SchemaRegistryClient client, Map<String, Object> registrySettings, OperationalMetrics meters) {
+        return new StageSerdes(client, specificReader(registrySettings), meters);
     }
 
     private static RegistryConfig specificReader(Map<String, Object> registrySettings) {
@@ -47,8 +53,8 @@ public final class StageSerdes implements AutoCloseable {
         AvroSerde<T> avro = new AvroSerde<>(client, registryConfig, false);
         Serializer<T> serializer = avro.serializer();
         Deserializer<T> deserializer = avro.deserializer();
-        Timer serializeTime = OperationalMetrics.stageTimer("serialize");
-        Timer deserializeTime = OperationalMetrics.stageTimer("deserialize");
+        Timer serializeTime = meters.stageTimer("serialize");
+        Timer deserializeTime = meters.stageTimer("deserialize");
         return Serdes.serdeFrom(
                 (topic, value) -> {
                     long start = System.nanoTime();

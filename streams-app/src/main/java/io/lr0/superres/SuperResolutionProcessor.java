@@ -28,7 +28,7 @@ final class SuperResolutionProcessor extends MicroBatchProcessor<SuperResolution
     private final ImageLimits limits;
     private final int targetShortSide;
     private final double maxScale;
-    private final Timer upscaleTime = OperationalMetrics.stageTimer("upscale");
+    private final Timer upscaleTime;
     private Upscaler upscaler;
 
     SuperResolutionProcessor(
@@ -37,8 +37,10 @@ final class SuperResolutionProcessor extends MicroBatchProcessor<SuperResolution
             int targetShortSide,
             double maxScale,
             int batchSize,
-            Duration maxWait) {
+            Duration maxWait,
+            OperationalMetrics meters) {
         super(StoreNames.SUPERRES_PARKED, batchSize, maxWait);
+        this.upscaleTime = meters.stageTimer("upscale");
         this.upscalers = upscalers;
         this.limits = limits;
         this.targetShortSide = targetShortSide;

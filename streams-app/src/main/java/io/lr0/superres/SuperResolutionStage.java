@@ -1,6 +1,7 @@
 package io.lr0.superres;
 
 import io.lr0.contract.StoreNames;
+import io.lr0.runtime.OperationalMetrics;
 import io.lr0.runtime.ParkedVariants;
 import io.lr0.runtime.Stage;
 import io.lr0.runtime.StageSerdes;
@@ -20,15 +21,21 @@ public final class SuperResolutionStage implements Stage<ImageVariant, ImageVari
     private final SuperResolutionSettings settings;
     private final Supplier<Upscaler> upscalers;
     private final int targetShortSide;
+    private final OperationalMetrics meters;
 
     /**
      * {@code upscalers} gives each stream task its own up-sampler; {@code targetShortSide} is the short side it
      * up-samples to (the model's input size, or the configured one).
      */
-    public SuperResolutionStage(SuperResolutionSettings settings, Supplier<Upscaler> upscalers, int targetShortSide) {
+    public SuperResolutionStage(
+            SuperResolutionSettings settings,
+            Supplier<Upscaler> upscalers,
+            int targetShortSide,
+            OperationalMetrics meters) {
         this.settings = settings;
         this.upscalers = upscalers;
         this.targetShortSide = targetShortSide;
+        this.meters = meters;
     }
 
     @Override
@@ -50,7 +57,8 @@ public final class SuperResolutionStage implements Stage<ImageVariant, ImageVari
                                 targetShortSide,
                                 settings.maxScale(),
                                 settings.batchSize(),
-                                settings.batchMaxWait()),
+                                settings.batchMaxWait(),
+                                meters),
                         Named.as("super-resolution"),
                         StoreNames.SUPERRES_PARKED);
         // A topic of its own: inference may run on other (GPU) instances, and users can look at the images.

@@ -12,6 +12,7 @@ import io.lr0.image.Degradations;
 import io.lr0.image.ImageCodec;
 import io.lr0.image.ImageLimits;
 import io.lr0.image.Raster;
+import io.lr0.runtime.OperationalMetrics;
 import io.lr0.schema.DegradationMethod;
 import io.lr0.schema.Image;
 import io.lr0.schema.ImageEncoding;
@@ -194,6 +195,13 @@ class DegradeTopologyTest {
         assertEquals("0", header(deadLetter, DeadLetterHeaders.SOURCE_OFFSET));
         assertTrue(header(deadLetter, DeadLetterHeaders.MESSAGE).length() > 10, "a message saying what was wrong");
         assertTrue(deadLetters.isEmpty());
+        // Counted on this instance's own metrics (each instance in a JVM has its registry), by topic and reason.
+        assertEquals(
+                1.0,
+                harness.meters()
+                        .counter(OperationalMetrics.DEAD_LETTERS, "topic", "images-dlq", "reason", reason)
+                        .count(),
+                what);
         assertEquals(
                 List.of("good@16", "good@native"),
                 variants.readKeyValuesToMap().keySet().stream().sorted().toList(),

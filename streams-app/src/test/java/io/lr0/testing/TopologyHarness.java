@@ -5,6 +5,7 @@ import io.lr0.app.Lr0Config;
 import io.lr0.app.Lr0Topology;
 import io.lr0.inference.ZeroShotModel;
 import io.lr0.local.InProcessSchemaRegistry;
+import io.lr0.runtime.OperationalMetrics;
 import io.lr0.runtime.StageSerdes;
 import io.lr0.superres.LiifModel;
 import java.nio.charset.StandardCharsets;
@@ -26,11 +27,13 @@ import org.apache.kafka.streams.test.TestRecord;
 /** lr0's whole topology in a TopologyTestDriver, with the app's own Streams properties and Avro serdes. */
 public final class TopologyHarness implements AutoCloseable {
     private final StageSerdes serdes;
+    private final OperationalMetrics meters;
     private final Topology topology;
     private final TopologyTestDriver driver;
 
-    private TopologyHarness(StageSerdes serdes, Topology topology, Properties properties) {
+    private TopologyHarness(StageSerdes serdes, OperationalMetrics meters, Topology topology, Properties properties) {
         this.serdes = serdes;
+        this.meters = meters;
         this.topology = topology;
         this.driver = new TopologyTestDriver(topology, properties);
     }
@@ -44,9 +47,13 @@ public final class TopologyHarness implements AutoCloseable {
         Map<String, String> values = new HashMap<>(settings);
         values.put(Lr0Config.STATE_DIR, stateDir.toString());
         Lr0Config config = Lr0Config.of(values);
-        StageSerdes serdes = StageSerdes.over(new InProcessSchemaRegistry(), config.serdeConfig());
+        OperationalMetrics meters = OperationalMetrics.prometheus();
+        StageSerdes serdes = StageSerdes.over(new InProcessSchemaRegistry(), config.serdeConfig(), meters);
         return new TopologyHarness(
-                serdes, Lr0Topology.build(config, serdes, model, liif), Lr0App.streamsProperties(config));
+                serdes,
+                meters,
+                Lr0Topology.build(config, serdes, meters, model, liif),
+                Lr0App.streamsProperties(config, meters));
     }
 
     public <V extends SpecificRecord> TestInputTopic<String, V> input(String topic) {
@@ -75,6 +82,11 @@ public final class TopologyHarness implements AutoCloseable {
         return serdes.<V>value().deserializer().deserialize(topic, value);
     }
 
+    /** This harness's own operational metrics, as an instance's {@code /metrics} shows them. */
+    public OperationalMetrics meters() {
+        return meters;
+    }
+
     /** The topology under test, for assertions on its shape ({@code describe()}). */
     public Topology topology() {
         return topology;
@@ -88,5 +100,6 @@ public final class TopologyHarness implements AutoCloseable {
     public void close() {
         driver.close();
         serdes.close();
+        meters.close();
     }
 }

@@ -4,6 +4,7 @@ import io.lr0.app.Lr0Config;
 import io.lr0.image.ImageCodec;
 import io.lr0.inference.ImagePreprocessor;
 import io.lr0.local.LocalStack;
+import io.lr0.runtime.OperationalMetrics;
 import io.lr0.runtime.StageSerdes;
 import io.lr0.schema.DegradationMethod;
 import io.lr0.schema.ImageVariant;
@@ -55,7 +56,8 @@ public class SerdeBenchmark {
     @Setup
     public void setUp() throws Exception {
         stack = LocalStack.start(Files.createTempDirectory("lr0-jmh-serde"), 0, 0, 0);
-        serdes = StageSerdes.from(Map.of(Lr0Config.SCHEMA_REGISTRY_URL, stack.registryUrl()));
+        serdes =
+                StageSerdes.from(Map.of(Lr0Config.SCHEMA_REGISTRY_URL, stack.registryUrl()), OperationalMetrics.none());
         variantSerializer = serdes.<ImageVariant>value().serializer();
         variantDeserializer = serdes.<ImageVariant>value().deserializer();
         predictionSerializer = serdes.<Prediction>value().serializer();
