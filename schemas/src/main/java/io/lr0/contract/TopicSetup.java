@@ -5,10 +5,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -48,6 +52,52 @@ public final class TopicSetup {
                 throw new IllegalStateException("Topics " + topics + " have partitions without a leader after 30 s");
             }
             Thread.sleep(50);
+        }
+    }
+
+    /** The largest record each of {@code topics} accepts: its {@code max.message.bytes}, as the broker applies it. */
+    public static Map<String, Long> maxMessageBytes(Map<String, Object> clientConfig, List<String> topics) {
+        try (Admin admin = Admin.create(clientConfig)) {
+            List<ConfigResource> resources = topics.stream()
+                    .distinct()
+                    .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic))
+                    .toList();
+            Map<String, Long> limits = new TreeMap<>();
+            admin.describeConfigs(resources)
+                    .all()
+                    .get(30, TimeUnit.SECONDS)
+                    .forEach((resource, config) -> limits.put(
+                            resource.name(),
+                            Long.parseLong(config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG)
+                                    .value())));
+            return limits;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while reading the configuration of " + topics, e);
+        } catch (Exception e) {
+            throw new IllegalStateException(
+                    "Cannot read the configuration of topics " + topics + " on " + clientConfig.get("bootstrap.servers")
+                            + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** Sets {@code max.message.bytes} of {@code topic} to {@code bytes}. */
+    public static void setMaxMessageBytes(Map<String, Object> clientConfig, String topic, long bytes) {
+        try (Admin admin = Admin.create(clientConfig)) {
+            admin.incrementalAlterConfigs(Map.of(
+                            new ConfigResource(ConfigResource.Type.TOPIC, topic),
+                            List.of(new AlterConfigOp(
+                                    new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(bytes)),
+                                    AlterConfigOp.OpType.SET))))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while configuring " + topic, e);
+        } catch (Exception e) {
+            throw new IllegalStateException(
+                    "Cannot set max.message.bytes=" + bytes + " on topic " + topic + ": " + e.getMessage(), e);
         }
     }
 

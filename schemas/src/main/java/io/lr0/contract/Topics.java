@@ -1,7 +1,9 @@
 package io.lr0.contract;
 
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 
 /** The names of lr0's topics (configurable: {@code topic.*}), and the topics an lr0 pipeline needs. */
 public record Topics(
@@ -25,6 +27,16 @@ public record Topics(
             "datasets");
 
     /**
+     * What a dead-letter topic must take: a whole input record (the broker's default limit is about 1 MiB) plus the
+     * headers that say why. lr0 creates its dead-letter topics with this limit and lets its producers send records
+     * this large.
+     */
+    public static final int DEAD_LETTER_MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
+
+    /** Room a dead letter needs beyond its input record: the reason, message and source headers. */
+    public static final int DEAD_LETTER_HEADROOM_BYTES = 16 * 1024;
+
+    /**
      * Every topic of the pipeline with {@code partitions} partitions (the most instances that share work): the
      * stages' inputs with their dead-letter topics, the outputs, and the label spaces (one partition: all
      * instances read it whole).
@@ -32,15 +44,21 @@ public record Topics(
     public List<NewTopic> specs(int partitions) {
         return List.of(
                 TopicSetup.topic(images, partitions),
-                TopicSetup.topic(DeadLetterHeaders.topicFor(images), partitions),
+                deadLetters(images, partitions),
                 TopicSetup.topic(variants, partitions),
-                TopicSetup.topic(DeadLetterHeaders.topicFor(variants), partitions),
+                deadLetters(variants, partitions),
                 TopicSetup.topic(upscaled, partitions),
-                TopicSetup.topic(DeadLetterHeaders.topicFor(upscaled), partitions),
+                deadLetters(upscaled, partitions),
                 TopicSetup.topic(predictions, partitions),
                 TopicSetup.compacted(metrics, partitions),
                 TopicSetup.topic(metricsWindowed, partitions),
                 TopicSetup.compacted(summary, partitions),
                 TopicSetup.compacted(datasets, 1));
+    }
+
+    /** The dead-letter topic of {@code source}, large enough for any record the source's broker default accepts. */
+    private static NewTopic deadLetters(String source, int partitions) {
+        return TopicSetup.topic(DeadLetterHeaders.topicFor(source), partitions)
+                .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(DEAD_LETTER_MAX_MESSAGE_BYTES)));
     }
 }

@@ -1,6 +1,8 @@
 package io.lr0.app;
 
+import io.lr0.contract.DeadLetterHeaders;
 import io.lr0.contract.TopicSetup;
+import io.lr0.contract.Topics;
 import io.lr0.dashboard.DashboardServer;
 import io.lr0.djl.Djl;
 import io.lr0.inference.InferenceSettings;
@@ -15,8 +17,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.CloseOptions;
@@ -52,6 +56,7 @@ public final class Lr0App implements AutoCloseable {
         Deque<AutoCloseable> opened = new ArrayDeque<>();
         try {
             TopicSetup.ensure(config.kafkaClientConfig(), config.topics().specs(config.topicPartitions()));
+            checkTopicsTakeTheLargestRecords(config);
             ZeroShotModel model = config.inferenceEnabled() ? open(opened, loadModel(config)) : null;
             LiifModel liif = config.liifEnabled() ? open(opened, loadLiif(config)) : null;
             OperationalMetrics meters = open(opened, OperationalMetrics.prometheus());
@@ -104,6 +109,58 @@ public final class Lr0App implements AutoCloseable {
         }
     }
 
+    /**
+     * The topics this instance writes must take its largest records: a variant carrying a whole image, and a dead
+     * letter carrying a whole input record. A record a topic refuses would otherwise be retried forever, jamming its
+     * partition: under exactly-once no handler can dead-letter it, the producer aborts the transaction. A dead-letter
+     * topic below that (one created before lr0 sized them) is raised, as lr0's own; a variant topic is the operator's
+     * to change, and the start stops with what to change.
+     */
+    private static void checkTopicsTakeTheLargestRecords(Lr0Config config) {
+        Topics topics = config.topics();
+        List<String> inputs = new ArrayList<>();
+        if (config.degradeEnabled()) {
+            inputs.add(topics.images());
+        }
+        if (config.inferenceEnabled() || config.liifEnabled()) {
+            inputs.add(topics.variants());
+        }
+        if (config.inferenceEnabled() && config.liifEnabled()) {
+            inputs.add(topics.upscaled());
+        }
+        List<String> described = new ArrayList<>(inputs);
+        inputs.forEach(input -> described.add(DeadLetterHeaders.topicFor(input)));
+        described.add(topics.variants());
+        Map<String, Object> clients = config.kafkaClientConfig();
+        Map<String, Long> limits = TopicSetup.maxMessageBytes(clients, described);
+        if (config.degradeEnabled() && limits.get(topics.variants()) < config.largestNativeVariantBytes()) {
+            throw new IllegalStateException("Topic " + topics.variants() + " accepts records of at most "
+                    + limits.get(topics.variants()) + " bytes (max.message.bytes), but a native variant can take "
+                    + config.largestNativeVariantBytes() + " (" + Lr0Config.IMAGE_MAX_BYTES + "="
+                    + config.getLong(Lr0Config.IMAGE_MAX_BYTES) + "): raise the topic's max.message.bytes or lower "
+                    + Lr0Config.IMAGE_MAX_BYTES);
+        }
+        for (String input : inputs) {
+            long needed = limits.get(input) + Topics.DEAD_LETTER_HEADROOM_BYTES;
+            String deadLetters = DeadLetterHeaders.topicFor(input);
+            if (needed > config.producerMaxRequestSize()) {
+                throw new IllegalStateException("A dead letter of " + input + " can take " + needed
+                        + " bytes, over the producers' max.request.size=" + config.producerMaxRequestSize()
+                        + ": raise " + Lr0Config.STREAMS_PREFIX + "producer.max.request.size");
+            }
+            if (limits.get(deadLetters) < needed) {
+                log.info(
+                        "Raising max.message.bytes of {} from {} to {}: a dead letter carries a whole record of {}",
+                        deadLetters,
+                        limits.get(deadLetters),
+                        Topics.DEAD_LETTER_MAX_MESSAGE_BYTES,
+                        input);
+                TopicSetup.setMaxMessageBytes(
+                        clients, deadLetters, Math.max(needed, Topics.DEAD_LETTER_MAX_MESSAGE_BYTES));
+            }
+        }
+    }
+
     private static <T extends AutoCloseable> T open(Deque<AutoCloseable> opened, T resource) {
         opened.push(resource);
         return resource;
@@ -136,6 +193,7 @@ public final class Lr0App implements AutoCloseable {
         props.put(OperationalMetrics.CONFIG, meters);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         // Also for global stores (later stages); the default will flip in Kafka 5.0.
         props.put("processing.exception.handler.global.enabled", true);
         return props;

@@ -3,6 +3,7 @@ package io.lr0.app;
 import io.lr0.contract.SrMethods;
 import io.lr0.contract.Topics;
 import io.lr0.degrade.DegradeSettings;
+import io.lr0.degrade.RecordLimits;
 import io.lr0.http.HttpSecurity;
 import io.lr0.image.ImageLimits;
 import io.lr0.inference.InferenceSettings;
@@ -51,6 +52,8 @@ public final class Lr0Config extends AbstractConfig {
     public static final String DEGRADE_NATIVE = "degrade.native";
     public static final String IMAGE_MAX_BYTES = "image.max.bytes";
     public static final String IMAGE_MAX_PIXELS = "image.max.pixels";
+    public static final String RECORD_MAX_TEXT_CHARS = "record.max.text.chars";
+    public static final String RECORD_MAX_ATTRIBUTES_BYTES = "record.max.attributes.bytes";
     public static final String TOPIC_PREDICTIONS = "topic.predictions";
     public static final String INFERENCE_ENABLED = "inference.enabled";
     public static final String INFERENCE_CHAINED = "inference.chained";
@@ -91,12 +94,21 @@ public final class Lr0Config extends AbstractConfig {
     public static final String DASHBOARD_SSL_TRUSTSTORE_LOCATION = "dashboard.ssl.truststore.location";
     public static final String DASHBOARD_SSL_TRUSTSTORE_PASSWORD = "dashboard.ssl.truststore.password";
 
+    /** Room in a record for what is neither the payload nor the copied text: Avro fields, headers, batch. */
+    private static final long RECORD_OVERHEAD_BYTES = 4096;
+
     /** Prefixes whose keys are passed through rather than defined here. */
     public static final String KAFKA_PREFIX = "kafka.";
 
     public static final String STREAMS_PREFIX = "streams.";
     public static final String REGISTRY_PREFIX = "schema.registry.";
     public static final String DATASET_RESOLUTIONS_PREFIX = DEGRADE_RESOLUTIONS + ".";
+
+    /** Where a user sets the Streams producers' max.request.size, the most specific first. */
+    private static final List<String> MAX_REQUEST_SIZE_KEYS = List.of(
+            STREAMS_PREFIX + "producer.max.request.size",
+            STREAMS_PREFIX + "max.request.size",
+            KAFKA_PREFIX + "max.request.size");
 
     /** Resolutions for the label spaces that ship with lr0 (short sides below their native 28 and 32 pixels). */
     private static final Map<String, String> BUILT_IN_DATASET_RESOLUTIONS = Map.of(
@@ -205,10 +217,28 @@ public final class Lr0Config extends AbstractConfig {
             .define(
                     IMAGE_MAX_BYTES,
                     Type.LONG,
-                    1_048_576L,
+                    1_000_000L,
                     ConfigDef.Range.atLeast(1),
                     Importance.MEDIUM,
-                    "Largest accepted image payload in bytes; larger ones go to the dead-letter topic.")
+                    "Largest accepted image payload in bytes; larger ones go to the dead-letter topic. The native "
+                            + "variant carries the payload, so with the text limits it must fit the producer's "
+                            + "max.request.size (checked at start).")
+            .define(
+                    RECORD_MAX_TEXT_CHARS,
+                    Type.INT,
+                    1024,
+                    ConfigDef.Range.between(40, 65_536),
+                    Importance.LOW,
+                    "Most characters of an image's id, source, dataset id, label and group, which every output "
+                            + "record copies; an image over it goes to the dead-letter topic (FIELD_LIMIT).")
+            .define(
+                    RECORD_MAX_ATTRIBUTES_BYTES,
+                    Type.INT,
+                    65_536,
+                    ConfigDef.Range.atLeast(0),
+                    Importance.LOW,
+                    "Most bytes of an image's attributes (keys and values, UTF-8); over it the image goes to the "
+                            + "dead-letter topic (FIELD_LIMIT).")
             .define(
                     IMAGE_MAX_PIXELS,
                     Type.LONG,
@@ -565,7 +595,47 @@ public final class Lr0Config extends AbstractConfig {
                     + METRICS_ENABLED + " false, " + SR_METHODS + " without liif): an instance would have nothing "
                     + "to do");
         }
+        config.checkNativeVariantFits();
         return config;
+    }
+
+    /**
+     * The largest native variant (the payload, the copied text at 3 bytes a character in UTF-8, and room for the
+     * rest of the record) must fit the producer's max.request.size, or the largest accepted image could not be
+     * written and would jam its partition.
+     */
+    private void checkNativeVariantFits() {
+        long nativeVariant = largestNativeVariantBytes();
+        long maxRequestSize = producerMaxRequestSize();
+        if (nativeVariant > maxRequestSize) {
+            throw new ConfigException(
+                    IMAGE_MAX_BYTES,
+                    getLong(IMAGE_MAX_BYTES),
+                    "with " + RECORD_MAX_TEXT_CHARS
+                            + "=" + getInt(RECORD_MAX_TEXT_CHARS) + " a native variant can take " + nativeVariant
+                            + " bytes, over the producer's max.request.size=" + maxRequestSize + ": lower it, or raise "
+                            + STREAMS_PREFIX + "producer.max.request.size (and the topics' max.message.bytes)");
+        }
+    }
+
+    /**
+     * The largest native variant: the payload, the copied text at 3 bytes a character in UTF-8, and room for the
+     * rest of the record. The topic of variants must take it (checked at start).
+     */
+    public long largestNativeVariantBytes() {
+        return getLong(IMAGE_MAX_BYTES) + 5L * 3 * getInt(RECORD_MAX_TEXT_CHARS) + RECORD_OVERHEAD_BYTES;
+    }
+
+    /**
+     * The max.request.size the Streams producers get: the most specific setting, else large enough for a dead
+     * letter of any record a broker accepts by default ({@link Topics#DEAD_LETTER_MAX_MESSAGE_BYTES}).
+     */
+    public long producerMaxRequestSize() {
+        return MAX_REQUEST_SIZE_KEYS.stream()
+                .filter(passThrough::containsKey)
+                .map(key -> Long.parseLong(passThrough.get(key)))
+                .findFirst()
+                .orElse((long) Topics.DEAD_LETTER_MAX_MESSAGE_BYTES);
     }
 
     /** Maps {@code BOOTSTRAP_SERVERS} to the defined key it spells, or to the lower-case dotted form. */
@@ -642,7 +712,8 @@ public final class Lr0Config extends AbstractConfig {
                 resolutions(getList(DEGRADE_RESOLUTIONS)),
                 byDataset,
                 getBoolean(DEGRADE_NATIVE),
-                imageLimits());
+                imageLimits(),
+                new RecordLimits(getInt(RECORD_MAX_TEXT_CHARS), getInt(RECORD_MAX_ATTRIBUTES_BYTES)));
     }
 
     /** Short sides in pixels, ascending, each once. */
@@ -827,6 +898,8 @@ public final class Lr0Config extends AbstractConfig {
         props.put("state.dir", getString(STATE_DIR));
         props.put("processing.guarantee", getString(PROCESSING_GUARANTEE));
         props.put("num.stream.threads", getInt(NUM_STREAM_THREADS));
+        // Room for dead letters of the largest records a broker accepts, unless the user sized the producers.
+        props.put("producer.max.request.size", String.valueOf(producerMaxRequestSize()));
         passThrough.forEach((key, value) -> {
             if (key.startsWith(STREAMS_PREFIX)) {
                 props.put(key.substring(STREAMS_PREFIX.length()), value);

@@ -4,7 +4,6 @@ import io.lr0.contract.Keys;
 import io.lr0.image.BadImageException;
 import io.lr0.image.Degradations;
 import io.lr0.image.ImageCodec;
-import io.lr0.image.ImageLimits;
 import io.lr0.image.Raster;
 import io.lr0.runtime.OperationalMetrics;
 import io.lr0.schema.DegradationMethod;
@@ -19,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -30,9 +28,7 @@ import org.apache.kafka.streams.processor.api.Record;
  * the image without leaving a partial set downstream.
  */
 final class DegradeProcessor implements Processor<String, ImageRecord, String, ImageVariant> {
-    private final Function<String, List<Integer>> resolutionsOfDataset;
-    private final boolean emitNative;
-    private final ImageLimits limits;
+    private final DegradeSettings settings;
     private final Consumer<Raster> variantCheck;
     private final OperationalMetrics meters;
     private final Timer decodeTime;
@@ -42,19 +38,12 @@ final class DegradeProcessor implements Processor<String, ImageRecord, String, I
 
     private ProcessorContext<String, ImageVariant> context;
 
-    DegradeProcessor(
-            Function<String, List<Integer>> resolutionsOfDataset,
-            boolean emitNative,
-            ImageLimits limits,
-            Consumer<Raster> variantCheck,
-            OperationalMetrics meters) {
+    DegradeProcessor(DegradeSettings settings, Consumer<Raster> variantCheck, OperationalMetrics meters) {
+        this.settings = settings;
+        this.variantCheck = variantCheck;
         this.meters = meters;
         this.decodeTime = meters.stageTimer("decode");
         this.degradeTime = meters.stageTimer("degrade");
-        this.resolutionsOfDataset = resolutionsOfDataset;
-        this.emitNative = emitNative;
-        this.limits = limits;
-        this.variantCheck = variantCheck;
     }
 
     @Override
@@ -69,12 +58,14 @@ final class DegradeProcessor implements Processor<String, ImageRecord, String, I
             throw new BadImageException(
                     BadImageException.Reason.EMPTY_RECORD, "record with key '" + record.key() + "' has no value");
         }
+        // Its text goes into every output record: bounded before anything is decoded or written.
+        settings.recordLimits().check(image);
         long start = System.nanoTime();
-        Raster nativeImage = ImageCodec.decode(image.getImage(), limits);
+        Raster nativeImage = ImageCodec.decode(image.getImage(), settings.limits());
         long decoded = System.nanoTime();
         decodeTime.record(decoded - start, TimeUnit.NANOSECONDS);
         List<Record<String, ImageVariant>> variants = new ArrayList<>();
-        for (int resolution : resolutionsOfDataset.apply(image.getDataset())) {
+        for (int resolution : settings.resolutionsFor(image.getDataset())) {
             // Up-sampling is not a degradation: the native variant already stands for this size and above.
             if (resolution < nativeImage.shortSide()) {
                 Raster lowResImage = Degradations.lowResolution(nativeImage, resolution);
@@ -88,7 +79,7 @@ final class DegradeProcessor implements Processor<String, ImageRecord, String, I
                         ImageCodec.toRawImage(lowResImage)));
             }
         }
-        if (emitNative) {
+        if (settings.emitNative()) {
             variantCheck.accept(nativeImage);
             variants.add(variant(record, image, nativeImage, null, DegradationMethod.NATIVE, image.getImage()));
         }

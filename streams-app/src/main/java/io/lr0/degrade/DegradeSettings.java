@@ -12,13 +12,15 @@ import java.util.Map;
  * @param resolutionsByDataset the datasets' own lists ({@code degrade.resolutions.<dataset>}), ascending
  * @param emitNative whether the native image is emitted as the high-resolution reference
  * @param limits what an image may be
+ * @param recordLimits what the text copied into every output may be
  */
 public record DegradeSettings(
         String variantsTopic,
         List<Integer> defaultResolutions,
         Map<String, List<Integer>> resolutionsByDataset,
         boolean emitNative,
-        ImageLimits limits) {
+        ImageLimits limits,
+        RecordLimits recordLimits) {
     public DegradeSettings {
         defaultResolutions = List.copyOf(defaultResolutions);
         resolutionsByDataset = Map.copyOf(resolutionsByDataset);

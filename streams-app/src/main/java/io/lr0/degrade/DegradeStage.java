@@ -40,10 +40,7 @@ public final class DegradeStage implements Stage<ImageRecord, ImageVariant> {
         KStream<String, ImageVariant> variants = images
                 // Decode once per image and resize to every resolution of its dataset; bad images are thrown
                 // and dead-lettered by DeadLetterHandler with the reason.
-                .process(
-                () -> new DegradeProcessor(
-                        settings::resolutionsFor, settings.emitNative(), settings.limits(), variantCheck, meters),
-                Named.as("degrade"));
+                .process(() -> new DegradeProcessor(settings, variantCheck, meters), Named.as("degrade"));
         // Variants are a topic of their own so other consumers (and later stages on other instances) can use them.
         variants.to(
                 settings.variantsTopic(),

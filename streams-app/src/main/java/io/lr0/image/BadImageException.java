@@ -25,7 +25,13 @@ public class BadImageException extends RuntimeException {
         /** A super-resolution target smaller than the source: super-resolution only enlarges. */
         TARGET_SMALLER_THAN_SOURCE,
         /** A record with no value (a tombstone) where an image was expected. */
-        EMPTY_RECORD
+        EMPTY_RECORD,
+        /**
+         * An id, source, dataset id, label or group longer than record.max.text.chars, or attributes larger than
+         * record.max.attributes.bytes: they are copied into every output record, which must stay within what the
+         * producer and broker accept.
+         */
+        FIELD_LIMIT
     }
 
     private final Reason reason;

@@ -14,6 +14,7 @@ import io.lr0.image.Raster;
  */
 public final class ImagePreprocessor {
     private static final int THUMBNAIL_SIDE = 64;
+    private static final int MAX_THUMBNAIL_BYTES = 64 * 1024;
     private final int size;
     private final float[] scale = new float[3];
     private final float[] shift = new float[3];
@@ -27,10 +28,15 @@ public final class ImagePreprocessor {
         }
     }
 
-    /** The image as classified, at most 64 px on its short side, as PNG: the thumbnail a prediction carries. */
+    /**
+     * The image as classified, at most 64 px on its short side, as PNG: the thumbnail a prediction carries; null
+     * when that PNG is over 64 KiB (a strip thin enough to keep its whole length), which would make the prediction
+     * too large to write.
+     */
     public static byte[] thumbnailPng(Raster image) {
-        return ImageCodec.encodePng(
+        byte[] png = ImageCodec.encodePng(
                 image.shortSide() <= THUMBNAIL_SIDE ? image : Degradations.toShortSide(image, THUMBNAIL_SIDE));
+        return png.length <= MAX_THUMBNAIL_BYTES ? png : null;
     }
 
     /** Floats per image in the model's input. */

@@ -278,7 +278,8 @@ final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.Mo
         preprocessor.checkResizable(image, limits);
         ByteBuffer thumbnail = null;
         if (thumbnails) {
-            thumbnail = ByteBuffer.wrap(ImagePreprocessor.thumbnailPng(image));
+            byte[] png = ImagePreprocessor.thumbnailPng(image);
+            thumbnail = png == null ? null : ByteBuffer.wrap(png);
             thumbnailTime.record(System.nanoTime() - decoded, TimeUnit.NANOSECONDS);
         }
         return new ModelInput(image, thumbnail);

@@ -7,10 +7,12 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.ProductionExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,8 +22,13 @@ import org.slf4j.LoggerFactory;
  * The dead letters are written by Kafka Streams' own producer, inside the same transaction under exactly-once,
  * so a record is either processed or dead-lettered, never lost. A deserialization failure that is not the record's
  * fault (schema registry unreachable) fails the thread instead, to be retried, rather than dead-lettering good data.
+ * An output record the producer refuses as too large while its input is at hand is the input's fault too: the input
+ * is dead-lettered ({@code RECORD_TOO_LARGE}) rather than retried forever; any other production error fails the
+ * thread, to retry. Under exactly-once the producer aborts the transaction on such a record whatever the handler
+ * says, so lr0 prevents it: bounded text, and topics and producers sized at start.
  */
-public class DeadLetterHandler implements ProcessingExceptionHandler, DeserializationExceptionHandler {
+public class DeadLetterHandler
+        implements ProcessingExceptionHandler, DeserializationExceptionHandler, ProductionExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(DeadLetterHandler.class);
 
     private OperationalMetrics meters;
@@ -78,6 +85,33 @@ public class DeadLetterHandler implements ProcessingExceptionHandler, Deserializ
                 context.processorNodeId(),
                 record.key(),
                 record.value(),
+                exception))));
+    }
+
+    @Override
+    public ProductionExceptionHandler.Response handleError(
+            ErrorHandlerContext context, ProducerRecord<byte[], byte[]> output, Exception exception) {
+        if (!(exception instanceof RecordTooLargeException) || context.topic() == null) {
+            // Not the record's fault, or refused by the broker after the stream thread moved on (no input to
+            // dead-letter any more): fail, to retry. lr0 sizes its topics and producers at start so that the
+            // broker does not refuse its records (Lr0App).
+            return ProductionExceptionHandler.Response.fail();
+        }
+        log.warn(
+                "Dead-lettering record {}-{}@{}: its output to {} cannot be written ({})",
+                context.topic(),
+                context.partition(),
+                context.offset(),
+                output.topic(),
+                exception.getMessage());
+        // The input's raw bytes, when Kafka Streams still holds them; its coordinates in the headers either way.
+        return ProductionExceptionHandler.Response.resume(List.of(counted(DeadLetters.record(
+                context.topic(),
+                context.partition(),
+                context.offset(),
+                context.processorNodeId(),
+                context.sourceRawKey(),
+                context.sourceRawValue(),
                 exception))));
     }
 

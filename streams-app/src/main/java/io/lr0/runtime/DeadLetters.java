@@ -5,6 +5,7 @@ import io.lr0.image.BadImageException;
 import io.lr0.registry.AvroDecodingException;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -22,6 +23,9 @@ public final class DeadLetters {
         }
         if (error instanceof AvroDecodingException decoding) {
             return decoding.reason().name();
+        }
+        if (error instanceof RecordTooLargeException) {
+            return "RECORD_TOO_LARGE";
         }
         return "PROCESSING_ERROR";
     }

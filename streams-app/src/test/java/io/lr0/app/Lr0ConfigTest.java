@@ -67,6 +67,30 @@ class Lr0ConfigTest {
     }
 
     @Test
+    void theLargestNativeVariantMustFitTheProducersRequestSize() {
+        // The producers are sized for dead letters of any record a broker takes by default: 2 MiB.
+        assertEquals(2_097_152L, Lr0Config.of(Map.of()).producerMaxRequestSize());
+        assertEquals("2097152", Lr0Config.of(Map.of()).streamsProperties().get("producer.max.request.size"));
+        String tooLarge = assertThrows(ConfigException.class, () -> Lr0Config.of(Map.of("image.max.bytes", "3000000")))
+                .getMessage();
+        assertTrue(
+                tooLarge.contains("image.max.bytes")
+                        && tooLarge.contains("max.request.size=2097152")
+                        && tooLarge.contains("streams.producer.max.request.size"),
+                tooLarge);
+        // A producer limit of the user's counts, and leaves less room for the text than the payload takes.
+        assertThrows(
+                ConfigException.class,
+                () -> Lr0Config.of(
+                        Map.of("record.max.text.chars", "65536", "streams.producer.max.request.size", "1048576")));
+        assertEquals(
+                4_000_000L,
+                Lr0Config.of(Map.of("image.max.bytes", "3000000", "streams.producer.max.request.size", "4000000"))
+                        .producerMaxRequestSize());
+        assertEquals(1_000_000L + 5 * 3 * 1024 + 4096, Lr0Config.of(Map.of()).largestNativeVariantBytes());
+    }
+
+    @Test
     void invalidValuesNameTheKey() {
         assertTrue(assertThrows(ConfigException.class, () -> Lr0Config.of(Map.of("degrade.resolutions", "16,-2")))
                 .getMessage()

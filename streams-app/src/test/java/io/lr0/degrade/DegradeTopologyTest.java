@@ -215,6 +215,36 @@ class DegradeTopologyTest {
         images.pipeInput("good", TestImages.record("good", "photos", TestImages.raw(TestImages.gray(20, 20)), null));
     }
 
+    static Stream<Arguments> oversizedText() {
+        ImageRecord longId =
+                TestImages.record("i".repeat(1025), "photos", TestImages.raw(TestImages.gray(20, 20)), null);
+        ImageRecord longLabel =
+                TestImages.record("l", "photos", TestImages.raw(TestImages.gray(20, 20)), "a".repeat(2000));
+        ImageRecord bigAttributes = TestImages.record("a", "photos", TestImages.raw(TestImages.gray(20, 20)), null);
+        bigAttributes.setAttributes(Map.of("note", "n".repeat(70_000)));
+        return Stream.of(
+                Arguments.of("id of 1,025 characters", longId, "the id has 1025 characters"),
+                Arguments.of("label of 2,000 characters", longLabel, "the label has 2000 characters"),
+                Arguments.of("attributes of 70,004 bytes", bigAttributes, "1 attributes of 70004 bytes"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("oversizedText")
+    void textEveryOutputWouldCopyIsBoundedBeforeAnythingIsWritten(String what, ImageRecord image, String message) {
+        images.pipeInput("bad", image);
+        pipeGoodImage();
+
+        TestRecord<byte[], byte[]> deadLetter = deadLetters.readRecord();
+        assertEquals("FIELD_LIMIT", header(deadLetter, DeadLetterHeaders.REASON), what);
+        assertTrue(
+                header(deadLetter, DeadLetterHeaders.MESSAGE).contains(message),
+                header(deadLetter, DeadLetterHeaders.MESSAGE));
+        assertEquals(
+                List.of("good@16", "good@native"),
+                variants.readKeyValuesToMap().keySet().stream().sorted().toList(),
+                "nothing of the bad image was written, and the stream keeps running");
+    }
+
     @Test
     void tombstoneIsDeadLettered() {
         images.pipeInput("gone", (ImageRecord) null);
