@@ -50,14 +50,7 @@ public class DeadLetterHandler
                 context.processorNodeId(),
                 DeadLetters.reasonOf(exception),
                 exception.getMessage());
-        return ProcessingExceptionHandler.Response.resume(List.of(counted(DeadLetters.record(
-                context.topic(),
-                context.partition(),
-                context.offset(),
-                context.processorNodeId(),
-                context.sourceRawKey(),
-                context.sourceRawValue(),
-                exception))));
+        return ProcessingExceptionHandler.Response.resume(deadLetterOfInput(context, exception));
     }
 
     @Override
@@ -104,15 +97,22 @@ public class DeadLetterHandler
                 context.offset(),
                 output.topic(),
                 exception.getMessage());
-        // The input's raw bytes, when Kafka Streams still holds them; its coordinates in the headers either way.
-        return ProductionExceptionHandler.Response.resume(List.of(counted(DeadLetters.record(
+        return ProductionExceptionHandler.Response.resume(deadLetterOfInput(context, exception));
+    }
+
+    /**
+     * The dead letter of the input record being processed: its raw bytes, when Kafka Streams still holds them, and
+     * its coordinates in the headers either way.
+     */
+    private List<ProducerRecord<byte[], byte[]>> deadLetterOfInput(ErrorHandlerContext context, Exception exception) {
+        return List.of(counted(DeadLetters.record(
                 context.topic(),
                 context.partition(),
                 context.offset(),
                 context.processorNodeId(),
                 context.sourceRawKey(),
                 context.sourceRawValue(),
-                exception))));
+                exception)));
     }
 
     /** Counts {@code deadLetter} by its topic and reason. */
