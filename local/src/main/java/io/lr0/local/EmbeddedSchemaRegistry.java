@@ -33,6 +33,12 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SUBJECT = "/subjects/([^/]+)";
 
+    /**
+     * The largest request body read: a schema must fit one record of the {@code _schemas} topic (about 1 MiB with its
+     * JSON escaping), and no request needs more.
+     */
+    static final int MAX_BODY_BYTES = 512 * 1024;
+
     private final HttpServer server;
     private final HttpSecurity security;
     private final ExecutorService executor;
@@ -237,13 +243,32 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         return body.path("schema").asText();
     }
 
+    /**
+     * The request's JSON body, read only up to {@link #MAX_BODY_BYTES}: the registry shares its JVM with the broker
+     * (lr0 demo, lr0 broker), so a client must not be able to make it hold a body of any size. A body announced or
+     * found larger is refused with 413 before it is read whole.
+     */
     private static JsonNode body(HttpExchange exchange) throws IOException {
-        byte[] bytes = exchange.getRequestBody().readAllBytes();
+        String announced = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (announced != null && Long.parseLong(announced.trim()) > MAX_BODY_BYTES) {
+            throw bodyTooLarge(announced.trim() + " bytes");
+        }
+        byte[] bytes = exchange.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
+        if (bytes.length > MAX_BODY_BYTES) {
+            throw bodyTooLarge("more than " + MAX_BODY_BYTES + " bytes");
+        }
         try {
             return bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
         } catch (IOException e) {
             throw new SchemaRegistryException(400, 400, "Unrecognized request body: " + e.getMessage());
         }
+    }
+
+    private static SchemaRegistryException bodyTooLarge(String size) {
+        return new SchemaRegistryException(
+                413,
+                SchemaRegistryException.REQUEST_TOO_LARGE,
+                "Request body of " + size + " is over this registry's limit of " + MAX_BODY_BYTES + " bytes");
     }
 
     private static ObjectNode describe(SchemaStore.Version version) {

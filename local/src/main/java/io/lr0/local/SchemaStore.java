@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lr0.registry.SchemaRegistryException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,6 +37,9 @@ final class SchemaStore {
     }
 
     record Version(String subject, int version, int id, String schema) {}
+
+    /** The largest {@code _schemas} record (JSON) stored: under the broker's and producer's default 1 MiB. */
+    static final int MAX_STORED_BYTES = 1_000_000;
 
     private final Log log;
     private final Map<String, List<Version>> versionsBySubject = new TreeMap<>();
@@ -119,6 +123,14 @@ final class SchemaStore {
                 .put("id", id)
                 .put("schema", canonical)
                 .put("deleted", false);
+        int stored = value.toString().getBytes(StandardCharsets.UTF_8).length;
+        if (stored > MAX_STORED_BYTES) {
+            // Refused before storing: Kafka would refuse the _schemas record, and the client deserves a 4xx.
+            throw new SchemaRegistryException(
+                    422,
+                    SchemaRegistryException.INVALID_SCHEMA,
+                    "Schema too large to store: " + stored + " bytes as stored, over " + MAX_STORED_BYTES);
+        }
         log.append(key.toString(), value.toString());
         apply(key.toString(), value.toString());
         return latest(subject);

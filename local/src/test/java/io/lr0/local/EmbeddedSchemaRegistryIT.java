@@ -11,11 +11,14 @@ import io.lr0.registry.RegistryConfig;
 import io.lr0.registry.RestSchemaRegistryClient;
 import io.lr0.registry.SchemaRegistryException;
 import io.lr0.schema.ImageRecord;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.AfterAll;
@@ -119,6 +122,32 @@ class EmbeddedSchemaRegistryIT {
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals("{\"compatibilityLevel\":\"BACKWARD\"}", config.body());
+        }
+    }
+
+    @Test
+    void aBodyOverTheLimitIsRefusedBeforeItIsReadWhole() throws Exception {
+        try (EmbeddedSchemaRegistry registry = startRegistry()) {
+            HttpClient http = HttpClient.newHttpClient();
+            URI versions = URI.create(registry.url() + "/subjects/big-value/versions");
+            byte[] twoMegabytes = ("{\"schema\":\"" + "x".repeat(2_000_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+            // Announced by Content-Length, and streamed without one (chunked): 413 either way.
+            for (HttpRequest.BodyPublisher body : List.of(
+                    HttpRequest.BodyPublishers.ofByteArray(twoMegabytes),
+                    HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(twoMegabytes)))) {
+                HttpResponse<String> refused = http.send(
+                        HttpRequest.newBuilder(versions)
+                                .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                                .POST(body)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(413, refused.statusCode(), refused.body());
+                assertTrue(refused.body().contains("\"error_code\":41301"), refused.body());
+            }
+            // The registry goes on.
+            try (RestSchemaRegistryClient client = client(registry)) {
+                assertTrue(client.register("big-value", new Schema.Parser().parse(USER_V1)) > 0);
+            }
         }
     }
 

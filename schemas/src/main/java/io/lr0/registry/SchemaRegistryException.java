@@ -13,6 +13,8 @@ public class SchemaRegistryException extends RuntimeException {
     public static final int INCOMPATIBLE_SCHEMA = 409;
     public static final int UNAUTHORIZED = 40101;
     public static final int STORE_ERROR = 50001;
+    /** A request body over the registry's limit (HTTP 413). */
+    public static final int REQUEST_TOO_LARGE = 41301;
 
     private final int httpStatus;
     private final int errorCode;
