@@ -1,11 +1,13 @@
 package io.lr0.registry;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
@@ -47,15 +49,34 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         ByteBuffer buffer = ByteBuffer.wrap(payload);
         int schemaId = WireFormat.readSchemaId(buffer);
         DatumReader<Object> reader = readerFor(topic, schemaId);
+        BinaryDecoder decoder;
+        Object value;
         try {
-            return (T) reader.read(
-                    null, DecoderFactory.get().binaryDecoder(payload, buffer.position(), buffer.remaining(), null));
+            decoder = DecoderFactory.get().binaryDecoder(payload, buffer.position(), buffer.remaining(), null);
+            value = reader.read(null, decoder);
         } catch (Exception e) {
             throw new AvroDecodingException(
                     AvroDecodingException.Reason.AVRO_DECODE,
                     "Avro decoding failed for a " + "record on topic '" + topic + "' with schema id " + schemaId + ": "
                             + e,
                     e);
+        }
+        if (!isEnd(decoder)) {
+            // The body decoded, but something follows it: not what a serializer writes, so not to be trusted.
+            throw new AvroDecodingException(
+                    AvroDecodingException.Reason.AVRO_DECODE,
+                    "Avro decoding left bytes unread after the record on topic '" + topic + "' with schema id "
+                            + schemaId + ": a record is the body alone",
+                    null);
+        }
+        return (T) value;
+    }
+
+    private static boolean isEnd(BinaryDecoder decoder) {
+        try {
+            return decoder.isEnd();
+        } catch (IOException e) {
+            return false;
         }
     }
 

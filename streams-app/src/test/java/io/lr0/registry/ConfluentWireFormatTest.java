@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lr0.local.EmbeddedSchemaRegistry;
 import io.lr0.schema.DatasetInfo;
@@ -160,5 +161,12 @@ class ConfluentWireFormatTest {
                                 AvroDecodingException.class,
                                 () -> deserializer.deserialize("t", new byte[] {0, 0, 1, 0, 0, 2}))
                         .reason());
+        // Bob as a Confluent producer writes him, then bytes no serializer writes: refused, not read past.
+        int id = client.register("people-value", USER);
+        byte[] trailing = HexFormat.of().parseHex("00" + String.format("%08x", id) + "06426f62" + "54" + "000000");
+        AvroDecodingException followed =
+                assertThrows(AvroDecodingException.class, () -> deserializer.deserialize("people", trailing));
+        assertEquals(AvroDecodingException.Reason.AVRO_DECODE, followed.reason());
+        assertTrue(followed.getMessage().contains("bytes unread after the record"), followed.getMessage());
     }
 }
