@@ -39,6 +39,9 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
      */
     static final int MAX_BODY_BYTES = 512 * 1024;
 
+    /** The longest subject name accepted. */
+    static final int MAX_SUBJECT_CHARS = 255;
+
     private final HttpServer server;
     private final HttpSecurity security;
     private final ExecutorService executor;
@@ -171,7 +174,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             return subjects;
         }
         if ((m = match(SUBJECT + "/versions", path)) != null) {
-            String subject = decode(m.group(1));
+            String subject = subject(m.group(1));
             if (method.equals("POST")) {
                 SchemaStore.Version registered = store.register(subject, schemaOf(exchange));
                 return JSON.createObjectNode().put("id", registered.id());
@@ -183,21 +186,21 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             }
         }
         if ((m = match(SUBJECT + "/versions/([^/]+)(/schema)?", path)) != null && method.equals("GET")) {
-            SchemaStore.Version version = store.version(decode(m.group(1)), m.group(2));
+            SchemaStore.Version version = store.version(subject(m.group(1)), m.group(2));
             return m.group(3) != null ? JSON.readTree(version.schema()) : describe(version);
         }
         if ((m = match(SUBJECT, path)) != null && method.equals("POST")) {
-            return describe(store.lookup(decode(m.group(1)), schemaOf(exchange)));
+            return describe(store.lookup(subject(m.group(1)), schemaOf(exchange)));
         }
         if ((m = match("/compatibility" + SUBJECT + "/versions/([^/]+)", path)) != null && method.equals("POST")) {
-            List<String> problems = store.checkCompatibility(decode(m.group(1)), m.group(2), schemaOf(exchange));
+            List<String> problems = store.checkCompatibility(subject(m.group(1)), m.group(2), schemaOf(exchange));
             ObjectNode answer = JSON.createObjectNode().put("is_compatible", problems.isEmpty());
             ArrayNode messages = answer.putArray("messages");
             problems.forEach(messages::add);
             return answer;
         }
         if ((m = match("/config(?:" + SUBJECT + ")?", path)) != null) {
-            String subject = m.group(1) == null ? null : decode(m.group(1));
+            String subject = m.group(1) == null ? null : subject(m.group(1));
             if (method.equals("GET")) {
                 return JSON.createObjectNode().put("compatibilityLevel", store.compatibility(subject));
             }
@@ -215,8 +218,21 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         return matcher.matches() ? matcher : null;
     }
 
-    private static String decode(String raw) {
-        return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+    /**
+     * The subject a path names, decoded; refused (422, 42208, as Confluent answers) when it holds control characters
+     * or is longer than {@link #MAX_SUBJECT_CHARS}: a subject is also a key of {@code _schemas} and of every client's
+     * cache, and such names are typos or attacks.
+     */
+    private static String subject(String raw) {
+        String subject = URLDecoder.decode(raw, StandardCharsets.UTF_8);
+        if (subject.length() > MAX_SUBJECT_CHARS || subject.chars().anyMatch(c -> Character.isISOControl(c))) {
+            throw new SchemaRegistryException(
+                    422,
+                    SchemaRegistryException.INVALID_SUBJECT,
+                    "The specified subject is not valid: at most " + MAX_SUBJECT_CHARS
+                            + " characters and no control characters (it has " + subject.length() + ")");
+        }
+        return subject;
     }
 
     private static String schemaOf(HttpExchange exchange) throws IOException {

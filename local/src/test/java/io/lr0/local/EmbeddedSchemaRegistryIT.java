@@ -144,6 +144,18 @@ class EmbeddedSchemaRegistryIT {
                 assertEquals(413, refused.statusCode(), refused.body());
                 assertTrue(refused.body().contains("\"error_code\":41301"), refused.body());
             }
+            // Subject names with control characters, or of 100 KB, are refused too.
+            for (String subject : List.of("nul%00value", "line%0Abreak", "s".repeat(100_000))) {
+                HttpResponse<String> invalid = http.send(
+                        HttpRequest.newBuilder(URI.create(registry.url() + "/subjects/" + subject + "/versions"))
+                                .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"schema\":\"" + USER_V1.replace("\"", "\\\"") + "\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(422, invalid.statusCode(), invalid.body());
+                assertTrue(invalid.body().contains("\"error_code\":42208"), invalid.body());
+            }
             // The registry goes on.
             try (RestSchemaRegistryClient client = client(registry)) {
                 assertTrue(client.register("big-value", new Schema.Parser().parse(USER_V1)) > 0);

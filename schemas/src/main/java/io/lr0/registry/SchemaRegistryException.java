@@ -10,6 +10,9 @@ public class SchemaRegistryException extends RuntimeException {
     public static final int SCHEMA_NOT_FOUND = 40403;
     public static final int INVALID_SCHEMA = 42201;
     public static final int INVALID_VERSION = 42202;
+    /** A subject name with control characters or of unreasonable length. */
+    public static final int INVALID_SUBJECT = 42208;
+
     public static final int INCOMPATIBLE_SCHEMA = 409;
     public static final int UNAUTHORIZED = 40101;
     public static final int STORE_ERROR = 50001;

@@ -14,6 +14,8 @@ import io.lr0.runtime.OperationalMetrics;
 import io.lr0.runtime.StageSerdes;
 import io.lr0.superres.LiifModel;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -55,6 +57,7 @@ public final class Lr0App implements AutoCloseable {
     public static Lr0App start(Lr0Config config) throws IOException {
         Deque<AutoCloseable> opened = new ArrayDeque<>();
         try {
+            checkStateDir(Path.of(config.getString(Lr0Config.STATE_DIR)));
             TopicSetup.ensure(config.kafkaClientConfig(), config.topics().specs(config.topicPartitions()));
             checkTopicsTakeTheLargestRecords(config);
             ZeroShotModel model = config.inferenceEnabled() ? open(opened, loadModel(config)) : null;
@@ -106,6 +109,26 @@ public final class Lr0App implements AutoCloseable {
         } catch (IOException | RuntimeException | Error e) {
             closeAll(opened, e);
             throw e;
+        }
+    }
+
+    /** The state directory exists (created if need be) and is writable; if not, says which and why. */
+    static void checkStateDir(Path stateDir) {
+        String why;
+        try {
+            Files.createDirectories(stateDir);
+            why = Files.isWritable(stateDir) ? null : "it is not writable by this process";
+        } catch (FileSystemException e) {
+            why = e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
+            if (e.getFile() != null && !Path.of(e.getFile()).equals(stateDir)) {
+                why += " (at " + e.getFile() + ")";
+            }
+        } catch (IOException e) {
+            why = e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+        if (why != null) {
+            throw new IllegalStateException(Lr0Config.STATE_DIR + " " + stateDir.toAbsolutePath() + " cannot be used: "
+                    + why + "; choose another with --set " + Lr0Config.STATE_DIR + "=DIR");
         }
     }
 

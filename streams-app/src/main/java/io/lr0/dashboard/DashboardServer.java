@@ -43,6 +43,9 @@ public final class DashboardServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DashboardServer.class);
     private static final Duration WINDOWED_HISTORY = Duration.ofHours(6);
 
+    /** The most recent predictions one query returns: each carries a thumbnail, and the dashboard shows 50. */
+    private static final int MAX_RECENT = 1000;
+
     private final HttpServer server;
     private final ExecutorService executor;
     private final HostInfo self;
@@ -152,6 +155,10 @@ public final class DashboardServer implements AutoCloseable {
                                     this::localSeries));
                 } else if (path.equals("/api/predictions/recent")) {
                     int limit = Integer.parseInt(query.getOrDefault("limit", "50"));
+                    if (limit < 1 || limit > MAX_RECENT) {
+                        send(exchange, 400, error("limit must be 1 to " + MAX_RECENT + ", was " + limit));
+                        return;
+                    }
                     send(
                             exchange,
                             200,
@@ -179,8 +186,9 @@ public final class DashboardServer implements AutoCloseable {
             } catch (NumberFormatException e) {
                 send(exchange, 400, error("bad number: " + e.getMessage()));
             } catch (RuntimeException e) {
+                // The cause stays in the log: an internal message is no answer for a client.
                 log.warn("Query {} failed", path, e);
-                send(exchange, 500, error(e.toString()));
+                send(exchange, 500, error("internal error; the instance's log has the cause"));
             }
         }
     }

@@ -7,6 +7,7 @@ import io.lr0.contract.StoreNames;
 import io.lr0.image.ImageCodec;
 import io.lr0.image.ImageLimits;
 import io.lr0.image.Raster;
+import io.lr0.runtime.LogText;
 import io.lr0.runtime.MicroBatchProcessor;
 import io.lr0.runtime.OperationalMetrics;
 import io.lr0.runtime.ParkedVariants.Parked;
@@ -142,7 +143,10 @@ final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.Mo
         if (info == null) {
             // The label space is published before the images; until it arrives the variants stay parked.
             if (waitingDatasets.add(dataset)) {
-                log.warn("Variants of dataset '{}' wait for its label space on the datasets topic", dataset);
+                log.warn(
+                        "Variants of dataset '{}' wait for its label space on the datasets topic: publish it, or correct the "
+                                + "dataset id of the images",
+                        LogText.of(dataset));
             }
         } else {
             waitingDatasets.remove(dataset);
@@ -229,13 +233,16 @@ final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.Mo
                 long count = labelsOutsideLabelSpace.incrementAndGet();
                 meters.counter(OperationalMetrics.LABELS_OUTSIDE, "dataset", variant.getDataset())
                         .increment();
-                log.warn(
-                        "Label '{}' of {} is not in the label space of '{}' ({} such predictions so far): "
-                                + "'correct' left unset",
-                        label,
-                        variantKey,
-                        variant.getDataset(),
-                        count);
+                // At the 1st, 10th, 100th... such prediction: a dataset's mislabelled stream must not flood the log.
+                if (isPowerOfTen(count)) {
+                    log.warn(
+                            "Label '{}' of {} is not in the label space of '{}' ({} such predictions so far): "
+                                    + "'correct' left unset",
+                            LogText.of(label),
+                            LogText.of(variantKey),
+                            LogText.of(variant.getDataset()),
+                            count);
+                }
             }
         }
         return Prediction.newBuilder()
@@ -283,6 +290,14 @@ final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.Mo
             thumbnailTime.record(System.nanoTime() - decoded, TimeUnit.NANOSECONDS);
         }
         return new ModelInput(image, thumbnail);
+    }
+
+    private static boolean isPowerOfTen(long count) {
+        long power = 1;
+        while (power < count) {
+            power *= 10;
+        }
+        return power == count;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.lr0.inference;
 
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;
+import io.lr0.runtime.LogText;
 import io.lr0.schema.DatasetInfo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,7 +51,7 @@ final class LabelSpaces {
         ZeroShotClassifier built = ZeroShotClassifier.build(model, predictor, classes, prompts);
         log.info(
                 "Label space '{}': {} classes x {} prompt templates encoded in {} ms",
-                dataset,
+                LogText.of(dataset),
                 classes.size(),
                 prompts.templates().size(),
                 (System.nanoTime() - start) / 1_000_000);

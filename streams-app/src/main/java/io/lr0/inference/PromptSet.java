@@ -2,6 +2,7 @@ package io.lr0.inference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lr0.runtime.LogText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -61,7 +62,7 @@ public record PromptSet(List<String> templates, Map<String, String> classNames) 
         if (!SAFE_DATASET_ID.matcher(dataset).matches()) {
             log.warn(
                     "Dataset id '{}' is not a plain name ({}): CLIP's default prompt used, no prompt file read",
-                    dataset,
+                    LogText.of(dataset),
                     SAFE_DATASET_ID.pattern());
             return DEFAULT;
         }

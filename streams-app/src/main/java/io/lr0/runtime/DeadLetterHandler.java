@@ -49,7 +49,7 @@ public class DeadLetterHandler
                 context.offset(),
                 context.processorNodeId(),
                 DeadLetters.reasonOf(exception),
-                exception.getMessage());
+                LogText.of(exception.getMessage()));
         return ProcessingExceptionHandler.Response.resume(deadLetterOfInput(context, exception));
     }
 
@@ -62,7 +62,7 @@ public class DeadLetterHandler
                     record.topic(),
                     record.partition(),
                     record.offset(),
-                    exception.getMessage());
+                    LogText.of(exception.getMessage()));
             return DeserializationExceptionHandler.Response.fail();
         }
         log.warn(
@@ -70,7 +70,7 @@ public class DeadLetterHandler
                 record.topic(),
                 record.partition(),
                 record.offset(),
-                exception.getMessage());
+                LogText.of(exception.getMessage()));
         return DeserializationExceptionHandler.Response.resume(List.of(counted(DeadLetters.record(
                 record.topic(),
                 record.partition(),
@@ -96,7 +96,7 @@ public class DeadLetterHandler
                 context.partition(),
                 context.offset(),
                 output.topic(),
-                exception.getMessage());
+                LogText.of(exception.getMessage()));
         return ProductionExceptionHandler.Response.resume(deadLetterOfInput(context, exception));
     }
 

@@ -215,6 +215,15 @@ class PipelineIT {
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(404, missing.statusCode());
+        // A limit out of range is the client's error, said so; not a 500 with an internal message, nor 7 MB.
+        for (String limit : List.of("-1", "0", "1000000")) {
+            HttpResponse<String> refused = http.send(
+                    HttpRequest.newBuilder(URI.create(app.dashboardUrl() + "/api/predictions/recent?limit=" + limit))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, refused.statusCode(), refused.body());
+            assertTrue(refused.body().contains("limit must be 1 to 1000, was " + limit), refused.body());
+        }
     }
 
     @Test

@@ -1,0 +1,22 @@
+package io.lr0.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class LogTextTest {
+
+    @Test
+    void controlCharactersAreEscapedSoNoRecordForgesALogLine() {
+        assertEquals(
+                "Bag\\n12:00:00.000 ERROR Lr0App - forged\\r\\t\\u0000",
+                LogText.of("Bag\n12:00:00.000 ERROR Lr0App - forged\r\t\0"));
+        assertEquals("T-shirt/top", LogText.of("T-shirt/top"));
+        assertEquals("null", LogText.of(null));
+    }
+
+    @Test
+    void longTextIsCutWithItsLengthSaid() {
+        assertEquals("y".repeat(120) + "... (300000 characters)", LogText.of("y".repeat(300_000)));
+    }
+}
