@@ -10,6 +10,7 @@ import io.lr0.http.HttpSecurity;
 import io.lr0.registry.RestSchemaRegistryClient;
 import io.lr0.registry.SchemaRegistryException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
@@ -38,6 +39,9 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
      * JSON escaping), and no request needs more.
      */
     static final int MAX_BODY_BYTES = 512 * 1024;
+
+    /** How much of a refused body is read and dropped so the client gets its answer; beyond it the body is cut. */
+    private static final long MAX_DISCARDED_BYTES = 16L * 1024 * 1024;
 
     /** The longest subject name accepted. */
     static final int MAX_SUBJECT_CHARS = 255;
@@ -265,18 +269,34 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
      * found larger is refused with 413 before it is read whole.
      */
     private static JsonNode body(HttpExchange exchange) throws IOException {
+        InputStream in = exchange.getRequestBody();
         String announced = exchange.getRequestHeaders().getFirst("Content-Length");
         if (announced != null && Long.parseLong(announced.trim()) > MAX_BODY_BYTES) {
+            discard(in);
             throw bodyTooLarge(announced.trim() + " bytes");
         }
-        byte[] bytes = exchange.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
+        byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
         if (bytes.length > MAX_BODY_BYTES) {
+            discard(in);
             throw bodyTooLarge("more than " + MAX_BODY_BYTES + " bytes");
         }
         try {
             return bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
         } catch (IOException e) {
             throw new SchemaRegistryException(400, 400, "Unrecognized request body: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Reads and drops what is left of a refused body, up to {@link #MAX_DISCARDED_BYTES} in a small buffer, so that
+     * a client still sending it reads the 413 instead of a reset connection; a larger body is cut off.
+     */
+    private static void discard(InputStream in) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long discarded = 0;
+        int read;
+        while (discarded < MAX_DISCARDED_BYTES && (read = in.read(buffer)) > 0) {
+            discarded += read;
         }
     }
 
