@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -78,24 +79,12 @@ final class PipelineWatcher implements AutoCloseable {
         Map<String, Object> consumerConfig = new HashMap<>(config.kafkaClientConfig());
         consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        this.variants = new KafkaConsumer<>(
-                consumerConfig,
-                new StringDeserializer(),
-                serdes.<ImageVariant>value().deserializer());
-        this.predictions = new KafkaConsumer<>(
-                consumerConfig,
-                new StringDeserializer(),
-                serdes.<Prediction>value().deserializer());
+        this.variants = consumer(consumerConfig);
+        this.predictions = consumer(consumerConfig);
         this.deadLetters =
                 new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.metrics = new KafkaConsumer<>(
-                consumerConfig,
-                new StringDeserializer(),
-                serdes.<RobustnessMetric>value().deserializer());
-        this.summaries = new KafkaConsumer<>(
-                consumerConfig,
-                new StringDeserializer(),
-                serdes.<RobustnessSummary>value().deserializer());
+        this.metrics = consumer(consumerConfig);
+        this.summaries = consumer(consumerConfig);
         this.imagesDlq = DeadLetterHeaders.topicFor(config.topics().images());
         atEnd(variants, List.of(config.topics().variants()));
         atEnd(predictions, List.of(config.topics().predictions()));
@@ -111,6 +100,12 @@ final class PipelineWatcher implements AutoCloseable {
                 summaries, config.metricsEnabled() ? List.of(config.topics().summary()) : List.of());
         readMetricsToEnd();
         latestMetrics.forEach((key, metric) -> countsBefore.put(key, count(metric)));
+    }
+
+    /** A consumer of one of lr0's record types, decoded through the registry. */
+    private <V extends SpecificRecord> KafkaConsumer<String, V> consumer(Map<String, Object> consumerConfig) {
+        return new KafkaConsumer<>(
+                consumerConfig, new StringDeserializer(), serdes.<V>value().deserializer());
     }
 
     /** Starts following at the current end of the topics. */

@@ -271,7 +271,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private static JsonNode body(HttpExchange exchange) throws IOException {
         InputStream in = exchange.getRequestBody();
         String announced = exchange.getRequestHeaders().getFirst("Content-Length");
-        if (announced != null && Long.parseLong(announced.trim()) > MAX_BODY_BYTES) {
+        if (announced != null && announcedLength(announced) > MAX_BODY_BYTES) {
             discard(in);
             throw bodyTooLarge(announced.trim() + " bytes");
         }
@@ -297,6 +297,14 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         int read;
         while (discarded < MAX_DISCARDED_BYTES && (read = in.read(buffer)) > 0) {
             discarded += read;
+        }
+    }
+
+    private static long announcedLength(String announced) {
+        try {
+            return Long.parseLong(announced.trim());
+        } catch (NumberFormatException e) {
+            throw new SchemaRegistryException(400, 400, "Content-Length is not a number: " + announced);
         }
     }
 

@@ -633,7 +633,7 @@ public final class Lr0Config extends AbstractConfig {
     public long producerMaxRequestSize() {
         return MAX_REQUEST_SIZE_KEYS.stream()
                 .filter(passThrough::containsKey)
-                .map(key -> Long.parseLong(passThrough.get(key)))
+                .map(key -> (Long) ConfigDef.parseType(key, passThrough.get(key), Type.LONG))
                 .findFirst()
                 .orElse((long) Topics.DEAD_LETTER_MAX_MESSAGE_BYTES);
     }
@@ -700,13 +700,10 @@ public final class Lr0Config extends AbstractConfig {
     /** The degradation's settings. */
     public DegradeSettings degradeSettings() {
         Map<String, List<Integer>> byDataset = new HashMap<>();
-        passThrough.forEach((key, value) -> {
-            if (key.startsWith(DATASET_RESOLUTIONS_PREFIX)) {
-                byDataset.put(
-                        key.substring(DATASET_RESOLUTIONS_PREFIX.length()),
-                        resolutions(ConfigDef.parseType(key, value, Type.LIST)));
-            }
-        });
+        passedThrough(DATASET_RESOLUTIONS_PREFIX)
+                .forEach((dataset, value) -> byDataset.put(
+                        dataset,
+                        resolutions(ConfigDef.parseType(DATASET_RESOLUTIONS_PREFIX + dataset, value, Type.LIST))));
         return new DegradeSettings(
                 topics().variants(),
                 resolutions(getList(DEGRADE_RESOLUTIONS)),
@@ -758,11 +755,8 @@ public final class Lr0Config extends AbstractConfig {
     /** The metrics stage's settings. */
     public MetricsSettings metricsSettings() {
         Map<String, Double> warWeights = new HashMap<>();
-        passThrough.forEach((key, value) -> {
-            if (key.startsWith(WAR_WEIGHT_PREFIX)) {
-                warWeights.put(key.substring(WAR_WEIGHT_PREFIX.length()), Double.parseDouble(value));
-            }
-        });
+        passedThrough(WAR_WEIGHT_PREFIX)
+                .forEach((dataset, weight) -> warWeights.put(dataset, Double.parseDouble(weight)));
         Topics topics = topics();
         return new MetricsSettings(
                 topics.metrics(),
@@ -870,11 +864,7 @@ public final class Lr0Config extends AbstractConfig {
     public Map<String, Object> kafkaClientConfig() {
         Map<String, Object> config = new HashMap<>();
         config.put(BOOTSTRAP_SERVERS, bootstrapServers());
-        passThrough.forEach((key, value) -> {
-            if (key.startsWith(KAFKA_PREFIX)) {
-                config.put(key.substring(KAFKA_PREFIX.length()), value);
-            }
-        });
+        config.putAll(passedThrough(KAFKA_PREFIX));
         return config;
     }
 
@@ -882,11 +872,8 @@ public final class Lr0Config extends AbstractConfig {
     public Map<String, Object> serdeConfig() {
         Map<String, Object> config = new HashMap<>();
         config.put(SCHEMA_REGISTRY_URL, schemaRegistryUrl());
-        passThrough.forEach((key, value) -> {
-            if (key.startsWith(REGISTRY_PREFIX)) {
-                config.put(key, value);
-            }
-        });
+        // The serdes read Confluent's own key names, prefix included.
+        passedThrough(REGISTRY_PREFIX).forEach((key, value) -> config.put(REGISTRY_PREFIX + key, value));
         return config;
     }
 
@@ -900,11 +887,18 @@ public final class Lr0Config extends AbstractConfig {
         props.put("num.stream.threads", getInt(NUM_STREAM_THREADS));
         // Room for dead letters of the largest records a broker accepts, unless the user sized the producers.
         props.put("producer.max.request.size", String.valueOf(producerMaxRequestSize()));
+        props.putAll(passedThrough(STREAMS_PREFIX));
+        return props;
+    }
+
+    /** The passed-through keys under {@code prefix}, without it. */
+    private Map<String, String> passedThrough(String prefix) {
+        Map<String, String> entries = new TreeMap<>();
         passThrough.forEach((key, value) -> {
-            if (key.startsWith(STREAMS_PREFIX)) {
-                props.put(key.substring(STREAMS_PREFIX.length()), value);
+            if (key.startsWith(prefix)) {
+                entries.put(key.substring(prefix.length()), value);
             }
         });
-        return props;
+        return entries;
     }
 }

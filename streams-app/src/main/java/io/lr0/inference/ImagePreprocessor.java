@@ -1,7 +1,6 @@
 package io.lr0.inference;
 
 import io.lr0.image.BadImageException;
-import io.lr0.image.Degradations;
 import io.lr0.image.ImageCodec;
 import io.lr0.image.ImageLimits;
 import io.lr0.image.PillowResize;
@@ -14,7 +13,9 @@ import io.lr0.image.Raster;
  */
 public final class ImagePreprocessor {
     private static final int THUMBNAIL_SIDE = 64;
-    private static final int MAX_THUMBNAIL_BYTES = 64 * 1024;
+    /** 64 x 1,024: at most 192 KiB of RGB, so a prediction with its thumbnail stays far below 1 MiB. */
+    private static final long MAX_THUMBNAIL_PIXELS = 64 * 1024;
+
     private final int size;
     private final float[] scale = new float[3];
     private final float[] shift = new float[3];
@@ -29,14 +30,19 @@ public final class ImagePreprocessor {
     }
 
     /**
-     * The image as classified, at most 64 px on its short side, as PNG: the thumbnail a prediction carries; null
-     * when that PNG is over 64 KiB (a strip thin enough to keep its whole length), which would make the prediction
-     * too large to write.
+     * The image as classified, at most 64 px on its short side, as PNG: the thumbnail a prediction carries; null,
+     * decided before any resize or encoding, when it would have more than 65,536 pixels (a strip long enough to
+     * keep a long side over 1,024 px), which would make the prediction too large to write.
      */
     public static byte[] thumbnailPng(Raster image) {
-        byte[] png = ImageCodec.encodePng(
-                image.shortSide() <= THUMBNAIL_SIDE ? image : Degradations.toShortSide(image, THUMBNAIL_SIDE));
-        return png.length <= MAX_THUMBNAIL_BYTES ? png : null;
+        boolean small = image.shortSide() <= THUMBNAIL_SIDE;
+        int[] size = small
+                ? new int[] {image.width(), image.height()}
+                : PillowResize.sizeForShortSide(image.width(), image.height(), THUMBNAIL_SIDE);
+        if ((long) size[0] * size[1] > MAX_THUMBNAIL_PIXELS) {
+            return null;
+        }
+        return ImageCodec.encodePng(small ? image : PillowResize.resize(image, size[0], size[1]));
     }
 
     /** Floats per image in the model's input. */

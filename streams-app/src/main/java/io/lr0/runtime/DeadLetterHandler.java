@@ -1,14 +1,11 @@
 package io.lr0.runtime;
 
-import io.lr0.contract.DeadLetterHeaders;
 import io.lr0.registry.AvroDecodingException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
@@ -71,14 +68,16 @@ public class DeadLetterHandler
                 record.partition(),
                 record.offset(),
                 LogText.of(exception.getMessage()));
-        return DeserializationExceptionHandler.Response.resume(List.of(counted(DeadLetters.record(
-                record.topic(),
-                record.partition(),
-                record.offset(),
-                context.processorNodeId(),
-                record.key(),
-                record.value(),
-                exception))));
+        return DeserializationExceptionHandler.Response.resume(List.of(counted(
+                DeadLetters.record(
+                        record.topic(),
+                        record.partition(),
+                        record.offset(),
+                        context.processorNodeId(),
+                        record.key(),
+                        record.value(),
+                        exception),
+                exception)));
     }
 
     @Override
@@ -105,25 +104,26 @@ public class DeadLetterHandler
      * its coordinates in the headers either way.
      */
     private List<ProducerRecord<byte[], byte[]>> deadLetterOfInput(ErrorHandlerContext context, Exception exception) {
-        return List.of(counted(DeadLetters.record(
-                context.topic(),
-                context.partition(),
-                context.offset(),
-                context.processorNodeId(),
-                context.sourceRawKey(),
-                context.sourceRawValue(),
-                exception)));
+        return List.of(counted(
+                DeadLetters.record(
+                        context.topic(),
+                        context.partition(),
+                        context.offset(),
+                        context.processorNodeId(),
+                        context.sourceRawKey(),
+                        context.sourceRawValue(),
+                        exception),
+                exception));
     }
 
-    /** Counts {@code deadLetter} by its topic and reason. */
-    private ProducerRecord<byte[], byte[]> counted(ProducerRecord<byte[], byte[]> deadLetter) {
-        Header reason = deadLetter.headers().lastHeader(DeadLetterHeaders.REASON);
+    /** Counts {@code deadLetter}, written because of {@code error}, by its topic and reason. */
+    private ProducerRecord<byte[], byte[]> counted(ProducerRecord<byte[], byte[]> deadLetter, Exception error) {
         meters.counter(
                         OperationalMetrics.DEAD_LETTERS,
                         "topic",
                         deadLetter.topic(),
                         "reason",
-                        new String(reason.value(), StandardCharsets.UTF_8))
+                        DeadLetters.reasonOf(error))
                 .increment();
         return deadLetter;
     }

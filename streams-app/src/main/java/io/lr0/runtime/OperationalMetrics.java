@@ -49,13 +49,11 @@ public final class OperationalMetrics implements AutoCloseable {
     public static final String STAGE_TIME = "lr0.stage";
 
     private final MeterRegistry registry;
-    private final PrometheusMeterRegistry prometheus;
     private final JvmGcMetrics gcMetrics;
     private KafkaStreamsMetrics streamsMetrics;
 
-    private OperationalMetrics(MeterRegistry registry, PrometheusMeterRegistry prometheus, JvmGcMetrics gcMetrics) {
+    private OperationalMetrics(MeterRegistry registry, JvmGcMetrics gcMetrics) {
         this.registry = registry;
-        this.prometheus = prometheus;
         this.gcMetrics = gcMetrics;
     }
 
@@ -67,12 +65,12 @@ public final class OperationalMetrics implements AutoCloseable {
         gcMetrics.bindTo(prometheus);
         new JvmThreadMetrics().bindTo(prometheus);
         new ProcessorMetrics().bindTo(prometheus);
-        return new OperationalMetrics(prometheus, prometheus, gcMetrics);
+        return new OperationalMetrics(prometheus, gcMetrics);
     }
 
     /** Meters that record nothing: for the serdes of a tool that reads topics, not of a pipeline. */
     public static OperationalMetrics none() {
-        return new OperationalMetrics(new CompositeMeterRegistry(), null, null);
+        return new OperationalMetrics(new CompositeMeterRegistry(), null);
     }
 
     /** The metrics of the instance that {@code configs} (a Kafka Streams configuration) belong to. */
@@ -127,7 +125,7 @@ public final class OperationalMetrics implements AutoCloseable {
 
     /** The Prometheus text exposition. */
     public String scrape() {
-        return prometheus == null ? "" : prometheus.scrape();
+        return registry instanceof PrometheusMeterRegistry prometheus ? prometheus.scrape() : "";
     }
 
     @Override

@@ -88,6 +88,10 @@ class Lr0ConfigTest {
                 Lr0Config.of(Map.of("image.max.bytes", "3000000", "streams.producer.max.request.size", "4000000"))
                         .producerMaxRequestSize());
         assertEquals(1_000_000L + 5 * 3 * 1024 + 4096, Lr0Config.of(Map.of()).largestNativeVariantBytes());
+        String notANumber = assertThrows(
+                        ConfigException.class, () -> Lr0Config.of(Map.of("streams.producer.max.request.size", "2MB")))
+                .getMessage();
+        assertTrue(notANumber.contains("streams.producer.max.request.size"), notANumber);
     }
 
     @Test
