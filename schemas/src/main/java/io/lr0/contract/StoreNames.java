@@ -18,4 +18,9 @@ public final class StoreNames {
     public static final String RECENT_PREDICTIONS = "recent-predictions";
 
     private StoreNames() {}
+
+    /** Records of {@code sourceTopic} waiting for their dataset's label space (on disk, changelogged). */
+    public static String labelSpaceWait(String sourceTopic) {
+        return "label-space-wait-" + sourceTopic;
+    }
 }

@@ -8,6 +8,7 @@ import io.lr0.http.HttpSecurity;
 import io.lr0.image.ImageLimits;
 import io.lr0.inference.InferenceSettings;
 import io.lr0.metrics.MetricsSettings;
+import io.lr0.runtime.LabelSpaceWait;
 import io.lr0.superres.SuperResolutionSettings;
 import java.io.IOException;
 import java.io.Reader;
@@ -65,6 +66,8 @@ public final class Lr0Config extends AbstractConfig {
     public static final String INFERENCE_TOP_K = "inference.top.k";
     public static final String INFERENCE_CPU_THREADS = "inference.cpu.threads";
     public static final String INFERENCE_THUMBNAILS = "inference.thumbnails";
+    public static final String INFERENCE_LABEL_SPACE_WAIT_MS = "inference.label.space.wait.ms";
+    public static final String INFERENCE_LABEL_SPACE_WAIT_MAX_BYTES = "inference.label.space.wait.max.bytes";
     public static final String TOPIC_UPSCALED = "topic.upscaled";
     public static final String SR_METHODS = "sr.methods";
     public static final String SR_LIIF_MODEL = "sr.liif.model";
@@ -329,6 +332,23 @@ public final class Lr0Config extends AbstractConfig {
                     true,
                     Importance.LOW,
                     "Put a PNG thumbnail (at most 64 px short side) of the classified image in each prediction, for the dashboard.")
+            .define(
+                    INFERENCE_LABEL_SPACE_WAIT_MS,
+                    Type.LONG,
+                    600_000L,
+                    ConfigDef.Range.atLeast(1),
+                    Importance.MEDIUM,
+                    "How long a record whose dataset has no label space on the datasets topic waits for it (on disk) "
+                            + "before it is dead-lettered with reason NO_LABEL_SPACE, to replay once the label space "
+                            + "is published. The records wait before inference: chained, the images themselves.")
+            .define(
+                    INFERENCE_LABEL_SPACE_WAIT_MAX_BYTES,
+                    Type.LONG,
+                    256L * 1024 * 1024,
+                    ConfigDef.Range.atLeast(0),
+                    Importance.LOW,
+                    "The most the records waiting for label spaces may hold in an instance, per input topic, on disk; "
+                            + "a record beyond it is dead-lettered at once (NO_LABEL_SPACE). 0: none waits.")
             .define(
                     TOPIC_UPSCALED,
                     Type.STRING,
@@ -750,6 +770,14 @@ public final class Lr0Config extends AbstractConfig {
                 getBoolean(INFERENCE_THUMBNAILS),
                 srMethods().contains(SrMethods.BICUBIC),
                 imageLimits());
+    }
+
+    /** How records whose dataset has no label space yet wait for it, before inference. */
+    public LabelSpaceWait labelSpaceWait() {
+        return new LabelSpaceWait(
+                topics().datasets(),
+                Duration.ofMillis(getLong(INFERENCE_LABEL_SPACE_WAIT_MS)),
+                getLong(INFERENCE_LABEL_SPACE_WAIT_MAX_BYTES));
     }
 
     /** The metrics stage's settings. */

@@ -5,13 +5,16 @@ import io.lr0.degrade.DegradeStage;
 import io.lr0.inference.InferenceStage;
 import io.lr0.inference.ZeroShotModel;
 import io.lr0.metrics.MetricsStage;
+import io.lr0.runtime.LabelSpaceGate;
 import io.lr0.runtime.LabelSpaceStore;
 import io.lr0.runtime.OperationalMetrics;
 import io.lr0.runtime.StageSerdes;
+import io.lr0.schema.ImageRecord;
 import io.lr0.schema.ImageVariant;
 import io.lr0.schema.Prediction;
 import io.lr0.superres.LiifModel;
 import io.lr0.superres.SuperResolutionStage;
+import java.util.function.BiFunction;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.Serdes;
@@ -35,18 +38,27 @@ public final class Lr0Topology {
         StreamsBuilder builder = new StreamsBuilder();
         InferenceStage inference = model == null ? null : new InferenceStage(config.inferenceSettings(), model, meters);
         boolean chained = inference != null && config.inferenceChained();
-        KStream<String, ImageVariant> degraded = null;
-        if (config.degradeEnabled()) {
-            // images -> image-variants: the LR0.FM degradation protocol. Chained, it also refuses an image whose
-            // variants inference would refuse, while the image's own record can still be dead-lettered whole.
-            DegradeStage degrade = chained
-                    ? new DegradeStage(config.degradeSettings(), inference.arrivalCheck(), meters)
-                    : new DegradeStage(config.degradeSettings(), meters);
-            degraded = degrade.addTo(builder, source(builder, topics.images(), "images", serdes), serdes);
-        }
         if (inference != null || config.metricsEnabled()) {
             // Class lists of the datasets, for prompts and for chance level (C).
             LabelSpaceStore.addTo(builder, topics.datasets(), serdes);
+        }
+        KStream<String, ImageVariant> degraded = null;
+        if (config.degradeEnabled()) {
+            KStream<String, ImageRecord> images = source(builder, topics.images(), "images", serdes);
+            DegradeStage degrade;
+            if (chained) {
+                // Images of a dataset with no label space yet wait for it on disk (then are dead-lettered whole).
+                images = new LabelSpaceGate<ImageRecord>(
+                                config.labelSpaceWait(), topics.images(), ImageRecord::getDataset, meters)
+                        .addTo(builder, images, serdes);
+                // images -> image-variants: the LR0.FM degradation protocol, refusing also an image whose variants
+                // inference would refuse, while the image's own record can still be dead-lettered whole.
+                degrade = new DegradeStage(config.degradeSettings(), inference.arrivalCheck(), meters);
+            } else {
+                // images -> image-variants: the LR0.FM degradation protocol.
+                degrade = new DegradeStage(config.degradeSettings(), meters);
+            }
+            degraded = degrade.addTo(builder, images, serdes);
         }
         KStream<String, ImageVariant> variantsTopic = liif == null && (inference == null || chained)
                 ? null
@@ -61,11 +73,17 @@ public final class Lr0Topology {
         if (inference != null) {
             // image-variants (+ upscaled-variants) -> predictions: micro-batched zero-shot classification. Chained,
             // the degradation's task goes on with its own variants: no commit of it to wait for in between.
-            KStream<String, ImageVariant> variants = chained ? degraded : variantsTopic;
+            // Read from a topic, variants of a dataset with no label space yet wait for it on disk (then are
+            // dead-lettered), each topic's before they merge, so that a dead letter replays to its own topic.
+            BiFunction<KStream<String, ImageVariant>, String, KStream<String, ImageVariant>> gated = (stream, topic) ->
+                    new LabelSpaceGate<ImageVariant>(config.labelSpaceWait(), topic, ImageVariant::getDataset, meters)
+                            .addTo(builder, stream, serdes);
+            KStream<String, ImageVariant> variants = chained ? degraded : gated.apply(variantsTopic, topics.variants());
             if (liif != null) {
                 // The LIIF outputs are classified like any variant, read from their topic: LIIF may run elsewhere.
                 variants = variants.merge(
-                        source(builder, topics.upscaled(), "upscaled", serdes), Named.as("variants-and-upscaled"));
+                        gated.apply(source(builder, topics.upscaled(), "upscaled", serdes), topics.upscaled()),
+                        Named.as("variants-and-upscaled"));
             }
             inference.addTo(builder, variants, serdes);
         }

@@ -31,7 +31,13 @@ public class BadImageException extends RuntimeException {
          * record.max.attributes.bytes: they are copied into every output record, which must stay within what the
          * producer and broker accept.
          */
-        FIELD_LIMIT
+        FIELD_LIMIT,
+        /**
+         * No label space for the record's dataset on the datasets topic within inference.label.space.wait.ms, or
+         * more records waiting for label spaces than inference.label.space.wait.max.bytes: publish the label space
+         * (or correct the dataset id), then replay.
+         */
+        NO_LABEL_SPACE
     }
 
     private final Reason reason;

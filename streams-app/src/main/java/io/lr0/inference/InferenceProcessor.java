@@ -52,7 +52,7 @@ final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.Mo
     private final int topK;
     private final boolean thumbnails;
     private final AtomicLong labelsOutsideLabelSpace;
-    /** Datasets whose label space has not arrived yet, already warned about. */
+    /** Datasets whose label space went away while variants of it were parked, already warned about. */
     private final Set<String> waitingDatasets = new HashSet<>();
 
     private final OperationalMetrics meters;
@@ -115,8 +115,8 @@ final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.Mo
 
     /**
      * Classifies parked variants in batches of at most batch.size. Image features do not depend on the dataset, so a
-     * batch mixes datasets; each variant is scored against its own label space. Variants whose label space is
-     * unknown yet stay parked.
+     * batch mixes datasets; each variant is scored against its own label space. Variants whose label space was
+     * deleted since they passed the {@link io.lr0.runtime.LabelSpaceGate} stay parked.
      */
     @Override
     protected void runBatches(boolean onlyFull) {
@@ -141,11 +141,12 @@ final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.Mo
         DatasetInfo info = datasets.get(dataset);
         ZeroShotClassifier classifier = null;
         if (info == null) {
-            // The label space is published before the images; until it arrives the variants stay parked.
+            // The label space was there when the variant passed the LabelSpaceGate, and was deleted since (a
+            // tombstone on the datasets topic): the parked variant waits for it to come back.
             if (waitingDatasets.add(dataset)) {
                 log.warn(
-                        "Variants of dataset '{}' wait for its label space on the datasets topic: publish it, or correct the "
-                                + "dataset id of the images",
+                        "The label space of dataset '{}' was deleted from the datasets topic while variants of it were "
+                                + "parked for inference: they wait until it is published again",
                         LogText.of(dataset));
             }
         } else {

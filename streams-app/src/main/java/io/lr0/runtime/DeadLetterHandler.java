@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * An output record the producer refuses as too large while its input is at hand is the input's fault too: the input
  * is dead-lettered ({@code RECORD_TOO_LARGE}) rather than retried forever; any other production error fails the
  * thread, to retry. Under exactly-once the producer aborts the transaction on such a record whatever the handler
- * says, so lr0 prevents it: bounded text, and topics and producers sized at start.
+ * says, so lr0 prevents it: bounded text, and topics and producers sized at start. A record that a punctuation
+ * forwarded has no source record to dead-letter: the handler fails it, back to the punctuator.
  */
 public class DeadLetterHandler
         implements ProcessingExceptionHandler, DeserializationExceptionHandler, ProductionExceptionHandler {
@@ -39,6 +40,17 @@ public class DeadLetterHandler
     @Override
     public ProcessingExceptionHandler.Response handleError(
             ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+        if (context.topic() == null) {
+            // Forwarded by a punctuation: there is no source record to dead-letter. Failing hands the error back
+            // to the punctuator that forwarded the record (a LabelSpaceGate dead-letters what it releases), or else
+            // fails the thread, to retry.
+            log.warn(
+                    "A record forwarded by a punctuation failed at {}: {} ({})",
+                    context.processorNodeId(),
+                    DeadLetters.reasonOf(exception),
+                    LogText.of(exception.getMessage()));
+            return ProcessingExceptionHandler.Response.fail();
+        }
         log.warn(
                 "Dead-lettering record {}-{}@{} at {}: {} ({})",
                 context.topic(),

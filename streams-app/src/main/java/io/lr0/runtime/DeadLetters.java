@@ -38,16 +38,25 @@ public final class DeadLetters {
             byte[] rawKey,
             byte[] rawValue,
             Throwable error) {
+        return new ProducerRecord<>(
+                DeadLetterHeaders.topicFor(sourceTopic),
+                null,
+                rawKey,
+                rawValue,
+                headers(sourceTopic, partition, offset, processor, error));
+    }
+
+    /** The headers of a dead letter: why ({@code error}), and where its record came from. */
+    public static Headers headers(String sourceTopic, int partition, long offset, String processor, Throwable error) {
         Headers headers = new RecordHeaders();
-        String reason = reasonOf(error);
-        add(headers, DeadLetterHeaders.REASON, reason);
+        add(headers, DeadLetterHeaders.REASON, reasonOf(error));
         add(headers, DeadLetterHeaders.MESSAGE, String.valueOf(error.getMessage()));
         add(headers, DeadLetterHeaders.EXCEPTION, error.getClass().getName());
         add(headers, DeadLetterHeaders.SOURCE_TOPIC, sourceTopic);
         add(headers, DeadLetterHeaders.SOURCE_PARTITION, String.valueOf(partition));
         add(headers, DeadLetterHeaders.SOURCE_OFFSET, String.valueOf(offset));
         add(headers, DeadLetterHeaders.PROCESSOR, String.valueOf(processor));
-        return new ProducerRecord<>(DeadLetterHeaders.topicFor(sourceTopic), null, rawKey, rawValue, headers);
+        return headers;
     }
 
     private static void add(Headers headers, String name, String value) {

@@ -2,6 +2,8 @@ package io.lr0.runtime;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -14,6 +16,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -45,6 +48,10 @@ public final class OperationalMetrics implements AutoCloseable {
     public static final String BATCH_SIZE = "lr0.inference.batch.size";
     /** Ground-truth labels outside their dataset's label space. */
     public static final String LABELS_OUTSIDE = "lr0.labels.outside.label.space";
+    /** Records waiting for their dataset's label space, by dataset and topic (they are on disk, not the heap). */
+    public static final String LABEL_SPACE_WAITING = "lr0.label.space.waiting";
+    /** Bytes on disk of the records waiting for their dataset's label space, by dataset and topic. */
+    public static final String LABEL_SPACE_WAITING_BYTES = "lr0.label.space.waiting.bytes";
     /** Time per record in one step of the pipeline, tag {@code stage}: see {@link #stageTimer}. */
     public static final String STAGE_TIME = "lr0.stage";
 
@@ -117,6 +124,16 @@ public final class OperationalMetrics implements AutoCloseable {
 
     public DistributionSummary summary(String name) {
         return registry.summary(name);
+    }
+
+    /** A gauge that reads {@code value} (held strongly by the caller: Micrometer keeps only a weak reference). */
+    public Gauge gauge(String name, AtomicLong value, String... tags) {
+        return Gauge.builder(name, value, AtomicLong::get).tags(tags).register(registry);
+    }
+
+    /** Removes a meter whose subject is gone (a gauge of a dataset that no longer waits). */
+    public void remove(Meter meter) {
+        registry.remove(meter);
     }
 
     public Counter counter(String name, String... tags) {

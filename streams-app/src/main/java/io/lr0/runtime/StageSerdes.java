@@ -70,6 +70,19 @@ public final class StageSerdes implements AutoCloseable {
                 });
     }
 
+    /**
+     * A value serde that writes and reads as on {@code topic}, whatever topic it is used on: a record held and
+     * dead-lettered later keeps the bytes (and registry subject) it has on its source topic, so it replays there.
+     */
+    public <T extends SpecificRecord> Serde<T> valueAsOn(String topic) {
+        Serde<T> serde = value();
+        Serializer<T> serializer = serde.serializer();
+        Deserializer<T> deserializer = serde.deserializer();
+        return Serdes.serdeFrom(
+                (ignored, value) -> serializer.serialize(topic, value),
+                (ignored, bytes) -> deserializer.deserialize(topic, bytes));
+    }
+
     @Override
     public void close() {
         client.close();

@@ -287,12 +287,14 @@ class InferenceStageTest {
     }
 
     @Test
-    void variantsWaitForTheirLabelSpace() {
+    void variantsWaitForTheirLabelSpaceBeforeInference() {
         pipe(0, 2);
         driver.advanceWallClockTime(Duration.ofMillis(60));
         assertTrue(predictions.isEmpty(), "no label space yet");
 
         publishFashionMnist();
+        // The gate's next check lets them on, then their batch's wait runs it.
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
         driver.advanceWallClockTime(Duration.ofMillis(60));
 
         assertEquals(2, predictions.readValuesToList().size());
@@ -371,6 +373,30 @@ class InferenceStageTest {
                         image.id() + "@native/bicubic"),
                 keys.stream().sorted().toList());
         assertEquals(5, written.readRecordsToList().size(), "variants still written for other consumers");
+    }
+
+    @Test
+    void chainedImagesWaitForTheirLabelSpaceBeforeTheyAreDegraded() {
+        restartChained();
+        TestOutputTopic<String, ImageVariant> written = harness.output("image-variants");
+        LabeledImage image = fashion.get(0);
+        images.pipeInput(image.id(), TestImages.record(image.id(), "fashion-mnist-late", image.image(), image.label()));
+        driver.advanceWallClockTime(Duration.ofMillis(200));
+        assertTrue(written.isEmpty() && predictions.isEmpty(), "the image waits whole");
+
+        datasets.pipeInput(
+                "fashion-mnist-late",
+                DatasetInfo.newBuilder()
+                        .setId("fashion-mnist-late")
+                        .setClasses(IdxDataset.FASHION_MNIST_CLASSES)
+                        .setUpdated(Instant.EPOCH)
+                        .build());
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        driver.advanceWallClockTime(Duration.ofMillis(200));
+
+        // An id without a protocol of its own is degraded to the default resolutions: 16 px, and the native one.
+        assertEquals(2, written.readRecordsToList().size());
+        assertEquals(2, predictions.readValuesToList().size());
     }
 
     @Test

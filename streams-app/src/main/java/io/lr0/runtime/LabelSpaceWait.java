@@ -1,0 +1,13 @@
+package io.lr0.runtime;
+
+import java.time.Duration;
+
+/**
+ * How long and how much a {@link LabelSpaceGate} holds records whose dataset has no label space yet.
+ *
+ * @param datasetsTopic where the label spaces are published (named in the warnings)
+ * @param timeout how long a record waits before it is dead-lettered ({@code inference.label.space.wait.ms})
+ * @param maxBytes the most the waiting records of one gate may hold in an instance, on disk; a record beyond it is
+ *     dead-lettered at once ({@code inference.label.space.wait.max.bytes})
+ */
+public record LabelSpaceWait(String datasetsTopic, Duration timeout, long maxBytes) {}
