@@ -61,6 +61,7 @@ public final class Lr0Config extends AbstractConfig {
     public static final String INFERENCE_MODEL = "inference.model";
     public static final String INFERENCE_TOKENIZER = "inference.tokenizer";
     public static final String INFERENCE_PROMPTS_DIR = "inference.prompts.dir";
+    public static final String INFERENCE_LABEL_CACHE_DIR = "inference.label.cache.dir";
     public static final String INFERENCE_BATCH_SIZE = "inference.batch.size";
     public static final String INFERENCE_BATCH_MAX_WAIT_MS = "inference.batch.max.wait.ms";
     public static final String INFERENCE_TOP_K = "inference.top.k";
@@ -294,6 +295,14 @@ public final class Lr0Config extends AbstractConfig {
                     Importance.MEDIUM,
                     "Directory of <dataset>.json prompt files (templates, class names); bundled files and CLIP's "
                             + "'a photo of a {}.' are the fallbacks. Empty: bundled only.")
+            .define(
+                    INFERENCE_LABEL_CACHE_DIR,
+                    Type.STRING,
+                    "",
+                    Importance.LOW,
+                    "Where class embeddings are cached (a file per model, class list and prompts), so a restart "
+                            + "encodes nothing; instances that share the directory share the files. Empty: "
+                            + "<state.dir>/label-embeddings.")
             .define(
                     INFERENCE_BATCH_SIZE,
                     Type.INT,
@@ -758,11 +767,15 @@ public final class Lr0Config extends AbstractConfig {
     /** The inference stage's settings. */
     public InferenceSettings inferenceSettings() {
         String promptsDir = getString(INFERENCE_PROMPTS_DIR);
+        String labelCacheDir = getString(INFERENCE_LABEL_CACHE_DIR);
         return new InferenceSettings(
                 topics().predictions(),
                 getString(INFERENCE_MODEL),
                 getString(INFERENCE_TOKENIZER),
                 promptsDir.isBlank() ? null : Path.of(promptsDir),
+                labelCacheDir.isBlank()
+                        ? Path.of(getString(STATE_DIR)).resolve("label-embeddings")
+                        : Path.of(labelCacheDir),
                 inferenceCpuThreads(),
                 getInt(INFERENCE_BATCH_SIZE),
                 Duration.ofMillis(getLong(INFERENCE_BATCH_MAX_WAIT_MS)),

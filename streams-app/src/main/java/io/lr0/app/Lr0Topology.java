@@ -39,8 +39,15 @@ public final class Lr0Topology {
         InferenceStage inference = model == null ? null : new InferenceStage(config.inferenceSettings(), model, meters);
         boolean chained = inference != null && config.inferenceChained();
         if (inference != null || config.metricsEnabled()) {
-            // Class lists of the datasets, for prompts and for chance level (C).
-            LabelSpaceStore.addTo(builder, topics.datasets(), serdes);
+            // Class lists of the datasets, for prompts and for chance level (C); inference starts encoding a
+            // label space's prompts (on a thread of its own) as soon as it is published.
+            LabelSpaceStore.addTo(
+                    builder,
+                    topics.datasets(),
+                    serdes,
+                    inference == null
+                            ? info -> {}
+                            : info -> inference.labelSpaceReady().test(info));
         }
         KStream<String, ImageVariant> degraded = null;
         if (config.degradeEnabled()) {
@@ -49,7 +56,11 @@ public final class Lr0Topology {
             if (chained) {
                 // Images of a dataset with no label space yet wait for it on disk (then are dead-lettered whole).
                 images = new LabelSpaceGate<ImageRecord>(
-                                config.labelSpaceWait(), topics.images(), ImageRecord::getDataset, meters)
+                                config.labelSpaceWait(),
+                                topics.images(),
+                                ImageRecord::getDataset,
+                                inference.labelSpaceReady(),
+                                meters)
                         .addTo(builder, images, serdes);
                 // images -> image-variants: the LR0.FM degradation protocol, refusing also an image whose variants
                 // inference would refuse, while the image's own record can still be dead-lettered whole.
@@ -75,8 +86,13 @@ public final class Lr0Topology {
             // the degradation's task goes on with its own variants: no commit of it to wait for in between.
             // Read from a topic, variants of a dataset with no label space yet wait for it on disk (then are
             // dead-lettered), each topic's before they merge, so that a dead letter replays to its own topic.
-            BiFunction<KStream<String, ImageVariant>, String, KStream<String, ImageVariant>> gated = (stream, topic) ->
-                    new LabelSpaceGate<ImageVariant>(config.labelSpaceWait(), topic, ImageVariant::getDataset, meters)
+            BiFunction<KStream<String, ImageVariant>, String, KStream<String, ImageVariant>> gated =
+                    (stream, topic) -> new LabelSpaceGate<ImageVariant>(
+                                    config.labelSpaceWait(),
+                                    topic,
+                                    ImageVariant::getDataset,
+                                    inference.labelSpaceReady(),
+                                    meters)
                             .addTo(builder, stream, serdes);
             KStream<String, ImageVariant> variants = chained ? degraded : gated.apply(variantsTopic, topics.variants());
             if (liif != null) {

@@ -151,7 +151,8 @@ final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.Mo
             }
         } else {
             waitingDatasets.remove(dataset);
-            classifier = labelSpaces.classifierFor(info, predictor);
+            // Null while a changed class list is encoded (off this thread): the variants stay parked meanwhile.
+            classifier = labelSpaces.classifier(info);
         }
         classifiers.put(dataset, classifier);
         return classifier;

@@ -11,6 +11,7 @@ import java.time.Duration;
  * @param model the model to load ({@code inference.model})
  * @param tokenizer a tokenizer instead of the model's own; empty: the model's
  * @param promptsDir directory of the user's prompt files, or null
+ * @param labelCacheDir where class embeddings are cached, keyed by model, class list and prompts
  * @param cpuThreads libtorch intra-op threads per forward pass
  * @param batchSize variants per forward pass...
  * @param batchMaxWait ...or the longest a parked variant waits
@@ -25,6 +26,7 @@ public record InferenceSettings(
         String model,
         String tokenizer,
         Path promptsDir,
+        Path labelCacheDir,
         int cpuThreads,
         int batchSize,
         Duration batchMaxWait,

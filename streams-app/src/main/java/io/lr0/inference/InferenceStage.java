@@ -7,10 +7,12 @@ import io.lr0.runtime.OperationalMetrics;
 import io.lr0.runtime.ParkedVariants;
 import io.lr0.runtime.Stage;
 import io.lr0.runtime.StageSerdes;
+import io.lr0.schema.DatasetInfo;
 import io.lr0.schema.ImageVariant;
 import io.lr0.schema.Prediction;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
@@ -26,11 +28,21 @@ public final class InferenceStage implements Stage<ImageVariant, Prediction> {
     private final ZeroShotModel model;
     private final OperationalMetrics meters;
     private final AtomicLong labelsOutsideLabelSpace = new AtomicLong();
+    private final LabelSpaces labelSpaces;
 
     public InferenceStage(InferenceSettings settings, ZeroShotModel model, OperationalMetrics meters) {
         this.settings = settings;
         this.model = model;
         this.meters = meters;
+        this.labelSpaces = new LabelSpaces(model, settings.promptsDir(), settings.labelCacheDir(), meters);
+    }
+
+    /**
+     * Whether this stage can classify records of a label space now: false while its prompts are being encoded
+     * (started by the question), so that a {@link io.lr0.runtime.LabelSpaceGate} holds them meanwhile.
+     */
+    public Predicate<DatasetInfo> labelSpaceReady() {
+        return labelSpaces::usable;
     }
 
     /**
@@ -46,7 +58,6 @@ public final class InferenceStage implements Stage<ImageVariant, Prediction> {
     public KStream<String, Prediction> addTo(
             StreamsBuilder builder, KStream<String, ImageVariant> variants, StageSerdes serdes) {
         builder.addStateStore(ParkedVariants.storeBuilder(StoreNames.INFERENCE_PARKED, serdes.value()));
-        LabelSpaces labelSpaces = new LabelSpaces(model, settings.promptsDir());
         KStream<String, ImageVariant> inputs = variants;
         if (!settings.classifyBicubic()) {
             // Without the bicubic method only the native reference (A_HR) and the learned super-resolution's

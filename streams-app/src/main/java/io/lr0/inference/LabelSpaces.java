@@ -3,58 +3,233 @@ package io.lr0.inference;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;
 import io.lr0.runtime.LogText;
+import io.lr0.runtime.OperationalMetrics;
 import io.lr0.schema.DatasetInfo;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Zero-shot classifiers per label space, built once per (dataset, class list) from the dataset's prompt file and
- * shared by every task of this instance. A dataset whose class list changes on the datasets topic gets a new one.
+ * Zero-shot classifiers per label space, shared by every task of this instance. Building one encodes every prompt
+ * of every class with the text tower (ImageNet: 1,000 classes x 80 templates), which takes minutes on a CPU, so it
+ * never runs on a stream thread: a thread of its own encodes while the dataset's records wait on disk in the {@link
+ * io.lr0.runtime.LabelSpaceGate} and other datasets flow. Class embeddings are cached as files under the cache
+ * directory, keyed by the model's digest, the class list and the prompts, so a restart, or another instance sharing
+ * the directory, encodes nothing. (Files rather than a compacted topic: ImageNet's embeddings for a ViT-L are 3 MB,
+ * over a broker's default record limit.) A dataset whose class list changes gets a new classifier.
  */
 final class LabelSpaces {
     private static final Logger log = LoggerFactory.getLogger(LabelSpaces.class);
+    /** How long a label space whose encoding failed waits before it is tried again. */
+    private static final Duration RETRY_AFTER = Duration.ofMinutes(1);
+    /** Cache file format: magic, version, classes, dimensions, then the class embeddings as floats. */
+    private static final int CACHE_MAGIC = 0x4c52300e;
+
+    private static final int CACHE_VERSION = 1;
 
     private final ZeroShotModel model;
     private final Path promptsDir;
-    private final Map<String, ZeroShotClassifier> byDataset = new ConcurrentHashMap<>();
+    private final Path cacheDir;
+    private final OperationalMetrics meters;
+    private final Map<String, Building> byDataset = new ConcurrentHashMap<>();
+    /** Per dataset, the prompts of its latest encoding and how many are done, for /metrics. */
+    private final Map<String, AtomicLong[]> progress = new ConcurrentHashMap<>();
 
-    LabelSpaces(ZeroShotModel model, Path promptsDir) {
+    private final ExecutorService encoder = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "lr0-label-space-encoder");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    /** The classifier of one class list, being built (or built, or failed) since {@code startedAt}. */
+    private record Building(List<String> classes, CompletableFuture<Built> classifier, long startedAt) {}
+
+    /** A classifier and where it came from: {@code model} (encoded) or {@code cache}. */
+    private record Built(ZeroShotClassifier classifier, String from) {}
+
+    LabelSpaces(ZeroShotModel model, Path promptsDir, Path cacheDir, OperationalMetrics meters) {
         this.model = model;
         this.promptsDir = promptsDir;
+        this.cacheDir = cacheDir;
+        this.meters = meters;
     }
 
-    /** The classifier for {@code info}'s current class list, encoding its prompts with {@code predictor} if new. */
-    ZeroShotClassifier classifierFor(DatasetInfo info, Predictor<NDList, NDList> predictor) {
+    /**
+     * The classifier of {@code info}'s class list when it is ready; else null, with its building started (once, on
+     * the encoder thread). Never blocks.
+     */
+    ZeroShotClassifier classifier(DatasetInfo info) {
         List<String> classes = List.copyOf(info.getClasses());
-        // compute() builds once per dataset: other threads asking meanwhile wait for it instead of building again.
-        return byDataset.compute(
-                info.getId(),
-                (dataset, cached) -> cached != null && cached.labels().equals(classes)
-                        ? cached
-                        : build(dataset, classes, predictor));
+        long now = System.currentTimeMillis();
+        Building building = byDataset.compute(info.getId(), (dataset, current) -> {
+            boolean retry = current != null
+                    && current.classifier().isCompletedExceptionally()
+                    && now - current.startedAt() > RETRY_AFTER.toMillis();
+            return current != null && current.classes().equals(classes) && !retry
+                    ? current
+                    : new Building(classes, start(dataset, classes), now);
+        });
+        CompletableFuture<Built> built = building.classifier();
+        return built.isDone() && !built.isCompletedExceptionally()
+                ? built.join().classifier()
+                : null;
     }
 
-    private ZeroShotClassifier build(String dataset, List<String> classes, Predictor<NDList, NDList> predictor) {
-        PromptSet prompts;
+    /** Whether records of {@code info} can be classified now (if not, the encoding of its prompts has started). */
+    boolean usable(DatasetInfo info) {
+        return classifier(info) != null;
+    }
+
+    private CompletableFuture<Built> start(String dataset, List<String> classes) {
+        CompletableFuture<Built> built = CompletableFuture.supplyAsync(() -> build(dataset, classes), encoder);
+        // Counted once the future is complete, so whoever sees the count sees the classifier ready.
+        built.thenAccept(done -> meters.counter(
+                        OperationalMetrics.LABEL_SPACE_ENCODINGS, "dataset", dataset, "from", done.from())
+                .increment());
+        return built;
+    }
+
+    private Built build(String dataset, List<String> classes) {
         try {
-            prompts = PromptSet.forDataset(dataset, promptsDir);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            PromptSet prompts = PromptSet.forDataset(dataset, promptsDir);
+            Path cached = cacheDir.resolve(cacheKey(classes, prompts) + ".emb");
+            if (Files.exists(cached)) {
+                ZeroShotClassifier classifier = read(cached, classes);
+                log.info(
+                        "Label space '{}': {} classes read from the embedding cache {}",
+                        LogText.of(dataset),
+                        classes.size(),
+                        cached);
+                return new Built(classifier, "cache");
+            }
+            ZeroShotClassifier classifier = encode(dataset, classes, prompts);
+            write(cached, classifier);
+            return new Built(classifier, "model");
+        } catch (IOException | RuntimeException e) {
+            log.error(
+                    "Label space '{}' cannot be encoded (tried again in {} s; its records wait): {}",
+                    LogText.of(dataset),
+                    RETRY_AFTER.toSeconds(),
+                    LogText.of(String.valueOf(e.getMessage())),
+                    e);
+            throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
         }
+    }
+
+    private ZeroShotClassifier encode(String dataset, List<String> classes, PromptSet prompts) {
+        int total = classes.size() * prompts.templates().size();
+        AtomicLong[] counts = progress.computeIfAbsent(dataset, d -> {
+            AtomicLong[] pair = {new AtomicLong(), new AtomicLong()};
+            meters.gauge(OperationalMetrics.LABEL_SPACE_PROMPTS, pair[0], "dataset", d);
+            meters.gauge(OperationalMetrics.LABEL_SPACE_PROMPTS_ENCODED, pair[1], "dataset", d);
+            return pair;
+        });
+        counts[0].set(total);
+        AtomicLong encoded = counts[1];
+        encoded.set(0);
+        log.info(
+                "Label space '{}': encoding {} classes x {} prompt templates = {} prompts on the encoder thread",
+                LogText.of(dataset),
+                classes.size(),
+                prompts.templates().size(),
+                total);
         long start = System.nanoTime();
-        ZeroShotClassifier built = ZeroShotClassifier.build(model, predictor, classes, prompts);
+        long[] nextLog = {start + Duration.ofSeconds(10).toNanos()};
+        ZeroShotClassifier classifier;
+        try (Predictor<NDList, NDList> predictor = model.newPredictor()) {
+            classifier = ZeroShotClassifier.build(model, predictor, classes, prompts, done -> {
+                encoded.set(done);
+                long now = System.nanoTime();
+                if (now > nextLog[0]) {
+                    nextLog[0] = now + Duration.ofSeconds(10).toNanos();
+                    log.info(
+                            "Label space '{}': {} of {} prompts encoded ({} s)",
+                            LogText.of(dataset),
+                            done,
+                            total,
+                            (now - start) / 1_000_000_000);
+                }
+            });
+        }
         log.info(
                 "Label space '{}': {} classes x {} prompt templates encoded in {} ms",
                 LogText.of(dataset),
                 classes.size(),
                 prompts.templates().size(),
                 (System.nanoTime() - start) / 1_000_000);
-        return built;
+        return classifier;
+    }
+
+    /** The cache key: the model's digest, the class list, and the prompts each class gets. */
+    private String cacheKey(List<String> classes, PromptSet prompts) throws IOException {
+        MessageDigest digest = ZeroShotModel.sha256();
+        digest.update(model.digest().getBytes(StandardCharsets.UTF_8));
+        for (String label : classes) {
+            digest.update((byte) 0);
+            digest.update(label.getBytes(StandardCharsets.UTF_8));
+        }
+        digest.update((byte) 1);
+        digest.update(
+                new TreeMap<>(Map.of("templates", prompts.templates(), "names", new TreeMap<>(prompts.classNames())))
+                        .toString()
+                        .getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private ZeroShotClassifier read(Path file, List<String> classes) throws IOException {
+        try (InputStream in = Files.newInputStream(file);
+                DataInputStream data = new DataInputStream(new BufferedInputStream(in))) {
+            if (data.readInt() != CACHE_MAGIC || data.readInt() != CACHE_VERSION || data.readInt() != classes.size()) {
+                throw new IOException(file + " is not an embedding cache of this label space: delete it");
+            }
+            float[][] embeddings = new float[classes.size()][data.readInt()];
+            for (float[] row : embeddings) {
+                for (int d = 0; d < row.length; d++) {
+                    row[d] = data.readFloat();
+                }
+            }
+            return ZeroShotClassifier.of(classes, embeddings, model.spec().logitScale());
+        }
+    }
+
+    /** Written to a temporary file and moved into place, so a reader never sees half a file. */
+    private void write(Path file, ZeroShotClassifier classifier) throws IOException {
+        Files.createDirectories(cacheDir);
+        Path partial = Files.createTempFile(cacheDir, "embeddings", ".partial");
+        float[][] embeddings = classifier.classEmbeddings();
+        try (OutputStream out = Files.newOutputStream(partial);
+                DataOutputStream data = new DataOutputStream(new BufferedOutputStream(out))) {
+            data.writeInt(CACHE_MAGIC);
+            data.writeInt(CACHE_VERSION);
+            data.writeInt(embeddings.length);
+            data.writeInt(embeddings[0].length);
+            for (float[] row : embeddings) {
+                for (float value : row) {
+                    data.writeFloat(value);
+                }
+            }
+        }
+        Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 }

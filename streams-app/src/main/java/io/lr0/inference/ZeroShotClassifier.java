@@ -4,6 +4,7 @@ import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntConsumer;
 
 /**
  * Zero-shot classification over one label space, CLIP's way: each class is the normalised mean of the normalised
@@ -23,9 +24,13 @@ public final class ZeroShotClassifier {
         this.logitScale = logitScale;
     }
 
-    /** Encodes every prompt of every label with {@code model}'s text tower. */
+    /** Encodes every prompt of every label with {@code model}'s text tower, telling {@code progress} the prompts done. */
     public static ZeroShotClassifier build(
-            ZeroShotModel model, Predictor<NDList, NDList> predictor, List<String> labels, PromptSet prompts) {
+            ZeroShotModel model,
+            Predictor<NDList, NDList> predictor,
+            List<String> labels,
+            PromptSet prompts,
+            IntConsumer progress) {
         List<String> texts = new ArrayList<>();
         for (String label : labels) {
             texts.addAll(prompts.promptsFor(label));
@@ -36,6 +41,7 @@ public final class ZeroShotClassifier {
                     model.textFeatures(predictor, texts.subList(start, Math.min(texts.size(), start + TEXT_BATCH)))) {
                 textEmbeddings.add(normalized(row));
             }
+            progress.accept(textEmbeddings.size());
         }
         int perClass = prompts.templates().size();
         float[][] classes = new float[labels.size()][];
@@ -50,6 +56,16 @@ public final class ZeroShotClassifier {
             classes[c] = normalized(mean);
         }
         return new ZeroShotClassifier(labels, classes, model.spec().logitScale());
+    }
+
+    /** A classifier from class embeddings computed before (read from the cache). */
+    static ZeroShotClassifier of(List<String> labels, float[][] classEmbeddings, float logitScale) {
+        return new ZeroShotClassifier(labels, classEmbeddings, logitScale);
+    }
+
+    /** The normalised class embeddings, one per label (for the cache). */
+    float[][] classEmbeddings() {
+        return classEmbeddings;
     }
 
     public List<String> labels() {

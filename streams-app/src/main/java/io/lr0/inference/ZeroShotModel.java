@@ -19,13 +19,19 @@ import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
 import io.lr0.djl.Djl;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +49,7 @@ public final class ZeroShotModel implements AutoCloseable {
     private final HuggingFaceTokenizer tokenizer;
     private final ModelSpec spec;
     private final Device device;
+    private String digest;
 
     private ZeroShotModel(
             ZooModel<NDList, NDList> model, HuggingFaceTokenizer tokenizer, ModelSpec spec, Device device) {
@@ -153,6 +160,40 @@ public final class ZeroShotModel implements AutoCloseable {
 
     public ModelSpec spec() {
         return spec;
+    }
+
+    /**
+     * SHA-256 of the model's files (weights, tokenizer, model.json): what cached class embeddings are keyed by.
+     * Computed once, on first use (hundreds of MB for a full-size model: never on a stream thread).
+     */
+    public synchronized String digest() throws IOException {
+        if (digest == null) {
+            MessageDigest sha256 = sha256();
+            Path dir = model.getModelPath();
+            List<Path> files;
+            try (Stream<Path> listed = Files.list(dir)) {
+                files = listed.filter(Files::isRegularFile).sorted().toList();
+            }
+            byte[] buffer = new byte[1 << 20];
+            for (Path file : files) {
+                sha256.update(file.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+                try (InputStream in = Files.newInputStream(file)) {
+                    for (int read = in.read(buffer); read > 0; read = in.read(buffer)) {
+                        sha256.update(buffer, 0, read);
+                    }
+                }
+            }
+            digest = HexFormat.of().formatHex(sha256.digest());
+        }
+        return digest;
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("No SHA-256 in this JVM", e);
+        }
     }
 
     public Device device() {

@@ -15,8 +15,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.BytesSerializer;
@@ -66,16 +68,27 @@ public final class LabelSpaceGate<V extends SpecificRecord> implements Stage<V, 
     private final LabelSpaceWait settings;
     private final String sourceTopic;
     private final Function<V, String> datasetOf;
+    private final Predicate<DatasetInfo> ready;
     private final OperationalMetrics meters;
     private final String name;
     private final Tally tally = new Tally();
 
-    /** A gate on {@code sourceTopic}, whose records name their dataset with {@code datasetOf}. */
+    /**
+     * A gate on {@code sourceTopic}, whose records name their dataset with {@code datasetOf}; {@code ready} says
+     * whether the stages after it can take the records of a published label space yet (a false answer starts their
+     * preparation, such as encoding its prompts): until then they wait too, with no time limit (the byte bound
+     * holds).
+     */
     public LabelSpaceGate(
-            LabelSpaceWait settings, String sourceTopic, Function<V, String> datasetOf, OperationalMetrics meters) {
+            LabelSpaceWait settings,
+            String sourceTopic,
+            Function<V, String> datasetOf,
+            Predicate<DatasetInfo> ready,
+            OperationalMetrics meters) {
         this.settings = settings;
         this.sourceTopic = sourceTopic;
         this.datasetOf = datasetOf;
+        this.ready = ready;
         this.meters = meters;
         this.name = "label-space-gate-" + sourceTopic;
     }
@@ -113,8 +126,8 @@ public final class LabelSpaceGate<V extends SpecificRecord> implements Stage<V, 
         private final Serde<V> asOnSource;
         private final Map<String, Waiting> waiting = new HashMap<>();
         /**
-         * Datasets seen with a label space since the last check: a lookup in the global store decodes the whole
-         * class list (1,000 classes for ImageNet), too much for every record.
+         * Datasets seen ready since the last check: a lookup in the global store decodes the whole class list
+         * (1,000 classes for ImageNet), too much for every record.
          */
         private final Set<String> known = new HashSet<>();
 
@@ -155,10 +168,18 @@ public final class LabelSpaceGate<V extends SpecificRecord> implements Stage<V, 
         public void process(Record<String, V> record) {
             String dataset = record.value() == null ? null : datasetOf.apply(record.value());
             // Tombstones and records without a dataset go on, for the next stage to refuse with its reason.
-            if (dataset == null || known.contains(dataset) || hasLabelSpace(dataset)) {
+            if (dataset == null || known.contains(dataset)) {
                 context.forward(record, releasedNode());
                 return;
             }
+            DatasetInfo info = labelSpaces.get(dataset);
+            if (info != null && isReady(dataset, info)) {
+                context.forward(record, releasedNode());
+                return;
+            }
+            String why = info == null
+                    ? "has no label space on topic " + settings.datasetsTopic()
+                    : "has its label space still being prepared (its prompts encoded)";
             RecordMetadata source = context.recordMetadata().orElseThrow();
             long now = context.currentSystemTimeMs();
             Bytes key = key(dataset, source.offset());
@@ -174,7 +195,7 @@ public final class LabelSpaceGate<V extends SpecificRecord> implements Stage<V, 
             if (size > MAX_HELD_BYTES) {
                 throw new BadImageException(
                         BadImageException.Reason.NO_LABEL_SPACE,
-                        "dataset '" + LogText.of(dataset) + "' has no label space on topic " + settings.datasetsTopic()
+                        "dataset '" + LogText.of(dataset) + "' " + why
                                 + ", and this record is too large to wait for it (" + size + " bytes, more than "
                                 + MAX_HELD_BYTES + "): publish the label space (or correct the dataset id), then "
                                 + "replay");
@@ -183,17 +204,28 @@ public final class LabelSpaceGate<V extends SpecificRecord> implements Stage<V, 
                 // Thrown: the dead-letter handler writes the source record's own bytes.
                 throw new BadImageException(
                         BadImageException.Reason.NO_LABEL_SPACE,
-                        "dataset '" + LogText.of(dataset) + "' has no label space on topic " + settings.datasetsTopic()
+                        "dataset '" + LogText.of(dataset) + "' " + why
                                 + ", and the records waiting for label spaces here already hold " + tally.bytes()
                                 + " bytes of the " + settings.maxBytes() + " that inference.label.space.wait.max.bytes"
                                 + " allows: publish the label space (or correct the dataset id), then replay");
             }
             store.put(key, held);
             waiting.computeIfAbsent(dataset, d -> new Waiting(now)).add(size);
+            if (info == null && tally.firstWarning(dataset)) {
+                log.warn(
+                        "Records of dataset '{}' on topic {} wait for its label space on topic {} (at most {} ms, "
+                                + "then they are dead-lettered to {}): publish the label space, or correct the "
+                                + "dataset id of the records",
+                        LogText.of(dataset),
+                        sourceTopic,
+                        settings.datasetsTopic(),
+                        settings.timeout().toMillis(),
+                        DeadLetterHeaders.topicFor(sourceTopic));
+            }
         }
 
-        private boolean hasLabelSpace(String dataset) {
-            if (labelSpaces.get(dataset) == null) {
+        private boolean isReady(String dataset, DatasetInfo info) {
+            if (!ready.test(info)) {
                 return false;
             }
             known.add(dataset);
@@ -208,10 +240,13 @@ public final class LabelSpaceGate<V extends SpecificRecord> implements Stage<V, 
             while (datasets.hasNext() && System.nanoTime() < deadline) {
                 Map.Entry<String, Waiting> entry = datasets.next();
                 String dataset = entry.getKey();
-                boolean released = hasLabelSpace(dataset);
+                DatasetInfo info = labelSpaces.get(dataset);
+                boolean released = info != null && isReady(dataset, info);
+                // Records of a published label space wait for it to be ready with no time limit; others expire.
                 if (!released
-                        && now - entry.getValue().oldestArrivedAt
-                                < settings.timeout().toMillis()) {
+                        && (info != null
+                                || now - entry.getValue().oldestArrivedAt
+                                        < settings.timeout().toMillis())) {
                     continue;
                 }
                 int expired = drain(dataset, entry.getValue(), released, now, deadline);
@@ -330,13 +365,13 @@ public final class LabelSpaceGate<V extends SpecificRecord> implements Stage<V, 
 
     /**
      * What waits behind this gate in this instance, over all its tasks: for the byte bound, the gauges of each
-     * dataset (there while it has records waiting) and one warning per dataset when it starts waiting.
+     * dataset (there while it has records waiting) and one warning per dataset while it waits.
      */
     private final class Tally {
         private long bytes;
         private final Map<String, Counts> byDataset = new HashMap<>();
 
-        private record Counts(AtomicLong records, AtomicLong bytes, List<Meter> gauges) {}
+        private record Counts(AtomicLong records, AtomicLong bytes, List<Meter> gauges, AtomicBoolean warned) {}
 
         synchronized long bytes() {
             return bytes;
@@ -361,16 +396,13 @@ public final class LabelSpaceGate<V extends SpecificRecord> implements Stage<V, 
             }
         }
 
+        /** Whether {@code dataset}, now waiting, is to be warned about: once while it has records waiting. */
+        synchronized boolean firstWarning(String dataset) {
+            Counts counts = byDataset.get(dataset);
+            return counts != null && counts.warned().compareAndSet(false, true);
+        }
+
         private Counts startWaiting(String dataset) {
-            log.warn(
-                    "Records of dataset '{}' on topic {} wait for its label space on topic {} (at most {} ms, then "
-                            + "they are dead-lettered to {}): publish the label space, or correct the dataset id of "
-                            + "the records",
-                    LogText.of(dataset),
-                    sourceTopic,
-                    settings.datasetsTopic(),
-                    settings.timeout().toMillis(),
-                    DeadLetterHeaders.topicFor(sourceTopic));
             AtomicLong records = new AtomicLong();
             AtomicLong size = new AtomicLong();
             String[] tags = {"dataset", dataset, "topic", sourceTopic};
@@ -379,7 +411,8 @@ public final class LabelSpaceGate<V extends SpecificRecord> implements Stage<V, 
                     size,
                     List.of(
                             meters.gauge(OperationalMetrics.LABEL_SPACE_WAITING, records, tags),
-                            meters.gauge(OperationalMetrics.LABEL_SPACE_WAITING_BYTES, size, tags)));
+                            meters.gauge(OperationalMetrics.LABEL_SPACE_WAITING_BYTES, size, tags)),
+                    new AtomicBoolean());
         }
     }
 

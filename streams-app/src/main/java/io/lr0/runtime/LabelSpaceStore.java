@@ -2,6 +2,7 @@ package io.lr0.runtime;
 
 import io.lr0.contract.StoreNames;
 import io.lr0.schema.DatasetInfo;
+import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -16,8 +17,12 @@ import org.apache.kafka.streams.state.Stores;
 public final class LabelSpaceStore {
     private LabelSpaceStore() {}
 
-    /** Adds the global store of {@code datasetsTopic} (compacted, one partition). */
-    public static void addTo(StreamsBuilder builder, String datasetsTopic, StageSerdes serdes) {
+    /**
+     * Adds the global store of {@code datasetsTopic} (compacted, one partition); {@code published} learns of each
+     * label space as it arrives (to start preparing for it at once; it must not block: the global thread calls it).
+     */
+    public static void addTo(
+            StreamsBuilder builder, String datasetsTopic, StageSerdes serdes, Consumer<DatasetInfo> published) {
         builder.addGlobalStore(
                 Stores.keyValueStoreBuilder(
                                 Stores.inMemoryKeyValueStore(StoreNames.LABEL_SPACES),
@@ -26,7 +31,7 @@ public final class LabelSpaceStore {
                         .withLoggingDisabled(),
                 datasetsTopic,
                 Consumed.with(Serdes.String(), serdes.<DatasetInfo>value()),
-                Updater::new);
+                () -> new Updater(published));
     }
 
     /** The number of classes of {@code dataset}, or 0 while its label space is unknown. */
@@ -37,7 +42,12 @@ public final class LabelSpaceStore {
 
     /** Keeps the store equal to the compacted topic. */
     private static final class Updater implements Processor<String, DatasetInfo, Void, Void> {
+        private final Consumer<DatasetInfo> published;
         private KeyValueStore<String, DatasetInfo> store;
+
+        Updater(Consumer<DatasetInfo> published) {
+            this.published = published;
+        }
 
         @Override
         public void init(ProcessorContext<Void, Void> context) {
@@ -50,6 +60,7 @@ public final class LabelSpaceStore {
                 store.delete(record.key());
             } else {
                 store.put(record.key(), record.value());
+                published.accept(record.value());
             }
         }
     }

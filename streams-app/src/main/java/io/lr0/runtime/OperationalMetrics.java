@@ -48,10 +48,21 @@ public final class OperationalMetrics implements AutoCloseable {
     public static final String BATCH_SIZE = "lr0.inference.batch.size";
     /** Ground-truth labels outside their dataset's label space. */
     public static final String LABELS_OUTSIDE = "lr0.labels.outside.label.space";
+    /** Label spaces made ready, by dataset and {@code from}: {@code model} (encoded) or {@code cache} (read). */
+    public static final String LABEL_SPACE_ENCODINGS = "lr0.label.space.encodings";
+    /** Prompts of a dataset's latest label-space encoding... */
+    public static final String LABEL_SPACE_PROMPTS = "lr0.label.space.prompts";
+    /** ...and how many of them are encoded so far (progress). */
+    public static final String LABEL_SPACE_PROMPTS_ENCODED = "lr0.label.space.prompts.encoded";
     /** Records waiting for their dataset's label space, by dataset and topic (they are on disk, not the heap). */
     public static final String LABEL_SPACE_WAITING = "lr0.label.space.waiting";
     /** Bytes on disk of the records waiting for their dataset's label space, by dataset and topic. */
     public static final String LABEL_SPACE_WAITING_BYTES = "lr0.label.space.waiting.bytes";
+    /**
+     * Times this instance entered a rebalance (one at start): a stream thread that stops polling for longer than
+     * max.poll.interval.ms (a long blocking call) leaves its group and shows here.
+     */
+    public static final String REBALANCES = "lr0.rebalances";
     /** Time per record in one step of the pipeline, tag {@code stage}: see {@link #stageTimer}. */
     public static final String STAGE_TIME = "lr0.stage";
 
@@ -90,10 +101,16 @@ public final class OperationalMetrics implements AutoCloseable {
         return operational;
     }
 
-    /** Binds Kafka Streams' metrics of {@code streams}, once it exists. */
+    /** Binds Kafka Streams' metrics of {@code streams}, once it exists, and counts its rebalances (before start). */
     public void bind(KafkaStreams streams) {
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
+        Counter rebalances = registry.counter(REBALANCES);
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.REBALANCING) {
+                rebalances.increment();
+            }
+        });
     }
 
     /** Where the meters live (the bench reads them in process). */

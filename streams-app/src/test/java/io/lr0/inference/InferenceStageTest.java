@@ -117,13 +117,19 @@ class InferenceStageTest {
     }
 
     private void publishFashionMnist() {
+        publish("fashion-mnist");
+    }
+
+    /** Publishes a label space with Fashion-MNIST's classes and waits until its prompts are encoded. */
+    private void publish(String dataset) {
         datasets.pipeInput(
-                "fashion-mnist",
+                dataset,
                 DatasetInfo.newBuilder()
-                        .setId("fashion-mnist")
+                        .setId(dataset)
                         .setClasses(IdxDataset.FASHION_MNIST_CLASSES)
                         .setUpdated(Instant.EPOCH)
                         .build());
+        harness.awaitLabelSpaceReady(dataset);
     }
 
     private static ImageVariant variant(LabeledImage image, String label) {
@@ -265,13 +271,7 @@ class InferenceStageTest {
     @Test
     void aBatchMixesDatasets() {
         publishFashionMnist();
-        datasets.pipeInput(
-                "fashion-copy",
-                DatasetInfo.newBuilder()
-                        .setId("fashion-copy")
-                        .setClasses(IdxDataset.FASHION_MNIST_CLASSES)
-                        .setUpdated(Instant.EPOCH)
-                        .build());
+        publish("fashion-copy");
         for (int i = 0; i < BATCH; i++) {
             ImageVariant variant = variant(fashion.get(i), fashion.get(i).label());
             variant.setDataset(i % 2 == 0 ? "fashion-mnist" : "fashion-copy");
@@ -384,13 +384,7 @@ class InferenceStageTest {
         driver.advanceWallClockTime(Duration.ofMillis(200));
         assertTrue(written.isEmpty() && predictions.isEmpty(), "the image waits whole");
 
-        datasets.pipeInput(
-                "fashion-mnist-late",
-                DatasetInfo.newBuilder()
-                        .setId("fashion-mnist-late")
-                        .setClasses(IdxDataset.FASHION_MNIST_CLASSES)
-                        .setUpdated(Instant.EPOCH)
-                        .build());
+        publish("fashion-mnist-late");
         driver.advanceWallClockTime(Duration.ofSeconds(1));
         driver.advanceWallClockTime(Duration.ofMillis(200));
 

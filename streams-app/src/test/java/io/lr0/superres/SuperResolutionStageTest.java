@@ -108,6 +108,7 @@ class SuperResolutionStageTest {
                                 .setClasses(IdxDataset.FASHION_MNIST_CLASSES)
                                 .setUpdated(Instant.EPOCH)
                                 .build());
+        harness.awaitLabelSpaceReady("fashion-mnist");
         TestInputTopic<String, ImageVariant> variants = harness.input("image-variants");
         for (LabeledImage image : fashion) {
             Raster nativeImage = ImageCodec.decode(image.image(), ImageLimits.DEFAULT);

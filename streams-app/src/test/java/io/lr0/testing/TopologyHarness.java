@@ -8,8 +8,10 @@ import io.lr0.local.InProcessSchemaRegistry;
 import io.lr0.runtime.OperationalMetrics;
 import io.lr0.runtime.StageSerdes;
 import io.lr0.superres.LiifModel;
+import io.micrometer.core.instrument.Counter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -80,6 +82,33 @@ public final class TopologyHarness implements AutoCloseable {
     /** An Avro value in the Confluent wire format (a dead letter's payload) read back. */
     public <V extends SpecificRecord> V decode(String topic, byte[] value) {
         return serdes.<V>value().deserializer().deserialize(topic, value);
+    }
+
+    /**
+     * Waits (in real time: the encoder is a thread of its own) until the inference stage has the class embeddings of
+     * {@code dataset}, whose label space was just published.
+     */
+    public void awaitLabelSpaceReady(String dataset) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (meters
+                        .registry()
+                        .find(OperationalMetrics.LABEL_SPACE_ENCODINGS)
+                        .tag("dataset", dataset)
+                        .counters()
+                        .stream()
+                        .mapToDouble(Counter::count)
+                        .sum()
+                < 1) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("label space " + dataset + " not ready within 60 s");
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
     }
 
     /** This harness's own operational metrics, as an instance's {@code /metrics} shows them. */
