@@ -60,6 +60,8 @@ def export(model, config, out_dir, tokenizer_dir, spec):
         "mean": CLIP_MEAN,
         "std": CLIP_STD,
         "contextLength": config.context_length,
+        # Causal, pooled at end-of-text: lr0 may cut a batch of prompts after its longest one.
+        "causalText": True,
         "padTokenId": PAD_TOKEN_ID,
         # CLIP clamps its learned temperature at 100.
         "logitScale": min(100.0, math.exp(model.logit_scale.item())),

@@ -125,6 +125,19 @@ class ClipConversionTest(unittest.TestCase):
         self.assertEqual(A_PHOTO_OF_A_DOG + [0] * (77 - len(A_PHOTO_OF_A_DOG)), ids)
         self.assertEqual([1] * len(A_PHOTO_OF_A_DOG) + [0] * (77 - len(A_PHOTO_OF_A_DOG)), mask)
 
+    def test_prompts_cut_after_the_longest_give_the_same_embeddings(self):
+        # What lr0 does for a model whose model.json says causalText: it pads a batch only to its longest prompt.
+        longest = int(self.mask.sum(dim=1).max())
+        out = os.path.join(self.dir, "cut-converted")
+        path = os.path.join(self.dir, "cut.pt")
+        torch.save(self.eager.state_dict(), path)
+        convert(path, out)
+        scripted = torch.jit.load(os.path.join(out, "model.pt"))
+        with torch.no_grad():
+            full = scripted.get_text_features(self.ids, self.mask)
+            cut = scripted.get_text_features(self.ids[:, :longest], self.mask[:, :longest])
+        self.assertLess((full - cut).abs().max().item(), 1e-5)
+
     def test_text_is_pooled_at_the_end_of_text_token(self):
         # Padding after the end marker changes nothing (causal mask, pooled at the end marker).
         padded_with_eot = self.ids.clone()

@@ -19,7 +19,9 @@ public record ModelSpec(
         int contextLength,
         long padTokenId,
         float logitScale,
-        String trainedOn) {
+        String trainedOn,
+        boolean random,
+        boolean causalText) {
     /** OpenAI CLIP's pre-processing (preprocessor_config.json of openai/clip-vit-base-patch32). */
     private static final float[] CLIP_MEAN = {0.48145466f, 0.4578275f, 0.40821073f};
 
@@ -35,7 +37,9 @@ public record ModelSpec(
                 77,
                 0,
                 100f,
-                "unknown");
+                "unknown",
+                false,
+                false);
     }
 
     /** Reads {@code model.json}; missing keys take CLIP's values, a malformed file is an error naming it. */
@@ -56,7 +60,12 @@ public record ModelSpec(
                 json.path("contextLength").asInt(clip.contextLength()),
                 json.path("padTokenId").asLong(clip.padTokenId()),
                 (float) json.path("logitScale").asDouble(clip.logitScale()),
-                json.path("trainedOn").asText("unknown"));
+                json.path("trainedOn").asText("unknown"),
+                // tools/clip/random_weights.py marks a model of random weights: its predictions mean nothing.
+                json.path("random").asBoolean(false),
+                // A causal text tower pooled at end-of-text (tools/clip's exports) gives the same embedding for a
+                // prompt cut after its longest neighbour in the batch as padded to the context: 5x less work.
+                json.path("causalText").asBoolean(false));
     }
 
     /** The spec in {@code modelDir}, or CLIP's defaults when it has no model.json. */

@@ -3,7 +3,6 @@ package io.lr0.inference;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.engine.Engine;
-import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
@@ -114,6 +113,12 @@ public final class ZeroShotModel implements AutoCloseable {
                     JniUtils.getNumThreads(),
                     spec.inputSize(),
                     spec.contextLength());
+            if (spec.random()) {
+                log.warn(
+                        "Model '{}' has RANDOM weights (model.json): it is for shapes, memory and speed only; its "
+                                + "predictions and every accuracy computed from them mean nothing",
+                        spec.name());
+            }
             return new ZeroShotModel(zooModel, textTokenizer, spec, device);
         } catch (IOException | RuntimeException e) {
             zooModel.close();
@@ -225,13 +230,19 @@ public final class ZeroShotModel implements AutoCloseable {
 
     /** Unnormalised text embeddings, one per text, through the model's tokenizer. */
     public float[][] textFeatures(Predictor<NDList, NDList> predictor, List<String> texts) {
-        int length = spec.contextLength();
+        long[][] encoded = new long[texts.size()][];
+        int longest = 0;
+        for (int row = 0; row < texts.size(); row++) {
+            encoded[row] = tokenizer.encode(texts.get(row)).getIds();
+            longest = Math.max(longest, encoded[row].length);
+        }
+        // Padded to the context, or, for a causal text tower, only to the batch's longest prompt.
+        int length = spec.causalText() ? Math.min(longest, spec.contextLength()) : spec.contextLength();
         long[] ids = new long[texts.size() * length];
         long[] mask = new long[texts.size() * length];
         Arrays.fill(ids, spec.padTokenId());
         for (int row = 0; row < texts.size(); row++) {
-            Encoding encoding = tokenizer.encode(texts.get(row));
-            long[] tokens = encoding.getIds();
+            long[] tokens = encoded[row];
             int n = Math.min(tokens.length, length);
             System.arraycopy(tokens, 0, ids, row * length, n);
             Arrays.fill(mask, row * length, row * length + n, 1L);

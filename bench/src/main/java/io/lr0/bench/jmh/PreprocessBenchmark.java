@@ -49,7 +49,9 @@ public class PreprocessBenchmark {
                 clip.contextLength(),
                 clip.padTokenId(),
                 clip.logitScale(),
-                "");
+                "",
+                false,
+                false);
         preprocessor = new ImagePreprocessor(spec);
         modelInput = new float[preprocessor.valuesPerImage()];
     }
