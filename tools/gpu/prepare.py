@@ -1,0 +1,60 @@
+#!/usr/bin/python3
+"""Packs the photos the GPU kit trains and evaluates LIIF on into tools/gpu/work/photos.npz (git-ignored; carried to
+the GPU machine by the device tool's `carry`), with Debian's Pillow, so the kit needs neither Pillow nor network:
+
+- training photos: scikit-image's sample data (tools/liif/train.py's TRAIN list, from Debian's python3-skimage);
+- held-out photos: Debian's mate-backgrounds "nature" set, resized to 960x600 (Pillow LANCZOS), each with its
+  Pillow-bicubic low-resolution versions at x2 and x4 and those up-sampled back with Pillow's bicubic (the baseline).
+  mate-backgrounds is kept out of every LIIF training: it is the held-out set.
+
+  /usr/bin/python3 tools/gpu/prepare.py [--held-out N]
+"""
+import argparse
+import glob
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+from PIL import Image
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "liif"))
+from train import TRAIN, load, skimage_data  # noqa: E402
+
+HELD_OUT_SIZE = (960, 600)
+
+
+def mate_nature():
+    installed = "/usr/share/backgrounds/mate/nature"
+    if os.path.isdir(installed):
+        return installed
+    work = tempfile.mkdtemp()
+    subprocess.run(["apt-get", "download", "mate-backgrounds"], cwd=work, check=True)
+    subprocess.run(["dpkg", "-x", glob.glob(os.path.join(work, "mate-backgrounds_*.deb"))[0], work], check=True)
+    return os.path.join(work, "usr/share/backgrounds/mate/nature")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--held-out", type=int, default=6)
+    parser.add_argument("--out", default=os.path.join(HERE, "work", "photos.npz"))
+    args = parser.parse_args()
+    arrays = {}
+    for i, photo in enumerate(load(skimage_data(), TRAIN)):
+        arrays["train_%02d" % i] = np.asarray(photo)
+    for i, path in enumerate(sorted(glob.glob(os.path.join(mate_nature(), "*.jpg")))[:args.held_out]):
+        hr = Image.open(path).convert("RGB").resize(HELD_OUT_SIZE, Image.LANCZOS)
+        arrays["heldout_hr_%02d" % i] = np.asarray(hr)
+        for scale in (2, 4):
+            lr = hr.resize((hr.width // scale, hr.height // scale), Image.BICUBIC)
+            arrays["heldout_lr%d_%02d" % (scale, i)] = np.asarray(lr)
+            arrays["heldout_bicubic%d_%02d" % (scale, i)] = np.asarray(lr.resize(hr.size, Image.BICUBIC))
+    os.makedirs(os.path.dirname(args.out), exist_ok=True)
+    np.savez_compressed(args.out, **arrays)
+    print("%s: %d arrays, %.1f MB" % (args.out, len(arrays), os.path.getsize(args.out) / 1e6))
+
+
+if __name__ == "__main__":
+    main()
