@@ -111,7 +111,8 @@ def resize_weights(size_in, size_out, device):
 
 
 def resize(image, height, width):
-    """[3, H, W] in [0, 1] -> [3, height, width], Pillow's bicubic (without its 8-bit rounding between passes)."""
+    """[3, H, W] in [0, 1] -> [3, height, width], Pillow's bicubic without its 8-bit rounding and clipping between
+    passes: shrinking (all that training does) is within 1 LSB of Pillow's on random pixels."""
     rows = resize_weights(image.shape[1], height, image.device)
     cols = resize_weights(image.shape[2], width, image.device)
     return (rows @ image @ cols.t()).clamp(0, 1)
