@@ -61,7 +61,7 @@ public final class LabelSpaceGate<V extends SpecificRecord> implements Stage<V, 
     /** The longest one check spends releasing or dead-lettering, so the stream thread still polls in time. */
     private static final Duration CHECK_BUDGET = Duration.ofMillis(500);
     /** The longest time between two checks of the waiting records (and the longest a deleted label space is seen). */
-    private static final Duration MAX_CHECK_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration MAX_CHECK_INTERVAL = Duration.ofMillis(100);
     /** The most one waiting record may take in the store, so that its changelog record is never refused. */
     private static final int MAX_HELD_BYTES = Topics.DEAD_LETTER_MAX_MESSAGE_BYTES - Topics.DEAD_LETTER_HEADROOM_BYTES;
 

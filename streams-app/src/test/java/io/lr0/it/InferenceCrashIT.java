@@ -9,11 +9,14 @@ import io.lr0.producers.Datasets;
 import io.lr0.producers.ImagePublisher;
 import io.lr0.testing.AppProcess;
 import io.lr0.testing.Consume;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -44,6 +47,10 @@ class InferenceCrashIT {
                     Map.of("schema.registry.url", stack.registryUrl()),
                     "images",
                     "datasets")) {
+                // The label space first, its prompts encoded before the images come, so that they go straight to
+                // the batches rather than waiting for it in the label-space gate.
+                publisher.publishDataset(Datasets.defaultFashionMnist("test").labelSpace());
+                awaitFile(dataDir.resolve("streams").resolve("label-embeddings"));
                 DatasetProducer.run(Datasets.defaultFashionMnist("test"), publisher, "crash-it", IMAGES, 0, null);
             }
             // Once full batches are out, the rest sit parked until the kill.
@@ -88,6 +95,23 @@ class InferenceCrashIT {
                 restarted.destroy();
                 restarted.waitFor();
             }
+        }
+    }
+
+    /** Waits until {@code dir} holds a file: the class embeddings of the label space, cached once encoded. */
+    private static void awaitFile(Path dir) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!Files.isDirectory(dir) || isEmpty(dir)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no class embeddings in " + dir + " within 60 s");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.noneMatch(file -> file.toString().endsWith(".emb"));
         }
     }
 
