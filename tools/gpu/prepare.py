@@ -12,28 +12,16 @@ the GPU machine by the device tool's `carry`), with Debian's Pillow, so the kit 
 import argparse
 import glob
 import os
-import subprocess
 import sys
-import tempfile
 
 import numpy as np
 from PIL import Image
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "liif"))
-from train import TRAIN, load, skimage_data  # noqa: E402
+from train import TRAIN, debian_files, load, skimage_data  # noqa: E402
 
 HELD_OUT_SIZE = (960, 600)
-
-
-def mate_nature():
-    installed = "/usr/share/backgrounds/mate/nature"
-    if os.path.isdir(installed):
-        return installed
-    work = tempfile.mkdtemp()
-    subprocess.run(["apt-get", "download", "mate-backgrounds"], cwd=work, check=True)
-    subprocess.run(["dpkg", "-x", glob.glob(os.path.join(work, "mate-backgrounds_*.deb"))[0], work], check=True)
-    return os.path.join(work, "usr/share/backgrounds/mate/nature")
 
 
 def main():
@@ -44,7 +32,7 @@ def main():
     arrays = {}
     for i, photo in enumerate(load(skimage_data(), TRAIN)):
         arrays["train_%02d" % i] = np.asarray(photo)
-    for i, path in enumerate(sorted(glob.glob(os.path.join(mate_nature(), "*.jpg")))[:args.held_out]):
+    for i, path in enumerate(sorted(glob.glob(os.path.join(debian_files("mate-backgrounds", "/usr/share/backgrounds/mate/nature"), "*.jpg")))[:args.held_out]):
         hr = Image.open(path).convert("RGB").resize(HELD_OUT_SIZE, Image.LANCZOS)
         arrays["heldout_hr_%02d" % i] = np.asarray(hr)
         for scale in (2, 4):

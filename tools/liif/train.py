@@ -52,13 +52,17 @@ HELD_OUT = ["chelsea.png", "rocket.jpg", "motorcycle_right.png"]
 
 
 def skimage_data():
-    installed = os.environ.get("SKIMAGE_DATA", "/usr/lib/python3/dist-packages/skimage/data")
+    return debian_files("python3-skimage", os.environ.get("SKIMAGE_DATA", "/usr/lib/python3/dist-packages/skimage/data"))
+
+
+def debian_files(package, installed):
+    """The directory `installed` of a Debian package: as installed, or extracted from its downloaded .deb."""
     if os.path.isdir(installed):
         return installed
     work = tempfile.mkdtemp()
-    subprocess.run(["apt-get", "download", "python3-skimage"], cwd=work, check=True)
-    subprocess.run(["dpkg", "-x", glob.glob(os.path.join(work, "python3-skimage_*.deb"))[0], work], check=True)
-    return os.path.join(work, "usr/lib/python3/dist-packages/skimage/data")
+    subprocess.run(["apt-get", "download", package], cwd=work, check=True)
+    subprocess.run(["dpkg", "-x", glob.glob(os.path.join(work, package + "_*.deb"))[0], work], check=True)
+    return os.path.join(work, installed.lstrip("/"))
 
 
 def load(directory, names):

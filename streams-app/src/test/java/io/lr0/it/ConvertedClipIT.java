@@ -11,6 +11,7 @@ import io.lr0.producers.Datasets;
 import io.lr0.producers.ImagePublisher;
 import io.lr0.schema.LabelScore;
 import io.lr0.schema.Prediction;
+import io.lr0.testing.AppConfig;
 import io.lr0.testing.Consume;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -45,17 +46,8 @@ class ConvertedClipIT {
         python("convert.py", checkpoint.toString(), model.toString(), "--name", "tiny-clip-converted");
 
         try (LocalStack stack = LocalStack.start(dir.resolve("kafka"), 0, 0, 0);
-                Lr0App app = Lr0App.start(Lr0Config.of(Map.of(
-                        Lr0Config.BOOTSTRAP_SERVERS,
-                        stack.bootstrapServers(),
-                        Lr0Config.SCHEMA_REGISTRY_URL,
-                        stack.registryUrl(),
-                        Lr0Config.STATE_DIR,
-                        dir.resolve("state").toString(),
-                        Lr0Config.INFERENCE_MODEL,
-                        model.toString(),
-                        Lr0Config.DASHBOARD_PORT,
-                        "0")))) {
+                Lr0App app = Lr0App.start(
+                        AppConfig.on(stack, dir.resolve("state"), Lr0Config.INFERENCE_MODEL, model.toString()))) {
             try (ImagePublisher publisher = new ImagePublisher(
                     Map.of("bootstrap.servers", stack.bootstrapServers()),
                     Map.of("schema.registry.url", stack.registryUrl()),

@@ -12,6 +12,7 @@ import io.lr0.local.LocalStack;
 import io.lr0.producers.DatasetProducer;
 import io.lr0.producers.Datasets;
 import io.lr0.producers.ImagePublisher;
+import io.lr0.testing.AppConfig;
 import io.lr0.testing.Consume;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -101,17 +102,7 @@ class DlqReplayIT {
     }
 
     private static Lr0Config config(LocalStack stack, Path dataDir, String maxPixels) {
-        return Lr0Config.of(Map.of(
-                Lr0Config.BOOTSTRAP_SERVERS,
-                stack.bootstrapServers(),
-                Lr0Config.SCHEMA_REGISTRY_URL,
-                stack.registryUrl(),
-                Lr0Config.STATE_DIR,
-                dataDir.resolve("streams").toString(),
-                Lr0Config.IMAGE_MAX_PIXELS,
-                maxPixels,
-                Lr0Config.DASHBOARD_PORT,
-                "0"));
+        return AppConfig.on(stack, dataDir.resolve("streams"), Lr0Config.IMAGE_MAX_PIXELS, maxPixels);
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> deadLetters(LocalStack stack, int atLeast) {

@@ -13,6 +13,7 @@ import io.lr0.producers.LabelSpace;
 import io.lr0.producers.LabeledImage;
 import io.lr0.runtime.OperationalMetrics;
 import io.lr0.schema.Prediction;
+import io.lr0.testing.AppConfig;
 import io.lr0.testing.Consume;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -98,17 +99,7 @@ class LabelSpaceEncodingIT {
     }
 
     private static Lr0Config config(LocalStack stack, Path dir, Path prompts) {
-        return Lr0Config.of(Map.of(
-                Lr0Config.BOOTSTRAP_SERVERS,
-                stack.bootstrapServers(),
-                Lr0Config.SCHEMA_REGISTRY_URL,
-                stack.registryUrl(),
-                Lr0Config.STATE_DIR,
-                dir.resolve("state").toString(),
-                Lr0Config.INFERENCE_PROMPTS_DIR,
-                prompts.toString(),
-                Lr0Config.DASHBOARD_PORT,
-                "0"));
+        return AppConfig.on(stack, dir.resolve("state"), Lr0Config.INFERENCE_PROMPTS_DIR, prompts.toString());
     }
 
     private static List<ConsumerRecord<String, Prediction>> predictions(

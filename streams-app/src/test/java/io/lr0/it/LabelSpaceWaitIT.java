@@ -15,6 +15,7 @@ import io.lr0.producers.LabelSpace;
 import io.lr0.producers.LabeledImage;
 import io.lr0.runtime.OperationalMetrics;
 import io.lr0.schema.Prediction;
+import io.lr0.testing.AppConfig;
 import io.lr0.testing.Consume;
 import io.micrometer.core.instrument.Gauge;
 import java.nio.charset.StandardCharsets;
@@ -124,17 +125,7 @@ class LabelSpaceWaitIT {
     }
 
     private static Lr0Config config(LocalStack stack, Path stateDir) {
-        return Lr0Config.of(Map.of(
-                Lr0Config.BOOTSTRAP_SERVERS,
-                stack.bootstrapServers(),
-                Lr0Config.SCHEMA_REGISTRY_URL,
-                stack.registryUrl(),
-                Lr0Config.STATE_DIR,
-                stateDir.toString(),
-                Lr0Config.INFERENCE_LABEL_SPACE_WAIT_MS,
-                String.valueOf(WAIT.toMillis()),
-                Lr0Config.DASHBOARD_PORT,
-                "0"));
+        return AppConfig.on(stack, stateDir, Lr0Config.INFERENCE_LABEL_SPACE_WAIT_MS, String.valueOf(WAIT.toMillis()));
     }
 
     private static List<ConsumerRecord<String, byte[]>> predictions(LocalStack stack, int atLeast) {

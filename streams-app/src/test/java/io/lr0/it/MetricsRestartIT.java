@@ -13,6 +13,7 @@ import io.lr0.producers.LabelSpace;
 import io.lr0.producers.LabeledImage;
 import io.lr0.registry.AvroDeserializer;
 import io.lr0.schema.RobustnessMetric;
+import io.lr0.testing.AppConfig;
 import io.lr0.testing.Consume;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,15 +47,7 @@ class MetricsRestartIT {
     }
 
     private static Lr0Config config(LocalStack stack, Path stateDir) {
-        return Lr0Config.of(Map.of(
-                Lr0Config.BOOTSTRAP_SERVERS,
-                stack.bootstrapServers(),
-                Lr0Config.SCHEMA_REGISTRY_URL,
-                stack.registryUrl(),
-                Lr0Config.STATE_DIR,
-                stateDir.toString(),
-                Lr0Config.DASHBOARD_PORT,
-                "0"));
+        return AppConfig.on(stack, stateDir);
     }
 
     /** Produces images {@code from} .. {@code from + count - 1} of the sample (distinct ids). */
