@@ -161,7 +161,7 @@ def held_out_psnr(model, held_out, device):
 
 
 def tensor(array, device):
-    return torch.from_numpy(np.ascontiguousarray(array)).to(device).permute(2, 0, 1).float() / 255.0
+    return torch.from_numpy(np.array(array, copy=True)).to(device).permute(2, 0, 1).float() / 255.0
 
 
 def load_photos(path, device):
