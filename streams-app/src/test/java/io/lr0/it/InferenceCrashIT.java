@@ -4,15 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lr0.local.LocalStack;
-import io.lr0.producers.DatasetProducer;
+import io.lr0.producers.DatasetSource;
 import io.lr0.producers.Datasets;
 import io.lr0.producers.ImagePublisher;
+import io.lr0.producers.LabeledImage;
 import io.lr0.testing.AppProcess;
 import io.lr0.testing.Consume;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -38,8 +41,7 @@ class InferenceCrashIT {
     void killedMidBatchEveryVariantGetsExactlyOnePrediction(boolean chained, @TempDir Path dataDir) throws Exception {
         try (LocalStack stack = LocalStack.start(dataDir, 0, 0, 0)) {
             Path log = Path.of("target", "inference-crash-it.log");
-            // A 10-minute wait: its first tick (a quarter of it) comes long after the kill, so partial batches,
-            // early or not, stay parked until then.
+            // A 10-minute wait, with variants that arrive behind (below): partial batches stay parked until the kill.
             Process app = startApp(stack, dataDir, log, 600_000, chained);
             AppProcess.awaitTopic(stack, "predictions");
             try (ImagePublisher publisher = new ImagePublisher(
@@ -49,9 +51,18 @@ class InferenceCrashIT {
                     "datasets")) {
                 // The label space first, its prompts encoded before the images come, so that they go straight to
                 // the batches rather than waiting for it in the label-space gate.
-                publisher.publishDataset(Datasets.defaultFashionMnist("test").labelSpace());
+                DatasetSource fashion = Datasets.defaultFashionMnist("test");
+                publisher.publishDataset(fashion.labelSpace());
                 awaitFile(dataDir.resolve("streams").resolve("label-embeddings"));
-                DatasetProducer.run(Datasets.defaultFashionMnist("test"), publisher, "crash-it", IMAGES, 0, null);
+                // Captured a minute ago, the variants arrive behind (MicroBatchProcessor.BEHIND): a partial batch
+                // then waits its whole wait instead of running early, and is still parked at the kill.
+                Instant captured = Instant.now().minus(Duration.ofMinutes(1));
+                Iterator<LabeledImage> images = fashion.images();
+                for (int i = 0; i < IMAGES; i++) {
+                    publisher.send(
+                            images.next(), "crash-it", fashion.labelSpace().id(), captured, null);
+                }
+                publisher.flush();
             }
             // Once full batches are out, the rest sit parked until the kill.
             List<ConsumerRecord<String, byte[]>> before = Consume.until(
