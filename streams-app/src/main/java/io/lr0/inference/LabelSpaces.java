@@ -115,13 +115,18 @@ final class LabelSpaces {
             PromptSet prompts = PromptSet.forDataset(dataset, promptsDir);
             Path cached = cacheDir.resolve(cacheKey(classes, prompts) + ".emb");
             if (Files.exists(cached)) {
-                ZeroShotClassifier classifier = read(cached, classes);
-                log.info(
-                        "Label space '{}': {} classes read from the embedding cache {}",
-                        LogText.of(dataset),
-                        classes.size(),
-                        cached);
-                return new Built(classifier, "cache");
+                try {
+                    ZeroShotClassifier classifier = read(cached, classes);
+                    log.info(
+                            "Label space '{}': {} classes read from the embedding cache {}",
+                            LogText.of(dataset),
+                            classes.size(),
+                            cached);
+                    return new Built(classifier, "cache");
+                } catch (IOException e) {
+                    // A cut or foreign file: encoding again replaces it.
+                    log.warn("Embedding cache {} is unreadable ({}): encoding again", cached, e.toString());
+                }
             }
             ZeroShotClassifier classifier = encode(dataset, classes, prompts);
             write(cached, classifier);
@@ -201,7 +206,7 @@ final class LabelSpaces {
         try (InputStream in = Files.newInputStream(file);
                 DataInputStream data = new DataInputStream(new BufferedInputStream(in))) {
             if (data.readInt() != CACHE_MAGIC || data.readInt() != CACHE_VERSION || data.readInt() != classes.size()) {
-                throw new IOException(file + " is not an embedding cache of this label space: delete it");
+                throw new IOException(file + " is not an embedding cache of this label space");
             }
             float[][] embeddings = new float[classes.size()][data.readInt()];
             for (float[] row : embeddings) {

@@ -130,13 +130,7 @@ public class DeadLetterHandler
 
     /** Counts {@code deadLetter}, written because of {@code error}, by its topic and reason. */
     private ProducerRecord<byte[], byte[]> counted(ProducerRecord<byte[], byte[]> deadLetter, Exception error) {
-        meters.counter(
-                        OperationalMetrics.DEAD_LETTERS,
-                        "topic",
-                        deadLetter.topic(),
-                        "reason",
-                        DeadLetters.reasonOf(error))
-                .increment();
+        DeadLetters.count(meters, deadLetter.topic(), error);
         return deadLetter;
     }
 }

@@ -46,6 +46,12 @@ public final class DeadLetters {
                 headers(sourceTopic, partition, offset, processor, error));
     }
 
+    /** Counts a dead letter written to {@code deadLetterTopic} because of {@code error}, by topic and reason. */
+    public static void count(OperationalMetrics meters, String deadLetterTopic, Throwable error) {
+        meters.counter(OperationalMetrics.DEAD_LETTERS, "topic", deadLetterTopic, "reason", reasonOf(error))
+                .increment();
+    }
+
     /** The headers of a dead letter: why ({@code error}), and where its record came from. */
     public static Headers headers(String sourceTopic, int partition, long offset, String processor, Throwable error) {
         Headers headers = new RecordHeaders();

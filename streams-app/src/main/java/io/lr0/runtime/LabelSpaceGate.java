@@ -324,13 +324,7 @@ public final class LabelSpaceGate<V extends SpecificRecord> implements Stage<V, 
             context.forward(
                     record.withHeaders(DeadLetters.headers(sourceTopic, held.partition(), held.offset(), name, reason)),
                     deadLettersNode());
-            meters.counter(
-                            OperationalMetrics.DEAD_LETTERS,
-                            "topic",
-                            DeadLetterHeaders.topicFor(sourceTopic),
-                            "reason",
-                            DeadLetters.reasonOf(reason))
-                    .increment();
+            DeadLetters.count(meters, DeadLetterHeaders.topicFor(sourceTopic), reason);
         }
 
         @Override

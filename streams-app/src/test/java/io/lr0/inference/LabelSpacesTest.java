@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import io.lr0.producers.IdxDataset;
 import io.lr0.runtime.OperationalMetrics;
 import io.lr0.schema.DatasetInfo;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -93,6 +94,30 @@ class LabelSpacesTest {
             assertEquals(fewer, other.labels());
             assertEquals(1.0, count(meters, "fashion-mnist", "model"));
             assertNotEquals(fashion.getClasses(), other.labels());
+        }
+    }
+
+    @Test
+    void anUnreadableCacheFileIsEncodedAgainAndReplaced(@TempDir Path cacheDir) throws Exception {
+        DatasetInfo fashion = info("fashion-mnist", IdxDataset.FASHION_MNIST_CLASSES);
+        float[] scores;
+        try (OperationalMetrics meters = OperationalMetrics.prometheus()) {
+            LabelSpaces first = new LabelSpaces(model, null, cacheDir, meters);
+            scores = awaitReady(first, fashion).scores(image(first, fashion));
+        }
+        try (var files = Files.list(cacheDir)) {
+            for (Path file : files.toList()) {
+                Files.write(file, new byte[] {1, 2, 3});
+            }
+        }
+        try (OperationalMetrics meters = OperationalMetrics.prometheus()) {
+            LabelSpaces restarted = new LabelSpaces(model, null, cacheDir, meters);
+            assertArrayEquals(scores, awaitReady(restarted, fashion).scores(image(restarted, fashion)));
+            assertEquals(1.0, count(meters, "fashion-mnist", "model"), "encoded again");
+        }
+        try (OperationalMetrics meters = OperationalMetrics.prometheus()) {
+            awaitReady(new LabelSpaces(model, null, cacheDir, meters), fashion);
+            assertEquals(1.0, count(meters, "fashion-mnist", "cache"), "and the file replaced");
         }
     }
 
