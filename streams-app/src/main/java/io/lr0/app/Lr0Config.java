@@ -790,7 +790,8 @@ public final class Lr0Config extends AbstractConfig {
         return new LabelSpaceWait(
                 topics().datasets(),
                 Duration.ofMillis(getLong(INFERENCE_LABEL_SPACE_WAIT_MS)),
-                getLong(INFERENCE_LABEL_SPACE_WAIT_MAX_BYTES));
+                getLong(INFERENCE_LABEL_SPACE_WAIT_MAX_BYTES),
+                getInt(RECORD_MAX_TEXT_CHARS));
     }
 
     /** The metrics stage's settings. */

@@ -177,6 +177,12 @@ public final class LabelSpaceGate<V extends SpecificRecord> implements Stage<V, 
                 context.forward(record, releasedNode());
                 return;
             }
+            if (dataset.length() > settings.maxDatasetChars()) {
+                throw new BadImageException(
+                        BadImageException.Reason.FIELD_LIMIT,
+                        "the dataset id has " + dataset.length() + " characters, over record.max.text.chars="
+                                + settings.maxDatasetChars() + ", and no label space: it cannot wait for one");
+            }
             String why = info == null
                     ? "has no label space on topic " + settings.datasetsTopic()
                     : "has its label space still being prepared (its prompts encoded)";

@@ -9,5 +9,7 @@ import java.time.Duration;
  * @param timeout how long a record waits before it is dead-lettered ({@code inference.label.space.wait.ms})
  * @param maxBytes the most the waiting records of one gate may hold in an instance, on disk; a record beyond it is
  *     dead-lettered at once ({@code inference.label.space.wait.max.bytes})
+ * @param maxDatasetChars the longest dataset id that may wait ({@code record.max.text.chars}): the id keys the
+ *     waiting records and names their gauges
  */
-public record LabelSpaceWait(String datasetsTopic, Duration timeout, long maxBytes) {}
+public record LabelSpaceWait(String datasetsTopic, Duration timeout, long maxBytes, int maxDatasetChars) {}

@@ -68,7 +68,7 @@ class LabelSpaceGateTest {
         KStream<String, ImageRecord> source =
                 builder.stream("images", Consumed.with(Serdes.String(), serdes.<ImageRecord>value()));
         new LabelSpaceGate<ImageRecord>(
-                        new LabelSpaceWait("datasets", wait, maxBytes),
+                        new LabelSpaceWait("datasets", wait, maxBytes, 1024),
                         "images",
                         ImageRecord::getDataset,
                         info -> !preparing.contains(info.getId()),
@@ -237,6 +237,18 @@ class LabelSpaceGateTest {
         publish("late");
         driver.advanceWallClockTime(CHECK);
         assertEquals(List.of("late-0"), passedKeys());
+    }
+
+    @Test
+    void aDatasetIdOverTheTextLimitDoesNotWait() {
+        start(Duration.ofMinutes(10), 1 << 20);
+        String longId = "x".repeat(1025);
+        pipe("long-id", longId);
+
+        TestRecord<byte[], byte[]> refused = deadLetters.readRecord();
+        assertEquals("FIELD_LIMIT", header(refused, DeadLetterHeaders.REASON));
+        assertTrue(header(refused, DeadLetterHeaders.MESSAGE).contains("record.max.text.chars"));
+        assertNull(waiting(OperationalMetrics.LABEL_SPACE_WAITING, longId), "no gauge named by it");
     }
 
     @Test
