@@ -9,6 +9,7 @@ Layouts: OpenAI's names (OpenAI and OpenCLIP ViTs), and Hugging Face's (openai/c
 Other families are refused with a message saying what they are.
 """
 import json
+import os
 import struct
 
 import torch
@@ -69,10 +70,15 @@ def write_safetensors(tensors, path, metadata=None):
 
 def read_checkpoint(path):
     """The checkpoint's tensors by name, and the format it was in."""
+    if not os.path.isfile(path):
+        raise UnsupportedCheckpoint("%s does not exist or is not a file" % path)
     with open(path, "rb") as f:
         head = f.read(9)
     if len(head) == 9 and head[8:9] == b"{" and struct.unpack("<Q", head[:8])[0] < 100_000_000:
-        return read_safetensors(path), "safetensors"
+        try:
+            return read_safetensors(path), "safetensors"
+        except (ValueError, KeyError, TypeError, RuntimeError) as e:
+            raise UnsupportedCheckpoint("%s looks like safetensors but does not read as such: %s" % (path, e))
     if head[:4] == b"PK\x03\x04":
         try:
             module = torch.jit.load(path, map_location="cpu")

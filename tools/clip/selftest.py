@@ -111,6 +111,16 @@ class ClipConversionTest(unittest.TestCase):
                 convert(path, os.path.join(self.dir, "refused"))
             self.assertIn(expected, str(refused.exception))
 
+    def test_missing_and_broken_files_are_refused_by_name(self):
+        broken = os.path.join(self.dir, "broken.safetensors")
+        with open(broken, "wb") as f:
+            f.write(b"\x10\x00\x00\x00\x00\x00\x00\x00{\"a\": bad")
+        for path, expected in ((os.path.join(self.dir, "absent.pt"), "does not exist"),
+                               (broken, "does not read as such")):
+            with self.assertRaises(UnsupportedCheckpoint) as refused:
+                convert(path, os.path.join(self.dir, "refused"))
+            self.assertIn(expected, str(refused.exception))
+
     def test_weights_that_do_not_fit_are_refused(self):
         state = dict(self.eager.state_dict())
         state["visual.extra.weight"] = torch.zeros(3)
