@@ -13,9 +13,8 @@ import io.lr0.image.Raster;
 import io.lr0.inference.ImagePreprocessor;
 import io.lr0.inference.ZeroShotModel;
 import io.lr0.local.LocalStack;
-import io.lr0.producers.DatasetSource;
-import io.lr0.producers.Datasets;
 import io.lr0.producers.ImagePublisher;
+import io.lr0.producers.LabelSpace;
 import io.lr0.producers.LabeledImage;
 import io.lr0.runtime.OperationalMetrics;
 import io.lr0.runtime.StageSerdes;
@@ -31,7 +30,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -65,45 +63,40 @@ import picocli.CommandLine.Option;
 public final class BenchCommand {
     /** How long each raw model timing of lr0 bench inference runs. */
     private static final double RAW_SECONDS = 3;
+    /** The most inputs a raw timing cycles through: enough to leave the caches, and 90 MB at 224 px. */
+    private static final int RAW_INPUTS = 256;
+    /** Batches before a raw timing starts: TorchScript's profiling executor optimises a graph on its second run. */
+    private static final int RAW_WARMUP_BATCHES = 2;
 
-    static List<LabeledImage> sample(int count) throws Exception {
-        DatasetSource source = Datasets.defaultFashionMnist("test");
-        List<LabeledImage> sample = new ArrayList<>();
-        while (sample.size() < count) {
-            Iterator<LabeledImage> images = source.images();
-            while (images.hasNext() && sample.size() < count) {
-                LabeledImage image = images.next();
-                sample.add(new LabeledImage(
-                        image.id() + "#" + sample.size(), image.image(), image.label(), null, Map.of()));
-            }
-        }
-        return sample;
-    }
-
+    /** The model's input tensors of the first {@value #RAW_INPUTS} images of the sample. */
     static float[][] preprocess(ZeroShotModel model, List<LabeledImage> sample) {
         ImagePreprocessor preprocessor = new ImagePreprocessor(model.spec());
-        float[][] inputs = new float[sample.size()][preprocessor.valuesPerImage()];
-        for (int i = 0; i < sample.size(); i++) {
+        float[][] inputs = new float[Math.min(sample.size(), RAW_INPUTS)][preprocessor.valuesPerImage()];
+        for (int i = 0; i < inputs.length; i++) {
             preprocessor.write(ImageCodec.decode(sample.get(i).image(), ImageLimits.DEFAULT), inputs[i], 0);
         }
         return inputs;
     }
 
     /**
-     * Images per second through get_image_features alone, in batches of {@code size}: one warm-up pass over the
-     * inputs, then passes until at least {@code seconds} have gone by (a short timing on a shared machine is mostly
-     * noise).
+     * Images per second through get_image_features alone, in batches of {@code size} cycling through the inputs:
+     * after {@value #RAW_WARMUP_BATCHES} warm-up batches, batches until at least {@code seconds} and two batches
+     * have gone by (a short timing on a shared machine is mostly noise; a full-size model's batch takes seconds).
      */
     static double raw(ZeroShotModel model, float[][] inputs, int size, double seconds) {
         try (Predictor<NDList, NDList> predictor = model.newPredictor()) {
             float[] batch = new float[size * inputs[0].length];
-            rawPass(model, predictor, inputs, batch, size);
+            long next = 0;
+            while (next < RAW_WARMUP_BATCHES) {
+                runBatch(model, predictor, inputs, batch, size, next++);
+            }
             long start = System.nanoTime();
-            long images = 0;
+            long timed = 0;
             do {
-                images += rawPass(model, predictor, inputs, batch, size);
-            } while (System.nanoTime() - start < seconds * 1e9);
-            return images / ((System.nanoTime() - start) / 1e9);
+                runBatch(model, predictor, inputs, batch, size, next++);
+                timed++;
+            } while (timed < 2 || System.nanoTime() - start < seconds * 1e9);
+            return timed * size / ((System.nanoTime() - start) / 1e9);
         }
     }
 
@@ -122,34 +115,49 @@ public final class BenchCommand {
         return total.sum();
     }
 
-    /** One pass over the inputs in full batches of {@code size}; returns the images classified. */
-    private static long rawPass(
-            ZeroShotModel model, Predictor<NDList, NDList> predictor, float[][] inputs, float[] batch, int size) {
+    /** The {@code index}-th batch of {@code size} inputs, cycling through them, through the model. */
+    private static void runBatch(
+            ZeroShotModel model,
+            Predictor<NDList, NDList> predictor,
+            float[][] inputs,
+            float[] batch,
+            int size,
+            long index) {
         int values = inputs[0].length;
-        int batches = Math.max(1, inputs.length / size);
-        for (int b = 0; b < batches; b++) {
-            for (int i = 0; i < size; i++) {
-                System.arraycopy(inputs[(b * size + i) % inputs.length], 0, batch, i * values, values);
-            }
-            model.imageFeatures(predictor, batch, size);
+        for (int i = 0; i < size; i++) {
+            System.arraycopy(inputs[(int) ((index * size + i) % inputs.length)], 0, batch, i * values, values);
         }
-        return (long) batches * size;
+        model.imageFeatures(predictor, batch, size);
     }
 
     @Command(
             name = "inference",
             mixinStandardHelpOptions = true,
             description = "Raw DJL batched throughput of the model at batch sizes 1, 8, 32, 64, then the inference "
-                    + "stage inside the running topology on the embedded broker, on the same images; their ratio last.")
+                    + "stage inside the running topology on the embedded broker, on the same images (at native "
+                    + "resolution); process RSS and heap; their ratio last.")
     static final class Inference implements Callable<Integer> {
+        /** Distinct images the stage's input cycles through. */
+        private static final int DISTINCT_IMAGES = 2000;
+
         @Mixin
         ConfigOptions config;
 
+        @Mixin
+        SampleOptions source;
+
         @Option(
                 names = "--images",
-                defaultValue = "2000",
-                description = "Images per measurement (default: ${DEFAULT-VALUE}).")
-        int images;
+                description = "Images the stage classifies in the topology (default: as many as the raw model "
+                        + "classifies at --batch in --seconds).")
+        Integer images;
+
+        @Option(
+                names = "--seconds",
+                defaultValue = "30",
+                description = "How long the stage's measurement should take when --images is not given "
+                        + "(default: ${DEFAULT-VALUE}).")
+        double seconds;
 
         @Option(
                 names = "--batch",
@@ -166,16 +174,18 @@ public final class BenchCommand {
             Path work = Files.createTempDirectory("lr0-bench");
             Lr0Config base = config.load(
                     Map.of(Lr0Config.STATE_DIR, work.resolve("streams").toString()));
-            List<LabeledImage> sample = sample(images);
+            List<LabeledImage> distinct = source.distinct(images != null ? images : DISTINCT_IMAGES);
             System.out.printf(
-                    "lr0 bench inference: %d Fashion-MNIST test images at native resolution, %d cores, %s%n",
-                    sample.size(), Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"));
+                    "lr0 bench inference: %s at native resolution, %d cores, %s%n",
+                    source.describe(distinct),
+                    Runtime.getRuntime().availableProcessors(),
+                    System.getProperty("os.arch"));
             double rawAtBatch;
             try (ZeroShotModel model = Lr0App.loadModel(base)) {
                 System.out.printf(
                         "model %s on %s, input %dpx%n",
                         model.spec().name(), model.device(), model.spec().inputSize());
-                float[][] inputs = preprocess(model, sample);
+                float[][] inputs = preprocess(model, distinct);
                 rawAtBatch = 0;
                 for (int size :
                         IntStream.of(1, 8, 32, 64, batch).distinct().sorted().toArray()) {
@@ -192,21 +202,24 @@ public final class BenchCommand {
                     System.out.printf(
                             "2 threads, a model each,     batch %d: %8.1f images/s%n",
                             batch, concurrent(List.of(model, second), inputs, batch, RAW_SECONDS));
+                    System.out.printf("with two models loaded: %s%n", ProcessMemory.describe());
                 }
             }
-            stagePerSecond = stage(work, sample);
+            int staged = images != null ? images : (int) Math.max(2L * batch, Math.round(rawAtBatch * seconds));
+            stagePerSecond = stage(work, distinct, staged);
             System.out.printf(
-                    "inference stage in the topology (batch.size=%d, embedded broker): %8.1f images/s%n",
-                    batch, stagePerSecond);
+                    "inference stage in the topology (batch.size=%d, embedded broker, %d images): %8.1f images/s%n",
+                    batch, staged, stagePerSecond);
+            System.out.printf("after the stage: %s%n", ProcessMemory.describe());
             System.out.printf("ratio stage / raw at batch %d: %.3f%n", batch, stagePerSecond / rawAtBatch);
             return 0;
         }
 
         /**
-         * The variants are written first; then the app starts and the rate is taken between the first and the
-         * last prediction (Streams start-up excluded).
+         * The native variants of {@code count} images (cycling through {@code distinct}) are written first; then the
+         * app starts and the rate is taken between the first and the last prediction (Streams start-up excluded).
          */
-        private double stage(Path work, List<LabeledImage> sample) throws Exception {
+        private double stage(Path work, List<LabeledImage> distinct, int count) throws Exception {
             try (LocalStack stack = LocalStack.start(work, 0, 0, 0)) {
                 Lr0Config lr0 = config.load(Map.of(
                         Lr0Config.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
@@ -218,41 +231,48 @@ public final class BenchCommand {
                         Lr0Config.DEGRADE_ENABLED, "false",
                         Lr0Config.DASHBOARD_PORT, "0"));
                 TopicSetup.ensure(lr0.kafkaClientConfig(), lr0.topics().specs(lr0.topicPartitions()));
+                LabelSpace labels = source.open().labelSpace();
                 try (ImagePublisher publisher = new ImagePublisher(
                         lr0.kafkaClientConfig(),
                         lr0.serdeConfig(),
                         lr0.topics().images(),
                         lr0.topics().datasets())) {
-                    publisher.publishDataset(
-                            Datasets.defaultFashionMnist("test").labelSpace());
+                    publisher.publishDataset(labels);
                 }
+                List<Raster> decoded = distinct.stream()
+                        .map(image -> ImageCodec.decode(image.image(), ImageLimits.DEFAULT))
+                        .toList();
                 try (StageSerdes serdes = StageSerdes.from(lr0.serdeConfig(), OperationalMetrics.none());
                         KafkaProducer<String, ImageVariant> producer = new KafkaProducer<>(
                                 lr0.kafkaClientConfig(),
                                 new StringSerializer(),
                                 serdes.<ImageVariant>value().serializer())) {
-                    for (LabeledImage image : sample) {
+                    for (int i = 0; i < count; i++) {
+                        LabeledImage image = distinct.get(i % distinct.size());
+                        String id = i + "-" + image.id();
                         producer.send(new ProducerRecord<>(
                                 lr0.topics().variants(),
-                                image.id() + "@native",
+                                id + "@native",
                                 ImageVariant.newBuilder()
-                                        .setImageId(image.id())
+                                        .setImageId(id)
                                         .setSource("bench")
-                                        .setDataset("fashion-mnist")
+                                        .setDataset(labels.id())
                                         .setCaptureTimestamp(Instant.now())
                                         .setLabel(image.label())
                                         .setGroup(null)
                                         .setResolution(null)
                                         .setMethod(DegradationMethod.NATIVE)
-                                        .setNativeWidth(28)
-                                        .setNativeHeight(28)
+                                        .setNativeWidth(
+                                                decoded.get(i % distinct.size()).width())
+                                        .setNativeHeight(
+                                                decoded.get(i % distinct.size()).height())
                                         .setImage(image.image())
                                         .setVariantsOfImage(1)
                                         .build()));
                     }
                 }
                 try (Lr0App app = Lr0App.start(lr0)) {
-                    return rate(lr0, sample.size());
+                    return rate(lr0, count);
                 }
             }
         }
@@ -298,6 +318,9 @@ public final class BenchCommand {
         @Mixin
         ConfigOptions config;
 
+        @Mixin
+        SampleOptions source;
+
         @Option(
                 names = "--images",
                 defaultValue = "16",
@@ -317,15 +340,15 @@ public final class BenchCommand {
             Lr0Config lr0 = config.load(Map.of(
                     Lr0Config.STATE_DIR,
                     Files.createTempDirectory("lr0-bench").resolve("streams").toString()));
+            List<LabeledImage> sample = source.sample(images);
             List<Raster> photos = new ArrayList<>();
-            for (LabeledImage image : sample(images)) {
+            for (LabeledImage image : sample) {
                 photos.add(ImageCodec.decode(image.image(), ImageLimits.DEFAULT));
             }
             int batch = lr0.superResolutionSettings().batchSize();
             System.out.printf(
-                    "lr0 bench upscale: %d Fashion-MNIST test images resized to each source size, -> %dx%d,"
-                            + " %d cores, %s%n",
-                    photos.size(),
+                    "lr0 bench upscale: %s resized to each source size, -> %dx%d, %d cores, %s%n",
+                    source.describe(sample),
                     target,
                     target,
                     Runtime.getRuntime().availableProcessors(),

@@ -4,11 +4,13 @@ import com.sun.management.GarbageCollectionNotificationInfo;
 import io.lr0.app.Lr0App;
 import io.lr0.app.Lr0Config;
 import io.lr0.cli.ConfigOptions;
+import io.lr0.image.ImageCodec;
+import io.lr0.image.ImageLimits;
+import io.lr0.image.Raster;
 import io.lr0.inference.ZeroShotModel;
 import io.lr0.local.LocalStack;
 import io.lr0.producers.DatasetProducer;
 import io.lr0.producers.DatasetSource;
-import io.lr0.producers.Datasets;
 import io.lr0.producers.ImagePublisher;
 import io.lr0.producers.LabelSpace;
 import io.lr0.producers.LabeledImage;
@@ -46,8 +48,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.stream.DoubleStream;
+import java.util.stream.IntStream;
 import javax.management.ListenerNotFoundException;
 import javax.management.NotificationEmitter;
 import javax.management.NotificationListener;
@@ -66,22 +70,26 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code lr0 bench pipeline}: the whole pipeline on a fresh embedded stack per run. Each run first streams warm-up
- * images (JIT compilation, label-space encoding and topic creation are not the pipeline's steady state), then the
- * measured images; figures come from the measured images only. Every ratio is of two runs in this one process.
+ * images for a while (JIT compilation, label-space encoding and topic creation are not the pipeline's steady state),
+ * then the measured images; figures come from the measured images only. Every ratio is of two runs in this one
+ * process.
  */
 @Command(
         name = "pipeline",
         mixinStandardHelpOptions = true,
-        description = "The whole pipeline on the embedded broker: after a warm-up, produce N Fashion-MNIST images, "
-                + "follow them to predictions, print throughput, capture-to-prediction latency percentiles, per-stage "
-                + "time, CPU and heap, and last the ratio of pipeline throughput to the raw batched model throughput "
-                + "on the same images. Lists of batch sizes or instance counts run one configuration each and print "
-                + "their ratios.")
+        description = "The whole pipeline on the embedded broker: after a warm-up, produce N images (Fashion-MNIST's, "
+                + "or --images-from a folder of photos), follow them to predictions, print throughput, "
+                + "capture-to-prediction latency percentiles, per-stage time, CPU by thread, heap and process RSS, "
+                + "and last the ratio of pipeline throughput to the raw batched model throughput on the same images. "
+                + "Lists of batch sizes or instance counts run one configuration each.")
 final class PipelineBench implements Callable<Integer> {
-    private static final String DATASET = "fashion-mnist";
     private static final String WARMUP_PREFIX = "warmup-";
     private static final int MAX_WARMUP_ROUNDS = 4;
     private static final int QUIET_JIT_PERCENT = 5;
+    /** Distinct images a run cycles through. */
+    private static final int DISTINCT_IMAGES = 2000;
+    /** Seconds of the raw model's work the warm-up keeps in flight: enough to keep every stage busy. */
+    private static final double WARMUP_SECONDS_IN_FLIGHT = 2;
     /** The longest wait for the applications to catch up after the warm-up before measuring anyway. */
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
 
@@ -91,19 +99,30 @@ final class PipelineBench implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
-    @Option(
-            names = "--images",
-            defaultValue = "2000",
-            description = "Measured images per run (default: ${DEFAULT-VALUE}).")
-    int images;
+    @Mixin
+    SampleOptions source;
 
     @Option(
-            names = "--warmup",
-            defaultValue = "8000",
-            description = "Warm-up images per round before each measured "
-                    + "run (default: ${DEFAULT-VALUE}); rounds repeat until the JIT compiler is quiet (under 5 %% of the CPU), "
-                    + "at most 4: it compiles the embedded broker's code too.")
-    int warmup;
+            names = "--images",
+            description = "Measured images per run (default: as many as take --seconds: at the offered rate, or at"
+                    + " the raw model's speed when as fast as possible).")
+    Integer images;
+
+    @Option(
+            names = "--seconds",
+            defaultValue = "30",
+            description = "How long the measured phase of a run should take when --images is not given "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(
+            names = "--warmup-seconds",
+            defaultValue = "20",
+            description = "Length of each warm-up round before a measured run (default: ${DEFAULT-VALUE}); rounds "
+                    + "repeat until the JIT compiler is quiet (under 5 %% of the CPU), at most 4: it compiles the "
+                    + "embedded broker's code too. The warm-up keeps about 2 s of the model's work in flight, so it "
+                    + "leaves no backlog behind, however slow the model.")
+    double warmupSeconds;
 
     @Option(
             names = "--rate",
@@ -144,11 +163,26 @@ final class PipelineBench implements Callable<Integer> {
     @Option(
             names = "--raw-seconds",
             defaultValue = "3",
-            description = "Length of each raw model timing " + "(default: ${DEFAULT-VALUE}).")
+            description = "Length of each raw model timing, at least two batches " + "(default: ${DEFAULT-VALUE}).")
     double rawSeconds;
 
-    @Option(names = "--resolutions", description = "Short sides for the Fashion-MNIST images (default: 7,10,14,21).")
+    @Option(
+            names = "--resolutions",
+            description = "Short sides the images are degraded to (default: the dataset's degrade.resolutions: "
+                    + "7,10,14,21 for Fashion-MNIST, 16,32,64,128 for a folder).")
     String resolutions;
+
+    /** The images a run cycles through, their label space, and how many variants each yields. */
+    private record Sample(LabelSpace labels, List<LabeledImage> images, int[] variantsPerImage) {
+        double meanVariants() {
+            return IntStream.of(variantsPerImage).average().orElse(1);
+        }
+
+        /** {@code count} images cycling through the sample, with ids made unique by {@code prefix}. */
+        CyclingDataset cycle(String prefix, long count, BooleanSupplier more) {
+            return new CyclingDataset(this, prefix, count, more);
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -164,25 +198,36 @@ final class PipelineBench implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--batch and --instances take positive numbers, were " + batches + " and " + instanceCounts);
         }
-        if (images < 1 || warmup < 0 || rawSeconds <= 0) {
-            throw new IllegalArgumentException("--images must be at least 1, --warmup at least 0 and --raw-seconds "
-                    + "positive, were " + images + ", " + warmup + " and " + rawSeconds);
+        if ((images != null && images < 1) || seconds <= 0 || warmupSeconds < 0 || rawSeconds <= 0) {
+            throw new IllegalArgumentException("--images must be at least 1, --seconds and --raw-seconds positive and "
+                    + "--warmup-seconds at least 0, were " + images + ", " + seconds + ", " + rawSeconds + " and "
+                    + warmupSeconds);
         }
         if (minutes > 0 && offered <= 0) {
             throw new IllegalArgumentException("--minutes needs a --rate in images per second");
         }
-        List<LabeledImage> sample = BenchCommand.sample(images);
+        Lr0Config base = config.load(baseSettings(Files.createTempDirectory("lr0-bench")));
+        Sample sample = sample(base);
         String measured = minutes > 0
-                ? String.format(
-                        "%.0f images/s for %.1f minutes (cycling %d Fashion-MNIST " + "images)",
-                        offered, minutes, sample.size())
-                : sample.size() + " measured Fashion-MNIST images";
+                ? String.format("%.0f images/s for %.1f minutes", offered, minutes)
+                : images != null
+                        ? images + " measured images"
+                        : String.format("about %.0f s of measured images", seconds);
         System.out.printf(
-                "lr0 bench pipeline: %s after warm-up rounds of %d images, %d cores, %s%n",
-                measured, warmup, Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"));
-        try (ZeroShotModel model =
-                Lr0App.loadModel(config.load(baseSettings(Files.createTempDirectory("lr0-bench"))))) {
-            float[][] inputs = BenchCommand.preprocess(model, sample);
+                "lr0 bench pipeline: %s cycling through %s (%.1f variants each: %s px and native), after warm-up "
+                        + "rounds of %.0f s, %d cores, %s%n",
+                measured,
+                source.describe(sample.images()),
+                sample.meanVariants(),
+                base.degradeSettings().resolutionsFor(sample.labels().id()),
+                warmupSeconds,
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.arch"));
+        try (ZeroShotModel model = Lr0App.loadModel(base)) {
+            System.out.printf(
+                    "model %s on %s, input %d px; %s%n",
+                    model.spec().name(), model.device(), model.spec().inputSize(), ProcessMemory.describe());
+            float[][] inputs = BenchCommand.preprocess(model, sample.images());
             for (int batch : batches) {
                 for (int instances : instanceCounts) {
                     String name = "batch " + batch + ", " + instances + " instance" + (instances > 1 ? "s" : "");
@@ -203,13 +248,25 @@ final class PipelineBench implements Callable<Integer> {
         return 0;
     }
 
+    /** The source's distinct images, and the variants each yields under {@code lr0}'s degradation settings. */
+    private Sample sample(Lr0Config lr0) throws Exception {
+        List<LabeledImage> distinct = source.distinct(DISTINCT_IMAGES);
+        String dataset = source.open().labelSpace().id();
+        int[] variants = new int[distinct.size()];
+        for (int i = 0; i < variants.length; i++) {
+            Raster image = ImageCodec.decode(distinct.get(i).image(), ImageLimits.DEFAULT);
+            variants[i] = lr0.degradeSettings().variantsOf(dataset, image.shortSide());
+        }
+        return new Sample(source.open().labelSpace(), distinct, variants);
+    }
+
     /**
      * A run with the raw model timed right before and right after it at the same batch size, from one thread and
      * from as many threads as the app has stream threads (a predictor each); the fastest of these timings is the
      * run's reference, so neither a slow moment of the machine nor a thread count can flatter the ratio.
      */
     private Run timedAgainstRaw(
-            ZeroShotModel model, float[][] inputs, List<LabeledImage> sample, int batch, int instances, double offered)
+            ZeroShotModel model, float[][] inputs, Sample sample, int batch, int instances, double offered)
             throws Exception {
         int streamThreads = config.load(Map.of()).getInt(Lr0Config.NUM_STREAM_THREADS);
         List<ZeroShotModel> callers = Collections.nCopies(streamThreads, model);
@@ -217,7 +274,17 @@ final class PipelineBench implements Callable<Integer> {
             BenchCommand.raw(model, inputs, batch, rawSeconds),
             BenchCommand.concurrent(callers, inputs, batch, rawSeconds)
         };
-        Run run = run(sample, batch, instances, offered);
+        double rawBefore = Math.max(before[0], before[1]);
+        // The measured images: a soak's, the user's count, or as many as take --seconds.
+        long measured = minutes > 0
+                ? (long) (offered * minutes * 60)
+                : images != null
+                        ? images
+                        : Math.max(
+                                batch,
+                                Math.round(
+                                        offered > 0 ? offered * seconds : rawBefore * seconds / sample.meanVariants()));
+        Run run = run(sample, batch, instances, offered, measured, rawBefore);
         double[] after = {
             BenchCommand.raw(model, inputs, batch, rawSeconds),
             BenchCommand.concurrent(callers, inputs, batch, rawSeconds)
@@ -225,29 +292,24 @@ final class PipelineBench implements Callable<Integer> {
         run.rawTimings = String.format(
                 "1 thread %.1f, %d threads %.1f images/s before the run; %.1f and %.1f after",
                 before[0], streamThreads, before[1], after[0], after[1]);
-        run.raw = Math.max(Math.max(before[0], before[1]), Math.max(after[0], after[1]));
+        run.raw = Math.max(rawBefore, Math.max(after[0], after[1]));
         return run;
     }
 
-    private Map<String, String> baseSettings(Path work) {
+    private Map<String, String> baseSettings(Path work) throws Exception {
         Map<String, String> settings = new HashMap<>(
                 Map.of(Lr0Config.STATE_DIR, work.resolve("streams").toString(), Lr0Config.DASHBOARD_PORT, "0"));
         if (resolutions != null) {
-            settings.put(Lr0Config.DATASET_RESOLUTIONS_PREFIX + DATASET, resolutions);
+            settings.put(
+                    Lr0Config.DATASET_RESOLUTIONS_PREFIX
+                            + source.open().labelSpace().id(),
+                    resolutions);
         }
         return settings;
     }
 
-    /** The ratios the performance targets are stated in, each of two figures of this process. */
+    /** The ratios the performance targets are stated in, each of two figures of this process; the ratio to raw last. */
     private void printRatios() {
-        for (int batch : batches) {
-            Run one = runs.get("batch " + batch + ", 1 instance");
-            if (one != null) {
-                System.out.printf(
-                        "ratio pipeline variants/s / raw model images/s at batch %d: %.3f%n",
-                        batch, one.variantsPerSecond / one.raw);
-            }
-        }
         Run single = runs.get("batch 1, 1 instance");
         for (int batch : batches) {
             Run batched = runs.get("batch " + batch + ", 1 instance");
@@ -271,6 +333,14 @@ final class PipelineBench implements Callable<Integer> {
                             one.variantsPerSecond,
                             many.variantsPerSecond / one.variantsPerSecond);
                 }
+            }
+        }
+        for (int batch : batches) {
+            Run one = runs.get("batch " + batch + ", 1 instance");
+            if (one != null) {
+                System.out.printf(
+                        "ratio pipeline variants/s / raw model images/s at batch %d: %.3f%n",
+                        batch, one.variantsPerSecond / one.raw);
             }
         }
     }
@@ -299,8 +369,12 @@ final class PipelineBench implements Callable<Integer> {
         }
     }
 
-    /** One configuration on a fresh stack: warm-up, then the measured images (or the soak). */
-    private Run run(List<LabeledImage> sample, int batch, int instances, double offered) throws Exception {
+    /**
+     * One configuration on a fresh stack: warm-up, then {@code measured} images (or the soak). {@code rawPerSecond},
+     * the raw model's speed, sizes what the warm-up keeps in flight.
+     */
+    private Run run(Sample sample, int batch, int instances, double offered, long measured, double rawPerSecond)
+            throws Exception {
         Path work = Files.createTempDirectory("lr0-bench-pipeline");
         try (LocalStack stack = LocalStack.start(work, 0, 0, 0)) {
             List<Lr0App> apps = new ArrayList<>();
@@ -331,33 +405,35 @@ final class PipelineBench implements Callable<Integer> {
                         apps.add(Lr0App.start(lr0));
                     }
                 }
-                int perImage = lr0.degradeSettings().resolutionsFor(DATASET).size() + 1;
-                LabelSpace labels = Datasets.defaultFashionMnist("test").labelSpace();
+                int streamThreads = lr0.getInt(Lr0Config.NUM_STREAM_THREADS);
+                long inFlight = Math.max(
+                        2L * batch * streamThreads * instances, Math.round(WARMUP_SECONDS_IN_FLIGHT * rawPerSecond));
                 try (PredictionFollower follower = PredictionFollower.start(lr0);
                         ImagePublisher publisher = new ImagePublisher(
                                 lr0.kafkaClientConfig(),
                                 lr0.serdeConfig(),
                                 lr0.topics().images(),
                                 lr0.topics().datasets())) {
-                    warmUp(labels, sample, publisher, follower, perImage);
+                    warmUp(sample, publisher, follower, inFlight);
                     String idle = awaitIdle(lr0, applicationIds);
                     // Progress on stderr, so a profiler can be attached to the measured phase only.
                     System.err.println("measuring");
-                    long measured = minutes > 0 ? (long) (offered * minutes * 60) : sample.size();
                     StageTimes before = StageTimes.now(apps);
                     try (ResourceSampler resources = ResourceSampler.start()) {
                         // After the sampler, so the soak's full GCs are counted among the pauses it reports.
                         HeapWatch heap = minutes > 0 ? HeapWatch.everyMinute() : null;
                         ThreadCpu cpu = ThreadCpu.snapshot();
                         long start = System.nanoTime();
-                        DatasetProducer.run(
-                                new CyclingDataset(labels, sample, "", measured), publisher, "bench", 0, offered, null);
-                        follower.awaitMeasured(measured * perImage);
+                        CyclingDataset images = sample.cycle("", measured, () -> true);
+                        DatasetProducer.run(images, publisher, "bench", 0, offered, null);
+                        follower.awaitMeasured(images.variantsEmitted());
                         Run run = follower.result(measured, (System.nanoTime() - start) / 1e9, offered);
                         ThreadCpu.Shares cpuShares = cpu.since();
                         StageTimes stages = StageTimes.now(apps);
                         run.cpu = cpuShares.describe(stages.modelCpuSeconds(before));
                         run.peakHeapMb = resources.peakHeapBytes() >> 20;
+                        run.peakRssMb = resources.peakRssMb();
+                        run.rssMb = ProcessMemory.rssMb();
                         run.pauses = resources.pauses();
                         run.idle = idle;
                         run.stages = stages.minus(before);
@@ -389,30 +465,35 @@ final class PipelineBench implements Callable<Integer> {
     }
 
     /**
-     * Rounds of {@code --warmup} images until the JIT compiler is quiet (under {@value #QUIET_JIT_PERCENT} % of the
+     * Rounds of {@code --warmup-seconds} until the JIT compiler is quiet (under {@value #QUIET_JIT_PERCENT} % of the
      * CPU during a round), at most {@value #MAX_WARMUP_ROUNDS} rounds: this process also runs the broker, whose code
      * the JIT keeps compiling long after the pipeline's own, and a measurement in that phase shows the JIT, not lr0.
+     * Images go in while fewer than {@code inFlight} variants await their prediction: sized by time, the warm-up
+     * takes as long with a model a thousand times slower, and leaves no backlog to the measured phase.
      */
-    private void warmUp(
-            LabelSpace labels,
-            List<LabeledImage> sample,
-            ImagePublisher publisher,
-            PredictionFollower follower,
-            int perImage)
+    private void warmUp(Sample sample, ImagePublisher publisher, PredictionFollower follower, long inFlight)
             throws Exception {
-        for (int round = 1; warmup > 0 && round <= MAX_WARMUP_ROUNDS; round++) {
+        long warmupVariants = 0;
+        for (int round = 1; warmupSeconds > 0 && round <= MAX_WARMUP_ROUNDS; round++) {
             ThreadCpu cpu = ThreadCpu.snapshot();
+            long deadline = System.nanoTime() + (long) (warmupSeconds * 1e9);
+            CyclingDataset images =
+                    sample.cycle(WARMUP_PREFIX + round + "-", Long.MAX_VALUE, () -> System.nanoTime() - deadline < 0);
+            long earlier = warmupVariants;
             DatasetProducer.run(
-                    new CyclingDataset(labels, sample, WARMUP_PREFIX + round + "-", warmup),
+                    images,
                     publisher,
                     "bench",
                     0,
                     0,
-                    null);
-            follower.awaitWarmup((long) round * warmup * perImage);
+                    null,
+                    sent -> follower.awaitWarmup(earlier + images.variantsEmitted() - inFlight));
+            warmupVariants += images.variantsEmitted();
+            follower.awaitWarmup(warmupVariants);
             double share = cpu.since().of(ThreadCpu.Kind.JIT);
             System.err.printf(
-                    "warm-up round %d (%d images): JIT compiler %.0f %% of the CPU%n", round, warmup, 100 * share);
+                    "warm-up round %d (%.0f s, %d images): JIT compiler %.0f %% of the CPU%n",
+                    round, warmupSeconds, images.emitted(), 100 * share);
             if (!(share * 100 >= QUIET_JIT_PERCENT)) {
                 // Quiet, or not measurable here (no /proc): one round is what can be done.
                 return;
@@ -451,6 +532,10 @@ final class PipelineBench implements Callable<Integer> {
         String cpu;
 
         long peakHeapMb;
+        /** The process's resident set (libtorch's memory included): its peak in the measured phase, at its end. */
+        long peakRssMb;
+
+        long rssMb;
         /** The collector's stop-the-world pauses during the measured phase. */
         String pauses;
 
@@ -480,7 +565,9 @@ final class PipelineBench implements Callable<Integer> {
             printLatency("    capture -> variant readable (degrade, its commit)", variantLatencyPercentiles);
             printLatency("    capture -> image readable", imageLatencyPercentiles);
             System.out.printf("  CPU of %d cores: %s%n", Runtime.getRuntime().availableProcessors(), cpu);
-            System.out.printf("  peak heap %d MB; %s%n", peakHeapMb, partitions);
+            System.out.printf(
+                    "  peak heap %d MB; process RSS %d MB at the end, peak %d MB; %s%n",
+                    peakHeapMb, rssMb, peakRssMb, partitions);
             System.out.printf("  %s%n", pauses);
             System.out.printf("  per record: %s%n", stages);
             if (heapAfterGc != null) {
@@ -574,15 +661,16 @@ final class PipelineBench implements Callable<Integer> {
             measuredSeen.incrementAndGet();
         }
 
-        void awaitWarmup(long expected) throws InterruptedException {
+        void awaitWarmup(long expected) {
             await(warmupSeen, expected, "warm-up");
         }
 
-        void awaitMeasured(long expected) throws InterruptedException {
+        void awaitMeasured(long expected) {
             await(measuredSeen, expected, "measured");
         }
 
-        private void await(AtomicLong seen, long expected, String what) throws InterruptedException {
+        /** Returns once {@code expected} predictions were seen; fails when none came for 2 minutes. */
+        private void await(AtomicLong seen, long expected, String what) {
             long idleSince = System.nanoTime();
             long lastCount = -1;
             while (seen.get() < expected) {
@@ -596,7 +684,12 @@ final class PipelineBench implements Callable<Integer> {
                     throw new IllegalStateException("only " + seen.get() + " of " + expected + " " + what
                             + " predictions arrived, none in the last 2 minutes");
                 }
-                Thread.sleep(50);
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted waiting for " + what + " predictions", e);
+                }
             }
         }
 
@@ -744,29 +837,59 @@ final class PipelineBench implements Callable<Integer> {
         }
     }
 
-    /** {@code count} images cycling through the sample, with ids unique within the run. */
-    private record CyclingDataset(LabelSpace labelSpace, List<LabeledImage> sample, String prefix, long count)
-            implements DatasetSource {
+    /**
+     * Up to {@code count} images cycling through the sample, with ids unique within the run, while {@code more} says
+     * so; counts the variants the images it gave out will yield.
+     */
+    private static final class CyclingDataset implements DatasetSource {
+        private final Sample sample;
+        private final String prefix;
+        private final long count;
+        private final BooleanSupplier more;
+        private final AtomicLong emitted = new AtomicLong();
+        private final AtomicLong variants = new AtomicLong();
+
+        CyclingDataset(Sample sample, String prefix, long count, BooleanSupplier more) {
+            this.sample = sample;
+            this.prefix = prefix;
+            this.count = count;
+            this.more = more;
+        }
+
+        @Override
+        public LabelSpace labelSpace() {
+            return sample.labels();
+        }
+
         @Override
         public int size() {
             return (int) Math.min(Integer.MAX_VALUE, count);
         }
 
+        long emitted() {
+            return emitted.get();
+        }
+
+        long variantsEmitted() {
+            return variants.get();
+        }
+
         @Override
         public Iterator<LabeledImage> images() {
             return new Iterator<>() {
-                private long next;
-
                 @Override
                 public boolean hasNext() {
-                    return next < count;
+                    return emitted.get() < count && more.getAsBoolean();
                 }
 
                 @Override
                 public LabeledImage next() {
-                    LabeledImage image = sample.get((int) (next % sample.size()));
+                    long next = emitted.getAndIncrement();
+                    int at = (int) (next % sample.images().size());
+                    variants.addAndGet(sample.variantsPerImage()[at]);
+                    LabeledImage image = sample.images().get(at);
                     return new LabeledImage(
-                            prefix + (next++) + "-" + image.id(), image.image(), image.label(), null, Map.of());
+                            prefix + next + "-" + image.id(), image.image(), image.label(), null, Map.of());
                 }
             };
         }
@@ -796,13 +919,14 @@ final class PipelineBench implements Callable<Integer> {
     }
 
     /**
-     * Samples this process's heap every 200 ms while a benchmark runs (its CPU: {@link ThreadCpu}), and counts the
+     * Samples this process's heap and resident set every 200 ms while a benchmark runs (its CPU: {@link ThreadCpu}), and counts the
      * collector's stop-the-world pauses (every stream thread, the broker and the registry stop during one, so they add
      * to the latency tail).
      */
     private static final class ResourceSampler implements AutoCloseable {
         private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         private final AtomicLong peakHeap = new AtomicLong();
+        private final AtomicLong peakRssMb = new AtomicLong(-1);
         private final LongAdder pauses = new LongAdder();
         private final LongAdder pauseMillis = new LongAdder();
         private final AtomicLong longestPause = new AtomicLong();
@@ -830,8 +954,11 @@ final class PipelineBench implements Callable<Integer> {
             }
             MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
             sampler.timer.scheduleAtFixedRate(
-                    () -> sampler.peakHeap.accumulateAndGet(
-                            memory.getHeapMemoryUsage().getUsed(), Math::max),
+                    () -> {
+                        sampler.peakHeap.accumulateAndGet(
+                                memory.getHeapMemoryUsage().getUsed(), Math::max);
+                        sampler.peakRssMb.accumulateAndGet(ProcessMemory.rssMb(), Math::max);
+                    },
                     0,
                     200,
                     TimeUnit.MILLISECONDS);
@@ -840,6 +967,10 @@ final class PipelineBench implements Callable<Integer> {
 
         long peakHeapBytes() {
             return peakHeap.get();
+        }
+
+        long peakRssMb() {
+            return peakRssMb.get();
         }
 
         /** The collector's pauses since the start: how many, their total and share of the time, the longest. */

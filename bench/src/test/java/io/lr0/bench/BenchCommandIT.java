@@ -5,10 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lr0.cli.Lr0;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
@@ -58,7 +64,7 @@ class BenchCommandIT {
     @Test
     void pipelineBenchmarkMeasuresTheEndToEndFiguresAtEachBatchSize() {
         PipelineBench bench =
-                run("pipeline", "--images", "40", "--warmup", "20", "--batch", "1,8", "--raw-seconds", "0.2");
+                run("pipeline", "--images", "40", "--warmup-seconds", "2", "--batch", "1,8", "--raw-seconds", "0.2");
         assertEquals(List.of("batch 1, 1 instance", "batch 8, 1 instance"), List.copyOf(bench.runs.keySet()));
         for (PipelineBench.Run run : bench.runs.values()) {
             assertEquals(40, run.images);
@@ -71,6 +77,8 @@ class BenchCommandIT {
                     run.readableLatencyPercentiles[0] >= run.latencyPercentiles[0],
                     "a prediction is readable no sooner than it is written");
             assertTrue(run.peakHeapMb > 0);
+            // libtorch's memory is off the heap: the process's resident set is what a deployment must provide.
+            assertTrue(run.peakRssMb > run.peakHeapMb && run.rssMb > 0, run.peakRssMb + " MB");
             assertTrue(run.idle.startsWith("started idle"), run.idle);
             // The model's forward passes are counted within the stream threads that run them.
             assertTrue(
@@ -88,8 +96,8 @@ class BenchCommandIT {
                 "pipeline",
                 "--images",
                 "30",
-                "--warmup",
-                "10",
+                "--warmup-seconds",
+                "1",
                 "--batch",
                 "8",
                 "--instances",
@@ -113,8 +121,8 @@ class BenchCommandIT {
     void pipelineSoakSamplesTheHeapAndCountsItsFullGcsAsPauses() {
         PipelineBench bench = run(
                 "pipeline",
-                "--warmup",
-                "10",
+                "--warmup-seconds",
+                "1",
                 "--batch",
                 "8",
                 "--minutes",
@@ -131,6 +139,60 @@ class BenchCommandIT {
         assertTrue(
                 soak.pauses.matches("[1-9]\\d* GC pauses, \\d+ ms in all \\(.*% of the time\\), longest \\d+ ms"),
                 soak.pauses);
+    }
+
+    /**
+     * Photos of a folder, one of them too small for two of the default resolutions: the run is sized by --seconds,
+     * and every variant of every measured image, 5 or 3 of them, arrives.
+     */
+    @Test
+    void pipelineBenchmarkRunsOnAFolderOfPhotosSizedByTime(@TempDir Path folder) throws Exception {
+        photo(folder.resolve("a/one.png"), 200, 150);
+        photo(folder.resolve("b/two.png"), 200, 150);
+        photo(folder.resolve("c/small.png"), 60, 40);
+        PipelineBench bench = run(
+                "pipeline",
+                "--images-from",
+                folder.toString(),
+                "--seconds",
+                "0.5",
+                "--warmup-seconds",
+                "1",
+                "--batch",
+                "8",
+                "--raw-seconds",
+                "0.2");
+        PipelineBench.Run run = bench.runs.get("batch 8, 1 instance");
+        assertTrue(run.images >= 8, run.images + " images");
+        // 16, 32, 64, 128 px and native for the 150 px photos; 16 and 32 px and native for the 40 px one.
+        int[] variantsPerImage = {5, 5, 3};
+        long expected = 0;
+        for (long i = 0; i < run.images; i++) {
+            expected += variantsPerImage[(int) (i % 3)];
+        }
+        assertEquals(expected, run.variants);
+    }
+
+    @Test
+    void inferenceBenchmarkRunsOnAFolderOfPhotos(@TempDir Path folder) throws Exception {
+        photo(folder.resolve("a/one.png"), 200, 150);
+        photo(folder.resolve("b/two.png"), 90, 120);
+        BenchCommand.Inference bench =
+                run("inference", "--images-from", folder.toString(), "--images", "8", "--batch", "4");
+        assertTrue(bench.stagePerSecond > 0, "stage " + bench.stagePerSecond);
+    }
+
+    /** A PNG of random pixels. */
+    private static void photo(Path file, int width, int height) throws Exception {
+        Files.createDirectories(file.getParent());
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Random random = new Random(file.hashCode());
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.setRGB(x, y, random.nextInt(1 << 24));
+            }
+        }
+        ImageIO.write(image, "png", file.toFile());
     }
 
     private static void assertOrdered(long[] percentiles) {

@@ -65,19 +65,16 @@ final class DegradeProcessor implements Processor<String, ImageRecord, String, I
         long decoded = System.nanoTime();
         decodeTime.record(decoded - start, TimeUnit.NANOSECONDS);
         List<Record<String, ImageVariant>> variants = new ArrayList<>();
-        for (int resolution : settings.resolutionsFor(image.getDataset())) {
-            // Up-sampling is not a degradation: the native variant already stands for this size and above.
-            if (resolution < nativeImage.shortSide()) {
-                Raster lowResImage = Degradations.lowResolution(nativeImage, resolution);
-                variantCheck.accept(lowResImage);
-                variants.add(variant(
-                        record,
-                        image,
-                        nativeImage,
-                        resolution,
-                        DegradationMethod.PIL_BICUBIC,
-                        ImageCodec.toRawImage(lowResImage)));
-            }
+        for (int resolution : settings.resolutionsBelow(image.getDataset(), nativeImage.shortSide())) {
+            Raster lowResImage = Degradations.lowResolution(nativeImage, resolution);
+            variantCheck.accept(lowResImage);
+            variants.add(variant(
+                    record,
+                    image,
+                    nativeImage,
+                    resolution,
+                    DegradationMethod.PIL_BICUBIC,
+                    ImageCodec.toRawImage(lowResImage)));
         }
         if (settings.emitNative()) {
             variantCheck.accept(nativeImage);

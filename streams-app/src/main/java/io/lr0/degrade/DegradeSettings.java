@@ -30,4 +30,17 @@ public record DegradeSettings(
     public List<Integer> resolutionsFor(String dataset) {
         return resolutionsByDataset.getOrDefault(dataset, defaultResolutions);
     }
+
+    /**
+     * The low resolutions an image of {@code dataset} with this short side is degraded to: those below it
+     * (up-sampling is not a degradation: the native variant already stands for its own size and above).
+     */
+    public List<Integer> resolutionsBelow(String dataset, int shortSide) {
+        return resolutionsFor(dataset).stream().filter(r -> r < shortSide).toList();
+    }
+
+    /** How many variants such an image yields: its low resolutions, and the native one when emitted. */
+    public int variantsOf(String dataset, int shortSide) {
+        return resolutionsBelow(dataset, shortSide).size() + (emitNative ? 1 : 0);
+    }
 }

@@ -21,6 +21,10 @@ class Lr0ConfigTest {
         assertEquals("127.0.0.1:9092", config.bootstrapServers());
         assertEquals(List.of(16, 32, 64, 128), config.degradeSettings().resolutionsFor("anything"));
         assertEquals(List.of(7, 10, 14, 21), config.degradeSettings().resolutionsFor("fashion-mnist"));
+        // An image is degraded only to the resolutions below its short side; the native variant comes on top.
+        assertEquals(List.of(16, 32), config.degradeSettings().resolutionsBelow("anything", 64));
+        assertEquals(5, config.degradeSettings().variantsOf("anything", 375));
+        assertEquals(1, config.degradeSettings().variantsOf("anything", 16));
         assertEquals("exactly_once_v2", config.streamsProperties().get("processing.guarantee"));
     }
 

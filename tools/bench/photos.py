@@ -1,0 +1,56 @@
+#!/usr/bin/python3
+"""Writes a folder of Debian-packaged photos for `./lr0 bench pipeline|inference --images-from DIR`, in the image folder
+layout lr0 reads (DIR/<class>/<file>.jpg: one class per photo, so labels mean nothing: for speed, not accuracy):
+
+- scikit-image's sample photos (Debian python3-skimage);
+- the "nature" wallpapers of Debian's mate-backgrounds.
+
+Each is shrunk (Pillow LANCZOS, never enlarged) to a short side of --short-side pixels, 375 by default: ImageNet's
+validation images, which LR0.FM degrades, are mostly 500x375. Saved as JPEG (quality 90), as those are. The packages
+are read where installed, else downloaded with `apt-get download` and unpacked (no root needed).
+
+  /usr/bin/python3 tools/bench/photos.py OUT_DIR [--short-side 375]
+"""
+import argparse
+import glob
+import os
+import sys
+
+from PIL import Image
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "liif"))
+from train import debian_files, skimage_data  # noqa: E402
+
+SKIMAGE_PHOTOS = ["astronaut.png", "coffee.png", "chelsea.png", "rocket.jpg", "motorcycle_left.png",
+                  "motorcycle_right.png", "hubble_deep_field.jpg", "retina.jpg", "coins.png", "camera.png",
+                  "brick.png", "grass.png", "gravel.png", "moon.png"]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("out")
+    parser.add_argument("--short-side", type=int, default=375)
+    args = parser.parse_args()
+    skimage = skimage_data()
+    sources = [os.path.join(skimage, name) for name in SKIMAGE_PHOTOS]
+    sources += sorted(glob.glob(os.path.join(
+        debian_files("mate-backgrounds", "/usr/share/backgrounds/mate/nature"), "*.jpg")))
+    written = 0
+    for path in sources:
+        if not os.path.exists(path):
+            continue
+        photo = Image.open(path).convert("RGB")
+        scale = min(1.0, args.short_side / min(photo.size))
+        photo = photo.resize((round(photo.width * scale), round(photo.height * scale)), Image.LANCZOS)
+        name = os.path.splitext(os.path.basename(path))[0].lower()
+        os.makedirs(os.path.join(args.out, name), exist_ok=True)
+        photo.save(os.path.join(args.out, name, name + ".jpg"), quality=90)
+        written += 1
+        print("%-28s %4dx%-4d" % (name, photo.width, photo.height))
+    if written == 0:
+        sys.exit("no photos found: are python3-skimage and mate-backgrounds available to apt-get?")
+    print("%d photos in %s" % (written, args.out))
+
+
+if __name__ == "__main__":
+    main()
