@@ -17,7 +17,9 @@ import picocli.CommandLine.Option;
         name = "war",
         mixinStandardHelpOptions = true,
         description = "Read rows 'dataset,classes,acc_hr,acc_lr' (accuracies in percent, a header row allowed) and "
-                + "print SAR and WAR with 5 decimals, as LR0.FM defines them (dataset weights from LR0.FM).")
+                + "print SAR and WAR with 5 decimals, as LR0.FM defines them, then the weight of each dataset: "
+                + "LR0.FM's, under lr0's ids, LR0.FM's own (imagenet1k, pets, cars, flowers, ...) or common names; "
+                + "any other dataset weighs 1.0.")
 final class WarCommand implements Callable<Integer> {
     @Option(names = "--csv", required = true, description = "The table.")
     Path csv;
@@ -36,6 +38,10 @@ final class WarCommand implements Callable<Integer> {
         }
         System.out.printf(Locale.ROOT, "SAR=%.5f%n", aggregate.sar());
         System.out.printf(Locale.ROOT, "WAR=%.5f%n", aggregate.war());
+        aggregate
+                .weights()
+                .forEach((dataset, weight) -> System.out.printf(
+                        Locale.ROOT, "weight %s=%.5f (%s)%n", dataset, weight.value(), weight.basis()));
         return 0;
     }
 

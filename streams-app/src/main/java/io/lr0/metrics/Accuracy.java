@@ -243,6 +243,13 @@ public final class Accuracy {
         return model;
     }
 
+    /** The weight of each dataset of the aggregate, in its order. */
+    private static Map<String, Double> warWeights(Robustness.Aggregate aggregate) {
+        Map<String, Double> weights = new LinkedHashMap<>();
+        aggregate.weights().forEach((dataset, weight) -> weights.put(dataset, weight.value()));
+        return weights;
+    }
+
     /** SAR and WAR per (resolution, method) across the model's datasets. */
     public static List<RobustnessSummary> summaries(
             ModelState model, ToIntFunction<String> classesOf, WarWeights weights, double alpha, Instant now) {
@@ -278,6 +285,7 @@ public final class Accuracy {
                     .setWar(aggregate.war())
                     .setAlpha(alpha)
                     .setDatasets(aggregate.datasets())
+                    .setWarWeights(warWeights(aggregate))
                     .setTotal(totals.get(key))
                     .setUpdated(now)
                     .build());

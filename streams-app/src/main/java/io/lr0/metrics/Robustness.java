@@ -1,7 +1,10 @@
 package io.lr0.metrics;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * LR0.FM's robustness measures (arXiv 2502.03950), accuracies as fractions, A_HR the accuracy at native resolution:
@@ -38,30 +41,38 @@ public final class Robustness {
     /** One dataset at one resolution: its class count and the two accuracies (fractions). */
     public record DatasetResult(String dataset, int classes, double accuracyHighRes, double accuracyLowRes) {}
 
-    /** SAR and WAR over the datasets that have both accuracies; null values when none has. */
-    public record Aggregate(Double sar, Double war, List<String> datasets) {}
+    /**
+     * SAR and WAR over the datasets that have both accuracies; null values when none has. {@code weights}: the WAR
+     * weight each of those datasets had, in their order.
+     */
+    public record Aggregate(Double sar, Double war, List<String> datasets, Map<String, WarWeights.Weight> weights) {}
 
     public static Aggregate aggregate(List<DatasetResult> results, WarWeights weights, double alpha) {
         double gammaSum = 0;
         double weightedSum = 0;
         double weightSum = 0;
         List<String> included = new ArrayList<>();
+        Map<String, WarWeights.Weight> used = new LinkedHashMap<>();
         for (DatasetResult result : results) {
             Double gamma = relative(result.accuracyLowRes(), result.accuracyHighRes());
             Double improved = improved(result.accuracyLowRes(), result.accuracyHighRes(), result.classes(), alpha);
             if (gamma == null || improved == null) {
                 continue;
             }
-            double weight = weights.weightOf(result.dataset());
+            WarWeights.Weight weight = weights.of(result.dataset());
+            used.put(result.dataset(), weight);
             gammaSum += gamma;
-            weightedSum += weight * improved;
-            weightSum += weight;
+            weightedSum += weight.value() * improved;
+            weightSum += weight.value();
             included.add(result.dataset());
         }
         if (included.isEmpty()) {
-            return new Aggregate(null, null, List.of());
+            return new Aggregate(null, null, List.of(), Map.of());
         }
         return new Aggregate(
-                gammaSum / included.size(), weightSum == 0 ? null : weightedSum / weightSum, List.copyOf(included));
+                gammaSum / included.size(),
+                weightSum == 0 ? null : weightedSum / weightSum,
+                List.copyOf(included),
+                Collections.unmodifiableMap(used));
     }
 }

@@ -1,18 +1,27 @@
 package io.lr0.metrics;
 
+import io.lr0.runtime.LogText;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Dataset weights of LR0.FM's weighted aggregated robustness (WAR). Dataset ids are matched in lower case with
- * '_' read as '-'. A dataset not in the table weighs {@link #DEFAULT_WEIGHT} unless configured.
+ * Dataset weights of LR0.FM's weighted aggregated robustness (WAR). Dataset ids are matched by their letters and
+ * digits in lower case ({@code FGVC_Aircraft} is {@code fgvc-aircraft}), and LR0.FM's own ids ({@code imagenet1k},
+ * {@code pets}, {@code cars}, {@code flowers}, ...) and common names are aliases of its datasets. A dataset none of
+ * these names weighs {@link #DEFAULT_WEIGHT} unless configured; that is logged once per dataset.
  */
 public final class WarWeights {
+    private static final Logger log = LoggerFactory.getLogger(WarWeights.class);
+
     /** Weight of a dataset LR0.FM did not weigh: it counts fully, like the most weighted benchmark (EuroSAT). */
     public static final double DEFAULT_WEIGHT = 1.0;
 
-    /** LR0.FM's weights (arXiv 2502.03950). */
+    /** LR0.FM's weights (arXiv 2502.03950), under lr0's dataset ids. */
     public static final Map<String, Double> LR0FM = Map.ofEntries(
             Map.entry("imagenet", 0.15556),
             Map.entry("imagenet-a", 0.97050),
@@ -30,12 +39,38 @@ public final class WarWeights {
             Map.entry("eurosat", 1.0),
             Map.entry("ucf101", 0.01));
 
-    private final Map<String, Double> weights;
+    /**
+     * Other names of LR0.FM's datasets, by their letters and digits: LR0.FM's own ids (its repository's dataset
+     * names) and the names the datasets are published under.
+     */
+    private static final Map<String, String> ALIASES = Map.ofEntries(
+            Map.entry("imagenet1k", "imagenet"),
+            Map.entry("ilsvrc2012", "imagenet"),
+            Map.entry("pets", "oxford-pets"),
+            Map.entry("oxfordiiitpet", "oxford-pets"),
+            Map.entry("oxfordpet", "oxford-pets"),
+            Map.entry("cars", "stanford-cars"),
+            Map.entry("flowers", "flowers102"),
+            Map.entry("oxfordflowers102", "flowers102"),
+            Map.entry("oxfordflowers", "flowers102"),
+            Map.entry("aircraft", "fgvc-aircraft"),
+            Map.entry("describabletextures", "dtd"),
+            Map.entry("sun", "sun397"),
+            Map.entry("caltech", "caltech101"));
+
+    /** What a dataset weighs, and why: LR0.FM's weight of one of its datasets, a configured one, or the default. */
+    public record Weight(double value, String basis) {}
+
+    /** Overrides and LR0.FM's weights, by {@link #key}. */
+    private final Map<String, Weight> weights = new HashMap<>();
+
     private final double defaultWeight;
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     public WarWeights(Map<String, Double> overrides, double defaultWeight) {
-        this.weights = new HashMap<>(LR0FM);
-        overrides.forEach((dataset, weight) -> weights.put(normalize(dataset), weight));
+        LR0FM.forEach((dataset, weight) -> weights.put(key(dataset), new Weight(weight, "LR0.FM's " + dataset)));
+        ALIASES.forEach((alias, dataset) -> weights.put(alias, weights.get(key(dataset))));
+        overrides.forEach((dataset, weight) -> weights.put(key(dataset), new Weight(weight, "configured")));
         this.defaultWeight = defaultWeight;
     }
 
@@ -44,10 +79,29 @@ public final class WarWeights {
     }
 
     public double weightOf(String dataset) {
-        return weights.getOrDefault(normalize(dataset), defaultWeight);
+        return of(dataset).value();
     }
 
-    static String normalize(String dataset) {
-        return dataset.trim().toLowerCase(Locale.ROOT).replace('_', '-');
+    /** The weight of {@code dataset}; the first time one gets the default, a warning says how to weigh it. */
+    public Weight of(String dataset) {
+        Weight weight = weights.get(key(dataset));
+        if (weight != null) {
+            return weight;
+        }
+        if (warned.add(key(dataset))) {
+            log.warn(
+                    "WAR: dataset '{}' is not one of LR0.FM's (their ids, LR0.FM's own such as imagenet1k or pets, "
+                            + "and common names are recognised); it weighs the default {}. Set metrics.war.weight.{} "
+                            + "to weigh it.",
+                    LogText.of(dataset),
+                    defaultWeight,
+                    LogText.of(dataset));
+        }
+        return new Weight(defaultWeight, "default");
+    }
+
+    /** The id's letters and digits in lower case: {@code FGVC_Aircraft}, {@code fgvc-aircraft} and so on match. */
+    static String key(String dataset) {
+        return dataset.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
     }
 }

@@ -198,14 +198,15 @@ class MetricsStageTest {
         assertEquals(2, reference.getGroupCounts().size());
     }
 
+    /** ImageNet under LR0.FM's own id, imagenet1k: its WAR weight, named in the summary. */
     @Test
     void sarAndWarAcrossDatasets() {
         labelSpace("eurosat", TEN);
-        labelSpace("imagenet", IntStream.range(0, 1000).mapToObj(i -> "c" + i).toList());
+        labelSpace("imagenet1k", IntStream.range(0, 1000).mapToObj(i -> "c" + i).toList());
         predict("eurosat", null, 10, 5, null, T0);
         predict("eurosat", 16, 10, 4, null, T0);
-        predict("imagenet", null, 10, 7, null, T0);
-        predict("imagenet", 16, 10, 3, null, T0);
+        predict("imagenet1k", null, 10, 7, null, T0);
+        predict("imagenet1k", 16, 10, 3, null, T0);
 
         RobustnessSummary summary = harness.<RobustnessSummary>output("robustness-summary")
                 .readKeyValuesToMap()
@@ -213,15 +214,16 @@ class MetricsStageTest {
         Robustness.Aggregate expected = Robustness.aggregate(
                 List.of(
                         new Robustness.DatasetResult("eurosat", 10, 0.5, 0.4),
-                        new Robustness.DatasetResult("imagenet", 1000, 0.7, 0.3)),
+                        new Robustness.DatasetResult("imagenet1k", 1000, 0.7, 0.3)),
                 WarWeights.lr0fm(),
                 200);
         assertEquals((0.8 + 0.3 / 0.7) / 2, summary.getSar(), 1e-12);
         assertEquals(expected.war(), summary.getWar(), 1e-12);
         assertEquals(
-                List.of("eurosat", "imagenet"),
+                List.of("eurosat", "imagenet1k"),
                 summary.getDatasets().stream().sorted().toList());
         assertEquals(20, summary.getTotal());
+        assertEquals(Map.of("eurosat", 1.0, "imagenet1k", 0.15556), summary.getWarWeights());
     }
 
     @Test

@@ -41,11 +41,67 @@ class RobustnessTest {
         assertEquals(List.of("imagenet", "EuroSAT", "dtd"), aggregate.datasets(), "A_HR = 0 is left out");
     }
 
+    /**
+     * LR0.FM's own dataset ids (its repository's: imagenet1k, pets, cars, flowers, fgvc_aircraft, ...) get its
+     * weights: under "imagenet1k" the example above gave WAR 0.52131 (ImageNet at the default weight 1.0) before.
+     */
+    @Test
+    void lr0fmsOwnIdsGetItsWeights() {
+        Robustness.Aggregate aggregate = Robustness.aggregate(
+                List.of(
+                        new Robustness.DatasetResult("imagenet1k", 1000, 0.70, 0.35),
+                        new Robustness.DatasetResult("eurosat", 10, 0.50, 0.40),
+                        new Robustness.DatasetResult("dtd", 47, 0.03, 0.025)),
+                WarWeights.lr0fm(),
+                200);
+        assertEquals(0.53214, aggregate.war(), 5e-6);
+        assertEquals(
+                new WarWeights.Weight(0.15556, "LR0.FM's imagenet"),
+                aggregate.weights().get("imagenet1k"));
+
+        WarWeights weights = WarWeights.lr0fm();
+        Map<String, Double> lr0fmIds = Map.ofEntries(
+                Map.entry("imagenet1k", 0.15556),
+                Map.entry("imagenet_a", 0.97050),
+                Map.entry("imagenet_r", 0.01),
+                Map.entry("imagenet_sketch", 0.02146),
+                Map.entry("imagenet_v2", 0.28546),
+                Map.entry("caltech101", 0.01),
+                Map.entry("dtd", 0.50592),
+                Map.entry("food101", 0.01),
+                Map.entry("fgvc_aircraft", 0.82295),
+                Map.entry("sun397", 0.40756),
+                Map.entry("pets", 0.08995),
+                Map.entry("cars", 0.13584),
+                Map.entry("flowers", 0.08972),
+                Map.entry("eurosat", 1.0),
+                Map.entry("ucf101", 0.01));
+        lr0fmIds.forEach((id, weight) -> assertEquals(weight, weights.weightOf(id), id));
+        // Common names of the same datasets.
+        assertEquals(0.15556, weights.weightOf("ImageNet-1k"));
+        assertEquals(0.08995, weights.weightOf("oxford-iiit-pet"));
+        assertEquals(0.08972, weights.weightOf("Flowers-102"));
+        assertEquals(new WarWeights.Weight(1.0, "default"), weights.of("my-birds"));
+    }
+
+    /**
+     * LR0.FM's paper has epsilon = A_HR - 1/C in [0, 1]; its MetaData/generate_SAR_WAR.py, which produced the
+     * published tables, does not clamp it, and neither does lr0: a model below chance at native resolution still
+     * gets Gamma > 0 (epsilon squared).
+     */
+    @Test
+    void belowChanceAtNativeResolutionIsNotClamped() {
+        // gamma 0.8, epsilon 0.05 - 0.1 = -0.05: Gamma = 0.8 * (1 - exp(-200 * 0.0025)).
+        assertEquals(0.8 * (1 - Math.exp(-0.5)), Robustness.improved(0.04, 0.05, 10, 200), 1e-12);
+        assertEquals(0.31478, Robustness.improved(0.04, 0.05, 10, 200), 5e-6);
+    }
+
     @Test
     void weightsNormaliseIdsAndTakeOverrides() {
         WarWeights weights = new WarWeights(Map.of("Fashion_MNIST", 0.3), WarWeights.DEFAULT_WEIGHT);
         assertEquals(0.82295, weights.weightOf("FGVC_Aircraft"));
         assertEquals(0.3, weights.weightOf("fashion-mnist"));
         assertEquals(1.0, weights.weightOf("my-birds"));
+        assertEquals(new WarWeights.Weight(0.3, "configured"), weights.of("Fashion MNIST"));
     }
 }
