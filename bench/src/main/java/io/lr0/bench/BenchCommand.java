@@ -34,8 +34,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -83,36 +88,54 @@ public final class BenchCommand {
      * after {@value #RAW_WARMUP_BATCHES} warm-up batches, batches until at least {@code seconds} and two batches
      * have gone by (a short timing on a shared machine is mostly noise; a full-size model's batch takes seconds).
      */
-    static double raw(ZeroShotModel model, float[][] inputs, int size, double seconds) {
-        try (Predictor<NDList, NDList> predictor = model.newPredictor()) {
-            float[] batch = new float[size * inputs[0].length];
-            long next = 0;
-            while (next < RAW_WARMUP_BATCHES) {
-                runBatch(model, predictor, inputs, batch, size, next++);
-            }
-            long start = System.nanoTime();
-            long timed = 0;
-            do {
-                runBatch(model, predictor, inputs, batch, size, next++);
-                timed++;
-            } while (timed < 2 || System.nanoTime() - start < seconds * 1e9);
-            return timed * size / ((System.nanoTime() - start) / 1e9);
-        }
+    static double raw(ZeroShotModel model, float[][] inputs, int size, double seconds) throws Exception {
+        return concurrent(List.of(model), inputs, size, seconds);
     }
 
-    /** Images per second when each model of {@code models} runs {@link #raw} in a thread of its own. */
+    /**
+     * Images per second when each model of {@code models} runs batches as {@link #raw} does, in a thread of its own
+     * and a predictor each. The threads warm up, start timing together and each stops at the first batch end past
+     * the common deadline: all images over the longest of their windows, so no thread's figure includes time when
+     * another had already stopped and left it the machine.
+     */
     static double concurrent(List<ZeroShotModel> models, float[][] inputs, int size, double seconds) throws Exception {
-        DoubleAdder total = new DoubleAdder();
-        List<Thread> threads = new ArrayList<>();
-        for (ZeroShotModel model : models) {
-            Thread thread = new Thread(() -> total.add(raw(model, inputs, size, seconds)));
-            thread.start();
-            threads.add(thread);
+        CyclicBarrier warm = new CyclicBarrier(models.size());
+        AtomicLong deadline = new AtomicLong();
+        long[] timed = new long[models.size()];
+        long[] ended = new long[models.size()];
+        ExecutorService threads = Executors.newFixedThreadPool(models.size());
+        try {
+            List<Future<?>> runs = new ArrayList<>();
+            for (int t = 0; t < models.size(); t++) {
+                ZeroShotModel model = models.get(t);
+                int thread = t;
+                runs.add(threads.submit(() -> {
+                    try (Predictor<NDList, NDList> predictor = model.newPredictor()) {
+                        float[] batch = new float[size * inputs[0].length];
+                        long next = 0;
+                        while (next < RAW_WARMUP_BATCHES) {
+                            runBatch(model, predictor, inputs, batch, size, next++);
+                        }
+                        warm.await();
+                        deadline.compareAndSet(0, System.nanoTime() + (long) (seconds * 1e9));
+                        do {
+                            runBatch(model, predictor, inputs, batch, size, next++);
+                            timed[thread]++;
+                        } while (timed[thread] < 2 || System.nanoTime() - deadline.get() < 0);
+                        ended[thread] = System.nanoTime();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> run : runs) {
+                run.get();
+            }
+        } finally {
+            threads.shutdownNow();
         }
-        for (Thread thread : threads) {
-            thread.join();
-        }
-        return total.sum();
+        long start = deadline.get() - (long) (seconds * 1e9);
+        long end = LongStream.of(ended).max().orElseThrow();
+        return LongStream.of(timed).sum() * size / ((end - start) / 1e9);
     }
 
     /** The {@code index}-th batch of {@code size} inputs, cycling through them, through the model. */
@@ -283,6 +306,8 @@ public final class BenchCommand {
             long first = Long.MAX_VALUE;
             long last = 0;
             int seen = 0;
+            // A batch's predictions share its timestamp: those at the first one are the first batch.
+            int firstBatch = 0;
             try (StageSerdes serdes = StageSerdes.from(config.serdeConfig(), OperationalMetrics.none());
                     KafkaConsumer<String, Prediction> consumer = new KafkaConsumer<>(
                             consumerConfig,
@@ -295,6 +320,7 @@ public final class BenchCommand {
                 while (seen < expected && System.nanoTime() < deadline) {
                     for (ConsumerRecord<String, Prediction> record : consumer.poll(Duration.ofMillis(200))) {
                         long at = record.value().getPredictionTimestamp().toEpochMilli();
+                        firstBatch = at < first ? 1 : at == first ? firstBatch + 1 : firstBatch;
                         first = Math.min(first, at);
                         last = Math.max(last, at);
                         seen++;
@@ -305,7 +331,7 @@ public final class BenchCommand {
                 throw new IllegalStateException("only " + seen + " of " + expected + " predictions arrived");
             }
             // The first batch's own duration is not in the interval: count from the second batch on.
-            return (seen - config.inferenceSettings().batchSize()) / Math.max((last - first) / 1000.0, 1e-3);
+            return (seen - firstBatch) / Math.max((last - first) / 1000.0, 1e-3);
         }
     }
 

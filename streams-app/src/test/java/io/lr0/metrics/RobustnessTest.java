@@ -25,16 +25,21 @@ class RobustnessTest {
         assertNull(Robustness.improved(0.1, null, 10, 200));
     }
 
-    @Test
-    void sarAndWarWithLr0fmWeights() {
-        Robustness.Aggregate aggregate = Robustness.aggregate(
+    /** Three datasets and one with A_HR = 0, ImageNet under the id given. */
+    private static Robustness.Aggregate example(String imagenetId) {
+        return Robustness.aggregate(
                 List.of(
-                        new Robustness.DatasetResult("imagenet", 1000, 0.70, 0.35),
+                        new Robustness.DatasetResult(imagenetId, 1000, 0.70, 0.35),
                         new Robustness.DatasetResult("EuroSAT", 10, 0.50, 0.40),
                         new Robustness.DatasetResult("dtd", 47, 0.03, 0.025),
                         new Robustness.DatasetResult("stanford_cars", 196, 0.0, 0.0)),
                 WarWeights.lr0fm(),
                 200);
+    }
+
+    @Test
+    void sarAndWarWithLr0fmWeights() {
+        Robustness.Aggregate aggregate = example("imagenet");
 
         assertEquals(0.71111, aggregate.sar(), 5e-6);
         assertEquals(0.53214, aggregate.war(), 5e-6);
@@ -47,13 +52,7 @@ class RobustnessTest {
      */
     @Test
     void lr0fmsOwnIdsGetItsWeights() {
-        Robustness.Aggregate aggregate = Robustness.aggregate(
-                List.of(
-                        new Robustness.DatasetResult("imagenet1k", 1000, 0.70, 0.35),
-                        new Robustness.DatasetResult("eurosat", 10, 0.50, 0.40),
-                        new Robustness.DatasetResult("dtd", 47, 0.03, 0.025)),
-                WarWeights.lr0fm(),
-                200);
+        Robustness.Aggregate aggregate = example("imagenet1k");
         assertEquals(0.53214, aggregate.war(), 5e-6);
         assertEquals(
                 new WarWeights.Weight(0.15556, "LR0.FM's imagenet"),
