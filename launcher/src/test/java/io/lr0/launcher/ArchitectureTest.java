@@ -52,7 +52,7 @@ class ArchitectureTest {
                 .layer("Stages")
                 .definedBy("io.lr0.degrade..", "io.lr0.superres..", "io.lr0.inference..", "io.lr0.metrics..")
                 .layer("Services")
-                .definedBy("io.lr0.dashboard..", "io.lr0.dlq..")
+                .definedBy("io.lr0.dashboard..", "io.lr0.dlq..", "io.lr0.report..")
                 .layer("Wiring")
                 .definedBy("io.lr0.app..")
                 .layer("Producers")

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             DegradeCommand.class,
             UpscaleCommand.class,
             WarCommand.class,
+            ReportCommand.class,
             DlqCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -1,18 +1,15 @@
 package io.lr0.dlq;
 
 import io.lr0.contract.DeadLetterHeaders;
+import io.lr0.runtime.TopicReader;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -22,7 +19,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -63,12 +59,7 @@ public final class DeadLetterReplay {
 
     /** Every committed dead letter in {@code dlqTopic}, from the beginning to the end at the time of the call. */
     public void list(String dlqTopic, Consumer<DeadLetter> sink) {
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(null)) {
-            List<TopicPartition> partitions = partitions(consumer, dlqTopic);
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            readToEnd(consumer, partitions, record -> sink.accept(deadLetter(record)));
-        }
+        TopicReader.readAll(kafkaClientConfig, dlqTopic, record -> sink.accept(deadLetter(record)));
     }
 
     /**
@@ -87,13 +78,13 @@ public final class DeadLetterReplay {
         Map<String, Integer> byReason = new HashMap<>();
         int[] skipped = {0};
         List<ProducerRecord<byte[], byte[]>> toSend = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(group)) {
-            List<TopicPartition> partitions = partitions(consumer, dlqTopic);
+        try (KafkaConsumer<byte[], byte[]> consumer = TopicReader.consumer(kafkaClientConfig, group)) {
+            List<TopicPartition> partitions = TopicReader.partitions(consumer, dlqTopic);
             consumer.assign(partitions);
             if (fromBeginning) {
                 consumer.seekToBeginning(partitions);
             }
-            Map<TopicPartition, OffsetAndMetadata> readUpTo = readToEnd(consumer, partitions, record -> {
+            Map<TopicPartition, OffsetAndMetadata> readUpTo = TopicReader.readToEnd(consumer, partitions, record -> {
                 DeadLetter deadLetter = deadLetter(record);
                 String target = toTopic != null ? toTopic : deadLetter.sourceTopic();
                 if (!selected.test(deadLetter) || target == null) {
@@ -130,54 +121,6 @@ public final class DeadLetterReplay {
             producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
             producer.commitTransaction();
         }
-    }
-
-    private static Map<TopicPartition, OffsetAndMetadata> readToEnd(
-            KafkaConsumer<byte[], byte[]> consumer,
-            List<TopicPartition> partitions,
-            Consumer<ConsumerRecord<byte[], byte[]>> each) {
-        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-        Map<TopicPartition, OffsetAndMetadata> readUpTo = new HashMap<>();
-        Set<TopicPartition> pending = new HashSet<>(partitions);
-        pending.removeIf(partition -> consumer.position(partition) >= end.get(partition));
-        while (!pending.isEmpty()) {
-            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-                if (record.offset() < end.get(partition)) {
-                    each.accept(record);
-                }
-            }
-            // Positions step over transaction markers and aborted records too, so compare positions, not offsets.
-            for (TopicPartition partition : partitions) {
-                long position = consumer.position(partition);
-                if (position >= end.get(partition)) {
-                    pending.remove(partition);
-                }
-                readUpTo.put(partition, new OffsetAndMetadata(Math.min(position, end.get(partition))));
-            }
-        }
-        return readUpTo;
-    }
-
-    private KafkaConsumer<byte[], byte[]> consumer(String group) {
-        Map<String, Object> config = new HashMap<>(kafkaClientConfig);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        if (group != null) {
-            config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        }
-        return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    }
-
-    private static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, String topic) {
-        var infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-        if (infos == null || infos.isEmpty()) {
-            throw new IllegalArgumentException("Topic " + topic + " does not exist on the cluster");
-        }
-        return infos.stream()
-                .map(info -> new TopicPartition(topic, info.partition()))
-                .toList();
     }
 
     private static DeadLetter deadLetter(ConsumerRecord<byte[], byte[]> record) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lr0.app.Lr0App;
 import io.lr0.app.Lr0Config;
+import io.lr0.cli.Lr0;
 import io.lr0.contract.DeadLetterHeaders;
 import io.lr0.local.LocalStack;
 import io.lr0.producers.DatasetProducer;
@@ -22,6 +23,8 @@ import io.lr0.schema.Prediction;
 import io.lr0.schema.RobustnessMetric;
 import io.lr0.schema.RobustnessSummary;
 import io.lr0.testing.Consume;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,8 +33,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -182,6 +187,45 @@ class PipelineIT {
         assertEquals(List.of("fashion-mnist"), summary.getDatasets());
         assertEquals(seven.getGamma(), summary.getSar(), 1e-12, "one dataset: SAR = gamma");
         assertEquals(seven.getImprovedGamma(), summary.getWar(), 1e-12, "one dataset: WAR = Gamma");
+
+        // lr0 report prints the same numbers, read from the same topics.
+        String csv = report("--format", "csv");
+        assertTrue(
+                csv.contains(String.format(
+                        Locale.ROOT,
+                        "%nlr0-demo-fmnist,fashion-mnist,%.2f,%.4f,%.4f,%.2f,%.4f,%.4f,",
+                        100 * reference.getAccuracyTop1(),
+                        reference.getGamma(),
+                        reference.getImprovedGamma(),
+                        100 * seven.getAccuracyTop1(),
+                        seven.getGamma(),
+                        seven.getImprovedGamma())),
+                csv);
+        assertTrue(
+                csv.contains(String.format(Locale.ROOT, "%nlr0-demo-fmnist,SAR,,1.00000,,,%.5f,", summary.getSar())),
+                csv);
+    }
+
+    /** {@code lr0 report ARGS} against this test's stack; its standard output. */
+    private static String report(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        int exit;
+        try {
+            List<String> all = new ArrayList<>(List.of(
+                    "report",
+                    "--set",
+                    Lr0Config.BOOTSTRAP_SERVERS + "=" + stack.bootstrapServers(),
+                    "--set",
+                    Lr0Config.SCHEMA_REGISTRY_URL + "=" + stack.registryUrl()));
+            all.addAll(List.of(args));
+            exit = Lr0.commandLine().execute(all.toArray(String[]::new));
+        } finally {
+            System.setOut(original);
+        }
+        assertEquals(0, exit);
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     @Test
