@@ -13,7 +13,9 @@ class Lr0LauncherTest {
     void everyCommandIsThereWithHelpLast() {
         CommandLine lr0 = Lr0Launcher.commandLine();
         assertEquals(
-                List.of("run", "produce", "degrade", "upscale", "war", "dlq", "demo", "broker", "bench", "help"),
+                List.of(
+                        "run", "produce", "degrade", "upscale", "war", "report", "dlq", "demo", "broker", "bench",
+                        "help"),
                 List.copyOf(lr0.getSubcommands().keySet()));
         assertEquals(
                 List.of("inference", "pipeline", "upscale", "micro"),
