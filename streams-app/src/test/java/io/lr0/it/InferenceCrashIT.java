@@ -72,6 +72,12 @@ class InferenceCrashIT {
                     new ByteArrayDeserializer(),
                     read -> read.size() >= 64,
                     Duration.ofSeconds(90));
+            // The kill must find partial batches parked and committed, not variants still unread in the topic.
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (AppProcess.liveEntries(stack, "lr0-streams-inference-parked-changelog") == 0
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
             app.destroyForcibly().waitFor();
             int parkedAtKill = AppProcess.liveEntries(stack, "lr0-streams-inference-parked-changelog");
             assertTrue(before.size() < IMAGES * VARIANTS_PER_IMAGE, "killed before the end");
