@@ -160,9 +160,6 @@ public final class BenchCommand {
                     + "stage inside the running topology on the embedded broker, on the same images (at native "
                     + "resolution); process RSS and heap; their ratio last.")
     static final class Inference implements Callable<Integer> {
-        /** Distinct images the stage's input cycles through. */
-        private static final int DISTINCT_IMAGES = 2000;
-
         @Mixin
         ConfigOptions config;
 
@@ -197,7 +194,7 @@ public final class BenchCommand {
             Path work = Files.createTempDirectory("lr0-bench");
             Lr0Config base = config.load(
                     Map.of(Lr0Config.STATE_DIR, work.resolve("streams").toString()));
-            List<LabeledImage> distinct = source.distinct(images != null ? images : DISTINCT_IMAGES);
+            List<LabeledImage> distinct = source.distinct(images != null ? images : SampleOptions.DISTINCT_IMAGES);
             System.out.printf(
                     "lr0 bench inference: %s at native resolution, %d cores, %s%n",
                     source.describe(distinct),

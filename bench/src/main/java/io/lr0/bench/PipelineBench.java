@@ -30,7 +30,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -87,8 +86,6 @@ final class PipelineBench implements Callable<Integer> {
     private static final String WARMUP_PREFIX = "warmup-";
     private static final int MAX_WARMUP_ROUNDS = 6;
     private static final int QUIET_JIT_PERCENT = 2;
-    /** Distinct images a run cycles through. */
-    private static final int DISTINCT_IMAGES = 2000;
     /**
      * Seconds of the raw model's work the producer keeps in flight at full speed, in the warm-up and the measured
      * phase, and at least {@value #BATCHES_IN_FLIGHT} batches per stream thread: enough that no thread runs out of
@@ -258,14 +255,14 @@ final class PipelineBench implements Callable<Integer> {
 
     /** The source's distinct images, and the variants each yields under {@code lr0}'s degradation settings. */
     private Sample sample(Lr0Config lr0) throws Exception {
-        List<LabeledImage> distinct = source.distinct(DISTINCT_IMAGES);
-        String dataset = source.open().labelSpace().id();
+        List<LabeledImage> distinct = source.distinct(SampleOptions.DISTINCT_IMAGES);
+        LabelSpace labels = source.open().labelSpace();
         int[] variants = new int[distinct.size()];
         for (int i = 0; i < variants.length; i++) {
             Raster image = ImageCodec.decode(distinct.get(i).image(), ImageLimits.DEFAULT);
-            variants[i] = lr0.degradeSettings().variantsOf(dataset, image.shortSide());
+            variants[i] = lr0.degradeSettings().variantsOf(labels.id(), image.shortSide());
         }
-        return new Sample(source.open().labelSpace(), distinct, variants);
+        return new Sample(labels, distinct, variants);
     }
 
     /**
@@ -446,9 +443,11 @@ final class PipelineBench implements Callable<Integer> {
                                 offered > 0
                                         ? DatasetProducer.Gate.OPEN
                                         : sent -> follower.awaitMeasured(images.variantsEmitted() - inFlight));
-                        long fullUntil = offered > 0 ? 0 : System.currentTimeMillis();
+                        if (offered <= 0) {
+                            follower.lastSentAt(System.currentTimeMillis());
+                        }
                         follower.awaitMeasured(images.variantsEmitted());
-                        Run run = follower.result(measured, (System.nanoTime() - start) / 1e9, offered, fullUntil);
+                        Run run = follower.result(measured, (System.nanoTime() - start) / 1e9, offered);
                         ThreadCpu.Shares cpuShares = cpu.since();
                         StageTimes stages = StageTimes.now(apps);
                         run.cpu = cpuShares.describe(stages.modelCpuSeconds(before));
@@ -619,7 +618,11 @@ final class PipelineBench implements Callable<Integer> {
         private final AtomicLong measuredSeen = new AtomicLong();
         private final AtomicLong first = new AtomicLong(Long.MAX_VALUE);
         private final AtomicLong last = new AtomicLong();
-        private final Timestamps predictionTimes = new Timestamps();
+        /** Measured predictions made by {@link #fullUntil}: all of them until it is set. */
+        private final AtomicLong fullWindowSeen = new AtomicLong();
+        /** When the producer sent its last measured image at full speed (epoch ms); never, until then. */
+        private volatile long fullUntil = Long.MAX_VALUE;
+
         private final LatencyHistogram captureToPrediction = new LatencyHistogram();
         private final LatencyHistogram captureToReadable = new LatencyHistogram();
         private final LatencyHistogram captureToVariant = new LatencyHistogram();
@@ -677,7 +680,9 @@ final class PipelineBench implements Callable<Integer> {
                 return;
             }
             long at = prediction.getPredictionTimestamp().toEpochMilli();
-            predictionTimes.add(at);
+            if (at <= fullUntil) {
+                fullWindowSeen.incrementAndGet();
+            }
             first.accumulateAndGet(at, Math::min);
             last.accumulateAndGet(at, Math::max);
             captureToPrediction.record(prediction.getLatencyMillis());
@@ -688,6 +693,14 @@ final class PipelineBench implements Callable<Integer> {
 
         void awaitWarmup(long expected) {
             await(warmupSeen, expected, "warm-up");
+        }
+
+        /**
+         * The producer sent its last measured image at {@code millis} while keeping the pipeline full: predictions
+         * made later are the drain, left out of the throughput. (Those seen before this call were all made earlier.)
+         */
+        void lastSentAt(long millis) {
+            fullUntil = millis;
         }
 
         void awaitMeasured(long expected) {
@@ -720,19 +733,19 @@ final class PipelineBench implements Callable<Integer> {
 
         /**
          * The figures of the measured images. Throughput is taken while the producer kept the pipeline full (from
-         * the first prediction to {@code fullUntil}, epoch ms, when it sent its last image), where there is such a
-         * window: the drain after it is a tail where one stream thread may already be idle while another finishes
-         * its partitions, which says nothing about the pipeline's speed. Otherwise (an offered rate, or a run too
-         * short to fill the pipeline) from the first to the last prediction.
+         * the first prediction to {@link #fullUntil}), where there is such a window: the drain after it is a tail
+         * where one stream thread may already be idle while another finishes its partitions, which says nothing
+         * about the pipeline's speed. Otherwise (an offered rate, or a run too short to fill the pipeline) from the
+         * first to the last prediction. Counters only: a long soak does not grow the heap it measures.
          */
-        Run result(long images, double seconds, double offered, long fullUntil) {
+        Run result(long images, double seconds, double offered) {
             Run run = new Run();
             run.images = images;
             run.variants = measuredSeen.get();
             run.offered = offered;
             run.seconds = seconds;
-            long fullWindowVariants = predictionTimes.countUpTo(fullUntil);
-            if (fullUntil > first.get() && fullWindowVariants > 0) {
+            long fullWindowVariants = fullWindowSeen.get();
+            if (fullUntil != Long.MAX_VALUE && fullUntil > first.get() && fullWindowVariants > 0) {
                 double window = (fullUntil - first.get()) / 1000.0;
                 run.variantsPerSecond = fullWindowVariants / window;
                 run.imagesPerSecond = run.variantsPerSecond * images / run.variants;
@@ -755,27 +768,6 @@ final class PipelineBench implements Callable<Integer> {
         public void close() throws InterruptedException {
             running.set(false);
             thread.join();
-        }
-    }
-
-    /** Epoch-millisecond times, appended from one thread and counted from another. */
-    private static final class Timestamps {
-        private long[] times = new long[1024];
-        private int size;
-
-        synchronized void add(long millis) {
-            if (size == times.length) {
-                times = Arrays.copyOf(times, size * 2);
-            }
-            times[size++] = millis;
-        }
-
-        synchronized long countUpTo(long millis) {
-            long count = 0;
-            for (int i = 0; i < size; i++) {
-                count += times[i] <= millis ? 1 : 0;
-            }
-            return count;
         }
     }
 

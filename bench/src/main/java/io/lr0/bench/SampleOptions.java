@@ -13,6 +13,9 @@ import picocli.CommandLine.Option;
 
 /** Where a benchmark's images come from: Fashion-MNIST's test split, or a folder of photos. */
 final class SampleOptions {
+    /** The most distinct images a benchmark cycles through. */
+    static final int DISTINCT_IMAGES = 2000;
+
     @Option(
             names = "--images-from",
             paramLabel = "DIR",
@@ -21,10 +24,16 @@ final class SampleOptions {
                     + " writes. Its images are degraded to degrade.resolutions (16,32,64,128) plus native.")
     Path folder;
 
+    private DatasetSource opened;
+
+    /** The source, opened once (a folder is listed once, however often a benchmark asks). */
     DatasetSource open() throws IOException {
-        return folder == null
-                ? Datasets.defaultFashionMnist("test")
-                : Datasets.open(folder, Datasets.Format.FOLDER, "test", null);
+        if (opened == null) {
+            opened = folder == null
+                    ? Datasets.defaultFashionMnist("test")
+                    : Datasets.open(folder, Datasets.Format.FOLDER, "test", null);
+        }
+        return opened;
     }
 
     /** What the images are, for the first line a benchmark prints. */
@@ -32,9 +41,9 @@ final class SampleOptions {
         return folder == null ? sample.size() + " Fashion-MNIST test images" : sample.size() + " images of " + folder;
     }
 
-    /** The source's images up to {@code max}, each once. */
+    /** The source's images up to {@code max}, each once; an empty source is refused as {@link #sample} refuses it. */
     List<LabeledImage> distinct(int max) throws IOException {
-        return sample(Math.min(open().size(), max));
+        return sample(Math.max(1, Math.min(open().size(), max)));
     }
 
     /** The first {@code count} images of the source, cycling through it when it has fewer, each with its own id. */

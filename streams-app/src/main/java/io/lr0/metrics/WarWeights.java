@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +18,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class WarWeights {
     private static final Logger log = LoggerFactory.getLogger(WarWeights.class);
+    /** Compiled once: ids are keyed on every summary the metrics stage emits. */
+    private static final Pattern NOT_LETTER_OR_DIGIT = Pattern.compile("[^a-z0-9]");
 
     /** Weight of a dataset LR0.FM did not weigh: it counts fully, like the most weighted benchmark (EuroSAT). */
     public static final double DEFAULT_WEIGHT = 1.0;
@@ -78,17 +81,14 @@ public final class WarWeights {
         return new WarWeights(Map.of(), DEFAULT_WEIGHT);
     }
 
-    public double weightOf(String dataset) {
-        return of(dataset).value();
-    }
-
     /** The weight of {@code dataset}; the first time one gets the default, a warning says how to weigh it. */
     public Weight of(String dataset) {
-        Weight weight = weights.get(key(dataset));
+        String key = key(dataset);
+        Weight weight = weights.get(key);
         if (weight != null) {
             return weight;
         }
-        if (warned.add(key(dataset))) {
+        if (warned.add(key)) {
             log.warn(
                     "WAR: dataset '{}' is not one of LR0.FM's (their ids, LR0.FM's own such as imagenet1k or pets, "
                             + "and common names are recognised); it weighs the default {}. Set metrics.war.weight.{} "
@@ -102,6 +102,6 @@ public final class WarWeights {
 
     /** The id's letters and digits in lower case: {@code FGVC_Aircraft}, {@code fgvc-aircraft} and so on match. */
     static String key(String dataset) {
-        return dataset.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+        return NOT_LETTER_OR_DIGIT.matcher(dataset.toLowerCase(Locale.ROOT)).replaceAll("");
     }
 }

@@ -75,11 +75,11 @@ class RobustnessTest {
                 Map.entry("flowers", 0.08972),
                 Map.entry("eurosat", 1.0),
                 Map.entry("ucf101", 0.01));
-        lr0fmIds.forEach((id, weight) -> assertEquals(weight, weights.weightOf(id), id));
+        lr0fmIds.forEach((id, weight) -> assertEquals(weight, weights.of(id).value(), id));
         // Common names of the same datasets.
-        assertEquals(0.15556, weights.weightOf("ImageNet-1k"));
-        assertEquals(0.08995, weights.weightOf("oxford-iiit-pet"));
-        assertEquals(0.08972, weights.weightOf("Flowers-102"));
+        assertEquals(0.15556, weights.of("ImageNet-1k").value());
+        assertEquals(0.08995, weights.of("oxford-iiit-pet").value());
+        assertEquals(0.08972, weights.of("Flowers-102").value());
         assertEquals(new WarWeights.Weight(1.0, "default"), weights.of("my-birds"));
     }
 
@@ -98,9 +98,9 @@ class RobustnessTest {
     @Test
     void weightsNormaliseIdsAndTakeOverrides() {
         WarWeights weights = new WarWeights(Map.of("Fashion_MNIST", 0.3), WarWeights.DEFAULT_WEIGHT);
-        assertEquals(0.82295, weights.weightOf("FGVC_Aircraft"));
-        assertEquals(0.3, weights.weightOf("fashion-mnist"));
-        assertEquals(1.0, weights.weightOf("my-birds"));
+        assertEquals(0.82295, weights.of("FGVC_Aircraft").value());
+        assertEquals(0.3, weights.of("fashion-mnist").value());
+        assertEquals(1.0, weights.of("my-birds").value());
         assertEquals(new WarWeights.Weight(0.3, "configured"), weights.of("Fashion MNIST"));
     }
 }
