@@ -2,6 +2,7 @@ package io.lr0.inference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lr0.contract.Lr0fmDatasets;
 import io.lr0.runtime.LogText;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,15 +20,19 @@ import org.slf4j.LoggerFactory;
 /**
  * The text prompts for one label space: templates with a {@code {}} where the class name goes, and how each class
  * label is spelled in a prompt. Files are JSON, {@code <dataset>.json}, looked up in the configured prompts
- * directory, then among the bundled ones (Fashion-MNIST, CIFAR-10); a dataset with no file gets CLIP's plain
- * {@code "a photo of a {}."} with the labels as they are.
+ * directory, then among the bundled ones (Fashion-MNIST, CIFAR-10 and LR0.FM's fifteen benchmarks, also under their
+ * other names: {@link Lr0fmDatasets}); a dataset with no file gets CLIP's plain {@code "a photo of a {}."} with the
+ * labels as they are. A label without a class name is spoken as it is, or with {@code _} and {@code /} as spaces
+ * where the file sets {@code "labelsAsWords": true} (Food-101's {@code apple_pie} is CLIP's "apple pie").
  */
-public record PromptSet(List<String> templates, Map<String, String> classNames) {
-    public static final PromptSet DEFAULT = new PromptSet(List.of("a photo of a {}."), Map.of());
+public record PromptSet(List<String> templates, Map<String, String> classNames, boolean labelsAsWords) {
+    public static final PromptSet DEFAULT = new PromptSet(List.of("a photo of a {}."), Map.of(), false);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger log = LoggerFactory.getLogger(PromptSet.class);
     /** Dataset ids that may name a prompt file: a plain file name, no separators, not starting with a dot. */
     private static final Pattern SAFE_DATASET_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+    private static final Pattern WORD_SEPARATORS = Pattern.compile("[_/]");
 
     public PromptSet {
         if (templates.isEmpty() || templates.stream().anyMatch(t -> !t.contains("{}"))) {
@@ -38,7 +44,10 @@ public record PromptSet(List<String> templates, Map<String, String> classNames) 
 
     /** The prompt texts of one class label, one per template. */
     public List<String> promptsFor(String label) {
-        String name = classNames.getOrDefault(label, label);
+        String name = classNames.get(label);
+        if (name == null) {
+            name = labelsAsWords ? WORD_SEPARATORS.matcher(label).replaceAll(" ") : label;
+        }
         List<String> prompts = new ArrayList<>(templates.size());
         for (String template : templates) {
             prompts.add(template.replace("{}", name));
@@ -83,7 +92,11 @@ public record PromptSet(List<String> templates, Map<String, String> classNames) 
             }
         }
         if (json == null) {
-            return DEFAULT;
+            // An LR0.FM benchmark under another of its names (imagenet, oxford-pets) gets the benchmark's prompts.
+            Optional<Lr0fmDatasets.Dataset> benchmark = Lr0fmDatasets.find(dataset);
+            return benchmark.isPresent() && !benchmark.get().id().equals(dataset)
+                    ? forDataset(benchmark.get().id(), promptsDir, depth + 1)
+                    : DEFAULT;
         }
         return json.hasNonNull("sameAs")
                 ? forDataset(json.get("sameAs").asText(), promptsDir, depth + 1)
@@ -124,7 +137,7 @@ public record PromptSet(List<String> templates, Map<String, String> classNames) 
                 .forEachRemaining(
                         entry -> names.put(entry.getKey(), entry.getValue().asText()));
         try {
-            return new PromptSet(templates, names);
+            return new PromptSet(templates, names, json.path("labelsAsWords").asBoolean(false));
         } catch (IllegalArgumentException e) {
             throw new IOException("Prompt file " + where + ": " + e.getMessage(), e);
         }

@@ -32,7 +32,7 @@ class WarCommandTest {
         assertEquals(0, exit);
         assertEquals(
                 "SAR=0.71111\nWAR=0.53214\n"
-                        + "weight imagenet=0.15556 (LR0.FM's imagenet)\n"
+                        + "weight imagenet=0.15556 (LR0.FM's imagenet1k)\n"
                         + "weight EuroSAT=1.00000 (LR0.FM's eurosat)\n"
                         + "weight dtd=0.50592 (LR0.FM's dtd)\n",
                 out.toString(StandardCharsets.UTF_8));

@@ -55,7 +55,7 @@ class RobustnessTest {
         Robustness.Aggregate aggregate = example("imagenet1k");
         assertEquals(0.53214, aggregate.war(), 5e-6);
         assertEquals(
-                new WarWeights.Weight(0.15556, "LR0.FM's imagenet"),
+                new WarWeights.Weight(0.15556, "LR0.FM's imagenet1k"),
                 aggregate.weights().get("imagenet1k"));
 
         WarWeights weights = WarWeights.lr0fm();
