@@ -15,12 +15,32 @@ public final class Datasets {
     /** First 1,000 images of the Fashion-MNIST test split, shipped so the demo runs without the package. */
     private static final String BUNDLED_SAMPLE = "/io/lr0/producers/fashion-mnist-sample/";
 
-    /** Layouts lr0 reads. */
+    /** Layouts lr0 reads: its own, and LR0.FM's benchmarks named by LR0.FM's dataset ids (docs/datasets.md). */
     public enum Format {
         AUTO,
         IDX,
         CIFAR10,
-        FOLDER
+        FOLDER,
+        IMAGENET1K,
+        IMAGENET_A,
+        IMAGENET_R,
+        IMAGENET_SKETCH,
+        IMAGENET_V2,
+        CALTECH101,
+        DTD,
+        FOOD101,
+        FGVC_AIRCRAFT,
+        SUN397,
+        PETS,
+        CARS,
+        FLOWERS,
+        EUROSAT,
+        UCF101;
+
+        /** LR0.FM's id of a benchmark format: the default dataset id of what it reads. */
+        public String lr0fmId() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
     private Datasets() {}
@@ -62,6 +82,28 @@ public final class Datasets {
                                 : path.getFileName().toString().toLowerCase(Locale.ROOT),
                         path);
             case AUTO -> throw new IllegalStateException("unreachable");
+            default -> lr0fm(path, detected, split, datasetId != null ? datasetId : detected.lr0fmId());
+        };
+    }
+
+    private static DatasetSource lr0fm(Path root, Format format, String split, String id) throws IOException {
+        return switch (format) {
+            case IMAGENET1K -> Lr0fmLayouts.imagenet(root, id);
+            case IMAGENET_A -> Lr0fmLayouts.wnidFolders(root, id, "ImageNet-A");
+            case IMAGENET_R -> Lr0fmLayouts.wnidFolders(root, id, "ImageNet-R");
+            case IMAGENET_SKETCH -> Lr0fmLayouts.wnidFolders(root, id, "ImageNet-Sketch");
+            case IMAGENET_V2 -> Lr0fmLayouts.imagenetV2(root, id);
+            case CALTECH101 -> Lr0fmLayouts.caltech101(root, id);
+            case DTD -> Lr0fmLayouts.dtd(root, split, id);
+            case FOOD101 -> Lr0fmLayouts.food101(root, split, id);
+            case FGVC_AIRCRAFT -> Lr0fmLayouts.aircraft(root, split, id);
+            case SUN397 -> Lr0fmLayouts.sun397(root, split, id);
+            case PETS -> Lr0fmLayouts.pets(root, split, id);
+            case CARS -> Lr0fmLayouts.cars(root, split, id);
+            case FLOWERS -> Lr0fmLayouts.flowers(root, split, id);
+            case EUROSAT -> Lr0fmLayouts.eurosat(root, id);
+            case UCF101 -> Lr0fmLayouts.ucf101(root, split, id);
+            default -> throw new IllegalArgumentException(format + " is not one of LR0.FM's benchmarks");
         };
     }
 

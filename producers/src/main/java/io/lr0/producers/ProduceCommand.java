@@ -63,9 +63,11 @@ public final class ProduceCommand {
     @Command(
             name = "dataset",
             mixinStandardHelpOptions = true,
-            description = "Produce a dataset: Fashion-MNIST/MNIST IDX files, CIFAR-10 binary batches, or an image "
-                    + "folder root/<class>/[<group>/]*.{png,jpg}. Without PATH: Debian's Fashion-MNIST, else the "
-                    + "bundled 1,000-image sample.")
+            description = "Produce a dataset: Fashion-MNIST/MNIST IDX files, CIFAR-10 binary batches, an image "
+                    + "folder root/<class>/[<group>/]*.{png,jpg}, or one of LR0.FM's benchmarks in its published "
+                    + "layout (--format imagenet1k, imagenet_a, imagenet_r, imagenet_sketch, imagenet_v2, caltech101, "
+                    + "dtd, food101, fgvc_aircraft, sun397, pets, cars, flowers, eurosat, ucf101: docs/datasets.md). "
+                    + "Without PATH: Debian's Fashion-MNIST, else the bundled 1,000-image sample.")
     public static final class DatasetCommand implements Callable<Integer> {
         @Mixin
         Connection connection;
@@ -76,13 +78,20 @@ public final class ProduceCommand {
         @Option(
                 names = "--format",
                 defaultValue = "AUTO",
-                description = "AUTO, IDX, CIFAR10 or FOLDER (default: ${DEFAULT-VALUE}).")
+                description = "Layout, any case: ${COMPLETION-CANDIDATES}; AUTO recognises IDX, CIFAR-10 or a "
+                        + "folder (default: ${DEFAULT-VALUE}).")
         Datasets.Format format;
 
-        @Option(names = "--split", defaultValue = "test", description = "train or test (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--split",
+                defaultValue = "test",
+                description = "train or test; val where the benchmark has one; DTD and SUN397 take numbered splits "
+                        + "(test2) (default: ${DEFAULT-VALUE}).")
         String split;
 
-        @Option(names = "--dataset-id", description = "Label-space id (default: from the layout, e.g. fashion-mnist).")
+        @Option(
+                names = "--dataset-id",
+                description = "Label-space id (default: from the layout, e.g. fashion-mnist; a benchmark's LR0.FM id).")
         String datasetId;
 
         @Option(names = "--limit", defaultValue = "0", description = "Produce at most this many images (0: all).")

@@ -43,6 +43,8 @@ public final class Lr0 {
     /** The command tree with lr0's error reporting: expected failures print one clear line, not a stack trace. */
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new Lr0());
+        // Enum options take any case: --format imagenet1k, --format text.
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setExecutionExceptionHandler((error, cmd, parsed) -> {
             // Kafka client errors (ConfigException among them) say what went wrong; the trace adds nothing.
             if (error instanceof KafkaException
