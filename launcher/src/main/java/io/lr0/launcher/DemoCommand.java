@@ -75,7 +75,7 @@ final class DemoCommand implements Callable<Integer> {
             names = "--grouped-per-class",
             defaultValue = "10",
             description =
-                    "Images per class of the derived CounterAnimal-style set, each shown on its usual and on an inverted background (0: none; default: ${DEFAULT-VALUE}).")
+                    "Images per class of the derived CounterAnimal-style set, each shown on the black background of training and, garment unchanged, on a scene per class it was never trained on (0: none; default: ${DEFAULT-VALUE}).")
     int groupedPerClass;
 
     @Option(

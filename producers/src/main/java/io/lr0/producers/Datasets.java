@@ -15,7 +15,10 @@ public final class Datasets {
     /** First 1,000 images of the Fashion-MNIST test split, shipped so the demo runs without the package. */
     private static final String BUNDLED_SAMPLE = "/io/lr0/producers/fashion-mnist-sample/";
 
-    /** Layouts lr0 reads: its own, and LR0.FM's benchmarks named by LR0.FM's dataset ids (docs/datasets.md). */
+    /**
+     * Layouts lr0 reads: its own, LR0.FM's benchmarks named by LR0.FM's dataset ids, and CounterAnimal's
+     * (docs/datasets.md).
+     */
     public enum Format {
         AUTO,
         IDX,
@@ -35,10 +38,11 @@ public final class Datasets {
         CARS,
         FLOWERS,
         EUROSAT,
-        UCF101;
+        UCF101,
+        COUNTERANIMAL;
 
-        /** LR0.FM's id of a benchmark format: the default dataset id of what it reads. */
-        public String lr0fmId() {
+        /** The default dataset id of a benchmark format: LR0.FM's id, or {@code counteranimal}. */
+        public String defaultId() {
             return name().toLowerCase(Locale.ROOT);
         }
     }
@@ -82,28 +86,29 @@ public final class Datasets {
                                 : path.getFileName().toString().toLowerCase(Locale.ROOT),
                         path);
             case AUTO -> throw new IllegalStateException("unreachable");
-            default -> lr0fm(path, detected, split, datasetId != null ? datasetId : detected.lr0fmId());
+            default -> published(path, detected, split, datasetId != null ? datasetId : detected.defaultId());
         };
     }
 
-    private static DatasetSource lr0fm(Path root, Format format, String split, String id) throws IOException {
+    private static DatasetSource published(Path root, Format format, String split, String id) throws IOException {
         return switch (format) {
-            case IMAGENET1K -> Lr0fmLayouts.imagenet(root, id);
-            case IMAGENET_A -> Lr0fmLayouts.wnidFolders(root, id, "ImageNet-A");
-            case IMAGENET_R -> Lr0fmLayouts.wnidFolders(root, id, "ImageNet-R");
-            case IMAGENET_SKETCH -> Lr0fmLayouts.wnidFolders(root, id, "ImageNet-Sketch");
-            case IMAGENET_V2 -> Lr0fmLayouts.imagenetV2(root, id);
-            case CALTECH101 -> Lr0fmLayouts.caltech101(root, id);
-            case DTD -> Lr0fmLayouts.dtd(root, split, id);
-            case FOOD101 -> Lr0fmLayouts.food101(root, split, id);
-            case FGVC_AIRCRAFT -> Lr0fmLayouts.aircraft(root, split, id);
-            case SUN397 -> Lr0fmLayouts.sun397(root, split, id);
-            case PETS -> Lr0fmLayouts.pets(root, split, id);
-            case CARS -> Lr0fmLayouts.cars(root, split, id);
-            case FLOWERS -> Lr0fmLayouts.flowers(root, split, id);
-            case EUROSAT -> Lr0fmLayouts.eurosat(root, id);
-            case UCF101 -> Lr0fmLayouts.ucf101(root, split, id);
-            default -> throw new IllegalArgumentException(format + " is not one of LR0.FM's benchmarks");
+            case IMAGENET1K -> PublishedLayouts.imagenet(root, id);
+            case IMAGENET_A -> PublishedLayouts.wnidFolders(root, id, "ImageNet-A");
+            case IMAGENET_R -> PublishedLayouts.wnidFolders(root, id, "ImageNet-R");
+            case IMAGENET_SKETCH -> PublishedLayouts.wnidFolders(root, id, "ImageNet-Sketch");
+            case IMAGENET_V2 -> PublishedLayouts.imagenetV2(root, id);
+            case CALTECH101 -> PublishedLayouts.caltech101(root, id);
+            case DTD -> PublishedLayouts.dtd(root, split, id);
+            case FOOD101 -> PublishedLayouts.food101(root, split, id);
+            case FGVC_AIRCRAFT -> PublishedLayouts.aircraft(root, split, id);
+            case SUN397 -> PublishedLayouts.sun397(root, split, id);
+            case PETS -> PublishedLayouts.pets(root, split, id);
+            case CARS -> PublishedLayouts.cars(root, split, id);
+            case FLOWERS -> PublishedLayouts.flowers(root, split, id);
+            case EUROSAT -> PublishedLayouts.eurosat(root, id);
+            case UCF101 -> PublishedLayouts.ucf101(root, split, id);
+            case COUNTERANIMAL -> PublishedLayouts.counterAnimal(root, id);
+            default -> throw new IllegalArgumentException(format + " is not a published benchmark layout");
         };
     }
 

@@ -14,8 +14,12 @@ import java.util.Map;
  * reaches it.
  */
 public final class ListedDataset implements DatasetSource {
-    /** One listed image: its file and its label. */
-    public record Entry(Path file, String label) {}
+    /** One listed image: its file, its label and its evaluation group (null when the dataset has none). */
+    public record Entry(Path file, String label, String group) {
+        public Entry(Path file, String label) {
+            this(file, label, null);
+        }
+    }
 
     private final LabelSpace labelSpace;
     private final Path root;
@@ -81,7 +85,7 @@ public final class ListedDataset implements DatasetSource {
                             labelSpace.id() + "/" + relative,
                             ImageFiles.read(entry.file()),
                             entry.label(),
-                            null,
+                            entry.group(),
                             Map.of("file", relative));
                 } catch (IOException e) {
                     throw new UncheckedIOException("Cannot read " + entry.file(), e);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lr0.schema.ImageEncoding;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -134,21 +136,73 @@ class DatasetsTest {
     }
 
     @Test
-    void counterAnimalStyleSetPairsEachImageWithItsInvertedCopy() throws IOException {
+    void counterAnimalStyleSetKeepsTheGarmentAndReplacesItsBackground() throws IOException {
         CounterAnimalStyle set = CounterAnimalStyle.derive(
-                Datasets.defaultFashionMnist("test"), "fm-groups", List.of("Bag", "Trouser"), 3);
+                Datasets.defaultFashionMnist("test"), "fm-groups", IdxDataset.FASHION_MNIST_CLASSES, 3);
         List<LabeledImage> images = all(set.images());
 
-        assertEquals(12, set.size());
+        assertEquals(60, set.size());
         assertEquals(List.of("common", "counter"), set.labelSpace().groups());
-        assertEquals(List.of("Bag", "Trouser"), set.labelSpace().classes());
-        LabeledImage common = images.get(0);
-        LabeledImage counter = images.get(1);
-        assertEquals("common", common.group());
-        assertEquals("counter", counter.group());
-        assertEquals(common.label(), counter.label());
-        int original = common.image().getData().get(100) & 0xFF;
-        assertEquals(255 - original, counter.image().getData().get(100) & 0xFF);
+        for (int i = 0; i < images.size(); i += 2) {
+            LabeledImage common = images.get(i);
+            LabeledImage counter = images.get(i + 1);
+            assertEquals("common", common.group());
+            assertEquals("counter", counter.group());
+            assertEquals(common.label(), counter.label());
+            assertEquals("black", common.attributes().get("background"));
+            byte[] before = bytes(common);
+            byte[] after = bytes(counter);
+            int replaced = 0;
+            for (int p = 0; p < before.length; p++) {
+                if (before[p] != 0) {
+                    assertEquals(before[p], after[p], "a garment pixel is kept as it is");
+                } else if (before[p] != after[p]) {
+                    replaced++;
+                }
+            }
+            assertTrue(replaced > 100, counter.id() + ": " + replaced + " background pixels replaced");
+        }
+        List<String> backgrounds = images.stream()
+                .filter(image -> image.group().equals("counter"))
+                .map(image -> image.label() + "=" + image.attributes().get("background"))
+                .distinct()
+                .toList();
+        assertEquals(10, backgrounds.size(), "one scene per class: " + backgrounds);
+        assertTrue(
+                backgrounds.contains("T-shirt/top=grass") && backgrounds.contains("Ankle boot=camera"),
+                backgrounds.toString());
+    }
+
+    /** Only the black connected to the border is background: a black hole inside the garment stays black. */
+    @Test
+    void theBackgroundIsTheBlackThatReachesTheBorder() {
+        byte[] pixels = {
+            0, 0, 0, 0, 0,
+            0, 9, 9, 9, 0,
+            0, 9, 0, 9, 0,
+            0, 9, 9, 9, 0,
+            0, 0, 0, 0, 0
+        };
+        BufferedImage scene = new BufferedImage(3, 3, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < 3; y++) {
+            for (int x = 0; x < 3; x++) {
+                scene.getRaster().setSample(x, y, 0, 200);
+            }
+        }
+        byte[] result = CounterAnimalStyle.onBackground(pixels, 5, 5, scene, 1);
+        assertEquals(0, result[12], "the enclosed hole");
+        assertEquals(9, result[6]);
+        assertEquals(200, result[0] & 0xFF);
+        assertEquals(200, result[24] & 0xFF);
+        assertEquals(
+                16,
+                IntStream.range(0, 25).filter(i -> (result[i] & 0xFF) == 200).count());
+    }
+
+    private static byte[] bytes(LabeledImage image) {
+        byte[] data = new byte[image.image().getData().remaining()];
+        image.image().getData().duplicate().get(data);
+        return data;
     }
 
     @Test

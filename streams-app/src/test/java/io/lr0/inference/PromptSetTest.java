@@ -59,6 +59,7 @@ class PromptSetTest {
         }
         PromptSet imagenet = PromptSet.forDataset("imagenet1k", null);
         assertEquals(1000, imagenet.classNames().size());
+        assertEquals(imagenet, PromptSet.forDataset("counteranimal", null), "CounterAnimal's labels are WordNet ids");
         assertEquals("a bad photo of a tench.", imagenet.promptsFor("n01440764").get(0));
         assertEquals(
                 "a bad photo of a toilet paper.",

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Each LR0.FM benchmark reader on a small fixture built in the published layout (the MATLAB label files written by
  * scipy: tools/datasets/mat_fixtures.py), and a wrong layout named.
  */
-class Lr0fmLayoutsTest {
+class PublishedLayoutsTest {
 
     private static void image(Path file) throws IOException {
         Files.createDirectories(file.getParent());
@@ -305,6 +305,33 @@ class Lr0fmLayoutsTest {
         assertTrue(
                 missing.contains("1 of the 1 listed images are missing, the first ") && missing.contains("g20"),
                 missing);
+    }
+
+    /** CounterAnimal's release: LAION-final/<ImageNet index> <name>/{common,counter}-<background>/. */
+    @Test
+    void counterAnimalGroupsByBackground(@TempDir Path dir) throws IOException {
+        Path root = dir.resolve("CounterAnimal");
+        image(root.resolve("LAION-final/1 goldfish/common-water/a.jpg"));
+        image(root.resolve("LAION-final/1 goldfish/counter-earth/b.jpg"));
+        image(root.resolve("LAION-final/150 sea lion/common-water/c.jpg"));
+        DatasetSource animals = open(root, Datasets.Format.COUNTERANIMAL, "test");
+        assertEquals("counteranimal", animals.labelSpace().id());
+        assertEquals(List.of("common", "counter"), animals.labelSpace().groups());
+        assertEquals(1000, animals.labelSpace().classes().size(), "ImageNet's label space");
+        List<LabeledImage> images = new ArrayList<>();
+        animals.images().forEachRemaining(images::add);
+        assertEquals(
+                List.of("n01443537 common", "n01443537 counter", "n02077923 common"),
+                images.stream()
+                        .map(image -> image.label() + " " + image.group())
+                        .toList());
+
+        image(root.resolve("LAION-final/1 goldfish/odd/d.jpg"));
+        String wrong = error(root, Datasets.Format.COUNTERANIMAL, "test");
+        assertTrue(wrong.contains("neither common-<background> nor counter-<background>"), wrong);
+        image(dir.resolve("plain/goldfish/common-water/a.jpg"));
+        assertTrue(error(dir.resolve("plain"), Datasets.Format.COUNTERANIMAL, "test")
+                .contains("class folders are '<ImageNet class index> <name>'"));
     }
 
     @Test

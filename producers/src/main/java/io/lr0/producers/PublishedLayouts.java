@@ -11,23 +11,25 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Readers of the test splits of LR0.FM's fifteen benchmarks in the layouts their publishers release them in (and,
- * for ImageNet's validation set and UCF101, the layouts LR0.FM reads). Each opens a {@link ListedDataset} labelled
- * the way the bundled prompt files are keyed (docs/datasets.md); a layout that does not match says which file or
- * folder it expected.
+ * Readers of the test splits of LR0.FM's fifteen benchmarks and of CounterAnimal in the layouts their publishers
+ * release them in (and, for ImageNet's validation set and UCF101, the layouts LR0.FM reads). Each opens a
+ * {@link ListedDataset} labelled the way the bundled prompt files are keyed (docs/datasets.md); a layout that does
+ * not match says which file or folder it expected.
  */
-final class Lr0fmLayouts {
+final class PublishedLayouts {
     private static final Pattern WNID = Pattern.compile("n\\d{8}");
     private static final Pattern SPLIT = Pattern.compile("(train|val|test)(\\d*)");
+    private static final Pattern COUNTER_ANIMAL_CLASS = Pattern.compile("(\\d+) .+");
     private static final List<String> IMAGENET_WNIDS = readWnids();
 
-    private Lr0fmLayouts() {}
+    private PublishedLayouts() {}
 
     /** The folder and files one layout expects, and the error that names them when they are not there. */
     private record Layout(String name, Path root) {
@@ -61,8 +63,14 @@ final class Lr0fmLayouts {
         }
 
         ListedDataset dataset(String id, List<String> classes, List<ListedDataset.Entry> entries) throws IOException {
+            List<String> groups = entries.stream()
+                    .map(ListedDataset.Entry::group)
+                    .filter(Objects::nonNull)
+                    .distinct()
+                    .sorted()
+                    .toList();
             return new ListedDataset(
-                    new LabelSpace(id, classes, List.of(), name + " in " + root.toAbsolutePath()),
+                    new LabelSpace(id, classes, groups, name + " in " + root.toAbsolutePath()),
                     root,
                     entries,
                     name + " layout");
@@ -433,6 +441,40 @@ final class Lr0fmLayouts {
         return layout.dataset(id, List.copyOf(classByLabel.values()), entries);
     }
 
+    /**
+     * CounterAnimal (arXiv 2403.11497): {@code LAION-final/<ImageNet class index> <name>/common-<background>/} and
+     * {@code counter-<background>/} (PATH or PATH/LAION-final); labelled by the WordNet id of that index within
+     * ImageNet's 1,000 classes, in group {@code common} or {@code counter}.
+     */
+    static ListedDataset counterAnimal(Path root, String id) throws IOException {
+        Layout layout = new Layout("CounterAnimal", root);
+        Path classes = Files.isDirectory(root.resolve("LAION-final")) ? root.resolve("LAION-final") : root;
+        List<ListedDataset.Entry> entries = new ArrayList<>();
+        for (Path folder : subfolders(classes)) {
+            Matcher name = COUNTER_ANIMAL_CLASS.matcher(folder.getFileName().toString());
+            int index = name.matches() ? Integer.parseInt(name.group(1)) : -1;
+            if (index < 0 || index >= IMAGENET_WNIDS.size()) {
+                throw new IOException("CounterAnimal layout: class folders are '<ImageNet class index> <name>' ("
+                        + classes.resolve("1 goldfish") + "/common-water/...); found " + folder);
+            }
+            for (Path groupFolder : subfolders(folder)) {
+                String group = groupFolder.getFileName().toString();
+                String kind = group.startsWith("common-") ? "common" : group.startsWith("counter-") ? "counter" : null;
+                if (kind == null) {
+                    throw new IOException("CounterAnimal layout: " + groupFolder
+                            + " is neither common-<background> nor counter-<background>");
+                }
+                for (Path file : imageFiles(groupFolder)) {
+                    entries.add(new ListedDataset.Entry(file, IMAGENET_WNIDS.get(index), kind));
+                }
+            }
+        }
+        if (entries.isEmpty()) {
+            throw layout.expected("class folders with common-/counter- image folders", "LAION-final/");
+        }
+        return layout.dataset(id, IMAGENET_WNIDS, entries);
+    }
+
     /** Every image of every class folder under the layout's root, the folder names as classes. */
     private static ListedDataset classFolders(Layout layout, String id) throws IOException {
         List<String> classes = names(subfolders(layout.root));
@@ -523,7 +565,7 @@ final class Lr0fmLayouts {
     }
 
     private static List<String> readWnids() {
-        try (InputStream in = Lr0fmLayouts.class.getResourceAsStream("imagenet-wnids.txt")) {
+        try (InputStream in = PublishedLayouts.class.getResourceAsStream("imagenet-wnids.txt")) {
             if (in == null) {
                 throw new IllegalStateException("imagenet-wnids.txt is missing from the classpath");
             }
