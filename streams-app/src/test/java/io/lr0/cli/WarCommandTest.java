@@ -38,6 +38,25 @@ class WarCommandTest {
                 out.toString(StandardCharsets.UTF_8));
     }
 
+    /** The same table under LR0.FM's own ids (its repository's dataset names) gives the same SAR and WAR. */
+    @Test
+    void lr0fmsOwnIdsGiveThePapersWeights(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("table.csv");
+        Files.writeString(csv, "imagenet1k,1000,70,35\neurosat,10,50,40\ndtd,47,3,2.5\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, Lr0.commandLine().execute("war", "--csv", csv.toString()));
+        } finally {
+            System.setOut(original);
+        }
+        assertTrue(
+                out.toString(StandardCharsets.UTF_8)
+                        .startsWith("SAR=0.71111\nWAR=0.53214\nweight imagenet1k=0.15556 (LR0.FM's imagenet1k)\n"),
+                out.toString(StandardCharsets.UTF_8));
+    }
+
     @Test
     void aBadRowIsNamed(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("bad.csv");
