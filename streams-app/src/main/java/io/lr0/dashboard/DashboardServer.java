@@ -9,6 +9,7 @@ import io.lr0.contract.Keys;
 import io.lr0.contract.StoreNames;
 import io.lr0.http.HttpSecurity;
 import io.lr0.metrics.WarWeights;
+import io.lr0.runtime.AvroJson;
 import io.lr0.schema.RobustnessSummary;
 import java.io.IOException;
 import java.io.InputStream;
@@ -251,7 +252,7 @@ public final class DashboardServer implements AutoCloseable {
         Instant now = Instant.now();
         queries.localSummarySeries(now.minus(WINDOWED_HISTORY), now).forEach((start, summaries) -> {
             for (RobustnessSummary summary : summaries) {
-                ObjectNode point = (ObjectNode) AvroJson.toJson(summary);
+                ObjectNode point = (ObjectNode) AvroJson.toJson(summary, AvroJson.Bytes.BASE64);
                 point.put("windowStart", start.toEpochMilli());
                 point.put("key", Keys.summary(summary));
                 series.add(point);

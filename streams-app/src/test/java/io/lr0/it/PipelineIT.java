@@ -43,6 +43,8 @@ import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -206,20 +208,82 @@ class PipelineIT {
                 csv);
     }
 
+    /**
+     * {@code lr0 consume} prints records as JSON lines decoded through the registry (bytes as their size), a record
+     * that is not Avro with the reason, a tombstone as a null value, and goes on; --key and --max select.
+     */
+    @Test
+    void consumePrintsDecodedRecordsAndGoesOnPastBadOnes() throws Exception {
+        List<ConsumerRecord<byte[], byte[]>> images = Consume.until(
+                stack.bootstrapServers(),
+                config.topics().images(),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer(),
+                records -> records.size() >= 2,
+                Duration.ofSeconds(60));
+        String topic = "consume-check";
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        }
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", stack.bootstrapServers()),
+                new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            producer.send(
+                    new ProducerRecord<>(topic, bytes("img-a"), images.get(0).value()));
+            producer.send(new ProducerRecord<>(topic, bytes("junk"), bytes("not avro")));
+            producer.send(
+                    new ProducerRecord<>(topic, bytes("img-b"), images.get(1).value()));
+            producer.send(new ProducerRecord<>(topic, bytes("gone"), null));
+            producer.flush();
+        }
+        ObjectMapper json = new ObjectMapper();
+        List<String> lines =
+                command("consume", topic, "--from-beginning").lines().toList();
+        assertEquals(4, lines.size(), lines.toString());
+        JsonNode first = json.readTree(lines.get(0));
+        assertEquals("img-a", first.path("key").asText());
+        assertEquals(0, first.path("offset").asLong());
+        assertEquals("fashion-mnist", first.path("value").path("dataset").asText());
+        assertEquals("784 bytes", first.path("value").path("image").path("data").asText(), "bytes as their size");
+        JsonNode junk = json.readTree(lines.get(1));
+        assertEquals(1, junk.path("offset").asLong());
+        assertTrue(junk.path("error").asText().startsWith("not decoded (8 bytes): "), junk.toString());
+        assertEquals("img-b", json.readTree(lines.get(2)).path("key").asText(), "the command went on");
+        assertTrue(json.readTree(lines.get(3)).path("value").isNull(), "a tombstone");
+
+        assertEquals(
+                2,
+                command("consume", topic, "--from-beginning", "--key", "img-.*")
+                        .lines()
+                        .count());
+        assertEquals(
+                1,
+                command("consume", topic, "--from-beginning", "--max", "1")
+                        .lines()
+                        .count());
+    }
+
     /** {@code lr0 report ARGS} against this test's stack; its standard output. */
     private static String report(String... args) {
+        List<String> all = new ArrayList<>(List.of("report"));
+        all.addAll(List.of(args));
+        return command(all.toArray(String[]::new));
+    }
+
+    /** {@code lr0 COMMAND ARGS} against this test's stack; its standard output. */
+    private static String command(String... commandAndArgs) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream original = System.out;
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         int exit;
         try {
-            List<String> all = new ArrayList<>(List.of(
-                    "report",
+            List<String> all = new ArrayList<>(List.of(commandAndArgs));
+            all.addAll(List.of(
                     "--set",
                     Lr0Config.BOOTSTRAP_SERVERS + "=" + stack.bootstrapServers(),
                     "--set",
                     Lr0Config.SCHEMA_REGISTRY_URL + "=" + stack.registryUrl()));
-            all.addAll(List.of(args));
             exit = Lr0.commandLine().execute(all.toArray(String[]::new));
         } finally {
             System.setOut(original);

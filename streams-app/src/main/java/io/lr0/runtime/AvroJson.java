@@ -1,4 +1,4 @@
-package io.lr0.dashboard;
+package io.lr0.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,29 +12,40 @@ import java.util.Collection;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericEnumSymbol;
+import org.apache.avro.generic.GenericFixed;
 import org.apache.avro.generic.IndexedRecord;
 
-/** Avro records as plain JSON for the API: timestamps as epoch milliseconds, bytes as base64, unions unwrapped. */
-final class AvroJson {
-    static final ObjectMapper MAPPER = new ObjectMapper();
+/**
+ * Avro records (specific or generic) as plain JSON, for the query API and {@code lr0 consume}: timestamps as epoch
+ * milliseconds, unions unwrapped, bytes as base64 (the API) or as their size (the console, where an image's bytes
+ * would bury everything else).
+ */
+public final class AvroJson {
+    public static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    /** How bytes and fixed values are written. */
+    public enum Bytes {
+        BASE64,
+        SIZE
+    }
 
     private AvroJson() {}
 
-    static ArrayNode array(Collection<? extends IndexedRecord> records) {
+    public static ArrayNode array(Collection<? extends IndexedRecord> records) {
         ArrayNode array = NODES.arrayNode();
-        records.forEach(record -> array.add(toJson(record)));
+        records.forEach(record -> array.add(toJson(record, Bytes.BASE64)));
         return array;
     }
 
-    static JsonNode toJson(Object value) {
+    public static JsonNode toJson(Object value, Bytes bytes) {
         if (value == null) {
             return NODES.nullNode();
         }
         if (value instanceof IndexedRecord record) {
             ObjectNode object = NODES.objectNode();
             for (Schema.Field field : record.getSchema().getFields()) {
-                object.set(field.name(), toJson(record.get(field.pos())));
+                object.set(field.name(), toJson(record.get(field.pos()), bytes));
             }
             return object;
         }
@@ -42,23 +53,32 @@ final class AvroJson {
             return NODES.numberNode(instant.toEpochMilli());
         }
         if (value instanceof ByteBuffer buffer) {
-            byte[] bytes = new byte[buffer.remaining()];
-            buffer.duplicate().get(bytes);
-            return NODES.textNode(Base64.getEncoder().encodeToString(bytes));
+            byte[] raw = new byte[buffer.remaining()];
+            buffer.duplicate().get(raw);
+            return bytes(raw, bytes);
+        }
+        if (value instanceof GenericFixed fixed) {
+            return bytes(fixed.bytes(), bytes);
         }
         if (value instanceof Collection<?> items) {
             ArrayNode array = NODES.arrayNode();
-            items.forEach(item -> array.add(toJson(item)));
+            items.forEach(item -> array.add(toJson(item, bytes)));
             return array;
         }
         if (value instanceof Map<?, ?> map) {
             ObjectNode object = NODES.objectNode();
-            map.forEach((key, item) -> object.set(key.toString(), toJson(item)));
+            map.forEach((key, item) -> object.set(key.toString(), toJson(item, bytes)));
             return object;
         }
         if (value instanceof GenericEnumSymbol<?> || value instanceof Enum<?> || value instanceof CharSequence) {
             return NODES.textNode(value.toString());
         }
         return MAPPER.valueToTree(value);
+    }
+
+    private static JsonNode bytes(byte[] raw, Bytes bytes) {
+        return bytes == Bytes.SIZE
+                ? NODES.textNode(raw.length + " bytes")
+                : NODES.textNode(Base64.getEncoder().encodeToString(raw));
     }
 }
