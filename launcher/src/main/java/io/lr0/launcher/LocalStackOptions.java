@@ -1,8 +1,11 @@
 package io.lr0.launcher;
 
 import io.lr0.app.Lr0Config;
+import io.lr0.contract.TopicSetup;
 import io.lr0.local.LocalStack;
 import java.nio.file.Path;
+import java.util.Map;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Option;
 
 /** Where the embedded broker and registry keep their data and listen (port 0: any free port). */
@@ -31,8 +34,21 @@ final class LocalStackOptions {
             description = "Embedded schema registry port (default: ${DEFAULT-VALUE}).")
     int registryPort;
 
-    /** Starts the stack, the registry protected as {@code settings} say (embedded.registry.*). */
+    /**
+     * Starts the stack, the registry protected as {@code settings} say (embedded.registry.*), and creates lr0's
+     * topics with the configured partitions (topic.partitions), so any producer can write before an app runs.
+     */
     LocalStack start(Lr0Config settings) {
-        return LocalStack.start(dataDir, kafkaPort, controllerPort, registryPort, settings.embeddedRegistrySecurity());
+        LocalStack stack =
+                LocalStack.start(dataDir, kafkaPort, controllerPort, registryPort, settings.embeddedRegistrySecurity());
+        try {
+            TopicSetup.ensure(
+                    Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
+                    settings.topics().specs(settings.topicPartitions()));
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+        return stack;
     }
 }
