@@ -15,6 +15,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -25,9 +26,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A schema registry server speaking the Confluent REST API (the subset serdes and operators use), storing its
- * state in the compacted Kafka topic {@code _schemas} so ids survive restarts, and checking compatibility
- * (BACKWARD by default) with Avro's {@code SchemaCompatibility}. One instance per cluster: it is the only writer.
+ * A schema registry server speaking Confluent's REST API for Avro (every call Confluent's clients make), storing its
+ * state in the compacted Kafka topic {@code _schemas} in Confluent's record layout so ids, deletions, levels and modes
+ * survive restarts, and checking compatibility (BACKWARD by default) with Avro's {@code SchemaCompatibility}. One
+ * instance per cluster: it is the only writer.
  */
 public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedSchemaRegistry.class);
@@ -107,7 +109,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         log.info(
                 "Schema registry listening on {} ({} subjects restored)",
                 registry.url(),
-                store.subjects().size());
+                store.subjects("", false).size());
         return registry;
     }
 
@@ -155,7 +157,14 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         }
     }
 
+    /**
+     * Confluent's REST API for Avro (docs/schema-registry.md lists every path): schemas by id, subjects and their
+     * versions (soft and permanent deletes, {@code ?deleted=true} listings), compatibility tests, compatibility
+     * levels and modes, global and per subject, and the default context.
+     */
     private JsonNode route(String method, String path, HttpExchange exchange) throws IOException {
+        Map<String, String> query = query(exchange);
+        boolean deleted = flag(query, "deleted");
         Matcher m;
         if (path.isEmpty() && method.equals("GET")) {
             return JSON.createObjectNode();
@@ -163,18 +172,48 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         if (path.equals("/schemas/types") && method.equals("GET")) {
             return JSON.createArrayNode().add("AVRO");
         }
-        if ((m = match("/schemas/ids/(\\d+)(/schema)?", path)) != null && method.equals("GET")) {
+        if (path.equals("/contexts") && method.equals("GET")) {
+            return JSON.createArrayNode().add(".");
+        }
+        if (path.equals("/schemas") && method.equals("GET")) {
+            ArrayNode schemas = JSON.createArrayNode();
+            store.schemas(query.getOrDefault("subjectPrefix", ""), deleted, flag(query, "latestOnly"))
+                    .forEach(version -> schemas.add(describe(version)));
+            return schemas;
+        }
+        if ((m = match("/schemas/ids/(\\d+)(/schema|/versions|/subjects)?", path)) != null && method.equals("GET")) {
             int id = Integer.parseInt(m.group(1));
-            String schema = store.schemaById(id)
-                    .orElseThrow(() -> new SchemaRegistryException(
-                            404, SchemaRegistryException.SCHEMA_NOT_FOUND, "Schema " + id + " not found"));
-            return m.group(2) != null
-                    ? JSON.readTree(schema)
-                    : JSON.createObjectNode().put("schema", schema);
+            String view = m.group(2) == null ? "" : m.group(2);
+            switch (view) {
+                case "/versions" -> {
+                    ArrayNode versions = JSON.createArrayNode();
+                    store.versionsById(id, deleted)
+                            .forEach(v -> versions.addObject()
+                                    .put("subject", v.subject())
+                                    .put("version", v.version()));
+                    return versions;
+                }
+                case "/subjects" -> {
+                    ArrayNode subjects = JSON.createArrayNode();
+                    store.versionsById(id, deleted).stream()
+                            .map(SchemaStore.Version::subject)
+                            .distinct()
+                            .forEach(subjects::add);
+                    return subjects;
+                }
+                default -> {
+                    String schema = store.schemaById(id)
+                            .orElseThrow(() -> new SchemaRegistryException(
+                                    404, SchemaRegistryException.SCHEMA_NOT_FOUND, "Schema " + id + " not found"));
+                    return view.equals("/schema")
+                            ? JSON.readTree(schema)
+                            : JSON.createObjectNode().put("schema", schema);
+                }
+            }
         }
         if (path.equals("/subjects") && method.equals("GET")) {
             ArrayNode subjects = JSON.createArrayNode();
-            store.subjects().forEach(subjects::add);
+            store.subjects(query.getOrDefault("subjectPrefix", ""), deleted).forEach(subjects::add);
             return subjects;
         }
         if ((m = match(SUBJECT + "/versions", path)) != null) {
@@ -185,36 +224,101 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             }
             if (method.equals("GET")) {
                 ArrayNode versions = JSON.createArrayNode();
-                store.versions(subject).forEach(v -> versions.add(v.version()));
+                store.versions(subject, deleted).forEach(v -> versions.add(v.version()));
                 return versions;
             }
         }
-        if ((m = match(SUBJECT + "/versions/([^/]+)(/schema)?", path)) != null && method.equals("GET")) {
-            SchemaStore.Version version = store.version(subject(m.group(1)), m.group(2));
-            return m.group(3) != null ? JSON.readTree(version.schema()) : describe(version);
+        if ((m = match(SUBJECT + "/versions/([^/]+)(/schema|/referencedby)?", path)) != null) {
+            String subject = subject(m.group(1));
+            if (method.equals("DELETE") && m.group(3) == null) {
+                return JSON.getNodeFactory()
+                        .numberNode(store.deleteVersion(subject, m.group(2), flag(query, "permanent")));
+            }
+            if (method.equals("GET")) {
+                SchemaStore.Version version = store.version(subject, m.group(2), deleted);
+                if ("/referencedby".equals(m.group(3))) {
+                    // No schema references are accepted, so none refers to any version.
+                    return JSON.createArrayNode();
+                }
+                return "/schema".equals(m.group(3)) ? JSON.readTree(version.schema()) : describe(version);
+            }
         }
-        if ((m = match(SUBJECT, path)) != null && method.equals("POST")) {
-            return describe(store.lookup(subject(m.group(1)), schemaOf(exchange)));
+        if ((m = match(SUBJECT, path)) != null) {
+            String subject = subject(m.group(1));
+            if (method.equals("POST")) {
+                return describe(store.lookup(subject, schemaOf(exchange), deleted));
+            }
+            if (method.equals("DELETE")) {
+                ArrayNode versions = JSON.createArrayNode();
+                store.deleteSubject(subject, flag(query, "permanent")).forEach(versions::add);
+                return versions;
+            }
         }
-        if ((m = match("/compatibility" + SUBJECT + "/versions/([^/]+)", path)) != null && method.equals("POST")) {
+        if ((m = match("/compatibility" + SUBJECT + "/versions(?:/([^/]+))?", path)) != null && method.equals("POST")) {
             List<String> problems = store.checkCompatibility(subject(m.group(1)), m.group(2), schemaOf(exchange));
             ObjectNode answer = JSON.createObjectNode().put("is_compatible", problems.isEmpty());
             ArrayNode messages = answer.putArray("messages");
             problems.forEach(messages::add);
             return answer;
         }
-        if ((m = match("/config(?:" + SUBJECT + ")?", path)) != null) {
+        if ((m = match("/config(?:/([^/]+))?", path)) != null) {
             String subject = m.group(1) == null ? null : subject(m.group(1));
-            if (method.equals("GET")) {
-                return JSON.createObjectNode().put("compatibilityLevel", store.compatibility(subject));
+            switch (method) {
+                case "GET" -> {
+                    return JSON.createObjectNode()
+                            .put("compatibilityLevel", store.compatibility(subject, flag(query, "defaultToGlobal")));
+                }
+                case "PUT" -> {
+                    String level = body(exchange).path("compatibility").asText(null);
+                    return JSON.createObjectNode().put("compatibility", store.setCompatibility(subject, level));
+                }
+                case "DELETE" -> {
+                    return JSON.createObjectNode().put("compatibilityLevel", store.deleteCompatibility(subject));
+                }
+                default -> {
+                    // Falls through to 405 below.
+                }
             }
-            if (method.equals("PUT")) {
-                String level = body(exchange).path("compatibility").asText(null);
-                return JSON.createObjectNode().put("compatibility", store.setCompatibility(subject, level));
+        }
+        if ((m = match("/mode(?:/([^/]+))?", path)) != null) {
+            String subject = m.group(1) == null ? null : subject(m.group(1));
+            switch (method) {
+                case "GET" -> {
+                    return JSON.createObjectNode().put("mode", store.mode(subject, flag(query, "defaultToGlobal")));
+                }
+                case "PUT" -> {
+                    String mode = body(exchange).path("mode").asText(null);
+                    return JSON.createObjectNode().put("mode", store.setMode(subject, mode));
+                }
+                case "DELETE" -> {
+                    return JSON.createObjectNode().put("mode", store.deleteMode(subject));
+                }
+                default -> {
+                    // Falls through to 405 below.
+                }
             }
         }
         throw new SchemaRegistryException(
                 404, 404, "HTTP 404 Not Found: " + method + " " + path + " is not part of this registry's API");
+    }
+
+    /** The request's query parameters, decoded (the last of a repeated name wins). */
+    private static Map<String, String> query(HttpExchange exchange) {
+        String raw = exchange.getRequestURI().getRawQuery();
+        Map<String, String> query = new HashMap<>();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                int equals = pair.indexOf('=');
+                String name = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
+                String value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+                query.put(name, value);
+            }
+        }
+        return query;
+    }
+
+    private static boolean flag(Map<String, String> query, String name) {
+        return Boolean.parseBoolean(query.get(name));
     }
 
     private static Matcher match(String pattern, String path) {

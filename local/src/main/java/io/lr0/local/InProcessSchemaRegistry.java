@@ -27,12 +27,12 @@ public final class InProcessSchemaRegistry implements SchemaRegistryClient {
 
     @Override
     public RegisteredSchema latest(String subject) {
-        return registered(store.latest(subject));
+        return registered(store.version(subject, "latest", false));
     }
 
     @Override
     public RegisteredSchema lookup(String subject, Schema schema) {
-        return registered(store.lookup(subject, schema.toString()));
+        return registered(store.lookup(subject, schema.toString(), false));
     }
 
     private static RegisteredSchema registered(SchemaStore.Version version) {

@@ -8,23 +8,42 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaParseException;
 
 /**
- * The registry's state: subjects, versions, global ids and compatibility levels. Every change is first appended to
- * a log (the compacted {@code _schemas} topic, in Confluent's record layout) and then applied, and the state is
- * rebuilt by replaying that log, so ids survive restarts.
+ * The registry's state: subjects, versions (soft-deleted ones flagged), global ids, compatibility levels and modes.
+ * Every change is first appended to a log (the compacted {@code _schemas} topic, in Confluent's record layout: a soft
+ * delete rewrites the version with {@code "deleted": true}, a permanent delete is a tombstone) and then applied, and
+ * the state is rebuilt by replaying that log, so ids and deletions survive restarts.
  */
 final class SchemaStore {
     static final String DEFAULT_COMPATIBILITY = "BACKWARD";
+    static final String DEFAULT_MODE = "READWRITE";
     private static final List<String> LEVELS = List.of(
             "NONE", "BACKWARD", "BACKWARD_TRANSITIVE", "FORWARD", "FORWARD_TRANSITIVE", "FULL", "FULL_TRANSITIVE");
+    /** Modes served; IMPORT (registering under given ids) is not. */
+    private static final List<String> MODES = List.of("READWRITE", "READONLY", "READONLY_OVERRIDE");
+
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Confluent's error codes beyond those lr0's client needs ({@link SchemaRegistryException}). */
+    static final int SUBJECT_SOFT_DELETED = 40404;
+
+    static final int SUBJECT_NOT_SOFT_DELETED = 40405;
+    static final int VERSION_SOFT_DELETED = 40406;
+    static final int VERSION_NOT_SOFT_DELETED = 40407;
+    static final int SUBJECT_LEVEL_COMPATIBILITY_NOT_CONFIGURED = 40408;
+    static final int SUBJECT_LEVEL_MODE_NOT_CONFIGURED = 40409;
+    static final int INVALID_COMPATIBILITY_LEVEL = 42203;
+    static final int INVALID_MODE = 42204;
+    static final int OPERATION_NOT_PERMITTED = 42205;
 
     /** Where changes are persisted before they are applied. */
     interface Log {
@@ -36,17 +55,20 @@ final class SchemaStore {
         }
     }
 
-    record Version(String subject, int version, int id, String schema) {}
+    record Version(String subject, int version, int id, String schema, boolean deleted) {}
 
     /** The largest {@code _schemas} record (JSON) stored: under the broker's and producer's default 1 MiB. */
     static final int MAX_STORED_BYTES = 1_000_000;
 
     private final Log log;
-    private final Map<String, List<Version>> versionsBySubject = new TreeMap<>();
-    private final Map<Integer, String> schemasById = new HashMap<>();
+    /** Every version not permanently deleted, soft-deleted ones flagged, by subject and version number. */
+    private final Map<String, TreeMap<Integer, Version>> versionsBySubject = new TreeMap<>();
+
     private final Map<String, Integer> idsByCanonicalSchema = new HashMap<>();
     private final Map<String, String> compatibilityBySubject = new HashMap<>();
+    private final Map<String, String> modeBySubject = new HashMap<>();
     private String globalCompatibility = DEFAULT_COMPATIBILITY;
+    private String globalMode = DEFAULT_MODE;
     private int maxId;
 
     SchemaStore(Log log) {
@@ -57,18 +79,35 @@ final class SchemaStore {
     synchronized void apply(String key, String value) {
         JsonNode keyJson = readJson(key);
         JsonNode valueJson = value == null ? null : readJson(value);
+        String subject =
+                keyJson.path("subject").isTextual() ? keyJson.path("subject").asText() : null;
         switch (keyJson.path("keytype").asText()) {
             case "SCHEMA" -> {
-                if (valueJson == null || valueJson.path("deleted").asBoolean(false)) {
+                if (valueJson == null) {
+                    // A permanent delete: the version is gone (its id stays reserved for the same schema).
+                    TreeMap<Integer, Version> versions = versionsBySubject.get(subject);
+                    if (versions != null) {
+                        versions.remove(keyJson.path("version").asInt());
+                        if (versions.isEmpty()) {
+                            versionsBySubject.remove(subject);
+                        }
+                    }
                     return;
                 }
-                String subject = valueJson.path("subject").asText();
+                String stored = valueJson.path("subject").asText();
                 int id = valueJson.path("id").asInt();
                 String schema = valueJson.path("schema").asText();
+                int number = valueJson.path("version").asInt();
                 versionsBySubject
-                        .computeIfAbsent(subject, s -> new ArrayList<>())
-                        .add(new Version(subject, valueJson.path("version").asInt(), id, schema));
-                schemasById.put(id, schema);
+                        .computeIfAbsent(stored, s -> new TreeMap<>())
+                        .put(
+                                number,
+                                new Version(
+                                        stored,
+                                        number,
+                                        id,
+                                        schema,
+                                        valueJson.path("deleted").asBoolean()));
                 idsByCanonicalSchema.putIfAbsent(canonical(schema), id);
                 maxId = Math.max(maxId, id);
             }
@@ -76,14 +115,18 @@ final class SchemaStore {
                 String level = valueJson == null
                         ? null
                         : valueJson.path("compatibilityLevel").asText(null);
-                if (keyJson.path("subject").isTextual()) {
-                    if (level == null) {
-                        compatibilityBySubject.remove(keyJson.path("subject").asText());
-                    } else {
-                        compatibilityBySubject.put(keyJson.path("subject").asText(), level);
-                    }
+                if (subject != null) {
+                    put(compatibilityBySubject, subject, level);
                 } else {
                     globalCompatibility = level == null ? DEFAULT_COMPATIBILITY : level;
+                }
+            }
+            case "MODE" -> {
+                String mode = valueJson == null ? null : valueJson.path("mode").asText(null);
+                if (subject != null) {
+                    put(modeBySubject, subject, mode);
+                } else {
+                    globalMode = mode == null ? DEFAULT_MODE : mode;
                 }
             }
             default -> {
@@ -92,17 +135,29 @@ final class SchemaStore {
         }
     }
 
-    /** Registers {@code schemaText} under {@code subject}; returns the existing version when already there. */
+    private static void put(Map<String, String> map, String key, String value) {
+        if (value == null) {
+            map.remove(key);
+        } else {
+            map.put(key, value);
+        }
+    }
+
+    /**
+     * Registers {@code schemaText} under {@code subject}; returns the existing live version when already there.
+     * Numbers continue after soft-deleted versions, and a schema registered before gets its id again.
+     */
     synchronized Version register(String subject, String schemaText) {
+        requireWritable(subject);
         Schema schema = parse(schemaText);
         String canonical = schema.toString();
-        List<Version> versions = versionsBySubject.getOrDefault(subject, List.of());
-        for (Version existing : versions) {
+        List<Version> live = live(subject);
+        for (Version existing : live) {
             if (canonical(existing.schema()).equals(canonical)) {
                 return existing;
             }
         }
-        List<String> problems = incompatibilities(subject, schema, versions);
+        List<String> problems = incompatibilities(subject, schema, live);
         if (!problems.isEmpty()) {
             throw new SchemaRegistryException(
                     409,
@@ -111,124 +166,282 @@ final class SchemaStore {
                             + "\", details: " + problems);
         }
         int id = idsByCanonicalSchema.getOrDefault(canonical, maxId + 1);
-        int version = versions.isEmpty() ? 1 : versions.get(versions.size() - 1).version() + 1;
-        ObjectNode key = JSON.createObjectNode()
-                .put("keytype", "SCHEMA")
-                .put("subject", subject)
-                .put("version", version)
-                .put("magic", 1);
-        ObjectNode value = JSON.createObjectNode()
-                .put("subject", subject)
-                .put("version", version)
-                .put("id", id)
-                .put("schema", canonical)
-                .put("deleted", false);
-        int stored = value.toString().getBytes(StandardCharsets.UTF_8).length;
-        if (stored > MAX_STORED_BYTES) {
+        TreeMap<Integer, Version> all = versionsBySubject.get(subject);
+        int version = all == null || all.isEmpty() ? 1 : all.lastKey() + 1;
+        Version registered = new Version(subject, version, id, canonical, false);
+        String stored = versionValue(registered);
+        int size = stored.getBytes(StandardCharsets.UTF_8).length;
+        if (size > MAX_STORED_BYTES) {
             // Refused before storing: Kafka would refuse the _schemas record, and the client deserves a 4xx.
             throw new SchemaRegistryException(
                     422,
                     SchemaRegistryException.INVALID_SCHEMA,
-                    "Schema too large to store: " + stored + " bytes as stored, over " + MAX_STORED_BYTES);
+                    "Schema too large to store: " + size + " bytes as stored, over " + MAX_STORED_BYTES);
         }
-        log.append(key.toString(), value.toString());
-        apply(key.toString(), value.toString());
-        return latest(subject);
+        write(versionKey(subject, version), stored);
+        return registered;
     }
 
+    /** The schema of {@code id}, while any version (a soft-deleted one too) holds it: old records stay readable. */
     synchronized Optional<String> schemaById(int id) {
-        return Optional.ofNullable(schemasById.get(id));
+        return allVersions().filter(v -> v.id() == id).findFirst().map(Version::schema);
     }
 
-    synchronized List<String> subjects() {
-        return List.copyOf(versionsBySubject.keySet());
+    /** The versions holding schema {@code id}, soft-deleted ones included when asked. */
+    synchronized List<Version> versionsById(int id, boolean includeDeleted) {
+        if (schemaById(id).isEmpty()) {
+            throw schemaNotFound(id);
+        }
+        return allVersions()
+                .filter(v -> v.id() == id && (includeDeleted || !v.deleted()))
+                .toList();
     }
 
-    synchronized List<Version> versions(String subject) {
-        List<Version> versions = versionsBySubject.get(subject);
-        if (versions == null) {
+    /** Subjects with a live version (or any version, {@code includeDeleted}) whose name starts with the prefix. */
+    synchronized List<String> subjects(String prefix, boolean includeDeleted) {
+        return versionsBySubject.entrySet().stream()
+                .filter(entry -> entry.getKey().startsWith(prefix))
+                .filter(entry ->
+                        includeDeleted || entry.getValue().values().stream().anyMatch(v -> !v.deleted()))
+                .map(Map.Entry::getKey)
+                .toList();
+    }
+
+    /** The versions of a subject; 40401 when it has none to show. */
+    synchronized List<Version> versions(String subject, boolean includeDeleted) {
+        List<Version> versions = includeDeleted ? all(subject) : live(subject);
+        if (versions.isEmpty()) {
             throw subjectNotFound(subject);
         }
-        return List.copyOf(versions);
+        return versions;
     }
 
-    synchronized Version latest(String subject) {
-        List<Version> versions = versions(subject);
-        return versions.get(versions.size() - 1);
+    /** Every version of every subject whose name starts with {@code prefix} (GET /schemas). */
+    synchronized List<Version> schemas(String prefix, boolean includeDeleted, boolean latestOnly) {
+        List<Version> found = new ArrayList<>();
+        for (String subject : subjects(prefix, includeDeleted)) {
+            List<Version> versions = includeDeleted ? all(subject) : live(subject);
+            found.addAll(latestOnly ? versions.subList(versions.size() - 1, versions.size()) : versions);
+        }
+        return found;
     }
 
-    synchronized Version version(String subject, String version) {
+    synchronized Version version(String subject, String version, boolean includeDeleted) {
+        List<Version> versions = versions(subject, includeDeleted);
         if ("latest".equals(version) || "-1".equals(version)) {
-            return latest(subject);
+            return versions.get(versions.size() - 1);
         }
-        int number;
-        try {
-            number = Integer.parseInt(version);
-        } catch (NumberFormatException e) {
-            throw new SchemaRegistryException(
-                    422,
-                    SchemaRegistryException.INVALID_VERSION,
-                    "The specified version '" + version + "' is not a valid version id. Allowed values are between "
-                            + "[1, 2^31-1] and the string \"latest\"");
-        }
-        return versions(subject).stream()
+        int number = versionNumber(version);
+        return versions.stream()
                 .filter(v -> v.version() == number)
                 .findFirst()
-                .orElseThrow(() -> new SchemaRegistryException(
-                        404, SchemaRegistryException.VERSION_NOT_FOUND, "Version " + number + " not found."));
+                .orElseThrow(() -> versionNotFound(subject, number));
     }
 
     /** The version of {@code subject} holding this schema (POST /subjects/{subject}). */
-    synchronized Version lookup(String subject, String schemaText) {
+    synchronized Version lookup(String subject, String schemaText, boolean includeDeleted) {
         String canonical = parse(schemaText).toString();
-        return versions(subject).stream()
+        return versions(subject, includeDeleted).stream()
                 .filter(v -> canonical(v.schema()).equals(canonical))
                 .findFirst()
                 .orElseThrow(() ->
                         new SchemaRegistryException(404, SchemaRegistryException.SCHEMA_NOT_FOUND, "Schema not found"));
     }
 
-    /** Whether {@code schemaText} could be registered against version {@code version} (or all, if transitive). */
-    synchronized List<String> checkCompatibility(String subject, String version, String schemaText) {
-        List<Version> against = version.equals("latest") ? versions(subject) : List.of(version(subject, version));
-        return incompatibilities(subject, parse(schemaText), against);
+    /**
+     * DELETE /subjects/{subject}: soft-deletes every live version (and drops the subject's compatibility and mode),
+     * or, {@code permanent}, removes versions soft-deleted before. Returns the version numbers deleted.
+     */
+    synchronized List<Integer> deleteSubject(String subject, boolean permanent) {
+        requireWritable(subject);
+        List<Version> all = all(subject);
+        if (all.isEmpty()) {
+            throw subjectNotFound(subject);
+        }
+        boolean anyLive = all.stream().anyMatch(v -> !v.deleted());
+        if (!permanent && !anyLive) {
+            throw new SchemaRegistryException(
+                    404,
+                    SUBJECT_SOFT_DELETED,
+                    "Subject '" + subject + "' was soft deleted. Set permanent=true to delete permanently");
+        }
+        if (permanent && anyLive) {
+            throw new SchemaRegistryException(
+                    404,
+                    SUBJECT_NOT_SOFT_DELETED,
+                    "Subject '" + subject + "' was not deleted first before being permanently deleted");
+        }
+        List<Integer> deleted = new ArrayList<>();
+        for (Version version : all) {
+            if (permanent) {
+                write(versionKey(subject, version.version()), null);
+            } else if (!version.deleted()) {
+                write(versionKey(subject, version.version()), versionValue(softDeleted(version)));
+            } else {
+                continue;
+            }
+            deleted.add(version.version());
+        }
+        if (!permanent) {
+            if (compatibilityBySubject.containsKey(subject)) {
+                write(settingKey("CONFIG", subject), null);
+            }
+            if (modeBySubject.containsKey(subject)) {
+                write(settingKey("MODE", subject), null);
+            }
+        }
+        return deleted;
     }
 
-    synchronized String compatibility(String subject) {
-        return subject == null
-                ? globalCompatibility
-                : compatibilityBySubject.getOrDefault(subject, globalCompatibility);
+    /** DELETE /subjects/{subject}/versions/{version}: soft, or permanent after a soft delete. */
+    synchronized int deleteVersion(String subject, String version, boolean permanent) {
+        requireWritable(subject);
+        Version found;
+        if ("latest".equals(version) || "-1".equals(version)) {
+            found = version(subject, version, permanent);
+        } else {
+            int number = versionNumber(version);
+            if (all(subject).isEmpty()) {
+                throw subjectNotFound(subject);
+            }
+            found = all(subject).stream()
+                    .filter(v -> v.version() == number)
+                    .findFirst()
+                    .orElseThrow(() -> versionNotFound(subject, number));
+        }
+        if (!permanent && found.deleted()) {
+            throw new SchemaRegistryException(
+                    404,
+                    VERSION_SOFT_DELETED,
+                    "Subject '" + subject + "' Version " + found.version()
+                            + " was soft deleted. Set permanent=true to delete permanently");
+        }
+        if (permanent && !found.deleted()) {
+            throw new SchemaRegistryException(
+                    404,
+                    VERSION_NOT_SOFT_DELETED,
+                    "Subject '" + subject + "' Version " + found.version()
+                            + " was not deleted first before being permanently deleted");
+        }
+        write(versionKey(subject, found.version()), permanent ? null : versionValue(softDeleted(found)));
+        return found.version();
+    }
+
+    /** Whether {@code schemaText} could be registered against version {@code version} (or all live, if null). */
+    synchronized List<String> checkCompatibility(String subject, String version, String schemaText) {
+        Schema candidate = parse(schemaText);
+        if (version == null) {
+            List<Version> live = versions(subject, false);
+            return incompatibilities(subject, candidate, live, live);
+        }
+        Version against = version(subject, version, false);
+        return incompatibilities(subject, candidate, List.of(against), List.of(against));
+    }
+
+    /** The subject's compatibility level; without one, the global level if {@code defaultToGlobal}, else 40408. */
+    synchronized String compatibility(String subject, boolean defaultToGlobal) {
+        if (subject == null) {
+            return globalCompatibility;
+        }
+        String level = compatibilityBySubject.get(subject);
+        if (level == null && !defaultToGlobal) {
+            throw new SchemaRegistryException(
+                    404,
+                    SUBJECT_LEVEL_COMPATIBILITY_NOT_CONFIGURED,
+                    "Subject '" + subject + "' does not have subject-level compatibility configured");
+        }
+        return level == null ? globalCompatibility : level;
     }
 
     synchronized String setCompatibility(String subject, String level) {
-        String normalized = level == null ? "" : level.toUpperCase();
+        String normalized = level == null ? "" : level.toUpperCase(Locale.ROOT);
         if (!LEVELS.contains(normalized)) {
             throw new SchemaRegistryException(
-                    422, 42203, "Invalid compatibility level '" + level + "'. Valid values are " + LEVELS);
+                    422,
+                    INVALID_COMPATIBILITY_LEVEL,
+                    "Invalid compatibility level '" + level + "'. Valid values are " + LEVELS);
         }
-        ObjectNode key = JSON.createObjectNode().put("keytype", "CONFIG").put("magic", 0);
-        if (subject == null) {
-            key.putNull("subject");
-        } else {
-            key.put("subject", subject);
-        }
-        String value =
-                JSON.createObjectNode().put("compatibilityLevel", normalized).toString();
-        log.append(key.toString(), value);
-        apply(key.toString(), value);
+        write(
+                settingKey("CONFIG", subject),
+                JSON.createObjectNode().put("compatibilityLevel", normalized).toString());
         return normalized;
     }
 
-    private List<String> incompatibilities(String subject, Schema candidate, List<Version> versions) {
-        String level = compatibility(subject);
-        if (versions.isEmpty() || level.equals("NONE")) {
+    /** DELETE /config[/{subject}]: the level that was set; the subject then follows the global level again. */
+    synchronized String deleteCompatibility(String subject) {
+        String previous = compatibility(subject, false);
+        write(settingKey("CONFIG", subject), null);
+        return previous;
+    }
+
+    /** The subject's mode; without one, the global mode if {@code defaultToGlobal}, else 40409. */
+    synchronized String mode(String subject, boolean defaultToGlobal) {
+        if (subject == null) {
+            return globalMode;
+        }
+        String mode = modeBySubject.get(subject);
+        if (mode == null && !defaultToGlobal) {
+            throw new SchemaRegistryException(
+                    404,
+                    SUBJECT_LEVEL_MODE_NOT_CONFIGURED,
+                    "Subject '" + subject + "' does not have subject-level mode configured");
+        }
+        return mode == null ? globalMode : mode;
+    }
+
+    synchronized String setMode(String subject, String mode) {
+        String normalized = mode == null ? "" : mode.toUpperCase(Locale.ROOT);
+        if (!MODES.contains(normalized)) {
+            throw new SchemaRegistryException(
+                    422,
+                    INVALID_MODE,
+                    "Invalid mode '" + mode + "'. Valid values are " + MODES
+                            + " (IMPORT, registering under given ids, is not supported by this registry)");
+        }
+        write(
+                settingKey("MODE", subject),
+                JSON.createObjectNode().put("mode", normalized).toString());
+        return normalized;
+    }
+
+    synchronized String deleteMode(String subject) {
+        String previous = mode(subject, false);
+        write(settingKey("MODE", subject), null);
+        return previous;
+    }
+
+    /** Registration and deletion are refused (42205) where the subject's mode, or else the global one, is read-only. */
+    private void requireWritable(String subject) {
+        String mode = modeBySubject.getOrDefault(subject, globalMode);
+        if (!mode.equals("READWRITE")) {
+            throw new SchemaRegistryException(
+                    422,
+                    OPERATION_NOT_PERMITTED,
+                    "Subject " + subject + " is in read-only mode (" + mode
+                            + "): registering and deleting are refused");
+        }
+    }
+
+    private List<String> incompatibilities(String subject, Schema candidate, List<Version> live) {
+        return incompatibilities(subject, candidate, live, null);
+    }
+
+    /**
+     * What keeps {@code candidate} from the subject's level against its live versions: the latest, or all of them for
+     * a transitive level ({@code against} overrides which, for the compatibility test).
+     */
+    private List<String> incompatibilities(
+            String subject, Schema candidate, List<Version> live, List<Version> against) {
+        String level = compatibility(subject, true);
+        if (live.isEmpty() || level.equals("NONE")) {
             return List.of();
         }
-        List<Version> against = level.endsWith("_TRANSITIVE") ? versions : List.of(versions.get(versions.size() - 1));
+        List<Version> checked =
+                against != null ? against : level.endsWith("_TRANSITIVE") ? live : List.of(live.get(live.size() - 1));
         boolean backward = level.startsWith("BACKWARD") || level.startsWith("FULL");
         boolean forward = level.startsWith("FORWARD") || level.startsWith("FULL");
         List<String> problems = new ArrayList<>();
-        for (Version old : against) {
+        for (Version old : checked) {
             Schema previous = parse(old.schema());
             if (backward) {
                 describe(
@@ -260,6 +473,80 @@ final class SchemaStore {
         }
     }
 
+    /** Appends to the log, then applies: the state never holds what the log does not. */
+    private void write(String key, String value) {
+        log.append(key, value);
+        apply(key, value);
+    }
+
+    private List<Version> all(String subject) {
+        return select(subject, v -> true);
+    }
+
+    private List<Version> live(String subject) {
+        return select(subject, v -> !v.deleted());
+    }
+
+    private List<Version> select(String subject, Predicate<Version> which) {
+        TreeMap<Integer, Version> versions = versionsBySubject.get(subject);
+        return versions == null
+                ? List.of()
+                : versions.values().stream().filter(which).toList();
+    }
+
+    private java.util.stream.Stream<Version> allVersions() {
+        return versionsBySubject.values().stream().flatMap(versions -> versions.values().stream());
+    }
+
+    private static Version softDeleted(Version version) {
+        return new Version(version.subject(), version.version(), version.id(), version.schema(), true);
+    }
+
+    private static String versionKey(String subject, int version) {
+        return JSON.createObjectNode()
+                .put("keytype", "SCHEMA")
+                .put("subject", subject)
+                .put("version", version)
+                .put("magic", 1)
+                .toString();
+    }
+
+    private static String versionValue(Version version) {
+        return JSON.createObjectNode()
+                .put("subject", version.subject())
+                .put("version", version.version())
+                .put("id", version.id())
+                .put("schema", version.schema())
+                .put("deleted", version.deleted())
+                .toString();
+    }
+
+    private static String settingKey(String keyType, String subject) {
+        ObjectNode key = JSON.createObjectNode().put("keytype", keyType);
+        if (subject == null) {
+            key.putNull("subject");
+        } else {
+            key.put("subject", subject);
+        }
+        return key.put("magic", 0).toString();
+    }
+
+    private static int versionNumber(String version) {
+        try {
+            int number = Integer.parseInt(version);
+            if (number < 1) {
+                throw new NumberFormatException();
+            }
+            return number;
+        } catch (NumberFormatException e) {
+            throw new SchemaRegistryException(
+                    422,
+                    SchemaRegistryException.INVALID_VERSION,
+                    "The specified version '" + version + "' is not a valid version id. Allowed values are between "
+                            + "[1, 2^31-1] and the string \"latest\"");
+        }
+    }
+
     static Schema parse(String schemaText) {
         try {
             return new Schema.Parser().parse(schemaText);
@@ -276,6 +563,18 @@ final class SchemaStore {
     private static SchemaRegistryException subjectNotFound(String subject) {
         return new SchemaRegistryException(
                 404, SchemaRegistryException.SUBJECT_NOT_FOUND, "Subject '" + subject + "' not found.");
+    }
+
+    private static SchemaRegistryException versionNotFound(String subject, int version) {
+        return new SchemaRegistryException(
+                404,
+                SchemaRegistryException.VERSION_NOT_FOUND,
+                "Version " + version + " not found for subject '" + subject + "'.");
+    }
+
+    private static SchemaRegistryException schemaNotFound(int id) {
+        return new SchemaRegistryException(
+                404, SchemaRegistryException.SCHEMA_NOT_FOUND, "Schema " + id + " not found");
     }
 
     private static JsonNode readJson(String text) {

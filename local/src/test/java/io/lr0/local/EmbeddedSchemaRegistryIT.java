@@ -60,6 +60,42 @@ class EmbeddedSchemaRegistryIT {
                 RegistryConfig.from(Map.of(RegistryConfig.SCHEMA_REGISTRY_URL, registry.url())));
     }
 
+    /**
+     * Every method of Confluent's own Python registry clients (Debian python3-confluent-kafka, which .ci/run installs)
+     * against this registry: results and Confluent's error codes (local/src/test/python/registry_client_check.py).
+     * Then a restart: the soft deletes the script made are still there.
+     */
+    @Test
+    void confluentsPythonClientsWorkUnchanged() throws Exception {
+        try (EmbeddedSchemaRegistry registry = startRegistry()) {
+            Process check = new ProcessBuilder(
+                            "/usr/bin/python3", "src/test/python/registry_client_check.py", registry.url())
+                    .redirectErrorStream(true)
+                    .start();
+            String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(
+                    0,
+                    check.waitFor(),
+                    "Confluent's client against the registry:\n" + output
+                            + "\n(needs Debian's python3-confluent-kafka and python3-avro)");
+            assertTrue(output.contains("all checks passed"), output);
+        }
+        try (EmbeddedSchemaRegistry restarted = startRegistry()) {
+            HttpResponse<String> listed = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(restarted.url() + "/subjects?deleted=true"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> live = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(restarted.url() + "/subjects"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertTrue(listed.body().contains("py-check-"), listed.body());
+            assertTrue(!live.body().contains("py-check-"), "soft deletes survive a restart: " + live.body());
+        }
+    }
+
     @Test
     void registersLooksUpAndEvolvesWithConfluentSemantics() {
         try (EmbeddedSchemaRegistry registry = startRegistry();

@@ -9,8 +9,117 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The registry's store in memory: what it refuses before anything reaches its log. */
+/** The registry's store in memory: Confluent's delete and mode semantics, its log, and what it refuses. */
 class SchemaStoreTest {
+    private static final String V1 =
+            "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"a\",\"type\":\"string\"}]}";
+    private static final String V2 = "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"a\",\"type\":"
+            + "\"string\"},{\"name\":\"b\",\"type\":\"int\",\"default\":0}]}";
+
+    /** A log kept in memory, replayable into a fresh store as the registry replays _schemas at start. */
+    private static final class MemoryLog implements SchemaStore.Log {
+        final List<String[]> records = new ArrayList<>();
+
+        @Override
+        public void append(String key, String value) {
+            records.add(new String[] {key, value});
+        }
+
+        SchemaStore replay() {
+            SchemaStore store = new SchemaStore(this);
+            records.forEach(record -> store.apply(record[0], record[1]));
+            return store;
+        }
+    }
+
+    private static int code(Runnable call) {
+        return assertThrows(SchemaRegistryException.class, call::run).errorCode();
+    }
+
+    @Test
+    void softDeletesHideVersionsButTheirIdsStillResolveAndSurviveAReplay() {
+        MemoryLog log = new MemoryLog();
+        SchemaStore store = new SchemaStore(log);
+        int id1 = store.register("s-value", V1).id();
+        int id2 = store.register("s-value", V2).id();
+
+        assertEquals(1, store.deleteVersion("s-value", "1", false));
+        assertEquals(List.of(2), versions(store.versions("s-value", false)));
+        assertEquals(List.of(1, 2), versions(store.versions("s-value", true)), "?deleted=true");
+        assertEquals(SchemaRegistryException.VERSION_NOT_FOUND, code(() -> store.version("s-value", "1", false)));
+        assertEquals(id1, store.version("s-value", "1", true).id());
+        assertEquals(V1, store.schemaById(id1).orElseThrow(), "a soft-deleted version's schema resolves by id");
+        assertEquals(SchemaStore.VERSION_SOFT_DELETED, code(() -> store.deleteVersion("s-value", "1", false)));
+        assertEquals(SchemaStore.VERSION_NOT_SOFT_DELETED, code(() -> store.deleteVersion("s-value", "2", true)));
+
+        assertEquals(List.of(2), store.deleteSubject("s-value", false));
+        assertEquals(List.of(), store.subjects("", false));
+        assertEquals(List.of("s-value"), store.subjects("", true));
+        assertEquals(SchemaStore.SUBJECT_SOFT_DELETED, code(() -> store.deleteSubject("s-value", false)));
+        assertEquals(SchemaRegistryException.SUBJECT_NOT_FOUND, code(() -> store.versions("s-value", false)));
+
+        SchemaStore restarted = log.replay();
+        assertEquals(List.of("s-value"), restarted.subjects("", true));
+        assertEquals(List.of(), restarted.subjects("", false), "deletions survive a restart");
+        assertEquals(V2, restarted.schemaById(id2).orElseThrow());
+
+        // Registering again continues the numbering and gives the same schema its id again.
+        SchemaStore.Version again = restarted.register("s-value", V1);
+        assertEquals(3, again.version());
+        assertEquals(id1, again.id());
+    }
+
+    @Test
+    void permanentDeletesNeedASoftDeleteFirstAndLeaveTombstones() {
+        MemoryLog log = new MemoryLog();
+        SchemaStore store = new SchemaStore(log);
+        int id = store.register("p-value", V1).id();
+        assertEquals(SchemaStore.SUBJECT_NOT_SOFT_DELETED, code(() -> store.deleteSubject("p-value", true)));
+        store.deleteSubject("p-value", false);
+        assertEquals(List.of(1), store.deleteSubject("p-value", true));
+        assertEquals(List.of(), store.subjects("", true));
+        assertTrue(store.schemaById(id).isEmpty(), "no version holds the schema any more");
+        assertEquals(null, log.records.get(log.records.size() - 1)[1], "a permanent delete is a tombstone");
+        assertEquals(List.of(), log.replay().subjects("", true));
+        assertEquals(SchemaRegistryException.SUBJECT_NOT_FOUND, code(() -> store.deleteSubject("p-value", false)));
+    }
+
+    @Test
+    void readOnlyModeRefusesRegistrationAndDeletion() {
+        MemoryLog log = new MemoryLog();
+        SchemaStore store = new SchemaStore(log);
+        store.register("m-value", V1);
+        assertEquals("READONLY", store.setMode(null, "readonly"));
+        assertEquals(SchemaStore.OPERATION_NOT_PERMITTED, code(() -> store.register("m-value", V2)));
+        assertEquals(SchemaStore.OPERATION_NOT_PERMITTED, code(() -> store.deleteSubject("m-value", false)));
+        store.setMode("m-value", "READWRITE");
+        assertEquals(2, store.register("m-value", V2).version(), "the subject's mode overrides the global one");
+        assertEquals(SchemaStore.OPERATION_NOT_PERMITTED, code(() -> store.register("other-value", V1)));
+        assertEquals(SchemaStore.INVALID_MODE, code(() -> store.setMode(null, "IMPORT")));
+        assertEquals("READONLY", log.replay().mode(null, false), "modes survive a restart");
+        assertEquals("READWRITE", store.deleteMode("m-value"));
+        assertEquals(SchemaStore.SUBJECT_LEVEL_MODE_NOT_CONFIGURED, code(() -> store.mode("m-value", false)));
+        assertEquals("READONLY", store.mode("m-value", true));
+    }
+
+    @Test
+    void subjectLevelCompatibilityIsItsOwnUnlessDefaultToGlobal() {
+        SchemaStore store = new SchemaStore(new MemoryLog());
+        store.register("c-value", V1);
+        assertEquals(
+                SchemaStore.SUBJECT_LEVEL_COMPATIBILITY_NOT_CONFIGURED,
+                code(() -> store.compatibility("c-value", false)));
+        assertEquals("BACKWARD", store.compatibility("c-value", true));
+        assertEquals("FULL", store.setCompatibility("c-value", "full"));
+        assertEquals("FULL", store.compatibility("c-value", false));
+        assertEquals("FULL", store.deleteCompatibility("c-value"));
+        assertEquals("BACKWARD", store.compatibility("c-value", true));
+        assertEquals(SchemaStore.INVALID_COMPATIBILITY_LEVEL, code(() -> store.setCompatibility(null, "SIDEWAYS")));
+    }
+
+    private static List<Integer> versions(List<SchemaStore.Version> versions) {
+        return versions.stream().map(SchemaStore.Version::version).toList();
+    }
 
     @Test
     void aSchemaTooLargeForItsLogRecordIsRefusedWith422AndNothingIsStored() {
@@ -26,6 +135,6 @@ class SchemaStoreTest {
         assertEquals(SchemaRegistryException.INVALID_SCHEMA, refused.errorCode());
         assertTrue(refused.getMessage().contains("too large to store"), refused.getMessage());
         assertEquals(List.of(), appended);
-        assertEquals(List.of(), store.subjects());
+        assertEquals(List.of(), store.subjects("", false));
     }
 }
