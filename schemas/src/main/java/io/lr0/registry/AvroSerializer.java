@@ -20,8 +20,9 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Writes Avro records in Confluent's wire format, under subject {@code <topic>-key} or {@code <topic>-value}
- * (Confluent's TopicNameStrategy). Behaves like {@code KafkaAvroSerializer} for the keys in {@link RegistryConfig}.
+ * Writes Avro records in Confluent's wire format, under the subject the configured {@link SubjectNameStrategy} names
+ * ({@code <topic>-key} or {@code <topic>-value} by default). Behaves like {@code KafkaAvroSerializer} for the keys in
+ * {@link RegistryConfig}.
  */
 public class AvroSerializer<T extends GenericContainer> implements Serializer<T> {
     private SchemaRegistryClient client;
@@ -61,8 +62,9 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
         if (record == null) {
             return null;
         }
-        String subject = SubjectNames.of(topic, isKey);
         Schema ownSchema = record.getSchema();
+        String subject = (isKey ? config.keySubjectNameStrategy() : config.valueSubjectNameStrategy())
+                .subject(topic, isKey, ownSchema);
         try {
             if (config.useLatestVersion()) {
                 RegisteredSchema latest = latestBySubject.computeIfAbsent(subject, client::latest);

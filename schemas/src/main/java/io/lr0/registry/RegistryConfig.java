@@ -18,6 +18,8 @@ public record RegistryConfig(
         boolean autoRegisterSchemas,
         boolean useLatestVersion,
         boolean specificAvroReader,
+        SubjectNameStrategy keySubjectNameStrategy,
+        SubjectNameStrategy valueSubjectNameStrategy,
         Path trustStore,
         String trustStorePassword) {
 
@@ -33,6 +35,11 @@ public record RegistryConfig(
     public static final String USE_LATEST_VERSION = "use.latest.version";
     /** Deserialize to the generated specific classes instead of GenericRecord. Default false. */
     public static final String SPECIFIC_AVRO_READER = "specific.avro.reader";
+
+    /** Subject name strategy of keys: Confluent's TopicNameStrategy (default), RecordNameStrategy, TopicRecordNameStrategy. */
+    public static final String KEY_SUBJECT_NAME_STRATEGY = "key.subject.name.strategy";
+    /** Subject name strategy of values, as for keys. */
+    public static final String VALUE_SUBJECT_NAME_STRATEGY = "value.subject.name.strategy";
 
     /** Trust store for an https registry whose certificate the JVM's default CAs do not sign. */
     public static final String SSL_TRUSTSTORE_LOCATION = "ssl.truststore.location";
@@ -72,6 +79,9 @@ public record RegistryConfig(
                 bool(configs, AUTO_REGISTER_SCHEMAS, true),
                 bool(configs, USE_LATEST_VERSION, false),
                 bool(configs, SPECIFIC_AVRO_READER, false),
+                SubjectNameStrategy.parse(KEY_SUBJECT_NAME_STRATEGY, string(configs, KEY_SUBJECT_NAME_STRATEGY, null)),
+                SubjectNameStrategy.parse(
+                        VALUE_SUBJECT_NAME_STRATEGY, string(configs, VALUE_SUBJECT_NAME_STRATEGY, null)),
                 trustStore == null || trustStore.isBlank() ? null : Path.of(trustStore),
                 string(configs, SSL_TRUSTSTORE_PASSWORD, null));
     }
@@ -83,7 +93,9 @@ public record RegistryConfig(
                 + urls.stream().map(RegistryConfig::redacted).toList()
                 + ", userInfo=" + (userInfo == null ? "none" : "[hidden]") + ", autoRegisterSchemas="
                 + autoRegisterSchemas + ", useLatestVersion=" + useLatestVersion + ", specificAvroReader="
-                + specificAvroReader + ", trustStore=" + trustStore + "]";
+                + specificAvroReader + ", keySubjectNameStrategy=" + keySubjectNameStrategy
+                + ", valueSubjectNameStrategy="
+                + valueSubjectNameStrategy + ", trustStore=" + trustStore + "]";
     }
 
     /** The URL without its user:password part, for messages and logs. */

@@ -18,6 +18,7 @@ import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -141,6 +142,68 @@ class ConfluentWireFormatTest {
         assertEquals(String.format("00%08x", latestId), HexFormat.of().formatHex(bytes, 0, 5));
         GenericRecord read = deserializer.deserialize("evolved", bytes);
         assertEquals("?", read.get("city").toString(), "written with v2, the default filled in");
+    }
+
+    /**
+     * Confluent users' strict setting: nothing registered by the producer, every record written with the subject's
+     * latest schema (registered by whoever owns it).
+     */
+    @Test
+    void autoRegisterOffWithUseLatestVersionWritesWithTheRegisteredSchema() {
+        AvroSerializer<GenericRecord> strict = new AvroSerializer<>();
+        strict.configure(
+                config(RegistryConfig.AUTO_REGISTER_SCHEMAS, "false", RegistryConfig.USE_LATEST_VERSION, "true"),
+                false);
+        GenericRecord dave = new GenericData.Record(USER);
+        dave.put("name", "Dave");
+        dave.put("age", 40);
+        assertInstanceOf(
+                SchemaRegistryException.NotFound.class,
+                assertThrows(SerializationException.class, () -> strict.serialize("owned", dave))
+                        .getCause());
+        assertThrows(SchemaRegistryException.NotFound.class, () -> client.latest("owned-value"), "nothing registered");
+
+        int id = client.register("owned-value", USER);
+        AvroSerializer<GenericRecord> again = new AvroSerializer<>();
+        again.configure(
+                config(RegistryConfig.AUTO_REGISTER_SCHEMAS, "false", RegistryConfig.USE_LATEST_VERSION, "true"),
+                false);
+        assertEquals(String.format("00%08x", id), HexFormat.of().formatHex(again.serialize("owned", dave), 0, 5));
+    }
+
+    /** Confluent's three subject name strategies, by class name or simple name; a custom one is refused at start. */
+    @Test
+    void subjectNameStrategies() {
+        GenericRecord eve = new GenericData.Record(USER);
+        eve.put("name", "Eve");
+        eve.put("age", 3);
+        Map<String, String> expected = Map.of(
+                "io.confluent.kafka.serializers.subject.TopicNameStrategy", "strategies-value",
+                "io.confluent.kafka.serializers.subject.RecordNameStrategy", "example.User",
+                "TopicRecordNameStrategy", "strategies-example.User");
+        expected.forEach((strategy, subject) -> {
+            AvroSerializer<GenericRecord> serializer = new AvroSerializer<>();
+            serializer.configure(
+                    config("schema.registry." + RegistryConfig.VALUE_SUBJECT_NAME_STRATEGY, strategy), false);
+            byte[] bytes = serializer.serialize("strategies", eve);
+            assertEquals(
+                    String.format("00%08x", client.lookup(subject, USER).id()),
+                    HexFormat.of().formatHex(bytes, 0, 5),
+                    strategy + " registers under " + subject);
+        });
+        AvroSerializer<GenericRecord> keys = new AvroSerializer<>();
+        keys.configure(config(RegistryConfig.KEY_SUBJECT_NAME_STRATEGY, "RecordNameStrategy"), true);
+        assertEquals(
+                String.format("00%08x", client.lookup("example.User", USER).id()),
+                HexFormat.of().formatHex(keys.serialize("other-topic", eve), 0, 5),
+                "keys under the record's name, whatever the topic");
+
+        ConfigException custom = assertThrows(
+                ConfigException.class,
+                () -> new AvroSerializer<GenericRecord>()
+                        .configure(
+                                config(RegistryConfig.VALUE_SUBJECT_NAME_STRATEGY, "com.example.MyStrategy"), false));
+        assertTrue(custom.getMessage().contains("TopicRecordNameStrategy"), custom.getMessage());
     }
 
     @Test
