@@ -1,11 +1,18 @@
 package io.lr0.producers;
 
+import io.lr0.contract.Topics;
+import io.lr0.schema.Image;
+import io.lr0.schema.ImageEncoding;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,7 +23,11 @@ import picocli.CommandLine.Parameters;
         name = "produce",
         mixinStandardHelpOptions = true,
         description = "Produce images to Kafka (Avro, Confluent wire format).",
-        subcommands = {ProduceCommand.DatasetCommand.class, ProduceCommand.WatchCommand.class})
+        subcommands = {
+            ProduceCommand.DatasetCommand.class,
+            ProduceCommand.WatchCommand.class,
+            ProduceCommand.CameraCommand.class
+        })
 public final class ProduceCommand {
 
     /** Where to produce: broker, registry, topics. */
@@ -125,6 +136,120 @@ public final class ProduceCommand {
                 System.err.printf("Produced %d images.%n", result.sent());
                 return 0;
             }
+        }
+    }
+
+    @Command(
+            name = "camera",
+            mixinStandardHelpOptions = true,
+            description = "Produce the frames of a camera or video: anything ffmpeg opens (rtsp://, http:// MJPEG, "
+                    + "/dev/video0 with -f v4l2 in the URL's stead, a file), through Debian's ffmpeg, frames piped as "
+                    + "JPEG. A source that drops or stalls is reopened with backoff; a file is replayed at its own "
+                    + "pace, once. Frames carry no label: docs/metrics.md has the label-free measures.")
+    public static final class CameraCommand implements Callable<Integer> {
+        @Mixin
+        Connection connection;
+
+        @Option(names = "--name", required = true, description = "Camera name: the first part of each image id.")
+        String name;
+
+        @Option(names = "--url", required = true, description = "What ffmpeg opens (credentials are never logged).")
+        String url;
+
+        @Option(names = "--fps", defaultValue = "0", description = "Frames per second taken (0: every frame).")
+        double fps;
+
+        @Option(
+                names = "--max-side",
+                defaultValue = "0",
+                description = "Shrink frames whose longer side is over this (0: as they come).")
+        int maxSide;
+
+        @Option(
+                names = "--dataset",
+                defaultValue = "camera",
+                description = "Label space the frames are classified in (default: ${DEFAULT-VALUE}; imagenet1k is "
+                        + "published with ImageNet's classes).")
+        String dataset;
+
+        @Option(
+                names = "--classes",
+                split = ",",
+                description = "Publish the label space with these classes (comma-separated), e.g. for a prompt file "
+                        + "of your own.")
+        List<String> classes;
+
+        @Option(
+                names = "--stall-timeout",
+                defaultValue = "PT10S",
+                description = "Reopen the source after this long without a frame (default: ${DEFAULT-VALUE}).")
+        Duration stallTimeout;
+
+        @Option(names = "--max-frames", defaultValue = "0", description = "Stop after this many frames (0: never).")
+        long maxFrames;
+
+        @Option(
+                names = "--max-frame-bytes",
+                defaultValue = "" + Topics.DEFAULT_IMAGE_MAX_BYTES,
+                description = "Largest JPEG frame sent: the app's image.max.bytes (default: ${DEFAULT-VALUE}).")
+        int maxFrameBytes;
+
+        @Override
+        public Integer call() throws Exception {
+            if (name.isBlank() || name.contains("/")) {
+                throw new IllegalArgumentException("--name must be non-empty and hold no '/', was '" + name + "'");
+            }
+            boolean file = CameraSource.isFile(url);
+            CameraSource source = new CameraSource(
+                    new CameraSource.Settings(name, url, fps, maxSide, file, stallTimeout, maxFrameBytes));
+            AtomicBoolean running = new AtomicBoolean(true);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> running.set(false)));
+            AtomicLong sent = new AtomicLong();
+            AtomicLong failed = new AtomicLong();
+            try (ImagePublisher publisher = connection.publisher()) {
+                List<String> labelSpace = classes != null && !classes.isEmpty()
+                        ? classes
+                        : dataset.equals("imagenet1k") ? PublishedLayouts.imagenetWnids() : null;
+                if (labelSpace != null) {
+                    publisher.publishDataset(
+                            new LabelSpace(dataset, labelSpace, List.of(), "classes of camera " + name));
+                } else {
+                    System.err.printf(
+                            "Frames of %s are classified once dataset '%s' has a label space on %s (--classes "
+                                    + "publishes one).%n",
+                            name, dataset, connection.datasetsTopic);
+                }
+                System.err.printf("Camera %s: reading %s; Ctrl-C to stop.%n", name, CameraSource.redact(url));
+                source.run(
+                        (jpeg, capturedAt) -> {
+                            long sequence = sent.incrementAndGet();
+                            LabeledImage frame = new LabeledImage(
+                                    name + "/" + capturedAt + "-" + sequence,
+                                    Image.newBuilder()
+                                            .setEncoding(ImageEncoding.JPEG)
+                                            .setData(ByteBuffer.wrap(jpeg))
+                                            .build(),
+                                    null,
+                                    null,
+                                    Map.of("camera", name, "frame", String.valueOf(sequence)));
+                            publisher.send(
+                                    frame, "camera:" + name, dataset, Instant.ofEpochMilli(capturedAt), (m, e) -> {
+                                        if (e != null) {
+                                            failed.incrementAndGet();
+                                        }
+                                    });
+                            if (maxFrames > 0 && sequence >= maxFrames) {
+                                running.set(false);
+                            }
+                        },
+                        running::get,
+                        file);
+                publisher.flush();
+            }
+            System.err.printf(
+                    "Camera %s: %d frames produced, %d not written, %d gaps.%n",
+                    name, sent.get() - failed.get(), failed.get(), source.gaps());
+            return failed.get() == 0 ? 0 : 1;
         }
     }
 

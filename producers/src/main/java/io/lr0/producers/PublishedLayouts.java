@@ -31,6 +31,11 @@ final class PublishedLayouts {
 
     private PublishedLayouts() {}
 
+    /** ImageNet-1k's WordNet ids in class-index order. */
+    static List<String> imagenetWnids() {
+        return IMAGENET_WNIDS;
+    }
+
     /** The folder and files one layout expects, and the error that names them when they are not there. */
     private record Layout(String name, Path root) {
         /** The first of {@code candidates} (relative to the root) that exists, or an error naming them all. */

@@ -33,6 +33,12 @@ public record Topics(
      */
     public static final int DEAD_LETTER_MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
 
+    /**
+     * The largest image payload the app takes by default ({@code image.max.bytes}); producers that make images (the
+     * camera) refuse larger frames with it rather than send what the stream would dead-letter.
+     */
+    public static final long DEFAULT_IMAGE_MAX_BYTES = 1_000_000L;
+
     /** Room a dead letter needs beyond its input record: the reason, message and source headers. */
     public static final int DEAD_LETTER_HEADROOM_BYTES = 16 * 1024;
 

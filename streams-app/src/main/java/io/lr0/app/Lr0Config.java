@@ -221,7 +221,7 @@ public final class Lr0Config extends AbstractConfig {
             .define(
                     IMAGE_MAX_BYTES,
                     Type.LONG,
-                    1_000_000L,
+                    Topics.DEFAULT_IMAGE_MAX_BYTES,
                     ConfigDef.Range.atLeast(1),
                     Importance.MEDIUM,
                     "Largest accepted image payload in bytes; larger ones go to the dead-letter topic. The native "

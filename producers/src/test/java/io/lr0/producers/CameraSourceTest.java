@@ -1,0 +1,86 @@
+package io.lr0.producers;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Random;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+
+/** The camera's frame splitting and what it keeps out of logs; CameraIT runs it against a live ffmpeg source. */
+class CameraSourceTest {
+
+    private static byte[] jpeg(int seed) throws IOException {
+        BufferedImage image = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
+        Random random = new Random(seed);
+        for (int y = 0; y < 48; y++) {
+            for (int x = 0; x < 64; x++) {
+                image.setRGB(x, y, random.nextInt());
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "jpg", out);
+        return out.toByteArray();
+    }
+
+    @Test
+    void concatenatedJpegsSplitIntoTheirFrames() throws IOException {
+        byte[] a = jpeg(1);
+        byte[] b = jpeg(2);
+        ByteArrayOutputStream piped = new ByteArrayOutputStream();
+        piped.write(a);
+        piped.write(b);
+        JpegStream stream = new JpegStream(new ByteArrayInputStream(piped.toByteArray()), 1_000_000);
+
+        assertArrayEquals(a, stream.next());
+        assertArrayEquals(b, stream.next());
+        assertNull(stream.next(), "the end between frames");
+    }
+
+    @Test
+    void aCutOrOversizedFrameIsAnErrorNotAWait() throws IOException {
+        byte[] a = jpeg(3);
+        assertThrows(
+                EOFException.class,
+                () -> new JpegStream(new ByteArrayInputStream(Arrays.copyOf(a, a.length / 2)), 1_000_000).next());
+        IOException big =
+                assertThrows(IOException.class, () -> new JpegStream(new ByteArrayInputStream(a), 1000).next());
+        assertTrue(big.getMessage().contains("over 1000 bytes"), big.getMessage());
+        assertThrows(
+                IOException.class, () -> new JpegStream(new ByteArrayInputStream(new byte[] {1, 2, 3}), 10).next());
+    }
+
+    @Test
+    void credentialsNeverReachALogLine() {
+        assertEquals(
+                "rtsp://***@cam.local:554/stream?token=***&fps=5",
+                CameraSource.redact("rtsp://admin:s3cret@cam.local:554/stream?token=abc&fps=5"));
+        assertEquals(
+                "Connection to http://***@10.0.0.2/mjpg failed",
+                CameraSource.redact("Connection to http://u:p@10.0.0.2/mjpg failed"));
+        assertEquals("/dev/video0", CameraSource.redact("/dev/video0"));
+    }
+
+    @Test
+    void ffmpegIsAskedForJpegFramesOnItsStandardOutput() {
+        CameraSource source = new CameraSource(
+                new CameraSource.Settings("cam", "rtsp://h/s", 5, 640, false, Duration.ofSeconds(10), 1_000_000));
+        String command = String.join(" ", source.command());
+        assertTrue(command.startsWith("ffmpeg -hide_banner -nostdin -loglevel error -i rtsp://h/s"), command);
+        assertTrue(
+                command.contains(
+                        "-vf fps=5.0,scale=w='min(640,iw)':h='min(640,ih)':force_original_aspect_ratio=decrease"),
+                command);
+        assertTrue(command.endsWith("-an -f image2pipe -c:v mjpeg -q:v 3 pipe:1"), command);
+    }
+}

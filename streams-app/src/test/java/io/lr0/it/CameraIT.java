@@ -1,0 +1,142 @@
+package io.lr0.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lr0.cli.Lr0;
+import io.lr0.contract.TopicSetup;
+import io.lr0.contract.Topics;
+import io.lr0.local.LocalStack;
+import io.lr0.registry.AvroDeserializer;
+import io.lr0.registry.RegistryConfig;
+import io.lr0.schema.ImageEncoding;
+import io.lr0.schema.ImageRecord;
+import io.lr0.testing.Consume;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code lr0 produce camera} against a live source: ffmpeg's test pattern served over HTTP (MJPEG) by a second ffmpeg
+ * on 127.0.0.1, killed and restarted mid-stream. The producer reconnects; frames from before and after arrive, each
+ * once, as JPEG images of the camera.
+ */
+class CameraIT {
+    private static final int FRAMES = 40;
+
+    @TempDir
+    Path dataDir;
+
+    private static Process serve(int port) throws Exception {
+        return new ProcessBuilder(
+                        "ffmpeg",
+                        "-hide_banner",
+                        "-loglevel",
+                        "error",
+                        "-re",
+                        "-f",
+                        "lavfi",
+                        "-i",
+                        "testsrc=size=160x120:rate=10",
+                        "-f",
+                        "mpjpeg",
+                        "-listen",
+                        "1",
+                        "http://127.0.0.1:" + port + "/cam.mjpg")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+    }
+
+    @Test
+    void framesArriveBeforeAndAfterTheSourceRestartsEachOnce() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        try (LocalStack stack = LocalStack.start(dataDir, 0, 0, 0)) {
+            TopicSetup.ensure(Map.of("bootstrap.servers", stack.bootstrapServers()), Topics.DEFAULTS.specs(1));
+            Process source = serve(port);
+            Thread.sleep(500);
+            StringWriter err = new StringWriter();
+            CommandLine lr0 = Lr0.commandLine();
+            lr0.setErr(new PrintWriter(err));
+            CompletableFuture<Integer> camera = CompletableFuture.supplyAsync(() -> lr0.execute(
+                    "produce",
+                    "camera",
+                    "--name",
+                    "test-cam",
+                    "--url",
+                    "http://127.0.0.1:" + port + "/cam.mjpg",
+                    "--classes",
+                    "pattern,noise",
+                    "--max-frames",
+                    String.valueOf(FRAMES),
+                    "--stall-timeout",
+                    "PT3S",
+                    "--bootstrap-servers",
+                    stack.bootstrapServers(),
+                    "--schema-registry-url",
+                    stack.registryUrl()));
+            Thread.sleep(2000);
+            // The camera goes away mid-stream, and comes back a moment later.
+            source.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            Thread.sleep(1500);
+            source = serve(port);
+            try {
+                assertEquals(0, camera.get(90, TimeUnit.SECONDS), err.toString());
+            } finally {
+                source.destroyForcibly();
+            }
+
+            List<ConsumerRecord<String, ImageRecord>> images = Consume.until(
+                    stack.bootstrapServers(),
+                    "images",
+                    new StringDeserializer(),
+                    reader(stack),
+                    records -> records.size() >= FRAMES,
+                    Duration.ofSeconds(60));
+            assertEquals(FRAMES, images.size());
+            Set<String> ids = images.stream().map(ConsumerRecord::key).collect(Collectors.toSet());
+            assertEquals(FRAMES, ids.size(), "nothing duplicated");
+            ImageRecord first = images.get(0).value();
+            assertTrue(first.getId().startsWith("test-cam/"), first.getId());
+            assertEquals("camera:test-cam", first.getSource());
+            assertEquals(ImageEncoding.JPEG, first.getImage().getEncoding());
+            assertEquals(null, first.getLabel());
+            // Frames at 10 per second, with a gap of over a second where the source was down.
+            List<Long> captured = images.stream()
+                    .map(record -> record.value().getCaptureTimestamp().toEpochMilli())
+                    .sorted()
+                    .toList();
+            long widest = 0;
+            for (int i = 1; i < captured.size(); i++) {
+                widest = Math.max(widest, captured.get(i) - captured.get(i - 1));
+            }
+            assertTrue(widest > 1000, "frames before and after a gap: widest step " + widest + " ms");
+        }
+    }
+
+    private static AvroDeserializer<ImageRecord> reader(LocalStack stack) {
+        AvroDeserializer<ImageRecord> deserializer = new AvroDeserializer<>();
+        Map<String, Object> serde = new HashMap<>();
+        serde.put(RegistryConfig.SCHEMA_REGISTRY_URL, stack.registryUrl());
+        serde.put(RegistryConfig.SPECIFIC_AVRO_READER, "true");
+        deserializer.configure(serde, false);
+        return deserializer;
+    }
+}
