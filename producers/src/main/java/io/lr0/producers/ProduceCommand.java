@@ -1,6 +1,7 @@
 package io.lr0.producers;
 
 import io.lr0.contract.Topics;
+import io.lr0.http.HttpSecurity;
 import io.lr0.schema.Image;
 import io.lr0.schema.ImageEncoding;
 import java.nio.ByteBuffer;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Parameters;
         subcommands = {
             ProduceCommand.DatasetCommand.class,
             ProduceCommand.WatchCommand.class,
-            ProduceCommand.CameraCommand.class
+            ProduceCommand.CameraCommand.class,
+            ProduceCommand.HttpCommand.class
         })
 public final class ProduceCommand {
 
@@ -250,6 +252,60 @@ public final class ProduceCommand {
                     "Camera %s: %d frames produced, %d not written, %d gaps.%n",
                     name, sent.get() - failed.get(), failed.get(), source.gaps());
             return failed.get() == 0 ? 0 : 1;
+        }
+    }
+
+    @Command(
+            name = "http",
+            mixinStandardHelpOptions = true,
+            description = "Serve a push endpoint: POST /images?camera=NAME[&label=L][&dataset=ID] with a JPEG or PNG "
+                    + "body (or a multipart form's first file) answers 202 {\"id\": ...} once the broker has the "
+                    + "image; 413 over --max-bytes, 415 not an image, 401 without --user-info's credentials.")
+    public static final class HttpCommand implements Callable<Integer> {
+        @Mixin
+        Connection connection;
+
+        @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address (default: ${DEFAULT-VALUE}).")
+        String host;
+
+        @Option(names = "--port", defaultValue = "8089", description = "Port (0: any free; default: ${DEFAULT-VALUE}).")
+        int port;
+
+        @Option(
+                names = "--dataset",
+                defaultValue = "camera",
+                description = "Label space of images that name none (default: ${DEFAULT-VALUE}).")
+        String dataset;
+
+        @Option(
+                names = "--max-bytes",
+                defaultValue = "" + Topics.DEFAULT_IMAGE_MAX_BYTES,
+                description = "Largest image taken: the app's image.max.bytes (default: ${DEFAULT-VALUE}).")
+        int maxBytes;
+
+        @Option(names = "--user-info", description = "user:password clients must send (basic auth); none by default.")
+        String userInfo;
+
+        @Option(names = "--key-store", description = "PKCS12 key store: serve HTTPS.")
+        String keyStore;
+
+        @Option(names = "--key-store-password", description = "Its password.")
+        String keyStorePassword;
+
+        @Override
+        public Integer call() throws Exception {
+            HttpSecurity security =
+                    HttpSecurity.of("lr0 produce http", userInfo, keyStore, keyStorePassword, null, null);
+            try (ImagePublisher publisher = connection.publisher();
+                    HttpIngest ingest = HttpIngest.start(host, port, security, publisher, dataset, maxBytes)) {
+                System.err.printf("POST images to %s/images?camera=NAME; Ctrl-C to stop.%n", ingest.url());
+                AtomicBoolean running = new AtomicBoolean(true);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> running.set(false)));
+                while (running.get()) {
+                    Thread.sleep(200);
+                }
+            }
+            return 0;
         }
     }
 
