@@ -147,7 +147,7 @@ public final class ProduceCommand {
             description = "Produce the frames of a camera or video: anything ffmpeg opens (rtsp://, http:// MJPEG, "
                     + "/dev/video0 with -f v4l2 in the URL's stead, a file), through Debian's ffmpeg, frames piped as "
                     + "JPEG. A source that drops or stalls is reopened with backoff; a file is replayed at its own "
-                    + "pace, once. Frames carry no label: docs/metrics.md has the label-free measures.")
+                    + "pace, once. Frames carry no label (the accuracy metrics count them as unlabelled).")
     public static final class CameraCommand implements Callable<Integer> {
         @Mixin
         Connection connection;
