@@ -21,7 +21,7 @@ class Lr0LauncherTest {
                 List.of("inference", "pipeline", "upscale", "micro"),
                 List.copyOf(lr0.getSubcommands().get("bench").getSubcommands().keySet()));
         assertEquals(
-                List.of("dataset", "watch"),
+                List.of("dataset", "watch", "camera", "http"),
                 List.copyOf(lr0.getSubcommands().get("produce").getSubcommands().keySet()));
     }
 }
