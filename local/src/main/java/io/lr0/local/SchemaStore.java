@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaParseException;
@@ -494,7 +495,7 @@ final class SchemaStore {
                 : versions.values().stream().filter(which).toList();
     }
 
-    private java.util.stream.Stream<Version> allVersions() {
+    private Stream<Version> allVersions() {
         return versionsBySubject.values().stream().flatMap(versions -> versions.values().stream());
     }
 

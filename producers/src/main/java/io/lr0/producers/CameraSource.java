@@ -108,7 +108,7 @@ public final class CameraSource {
         Process started;
         try {
             started = new ProcessBuilder(command())
-                    .redirectInput(ProcessBuilder.Redirect.from(devNull()))
+                    .redirectInput(ProcessBuilder.Redirect.DISCARD.file())
                     .start();
         } catch (IOException e) {
             return "cannot start ffmpeg (" + e.getMessage() + "; install Debian's ffmpeg)";
@@ -216,11 +216,6 @@ public final class CameraSource {
         if (running != null) {
             running.destroyForcibly();
         }
-    }
-
-    private static java.io.File devNull() {
-        return Path.of(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null")
-                .toFile();
     }
 
     /** The text with any URL's user:password and secret-looking query values replaced by ***. */

@@ -1,5 +1,6 @@
 package io.lr0.producers;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.lr0.http.HttpSecurity;
@@ -36,6 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpIngest implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpIngest.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final byte[] JPEG_MAGIC = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF};
     private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
@@ -89,18 +91,18 @@ public final class HttpIngest implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             if (!exchange.getRequestURI().getPath().equals("/images")) {
-                answer(exchange, 404, "{\"error\":\"POST images to /images\"}");
+                answer(exchange, 404, "error", "POST images to /images");
                 return;
             }
             if (!exchange.getRequestMethod().equals("POST")) {
                 exchange.getResponseHeaders().set("Allow", "POST");
-                answer(exchange, 405, "{\"error\":\"only POST\"}");
+                answer(exchange, 405, "error", "only POST");
                 return;
             }
             Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
             String camera = query.get("camera");
             if (camera == null || !NAME.matcher(camera).matches()) {
-                answer(exchange, 400, "{\"error\":\"camera=NAME is required: letters, digits, . _ -, up to 128\"}");
+                answer(exchange, 400, "error", "camera=NAME is required: letters, digits, . _ -, up to 128");
                 return;
             }
             byte[] body = body(exchange);
@@ -109,7 +111,7 @@ public final class HttpIngest implements AutoCloseable {
             }
             ImageEncoding encoding = encodingOf(body);
             if (encoding == null) {
-                answer(exchange, 415, "{\"error\":\"the body (or its first file part) is not a JPEG or PNG image\"}");
+                answer(exchange, 415, "error", "the body (or its first file part) is not a JPEG or PNG image");
                 return;
             }
             String dataset = query.getOrDefault("dataset", defaultDataset);
@@ -131,14 +133,14 @@ public final class HttpIngest implements AutoCloseable {
             } catch (ExecutionException | TimeoutException e) {
                 String why = e instanceof ExecutionException ? e.getCause().getMessage() : "no broker answer in 30 s";
                 log.warn("HTTP ingest: image {} not written: {}", id, why);
-                answer(exchange, 503, "{\"error\":" + json("not written: " + why) + "}");
+                answer(exchange, 503, "error", "not written: " + why);
                 return;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                answer(exchange, 503, "{\"error\":\"interrupted\"}");
+                answer(exchange, 503, "error", "interrupted");
                 return;
             }
-            answer(exchange, 202, "{\"id\":" + json(id) + "}");
+            answer(exchange, 202, "id", id);
         }
     }
 
@@ -148,7 +150,7 @@ public final class HttpIngest implements AutoCloseable {
         InputStream in = exchange.getRequestBody();
         if (length != null && parseLong(length) > maxBytes + 64L * 1024) {
             discard(in);
-            answer(exchange, 413, "{\"error\":\"over " + maxBytes + " bytes (image.max.bytes)\"}");
+            answer(exchange, 413, "error", "over " + maxBytes + " bytes (image.max.bytes)");
             return null;
         }
         byte[] raw = in.readNBytes(maxBytes + 64 * 1024 + 1);
@@ -160,7 +162,7 @@ public final class HttpIngest implements AutoCloseable {
                 ? firstPart(raw, type)
                 : raw;
         if (raw.length > maxBytes + 64 * 1024 || image != null && image.length > maxBytes) {
-            answer(exchange, 413, "{\"error\":\"over " + maxBytes + " bytes (image.max.bytes)\"}");
+            answer(exchange, 413, "error", "over " + maxBytes + " bytes (image.max.bytes)");
             return null;
         }
         return image == null ? new byte[0] : image;
@@ -260,26 +262,9 @@ public final class HttpIngest implements AutoCloseable {
         }
     }
 
-    private static String json(String text) {
-        StringBuilder quoted = new StringBuilder("\"");
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '"' -> quoted.append("\\\"");
-                case '\\' -> quoted.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        quoted.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        quoted.append(c);
-                    }
-                }
-            }
-        }
-        return quoted.append('"').toString();
-    }
-
-    private static void answer(HttpExchange exchange, int status, String json) throws IOException {
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+    /** Answers {@code {"<field>": "<text>"}}: {@code id} on success, {@code error} otherwise. */
+    private static void answer(HttpExchange exchange, int status, String field, String text) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(JSON.createObjectNode().put(field, text));
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
