@@ -53,12 +53,25 @@ class LabelSpacesTest {
         return classifier;
     }
 
-    private static double count(OperationalMetrics meters, String dataset, String from) {
-        var counter = meters.registry()
-                .find(OperationalMetrics.LABEL_SPACE_ENCODINGS)
-                .tags("dataset", dataset, "from", from)
-                .counter();
-        return counter == null ? 0 : counter.count();
+    /**
+     * The encodings counted from {@code from}. The count follows the classifier's completion (a callback on it), so a
+     * caller that has just seen the classifier ready gives it a moment: up to a second for the expected count.
+     */
+    private static double count(OperationalMetrics meters, String dataset, String from) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+        double count;
+        do {
+            var counter = meters.registry()
+                    .find(OperationalMetrics.LABEL_SPACE_ENCODINGS)
+                    .tags("dataset", dataset, "from", from)
+                    .counter();
+            count = counter == null ? 0 : counter.count();
+            if (count > 0) {
+                return count;
+            }
+            Thread.sleep(10);
+        } while (System.nanoTime() < deadline);
+        return count;
     }
 
     @Test
