@@ -20,6 +20,11 @@ class SchemaEvolutionTest {
         assertFullyCompatible("RobustnessSummary-1.avsc", RobustnessSummary.getClassSchema());
     }
 
+    @Test
+    void predictionGainedSourceAndEntropyCompatibly() throws IOException {
+        assertFullyCompatible("Prediction-1.avsc", Prediction.getClassSchema());
+    }
+
     private static void assertFullyCompatible(String previousFile, Schema current) throws IOException {
         Schema previous;
         try (InputStream in = SchemaEvolutionTest.class.getResourceAsStream("previous/" + previousFile)) {

@@ -267,6 +267,8 @@ final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.Mo
                         now.toEpochMilli() - variant.getCaptureTimestamp().toEpochMilli())
                 .setDevice(model.device().toString())
                 .setThumbnail(thumbnail)
+                .setSource(variant.getSource())
+                .setEntropy(ZeroShotClassifier.entropy(scores))
                 .build();
     }
 

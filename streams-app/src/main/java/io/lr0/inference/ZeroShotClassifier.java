@@ -96,6 +96,17 @@ public final class ZeroShotClassifier {
         return logits;
     }
 
+    /** Entropy in nats of a probability vector (softmax scores): 0 when certain, ln C when uniform over C. */
+    public static float entropy(float[] probabilities) {
+        double entropy = 0;
+        for (float p : probabilities) {
+            if (p > 0) {
+                entropy -= p * Math.log(p);
+            }
+        }
+        return (float) entropy;
+    }
+
     static float[] normalized(float[] vector) {
         double norm = 0;
         for (float v : vector) {

@@ -176,6 +176,9 @@ class InferenceStageTest {
         assertEquals(5, first.getTopK().size());
         assertTrue(first.getTopK().get(0).getScore() >= first.getTopK().get(1).getScore(), "top-k sorted");
         assertEquals(first.getPredicted(), first.getTopK().get(0).getLabel());
+        assertEquals("test", first.getSource(), "the image's source, for metrics per source");
+        // The entropy of the whole softmax: between certain (0) and uniform over the 10 classes (ln 10).
+        assertTrue(first.getEntropy() > 0 && first.getEntropy() < Math.log(10), "entropy " + first.getEntropy());
         assertTrue(first.getLatencyMillis() >= 0);
         assertTrue(first.getModelTimeMicros() > 0);
     }
