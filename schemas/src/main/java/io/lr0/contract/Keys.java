@@ -12,7 +12,9 @@ import io.lr0.schema.RobustnessSummary;
  *   <li>robustness-metrics: {@code <model>/<dataset>/<short side or native>/<method>}, and on the windowed topic
  *       that key {@code @<window start, epoch ms>};
  *   <li>robustness-summary: {@code <model>/<short side or native>/<method>};
- *   <li>the metrics' repartition by dataset: {@code <model>/<dataset>}.
+ *   <li>robustness-agreement: {@code <model>/<source>/<short side>/<method>};
+ *   <li>the metrics' repartition by dataset: {@code <model>/<dataset>}; the agreement join's by image:
+ *       {@code <model>/<imageId>}, and its grouping by source: {@code <model>/<source>}.
  * </ul>
  */
 public final class Keys {
@@ -65,6 +67,21 @@ public final class Keys {
     /** Key of the SAR/WAR summary of one (model, resolution, method). */
     public static String summary(String model, Integer resolution, String method) {
         return model + '/' + resolutionName(resolution) + '/' + method;
+    }
+
+    /** Key of the agreement join: a model's predictions of one image meet under it. */
+    public static String modelImage(String model, String imageId) {
+        return model + '/' + imageId;
+    }
+
+    /** Key of the agreement grouping: one aggregate per model and source. */
+    public static String modelSource(String model, String source) {
+        return model + '/' + source;
+    }
+
+    /** Key of the label-free agreement of one (model, source, resolution, method) cell. */
+    public static String agreement(String model, String source, int resolution, String method) {
+        return modelSource(model, source) + '/' + resolution + '/' + method;
     }
 
     /** A resolution as keys and tables show it: the short side, or {@code native}. */

@@ -16,6 +16,8 @@ public final class StoreNames {
     public static final String ACCURACY_BY_MODEL = "accuracy-by-model";
     /** The last predictions of each task. */
     public static final String RECENT_PREDICTIONS = "recent-predictions";
+    /** Running label-free agreement per model and source (AgreementState). */
+    public static final String AGREEMENT_BY_SOURCE = "agreement-by-source";
 
     private StoreNames() {}
 

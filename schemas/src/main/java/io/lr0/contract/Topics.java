@@ -14,6 +14,7 @@ public record Topics(
         String metrics,
         String metricsWindowed,
         String summary,
+        String agreement,
         String datasets) {
     /** The default names. */
     public static final Topics DEFAULTS = new Topics(
@@ -24,6 +25,7 @@ public record Topics(
             "robustness-metrics",
             "robustness-metrics-windowed",
             "robustness-summary",
+            "robustness-agreement",
             "datasets");
 
     /**
@@ -59,6 +61,7 @@ public record Topics(
                 TopicSetup.compacted(metrics, partitions),
                 TopicSetup.topic(metricsWindowed, partitions),
                 TopicSetup.compacted(summary, partitions),
+                TopicSetup.compacted(agreement, partitions),
                 TopicSetup.compacted(datasets, 1));
     }
 

@@ -79,6 +79,7 @@ public final class Lr0Config extends AbstractConfig {
     public static final String TOPIC_METRICS = "topic.metrics";
     public static final String TOPIC_METRICS_WINDOWED = "topic.metrics.windowed";
     public static final String TOPIC_SUMMARY = "topic.summary";
+    public static final String TOPIC_AGREEMENT = "topic.agreement";
     public static final String METRICS_ENABLED = "metrics.enabled";
     public static final String METRICS_WINDOW_MS = "metrics.window.ms";
     public static final String METRICS_WINDOW_GRACE_MS = "metrics.window.grace.ms";
@@ -436,6 +437,14 @@ public final class Lr0Config extends AbstractConfig {
                     Importance.MEDIUM,
                     "Compacted topic of RobustnessSummary values (SAR, WAR), keyed 'model/resolution/method'.")
             .define(
+                    TOPIC_AGREEMENT,
+                    Type.STRING,
+                    Topics.DEFAULTS.agreement(),
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
+                    "Compacted topic of AgreementMetric values (label-free: agreement with native resolution), keyed "
+                            + "'model/source/resolution/method'.")
+            .define(
                     METRICS_ENABLED,
                     Type.BOOLEAN,
                     true,
@@ -723,6 +732,7 @@ public final class Lr0Config extends AbstractConfig {
                 getString(TOPIC_METRICS),
                 getString(TOPIC_METRICS_WINDOWED),
                 getString(TOPIC_SUMMARY),
+                getString(TOPIC_AGREEMENT),
                 getString(TOPIC_DATASETS));
     }
 
@@ -804,6 +814,7 @@ public final class Lr0Config extends AbstractConfig {
                 topics.metrics(),
                 topics.metricsWindowed(),
                 topics.summary(),
+                topics.agreement(),
                 Duration.ofMillis(getLong(METRICS_WINDOW_MS)),
                 Duration.ofMillis(getLong(METRICS_WINDOW_GRACE_MS)),
                 getDouble(METRICS_ALPHA),

@@ -9,6 +9,7 @@ import java.util.Map;
  * @param metricsTopic the cumulative metrics (compacted)
  * @param windowedTopic the per-window metrics
  * @param summaryTopic SAR and WAR (compacted)
+ * @param agreementTopic label-free agreement with native resolution, per source (compacted)
  * @param window size of the tumbling windows (event time)
  * @param windowGrace how long after a window's end its predictions still count in it
  * @param alpha alpha of LR0.FM's improved relative robustness Gamma
@@ -19,6 +20,7 @@ public record MetricsSettings(
         String metricsTopic,
         String windowedTopic,
         String summaryTopic,
+        String agreementTopic,
         Duration window,
         Duration windowGrace,
         double alpha,

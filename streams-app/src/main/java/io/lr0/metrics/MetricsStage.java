@@ -6,11 +6,15 @@ import io.lr0.runtime.LabelSpaceStore;
 import io.lr0.runtime.Stage;
 import io.lr0.runtime.StageSerdes;
 import io.lr0.schema.AccuracyState;
+import io.lr0.schema.AgreementMetric;
+import io.lr0.schema.AgreementSample;
+import io.lr0.schema.AgreementState;
 import io.lr0.schema.DatasetInfo;
 import io.lr0.schema.ModelState;
 import io.lr0.schema.Prediction;
 import io.lr0.schema.RobustnessMetric;
 import io.lr0.schema.RobustnessSummary;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import org.apache.kafka.common.serialization.Serdes;
@@ -18,11 +22,13 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.JoinWindows;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.StreamJoined;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -34,8 +40,9 @@ import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * The metrics stage: predictions -> running LR0.FM / CounterAnimal metrics per (model, dataset, resolution, method),
- * cumulative (changelogged KTables, so a restart resumes the counts) and per tumbling window, plus SAR/WAR per
- * (model, resolution, method).
+ * cumulative (changelogged KTables, so a restart resumes the counts) and per tumbling window, SAR/WAR per
+ * (model, resolution, method), and label-free agreement with native resolution per (model, source, resolution,
+ * method).
  */
 public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
     private final MetricsSettings settings;
@@ -56,14 +63,14 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
                 .withLoggingDisabled());
         // A live view of the latest predictions, for the dashboard.
         predictions.process(RecentPredictions::new, Named.as("keep-recent-predictions"), StoreNames.RECENT_PREDICTIONS);
+        // The counts need no image: the repartition topics carry predictions without thumbnails.
+        KStream<String, Prediction> slim =
+                predictions.mapValues(Accuracy::withoutThumbnail, Named.as("drop-thumbnails"));
         // One aggregate per model and dataset: A_HR and every A_r live together, so gamma needs no join.
-        var byDataset = predictions
-                // The counts need no image: the repartition topic carries predictions without thumbnails.
-                .mapValues(Accuracy::withoutThumbnail, Named.as("drop-thumbnails"))
-                .groupBy(
-                        (key, prediction) -> Keys.modelDataset(prediction.getModel(), prediction.getDataset()),
-                        Grouped.<String, Prediction>with(Serdes.String(), serdes.value())
-                                .withName("by-model-dataset"));
+        var byDataset = slim.groupBy(
+                (key, prediction) -> Keys.modelDataset(prediction.getModel(), prediction.getDataset()),
+                Grouped.<String, Prediction>with(Serdes.String(), serdes.value())
+                        .withName("by-model-dataset"));
 
         KTable<String, AccuracyState> cumulative = byDataset.aggregate(
                 Accuracy::empty,
@@ -99,6 +106,8 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
                         Produced.<String, RobustnessMetric>with(Serdes.String(), serdes.value())
                                 .withName("robustness-metrics-windowed"));
 
+        addAgreement(slim, serdes);
+
         // All datasets of a model together, for SAR and WAR.
         WarWeights weights = settings.warWeights();
         cumulative
@@ -123,6 +132,60 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
                         Produced.<String, RobustnessSummary>with(Serdes.String(), serdes.value())
                                 .withName("robustness-summary"));
         return metrics;
+    }
+
+    /**
+     * Label-free robustness: each low-resolution prediction meets its image's native prediction (same model, same
+     * capture time: predictions are stamped with it) and is counted per model and source.
+     */
+    private void addAgreement(KStream<String, Prediction> slim, StageSerdes serdes) {
+        // Re-keyed by model and image, so an image's native and low-resolution predictions meet in one partition.
+        KStream<String, Prediction> nativeByImage = slim.filter(
+                        (key, prediction) -> prediction.getResolution() == null, Named.as("native-predictions"))
+                .selectKey(
+                        (key, prediction) -> Keys.modelImage(prediction.getModel(), prediction.getImageId()),
+                        Named.as("native-by-image"));
+        KStream<String, Prediction> lowResByImage = slim.filter(
+                        (key, prediction) -> prediction.getResolution() != null, Named.as("low-res-predictions"))
+                .selectKey(
+                        (key, prediction) -> Keys.modelImage(prediction.getModel(), prediction.getImageId()),
+                        Named.as("low-res-by-image"));
+        // Equal timestamps (the capture time); the grace lets a slower method's predictions still meet theirs.
+        KStream<String, AgreementSample> samples = lowResByImage.join(
+                nativeByImage,
+                Agreement::sample,
+                JoinWindows.ofTimeDifferenceAndGrace(Duration.ZERO, settings.windowGrace()),
+                StreamJoined.<String, Prediction, Prediction>with(Serdes.String(), serdes.value(), serdes.value())
+                        .withName("agreement-join")
+                        .withStoreName("agreement-join"));
+        samples.groupBy(
+                        (key, sample) -> Keys.modelSource(sample.getModel(), sample.getSource()),
+                        Grouped.<String, AgreementSample>with(Serdes.String(), serdes.value())
+                                .withName("by-model-source"))
+                .aggregate(
+                        Agreement::empty,
+                        (key, sample, state) -> Agreement.add(state, sample),
+                        Named.as("agreement-by-source"),
+                        Materialized.<String, AgreementState, KeyValueStore<Bytes, byte[]>>as(
+                                        StoreNames.AGREEMENT_BY_SOURCE)
+                                .withKeySerde(Serdes.String())
+                                .withValueSerde(serdes.value()))
+                .toStream(Named.as("agreement-changes"))
+                .flatMap(
+                        (key, state) -> Agreement.metrics(state, Instant.now()).stream()
+                                .map(metric -> KeyValue.pair(
+                                        Keys.agreement(
+                                                metric.getModel(),
+                                                metric.getSource(),
+                                                metric.getResolution(),
+                                                metric.getSrMethod()),
+                                        metric))
+                                .toList(),
+                        Named.as("emit-agreement"))
+                .to(
+                        settings.agreementTopic(),
+                        Produced.<String, AgreementMetric>with(Serdes.String(), serdes.value())
+                                .withName("robustness-agreement"));
     }
 
     /** Turns a dataset's counts (cumulative, or of one window) into metric records, with C from the label spaces. */

@@ -17,6 +17,7 @@ import io.lr0.producers.ImagePublisher;
 import io.lr0.registry.AvroDeserializer;
 import io.lr0.registry.RegistryConfig;
 import io.lr0.registry.RestSchemaRegistryClient;
+import io.lr0.schema.AgreementMetric;
 import io.lr0.schema.ImageRecord;
 import io.lr0.schema.ImageVariant;
 import io.lr0.schema.Prediction;
@@ -206,6 +207,25 @@ class PipelineIT {
         assertTrue(
                 csv.contains(String.format(Locale.ROOT, "%nlr0-demo-fmnist,SAR,,1.00000,,,%.5f,", summary.getSar())),
                 csv);
+    }
+
+    /**
+     * Without labels: every low-resolution prediction met its image's native one (keyed by the images' source), and
+     * the agreement with native falls with the resolution as accuracy does.
+     */
+    @Test
+    void agreementWithNativeFollowsThePredictions() {
+        Map<String, AgreementMetric> agreement = latest(
+                config.topics().agreement(),
+                read -> read.containsKey("lr0-demo-fmnist/it/7/bicubic")
+                        && read.get("lr0-demo-fmnist/it/7/bicubic").getSamples() == IMAGES
+                        && read.containsKey("lr0-demo-fmnist/it/21/bicubic")
+                        && read.get("lr0-demo-fmnist/it/21/bicubic").getSamples() == IMAGES);
+        AgreementMetric seven = agreement.get("lr0-demo-fmnist/it/7/bicubic");
+        AgreementMetric twentyOne = agreement.get("lr0-demo-fmnist/it/21/bicubic");
+        assertTrue(seven.getAgreementTop1() < twentyOne.getAgreementTop1(), seven + " / " + twentyOne);
+        assertTrue(twentyOne.getAgreementTop1() > 0.8, twentyOne.toString());
+        assertTrue(seven.getMeanEntropy() > twentyOne.getMeanEntropy(), "less sure at 7 px");
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lr0.app.Lr0Config;
+import io.lr0.schema.AgreementMetric;
 import io.lr0.schema.DatasetInfo;
 import io.lr0.schema.LabelScore;
 import io.lr0.schema.Prediction;
@@ -224,6 +225,61 @@ class MetricsStageTest {
                 summary.getDatasets().stream().sorted().toList());
         assertEquals(20, summary.getTotal());
         assertEquals(Map.of("eurosat", 1.0, "imagenet1k", 0.15556), summary.getWarWeights());
+    }
+
+    /** One prediction of image {@code image} of a camera: no label, hand-made top-k and entropy. */
+    private void camera(
+            String image, Integer resolution, String srMethod, List<String> top, float entropy, Instant at) {
+        List<LabelScore> scores = new ArrayList<>();
+        for (int i = 0; i < top.size(); i++) {
+            scores.add(new LabelScore(top.get(i), i == 0 ? 0.5f : 0.1f));
+        }
+        Prediction prediction = Prediction.newBuilder()
+                .setImageId(image)
+                .setVariantKey(image + "@" + resolution)
+                .setDataset("camera")
+                .setSource("camera:door")
+                .setModel("m")
+                .setResolution(resolution)
+                .setSrMethod(srMethod)
+                .setPredicted(top.get(0))
+                .setTopK(scores)
+                .setEntropy(entropy)
+                .setCaptureTimestamp(at)
+                .setPredictionTimestamp(at)
+                .build();
+        predictions.pipeInput(image + "@" + resolution + "/" + srMethod, prediction, at);
+    }
+
+    /**
+     * Without labels: each low-resolution prediction against its image's native one, per source. Hand-made so the
+     * answer is known: at 16 px image a agrees (top-1 cat, its top-2 shares 2 of the native 2 labels), image b does
+     * not (dog for cat, 1 of 2 shared): agreement 0.5, top-k overlap 0.75; LIIF agrees on both. A low-resolution
+     * prediction that arrives before its native one still meets it.
+     */
+    @Test
+    void agreementWithNativeResolutionNeedsNoLabel() {
+        labelSpace("camera", List.of("cat", "dog", "fox"));
+        camera("a", null, "bicubic", List.of("cat", "dog"), 0.4f, T0);
+        camera("a", 16, "bicubic", List.of("cat", "dog"), 0.8f, T0);
+        camera("b", 16, "bicubic", List.of("dog", "cat"), 1.0f, T0.plusSeconds(1));
+        camera("b", null, "bicubic", List.of("cat", "fox"), 0.6f, T0.plusSeconds(1));
+        camera("a", 16, "liif", List.of("cat", "fox"), 0.6f, T0);
+        camera("b", 16, "liif", List.of("cat", "fox"), 0.6f, T0.plusSeconds(1));
+
+        Map<String, AgreementMetric> agreement =
+                harness.<AgreementMetric>output("robustness-agreement").readKeyValuesToMap();
+        var bicubic = agreement.get("m/camera:door/16/bicubic");
+        assertEquals(2, bicubic.getSamples());
+        assertEquals(0.5, bicubic.getAgreementTop1(), 1e-12);
+        assertEquals((1.0 + 0.5) / 2, bicubic.getTop5Overlap(), 1e-12);
+        assertEquals(0.5, bicubic.getMeanConfidence(), 1e-6);
+        assertEquals((0.8 + 1.0) / 2, bicubic.getMeanEntropy(), 1e-6);
+        assertEquals((0.4 + 0.6) / 2, bicubic.getNativeMeanEntropy(), 1e-6);
+        var liif = agreement.get("m/camera:door/16/liif");
+        assertEquals(1.0, liif.getAgreementTop1(), 1e-12);
+        assertEquals((0.5 + 1.0) / 2, liif.getTop5Overlap(), 1e-12);
+        assertNull(agreement.get("m/camera:door/native/bicubic"), "native is the reference, not a cell");
     }
 
     @Test
