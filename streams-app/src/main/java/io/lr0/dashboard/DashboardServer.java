@@ -17,6 +17,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -145,6 +146,19 @@ public final class DashboardServer implements AutoCloseable {
                                     local,
                                     StoreNames.ACCURACY_BY_MODEL,
                                     () -> AvroJson.array(queries.localSummaries())));
+                } else if (path.equals("/api/agreement")) {
+                    String source = query.get("source");
+                    send(
+                            exchange,
+                            200,
+                            gather(
+                                    source == null
+                                            ? "/api/agreement"
+                                            : "/api/agreement?source="
+                                                    + URLEncoder.encode(source, StandardCharsets.UTF_8),
+                                    local,
+                                    StoreNames.AGREEMENT_BY_SOURCE,
+                                    () -> AvroJson.array(queries.localAgreement(source))));
                 } else if (path.equals("/api/summary/windowed")) {
                     send(
                             exchange,

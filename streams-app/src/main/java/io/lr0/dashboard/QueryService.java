@@ -2,9 +2,12 @@ package io.lr0.dashboard;
 
 import io.lr0.contract.StoreNames;
 import io.lr0.metrics.Accuracy;
+import io.lr0.metrics.Agreement;
 import io.lr0.metrics.WarWeights;
 import io.lr0.runtime.LabelSpaceStore;
 import io.lr0.schema.AccuracyState;
+import io.lr0.schema.AgreementMetric;
+import io.lr0.schema.AgreementState;
 import io.lr0.schema.DatasetInfo;
 import io.lr0.schema.ModelState;
 import io.lr0.schema.Prediction;
@@ -65,6 +68,23 @@ final class QueryService {
         KeyQueryMetadata metadata = streams.queryMetadataForKey(
                 StoreNames.ACCURACY_BY_DATASET, modelAndDataset, Serdes.String().serializer());
         return metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE) ? null : metadata.activeHost();
+    }
+
+    /**
+     * Label-free agreement with native resolution of every model/source held here, optionally of one source only
+     * (a camera: {@code camera:<name>}).
+     */
+    List<AgreementMetric> localAgreement(String source) {
+        List<AgreementMetric> metrics = new ArrayList<>();
+        try (KeyValueIterator<String, AgreementState> all =
+                this.<AgreementState>store(StoreNames.AGREEMENT_BY_SOURCE).all()) {
+            all.forEachRemaining(entry -> {
+                if (source == null || entry.value.getSource().equals(source)) {
+                    metrics.addAll(Agreement.metrics(entry.value, Instant.now()));
+                }
+            });
+        }
+        return metrics;
     }
 
     /** SAR/WAR of every model held here. */

@@ -228,6 +228,27 @@ class PipelineIT {
         assertTrue(seven.getMeanEntropy() > twentyOne.getMeanEntropy(), "less sure at 7 px");
     }
 
+    /** The query API answers the same agreement from the state store, per source. */
+    @Test
+    void agreementApiPerSource() throws Exception {
+        agreementWithNativeFollowsThePredictions();
+        HttpClient http = HttpClient.newHttpClient();
+        JsonNode mine = get(http, "/api/agreement?source=it");
+        assertEquals(4, mine.size(), "the 4 low resolutions (bicubic): " + mine);
+        for (JsonNode metric : mine) {
+            assertEquals("it", metric.path("source").asText());
+        }
+        JsonNode seven = null;
+        for (JsonNode metric : get(http, "/api/agreement")) {
+            if (metric.path("resolution").asInt() == 7
+                    && metric.path("srMethod").asText().equals("bicubic")) {
+                seven = metric;
+            }
+        }
+        assertEquals(IMAGES, seven.path("samples").asInt());
+        assertEquals(0, get(http, "/api/agreement?source=no-such-camera").size());
+    }
+
     /**
      * {@code lr0 consume} prints records as JSON lines decoded through the registry (bytes as their size), a record
      * that is not Avro with the reason, a tombstone as a null value, and goes on; --key and --max select.
