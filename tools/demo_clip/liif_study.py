@@ -85,16 +85,8 @@ def fine_tune(model, train_x, train_y, meta, args, name):
             index = order[start:start + args.batch]
             x = demo.pixels(train_x[index], mean, std)
             y = torch.from_numpy(train_y[index].astype(np.int64))
-            caption = torch.cat([c[torch.randperm(len(c))[:6]] for c in labels_by_class])
-            logits = model(x, text_ids[caption], text_masks[caption])
-            positives = (y[:, None] == prompt_labels[caption][None, :]).float()
-            loss = (demo.multi_positive_loss(logits, positives) + demo.multi_positive_loss(logits.t(), positives.t())) / 2
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            schedule.step()
-            with torch.no_grad():
-                model.logit_scale.clamp_(0, np.log(100))
+            loss = demo.train_step(model, optimizer, schedule, x, y, (prompt_labels, text_ids, text_masks),
+                                   labels_by_class, demo.CAPTIONS_PER_CLASS)
         print("%s: epoch %d/%d loss %.3f (%.0f s)" % (name, epoch + 1, args.epochs, loss.item(), time.time() - started),
               flush=True)
     model.eval()

@@ -55,6 +55,8 @@ TEMPLATES = [
 INPUT_SIZE = 32
 CONTEXT_LENGTH = 32
 EMBED_DIM = 128
+# Captions of each class in a training step.
+CAPTIONS_PER_CLASS = 6
 
 
 def read_idx(split):
@@ -153,6 +155,24 @@ def captions(tokenizer):
     return torch.tensor([label for label, _ in rows]), torch.tensor(ids), torch.tensor(masks)
 
 
+def train_step(model, optimizer, schedule, x, y, caption_set, labels_by_class, captions_per_class):
+    """One contrastive step on images x of classes y; returns the loss. caption_set = captions()'s (labels, ids, masks)."""
+    prompt_labels, text_ids, text_masks = caption_set
+    # A few captions of every class per step; every caption of an image's class is a positive for it (and every
+    # image of its class for a caption): a batch holds many images of each class.
+    caption = torch.cat([c[torch.randperm(len(c))[:captions_per_class]] for c in labels_by_class])
+    logits = model(x, text_ids[caption], text_masks[caption])
+    positives = (y[:, None] == prompt_labels[caption][None, :]).float()
+    loss = (multi_positive_loss(logits, positives) + multi_positive_loss(logits.t(), positives.t())) / 2
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+    schedule.step()
+    with torch.no_grad():
+        model.logit_scale.clamp_(0, np.log(100))
+    return loss
+
+
 def zero_shot_accuracy(model, images, labels, text_ids, text_masks, prompt_labels, mean, std, batch=1000):
     model.eval()
     with torch.no_grad():
@@ -180,7 +200,7 @@ def main():
                                                             "../../../shared/models/clip-vit-base-patch32-tokenizer"))
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--batch", type=int, default=256)
-    parser.add_argument("--captions-per-class", type=int, default=6)
+    parser.add_argument("--captions-per-class", type=int, default=CAPTIONS_PER_CLASS)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
@@ -219,18 +239,8 @@ def main():
             # Small shifts so the encoder does not memorise exact pixel positions.
             x = torch.roll(x, shifts=(random.randint(-2, 2), random.randint(-2, 2)), dims=(2, 3))
             y = torch.from_numpy(train_labels[index].astype(np.int64))
-            # A few captions of every class per step; every caption of an image's class is a positive for it (and
-            # every image of its class for a caption): a batch holds many images of each class.
-            caption = torch.cat([c[torch.randperm(len(c))[:args.captions_per_class]] for c in labels_by_class])
-            logits = model(x, text_ids[caption], text_masks[caption])
-            positives = (y[:, None] == prompt_labels[caption][None, :]).float()
-            loss = (multi_positive_loss(logits, positives) + multi_positive_loss(logits.t(), positives.t())) / 2
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            schedule.step()
-            with torch.no_grad():
-                model.logit_scale.clamp_(0, np.log(100))
+            loss = train_step(model, optimizer, schedule, x, y, (prompt_labels, text_ids, text_masks), labels_by_class,
+                              args.captions_per_class)
             step += 1
             if step % 100 == 0:
                 print("epoch %d step %d/%d loss %.3f (%.0f s)" % (epoch, step, steps, loss.item(), time.time() - started),

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.lr0.http.HttpRequests;
 import io.lr0.http.HttpSecurity;
 import io.lr0.registry.RestSchemaRegistryClient;
 import io.lr0.registry.SchemaRegistryException;
@@ -15,7 +16,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -41,9 +41,6 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
      * JSON escaping), and no request needs more.
      */
     static final int MAX_BODY_BYTES = 512 * 1024;
-
-    /** How much of a refused body is read and dropped so the client gets its answer; beyond it the body is cut. */
-    private static final long MAX_DISCARDED_BYTES = 16L * 1024 * 1024;
 
     /** The longest subject name accepted. */
     static final int MAX_SUBJECT_CHARS = 255;
@@ -163,7 +160,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
      * levels and modes, global and per subject, and the default context.
      */
     private JsonNode route(String method, String path, HttpExchange exchange) throws IOException {
-        Map<String, String> query = query(exchange);
+        Map<String, String> query = HttpRequests.query(exchange.getRequestURI());
         boolean deleted = flag(query, "deleted");
         Matcher m;
         if (path.isEmpty() && method.equals("GET")) {
@@ -261,60 +258,30 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             problems.forEach(messages::add);
             return answer;
         }
-        if ((m = match("/config(?:/([^/]+))?", path)) != null) {
-            String subject = m.group(1) == null ? null : subject(m.group(1));
+        if ((m = match("/(config|mode)(?:/([^/]+))?", path)) != null) {
+            // Compatibility levels (/config) and modes (/mode), global or per subject: one mechanism, two names.
+            SchemaStore.Setting setting =
+                    m.group(1).equals("config") ? SchemaStore.Setting.COMPATIBILITY : SchemaStore.Setting.MODE;
+            String subject = m.group(2) == null ? null : subject(m.group(2));
             switch (method) {
                 case "GET" -> {
                     return JSON.createObjectNode()
-                            .put("compatibilityLevel", store.compatibility(subject, flag(query, "defaultToGlobal")));
+                            .put(setting.storedField, store.get(setting, subject, flag(query, "defaultToGlobal")));
                 }
                 case "PUT" -> {
-                    String level = body(exchange).path("compatibility").asText(null);
-                    return JSON.createObjectNode().put("compatibility", store.setCompatibility(subject, level));
+                    String value = body(exchange).path(setting.name).asText(null);
+                    return JSON.createObjectNode().put(setting.name, store.set(setting, subject, value));
                 }
                 case "DELETE" -> {
-                    return JSON.createObjectNode().put("compatibilityLevel", store.deleteCompatibility(subject));
+                    return JSON.createObjectNode().put(setting.storedField, store.delete(setting, subject));
                 }
                 default -> {
-                    // Falls through to 405 below.
-                }
-            }
-        }
-        if ((m = match("/mode(?:/([^/]+))?", path)) != null) {
-            String subject = m.group(1) == null ? null : subject(m.group(1));
-            switch (method) {
-                case "GET" -> {
-                    return JSON.createObjectNode().put("mode", store.mode(subject, flag(query, "defaultToGlobal")));
-                }
-                case "PUT" -> {
-                    String mode = body(exchange).path("mode").asText(null);
-                    return JSON.createObjectNode().put("mode", store.setMode(subject, mode));
-                }
-                case "DELETE" -> {
-                    return JSON.createObjectNode().put("mode", store.deleteMode(subject));
-                }
-                default -> {
-                    // Falls through to 405 below.
+                    // Falls through to 404 below.
                 }
             }
         }
         throw new SchemaRegistryException(
                 404, 404, "HTTP 404 Not Found: " + method + " " + path + " is not part of this registry's API");
-    }
-
-    /** The request's query parameters, decoded (the last of a repeated name wins). */
-    private static Map<String, String> query(HttpExchange exchange) {
-        String raw = exchange.getRequestURI().getRawQuery();
-        Map<String, String> query = new HashMap<>();
-        if (raw != null) {
-            for (String pair : raw.split("&")) {
-                int equals = pair.indexOf('=');
-                String name = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
-                String value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
-                query.put(name, value);
-            }
-        }
-        return query;
     }
 
     private static boolean flag(Map<String, String> query, String name) {
@@ -376,31 +343,18 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         InputStream in = exchange.getRequestBody();
         String announced = exchange.getRequestHeaders().getFirst("Content-Length");
         if (announced != null && announcedLength(announced) > MAX_BODY_BYTES) {
-            discard(in);
+            HttpRequests.discard(in);
             throw bodyTooLarge(announced.trim() + " bytes");
         }
         byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
         if (bytes.length > MAX_BODY_BYTES) {
-            discard(in);
+            HttpRequests.discard(in);
             throw bodyTooLarge("more than " + MAX_BODY_BYTES + " bytes");
         }
         try {
             return bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
         } catch (IOException e) {
             throw new SchemaRegistryException(400, 400, "Unrecognized request body: " + e.getMessage());
-        }
-    }
-
-    /**
-     * Reads and drops what is left of a refused body, up to {@link #MAX_DISCARDED_BYTES} in a small buffer, so that
-     * a client still sending it reads the 413 instead of a reset connection; a larger body is cut off.
-     */
-    private static void discard(InputStream in) throws IOException {
-        byte[] buffer = new byte[64 * 1024];
-        long discarded = 0;
-        int read;
-        while (discarded < MAX_DISCARDED_BYTES && (read = in.read(buffer)) > 0) {
-            discarded += read;
         }
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lr0.registry.SchemaRegistryException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -25,13 +26,6 @@ import org.apache.avro.SchemaParseException;
  * the state is rebuilt by replaying that log, so ids and deletions survive restarts.
  */
 final class SchemaStore {
-    static final String DEFAULT_COMPATIBILITY = "BACKWARD";
-    static final String DEFAULT_MODE = "READWRITE";
-    private static final List<String> LEVELS = List.of(
-            "NONE", "BACKWARD", "BACKWARD_TRANSITIVE", "FORWARD", "FORWARD_TRANSITIVE", "FULL", "FULL_TRANSITIVE");
-    /** Modes served; IMPORT (registering under given ids) is not. */
-    private static final List<String> MODES = List.of("READWRITE", "READONLY", "READONLY_OVERRIDE");
-
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Confluent's error codes beyond those lr0's client needs ({@link SchemaRegistryException}). */
@@ -40,10 +34,6 @@ final class SchemaStore {
     static final int SUBJECT_NOT_SOFT_DELETED = 40405;
     static final int VERSION_SOFT_DELETED = 40406;
     static final int VERSION_NOT_SOFT_DELETED = 40407;
-    static final int SUBJECT_LEVEL_COMPATIBILITY_NOT_CONFIGURED = 40408;
-    static final int SUBJECT_LEVEL_MODE_NOT_CONFIGURED = 40409;
-    static final int INVALID_COMPATIBILITY_LEVEL = 42203;
-    static final int INVALID_MODE = 42204;
     static final int OPERATION_NOT_PERMITTED = 42205;
 
     /** Where changes are persisted before they are applied. */
@@ -58,6 +48,76 @@ final class SchemaStore {
 
     record Version(String subject, int version, int id, String schema, boolean deleted) {}
 
+    /**
+     * The settings a subject may have of its own, else the global one, stored alike (Confluent's CONFIG and MODE
+     * records of {@code _schemas}): the compatibility level and the mode.
+     */
+    enum Setting {
+        COMPATIBILITY(
+                "CONFIG",
+                "compatibilityLevel",
+                "compatibility",
+                "compatibility level",
+                List.of(
+                        "NONE",
+                        "BACKWARD",
+                        "BACKWARD_TRANSITIVE",
+                        "FORWARD",
+                        "FORWARD_TRANSITIVE",
+                        "FULL",
+                        "FULL_TRANSITIVE"),
+                "BACKWARD",
+                "",
+                40408,
+                42203),
+        /** IMPORT (registering under given ids) is not served. */
+        MODE(
+                "MODE",
+                "mode",
+                "mode",
+                "mode",
+                List.of("READWRITE", "READONLY", "READONLY_OVERRIDE"),
+                "READWRITE",
+                " (IMPORT, registering under given ids, is not supported by this registry)",
+                40409,
+                42204);
+
+        final String keyType;
+        /** The field of the stored record. */
+        final String storedField;
+
+        final String name;
+        final String valueName;
+        final List<String> values;
+        /** The value where neither the subject nor the registry set one. */
+        final String defaultValue;
+
+        final String refusal;
+        final int notConfigured;
+        final int invalid;
+
+        Setting(
+                String keyType,
+                String storedField,
+                String name,
+                String valueName,
+                List<String> values,
+                String defaultValue,
+                String refusal,
+                int notConfigured,
+                int invalid) {
+            this.keyType = keyType;
+            this.storedField = storedField;
+            this.name = name;
+            this.valueName = valueName;
+            this.values = values;
+            this.defaultValue = defaultValue;
+            this.refusal = refusal;
+            this.notConfigured = notConfigured;
+            this.invalid = invalid;
+        }
+    }
+
     /** The largest {@code _schemas} record (JSON) stored: under the broker's and producer's default 1 MiB. */
     static final int MAX_STORED_BYTES = 1_000_000;
 
@@ -66,14 +126,16 @@ final class SchemaStore {
     private final Map<String, TreeMap<Integer, Version>> versionsBySubject = new TreeMap<>();
 
     private final Map<String, Integer> idsByCanonicalSchema = new HashMap<>();
-    private final Map<String, String> compatibilityBySubject = new HashMap<>();
-    private final Map<String, String> modeBySubject = new HashMap<>();
-    private String globalCompatibility = DEFAULT_COMPATIBILITY;
-    private String globalMode = DEFAULT_MODE;
+    /** Each setting's subject-level values; its global one is under the key null. */
+    private final Map<Setting, Map<String, String>> settings = new EnumMap<>(Setting.class);
+
     private int maxId;
 
     SchemaStore(Log log) {
         this.log = log;
+        for (Setting setting : Setting.values()) {
+            settings.put(setting, new HashMap<>());
+        }
     }
 
     /** Applies one log record (key and value as the JSON Confluent's registry writes); unknown kinds are skipped. */
@@ -112,35 +174,22 @@ final class SchemaStore {
                 idsByCanonicalSchema.putIfAbsent(canonical(schema), id);
                 maxId = Math.max(maxId, id);
             }
-            case "CONFIG" -> {
-                String level = valueJson == null
+            case "CONFIG", "MODE" -> {
+                Setting setting = keyJson.path("keytype").asText().equals(Setting.COMPATIBILITY.keyType)
+                        ? Setting.COMPATIBILITY
+                        : Setting.MODE;
+                String stored = valueJson == null
                         ? null
-                        : valueJson.path("compatibilityLevel").asText(null);
-                if (subject != null) {
-                    put(compatibilityBySubject, subject, level);
+                        : valueJson.path(setting.storedField).asText(null);
+                if (stored == null) {
+                    settings.get(setting).remove(subject);
                 } else {
-                    globalCompatibility = level == null ? DEFAULT_COMPATIBILITY : level;
-                }
-            }
-            case "MODE" -> {
-                String mode = valueJson == null ? null : valueJson.path("mode").asText(null);
-                if (subject != null) {
-                    put(modeBySubject, subject, mode);
-                } else {
-                    globalMode = mode == null ? DEFAULT_MODE : mode;
+                    settings.get(setting).put(subject, stored);
                 }
             }
             default -> {
                 // NOOP and other record kinds of Confluent's registry carry nothing this store needs.
             }
-        }
-    }
-
-    private static void put(Map<String, String> map, String key, String value) {
-        if (value == null) {
-            map.remove(key);
-        } else {
-            map.put(key, value);
         }
     }
 
@@ -284,11 +333,10 @@ final class SchemaStore {
             deleted.add(version.version());
         }
         if (!permanent) {
-            if (compatibilityBySubject.containsKey(subject)) {
-                write(settingKey("CONFIG", subject), null);
-            }
-            if (modeBySubject.containsKey(subject)) {
-                write(settingKey("MODE", subject), null);
+            for (Setting setting : Setting.values()) {
+                if (settings.get(setting).containsKey(subject)) {
+                    write(settingKey(setting, subject), null);
+                }
             }
         }
         return deleted;
@@ -339,81 +387,50 @@ final class SchemaStore {
         return incompatibilities(subject, candidate, List.of(against), List.of(against));
     }
 
-    /** The subject's compatibility level; without one, the global level if {@code defaultToGlobal}, else 40408. */
-    synchronized String compatibility(String subject, boolean defaultToGlobal) {
-        if (subject == null) {
-            return globalCompatibility;
+    /**
+     * The subject's value of {@code setting}; without one, the global value if {@code defaultToGlobal}, else 404
+     * (40408 or 40409). A null subject asks for the global value.
+     */
+    synchronized String get(Setting setting, String subject, boolean defaultToGlobal) {
+        String own = settings.get(setting).get(subject);
+        if (own != null) {
+            return own;
         }
-        String level = compatibilityBySubject.get(subject);
-        if (level == null && !defaultToGlobal) {
+        if (subject != null && !defaultToGlobal) {
             throw new SchemaRegistryException(
                     404,
-                    SUBJECT_LEVEL_COMPATIBILITY_NOT_CONFIGURED,
-                    "Subject '" + subject + "' does not have subject-level compatibility configured");
+                    setting.notConfigured,
+                    "Subject '" + subject + "' does not have subject-level " + setting.name + " configured");
         }
-        return level == null ? globalCompatibility : level;
+        return settings.get(setting).getOrDefault(null, setting.defaultValue);
     }
 
-    synchronized String setCompatibility(String subject, String level) {
-        String normalized = level == null ? "" : level.toUpperCase(Locale.ROOT);
-        if (!LEVELS.contains(normalized)) {
+    /** Sets the subject's (or, for a null subject, the global) value; 422 (42203, 42204) for an unknown one. */
+    synchronized String set(Setting setting, String subject, String value) {
+        String normalized = value == null ? "" : value.toUpperCase(Locale.ROOT);
+        if (!setting.values.contains(normalized)) {
             throw new SchemaRegistryException(
                     422,
-                    INVALID_COMPATIBILITY_LEVEL,
-                    "Invalid compatibility level '" + level + "'. Valid values are " + LEVELS);
+                    setting.invalid,
+                    "Invalid " + setting.valueName + " '" + value + "'. Valid values are " + setting.values
+                            + setting.refusal);
         }
         write(
-                settingKey("CONFIG", subject),
-                JSON.createObjectNode().put("compatibilityLevel", normalized).toString());
+                settingKey(setting, subject),
+                JSON.createObjectNode().put(setting.storedField, normalized).toString());
         return normalized;
     }
 
-    /** DELETE /config[/{subject}]: the level that was set; the subject then follows the global level again. */
-    synchronized String deleteCompatibility(String subject) {
-        String previous = compatibility(subject, false);
-        write(settingKey("CONFIG", subject), null);
-        return previous;
-    }
-
-    /** The subject's mode; without one, the global mode if {@code defaultToGlobal}, else 40409. */
-    synchronized String mode(String subject, boolean defaultToGlobal) {
-        if (subject == null) {
-            return globalMode;
-        }
-        String mode = modeBySubject.get(subject);
-        if (mode == null && !defaultToGlobal) {
-            throw new SchemaRegistryException(
-                    404,
-                    SUBJECT_LEVEL_MODE_NOT_CONFIGURED,
-                    "Subject '" + subject + "' does not have subject-level mode configured");
-        }
-        return mode == null ? globalMode : mode;
-    }
-
-    synchronized String setMode(String subject, String mode) {
-        String normalized = mode == null ? "" : mode.toUpperCase(Locale.ROOT);
-        if (!MODES.contains(normalized)) {
-            throw new SchemaRegistryException(
-                    422,
-                    INVALID_MODE,
-                    "Invalid mode '" + mode + "'. Valid values are " + MODES
-                            + " (IMPORT, registering under given ids, is not supported by this registry)");
-        }
-        write(
-                settingKey("MODE", subject),
-                JSON.createObjectNode().put("mode", normalized).toString());
-        return normalized;
-    }
-
-    synchronized String deleteMode(String subject) {
-        String previous = mode(subject, false);
-        write(settingKey("MODE", subject), null);
+    /** DELETE /config|mode[/{subject}]: the value that was set; the subject then follows the global one again. */
+    synchronized String delete(Setting setting, String subject) {
+        String previous = get(setting, subject, false);
+        write(settingKey(setting, subject), null);
         return previous;
     }
 
     /** Registration and deletion are refused (42205) where the subject's mode, or else the global one, is read-only. */
     private void requireWritable(String subject) {
-        String mode = modeBySubject.getOrDefault(subject, globalMode);
+        String mode = get(Setting.MODE, subject, true);
         if (!mode.equals("READWRITE")) {
             throw new SchemaRegistryException(
                     422,
@@ -433,7 +450,7 @@ final class SchemaStore {
      */
     private List<String> incompatibilities(
             String subject, Schema candidate, List<Version> live, List<Version> against) {
-        String level = compatibility(subject, true);
+        String level = get(Setting.COMPATIBILITY, subject, true);
         if (live.isEmpty() || level.equals("NONE")) {
             return List.of();
         }
@@ -522,8 +539,8 @@ final class SchemaStore {
                 .toString();
     }
 
-    private static String settingKey(String keyType, String subject) {
-        ObjectNode key = JSON.createObjectNode().put("keytype", keyType);
+    private static String settingKey(Setting setting, String subject) {
+        ObjectNode key = JSON.createObjectNode().put("keytype", setting.keyType);
         if (subject == null) {
             key.putNull("subject");
         } else {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lr0.local.SchemaStore.Setting;
 import io.lr0.registry.SchemaRegistryException;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,17 +90,17 @@ class SchemaStoreTest {
         MemoryLog log = new MemoryLog();
         SchemaStore store = new SchemaStore(log);
         store.register("m-value", V1);
-        assertEquals("READONLY", store.setMode(null, "readonly"));
+        assertEquals("READONLY", store.set(Setting.MODE, null, "readonly"));
         assertEquals(SchemaStore.OPERATION_NOT_PERMITTED, code(() -> store.register("m-value", V2)));
         assertEquals(SchemaStore.OPERATION_NOT_PERMITTED, code(() -> store.deleteSubject("m-value", false)));
-        store.setMode("m-value", "READWRITE");
+        store.set(Setting.MODE, "m-value", "READWRITE");
         assertEquals(2, store.register("m-value", V2).version(), "the subject's mode overrides the global one");
         assertEquals(SchemaStore.OPERATION_NOT_PERMITTED, code(() -> store.register("other-value", V1)));
-        assertEquals(SchemaStore.INVALID_MODE, code(() -> store.setMode(null, "IMPORT")));
-        assertEquals("READONLY", log.replay().mode(null, false), "modes survive a restart");
-        assertEquals("READWRITE", store.deleteMode("m-value"));
-        assertEquals(SchemaStore.SUBJECT_LEVEL_MODE_NOT_CONFIGURED, code(() -> store.mode("m-value", false)));
-        assertEquals("READONLY", store.mode("m-value", true));
+        assertEquals(Setting.MODE.invalid, code(() -> store.set(Setting.MODE, null, "IMPORT")));
+        assertEquals("READONLY", log.replay().get(Setting.MODE, null, false), "modes survive a restart");
+        assertEquals("READWRITE", store.delete(Setting.MODE, "m-value"));
+        assertEquals(Setting.MODE.notConfigured, code(() -> store.get(Setting.MODE, "m-value", false)));
+        assertEquals("READONLY", store.get(Setting.MODE, "m-value", true));
     }
 
     @Test
@@ -107,14 +108,20 @@ class SchemaStoreTest {
         SchemaStore store = new SchemaStore(new MemoryLog());
         store.register("c-value", V1);
         assertEquals(
-                SchemaStore.SUBJECT_LEVEL_COMPATIBILITY_NOT_CONFIGURED,
-                code(() -> store.compatibility("c-value", false)));
-        assertEquals("BACKWARD", store.compatibility("c-value", true));
-        assertEquals("FULL", store.setCompatibility("c-value", "full"));
-        assertEquals("FULL", store.compatibility("c-value", false));
-        assertEquals("FULL", store.deleteCompatibility("c-value"));
-        assertEquals("BACKWARD", store.compatibility("c-value", true));
-        assertEquals(SchemaStore.INVALID_COMPATIBILITY_LEVEL, code(() -> store.setCompatibility(null, "SIDEWAYS")));
+                Setting.COMPATIBILITY.notConfigured, code(() -> store.get(Setting.COMPATIBILITY, "c-value", false)));
+        assertEquals("BACKWARD", store.get(Setting.COMPATIBILITY, "c-value", true));
+        assertEquals("FULL", store.set(Setting.COMPATIBILITY, "c-value", "full"));
+        assertEquals("FULL", store.get(Setting.COMPATIBILITY, "c-value", false));
+        assertEquals("FULL", store.delete(Setting.COMPATIBILITY, "c-value"));
+        assertEquals("BACKWARD", store.get(Setting.COMPATIBILITY, "c-value", true));
+        assertEquals(Setting.COMPATIBILITY.invalid, code(() -> store.set(Setting.COMPATIBILITY, null, "SIDEWAYS")));
+    }
+
+    @Test
+    void settingsAnswerWithConfluentsCodes() {
+        assertEquals(
+                List.of(40408, 42203), List.of(Setting.COMPATIBILITY.notConfigured, Setting.COMPATIBILITY.invalid));
+        assertEquals(List.of(40409, 42204), List.of(Setting.MODE.notConfigured, Setting.MODE.invalid));
     }
 
     private static List<Integer> versions(List<SchemaStore.Version> versions) {

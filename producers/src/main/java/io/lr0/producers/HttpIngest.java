@@ -3,6 +3,7 @@ package io.lr0.producers;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.lr0.http.HttpRequests;
 import io.lr0.http.HttpSecurity;
 import io.lr0.schema.Image;
 import io.lr0.schema.ImageEncoding;
@@ -10,12 +11,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -99,7 +98,7 @@ public final class HttpIngest implements AutoCloseable {
                 answer(exchange, 405, "error", "only POST");
                 return;
             }
-            Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+            Map<String, String> query = HttpRequests.query(exchange.getRequestURI());
             String camera = query.get("camera");
             if (camera == null || !NAME.matcher(camera).matches()) {
                 answer(exchange, 400, "error", "camera=NAME is required: letters, digits, . _ -, up to 128");
@@ -149,13 +148,13 @@ public final class HttpIngest implements AutoCloseable {
         String length = exchange.getRequestHeaders().getFirst("Content-Length");
         InputStream in = exchange.getRequestBody();
         if (length != null && parseLong(length) > maxBytes + 64L * 1024) {
-            discard(in);
+            HttpRequests.discard(in);
             answer(exchange, 413, "error", "over " + maxBytes + " bytes (image.max.bytes)");
             return null;
         }
         byte[] raw = in.readNBytes(maxBytes + 64 * 1024 + 1);
         if (raw.length > maxBytes + 64 * 1024) {
-            discard(in);
+            HttpRequests.discard(in);
         }
         String type = exchange.getRequestHeaders().getFirst("Content-Type");
         byte[] image = type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")
@@ -166,19 +165,6 @@ public final class HttpIngest implements AutoCloseable {
             return null;
         }
         return image == null ? new byte[0] : image;
-    }
-
-    /**
-     * Reads and drops up to 16 MiB more of a refused body in a small buffer, so a client still sending reads the 413
-     * rather than a reset connection; beyond that the connection is cut.
-     */
-    private static void discard(InputStream in) throws IOException {
-        byte[] buffer = new byte[64 * 1024];
-        long discarded = 0;
-        int read;
-        while (discarded < 16L * 1024 * 1024 && (read = in.read(buffer)) > 0) {
-            discarded += read;
-        }
     }
 
     /** The content of the first part of a multipart body that is a file (has a filename or an image type). */
@@ -237,21 +223,6 @@ public final class HttpIngest implements AutoCloseable {
 
     private static boolean startsWith(byte[] data, byte[] prefix) {
         return data.length >= prefix.length && Arrays.equals(data, 0, prefix.length, prefix, 0, prefix.length);
-    }
-
-    private static Map<String, String> query(String raw) {
-        Map<String, String> query = new HashMap<>();
-        if (raw != null) {
-            for (String pair : raw.split("&")) {
-                int equals = pair.indexOf('=');
-                if (equals > 0) {
-                    query.put(
-                            URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8),
-                            URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return query;
     }
 
     private static long parseLong(String value) {

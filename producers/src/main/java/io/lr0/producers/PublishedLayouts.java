@@ -40,13 +40,22 @@ final class PublishedLayouts {
     private record Layout(String name, Path root) {
         /** The first of {@code candidates} (relative to the root) that exists, or an error naming them all. */
         Path find(String what, String... candidates) throws IOException {
+            Path found = locate(candidates);
+            if (found == null) {
+                throw expected(what, candidates);
+            }
+            return found;
+        }
+
+        /** The first of {@code candidates} (relative to the root) that exists, or null. */
+        Path locate(String... candidates) {
             for (String candidate : candidates) {
-                Path path = root.resolve(candidate);
+                Path path = root.resolve(candidate).normalize();
                 if (Files.exists(path)) {
                     return path;
                 }
             }
-            throw expected(what, candidates);
+            return null;
         }
 
         IOException expected(String what, String... candidates) {
@@ -101,7 +110,7 @@ final class PublishedLayouts {
                 "ILSVRC2012_img_val/ILSVRC2012_val_00000001.JPEG");
         Path imageDir = images.getParent();
         Map<String, String> wnidByImage = new HashMap<>();
-        Path solution = firstExisting(root, "LOC_val_solution.csv", "../LOC_val_solution.csv");
+        Path solution = layout.locate("LOC_val_solution.csv", "../LOC_val_solution.csv");
         if (solution != null) {
             // Kaggle: ImageId,PredictionString with the wnid first ("n01751748 x y x y ...").
             for (String line : layout.lines(solution)) {
@@ -527,16 +536,6 @@ final class PublishedLayouts {
         try (Stream<Path> children = Files.list(dir)) {
             return children.filter(ImageFiles::isImage).sorted().toList();
         }
-    }
-
-    private static Path firstExisting(Path root, String... candidates) {
-        for (String candidate : candidates) {
-            Path path = root.resolve(candidate).normalize();
-            if (Files.isRegularFile(path)) {
-                return path;
-            }
-        }
-        return null;
     }
 
     private static double[] numbers(Path file, String variable) throws IOException {

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.lr0.contract.Keys;
 import io.lr0.contract.StoreNames;
+import io.lr0.http.HttpRequests;
 import io.lr0.http.HttpSecurity;
 import io.lr0.metrics.WarWeights;
 import io.lr0.runtime.AvroJson;
@@ -24,7 +25,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -119,7 +119,7 @@ public final class DashboardServer implements AutoCloseable {
     private void api(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
-            Map<String, String> query = query(exchange.getRequestURI());
+            Map<String, String> query = HttpRequests.query(exchange.getRequestURI());
             boolean local = "true".equals(query.get("local"));
             try {
                 if (!exchange.getRequestMethod().equals("GET")) {
@@ -317,19 +317,6 @@ public final class DashboardServer implements AutoCloseable {
 
     private static ObjectNode error(String message) {
         return AvroJson.MAPPER.createObjectNode().put("error", message);
-    }
-
-    private static Map<String, String> query(URI uri) {
-        Map<String, String> query = new HashMap<>();
-        if (uri.getRawQuery() != null) {
-            for (String pair : uri.getRawQuery().split("&")) {
-                String[] parts = pair.split("=", 2);
-                query.put(
-                        URLDecoder.decode(parts[0], StandardCharsets.UTF_8),
-                        parts.length > 1 ? URLDecoder.decode(parts[1], StandardCharsets.UTF_8) : "");
-            }
-        }
-        return query;
     }
 
     private static void send(HttpExchange exchange, int status, JsonNode body) throws IOException {

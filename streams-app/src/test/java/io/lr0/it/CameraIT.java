@@ -7,8 +7,6 @@ import io.lr0.cli.Lr0;
 import io.lr0.contract.TopicSetup;
 import io.lr0.contract.Topics;
 import io.lr0.local.LocalStack;
-import io.lr0.registry.AvroDeserializer;
-import io.lr0.registry.RegistryConfig;
 import io.lr0.schema.ImageEncoding;
 import io.lr0.schema.ImageRecord;
 import io.lr0.testing.Consume;
@@ -17,7 +15,6 @@ import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -107,7 +104,7 @@ class CameraIT {
                     stack.bootstrapServers(),
                     "images",
                     new StringDeserializer(),
-                    reader(stack),
+                    Consume.<ImageRecord>specificReader(stack.registryUrl()),
                     records -> records.size() >= FRAMES,
                     Duration.ofSeconds(60));
             assertEquals(FRAMES, images.size());
@@ -129,14 +126,5 @@ class CameraIT {
             }
             assertTrue(widest > 1000, "frames before and after a gap: widest step " + widest + " ms");
         }
-    }
-
-    private static AvroDeserializer<ImageRecord> reader(LocalStack stack) {
-        AvroDeserializer<ImageRecord> deserializer = new AvroDeserializer<>();
-        Map<String, Object> serde = new HashMap<>();
-        serde.put(RegistryConfig.SCHEMA_REGISTRY_URL, stack.registryUrl());
-        serde.put(RegistryConfig.SPECIFIC_AVRO_READER, "true");
-        deserializer.configure(serde, false);
-        return deserializer;
     }
 }

@@ -13,8 +13,6 @@ import io.lr0.producers.DatasetProducer;
 import io.lr0.producers.Datasets;
 import io.lr0.producers.ImagePublisher;
 import io.lr0.producers.LabeledImage;
-import io.lr0.registry.AvroDeserializer;
-import io.lr0.registry.RegistryConfig;
 import io.lr0.schema.ImageEncoding;
 import io.lr0.schema.ImageRecord;
 import io.lr0.testing.Consume;
@@ -22,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -84,7 +81,7 @@ class ConfluentClientsIT {
                         stack.bootstrapServers(),
                         config.topics().images(),
                         new StringDeserializer(),
-                        specificReader(config),
+                        Consume.<ImageRecord>specificReader(stack.registryUrl()),
                         records -> records.stream()
                                         .filter(r -> r.key().startsWith("py-"))
                                         .count()
@@ -124,13 +121,5 @@ class ConfluentClientsIT {
                     .put("pixels", Base64.getEncoder().encodeToString(pixels));
         }
         return json.writeValueAsString(input);
-    }
-
-    private static AvroDeserializer<ImageRecord> specificReader(Lr0Config config) {
-        AvroDeserializer<ImageRecord> deserializer = new AvroDeserializer<>();
-        Map<String, Object> serde = new HashMap<>(config.serdeConfig());
-        serde.put(RegistryConfig.SPECIFIC_AVRO_READER, "true");
-        deserializer.configure(serde, false);
-        return deserializer;
     }
 }

@@ -9,7 +9,6 @@ import io.lr0.http.HttpSecurity;
 import io.lr0.local.LocalStack;
 import io.lr0.producers.HttpIngest;
 import io.lr0.producers.ImagePublisher;
-import io.lr0.registry.AvroDeserializer;
 import io.lr0.registry.RegistryConfig;
 import io.lr0.schema.ImageEncoding;
 import io.lr0.schema.ImageRecord;
@@ -24,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
@@ -79,7 +77,7 @@ class HttpIngestIT {
                         stack.bootstrapServers(),
                         "images",
                         new StringDeserializer(),
-                        reader(stack),
+                        Consume.<ImageRecord>specificReader(stack.registryUrl()),
                         records -> !records.isEmpty(),
                         Duration.ofSeconds(10));
                 ImageRecord record = images.get(0).value();
@@ -131,14 +129,5 @@ class HttpIngestIT {
             request.header("Authorization", auth);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString()).statusCode();
-    }
-
-    private static AvroDeserializer<ImageRecord> reader(LocalStack stack) {
-        AvroDeserializer<ImageRecord> deserializer = new AvroDeserializer<>();
-        Map<String, Object> serde = new HashMap<>();
-        serde.put(RegistryConfig.SCHEMA_REGISTRY_URL, stack.registryUrl());
-        serde.put(RegistryConfig.SPECIFIC_AVRO_READER, "true");
-        deserializer.configure(serde, false);
-        return deserializer;
     }
 }
