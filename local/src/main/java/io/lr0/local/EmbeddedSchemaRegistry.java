@@ -6,13 +6,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.lr0.http.HttpRequests;
+import io.lr0.http.HttpExchanges;
 import io.lr0.http.HttpSecurity;
 import io.lr0.registry.RestSchemaRegistryClient;
 import io.lr0.registry.SchemaRegistryException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -160,7 +159,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
      * levels and modes, global and per subject, and the default context.
      */
     private JsonNode route(String method, String path, HttpExchange exchange) throws IOException {
-        Map<String, String> query = HttpRequests.query(exchange.getRequestURI());
+        Map<String, String> query = HttpExchanges.query(exchange.getRequestURI());
         boolean deleted = flag(query, "deleted");
         Matcher m;
         if (path.isEmpty() && method.equals("GET")) {
@@ -343,12 +342,12 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         InputStream in = exchange.getRequestBody();
         String announced = exchange.getRequestHeaders().getFirst("Content-Length");
         if (announced != null && announcedLength(announced) > MAX_BODY_BYTES) {
-            HttpRequests.discard(in);
+            HttpExchanges.discard(in);
             throw bodyTooLarge(announced.trim() + " bytes");
         }
         byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
         if (bytes.length > MAX_BODY_BYTES) {
-            HttpRequests.discard(in);
+            HttpExchanges.discard(in);
             throw bodyTooLarge("more than " + MAX_BODY_BYTES + " bytes");
         }
         try {
@@ -382,11 +381,6 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     }
 
     private static void send(HttpExchange exchange, int status, JsonNode body) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", RestSchemaRegistryClient.CONTENT_TYPE);
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        HttpExchanges.respond(exchange, status, RestSchemaRegistryClient.CONTENT_TYPE, JSON.writeValueAsBytes(body));
     }
 }

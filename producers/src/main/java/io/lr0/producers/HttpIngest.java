@@ -3,13 +3,12 @@ package io.lr0.producers;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.lr0.http.HttpRequests;
+import io.lr0.http.HttpExchanges;
 import io.lr0.http.HttpSecurity;
 import io.lr0.schema.Image;
 import io.lr0.schema.ImageEncoding;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -98,7 +97,7 @@ public final class HttpIngest implements AutoCloseable {
                 answer(exchange, 405, "error", "only POST");
                 return;
             }
-            Map<String, String> query = HttpRequests.query(exchange.getRequestURI());
+            Map<String, String> query = HttpExchanges.query(exchange.getRequestURI());
             String camera = query.get("camera");
             if (camera == null || !NAME.matcher(camera).matches()) {
                 answer(exchange, 400, "error", "camera=NAME is required: letters, digits, . _ -, up to 128");
@@ -148,13 +147,13 @@ public final class HttpIngest implements AutoCloseable {
         String length = exchange.getRequestHeaders().getFirst("Content-Length");
         InputStream in = exchange.getRequestBody();
         if (length != null && parseLong(length) > maxBytes + 64L * 1024) {
-            HttpRequests.discard(in);
+            HttpExchanges.discard(in);
             answer(exchange, 413, "error", "over " + maxBytes + " bytes (image.max.bytes)");
             return null;
         }
         byte[] raw = in.readNBytes(maxBytes + 64 * 1024 + 1);
         if (raw.length > maxBytes + 64 * 1024) {
-            HttpRequests.discard(in);
+            HttpExchanges.discard(in);
         }
         String type = exchange.getRequestHeaders().getFirst("Content-Type");
         byte[] image = type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")
@@ -235,12 +234,11 @@ public final class HttpIngest implements AutoCloseable {
 
     /** Answers {@code {"<field>": "<text>"}}: {@code id} on success, {@code error} otherwise. */
     private static void answer(HttpExchange exchange, int status, String field, String text) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(JSON.createObjectNode().put(field, text));
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        HttpExchanges.respond(
+                exchange,
+                status,
+                "application/json",
+                JSON.writeValueAsBytes(JSON.createObjectNode().put(field, text)));
     }
 
     @Override

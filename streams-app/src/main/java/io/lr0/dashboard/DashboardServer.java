@@ -7,14 +7,13 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.lr0.contract.Keys;
 import io.lr0.contract.StoreNames;
-import io.lr0.http.HttpRequests;
+import io.lr0.http.HttpExchanges;
 import io.lr0.http.HttpSecurity;
 import io.lr0.metrics.WarWeights;
 import io.lr0.runtime.AvroJson;
 import io.lr0.schema.RobustnessSummary;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -103,12 +102,11 @@ public final class DashboardServer implements AutoCloseable {
         security.protect(server.createContext("/api/", this::api));
         security.protect(server.createContext("/metrics", exchange -> {
             try (exchange) {
-                byte[] body = prometheus.get().getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-                exchange.sendResponseHeaders(200, body.length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
+                HttpExchanges.respond(
+                        exchange,
+                        200,
+                        "text/plain; version=0.0.4; charset=utf-8",
+                        prometheus.get().getBytes(StandardCharsets.UTF_8));
             }
         }));
         security.protect(server.createContext("/", this::asset));
@@ -119,7 +117,7 @@ public final class DashboardServer implements AutoCloseable {
     private void api(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
-            Map<String, String> query = HttpRequests.query(exchange.getRequestURI());
+            Map<String, String> query = HttpExchanges.query(exchange.getRequestURI());
             boolean local = "true".equals(query.get("local"));
             try {
                 if (!exchange.getRequestMethod().equals("GET")) {
@@ -292,12 +290,7 @@ public final class DashboardServer implements AutoCloseable {
                     send(exchange, 404, error("not found: " + path));
                     return;
                 }
-                byte[] body = in.readAllBytes();
-                exchange.getResponseHeaders().set("Content-Type", contentType(resource));
-                exchange.sendResponseHeaders(200, body.length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
+                HttpExchanges.respond(exchange, 200, contentType(resource), in.readAllBytes());
             }
         }
     }
@@ -320,12 +313,7 @@ public final class DashboardServer implements AutoCloseable {
     }
 
     private static void send(HttpExchange exchange, int status, JsonNode body) throws IOException {
-        byte[] bytes = AvroJson.MAPPER.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        HttpExchanges.respond(exchange, status, "application/json", AvroJson.MAPPER.writeValueAsBytes(body));
     }
 
     @Override

@@ -20,29 +20,16 @@ class WarCommandTest {
     void printsSarAndWarWithFiveDecimals(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("table.csv");
         Files.writeString(csv, "dataset,classes,acc_hr,acc_lr\nimagenet,1000,70,35\nEuroSAT,10,50,40\ndtd,47,3,2.5\n");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream original = System.out;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        int exit;
-        try {
-            exit = Lr0.commandLine().execute("war", "--csv", csv.toString());
-        } finally {
-            System.setOut(original);
-        }
-        assertEquals(0, exit);
         assertEquals(
                 "SAR=0.71111\nWAR=0.53214\n"
                         + "weight imagenet=0.15556 (LR0.FM's imagenet1k)\n"
                         + "weight EuroSAT=1.00000 (LR0.FM's eurosat)\n"
                         + "weight dtd=0.50592 (LR0.FM's dtd)\n",
-                out.toString(StandardCharsets.UTF_8));
+                war(csv));
     }
 
-    /** The same table under LR0.FM's own ids (its repository's dataset names) gives the same SAR and WAR. */
-    @Test
-    void lr0fmsOwnIdsGiveThePapersWeights(@TempDir Path dir) throws Exception {
-        Path csv = dir.resolve("table.csv");
-        Files.writeString(csv, "imagenet1k,1000,70,35\neurosat,10,50,40\ndtd,47,3,2.5\n");
+    /** {@code lr0 war --csv FILE}'s standard output; the command must succeed. */
+    private static String war(Path csv) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream original = System.out;
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
@@ -51,10 +38,18 @@ class WarCommandTest {
         } finally {
             System.setOut(original);
         }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The same table under LR0.FM's own ids (its repository's dataset names) gives the same SAR and WAR. */
+    @Test
+    void lr0fmsOwnIdsGiveThePapersWeights(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("table.csv");
+        Files.writeString(csv, "imagenet1k,1000,70,35\neurosat,10,50,40\ndtd,47,3,2.5\n");
+        String printed = war(csv);
         assertTrue(
-                out.toString(StandardCharsets.UTF_8)
-                        .startsWith("SAR=0.71111\nWAR=0.53214\nweight imagenet1k=0.15556 (LR0.FM's imagenet1k)\n"),
-                out.toString(StandardCharsets.UTF_8));
+                printed.startsWith("SAR=0.71111\nWAR=0.53214\nweight imagenet1k=0.15556 (LR0.FM's imagenet1k)\n"),
+                printed);
     }
 
     @Test

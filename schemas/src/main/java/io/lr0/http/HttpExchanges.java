@@ -1,19 +1,21 @@
 package io.lr0.http;
 
+import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
-/** What lr0's HTTP servers (dashboard, schema registry, push endpoint) read from a request the same way. */
-public final class HttpRequests {
+/** What lr0's HTTP servers (dashboard, schema registry, push endpoint) do with an exchange the same way. */
+public final class HttpExchanges {
     /** How much of a refused body is read and dropped so the client gets its answer; beyond it the body is cut. */
     public static final long MAX_DISCARDED_BYTES = 16L * 1024 * 1024;
 
-    private HttpRequests() {}
+    private HttpExchanges() {}
 
     /** The query parameters of {@code uri}, decoded; a name without '=' has the value "", the last repeat wins. */
     public static Map<String, String> query(URI uri) {
@@ -27,6 +29,15 @@ public final class HttpRequests {
             }
         }
         return query;
+    }
+
+    /** Answers {@code status} with {@code body} of {@code contentType}, and closes the body. */
+    public static void respond(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(status, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
     }
 
     /**
