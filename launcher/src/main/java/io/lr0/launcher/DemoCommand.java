@@ -5,6 +5,7 @@ import io.lr0.app.Lr0Config;
 import io.lr0.cli.ConfigOptions;
 import io.lr0.cli.Shutdown;
 import io.lr0.contract.DeadLetterHeaders;
+import io.lr0.contract.Sources;
 import io.lr0.local.LocalStack;
 import io.lr0.producers.CounterAnimalStyle;
 import io.lr0.producers.DatasetProducer;
@@ -154,7 +155,7 @@ final class DemoCommand implements Callable<Integer> {
                         DatasetProducer.Result produced = DatasetProducer.run(
                                 each,
                                 publisher,
-                                "demo",
+                                Sources.dataset(each.labelSpace().id()),
                                 each == source ? limit : 0,
                                 rate,
                                 ProgressBar.onStderr(each.labelSpace().id(), count),

@@ -1,5 +1,6 @@
 package io.lr0.producers;
 
+import io.lr0.contract.Sources;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -104,7 +105,7 @@ public final class DirectoryWatcher {
                 dataset + "/" + relative, ImageFiles.read(file), label, null, Map.of("file", relative));
         try {
             publisher
-                    .send(image, "watch:" + directory, dataset, Instant.now(), null)
+                    .send(image, Sources.watched(directory.toString()), dataset, Instant.now(), null)
                     .get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -3,6 +3,7 @@ package io.lr0.producers;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.lr0.contract.Sources;
 import io.lr0.http.HttpExchanges;
 import io.lr0.http.HttpSecurity;
 import io.lr0.schema.Image;
@@ -126,7 +127,7 @@ public final class HttpIngest implements AutoCloseable {
                     Map.of("camera", camera, "via", "http"));
             try {
                 publisher
-                        .send(image, "http:" + camera, dataset, Instant.ofEpochMilli(captured), null)
+                        .send(image, Sources.pushed(camera), dataset, Instant.ofEpochMilli(captured), null)
                         .get(30, TimeUnit.SECONDS);
             } catch (ExecutionException | TimeoutException e) {
                 String why = e instanceof ExecutionException ? e.getCause().getMessage() : "no broker answer in 30 s";

@@ -1,5 +1,6 @@
 package io.lr0.producers;
 
+import io.lr0.contract.Sources;
 import io.lr0.contract.Topics;
 import io.lr0.http.HttpSecurity;
 import io.lr0.schema.Image;
@@ -126,7 +127,7 @@ public final class ProduceCommand {
                 DatasetProducer.Result result = DatasetProducer.run(
                         dataset,
                         publisher,
-                        "dataset:" + labelSpace.id(),
+                        Sources.dataset(labelSpace.id()),
                         limit,
                         rate,
                         ProgressBar.onStderr(labelSpace.id(), total));
@@ -235,7 +236,7 @@ public final class ProduceCommand {
                                     null,
                                     Map.of("camera", name, "frame", String.valueOf(sequence)));
                             publisher.send(
-                                    frame, "camera:" + name, dataset, Instant.ofEpochMilli(capturedAt), (m, e) -> {
+                                    frame, Sources.camera(name), dataset, Instant.ofEpochMilli(capturedAt), (m, e) -> {
                                         if (e != null) {
                                             failed.incrementAndGet();
                                         }
