@@ -43,13 +43,15 @@ public final class SuperResolutionStage implements Stage<ImageVariant, ImageVari
             StreamsBuilder builder, KStream<String, ImageVariant> variants, StageSerdes serdes) {
         builder.addStateStore(ParkedVariants.storeBuilder(StoreNames.SUPERRES_PARKED, serdes.value()));
         KStream<String, ImageVariant> upscaled = variants
-                // The native variant is the high-resolution reference: nothing to recover there. A tombstone
-                // passes on, to be dead-lettered by the processor.
+                // The native variant is the high-resolution reference, and a variant at or above the target (a
+                // camera's 128 px before a 28 px model) has no pixels to recover: only the bicubic path classifies
+                // them. A tombstone passes on, to be dead-lettered by the processor.
                 .filter(
-                        (key, variant) -> variant == null || variant.getResolution() != null,
+                        (key, variant) -> variant == null
+                                || (variant.getResolution() != null && variant.getResolution() < targetShortSide),
                         Named.as("low-res-for-superres"))
-                // Park, batch by size, up-sample; a scale above sr.max.scale or a target smaller than the source
-                // is dead-lettered to image-variants-dlq by DeadLetterHandler.
+                // Park, batch by size, up-sample; a scale above sr.max.scale is dead-lettered to
+                // image-variants-dlq by DeadLetterHandler.
                 .process(
                         () -> new SuperResolutionProcessor(
                                 upscalers,
