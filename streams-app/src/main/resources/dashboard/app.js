@@ -4,7 +4,8 @@
 
 const POLL_MS = 1000;
 const COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"];
-const state = { charts: {}, updates: 0, strip: [], errors: 0 };
+const FRAMES = 4;
+const state = { charts: {}, updates: 0, strip: [], errors: 0, source: null, frames: [] };
 window.lr0 = state;
 
 function resolutionName(resolution) {
@@ -134,7 +135,8 @@ function drawSeries(points) {
   }
   const times = [...new Set(points.map(p => p.windowStart))].sort((a, b) => a - b);
   const labels = times.map(t => new Date(t).toLocaleTimeString());
-  const datasets = [...series.entries()].sort().map(([name, data], i) => ({
+  // Unlabelled sources (cameras) have resolutions but no SAR/WAR: no empty lines for them.
+  const datasets = [...series.entries()].filter(([, data]) => data.length > 0).sort().map(([name, data], i) => ({
     label: name, borderColor: color(i), borderDash: name.startsWith("SAR") ? [6, 4] : [],
     data: times.map(t => { const hit = data.find(d => d.x === t); return hit ? hit.y : null; }),
   }));
@@ -142,35 +144,183 @@ function drawSeries(points) {
     options: { scales: { y: { min: 0 } }, plugins: { legend: { position: "right" } } } });
 }
 
+/** The top-1 softmax score of a prediction. */
+function confidence(p) {
+  const top = p.topK.find(s => s.label === p.predicted);
+  return top ? top.score : null;
+}
+
+/** One prediction as a card: its thumbnail, the class predicted, a detail line; {@code kind} colours its border. */
+function predictionCard(p, kind, labelText, detailText) {
+  const item = document.createElement("div");
+  item.className = "prediction " + kind;
+  item.dataset.key = p.variantKey + "/" + p.srMethod;
+  const image = document.createElement("img");
+  if (p.thumbnail) {
+    image.src = "data:image/png;base64," + p.thumbnail;
+  }
+  image.alt = p.imageId;
+  const label = document.createElement("div");
+  label.className = "label";
+  label.textContent = labelText;
+  const detail = document.createElement("div");
+  detail.textContent = detailText;
+  item.append(image, label, detail);
+  return item;
+}
+
 function drawStrip(predictions) {
-  const strip = document.getElementById("strip");
-  strip.replaceChildren(...predictions.map(p => {
-    const item = document.createElement("div");
-    item.className = "prediction " + (p.correct === true ? "right" : p.correct === false ? "wrong" : "");
-    item.dataset.key = p.variantKey;
-    const image = document.createElement("img");
-    if (p.thumbnail) {
-      image.src = "data:image/png;base64," + p.thumbnail;
-    }
-    image.alt = p.imageId;
-    const label = document.createElement("div");
-    label.className = "label";
-    label.textContent = (p.correct === true ? "\u2713 " : p.correct === false ? "\u2717 " : "") + p.predicted;
-    const detail = document.createElement("div");
-    detail.textContent = resolutionName(p.resolution) + (p.label ? " \u00b7 " + p.label : "");
-    item.append(image, label, detail);
-    return item;
-  }));
+  document.getElementById("strip").replaceChildren(...predictions.map(p => predictionCard(
+    p,
+    p.correct === true ? "right" : p.correct === false ? "wrong" : "",
+    (p.correct === true ? "\u2713 " : p.correct === false ? "\u2717 " : "") + p.predicted,
+    resolutionName(p.resolution) + (p.label ? " \u00b7 " + p.label : ""))));
   state.strip = predictions.map(p => p.variantKey);
+}
+
+// Live sources first: cameras and pushed images, named as io.lr0.contract.Sources builds them.
+function isLive(source) {
+  return source.startsWith("camera:") || source.startsWith("http:");
+}
+
+/** Fills the source picker from the sources that have agreement; returns the one shown (null: none yet). */
+function pickSource(agreement) {
+  const sources = [...new Set(agreement.map(m => m.source))]
+    .sort((a, b) => (isLive(b) - isLive(a)) || a.localeCompare(b));
+  if (sources.length === 0) {
+    return null;
+  }
+  document.getElementById("camera-section").hidden = false;
+  const select = document.getElementById("source");
+  if ([...select.options].map(o => o.value).join("\n") !== sources.join("\n")) {
+    select.replaceChildren(...sources.map(source => new Option(source, source)));
+  }
+  if (!sources.includes(state.source)) {
+    showSource(sources[0]);
+  }
+  select.value = state.source;
+  return state.source;
+}
+
+/** Switches the camera view to another source: its charts are drawn afresh by the next poll. */
+function showSource(source) {
+  state.source = source;
+  for (const id of Object.keys(state.charts).filter(id => id.startsWith("camera-"))) {
+    state.charts[id].destroy();
+    delete state.charts[id];
+  }
+  document.getElementById("camera").replaceChildren();
+  document.getElementById("frames").replaceChildren();
+  state.frames = [];
+}
+
+/** The latest frames of the source: the native prediction, then each resolution's, marked agree or disagree. */
+function drawFrames(predictions) {
+  const byImage = new Map();
+  for (const p of predictions) {
+    if (!byImage.has(p.imageId)) {
+      byImage.set(p.imageId, []);
+    }
+    byImage.get(p.imageId).push(p);
+  }
+  const frames = [...byImage.values()]
+    .filter(variants => variants.some(p => p.resolution === null))
+    .sort((a, b) => b[0].captureTimestamp - a[0].captureTimestamp)
+    .slice(0, FRAMES);
+  document.getElementById("frames").replaceChildren(...frames.map(variants => {
+    const native = variants.find(p => p.resolution === null);
+    const lowRes = variants.filter(p => p.resolution !== null)
+      .sort((a, b) => b.resolution - a.resolution || a.srMethod.localeCompare(b.srMethod));
+    const row = document.createElement("div");
+    row.className = "frame";
+    row.dataset.image = native.imageId;
+    const time = document.createElement("div");
+    time.className = "time";
+    time.textContent = new Date(native.captureTimestamp).toLocaleTimeString();
+    const percent = p => (100 * confidence(p)).toFixed(0) + "%";
+    row.append(time, predictionCard(native, "native", native.predicted, "native \u00b7 " + percent(native)),
+      ...lowRes.map(p => predictionCard(p, p.predicted === native.predicted ? "agree" : "disagree", p.predicted,
+        p.resolution + " " + p.srMethod + " \u00b7 " + percent(p))));
+    return row;
+  }));
+  state.frames = frames.map(variants => variants[0].imageId);
+}
+
+/** Agreement per resolution since the start, and agreement and confidence per window, of the source shown. */
+function drawCameraCharts(source, agreement, series) {
+  const parent = document.getElementById("camera");
+  const rows = agreement.filter(m => m.source === source);
+  // The model is named only when the source was classified by more than one.
+  const models = new Set(rows.map(m => m.model));
+  const method = m => (models.size > 1 ? m.model + " " : "") + m.srMethod;
+  const cell = m => m.resolution + " px " + method(m);
+  const labels = [...new Set(rows.map(m => m.resolution))].sort((a, b) => a - b).map(String);
+  const methods = [...new Set(rows.map(method))].sort();
+  const at = (name, resolution, field) => {
+    const row = rows.find(m => method(m) === name && String(m.resolution) === resolution);
+    return row ? row[field] : null;
+  };
+  drawChart("camera-agreement", parent, source + ": agreement with native", {
+    type: "line",
+    data: {
+      labels,
+      datasets: methods.flatMap((name, i) => [
+        { label: "top-1 agreement (" + name + ")", borderColor: color(i), backgroundColor: color(i),
+          data: labels.map(r => at(name, r, "agreementTop1")) },
+        { label: "top-k overlap (" + name + ")", borderColor: color(i), borderDash: [6, 4],
+          data: labels.map(r => at(name, r, "top5Overlap")) },
+      ]),
+    },
+    options: { scales: { x: { title: { display: true, text: "short side (px)" } }, y: { min: 0, max: 1 } } },
+  });
+  const times = [...new Set(series.map(m => m.windowStart))].sort((a, b) => a - b);
+  const timeLabels = times.map(t => new Date(t).toLocaleTimeString());
+  const names = [...new Set(series.map(cell))].sort();
+  const overTime = (field, name) => times.map(t => {
+    const hit = series.find(m => m.windowStart === t && cell(m) === name);
+    return hit ? hit[field] : null;
+  });
+  drawChart("camera-agreement-series", parent, source + ": top-1 agreement over time", {
+    type: "line",
+    data: { labels: timeLabels, datasets: names.map((name, i) => ({
+      label: name, borderColor: color(i), data: overTime("agreementTop1", name) })) },
+    options: { scales: { y: { min: 0, max: 1 } }, plugins: { legend: { position: "bottom" } } },
+  });
+  // Every cell of a window pairs the same frames with their native predictions: their native confidence is one line.
+  const nativeConfidence = times.map(t => {
+    const cells = series.filter(m => m.windowStart === t);
+    const samples = cells.reduce((sum, m) => sum + m.samples, 0);
+    return samples === 0 ? null : cells.reduce((sum, m) => sum + m.samples * m.nativeMeanConfidence, 0) / samples;
+  });
+  drawChart("camera-confidence-series", parent, source + ": mean top-1 confidence over time", {
+    type: "line",
+    data: { labels: timeLabels, datasets: [
+      { label: "native", borderColor: "#1d2330", data: nativeConfidence },
+      ...names.map((name, i) => ({ label: name, borderColor: color(i), data: overTime("meanConfidence", name) })),
+    ] },
+    options: { scales: { y: { min: 0, max: 1 } }, plugins: { legend: { position: "bottom" } } },
+  });
 }
 
 async function poll() {
   try {
-    const [metrics, series, recent] = await Promise.all([
-      getJson("/api/metrics"), getJson("/api/summary/windowed"), getJson("/api/predictions/recent?limit=24")]);
+    const [metrics, series, recent, agreement] = await Promise.all([
+      getJson("/api/metrics"), getJson("/api/summary/windowed"), getJson("/api/predictions/recent?limit=24"),
+      getJson("/api/agreement")]);
     drawDatasets(metrics);
     drawSeries(series);
     drawStrip(recent);
+    const source = pickSource(agreement);
+    if (source !== null) {
+      const query = "source=" + encodeURIComponent(source);
+      const [frames, windows] = await Promise.all([
+        getJson("/api/predictions/recent?limit=200&" + query), getJson("/api/agreement/windowed?" + query)]);
+      // The picker may have moved on while these were fetched: draw only what is still shown.
+      if (source === state.source) {
+        drawFrames(frames);
+        drawCameraCharts(source, agreement, windows);
+      }
+    }
     state.updates++;
     document.getElementById("status").textContent = "updated " + new Date().toLocaleTimeString() + " \u00b7 "
       + metrics.length + " metrics \u00b7 " + recent.length + " recent predictions";
@@ -182,6 +332,7 @@ async function poll() {
   }
 }
 
+document.getElementById("source").addEventListener("change", event => showSource(event.target.value));
 // The series chart has a fixed canvas in the page.
 const seriesCanvas = document.getElementById("series");
 state.charts.series = new Chart(seriesCanvas, { type: "line", data: { labels: [], datasets: [] },

@@ -12,7 +12,8 @@ import io.lr0.schema.RobustnessSummary;
  *   <li>robustness-metrics: {@code <model>/<dataset>/<short side or native>/<method>}, and on the windowed topic
  *       that key {@code @<window start, epoch ms>};
  *   <li>robustness-summary: {@code <model>/<short side or native>/<method>};
- *   <li>robustness-agreement: {@code <model>/<source>/<short side>/<method>};
+ *   <li>robustness-agreement: {@code <model>/<source>/<short side>/<method>}, and on the windowed topic that key
+ *       {@code @<window start, epoch ms>};
  *   <li>the metrics' repartition by dataset: {@code <model>/<dataset>}; the agreement join's by image:
  *       {@code <model>/<imageId>}, and its grouping by source: {@code <model>/<source>}.
  * </ul>

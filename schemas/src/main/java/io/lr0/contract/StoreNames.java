@@ -18,6 +18,8 @@ public final class StoreNames {
     public static final String RECENT_PREDICTIONS = "recent-predictions";
     /** Running label-free agreement per model and source (AgreementState). */
     public static final String AGREEMENT_BY_SOURCE = "agreement-by-source";
+    /** Per-window label-free agreement per model and source. */
+    public static final String AGREEMENT_BY_SOURCE_WINDOWED = "agreement-by-source-windowed";
 
     private StoreNames() {}
 

@@ -15,6 +15,7 @@ public record Topics(
         String metricsWindowed,
         String summary,
         String agreement,
+        String agreementWindowed,
         String datasets) {
     /** The default names. */
     public static final Topics DEFAULTS = new Topics(
@@ -26,6 +27,7 @@ public record Topics(
             "robustness-metrics-windowed",
             "robustness-summary",
             "robustness-agreement",
+            "robustness-agreement-windowed",
             "datasets");
 
     /**
@@ -62,6 +64,7 @@ public record Topics(
                 TopicSetup.topic(metricsWindowed, partitions),
                 TopicSetup.compacted(summary, partitions),
                 TopicSetup.compacted(agreement, partitions),
+                TopicSetup.topic(agreementWindowed, partitions),
                 TopicSetup.compacted(datasets, 1));
     }
 

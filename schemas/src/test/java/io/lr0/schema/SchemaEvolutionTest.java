@@ -25,6 +25,11 @@ class SchemaEvolutionTest {
         assertFullyCompatible("Prediction-1.avsc", Prediction.getClassSchema());
     }
 
+    @Test
+    void agreementMetricGainedItsWindowCompatibly() throws IOException {
+        assertFullyCompatible("AgreementMetric-1.avsc", AgreementMetric.getClassSchema());
+    }
+
     private static void assertFullyCompatible(String previousFile, Schema current) throws IOException {
         Schema previous;
         try (InputStream in = SchemaEvolutionTest.class.getResourceAsStream("previous/" + previousFile)) {

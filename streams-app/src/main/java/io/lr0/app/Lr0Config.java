@@ -80,6 +80,7 @@ public final class Lr0Config extends AbstractConfig {
     public static final String TOPIC_METRICS_WINDOWED = "topic.metrics.windowed";
     public static final String TOPIC_SUMMARY = "topic.summary";
     public static final String TOPIC_AGREEMENT = "topic.agreement";
+    public static final String TOPIC_AGREEMENT_WINDOWED = "topic.agreement.windowed";
     public static final String METRICS_ENABLED = "metrics.enabled";
     public static final String METRICS_WINDOW_MS = "metrics.window.ms";
     public static final String METRICS_WINDOW_GRACE_MS = "metrics.window.grace.ms";
@@ -445,6 +446,14 @@ public final class Lr0Config extends AbstractConfig {
                     "Compacted topic of AgreementMetric values (label-free: agreement with native resolution), keyed "
                             + "'model/source/resolution/method'.")
             .define(
+                    TOPIC_AGREEMENT_WINDOWED,
+                    Type.STRING,
+                    Topics.DEFAULTS.agreementWindowed(),
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
+                    "Topic of per-window AgreementMetric values, keyed "
+                            + "'model/source/resolution/method@windowStartMillis'.")
+            .define(
                     METRICS_ENABLED,
                     Type.BOOLEAN,
                     true,
@@ -456,7 +465,8 @@ public final class Lr0Config extends AbstractConfig {
                     60_000L,
                     ConfigDef.Range.atLeast(1),
                     Importance.MEDIUM,
-                    "Size of the tumbling windows of the windowed metrics (event time: the capture timestamp).")
+                    "Size of the tumbling windows of the windowed metrics and agreement (event time: the capture "
+                            + "timestamp).")
             .define(
                     METRICS_WINDOW_GRACE_MS,
                     Type.LONG,
@@ -733,6 +743,7 @@ public final class Lr0Config extends AbstractConfig {
                 getString(TOPIC_METRICS_WINDOWED),
                 getString(TOPIC_SUMMARY),
                 getString(TOPIC_AGREEMENT),
+                getString(TOPIC_AGREEMENT_WINDOWED),
                 getString(TOPIC_DATASETS));
     }
 
@@ -815,6 +826,7 @@ public final class Lr0Config extends AbstractConfig {
                 topics.metricsWindowed(),
                 topics.summary(),
                 topics.agreement(),
+                topics.agreementWindowed(),
                 Duration.ofMillis(getLong(METRICS_WINDOW_MS)),
                 Duration.ofMillis(getLong(METRICS_WINDOW_GRACE_MS)),
                 getDouble(METRICS_ALPHA),

@@ -44,7 +44,7 @@ public final class DashboardServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DashboardServer.class);
     private static final Duration WINDOWED_HISTORY = Duration.ofHours(6);
 
-    /** The most recent predictions one query returns: each carries a thumbnail, and the dashboard shows 50. */
+    /** The most recent predictions one instance returns for a query: each carries a thumbnail. */
     private static final int MAX_RECENT = 1000;
 
     private final HttpServer server;
@@ -150,13 +150,22 @@ public final class DashboardServer implements AutoCloseable {
                             exchange,
                             200,
                             gather(
-                                    source == null
-                                            ? "/api/agreement"
-                                            : "/api/agreement?source="
-                                                    + URLEncoder.encode(source, StandardCharsets.UTF_8),
+                                    withSource("/api/agreement", source),
                                     local,
                                     StoreNames.AGREEMENT_BY_SOURCE,
                                     () -> AvroJson.array(queries.localAgreement(source))));
+                } else if (path.equals("/api/agreement/windowed")) {
+                    String source = query.get("source");
+                    Instant now = Instant.now();
+                    send(
+                            exchange,
+                            200,
+                            gather(
+                                    withSource("/api/agreement/windowed", source),
+                                    local,
+                                    StoreNames.AGREEMENT_BY_SOURCE_WINDOWED,
+                                    () -> AvroJson.array(
+                                            queries.localAgreementSeries(source, now.minus(WINDOWED_HISTORY), now))));
                 } else if (path.equals("/api/summary/windowed")) {
                     send(
                             exchange,
@@ -172,14 +181,15 @@ public final class DashboardServer implements AutoCloseable {
                         send(exchange, 400, error("limit must be 1 to " + MAX_RECENT + ", was " + limit));
                         return;
                     }
+                    String source = query.get("source");
                     send(
                             exchange,
                             200,
                             gather(
-                                    "/api/predictions/recent?limit=" + limit,
+                                    withSource("/api/predictions/recent?limit=" + limit, source),
                                     local,
                                     StoreNames.RECENT_PREDICTIONS,
-                                    () -> AvroJson.array(queries.localRecentPredictions(limit))));
+                                    () -> AvroJson.array(queries.localRecentPredictions(limit, source))));
                 } else if (path.equals("/api/instances")) {
                     ArrayNode instances = AvroJson.MAPPER.createArrayNode();
                     for (StreamsMetadata metadata : streams.metadataForAllStreamsClients()) {
@@ -225,6 +235,14 @@ public final class DashboardServer implements AutoCloseable {
                             .put("instance", owner.host() + ":" + owner.port())
                             .put("location", target));
         }
+    }
+
+    /** {@code path} asking for one source's part only, when {@code source} is set. */
+    private static String withSource(String path, String source) {
+        if (source == null) {
+            return path;
+        }
+        return path + (path.contains("?") ? "&" : "?") + "source=" + URLEncoder.encode(source, StandardCharsets.UTF_8);
     }
 
     /** This instance's part, plus (unless {@code local}) every other instance's part of the same list. */

@@ -80,11 +80,31 @@ final class QueryService {
                 this.<AgreementState>store(StoreNames.AGREEMENT_BY_SOURCE).all()) {
             all.forEachRemaining(entry -> {
                 if (source == null || entry.value.getSource().equals(source)) {
-                    metrics.addAll(Agreement.metrics(entry.value, Instant.now()));
+                    metrics.addAll(Agreement.metrics(entry.value, null, null, Instant.now()));
                 }
             });
         }
         return metrics;
+    }
+
+    /** The same per window, of the windows held here that start in [from, to], oldest first. */
+    List<AgreementMetric> localAgreementSeries(String source, Instant from, Instant to) {
+        ReadOnlyWindowStore<String, AgreementState> windows = streams.store(StoreQueryParameters.fromNameAndType(
+                StoreNames.AGREEMENT_BY_SOURCE_WINDOWED, QueryableStoreTypes.<String, AgreementState>windowStore()));
+        List<AgreementMetric> series = new ArrayList<>();
+        try (KeyValueIterator<Windowed<String>, AgreementState> all = windows.fetchAll(from, to)) {
+            all.forEachRemaining(entry -> {
+                if (source == null || entry.value.getSource().equals(source)) {
+                    series.addAll(Agreement.metrics(
+                            entry.value,
+                            entry.key.window().startTime(),
+                            entry.key.window().endTime(),
+                            Instant.now()));
+                }
+            });
+        }
+        series.sort(Comparator.comparing(AgreementMetric::getWindowStart));
+        return series;
     }
 
     /** SAR/WAR of every model held here. */
@@ -123,12 +143,16 @@ final class QueryService {
         return series;
     }
 
-    /** The most recent predictions held here, newest first. */
-    List<Prediction> localRecentPredictions(int limit) {
+    /** The most recent predictions held here, optionally of one source only, newest first. */
+    List<Prediction> localRecentPredictions(int limit, String source) {
         List<Prediction> recent = new ArrayList<>();
         try (KeyValueIterator<String, Prediction> all =
                 this.<Prediction>store(StoreNames.RECENT_PREDICTIONS).all()) {
-            all.forEachRemaining(entry -> recent.add(entry.value));
+            all.forEachRemaining(entry -> {
+                if (source == null || Agreement.sourceOf(entry.value).equals(source)) {
+                    recent.add(entry.value);
+                }
+            });
         }
         recent.sort(Comparator.comparing(Prediction::getPredictionTimestamp).reversed());
         return recent.subList(0, Math.min(limit, recent.size()));

@@ -87,8 +87,12 @@ public final class Agreement {
         return state;
     }
 
-    /** The metric of every (resolution, method) cell of a model on a source. */
-    public static List<AgreementMetric> metrics(AgreementState state, Instant now) {
+    /**
+     * The metric of every (resolution, method) cell of a model on a source: cumulative when {@code windowStart} is
+     * null, else of the window [windowStart, windowEnd).
+     */
+    public static List<AgreementMetric> metrics(
+            AgreementState state, Instant windowStart, Instant windowEnd, Instant now) {
         List<AgreementMetric> metrics = new ArrayList<>();
         for (AgreementCell cell : state.getCells()) {
             double samples = cell.getSamples();
@@ -105,6 +109,8 @@ public final class Agreement {
                     .setNativeMeanConfidence(cell.getNativeConfidenceSum() / samples)
                     .setMeanEntropy(entropies ? cell.getEntropySum() / cell.getEntropySamples() : null)
                     .setNativeMeanEntropy(entropies ? cell.getNativeEntropySum() / cell.getEntropySamples() : null)
+                    .setWindowStart(windowStart)
+                    .setWindowEnd(windowEnd)
                     .setUpdated(now)
                     .build());
         }

@@ -10,6 +10,7 @@ import java.util.Map;
  * @param windowedTopic the per-window metrics
  * @param summaryTopic SAR and WAR (compacted)
  * @param agreementTopic label-free agreement with native resolution, per source (compacted)
+ * @param agreementWindowedTopic the same per tumbling window
  * @param window size of the tumbling windows (event time)
  * @param windowGrace how long after a window's end its predictions still count in it
  * @param alpha alpha of LR0.FM's improved relative robustness Gamma
@@ -21,6 +22,7 @@ public record MetricsSettings(
         String windowedTopic,
         String summaryTopic,
         String agreementTopic,
+        String agreementWindowedTopic,
         Duration window,
         Duration windowGrace,
         double alpha,

@@ -17,6 +17,7 @@ import io.lr0.schema.RobustnessSummary;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -42,7 +43,7 @@ import org.apache.kafka.streams.state.WindowStore;
  * The metrics stage: predictions -> running LR0.FM / CounterAnimal metrics per (model, dataset, resolution, method),
  * cumulative (changelogged KTables, so a restart resumes the counts) and per tumbling window, SAR/WAR per
  * (model, resolution, method), and label-free agreement with native resolution per (model, source, resolution,
- * method).
+ * method), cumulative and per window too.
  */
 public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
     private final MetricsSettings settings;
@@ -158,11 +159,11 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
                 StreamJoined.<String, Prediction, Prediction>with(Serdes.String(), serdes.value(), serdes.value())
                         .withName("agreement-join")
                         .withStoreName("agreement-join"));
-        samples.groupBy(
-                        (key, sample) -> Keys.modelSource(sample.getModel(), sample.getSource()),
-                        Grouped.<String, AgreementSample>with(Serdes.String(), serdes.value())
-                                .withName("by-model-source"))
-                .aggregate(
+        var bySource = samples.groupBy(
+                (key, sample) -> Keys.modelSource(sample.getModel(), sample.getSource()),
+                Grouped.<String, AgreementSample>with(Serdes.String(), serdes.value())
+                        .withName("by-model-source"));
+        bySource.aggregate(
                         Agreement::empty,
                         (key, sample, state) -> Agreement.add(state, sample),
                         Named.as("agreement-by-source"),
@@ -171,21 +172,48 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
                                 .withKeySerde(Serdes.String())
                                 .withValueSerde(serdes.value()))
                 .toStream(Named.as("agreement-changes"))
-                .flatMap(
-                        (key, state) -> Agreement.metrics(state, Instant.now()).stream()
-                                .map(metric -> KeyValue.pair(
-                                        Keys.agreement(
-                                                metric.getModel(),
-                                                metric.getSource(),
-                                                metric.getResolution(),
-                                                metric.getSrMethod()),
-                                        metric))
-                                .toList(),
-                        Named.as("emit-agreement"))
+                .flatMap((key, state) -> agreementRecords(state, null, null), Named.as("emit-agreement"))
                 .to(
                         settings.agreementTopic(),
                         Produced.<String, AgreementMetric>with(Serdes.String(), serdes.value())
                                 .withName("robustness-agreement"));
+        // The same per tumbling window of capture time: a camera's agreement over time.
+        bySource.windowedBy(TimeWindows.ofSizeAndGrace(settings.window(), settings.windowGrace()))
+                .aggregate(
+                        Agreement::empty,
+                        (key, sample, state) -> Agreement.add(state, sample),
+                        Named.as("agreement-by-source-windowed"),
+                        Materialized.<String, AgreementState, WindowStore<Bytes, byte[]>>as(
+                                        StoreNames.AGREEMENT_BY_SOURCE_WINDOWED)
+                                .withKeySerde(Serdes.String())
+                                .withValueSerde(serdes.value()))
+                .toStream(Named.as("agreement-window-changes"))
+                .flatMap(
+                        (window, state) -> agreementRecords(
+                                state,
+                                window.window().startTime(),
+                                window.window().endTime()),
+                        Named.as("emit-windowed-agreement"))
+                .to(
+                        settings.agreementWindowedTopic(),
+                        Produced.<String, AgreementMetric>with(Serdes.String(), serdes.value())
+                                .withName("robustness-agreement-windowed"));
+    }
+
+    /** A source's agreement cells as keyed records: cumulative when {@code windowStart} is null. */
+    private static List<KeyValue<String, AgreementMetric>> agreementRecords(
+            AgreementState state, Instant windowStart, Instant windowEnd) {
+        if (state == null) {
+            return List.of();
+        }
+        return Agreement.metrics(state, windowStart, windowEnd, Instant.now()).stream()
+                .map(metric -> {
+                    String key = Keys.agreement(
+                            metric.getModel(), metric.getSource(), metric.getResolution(), metric.getSrMethod());
+                    return KeyValue.pair(
+                            windowStart == null ? key : Keys.windowedMetric(key, windowStart.toEpochMilli()), metric);
+                })
+                .toList();
     }
 
     /** Turns a dataset's counts (cumulative, or of one window) into metric records, with C from the label spaces. */

@@ -8,32 +8,45 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lr0.app.Lr0App;
 import io.lr0.app.Lr0Config;
+import io.lr0.cli.Lr0;
+import io.lr0.contract.Sources;
 import io.lr0.local.LocalStack;
 import io.lr0.producers.CounterAnimalStyle;
 import io.lr0.producers.DatasetProducer;
 import io.lr0.producers.Datasets;
 import io.lr0.producers.ImagePublisher;
+import io.lr0.testing.TestCamera;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import picocli.CommandLine;
 
 /** The dashboard in Debian's headless Chromium, against a running topology fed with Fashion-MNIST images. */
 class DashboardBrowserIT {
     private static final String CHART = "accuracy:lr0-demo-fmnist/fashion-mnist";
+    private static final Duration WINDOW = Duration.ofSeconds(2);
+    private static final int CAMERA_FRAMES = 20;
 
     @Test
     void chartsShowTheMetricsAndThePredictionStripUpdates(@TempDir Path dataDir) throws Exception {
@@ -125,6 +138,161 @@ class DashboardBrowserIT {
                 browser.quit();
             }
         }
+    }
+
+    /**
+     * The camera view against a live camera: {@code lr0 produce camera} reads a second ffmpeg's test pattern into the
+     * running app. The page lists the camera before the dataset's source, draws the camera's agreement per resolution
+     * as the API reports it, its agreement and confidence per window over time, and its latest frames at every
+     * resolution, each marked against its native prediction; the picker switches to the dataset's source.
+     */
+    @Test
+    void cameraViewShowsALiveCamerasAgreementWithoutLabels(@TempDir Path dataDir) throws Exception {
+        int port = TestCamera.freePort();
+        Process camera = TestCamera.serve(port);
+        try (LocalStack stack = LocalStack.start(dataDir, 0, 0, 0);
+                Lr0App app = Lr0App.start(Lr0Config.of(Map.of(
+                        Lr0Config.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
+                        Lr0Config.SCHEMA_REGISTRY_URL, stack.registryUrl(),
+                        Lr0Config.STATE_DIR, dataDir.resolve("streams").toString(),
+                        Lr0Config.METRICS_WINDOW_MS, String.valueOf(WINDOW.toMillis()),
+                        Lr0Config.DASHBOARD_PORT, "0")));
+                ImagePublisher publisher = new ImagePublisher(
+                        Map.of("bootstrap.servers", stack.bootstrapServers()),
+                        Map.of("schema.registry.url", stack.registryUrl()),
+                        "images",
+                        "datasets")) {
+            DatasetProducer.run(
+                    Datasets.defaultFashionMnist("test"), publisher, Sources.dataset("fashion-mnist"), 10, 0, null);
+            StringWriter err = new StringWriter();
+            CommandLine lr0 = Lr0.commandLine();
+            lr0.setErr(new PrintWriter(err));
+            int exit = lr0.execute(
+                    "produce",
+                    "camera",
+                    "--name",
+                    "door",
+                    "--url",
+                    TestCamera.url(port),
+                    "--fps",
+                    "5",
+                    "--classes",
+                    "Bag,Sneaker,Trouser,Coat",
+                    "--max-frames",
+                    String.valueOf(CAMERA_FRAMES),
+                    "--bootstrap-servers",
+                    stack.bootstrapServers(),
+                    "--schema-registry-url",
+                    stack.registryUrl());
+            assertEquals(0, exit, err.toString());
+            String door = URLEncoder.encode(Sources.camera("door"), StandardCharsets.UTF_8);
+            // 160x120 frames: 16, 32 and 64 px variants (128 is not below the short side), each against native.
+            JsonNode agreement = awaitApi(
+                    app.dashboardUrl() + "/api/agreement?source=" + door,
+                    a -> a.size() == 3 && allSamples(a, CAMERA_FRAMES));
+            JsonNode windows = awaitApi(
+                    app.dashboardUrl() + "/api/agreement/windowed?source=" + door,
+                    w -> windowedSamples(w) == 3L * CAMERA_FRAMES);
+            long windowCount = StreamSupport.stream(windows.spliterator(), false)
+                    .map(w -> w.path("windowStart").asLong())
+                    .distinct()
+                    .count();
+            assertTrue(windowCount >= 2, "frames over " + CAMERA_FRAMES / 5 + " s span several windows of " + WINDOW);
+
+            ChromeDriver browser = chrome();
+            try {
+                browser.get(app.dashboardUrl());
+                WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+                JavascriptExecutor js = browser;
+                wait.until(d -> "camera:door".equals(js.executeScript("return window.lr0.source")));
+                @SuppressWarnings("unchecked")
+                List<Object> options = (List<Object>)
+                        js.executeScript("return [...document.querySelectorAll('#source option')].map(o => o.value)");
+                assertEquals(List.of("camera:door", "dataset:fashion-mnist"), options, "live sources first");
+
+                for (JsonNode metric : agreement) {
+                    String plotted = "const c = window.lr0.charts['camera-agreement'];"
+                            + " if (!c) { return -1; }"
+                            + " return c.data.datasets.find(x => x.label === 'top-1 agreement (bicubic)')"
+                            + ".data[c.data.labels.indexOf('"
+                            + metric.path("resolution").asInt() + "')]";
+                    double expected = metric.path("agreementTop1").asDouble();
+                    wait.until(d -> {
+                        Object value = js.executeScript(plotted);
+                        return value instanceof Number n && Math.abs(n.doubleValue() - expected) < 1e-9;
+                    });
+                }
+                wait.until(d -> ((Number) js.executeScript("const c = window.lr0.charts['camera-agreement-series'];"
+                                        + " return c ? c.data.labels.length : 0"))
+                                .longValue()
+                        == windowCount);
+                // The native confidence per window: one point per window, each a softmax score.
+                @SuppressWarnings("unchecked")
+                List<Object> nativeConfidence = (List<Object>)
+                        js.executeScript("return window.lr0.charts['camera-confidence-series'].data.datasets"
+                                + ".find(x => x.label === 'native').data");
+                assertEquals(windowCount, nativeConfidence.size());
+                for (Object point : nativeConfidence) {
+                    double value = ((Number) point).doubleValue();
+                    assertTrue(value > 0 && value <= 1, "a mean softmax score: " + value);
+                }
+
+                // The latest frames: the native prediction and the three low-resolution ones, each with its image.
+                wait.until(d -> ((Number) js.executeScript("return window.lr0.frames.length")).intValue() == 4);
+                assertEquals(
+                        4L,
+                        js.executeScript(
+                                "return document.querySelectorAll('#frames .frame .prediction.native').length"));
+                assertEquals(
+                        12L,
+                        js.executeScript("return document.querySelectorAll('#frames .frame .prediction.agree,"
+                                + " #frames .frame .prediction.disagree').length"));
+                assertEquals(
+                        16L,
+                        js.executeScript("return document.querySelectorAll("
+                                + "'#frames .prediction img[src^=\"data:image/png\"]').length"));
+                @SuppressWarnings("unchecked")
+                List<Object> frames = (List<Object>) js.executeScript("return window.lr0.frames");
+                assertTrue(frames.stream().allMatch(id -> ((String) id).startsWith("door/")), frames.toString());
+                Path screenshot = Path.of("target", "dashboard-camera.png");
+                Files.createDirectories(screenshot.getParent());
+                Files.write(screenshot, browser.getScreenshotAs(OutputType.BYTES));
+
+                new Select(browser.findElement(By.id("source"))).selectByValue("dataset:fashion-mnist");
+                wait.until(
+                        d -> ((String) js.executeScript("const h = document.querySelector('#card-camera-agreement h3');"
+                                        + " return h ? h.textContent : ''"))
+                                .startsWith("dataset:fashion-mnist"));
+                wait.until(d -> ((Number) js.executeScript("return window.lr0.frames.length")).intValue() == 4);
+                @SuppressWarnings("unchecked")
+                List<Object> datasetFrames = (List<Object>) js.executeScript("return window.lr0.frames");
+                assertTrue(
+                        datasetFrames.stream().noneMatch(id -> ((String) id).startsWith("door/")),
+                        datasetFrames.toString());
+                assertEquals(0L, ((Number) js.executeScript("return window.lr0.errors")).longValue());
+            } finally {
+                browser.quit();
+            }
+        } finally {
+            camera.destroyForcibly();
+        }
+    }
+
+    private static boolean allSamples(JsonNode metrics, long samples) {
+        for (JsonNode metric : metrics) {
+            if (metric.path("samples").asLong() != samples) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long windowedSamples(JsonNode windows) {
+        long samples = 0;
+        for (JsonNode window : windows) {
+            samples += window.path("samples").asLong();
+        }
+        return samples;
     }
 
     /** Debian's chromium through chromium-driver, headless; no network, no driver download. */

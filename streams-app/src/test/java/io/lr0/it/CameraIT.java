@@ -10,9 +10,9 @@ import io.lr0.local.LocalStack;
 import io.lr0.schema.ImageEncoding;
 import io.lr0.schema.ImageRecord;
 import io.lr0.testing.Consume;
+import io.lr0.testing.TestCamera;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -38,36 +38,12 @@ class CameraIT {
     @TempDir
     Path dataDir;
 
-    private static Process serve(int port) throws Exception {
-        return new ProcessBuilder(
-                        "ffmpeg",
-                        "-hide_banner",
-                        "-loglevel",
-                        "error",
-                        "-re",
-                        "-f",
-                        "lavfi",
-                        "-i",
-                        "testsrc=size=160x120:rate=10",
-                        "-f",
-                        "mpjpeg",
-                        "-listen",
-                        "1",
-                        "http://127.0.0.1:" + port + "/cam.mjpg")
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
-    }
-
     @Test
     void framesArriveBeforeAndAfterTheSourceRestartsEachOnce() throws Exception {
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
+        int port = TestCamera.freePort();
         try (LocalStack stack = LocalStack.start(dataDir, 0, 0, 0)) {
             TopicSetup.ensure(Map.of("bootstrap.servers", stack.bootstrapServers()), Topics.DEFAULTS.specs(1));
-            Process source = serve(port);
+            Process source = TestCamera.serve(port);
             Thread.sleep(500);
             StringWriter err = new StringWriter();
             CommandLine lr0 = Lr0.commandLine();
@@ -78,7 +54,7 @@ class CameraIT {
                     "--name",
                     "test-cam",
                     "--url",
-                    "http://127.0.0.1:" + port + "/cam.mjpg",
+                    TestCamera.url(port),
                     "--classes",
                     "pattern,noise",
                     "--max-frames",
@@ -93,7 +69,7 @@ class CameraIT {
             // The camera goes away mid-stream, and comes back a moment later.
             source.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             Thread.sleep(1500);
-            source = serve(port);
+            source = TestCamera.serve(port);
             try {
                 assertEquals(0, camera.get(90, TimeUnit.SECONDS), err.toString());
             } finally {

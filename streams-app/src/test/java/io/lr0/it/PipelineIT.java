@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -247,6 +248,39 @@ class PipelineIT {
         }
         assertEquals(IMAGES, seven.path("samples").asInt());
         assertEquals(0, get(http, "/api/agreement?source=no-such-camera").size());
+
+        // Per window: the windows partition the stream, so their samples add up to the cumulative count.
+        Map<String, Long> windowed = new TreeMap<>();
+        for (JsonNode window : get(http, "/api/agreement/windowed?source=it")) {
+            assertTrue(
+                    window.path("windowEnd").asLong()
+                            > window.path("windowStart").asLong(),
+                    window.toString());
+            windowed.merge(
+                    window.path("resolution").asText() + "/"
+                            + window.path("srMethod").asText(),
+                    window.path("samples").asLong(),
+                    Long::sum);
+        }
+        assertEquals(
+                Map.of(
+                        "7/bicubic",
+                        (long) IMAGES,
+                        "10/bicubic",
+                        (long) IMAGES,
+                        "14/bicubic",
+                        (long) IMAGES,
+                        "21/bicubic",
+                        (long) IMAGES),
+                windowed);
+        // The recent predictions of one source, for the camera view.
+        JsonNode recent = get(http, "/api/predictions/recent?limit=20&source=it");
+        assertEquals(20, recent.size());
+        for (JsonNode prediction : recent) {
+            assertEquals("it", prediction.path("source").asText());
+        }
+        assertEquals(
+                0, get(http, "/api/predictions/recent?source=no-such-camera").size());
     }
 
     /**

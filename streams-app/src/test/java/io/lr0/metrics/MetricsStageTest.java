@@ -282,6 +282,37 @@ class MetricsStageTest {
         assertNull(agreement.get("m/camera:door/native/bicubic"), "native is the reference, not a cell");
     }
 
+    /**
+     * Agreement per tumbling window of capture time: a camera that agrees in its first minute and not in its second
+     * shows 1.0 then 0.0 per window, 0.5 cumulatively; each window's record names its bounds.
+     */
+    @Test
+    void agreementPerTumblingWindow() {
+        labelSpace("camera", List.of("cat", "dog", "fox"));
+        camera("a", null, "bicubic", List.of("cat", "dog"), 0.4f, T0);
+        camera("a", 16, "bicubic", List.of("cat", "dog"), 0.8f, T0);
+        camera("b", null, "bicubic", List.of("cat", "fox"), 0.6f, T0.plusSeconds(70));
+        camera("b", 16, "bicubic", List.of("dog", "cat"), 1.0f, T0.plusSeconds(70));
+
+        Map<String, AgreementMetric> windows =
+                harness.<AgreementMetric>output("robustness-agreement-windowed").readKeyValuesToMap();
+        AgreementMetric first = windows.get("m/camera:door/16/bicubic@" + T0.toEpochMilli());
+        AgreementMetric second =
+                windows.get("m/camera:door/16/bicubic@" + T0.plusSeconds(60).toEpochMilli());
+        assertEquals(1, first.getSamples());
+        assertEquals(1.0, first.getAgreementTop1(), 1e-12);
+        assertEquals(T0, first.getWindowStart());
+        assertEquals(T0.plusSeconds(60), first.getWindowEnd());
+        assertEquals(0.0, second.getAgreementTop1(), 1e-12);
+        assertEquals(0.5, second.getTop5Overlap(), 1e-12);
+        assertEquals(T0.plusSeconds(120), second.getWindowEnd());
+        AgreementMetric cumulative = harness.<AgreementMetric>output("robustness-agreement")
+                .readKeyValuesToMap()
+                .get("m/camera:door/16/bicubic");
+        assertEquals(0.5, cumulative.getAgreementTop1(), 1e-12);
+        assertNull(cumulative.getWindowStart(), "cumulative records name no window");
+    }
+
     @Test
     void tumblingWindowsOfCaptureTime() {
         labelSpace("d1", TEN);
