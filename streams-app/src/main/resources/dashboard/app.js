@@ -5,7 +5,7 @@
 const POLL_MS = 1000;
 const COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"];
 const FRAMES = 4;
-const state = { charts: {}, updates: 0, strip: [], errors: 0, source: null, frames: [] };
+const state = { charts: {}, updates: 0, strip: [], errors: 0, source: null, frames: [], summary: [] };
 window.lr0 = state;
 
 function resolutionName(resolution) {
@@ -211,7 +211,9 @@ function showSource(source) {
   }
   document.getElementById("camera").replaceChildren();
   document.getElementById("frames").replaceChildren();
+  document.getElementById("camera-summary").replaceChildren();
   state.frames = [];
+  state.summary = [];
 }
 
 /** The latest frames of the source: the native prediction, then each resolution's, marked agree or disagree. */
@@ -246,8 +248,21 @@ function drawFrames(predictions) {
   state.frames = frames.map(variants => variants[0].imageId);
 }
 
+/** The source's agreement across resolutions since the start, one line per model and method. */
+function drawCameraSummary(summaries) {
+  const percent = value => (100 * value).toFixed(1) + "%";
+  document.getElementById("camera-summary").replaceChildren(...summaries.map(s => {
+    const line = document.createElement("p");
+    line.textContent = s.model + " (" + s.srMethod + "), across " + s.resolutions.join("/") + " px: top-1 agreement "
+      + percent(s.meanAgreementTop1) + ", top-k overlap " + percent(s.meanTop5Overlap) + ", confidence "
+      + percent(s.meanConfidence) + " (native " + percent(s.nativeMeanConfidence) + "), " + s.samples + " pairs";
+    return line;
+  }));
+  state.summary = summaries.map(s => ({ key: s.model + "/" + s.srMethod, agreement: s.meanAgreementTop1 }));
+}
+
 /** Agreement per resolution since the start, and agreement and confidence per window, of the source shown. */
-function drawCameraCharts(source, agreement, series) {
+function drawCameraCharts(source, agreement, series, summarySeries) {
   const parent = document.getElementById("camera");
   const rows = agreement.filter(m => m.source === source);
   // The model is named only when the source was classified by more than one.
@@ -280,10 +295,19 @@ function drawCameraCharts(source, agreement, series) {
     const hit = series.find(m => m.windowStart === t && cell(m) === name);
     return hit ? hit[field] : null;
   });
+  // The mean across resolutions per method, drawn thicker over the resolutions' own lines.
+  const meanNames = [...new Set(summarySeries.map(method))].sort();
+  const meanOverTime = name => times.map(t => {
+    const hit = summarySeries.find(m => m.windowStart === t && method(m) === name);
+    return hit ? hit.meanAgreementTop1 : null;
+  });
   drawChart("camera-agreement-series", parent, source + ": top-1 agreement over time", {
     type: "line",
-    data: { labels: timeLabels, datasets: names.map((name, i) => ({
-      label: name, borderColor: color(i), data: overTime("agreementTop1", name) })) },
+    data: { labels: timeLabels, datasets: [
+      ...names.map((name, i) => ({ label: name, borderColor: color(i), data: overTime("agreementTop1", name) })),
+      ...meanNames.map(name => ({ label: "mean " + name, borderColor: "#1d2330", borderWidth: 3,
+        borderDash: name.endsWith("liif") ? [6, 4] : [], data: meanOverTime(name) })),
+    ] },
     options: { scales: { y: { min: 0, max: 1 } }, plugins: { legend: { position: "bottom" } } },
   });
   // Every cell of a window pairs the same frames with their native predictions: their native confidence is one line.
@@ -313,12 +337,14 @@ async function poll() {
     const source = pickSource(agreement);
     if (source !== null) {
       const query = "source=" + encodeURIComponent(source);
-      const [frames, windows] = await Promise.all([
-        getJson("/api/predictions/recent?limit=200&" + query), getJson("/api/agreement/windowed?" + query)]);
+      const [frames, windows, summaries, summaryWindows] = await Promise.all([
+        getJson("/api/predictions/recent?limit=200&" + query), getJson("/api/agreement/windowed?" + query),
+        getJson("/api/agreement/summary?" + query), getJson("/api/agreement/summary/windowed?" + query)]);
       // The picker may have moved on while these were fetched: draw only what is still shown.
       if (source === state.source) {
         drawFrames(frames);
-        drawCameraCharts(source, agreement, windows);
+        drawCameraSummary(summaries);
+        drawCameraCharts(source, agreement, windows, summaryWindows);
       }
     }
     state.updates++;

@@ -14,6 +14,7 @@ import io.lr0.schema.RobustnessSummary;
  *   <li>robustness-summary: {@code <model>/<short side or native>/<method>};
  *   <li>robustness-agreement: {@code <model>/<source>/<short side>/<method>}, and on the windowed topic that key
  *       {@code @<window start, epoch ms>};
+ *   <li>robustness-agreement-summary: {@code <model>/<source>/<method>};
  *   <li>the metrics' repartition by dataset: {@code <model>/<dataset>}; the agreement join's by image:
  *       {@code <model>/<imageId>}, and its grouping by source: {@code <model>/<source>}.
  * </ul>
@@ -83,6 +84,11 @@ public final class Keys {
     /** Key of the label-free agreement of one (model, source, resolution, method) cell. */
     public static String agreement(String model, String source, int resolution, String method) {
         return modelSource(model, source) + '/' + resolution + '/' + method;
+    }
+
+    /** Key of the label-free agreement of one model on one source with one method, across resolutions. */
+    public static String agreementSummary(String model, String source, String method) {
+        return modelSource(model, source) + '/' + method;
     }
 
     /** A resolution as keys and tables show it: the short side, or {@code native}. */

@@ -16,6 +16,7 @@ public record Topics(
         String summary,
         String agreement,
         String agreementWindowed,
+        String agreementSummary,
         String datasets) {
     /** The default names. */
     public static final Topics DEFAULTS = new Topics(
@@ -28,6 +29,7 @@ public record Topics(
             "robustness-summary",
             "robustness-agreement",
             "robustness-agreement-windowed",
+            "robustness-agreement-summary",
             "datasets");
 
     /**
@@ -65,6 +67,7 @@ public record Topics(
                 TopicSetup.compacted(summary, partitions),
                 TopicSetup.compacted(agreement, partitions),
                 TopicSetup.topic(agreementWindowed, partitions),
+                TopicSetup.compacted(agreementSummary, partitions),
                 TopicSetup.compacted(datasets, 1));
     }
 

@@ -81,6 +81,7 @@ public final class Lr0Config extends AbstractConfig {
     public static final String TOPIC_SUMMARY = "topic.summary";
     public static final String TOPIC_AGREEMENT = "topic.agreement";
     public static final String TOPIC_AGREEMENT_WINDOWED = "topic.agreement.windowed";
+    public static final String TOPIC_AGREEMENT_SUMMARY = "topic.agreement.summary";
     public static final String METRICS_ENABLED = "metrics.enabled";
     public static final String METRICS_WINDOW_MS = "metrics.window.ms";
     public static final String METRICS_WINDOW_GRACE_MS = "metrics.window.grace.ms";
@@ -454,6 +455,14 @@ public final class Lr0Config extends AbstractConfig {
                     "Topic of per-window AgreementMetric values, keyed "
                             + "'model/source/resolution/method@windowStartMillis'.")
             .define(
+                    TOPIC_AGREEMENT_SUMMARY,
+                    Type.STRING,
+                    Topics.DEFAULTS.agreementSummary(),
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
+                    "Compacted topic of AgreementSummary values (agreement across resolutions), keyed "
+                            + "'model/source/method'.")
+            .define(
                     METRICS_ENABLED,
                     Type.BOOLEAN,
                     true,
@@ -744,6 +753,7 @@ public final class Lr0Config extends AbstractConfig {
                 getString(TOPIC_SUMMARY),
                 getString(TOPIC_AGREEMENT),
                 getString(TOPIC_AGREEMENT_WINDOWED),
+                getString(TOPIC_AGREEMENT_SUMMARY),
                 getString(TOPIC_DATASETS));
     }
 
@@ -827,6 +837,7 @@ public final class Lr0Config extends AbstractConfig {
                 topics.summary(),
                 topics.agreement(),
                 topics.agreementWindowed(),
+                topics.agreementSummary(),
                 Duration.ofMillis(getLong(METRICS_WINDOW_MS)),
                 Duration.ofMillis(getLong(METRICS_WINDOW_GRACE_MS)),
                 getDouble(METRICS_ALPHA),

@@ -9,6 +9,7 @@ import io.lr0.contract.Keys;
 import io.lr0.contract.StoreNames;
 import io.lr0.http.HttpExchanges;
 import io.lr0.http.HttpSecurity;
+import io.lr0.metrics.Agreement;
 import io.lr0.metrics.WarWeights;
 import io.lr0.runtime.AvroJson;
 import io.lr0.schema.RobustnessSummary;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import org.apache.avro.generic.IndexedRecord;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -144,28 +146,8 @@ public final class DashboardServer implements AutoCloseable {
                                     local,
                                     StoreNames.ACCURACY_BY_MODEL,
                                     () -> AvroJson.array(queries.localSummaries())));
-                } else if (path.equals("/api/agreement")) {
-                    String source = query.get("source");
-                    send(
-                            exchange,
-                            200,
-                            gather(
-                                    withSource("/api/agreement", source),
-                                    local,
-                                    StoreNames.AGREEMENT_BY_SOURCE,
-                                    () -> AvroJson.array(queries.localAgreement(source))));
-                } else if (path.equals("/api/agreement/windowed")) {
-                    String source = query.get("source");
-                    Instant now = Instant.now();
-                    send(
-                            exchange,
-                            200,
-                            gather(
-                                    withSource("/api/agreement/windowed", source),
-                                    local,
-                                    StoreNames.AGREEMENT_BY_SOURCE_WINDOWED,
-                                    () -> AvroJson.array(
-                                            queries.localAgreementSeries(source, now.minus(WINDOWED_HISTORY), now))));
+                } else if (path.startsWith("/api/agreement")) {
+                    agreement(exchange, path, query.get("source"), local);
                 } else if (path.equals("/api/summary/windowed")) {
                     send(
                             exchange,
@@ -214,6 +196,36 @@ public final class DashboardServer implements AutoCloseable {
                 send(exchange, 500, error("internal error; the instance's log has the cause"));
             }
         }
+    }
+
+    /**
+     * Label-free agreement, optionally of one source: per resolution ({@code /api/agreement}) or across resolutions
+     * ({@code /summary}), cumulative or per window ({@code /windowed}, the last {@link #WINDOWED_HISTORY}).
+     */
+    private void agreement(HttpExchange exchange, String path, String source, boolean local) throws IOException {
+        QueryService.AgreementView<IndexedRecord> view;
+        String rest;
+        if (path.startsWith("/api/agreement/summary")) {
+            view = Agreement::summaries;
+            rest = path.substring("/api/agreement/summary".length());
+        } else {
+            view = Agreement::metrics;
+            rest = path.substring("/api/agreement".length());
+        }
+        Instant now = Instant.now();
+        Supplier<ArrayNode> mine;
+        String store;
+        if (rest.isEmpty()) {
+            mine = () -> AvroJson.array(queries.localAgreement(source, view));
+            store = StoreNames.AGREEMENT_BY_SOURCE;
+        } else if (rest.equals("/windowed")) {
+            mine = () -> AvroJson.array(queries.localAgreementSeries(source, now.minus(WINDOWED_HISTORY), now, view));
+            store = StoreNames.AGREEMENT_BY_SOURCE_WINDOWED;
+        } else {
+            send(exchange, 404, error("no such endpoint: " + path));
+            return;
+        }
+        send(exchange, 200, gather(withSource(path, source), local, store, mine));
     }
 
     /** A model/dataset's metrics: here, or a redirect to the instance that holds them. */

@@ -6,7 +6,6 @@ import io.lr0.metrics.Agreement;
 import io.lr0.metrics.WarWeights;
 import io.lr0.runtime.LabelSpaceStore;
 import io.lr0.schema.AccuracyState;
-import io.lr0.schema.AgreementMetric;
 import io.lr0.schema.AgreementState;
 import io.lr0.schema.DatasetInfo;
 import io.lr0.schema.ModelState;
@@ -70,40 +69,50 @@ final class QueryService {
         return metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE) ? null : metadata.activeHost();
     }
 
+    /** What the API makes of a source's agreement counts: {@link Agreement#metrics} or {@link Agreement#summaries}. */
+    @FunctionalInterface
+    interface AgreementView<T> {
+        List<? extends T> of(AgreementState state, Instant windowStart, Instant windowEnd, Instant now);
+    }
+
     /**
      * Label-free agreement with native resolution of every model/source held here, optionally of one source only
-     * (a camera: {@code camera:<name>}).
+     * (a camera: {@code camera:<name>}), as {@code view} presents it.
      */
-    List<AgreementMetric> localAgreement(String source) {
-        List<AgreementMetric> metrics = new ArrayList<>();
+    <T> List<T> localAgreement(String source, AgreementView<T> view) {
+        List<T> answer = new ArrayList<>();
         try (KeyValueIterator<String, AgreementState> all =
                 this.<AgreementState>store(StoreNames.AGREEMENT_BY_SOURCE).all()) {
             all.forEachRemaining(entry -> {
                 if (source == null || entry.value.getSource().equals(source)) {
-                    metrics.addAll(Agreement.metrics(entry.value, null, null, Instant.now()));
+                    answer.addAll(view.of(entry.value, null, null, Instant.now()));
                 }
             });
         }
-        return metrics;
+        return answer;
     }
 
     /** The same per window, of the windows held here that start in [from, to], oldest first. */
-    List<AgreementMetric> localAgreementSeries(String source, Instant from, Instant to) {
+    <T> List<T> localAgreementSeries(String source, Instant from, Instant to, AgreementView<T> view) {
         ReadOnlyWindowStore<String, AgreementState> windows = streams.store(StoreQueryParameters.fromNameAndType(
                 StoreNames.AGREEMENT_BY_SOURCE_WINDOWED, QueryableStoreTypes.<String, AgreementState>windowStore()));
-        List<AgreementMetric> series = new ArrayList<>();
+        List<KeyValue<Windowed<String>, AgreementState>> held = new ArrayList<>();
         try (KeyValueIterator<Windowed<String>, AgreementState> all = windows.fetchAll(from, to)) {
             all.forEachRemaining(entry -> {
                 if (source == null || entry.value.getSource().equals(source)) {
-                    series.addAll(Agreement.metrics(
-                            entry.value,
-                            entry.key.window().startTime(),
-                            entry.key.window().endTime(),
-                            Instant.now()));
+                    held.add(entry);
                 }
             });
         }
-        series.sort(Comparator.comparing(AgreementMetric::getWindowStart));
+        held.sort(Comparator.comparing(entry -> entry.key.window().start()));
+        List<T> series = new ArrayList<>();
+        for (KeyValue<Windowed<String>, AgreementState> entry : held) {
+            series.addAll(view.of(
+                    entry.value,
+                    entry.key.window().startTime(),
+                    entry.key.window().endTime(),
+                    Instant.now()));
+        }
         return series;
     }
 

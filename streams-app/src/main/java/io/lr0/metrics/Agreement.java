@@ -4,14 +4,18 @@ import io.lr0.schema.AgreementCell;
 import io.lr0.schema.AgreementMetric;
 import io.lr0.schema.AgreementSample;
 import io.lr0.schema.AgreementState;
+import io.lr0.schema.AgreementSummary;
 import io.lr0.schema.LabelScore;
 import io.lr0.schema.Prediction;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Robustness without labels: each low-resolution (or LIIF) prediction against the same image's native-resolution
@@ -115,6 +119,64 @@ public final class Agreement {
                     .build());
         }
         return metrics;
+    }
+
+    /**
+     * Across resolutions, per method: the mean over the resolutions of each cell's measure, each resolution counting
+     * once however many frames it had (as LR0.FM averages over resolutions); the native figures over all pairs.
+     * Cumulative when {@code windowStart} is null, else of the window [windowStart, windowEnd).
+     */
+    public static List<AgreementSummary> summaries(
+            AgreementState state, Instant windowStart, Instant windowEnd, Instant now) {
+        Map<String, List<AgreementCell>> byMethod = new TreeMap<>();
+        state.getCells()
+                .forEach(cell -> byMethod.computeIfAbsent(cell.getSrMethod(), m -> new ArrayList<>())
+                        .add(cell));
+        List<AgreementSummary> summaries = new ArrayList<>();
+        byMethod.forEach((method, cells) -> {
+            long samples = cells.stream().mapToLong(AgreementCell::getSamples).sum();
+            List<AgreementCell> withEntropy =
+                    cells.stream().filter(c -> c.getEntropySamples() > 0).toList();
+            long entropySamples = withEntropy.stream()
+                    .mapToLong(AgreementCell::getEntropySamples)
+                    .sum();
+            summaries.add(AgreementSummary.newBuilder()
+                    .setModel(state.getModel())
+                    .setSource(state.getSource())
+                    .setSrMethod(method)
+                    .setResolutions(cells.stream()
+                            .map(AgreementCell::getResolution)
+                            .sorted()
+                            .toList())
+                    .setSamples(samples)
+                    .setMeanAgreementTop1(mean(cells, c -> (double) c.getAgreeTop1() / c.getSamples()))
+                    .setMeanTop5Overlap(mean(cells, c -> c.getTop5OverlapSum() / c.getSamples()))
+                    .setMeanConfidence(mean(cells, c -> c.getConfidenceSum() / c.getSamples()))
+                    .setNativeMeanConfidence(cells.stream()
+                                    .mapToDouble(AgreementCell::getNativeConfidenceSum)
+                                    .sum()
+                            / samples)
+                    .setMeanEntropy(
+                            withEntropy.isEmpty()
+                                    ? null
+                                    : mean(withEntropy, c -> c.getEntropySum() / c.getEntropySamples()))
+                    .setNativeMeanEntropy(
+                            withEntropy.isEmpty()
+                                    ? null
+                                    : withEntropy.stream()
+                                                    .mapToDouble(AgreementCell::getNativeEntropySum)
+                                                    .sum()
+                                            / entropySamples)
+                    .setWindowStart(windowStart)
+                    .setWindowEnd(windowEnd)
+                    .setUpdated(now)
+                    .build());
+        });
+        return summaries;
+    }
+
+    private static double mean(List<AgreementCell> cells, ToDoubleFunction<AgreementCell> measure) {
+        return cells.stream().mapToDouble(measure).average().orElse(0);
     }
 
     private static Set<String> labels(List<LabelScore> top) {

@@ -11,6 +11,7 @@ import java.util.Map;
  * @param summaryTopic SAR and WAR (compacted)
  * @param agreementTopic label-free agreement with native resolution, per source (compacted)
  * @param agreementWindowedTopic the same per tumbling window
+ * @param agreementSummaryTopic agreement across resolutions, per source and method (compacted)
  * @param window size of the tumbling windows (event time)
  * @param windowGrace how long after a window's end its predictions still count in it
  * @param alpha alpha of LR0.FM's improved relative robustness Gamma
@@ -23,6 +24,7 @@ public record MetricsSettings(
         String summaryTopic,
         String agreementTopic,
         String agreementWindowedTopic,
+        String agreementSummaryTopic,
         Duration window,
         Duration windowGrace,
         double alpha,

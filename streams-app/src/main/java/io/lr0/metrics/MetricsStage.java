@@ -9,6 +9,7 @@ import io.lr0.schema.AccuracyState;
 import io.lr0.schema.AgreementMetric;
 import io.lr0.schema.AgreementSample;
 import io.lr0.schema.AgreementState;
+import io.lr0.schema.AgreementSummary;
 import io.lr0.schema.DatasetInfo;
 import io.lr0.schema.ModelState;
 import io.lr0.schema.Prediction;
@@ -163,7 +164,7 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
                 (key, sample) -> Keys.modelSource(sample.getModel(), sample.getSource()),
                 Grouped.<String, AgreementSample>with(Serdes.String(), serdes.value())
                         .withName("by-model-source"));
-        bySource.aggregate(
+        KStream<String, AgreementState> changes = bySource.aggregate(
                         Agreement::empty,
                         (key, sample, state) -> Agreement.add(state, sample),
                         Named.as("agreement-by-source"),
@@ -171,8 +172,23 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
                                         StoreNames.AGREEMENT_BY_SOURCE)
                                 .withKeySerde(Serdes.String())
                                 .withValueSerde(serdes.value()))
-                .toStream(Named.as("agreement-changes"))
-                .flatMap((key, state) -> agreementRecords(state, null, null), Named.as("emit-agreement"))
+                .toStream(Named.as("agreement-changes"));
+        // Every change of a source re-emits its summary across resolutions: one figure per camera and method.
+        changes.flatMap(
+                        (key, state) -> state == null
+                                ? List.<KeyValue<String, AgreementSummary>>of()
+                                : Agreement.summaries(state, null, null, Instant.now()).stream()
+                                        .map(summary -> KeyValue.pair(
+                                                Keys.agreementSummary(
+                                                        summary.getModel(), summary.getSource(), summary.getSrMethod()),
+                                                summary))
+                                        .toList(),
+                        Named.as("emit-agreement-summary"))
+                .to(
+                        settings.agreementSummaryTopic(),
+                        Produced.<String, AgreementSummary>with(Serdes.String(), serdes.value())
+                                .withName("robustness-agreement-summary"));
+        changes.flatMap((key, state) -> agreementRecords(state, null, null), Named.as("emit-agreement"))
                 .to(
                         settings.agreementTopic(),
                         Produced.<String, AgreementMetric>with(Serdes.String(), serdes.value())

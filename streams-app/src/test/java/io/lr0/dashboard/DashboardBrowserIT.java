@@ -226,6 +226,25 @@ class DashboardBrowserIT {
                                         + " return c ? c.data.labels.length : 0"))
                                 .longValue()
                         == windowCount);
+                // Across resolutions: the headline as the API has it, and its line over time.
+                JsonNode summary = awaitApi(
+                                app.dashboardUrl() + "/api/agreement/summary?source=" + door, a -> a.size() == 1)
+                        .get(0);
+                double expectedMean = summary.path("meanAgreementTop1").asDouble();
+                wait.until(d -> {
+                    Object shown = js.executeScript("const s = window.lr0.summary;"
+                            + " return s.length === 1 && s[0].key === 'lr0-demo-fmnist/bicubic' ? s[0].agreement : -1");
+                    return shown instanceof Number n && Math.abs(n.doubleValue() - expectedMean) < 1e-9;
+                });
+                assertTrue(((String) js.executeScript("return document.getElementById('camera-summary').textContent"))
+                        .contains("across 16/32/64 px"));
+                @SuppressWarnings("unchecked")
+                List<Object> meanLine = (List<Object>)
+                        js.executeScript("return window.lr0.charts['camera-agreement-series'].data.datasets"
+                                + ".find(x => x.label === 'mean bicubic').data");
+                assertEquals(
+                        windowCount,
+                        meanLine.stream().filter(Number.class::isInstance).count());
                 // The native confidence per window: one point per window, each a softmax score.
                 @SuppressWarnings("unchecked")
                 List<Object> nativeConfidence = (List<Object>)

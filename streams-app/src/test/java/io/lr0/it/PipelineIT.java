@@ -18,6 +18,7 @@ import io.lr0.registry.AvroDeserializer;
 import io.lr0.registry.RegistryConfig;
 import io.lr0.registry.RestSchemaRegistryClient;
 import io.lr0.schema.AgreementMetric;
+import io.lr0.schema.AgreementSummary;
 import io.lr0.schema.ImageRecord;
 import io.lr0.schema.ImageVariant;
 import io.lr0.schema.Prediction;
@@ -273,6 +274,29 @@ class PipelineIT {
                         "21/bicubic",
                         (long) IMAGES),
                 windowed);
+        // Across resolutions: the mean of the four cells, on the API as on the topic; per window, every sample.
+        double meanOfCells = 0;
+        for (JsonNode metric : mine) {
+            meanOfCells += metric.path("agreementTop1").asDouble() / mine.size();
+        }
+        JsonNode summaries = get(http, "/api/agreement/summary?source=it");
+        assertEquals(1, summaries.size(), summaries.toString());
+        JsonNode summary = summaries.get(0);
+        assertEquals("[7,10,14,21]", summary.path("resolutions").toString());
+        assertEquals(4L * IMAGES, summary.path("samples").asLong());
+        assertEquals(meanOfCells, summary.path("meanAgreementTop1").asDouble(), 1e-12);
+        AgreementSummary onTopic = PipelineIT.<AgreementSummary>latest(
+                        config.topics().agreementSummary(),
+                        read -> read.containsKey("lr0-demo-fmnist/it/bicubic")
+                                && read.get("lr0-demo-fmnist/it/bicubic").getSamples() == 4L * IMAGES)
+                .get("lr0-demo-fmnist/it/bicubic");
+        assertEquals(meanOfCells, onTopic.getMeanAgreementTop1(), 1e-12);
+        long windowedSamples = 0;
+        for (JsonNode window : get(http, "/api/agreement/summary/windowed?source=it")) {
+            windowedSamples += window.path("samples").asLong();
+        }
+        assertEquals(4L * IMAGES, windowedSamples);
+        assertEquals(404, status(http, "/api/agreement/nonsense"));
         // The recent predictions of one source, for the camera view.
         JsonNode recent = get(http, "/api/predictions/recent?limit=20&source=it");
         assertEquals(20, recent.size());
@@ -455,6 +479,14 @@ class PipelineIT {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), path + ": " + response.body());
         return new ObjectMapper().readTree(response.body());
+    }
+
+    private static int status(HttpClient http, String path) throws Exception {
+        return http.send(
+                        HttpRequest.newBuilder(URI.create(app.dashboardUrl() + path))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     /** The latest value per key of a (compacted) topic, read until {@code done} holds. */

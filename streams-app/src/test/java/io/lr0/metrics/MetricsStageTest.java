@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lr0.app.Lr0Config;
 import io.lr0.schema.AgreementMetric;
+import io.lr0.schema.AgreementSummary;
 import io.lr0.schema.DatasetInfo;
 import io.lr0.schema.LabelScore;
 import io.lr0.schema.Prediction;
@@ -280,6 +281,33 @@ class MetricsStageTest {
         assertEquals(1.0, liif.getAgreementTop1(), 1e-12);
         assertEquals((0.5 + 1.0) / 2, liif.getTop5Overlap(), 1e-12);
         assertNull(agreement.get("m/camera:door/native/bicubic"), "native is the reference, not a cell");
+    }
+
+    /**
+     * Across resolutions each resolution counts once, however many frames it had: 16 px agrees on 1 of 2 frames,
+     * 32 px on its 1 frame, so the mean is 0.75 (a mean over frames would say 2/3); the native figures are over all
+     * 3 pairs.
+     */
+    @Test
+    void agreementAcrossResolutionsWeighsEachResolutionOnce() {
+        labelSpace("camera", List.of("cat", "dog", "fox"));
+        camera("a", null, "bicubic", List.of("cat", "dog"), 0.4f, T0);
+        camera("a", 16, "bicubic", List.of("cat", "dog"), 0.8f, T0);
+        camera("a", 32, "bicubic", List.of("cat", "dog"), 0.6f, T0);
+        camera("b", null, "bicubic", List.of("cat", "fox"), 0.6f, T0.plusSeconds(1));
+        camera("b", 16, "bicubic", List.of("dog", "cat"), 1.0f, T0.plusSeconds(1));
+
+        AgreementSummary summary = harness.<AgreementSummary>output("robustness-agreement-summary")
+                .readKeyValuesToMap()
+                .get("m/camera:door/bicubic");
+        assertEquals(List.of(16, 32), summary.getResolutions());
+        assertEquals(3, summary.getSamples());
+        assertEquals((0.5 + 1.0) / 2, summary.getMeanAgreementTop1(), 1e-12);
+        assertEquals(((1.0 + 0.5) / 2 + 1.0) / 2, summary.getMeanTop5Overlap(), 1e-12);
+        assertEquals((0.9 + 0.6) / 2, summary.getMeanEntropy(), 1e-6);
+        assertEquals((0.4 + 0.6 + 0.4) / 3, summary.getNativeMeanEntropy(), 1e-6);
+        assertEquals(0.5, summary.getNativeMeanConfidence(), 1e-6);
+        assertNull(summary.getWindowStart());
     }
 
     /**
