@@ -2,7 +2,8 @@
 """Confluent's own Python Avro serializer and deserializer (Debian python3-confluent-kafka 1.7.0 with python3-avro:
 confluent_kafka.avro's MessageSerializer over its CachedSchemaRegistryClient) against a running lr0: produces the
 images of INPUT (lr0's ImageRecord schema and raw pixels) to `images`, then reads back, decoded, the app's
-`predictions` for each of them and every record of `robustness-metrics` and `robustness-summary`. Prints what it
+`predictions` for each of them and every record of `robustness-metrics`, `robustness-summary`, `robustness-agreement`
+and `robustness-agreement-summary`. Prints what it
 checks; exits 1 at the first failure.
 
     /usr/bin/python3 avro_clients_check.py BOOTSTRAP REGISTRY_URL INPUT.json
@@ -17,6 +18,9 @@ from avro import schema as avro_schema
 from confluent_kafka import Consumer, Producer, TopicPartition
 from confluent_kafka.avro import CachedSchemaRegistryClient
 from confluent_kafka.avro.serializer.message_serializer import MessageSerializer
+
+# The source the images are produced under, so the label-free metrics are found per source.
+SOURCE = "confluent-python-client"
 
 
 def check(what, condition):
@@ -51,7 +55,7 @@ def main(bootstrap, registry_url, input_file):
     producer = Producer({"bootstrap.servers": bootstrap, "enable.idempotence": True})
     ids = []
     for image in given["images"]:
-        record = {"id": image["id"], "source": "confluent-python-client", "dataset": image["dataset"],
+        record = {"id": image["id"], "source": SOURCE, "dataset": image["dataset"],
                   "captureTimestamp": datetime.now(timezone.utc),
                   "image": {"encoding": "GRAY8", "width": image["width"], "height": image["height"],
                             "data": base64.b64decode(image["pixels"])},
@@ -78,6 +82,15 @@ def main(bootstrap, registry_url, input_file):
     summaries = read_all(bootstrap, "robustness-summary", serializer, lambda read: len(read) > 0, 60)
     check("robustness-summary decode (%d keys)" % len(summaries),
           len(summaries) > 0 and all(s is None or "sar" in s for s in summaries.values()))
+    # Without labels, per source: these images' source is this client's name.
+    agreement = read_all(bootstrap, "robustness-agreement", serializer,
+                         lambda read: any(a and a["source"] == SOURCE for a in read.values()), 60)
+    check("robustness-agreement decodes, with this client's source",
+          any(a and a["source"] == SOURCE and 0 <= a["agreementTop1"] <= 1 for a in agreement.values()))
+    across = read_all(bootstrap, "robustness-agreement-summary", serializer,
+                      lambda read: any(a and a["source"] == SOURCE for a in read.values()), 60)
+    check("robustness-agreement-summary decodes, with the resolutions averaged",
+          any(a and a["source"] == SOURCE and len(a["resolutions"]) > 0 for a in across.values()))
     print("all checks passed")
 
 

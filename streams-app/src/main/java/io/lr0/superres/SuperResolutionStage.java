@@ -44,7 +44,7 @@ public final class SuperResolutionStage implements Stage<ImageVariant, ImageVari
         builder.addStateStore(ParkedVariants.storeBuilder(StoreNames.SUPERRES_PARKED, serdes.value()));
         KStream<String, ImageVariant> upscaled = variants
                 // The native variant is the high-resolution reference, and a variant at or above the target (a
-                // camera's 128 px before a 28 px model) has no pixels to recover: only the bicubic path classifies
+                // camera's 128 px before a 32 px model) has no pixels to recover: only the bicubic path classifies
                 // them. A tombstone passes on, to be dead-lettered by the processor.
                 .filter(
                         (key, variant) -> variant == null
