@@ -38,9 +38,16 @@ public final class CameraSource {
         void accept(byte[] jpeg, long capturedAtMillis);
     }
 
-    /** What to open and how. */
+    /** What to open and how; {@code ffmpeg} is the binary run (a name on the PATH, or a path). */
     public record Settings(
-            String name, String url, double fps, int maxSide, boolean realtime, Duration stallTimeout, int maxBytes) {}
+            String name,
+            String url,
+            double fps,
+            int maxSide,
+            boolean realtime,
+            Duration stallTimeout,
+            int maxBytes,
+            String ffmpeg) {}
 
     private final Settings settings;
     private final AtomicLong frames = new AtomicLong();
@@ -100,6 +107,32 @@ public final class CameraSource {
         } finally {
             watchdog.shutdownNow();
             stop();
+        }
+    }
+
+    /**
+     * Fails, naming the binary, when ffmpeg cannot be run at all: a missing binary is no camera outage to reconnect
+     * to with backoff, so the command checks it before it starts.
+     */
+    public void requireFfmpeg() throws InterruptedException {
+        try {
+            Process version = new ProcessBuilder(settings.ffmpeg(), "-version")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            if (!version.waitFor(30, TimeUnit.SECONDS)) {
+                version.destroyForcibly();
+                throw new IllegalStateException("'" + settings.ffmpeg() + " -version' did not answer within 30 s");
+            }
+            if (version.exitValue() != 0) {
+                throw new IllegalStateException(
+                        "'" + settings.ffmpeg() + " -version' exited with " + version.exitValue());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(
+                    "Cannot run ffmpeg as '" + settings.ffmpeg() + "' (" + e.getMessage()
+                            + "): install it (Debian: apt-get install ffmpeg) or name its path with --ffmpeg",
+                    e);
         }
     }
 
@@ -191,7 +224,8 @@ public final class CameraSource {
 
     /** The ffmpeg command line: input, optional rate and size, JPEG frames on standard output. */
     List<String> command() {
-        List<String> command = new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error"));
+        List<String> command =
+                new ArrayList<>(List.of(settings.ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "error"));
         if (settings.realtime()) {
             command.add("-re");
         }

@@ -175,12 +175,8 @@ public final class ProduceCommand {
                         + "published with ImageNet's classes).")
         String dataset;
 
-        @Option(
-                names = "--classes",
-                split = ",",
-                description = "Publish the label space with these classes (comma-separated), e.g. for a prompt file "
-                        + "of your own.")
-        List<String> classes;
+        @Mixin
+        CameraClasses classes;
 
         @Option(
                 names = "--stall-timeout",
@@ -197,6 +193,12 @@ public final class ProduceCommand {
                 description = "Largest JPEG frame sent: the app's image.max.bytes (default: ${DEFAULT-VALUE}).")
         int maxFrameBytes;
 
+        @Option(
+                names = "--ffmpeg",
+                defaultValue = "ffmpeg",
+                description = "The ffmpeg binary: a name on the PATH or a path (default: ${DEFAULT-VALUE}).")
+        String ffmpeg;
+
         @Override
         public Integer call() throws Exception {
             if (name.isBlank() || name.contains("/")) {
@@ -204,24 +206,14 @@ public final class ProduceCommand {
             }
             boolean file = CameraSource.isFile(url);
             CameraSource source = new CameraSource(
-                    new CameraSource.Settings(name, url, fps, maxSide, file, stallTimeout, maxFrameBytes));
+                    new CameraSource.Settings(name, url, fps, maxSide, file, stallTimeout, maxFrameBytes, ffmpeg));
+            source.requireFfmpeg();
             AtomicBoolean running = new AtomicBoolean(true);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> running.set(false)));
             AtomicLong sent = new AtomicLong();
             AtomicLong failed = new AtomicLong();
             try (ImagePublisher publisher = connection.publisher()) {
-                List<String> labelSpace = classes != null && !classes.isEmpty()
-                        ? classes
-                        : dataset.equals("imagenet1k") ? PublishedLayouts.imagenetWnids() : null;
-                if (labelSpace != null) {
-                    publisher.publishDataset(
-                            new LabelSpace(dataset, labelSpace, List.of(), "classes of camera " + name));
-                } else {
-                    System.err.printf(
-                            "Frames of %s are classified once dataset '%s' has a label space on %s (--classes "
-                                    + "publishes one).%n",
-                            name, dataset, connection.datasetsTopic);
-                }
+                classes.publish(publisher, dataset, "camera " + name, connection.datasetsTopic);
                 System.err.printf("Camera %s: reading %s; Ctrl-C to stop.%n", name, CameraSource.redact(url));
                 source.run(
                         (jpeg, capturedAt) -> {
@@ -284,6 +276,9 @@ public final class ProduceCommand {
                 description = "Largest image taken: the app's image.max.bytes (default: ${DEFAULT-VALUE}).")
         int maxBytes;
 
+        @Mixin
+        CameraClasses classes;
+
         @Option(names = "--user-info", description = "user:password clients must send (basic auth); none by default.")
         String userInfo;
 
@@ -299,6 +294,7 @@ public final class ProduceCommand {
                     HttpSecurity.of("lr0 produce http", userInfo, keyStore, keyStorePassword, null, null);
             try (ImagePublisher publisher = connection.publisher();
                     HttpIngest ingest = HttpIngest.start(host, port, security, publisher, dataset, maxBytes)) {
+                classes.publish(publisher, dataset, "the push endpoint", connection.datasetsTopic);
                 System.err.printf("POST images to %s/images?camera=NAME; Ctrl-C to stop.%n", ingest.url());
                 AtomicBoolean running = new AtomicBoolean(true);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> running.set(false)));
@@ -307,6 +303,31 @@ public final class ProduceCommand {
                 }
             }
             return 0;
+        }
+    }
+
+    /** {@code --classes}: the label space camera images are classified in, published when the command starts. */
+    static final class CameraClasses {
+        @Option(
+                names = "--classes",
+                split = ",",
+                description = "Publish the label space with these classes (comma-separated), e.g. for a prompt file "
+                        + "of your own.")
+        List<String> classes;
+
+        /** Publishes {@code dataset}'s classes (given, or ImageNet's for imagenet1k), else says what waits for it. */
+        void publish(ImagePublisher publisher, String dataset, String forWhom, String datasetsTopic) {
+            List<String> labelSpace = classes != null && !classes.isEmpty()
+                    ? classes
+                    : dataset.equals("imagenet1k") ? PublishedLayouts.imagenetWnids() : null;
+            if (labelSpace != null) {
+                publisher.publishDataset(new LabelSpace(dataset, labelSpace, List.of(), "classes of " + forWhom));
+            } else {
+                System.err.printf(
+                        "Images of %s are classified once dataset '%s' has a label space on %s (--classes "
+                                + "publishes one).%n",
+                        forWhom, dataset, datasetsTopic);
+            }
         }
     }
 

@@ -73,8 +73,8 @@ class CameraSourceTest {
 
     @Test
     void ffmpegIsAskedForJpegFramesOnItsStandardOutput() {
-        CameraSource source = new CameraSource(
-                new CameraSource.Settings("cam", "rtsp://h/s", 5, 640, false, Duration.ofSeconds(10), 1_000_000));
+        CameraSource source = new CameraSource(new CameraSource.Settings(
+                "cam", "rtsp://h/s", 5, 640, false, Duration.ofSeconds(10), 1_000_000, "ffmpeg"));
         String command = String.join(" ", source.command());
         assertTrue(command.startsWith("ffmpeg -hide_banner -nostdin -loglevel error -i rtsp://h/s"), command);
         assertTrue(
@@ -82,5 +82,15 @@ class CameraSourceTest {
                         "-vf fps=5.0,scale=w='min(640,iw)':h='min(640,ih)':force_original_aspect_ratio=decrease"),
                 command);
         assertTrue(command.endsWith("-an -f image2pipe -c:v mjpeg -q:v 3 pipe:1"), command);
+    }
+
+    /** Without ffmpeg there is nothing to reconnect to: the check fails, naming the binary and the fix. */
+    @Test
+    void aMissingFfmpegFailsAtOnceNamingIt() {
+        CameraSource source = new CameraSource(new CameraSource.Settings(
+                "cam", "rtsp://h/s", 0, 0, false, Duration.ofSeconds(10), 1_000_000, "/nonexistent/ffmpeg"));
+        IllegalStateException failure = assertThrows(IllegalStateException.class, source::requireFfmpeg);
+        assertTrue(failure.getMessage().contains("/nonexistent/ffmpeg"), failure.getMessage());
+        assertTrue(failure.getMessage().contains("--ffmpeg"), failure.getMessage());
     }
 }
