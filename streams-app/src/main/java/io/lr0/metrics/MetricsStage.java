@@ -174,16 +174,7 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
                                 .withValueSerde(serdes.value()))
                 .toStream(Named.as("agreement-changes"));
         // Every change of a source re-emits its summary across resolutions: one figure per camera and method.
-        changes.flatMap(
-                        (key, state) -> state == null
-                                ? List.<KeyValue<String, AgreementSummary>>of()
-                                : Agreement.summaries(state, null, null, Instant.now()).stream()
-                                        .map(summary -> KeyValue.pair(
-                                                Keys.agreementSummary(
-                                                        summary.getModel(), summary.getSource(), summary.getSrMethod()),
-                                                summary))
-                                        .toList(),
-                        Named.as("emit-agreement-summary"))
+        changes.flatMap((key, state) -> agreementSummaryRecords(state), Named.as("emit-agreement-summary"))
                 .to(
                         settings.agreementSummaryTopic(),
                         Produced.<String, AgreementSummary>with(Serdes.String(), serdes.value())
@@ -214,6 +205,17 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
                         settings.agreementWindowedTopic(),
                         Produced.<String, AgreementMetric>with(Serdes.String(), serdes.value())
                                 .withName("robustness-agreement-windowed"));
+    }
+
+    /** A source's agreement across resolutions as keyed records, one per method. */
+    private static List<KeyValue<String, AgreementSummary>> agreementSummaryRecords(AgreementState state) {
+        if (state == null) {
+            return List.of();
+        }
+        return Agreement.summaries(state, null, null, Instant.now()).stream()
+                .map(summary -> KeyValue.pair(
+                        Keys.agreementSummary(summary.getModel(), summary.getSource(), summary.getSrMethod()), summary))
+                .toList();
     }
 
     /** A source's agreement cells as keyed records: cumulative when {@code windowStart} is null. */

@@ -15,6 +15,7 @@ import io.lr0.producers.CounterAnimalStyle;
 import io.lr0.producers.DatasetProducer;
 import io.lr0.producers.Datasets;
 import io.lr0.producers.ImagePublisher;
+import io.lr0.testing.AppConfig;
 import io.lr0.testing.TestCamera;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -51,16 +52,8 @@ class DashboardBrowserIT {
     @Test
     void chartsShowTheMetricsAndThePredictionStripUpdates(@TempDir Path dataDir) throws Exception {
         try (LocalStack stack = LocalStack.start(dataDir, 0, 0, 0);
-                Lr0App app = Lr0App.start(Lr0Config.of(Map.of(
-                        Lr0Config.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
-                        Lr0Config.SCHEMA_REGISTRY_URL, stack.registryUrl(),
-                        Lr0Config.STATE_DIR, dataDir.resolve("streams").toString(),
-                        Lr0Config.DASHBOARD_PORT, "0")));
-                ImagePublisher publisher = new ImagePublisher(
-                        Map.of("bootstrap.servers", stack.bootstrapServers()),
-                        Map.of("schema.registry.url", stack.registryUrl()),
-                        "images",
-                        "datasets")) {
+                Lr0App app = Lr0App.start(AppConfig.on(stack, dataDir.resolve("streams")));
+                ImagePublisher publisher = publisher(stack)) {
             DatasetProducer.run(Datasets.defaultFashionMnist("test"), publisher, "browser-it", 30, 0, null);
             DatasetProducer.run(
                     CounterAnimalStyle.derive(
@@ -151,17 +144,12 @@ class DashboardBrowserIT {
         int port = TestCamera.freePort();
         Process camera = TestCamera.serve(port);
         try (LocalStack stack = LocalStack.start(dataDir, 0, 0, 0);
-                Lr0App app = Lr0App.start(Lr0Config.of(Map.of(
-                        Lr0Config.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
-                        Lr0Config.SCHEMA_REGISTRY_URL, stack.registryUrl(),
-                        Lr0Config.STATE_DIR, dataDir.resolve("streams").toString(),
-                        Lr0Config.METRICS_WINDOW_MS, String.valueOf(WINDOW.toMillis()),
-                        Lr0Config.DASHBOARD_PORT, "0")));
-                ImagePublisher publisher = new ImagePublisher(
-                        Map.of("bootstrap.servers", stack.bootstrapServers()),
-                        Map.of("schema.registry.url", stack.registryUrl()),
-                        "images",
-                        "datasets")) {
+                Lr0App app = Lr0App.start(AppConfig.on(
+                        stack,
+                        dataDir.resolve("streams"),
+                        Lr0Config.METRICS_WINDOW_MS,
+                        String.valueOf(WINDOW.toMillis())));
+                ImagePublisher publisher = publisher(stack)) {
             DatasetProducer.run(
                     Datasets.defaultFashionMnist("test"), publisher, Sources.dataset("fashion-mnist"), 10, 0, null);
             StringWriter err = new StringWriter();
@@ -312,6 +300,14 @@ class DashboardBrowserIT {
             samples += window.path("samples").asLong();
         }
         return samples;
+    }
+
+    private static ImagePublisher publisher(LocalStack stack) {
+        return new ImagePublisher(
+                Map.of("bootstrap.servers", stack.bootstrapServers()),
+                Map.of("schema.registry.url", stack.registryUrl()),
+                "images",
+                "datasets");
     }
 
     /** Debian's chromium through chromium-driver, headless; no network, no driver download. */
