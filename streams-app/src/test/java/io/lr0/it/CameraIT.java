@@ -3,12 +3,13 @@ package io.lr0.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lr0.app.Lr0App;
 import io.lr0.cli.Lr0;
-import io.lr0.contract.TopicSetup;
-import io.lr0.contract.Topics;
 import io.lr0.local.LocalStack;
 import io.lr0.schema.ImageEncoding;
 import io.lr0.schema.ImageRecord;
+import io.lr0.schema.Prediction;
+import io.lr0.testing.AppConfig;
 import io.lr0.testing.Consume;
 import io.lr0.testing.TestCamera;
 import java.io.PrintWriter;
@@ -29,8 +30,8 @@ import picocli.CommandLine;
 
 /**
  * {@code lr0 produce camera} against a live source: ffmpeg's test pattern served over HTTP (MJPEG) by a second ffmpeg
- * on 127.0.0.1, killed and restarted mid-stream. The producer reconnects; frames from before and after arrive, each
- * once, as JPEG images of the camera.
+ * on 127.0.0.1, killed and restarted mid-stream, into a running app. The producer reconnects; frames from before and
+ * after arrive, each once, as JPEG images of the camera, and the app classifies each once.
  */
 class CameraIT {
     private static final int FRAMES = 40;
@@ -38,11 +39,18 @@ class CameraIT {
     @TempDir
     Path dataDir;
 
+    /** Native predictions per image id. */
+    private static Map<String, Long> nativeCounts(List<ConsumerRecord<String, Prediction>> predictions) {
+        return predictions.stream()
+                .filter(record -> record.value().getResolution() == null)
+                .collect(Collectors.groupingBy(record -> record.value().getImageId(), Collectors.counting()));
+    }
+
     @Test
     void framesArriveBeforeAndAfterTheSourceRestartsEachOnce() throws Exception {
         int port = TestCamera.freePort();
-        try (LocalStack stack = LocalStack.start(dataDir, 0, 0, 0)) {
-            TopicSetup.ensure(Map.of("bootstrap.servers", stack.bootstrapServers()), Topics.DEFAULTS.specs(1));
+        try (LocalStack stack = LocalStack.start(dataDir, 0, 0, 0);
+                Lr0App app = Lr0App.start(AppConfig.on(stack, dataDir.resolve("streams")))) {
             Process source = TestCamera.serve(port);
             Thread.sleep(500);
             StringWriter err = new StringWriter();
@@ -101,6 +109,19 @@ class CameraIT {
                 widest = Math.max(widest, captured.get(i) - captured.get(i - 1));
             }
             assertTrue(widest > 1000, "frames before and after a gap: widest step " + widest + " ms");
+
+            // Through the app: every frame, from before and after the gap, classified at native resolution once.
+            List<ConsumerRecord<String, Prediction>> predictions = Consume.until(
+                    stack.bootstrapServers(),
+                    "predictions",
+                    new StringDeserializer(),
+                    Consume.<Prediction>specificReader(stack.registryUrl()),
+                    records -> nativeCounts(records).size() >= FRAMES,
+                    Duration.ofSeconds(90));
+            Map<String, Long> classified = nativeCounts(predictions);
+            assertEquals(ids, classified.keySet(), "every frame classified");
+            assertTrue(classified.values().stream().allMatch(count -> count == 1), "each once: " + classified);
+            assertEquals("camera:test-cam", predictions.get(0).value().getSource());
         }
     }
 }
