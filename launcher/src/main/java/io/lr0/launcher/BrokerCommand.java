@@ -1,7 +1,7 @@
 package io.lr0.launcher;
 
 import io.lr0.cli.ConfigOptions;
-import io.lr0.cli.Shutdown;
+import io.lr0.lifecycle.Shutdown;
 import io.lr0.local.LocalStack;
 import java.util.Map;
 import java.util.concurrent.Callable;

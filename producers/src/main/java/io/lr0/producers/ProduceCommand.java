@@ -3,6 +3,7 @@ package io.lr0.producers;
 import io.lr0.contract.Sources;
 import io.lr0.contract.Topics;
 import io.lr0.http.HttpSecurity;
+import io.lr0.lifecycle.Shutdown;
 import io.lr0.schema.Image;
 import io.lr0.schema.ImageEncoding;
 import java.nio.ByteBuffer;
@@ -208,8 +209,7 @@ public final class ProduceCommand {
             CameraSource source = new CameraSource(
                     new CameraSource.Settings(name, url, fps, maxSide, file, stallTimeout, maxFrameBytes, ffmpeg));
             source.requireFfmpeg();
-            AtomicBoolean running = new AtomicBoolean(true);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> running.set(false)));
+            AtomicBoolean enough = new AtomicBoolean();
             AtomicLong sent = new AtomicLong();
             AtomicLong failed = new AtomicLong();
             try (ImagePublisher publisher = connection.publisher()) {
@@ -234,10 +234,11 @@ public final class ProduceCommand {
                                         }
                                     });
                             if (maxFrames > 0 && sequence >= maxFrames) {
-                                running.set(false);
+                                enough.set(true);
                             }
                         },
-                        running::get,
+                        // Ctrl-C stops the reading; the publisher then flushes every frame sent before the exit.
+                        () -> !enough.get() && !Shutdown.requested(),
                         file);
                 publisher.flush();
             }
@@ -296,11 +297,8 @@ public final class ProduceCommand {
                     HttpIngest ingest = HttpIngest.start(host, port, security, publisher, dataset, maxBytes)) {
                 classes.publish(publisher, dataset, "the push endpoint", connection.datasetsTopic);
                 System.err.printf("POST images to %s/images?camera=NAME; Ctrl-C to stop.%n", ingest.url());
-                AtomicBoolean running = new AtomicBoolean(true);
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> running.set(false)));
-                while (running.get()) {
-                    Thread.sleep(200);
-                }
+                // On Ctrl-C the endpoint closes (requests in flight answered) and the publisher flushes.
+                Shutdown.await();
             }
             return 0;
         }
@@ -387,10 +385,8 @@ public final class ProduceCommand {
                             produced, watcher.producedCount(), ledgerFile);
                     return 0;
                 }
-                AtomicBoolean running = new AtomicBoolean(true);
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> running.set(false)));
                 System.err.printf("Watching %s (ledger %s); Ctrl-C to stop.%n", directory, ledgerFile);
-                watcher.run(Duration.ofMillis(intervalMs), running::get);
+                watcher.run(Duration.ofMillis(intervalMs), () -> !Shutdown.requested());
                 return 0;
             }
         }

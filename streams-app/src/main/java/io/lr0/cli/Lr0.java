@@ -1,6 +1,7 @@
 package io.lr0.cli;
 
 import io.lr0.image.BadImageException;
+import io.lr0.lifecycle.Shutdown;
 import io.lr0.producers.ProduceCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,9 +37,7 @@ public final class Lr0 {
 
     /** Runs {@code commandLine} on {@code args} and exits with its code once shutdown hooks may proceed. */
     public static void run(CommandLine commandLine, String[] args) {
-        int exitCode = commandLine.execute(args);
-        Shutdown.closed();
-        System.exit(exitCode);
+        System.exit(Shutdown.runMain(() -> commandLine.execute(args)));
     }
 
     /** The command tree with lr0's error reporting: expected failures print one clear line, not a stack trace. */

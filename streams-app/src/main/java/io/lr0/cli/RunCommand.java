@@ -1,6 +1,7 @@
 package io.lr0.cli;
 
 import io.lr0.app.Lr0App;
+import io.lr0.lifecycle.Shutdown;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
