@@ -169,15 +169,8 @@ public final class ProduceCommand {
                 description = "Shrink frames whose longer side is over this (0: as they come).")
         int maxSide;
 
-        @Option(
-                names = "--dataset",
-                defaultValue = "camera",
-                description = "Label space the frames are classified in (default: ${DEFAULT-VALUE}; imagenet1k is "
-                        + "published with ImageNet's classes).")
-        String dataset;
-
         @Mixin
-        CameraClasses classes;
+        CameraLabelSpace labelSpace;
 
         @Option(
                 names = "--stall-timeout",
@@ -213,7 +206,7 @@ public final class ProduceCommand {
             AtomicLong sent = new AtomicLong();
             AtomicLong failed = new AtomicLong();
             try (ImagePublisher publisher = connection.publisher()) {
-                classes.publish(publisher, dataset, "camera " + name, connection.datasetsTopic);
+                labelSpace.publish(publisher, "camera " + name, connection.datasetsTopic);
                 System.err.printf("Camera %s: reading %s; Ctrl-C to stop.%n", name, CameraSource.redact(url));
                 source.run(
                         (jpeg, capturedAt) -> {
@@ -228,7 +221,11 @@ public final class ProduceCommand {
                                     null,
                                     Map.of("camera", name, "frame", String.valueOf(sequence)));
                             publisher.send(
-                                    frame, Sources.camera(name), dataset, Instant.ofEpochMilli(capturedAt), (m, e) -> {
+                                    frame,
+                                    Sources.camera(name),
+                                    labelSpace.dataset,
+                                    Instant.ofEpochMilli(capturedAt),
+                                    (m, e) -> {
                                         if (e != null) {
                                             failed.incrementAndGet();
                                         }
@@ -266,19 +263,13 @@ public final class ProduceCommand {
         int port;
 
         @Option(
-                names = "--dataset",
-                defaultValue = "camera",
-                description = "Label space of images that name none (default: ${DEFAULT-VALUE}).")
-        String dataset;
-
-        @Option(
                 names = "--max-bytes",
                 defaultValue = "" + Topics.DEFAULT_IMAGE_MAX_BYTES,
                 description = "Largest image taken: the app's image.max.bytes (default: ${DEFAULT-VALUE}).")
         int maxBytes;
 
         @Mixin
-        CameraClasses classes;
+        CameraLabelSpace labelSpace;
 
         @Option(names = "--user-info", description = "user:password clients must send (basic auth); none by default.")
         String userInfo;
@@ -294,8 +285,9 @@ public final class ProduceCommand {
             HttpSecurity security =
                     HttpSecurity.of("lr0 produce http", userInfo, keyStore, keyStorePassword, null, null);
             try (ImagePublisher publisher = connection.publisher();
-                    HttpIngest ingest = HttpIngest.start(host, port, security, publisher, dataset, maxBytes)) {
-                classes.publish(publisher, dataset, "the push endpoint", connection.datasetsTopic);
+                    HttpIngest ingest =
+                            HttpIngest.start(host, port, security, publisher, labelSpace.dataset, maxBytes)) {
+                labelSpace.publish(publisher, "the push endpoint", connection.datasetsTopic);
                 System.err.printf("POST images to %s/images?camera=NAME; Ctrl-C to stop.%n", ingest.url());
                 // On Ctrl-C the endpoint closes (requests in flight answered) and the publisher flushes.
                 Shutdown.await();
@@ -304,8 +296,18 @@ public final class ProduceCommand {
         }
     }
 
-    /** {@code --classes}: the label space camera images are classified in, published when the command starts. */
-    static final class CameraClasses {
+    /**
+     * {@code --dataset} and {@code --classes}: the label space camera images are classified in (an image posted with
+     * its own {@code &dataset=} excepted), published when the command starts.
+     */
+    static final class CameraLabelSpace {
+        @Option(
+                names = "--dataset",
+                defaultValue = "camera",
+                description = "Label space the images are classified in (default: ${DEFAULT-VALUE}; imagenet1k is "
+                        + "published with ImageNet's classes).")
+        String dataset;
+
         @Option(
                 names = "--classes",
                 split = ",",
@@ -314,7 +316,7 @@ public final class ProduceCommand {
         List<String> classes;
 
         /** Publishes {@code dataset}'s classes (given, or ImageNet's for imagenet1k), else says what waits for it. */
-        void publish(ImagePublisher publisher, String dataset, String forWhom, String datasetsTopic) {
+        void publish(ImagePublisher publisher, String forWhom, String datasetsTopic) {
             List<String> labelSpace = classes != null && !classes.isEmpty()
                     ? classes
                     : dataset.equals("imagenet1k") ? PublishedLayouts.imagenetWnids() : null;
