@@ -39,6 +39,9 @@ public final class HttpIngest implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final byte[] JPEG_MAGIC = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF};
+    /** Room beyond image.max.bytes for a multipart form's boundaries and part headers. */
+    private static final int MULTIPART_ALLOWANCE = 64 * 1024;
+
     private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
 
     private final HttpServer server;
@@ -147,20 +150,21 @@ public final class HttpIngest implements AutoCloseable {
     private byte[] body(HttpExchange exchange) throws IOException {
         String length = exchange.getRequestHeaders().getFirst("Content-Length");
         InputStream in = exchange.getRequestBody();
-        if (length != null && parseLong(length) > maxBytes + 64L * 1024) {
+        int bodyLimit = maxBytes + MULTIPART_ALLOWANCE;
+        if (length != null && parseLong(length) > bodyLimit) {
             HttpExchanges.discard(in);
             answer(exchange, 413, "error", "over " + maxBytes + " bytes (image.max.bytes)");
             return null;
         }
-        byte[] raw = in.readNBytes(maxBytes + 64 * 1024 + 1);
-        if (raw.length > maxBytes + 64 * 1024) {
+        byte[] raw = in.readNBytes(bodyLimit + 1);
+        if (raw.length > bodyLimit) {
             HttpExchanges.discard(in);
         }
         String type = exchange.getRequestHeaders().getFirst("Content-Type");
         byte[] image = type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")
                 ? firstPart(raw, type)
                 : raw;
-        if (raw.length > maxBytes + 64 * 1024 || image != null && image.length > maxBytes) {
+        if (raw.length > bodyLimit || image != null && image.length > maxBytes) {
             answer(exchange, 413, "error", "over " + maxBytes + " bytes (image.max.bytes)");
             return null;
         }

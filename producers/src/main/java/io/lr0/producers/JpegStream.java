@@ -88,13 +88,17 @@ final class JpegStream {
             int b = read();
             if (b != 0xFF) {
                 frame.write(b);
+                limit(frame);
                 continue;
             }
-            int next = read();
+            int next;
+            do {
+                next = read(); // Fill bytes (FF FF ...) may precede a marker here too.
+            } while (next == 0xFF);
             frame.write(0xFF);
             frame.write(next);
             limit(frame);
-            if (next != 0x00 && (next < 0xD0 || next > 0xD7) && next != 0xFF) {
+            if (next != 0x00 && (next < 0xD0 || next > 0xD7)) {
                 return next;
             }
         }

@@ -47,6 +47,31 @@ class CameraSourceTest {
         assertNull(stream.next(), "the end between frames");
     }
 
+    /** Fill bytes (FF FF) before the end marker are a marker's padding, not data: the frame still ends there. */
+    @Test
+    void fillBytesBeforeAMarkerInTheScanData() throws IOException {
+        byte[] a = jpeg(4);
+        byte[] b = jpeg(5);
+        ByteArrayOutputStream piped = new ByteArrayOutputStream();
+        piped.write(a, 0, a.length - 2);
+        piped.write(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xD9});
+        piped.write(b);
+        JpegStream stream = new JpegStream(new ByteArrayInputStream(piped.toByteArray()), 1_000_000);
+
+        assertArrayEquals(a, stream.next());
+        assertArrayEquals(b, stream.next());
+    }
+
+    /** Scan data that never reaches a marker is refused at the limit, not held until the stream ends. */
+    @Test
+    void endlessScanDataStopsAtTheLimit() {
+        byte[] scan = new byte[10_000];
+        System.arraycopy(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xDA, 0, 2}, 0, scan, 0, 6);
+        IOException big =
+                assertThrows(IOException.class, () -> new JpegStream(new ByteArrayInputStream(scan), 1000).next());
+        assertTrue(big.getMessage().contains("over 1000 bytes"), big.getMessage());
+    }
+
     @Test
     void aCutOrOversizedFrameIsAnErrorNotAWait() throws IOException {
         byte[] a = jpeg(3);
