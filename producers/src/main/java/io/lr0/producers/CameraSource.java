@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
@@ -151,13 +152,14 @@ public final class CameraSource {
         Thread stderr = new Thread(() -> collect(started, said), "camera-" + settings.name() + "-ffmpeg-log");
         stderr.setDaemon(true);
         stderr.start();
-        long[] lastFrame = {System.nanoTime()};
-        boolean[] stalled = {false};
+        // Written by this thread, read by the watchdog's.
+        AtomicLong lastFrame = new AtomicLong(System.nanoTime());
+        AtomicBoolean stalled = new AtomicBoolean();
         ScheduledFuture<?> check = watchdog.scheduleAtFixedRate(
                 () -> {
-                    if (System.nanoTime() - lastFrame[0]
+                    if (System.nanoTime() - lastFrame.get()
                             > settings.stallTimeout().toNanos()) {
-                        stalled[0] = true;
+                        stalled.set(true);
                         started.destroyForcibly();
                     }
                 },
@@ -168,21 +170,21 @@ public final class CameraSource {
             JpegStream stream = new JpegStream(started.getInputStream(), settings.maxBytes());
             byte[] frame;
             while (running.getAsBoolean() && (frame = stream.next()) != null) {
-                lastFrame[0] = System.nanoTime();
+                lastFrame.set(System.nanoTime());
                 frames.incrementAndGet();
                 sink.accept(frame, System.currentTimeMillis());
             }
             if (!running.getAsBoolean()) {
                 return null;
             }
-            if (stalled[0]) {
+            if (stalled.get()) {
                 return "no frame for " + settings.stallTimeout().toSeconds() + " s";
             }
             int exit = started.waitFor();
             stderr.join(1000);
             return exit == 0 ? null : "ffmpeg exited with " + exit + lastWords(said);
         } catch (IOException e) {
-            return (stalled[0] ? "no frame for " + settings.stallTimeout().toSeconds() + " s" : e.getMessage())
+            return (stalled.get() ? "no frame for " + settings.stallTimeout().toSeconds() + " s" : e.getMessage())
                     + lastWords(said);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
