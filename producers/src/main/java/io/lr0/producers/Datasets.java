@@ -80,7 +80,7 @@ public final class Datasets {
             case IDX -> idx(path, split, datasetId);
             case CIFAR10 -> new Cifar10Dataset(datasetId != null ? datasetId : "cifar-10", path, split);
             case FOLDER ->
-                new ImageFolderDataset(
+                ImageFolderDataset.open(
                         datasetId != null
                                 ? datasetId
                                 : path.getFileName().toString().toLowerCase(Locale.ROOT),
