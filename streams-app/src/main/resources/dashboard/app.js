@@ -291,36 +291,33 @@ function drawCameraCharts(source, agreement, series, summarySeries) {
   const times = [...new Set(series.map(m => m.windowStart))].sort((a, b) => a - b);
   const timeLabels = times.map(t => new Date(t).toLocaleTimeString());
   const names = [...new Set(series.map(cell))].sort();
-  const overTime = (field, name) => times.map(t => {
-    const hit = series.find(m => m.windowStart === t && cell(m) === name);
+  // One point per window: the row that `nameOf` calls `name`, or a gap where the window has none.
+  const overTime = (rows, nameOf, name, field) => times.map(t => {
+    const hit = rows.find(m => m.windowStart === t && nameOf(m) === name);
     return hit ? hit[field] : null;
   });
   // The mean across resolutions per method, drawn thicker over the resolutions' own lines.
   const meanNames = [...new Set(summarySeries.map(method))].sort();
-  const meanOverTime = name => times.map(t => {
-    const hit = summarySeries.find(m => m.windowStart === t && method(m) === name);
-    return hit ? hit.meanAgreementTop1 : null;
-  });
   drawChart("camera-agreement-series", parent, source + ": top-1 agreement over time", {
     type: "line",
     data: { labels: timeLabels, datasets: [
-      ...names.map((name, i) => ({ label: name, borderColor: color(i), data: overTime("agreementTop1", name) })),
+      ...names.map((name, i) => ({ label: name, borderColor: color(i),
+        data: overTime(series, cell, name, "agreementTop1") })),
       ...meanNames.map(name => ({ label: "mean " + name, borderColor: "#1d2330", borderWidth: 3,
-        borderDash: name.endsWith("liif") ? [6, 4] : [], data: meanOverTime(name) })),
+        borderDash: name.endsWith("liif") ? [6, 4] : [],
+        data: overTime(summarySeries, method, name, "meanAgreementTop1") })),
     ] },
     options: { scales: { y: { min: 0, max: 1 } }, plugins: { legend: { position: "bottom" } } },
   });
-  // Every cell of a window pairs the same frames with their native predictions: their native confidence is one line.
-  const nativeConfidence = times.map(t => {
-    const cells = series.filter(m => m.windowStart === t);
-    const samples = cells.reduce((sum, m) => sum + m.samples, 0);
-    return samples === 0 ? null : cells.reduce((sum, m) => sum + m.samples * m.nativeMeanConfidence, 0) / samples;
-  });
+  // Every method pairs the same frames with their native predictions: one summary's native confidence is the line.
+  const nativeConfidence =
+    meanNames.length === 0 ? [] : overTime(summarySeries, method, meanNames[0], "nativeMeanConfidence");
   drawChart("camera-confidence-series", parent, source + ": mean top-1 confidence over time", {
     type: "line",
     data: { labels: timeLabels, datasets: [
       { label: "native", borderColor: "#1d2330", data: nativeConfidence },
-      ...names.map((name, i) => ({ label: name, borderColor: color(i), data: overTime("meanConfidence", name) })),
+      ...names.map((name, i) => ({ label: name, borderColor: color(i),
+        data: overTime(series, cell, name, "meanConfidence") })),
     ] },
     options: { scales: { y: { min: 0, max: 1 } }, plugins: { legend: { position: "bottom" } } },
   });
