@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -265,17 +266,22 @@ public final class CameraSource {
 
     /** Whether {@code url} names a local file (replayed, and ended rather than reconnected). */
     public static boolean isFile(String url) {
+        return localPath(url).map(Files::isRegularFile).orElse(false);
+    }
+
+    /** The local path {@code url} names (a file, a device, a {@code file:} URL), or empty for a network URL. */
+    public static Optional<Path> localPath(String url) {
         try {
             URI uri = URI.create(url);
+            // A one-letter scheme is a Windows drive (C:\...), not a protocol.
             if (uri.getScheme() != null
                     && !uri.getScheme().equals("file")
                     && uri.getScheme().length() > 1) {
-                return false;
+                return Optional.empty();
             }
         } catch (IllegalArgumentException e) {
             // Not a URI: a path.
         }
-        return Files.isRegularFile(
-                Path.of(url.startsWith("file:") ? URI.create(url).getPath() : url));
+        return Optional.of(Path.of(url.startsWith("file:") ? URI.create(url).getPath() : url));
     }
 }

@@ -6,13 +6,16 @@ import io.lr0.http.HttpSecurity;
 import io.lr0.lifecycle.Shutdown;
 import io.lr0.schema.Image;
 import io.lr0.schema.ImageEncoding;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -198,6 +201,19 @@ public final class ProduceCommand {
             if (name.isBlank() || name.contains("/")) {
                 throw new IllegalArgumentException("--name must be non-empty and hold no '/', was '" + name + "'");
             }
+            // Refused here, naming the option: ffmpeg would fail on each, and the camera reconnect without end.
+            Optional<Path> local = CameraSource.localPath(url);
+            if (local.isPresent() && !Files.exists(local.get())) {
+                throw new IllegalArgumentException(
+                        "--url " + url + " is no file or device here, nor a network URL (rtsp://, http://, ...)");
+            }
+            atLeast("--fps", fps, 0);
+            atLeast("--max-side", maxSide, 0);
+            atLeast("--max-frames", maxFrames, 0);
+            atLeast("--max-frame-bytes", maxFrameBytes, 1);
+            if (stallTimeout.isNegative() || stallTimeout.isZero()) {
+                throw new IllegalArgumentException("--stall-timeout must be positive, was " + stallTimeout);
+            }
             boolean file = CameraSource.isFile(url);
             CameraSource source = new CameraSource(
                     new CameraSource.Settings(name, url, fps, maxSide, file, stallTimeout, maxFrameBytes, ffmpeg));
@@ -282,6 +298,7 @@ public final class ProduceCommand {
 
         @Override
         public Integer call() throws Exception {
+            atLeast("--max-bytes", maxBytes, 1);
             HttpSecurity security =
                     HttpSecurity.of("lr0 produce http", userInfo, keyStore, keyStorePassword, null, null);
             try (ImagePublisher publisher = connection.publisher();
@@ -294,6 +311,18 @@ public final class ProduceCommand {
             }
             return 0;
         }
+    }
+
+    private static void atLeast(String option, double value, double least) {
+        if (value < least) {
+            throw new IllegalArgumentException(option + " must be "
+                    + (least == 0 ? "0 or more" : "at least " + plain(least)) + ", was " + plain(value));
+        }
+    }
+
+    /** A number as written: 2, not 2.0. */
+    private static String plain(double value) {
+        return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
     }
 
     /**
