@@ -266,7 +266,7 @@ public final class BenchCommand {
                         KafkaProducer<String, ImageVariant> producer = new KafkaProducer<>(
                                 lr0.kafkaClientConfig(),
                                 new StringSerializer(),
-                                serdes.<ImageVariant>value().serializer())) {
+                                serdes.value(ImageVariant.class).serializer())) {
                     for (int i = 0; i < count; i++) {
                         LabeledImage image = distinct.get(i % distinct.size());
                         String id = i + "-" + image.id();
@@ -309,7 +309,7 @@ public final class BenchCommand {
                     KafkaConsumer<String, Prediction> consumer = new KafkaConsumer<>(
                             consumerConfig,
                             new StringDeserializer(),
-                            serdes.<Prediction>value().deserializer())) {
+                            serdes.value(Prediction.class).deserializer())) {
                 TopicPartition partition = new TopicPartition(config.topics().predictions(), 0);
                 consumer.assign(List.of(partition));
                 consumer.seekToBeginning(List.of(partition));

@@ -647,7 +647,7 @@ final class PipelineBench implements Callable<Integer> {
             String predictions = config.topics().predictions();
             try (StageSerdes serdes = StageSerdes.from(config.serdeConfig(), OperationalMetrics.none());
                     Deserializer<Prediction> predictionReader =
-                            serdes.<Prediction>value().deserializer();
+                            serdes.value(Prediction.class).deserializer();
                     KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
                             consumerConfig, new StringDeserializer(), new ByteArrayDeserializer())) {
                 List<TopicPartition> partitions = new ArrayList<>();

@@ -24,9 +24,11 @@ import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -79,12 +81,12 @@ final class PipelineWatcher implements AutoCloseable {
         Map<String, Object> consumerConfig = new HashMap<>(config.kafkaClientConfig());
         consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        this.variants = consumer(consumerConfig);
-        this.predictions = consumer(consumerConfig);
+        this.variants = consumer(consumerConfig, ImageVariant.class);
+        this.predictions = consumer(consumerConfig, Prediction.class);
         this.deadLetters =
                 new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.metrics = consumer(consumerConfig);
-        this.summaries = consumer(consumerConfig);
+        this.metrics = consumer(consumerConfig, RobustnessMetric.class);
+        this.summaries = consumer(consumerConfig, RobustnessSummary.class);
         this.imagesDlq = DeadLetterHeaders.topicFor(config.topics().images());
         atEnd(variants, List.of(config.topics().variants()));
         atEnd(predictions, List.of(config.topics().predictions()));
@@ -103,9 +105,10 @@ final class PipelineWatcher implements AutoCloseable {
     }
 
     /** A consumer of one of lr0's record types, decoded through the registry. */
-    private <V extends SpecificRecord> KafkaConsumer<String, V> consumer(Map<String, Object> consumerConfig) {
+    private <V extends SpecificRecord> KafkaConsumer<String, V> consumer(
+            Map<String, Object> consumerConfig, Class<V> type) {
         return new KafkaConsumer<>(
-                consumerConfig, new StringDeserializer(), serdes.<V>value().deserializer());
+                consumerConfig, new StringDeserializer(), serdes.value(type).deserializer());
     }
 
     /** Starts following at the current end of the topics. */
@@ -246,7 +249,7 @@ final class PipelineWatcher implements AutoCloseable {
 
     /** One poll of each followed topic. */
     private void readOnce() {
-        for (ConsumerRecord<String, ImageVariant> record : variants.poll(Duration.ofMillis(50))) {
+        for (ConsumerRecord<String, ImageVariant> record : poll(variants, Duration.ofMillis(50))) {
             ImageVariant variant = record.value();
             Variants counts = variantCounts
                     .computeIfAbsent(variant.getDataset(), d -> new TreeMap<>())
@@ -268,7 +271,7 @@ final class PipelineWatcher implements AutoCloseable {
             }
         }
         if (inference) {
-            for (ConsumerRecord<String, Prediction> record : predictions.poll(Duration.ofMillis(50))) {
+            for (ConsumerRecord<String, Prediction> record : poll(predictions, Duration.ofMillis(50))) {
                 Prediction prediction = record.value();
                 result(prediction.getImageId());
                 predictionSeenAt
@@ -300,9 +303,28 @@ final class PipelineWatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * One poll of a topic of lr0's records. A record that does not decode as one (a stranger's, or hostile: the
+     * app dead-letters it) is passed over, named on stderr, rather than ending the watch.
+     */
+    private static <V> ConsumerRecords<String, V> poll(KafkaConsumer<String, V> consumer, Duration timeout) {
+        try {
+            return consumer.poll(timeout);
+        } catch (RecordDeserializationException e) {
+            System.err.printf(
+                    "%s %d/%d: not one of lr0's records, passed over: %s%n",
+                    e.topicPartition().topic(),
+                    e.topicPartition().partition(),
+                    e.offset(),
+                    e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+            consumer.seek(e.topicPartition(), e.offset() + 1);
+            return ConsumerRecords.empty();
+        }
+    }
+
     /** Keeps the latest metrics and summaries; each metric update's lag: now minus when its count was reached. */
     private void readMetrics(Duration poll) {
-        for (ConsumerRecord<String, RobustnessMetric> record : metrics.poll(poll)) {
+        for (ConsumerRecord<String, RobustnessMetric> record : poll(metrics, poll)) {
             RobustnessMetric metric = record.value();
             String key = Keys.metric(metric);
             latestMetrics.put(key, metric);
@@ -313,7 +335,7 @@ final class PipelineWatcher implements AutoCloseable {
                 metricLagsMillis.add(System.currentTimeMillis() - seen.get((int) thisRun - 1));
             }
         }
-        for (ConsumerRecord<String, RobustnessSummary> record : summaries.poll(Duration.ZERO)) {
+        for (ConsumerRecord<String, RobustnessSummary> record : poll(summaries, Duration.ZERO)) {
             latestSummaries.put(Keys.summary(record.value()), record.value());
         }
     }

@@ -11,6 +11,13 @@ public class AvroDecodingException extends SerializationException {
         NOT_WIRE_FORMAT,
         /** The schema id is not known to the registry. */
         UNKNOWN_SCHEMA_ID,
+        /**
+         * The writer schema's records could nest or allocate without bound (recursive, too deep, array items that
+         * take no bytes): refused before decoding.
+         */
+        UNSAFE_SCHEMA,
+        /** The writer schema does not resolve to the type read on the topic (another record, or an incompatible one). */
+        INCOMPATIBLE_SCHEMA,
         /** The body does not decode with the writer schema. */
         AVRO_DECODE
     }

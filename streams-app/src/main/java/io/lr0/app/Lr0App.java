@@ -11,6 +11,7 @@ import io.lr0.inference.PromptSet;
 import io.lr0.inference.ZeroShotModel;
 import io.lr0.runtime.DeadLetterHandler;
 import io.lr0.runtime.OperationalMetrics;
+import io.lr0.runtime.RecordErrors;
 import io.lr0.runtime.StageSerdes;
 import io.lr0.superres.LiifModel;
 import java.io.IOException;
@@ -78,7 +79,8 @@ public final class Lr0App implements AutoCloseable {
                 // Other instances route interactive queries to this address.
                 props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, dashboard.applicationServer());
             }
-            KafkaStreams streams = new KafkaStreams(Lr0Topology.build(config, serdes, meters, model, liif), props);
+            KafkaStreams streams =
+                    new KafkaStreams(Lr0Topology.build(config, props, serdes, meters, model, liif), props);
             // Leave the group on a clean stop: a restarted or remaining instance gets the partitions at once
             // instead of after the session timeout.
             opened.push(() -> streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
@@ -217,6 +219,8 @@ public final class Lr0App implements AutoCloseable {
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        // A stack overflow on a record is the record's failure, for the handler above, not the thread's death.
+        props.put(StreamsConfig.PROCESSOR_WRAPPER_CLASS_CONFIG, RecordErrors.class);
         // Also for global stores (later stages); the default will flip in Kafka 5.0.
         props.put("processing.exception.handler.global.enabled", true);
         return props;

@@ -14,12 +14,15 @@ import io.lr0.schema.ImageVariant;
 import io.lr0.schema.Prediction;
 import io.lr0.superres.LiifModel;
 import io.lr0.superres.SuperResolutionStage;
+import java.util.Properties;
 import java.util.function.BiFunction;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -29,13 +32,19 @@ public final class Lr0Topology {
     private Lr0Topology() {}
 
     /**
-     * {@code model} is the zero-shot model, or null when inference is disabled in this instance; {@code liif} the
-     * LIIF model, or null when {@code sr.methods} does not name liif.
+     * {@code streamsProperties} are those the topology runs under ({@link Lr0App#streamsProperties}: its processors
+     * are wrapped as they name); {@code model} is the zero-shot model, or null when inference is disabled in this
+     * instance; {@code liif} the LIIF model, or null when {@code sr.methods} does not name liif.
      */
     public static Topology build(
-            Lr0Config config, StageSerdes serdes, OperationalMetrics meters, ZeroShotModel model, LiifModel liif) {
+            Lr0Config config,
+            Properties streamsProperties,
+            StageSerdes serdes,
+            OperationalMetrics meters,
+            ZeroShotModel model,
+            LiifModel liif) {
         Topics topics = config.topics();
-        StreamsBuilder builder = new StreamsBuilder();
+        StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(streamsProperties)));
         InferenceStage inference = model == null ? null : new InferenceStage(config.inferenceSettings(), model, meters);
         boolean chained = inference != null && config.inferenceChained();
         if (inference != null || config.metricsEnabled()) {
@@ -51,13 +60,14 @@ public final class Lr0Topology {
         }
         KStream<String, ImageVariant> degraded = null;
         if (config.degradeEnabled()) {
-            KStream<String, ImageRecord> images = source(builder, topics.images(), "images", serdes);
+            KStream<String, ImageRecord> images = source(builder, topics.images(), ImageRecord.class, "images", serdes);
             DegradeStage degrade;
             if (chained) {
                 // Images of a dataset with no label space yet wait for it on disk (then are dead-lettered whole).
-                images = new LabelSpaceGate<ImageRecord>(
+                images = new LabelSpaceGate<>(
                                 config.labelSpaceWait(),
                                 topics.images(),
+                                ImageRecord.class,
                                 ImageRecord::getDataset,
                                 inference.labelSpaceReady(),
                                 meters)
@@ -74,7 +84,7 @@ public final class Lr0Topology {
         KStream<String, ImageVariant> variantsTopic = liif == null && (inference == null || chained)
                 ? null
                 // Read back from the topic: later stages can run on other instances, spread by variant key.
-                : source(builder, topics.variants(), "variants", serdes);
+                : source(builder, topics.variants(), ImageVariant.class, "variants", serdes);
         if (liif != null) {
             // low-resolution image-variants -> upscaled-variants: LIIF to the model's input size.
             new SuperResolutionStage(
@@ -87,9 +97,10 @@ public final class Lr0Topology {
             // Read from a topic, variants of a dataset with no label space yet wait for it on disk (then are
             // dead-lettered), each topic's before they merge, so that a dead letter replays to its own topic.
             BiFunction<KStream<String, ImageVariant>, String, KStream<String, ImageVariant>> gated =
-                    (stream, topic) -> new LabelSpaceGate<ImageVariant>(
+                    (stream, topic) -> new LabelSpaceGate<>(
                                     config.labelSpaceWait(),
                                     topic,
+                                    ImageVariant.class,
                                     ImageVariant::getDataset,
                                     inference.labelSpaceReady(),
                                     meters)
@@ -98,7 +109,9 @@ public final class Lr0Topology {
             if (liif != null) {
                 // The LIIF outputs are classified like any variant, read from their topic: LIIF may run elsewhere.
                 variants = variants.merge(
-                        gated.apply(source(builder, topics.upscaled(), "upscaled", serdes), topics.upscaled()),
+                        gated.apply(
+                                source(builder, topics.upscaled(), ImageVariant.class, "upscaled", serdes),
+                                topics.upscaled()),
                         Named.as("variants-and-upscaled"));
             }
             inference.addTo(builder, variants, serdes);
@@ -106,7 +119,7 @@ public final class Lr0Topology {
         if (config.metricsEnabled()) {
             // predictions -> robustness metrics, windowed metrics, SAR/WAR.
             KStream<String, Prediction> predictions =
-                    source(builder, topics.predictions(), "predictions-for-metrics", serdes);
+                    source(builder, topics.predictions(), Prediction.class, "predictions-for-metrics", serdes);
             new MetricsStage(config.metricsSettings()).addTo(builder, predictions, serdes);
         }
         return builder.build();
@@ -114,9 +127,9 @@ public final class Lr0Topology {
 
     /** The records of {@code topic}, as a source node named {@code name}. */
     private static <V extends SpecificRecord> KStream<String, V> source(
-            StreamsBuilder builder, String topic, String name, StageSerdes serdes) {
+            StreamsBuilder builder, String topic, Class<V> type, String name, StageSerdes serdes) {
         return builder.stream(
-                topic, Consumed.<String, V>with(Serdes.String(), serdes.value()).withName(name));
+                topic, Consumed.with(Serdes.String(), serdes.value(type)).withName(name));
     }
 
     /** LIIF's target short side: sr.target.size, or the model's input size. */

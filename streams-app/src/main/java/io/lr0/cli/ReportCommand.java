@@ -48,9 +48,9 @@ final class ReportCommand implements Callable<Integer> {
         Lr0Config settings = config.load(Map.of());
         try (StageSerdes serdes = StageSerdes.from(settings.serdeConfig(), OperationalMetrics.none());
                 Deserializer<RobustnessMetric> metricReader =
-                        serdes.<RobustnessMetric>value().deserializer();
+                        serdes.value(RobustnessMetric.class).deserializer();
                 Deserializer<RobustnessSummary> summaryReader =
-                        serdes.<RobustnessSummary>value().deserializer()) {
+                        serdes.value(RobustnessSummary.class).deserializer()) {
             List<RobustnessMetric> metrics = latest(settings, settings.topics().metrics(), metricReader);
             List<RobustnessSummary> summaries =
                     latest(settings, settings.topics().summary(), summaryReader);

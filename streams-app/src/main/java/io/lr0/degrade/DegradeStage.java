@@ -44,7 +44,7 @@ public final class DegradeStage implements Stage<ImageRecord, ImageVariant> {
         // Variants are a topic of their own so other consumers (and later stages on other instances) can use them.
         variants.to(
                 settings.variantsTopic(),
-                Produced.<String, ImageVariant>with(Serdes.String(), serdes.value())
+                Produced.<String, ImageVariant>with(Serdes.String(), serdes.value(ImageVariant.class))
                         .withName("image-variants"));
         return variants;
     }

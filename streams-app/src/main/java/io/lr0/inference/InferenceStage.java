@@ -57,7 +57,8 @@ public final class InferenceStage implements Stage<ImageVariant, Prediction> {
     @Override
     public KStream<String, Prediction> addTo(
             StreamsBuilder builder, KStream<String, ImageVariant> variants, StageSerdes serdes) {
-        builder.addStateStore(ParkedVariants.storeBuilder(StoreNames.INFERENCE_PARKED, serdes.value()));
+        builder.addStateStore(
+                ParkedVariants.storeBuilder(StoreNames.INFERENCE_PARKED, serdes.value(ImageVariant.class)));
         KStream<String, ImageVariant> inputs = variants;
         if (!settings.classifyBicubic()) {
             // Without the bicubic method only the native reference (A_HR) and the learned super-resolution's
@@ -86,7 +87,7 @@ public final class InferenceStage implements Stage<ImageVariant, Prediction> {
                 StoreNames.INFERENCE_PARKED);
         predictions.to(
                 settings.predictionsTopic(),
-                Produced.<String, Prediction>with(Serdes.String(), serdes.value())
+                Produced.<String, Prediction>with(Serdes.String(), serdes.value(Prediction.class))
                         .withName("predictions"));
         return predictions;
     }

@@ -61,7 +61,7 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                         Stores.inMemoryKeyValueStore(StoreNames.RECENT_PREDICTIONS),
                         Serdes.String(),
-                        serdes.<Prediction>value())
+                        serdes.value(Prediction.class))
                 .withLoggingDisabled());
         // A live view of the latest predictions, for the dashboard.
         predictions.process(RecentPredictions::new, Named.as("keep-recent-predictions"), StoreNames.RECENT_PREDICTIONS);
@@ -71,7 +71,7 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
         // One aggregate per model and dataset: A_HR and every A_r live together, so gamma needs no join.
         var byDataset = slim.groupBy(
                 (key, prediction) -> Keys.modelDataset(prediction.getModel(), prediction.getDataset()),
-                Grouped.<String, Prediction>with(Serdes.String(), serdes.value())
+                Grouped.<String, Prediction>with(Serdes.String(), serdes.value(Prediction.class))
                         .withName("by-model-dataset"));
 
         KTable<String, AccuracyState> cumulative = byDataset.aggregate(
@@ -80,14 +80,14 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
                 Named.as("count-by-dataset"),
                 Materialized.<String, AccuracyState, KeyValueStore<Bytes, byte[]>>as(StoreNames.ACCURACY_BY_DATASET)
                         .withKeySerde(Serdes.String())
-                        .withValueSerde(serdes.value()));
+                        .withValueSerde(serdes.value(AccuracyState.class)));
         // Every change of a dataset's counts re-emits its metrics (A_HR moves every gamma).
         KStream<String, RobustnessMetric> metrics = cumulative
                 .toStream(Named.as("dataset-changes"))
                 .process(() -> new MetricEmitter<String>(alpha), Named.as("emit-metrics"));
         metrics.to(
                 settings.metricsTopic(),
-                Produced.<String, RobustnessMetric>with(Serdes.String(), serdes.value())
+                Produced.<String, RobustnessMetric>with(Serdes.String(), serdes.value(RobustnessMetric.class))
                         .withName("robustness-metrics"));
 
         // Tumbling windows of event (capture) time, for time series; the grace lets a slower method's predictions in.
@@ -100,12 +100,12 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
                         Materialized.<String, AccuracyState, WindowStore<Bytes, byte[]>>as(
                                         StoreNames.ACCURACY_BY_DATASET_WINDOWED)
                                 .withKeySerde(Serdes.String())
-                                .withValueSerde(serdes.value()))
+                                .withValueSerde(serdes.value(AccuracyState.class)))
                 .toStream(Named.as("window-changes"))
                 .process(() -> new MetricEmitter<Windowed<String>>(alpha), Named.as("emit-windowed-metrics"))
                 .to(
                         settings.windowedTopic(),
-                        Produced.<String, RobustnessMetric>with(Serdes.String(), serdes.value())
+                        Produced.<String, RobustnessMetric>with(Serdes.String(), serdes.value(RobustnessMetric.class))
                                 .withName("robustness-metrics-windowed"));
 
         addAgreement(slim, serdes);
@@ -115,7 +115,7 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
         cumulative
                 .groupBy(
                         (key, state) -> KeyValue.pair(state.getModel(), state),
-                        Grouped.<String, AccuracyState>with(Serdes.String(), serdes.value())
+                        Grouped.<String, AccuracyState>with(Serdes.String(), serdes.value(AccuracyState.class))
                                 .withName("by-model"))
                 .aggregate(
                         () -> ModelState.newBuilder()
@@ -126,12 +126,12 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
                         Named.as("collect-by-model"),
                         Materialized.<String, ModelState, KeyValueStore<Bytes, byte[]>>as(StoreNames.ACCURACY_BY_MODEL)
                                 .withKeySerde(Serdes.String())
-                                .withValueSerde(serdes.value()))
+                                .withValueSerde(serdes.value(ModelState.class)))
                 .toStream(Named.as("model-changes"))
                 .process(() -> new SummaryEmitter(alpha, weights), Named.as("emit-summary"))
                 .to(
                         settings.summaryTopic(),
-                        Produced.<String, RobustnessSummary>with(Serdes.String(), serdes.value())
+                        Produced.<String, RobustnessSummary>with(Serdes.String(), serdes.value(RobustnessSummary.class))
                                 .withName("robustness-summary"));
         return metrics;
     }
@@ -157,12 +157,13 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
                 nativeByImage,
                 Agreement::sample,
                 JoinWindows.ofTimeDifferenceAndGrace(Duration.ZERO, settings.windowGrace()),
-                StreamJoined.<String, Prediction, Prediction>with(Serdes.String(), serdes.value(), serdes.value())
+                StreamJoined.<String, Prediction, Prediction>with(
+                                Serdes.String(), serdes.value(Prediction.class), serdes.value(Prediction.class))
                         .withName("agreement-join")
                         .withStoreName("agreement-join"));
         var bySource = samples.groupBy(
                 (key, sample) -> Keys.modelSource(sample.getModel(), sample.getSource()),
-                Grouped.<String, AgreementSample>with(Serdes.String(), serdes.value())
+                Grouped.<String, AgreementSample>with(Serdes.String(), serdes.value(AgreementSample.class))
                         .withName("by-model-source"));
         KStream<String, AgreementState> changes = bySource.aggregate(
                         Agreement::empty,
@@ -171,18 +172,18 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
                         Materialized.<String, AgreementState, KeyValueStore<Bytes, byte[]>>as(
                                         StoreNames.AGREEMENT_BY_SOURCE)
                                 .withKeySerde(Serdes.String())
-                                .withValueSerde(serdes.value()))
+                                .withValueSerde(serdes.value(AgreementState.class)))
                 .toStream(Named.as("agreement-changes"));
         // Every change of a source re-emits its summary across resolutions: one figure per camera and method.
         changes.flatMap((key, state) -> agreementSummaryRecords(state), Named.as("emit-agreement-summary"))
                 .to(
                         settings.agreementSummaryTopic(),
-                        Produced.<String, AgreementSummary>with(Serdes.String(), serdes.value())
+                        Produced.<String, AgreementSummary>with(Serdes.String(), serdes.value(AgreementSummary.class))
                                 .withName("robustness-agreement-summary"));
         changes.flatMap((key, state) -> agreementRecords(state, null, null), Named.as("emit-agreement"))
                 .to(
                         settings.agreementTopic(),
-                        Produced.<String, AgreementMetric>with(Serdes.String(), serdes.value())
+                        Produced.<String, AgreementMetric>with(Serdes.String(), serdes.value(AgreementMetric.class))
                                 .withName("robustness-agreement"));
         // The same per tumbling window of capture time: a camera's agreement over time.
         bySource.windowedBy(TimeWindows.ofSizeAndGrace(settings.window(), settings.windowGrace()))
@@ -193,7 +194,7 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
                         Materialized.<String, AgreementState, WindowStore<Bytes, byte[]>>as(
                                         StoreNames.AGREEMENT_BY_SOURCE_WINDOWED)
                                 .withKeySerde(Serdes.String())
-                                .withValueSerde(serdes.value()))
+                                .withValueSerde(serdes.value(AgreementState.class)))
                 .toStream(Named.as("agreement-window-changes"))
                 .flatMap(
                         (window, state) -> agreementRecords(
@@ -203,7 +204,7 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
                         Named.as("emit-windowed-agreement"))
                 .to(
                         settings.agreementWindowedTopic(),
-                        Produced.<String, AgreementMetric>with(Serdes.String(), serdes.value())
+                        Produced.<String, AgreementMetric>with(Serdes.String(), serdes.value(AgreementMetric.class))
                                 .withName("robustness-agreement-windowed"));
     }
 

@@ -67,6 +67,7 @@ public final class LabelSpaceGate<V extends SpecificRecord> implements Stage<V, 
 
     private final LabelSpaceWait settings;
     private final String sourceTopic;
+    private final Class<V> type;
     private final Function<V, String> datasetOf;
     private final Predicate<DatasetInfo> ready;
     private final OperationalMetrics meters;
@@ -74,7 +75,7 @@ public final class LabelSpaceGate<V extends SpecificRecord> implements Stage<V, 
     private final Tally tally = new Tally();
 
     /**
-     * A gate on {@code sourceTopic}, whose records name their dataset with {@code datasetOf}; {@code ready} says
+     * A gate on {@code sourceTopic}, whose records are of {@code type} and name their dataset with {@code datasetOf}; {@code ready} says
      * whether the stages after it can take the records of a published label space yet (a false answer starts their
      * preparation, such as encoding its prompts): until then they wait too, with no time limit (the byte bound
      * holds).
@@ -82,11 +83,13 @@ public final class LabelSpaceGate<V extends SpecificRecord> implements Stage<V, 
     public LabelSpaceGate(
             LabelSpaceWait settings,
             String sourceTopic,
+            Class<V> type,
             Function<V, String> datasetOf,
             Predicate<DatasetInfo> ready,
             OperationalMetrics meters) {
         this.settings = settings;
         this.sourceTopic = sourceTopic;
+        this.type = type;
         this.datasetOf = datasetOf;
         this.ready = ready;
         this.meters = meters;
@@ -102,7 +105,7 @@ public final class LabelSpaceGate<V extends SpecificRecord> implements Stage<V, 
                         Stores.persistentKeyValueStore(storeName), Serdes.Bytes(), Serdes.ByteArray())
                 .withLoggingEnabled(Map.of(
                         TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(Topics.DEAD_LETTER_MAX_MESSAGE_BYTES))));
-        Serde<V> asOnSource = serdes.valueAsOn(sourceTopic);
+        Serde<V> asOnSource = serdes.valueAsOn(sourceTopic, type);
         KStream<String, V> gated = input.process(() -> new Gate(storeName, asOnSource), Named.as(name), storeName);
         // The gate forwards to its two children by name: records that waited too long to the dead letters...
         gated.to(

@@ -27,10 +27,10 @@ public final class LabelSpaceStore {
                 Stores.keyValueStoreBuilder(
                                 Stores.inMemoryKeyValueStore(StoreNames.LABEL_SPACES),
                                 Serdes.String(),
-                                serdes.<DatasetInfo>value())
+                                serdes.value(DatasetInfo.class))
                         .withLoggingDisabled(),
                 datasetsTopic,
-                Consumed.with(Serdes.String(), serdes.<DatasetInfo>value()),
+                Consumed.with(Serdes.String(), serdes.value(DatasetInfo.class)),
                 () -> new Updater(published));
     }
 

@@ -1,6 +1,7 @@
 package io.lr0.runtime;
 
-import io.lr0.registry.AvroSerde;
+import io.lr0.registry.AvroDeserializer;
+import io.lr0.registry.AvroSerializer;
 import io.lr0.registry.RegistryConfig;
 import io.lr0.registry.RestSchemaRegistryClient;
 import io.lr0.registry.SchemaRegistryClient;
@@ -48,11 +49,14 @@ public final class StageSerdes implements AutoCloseable {
         return RegistryConfig.from(serdeConfig);
     }
 
-    /** Serde for a generated record type used as a topic's value, timed as the serialize/deserialize stages. */
-    public <T extends SpecificRecord> Serde<T> value() {
-        AvroSerde<T> avro = new AvroSerde<>(client, registryConfig, false);
-        Serializer<T> serializer = avro.serializer();
-        Deserializer<T> deserializer = avro.deserializer();
+    /**
+     * Serde for {@code type} as a topic's value, timed as the serialize/deserialize stages. It reads {@code type}
+     * alone: a record of another writer schema (another of lr0's records, or a stranger's) is refused when read,
+     * as a dead letter, instead of reaching a processor as the wrong class.
+     */
+    public <T extends SpecificRecord> Serde<T> value(Class<T> type) {
+        Serializer<T> serializer = new AvroSerializer<>(client, registryConfig, false);
+        Deserializer<T> deserializer = AvroDeserializer.of(client, type);
         Timer serializeTime = meters.stageTimer("serialize");
         Timer deserializeTime = meters.stageTimer("deserialize");
         return Serdes.serdeFrom(
@@ -74,8 +78,8 @@ public final class StageSerdes implements AutoCloseable {
      * A value serde that writes and reads as on {@code topic}, whatever topic it is used on: a record held and
      * dead-lettered later keeps the bytes (and registry subject) it has on its source topic, so it replays there.
      */
-    public <T extends SpecificRecord> Serde<T> valueAsOn(String topic) {
-        Serde<T> serde = value();
+    public <T extends SpecificRecord> Serde<T> valueAsOn(String topic, Class<T> type) {
+        Serde<T> serde = value(type);
         Serializer<T> serializer = serde.serializer();
         Deserializer<T> deserializer = serde.deserializer();
         return Serdes.serdeFrom(

@@ -41,7 +41,8 @@ public final class SuperResolutionStage implements Stage<ImageVariant, ImageVari
     @Override
     public KStream<String, ImageVariant> addTo(
             StreamsBuilder builder, KStream<String, ImageVariant> variants, StageSerdes serdes) {
-        builder.addStateStore(ParkedVariants.storeBuilder(StoreNames.SUPERRES_PARKED, serdes.value()));
+        builder.addStateStore(
+                ParkedVariants.storeBuilder(StoreNames.SUPERRES_PARKED, serdes.value(ImageVariant.class)));
         KStream<String, ImageVariant> upscaled = variants
                 // The native variant is the high-resolution reference, and a variant at or above the target (a
                 // camera's 128 px before a 32 px model) has no pixels to recover: only the bicubic path classifies
@@ -66,7 +67,7 @@ public final class SuperResolutionStage implements Stage<ImageVariant, ImageVari
         // A topic of its own: inference may run on other (GPU) instances, and users can look at the images.
         upscaled.to(
                 settings.upscaledTopic(),
-                Produced.<String, ImageVariant>with(Serdes.String(), serdes.value())
+                Produced.<String, ImageVariant>with(Serdes.String(), serdes.value(ImageVariant.class))
                         .withName("upscaled-variants"));
         return upscaled;
     }

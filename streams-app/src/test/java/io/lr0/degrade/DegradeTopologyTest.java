@@ -55,8 +55,8 @@ class DegradeTopologyTest {
 
     private void start(Map<String, String> settings) {
         harness = TopologyHarness.start(stateDir, settings, null, null);
-        images = harness.input("images");
-        variants = harness.output("image-variants");
+        images = harness.input("images", ImageRecord.class);
+        variants = harness.output("image-variants", ImageVariant.class);
         deadLetters = harness.rawOutput("images-dlq");
     }
 

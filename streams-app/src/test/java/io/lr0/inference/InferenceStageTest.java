@@ -97,10 +97,10 @@ class InferenceStageTest {
     private void start(Map<String, String> settings) {
         harness = TopologyHarness.start(stateDir, settings, model, null);
         driver = harness.driver();
-        variants = harness.input("image-variants");
-        images = harness.input("images");
-        datasets = harness.input("datasets");
-        predictions = harness.output("predictions");
+        variants = harness.input("image-variants", ImageVariant.class);
+        images = harness.input("images", ImageRecord.class);
+        datasets = harness.input("datasets", DatasetInfo.class);
+        predictions = harness.output("predictions", Prediction.class);
         deadLetters = harness.rawOutput("image-variants-dlq");
     }
 
@@ -359,7 +359,7 @@ class InferenceStageTest {
         restartChained();
         String topology = harness.topology().describe().toString();
         assertFalse(topology.contains("topics: [image-variants]"), "no source reads image-variants:\n" + topology);
-        TestOutputTopic<String, ImageVariant> written = harness.output("image-variants");
+        TestOutputTopic<String, ImageVariant> written = harness.output("image-variants", ImageVariant.class);
 
         LabeledImage image = fashion.get(0);
         images.pipeInput(image.id(), TestImages.record(image.id(), "fashion-mnist", image.image(), image.label()));
@@ -381,7 +381,7 @@ class InferenceStageTest {
     @Test
     void chainedImagesWaitForTheirLabelSpaceBeforeTheyAreDegraded() {
         restartChained();
-        TestOutputTopic<String, ImageVariant> written = harness.output("image-variants");
+        TestOutputTopic<String, ImageVariant> written = harness.output("image-variants", ImageVariant.class);
         LabeledImage image = fashion.get(0);
         images.pipeInput(image.id(), TestImages.record(image.id(), "fashion-mnist-late", image.image(), image.label()));
         driver.advanceWallClockTime(Duration.ofMillis(200));
@@ -400,7 +400,7 @@ class InferenceStageTest {
     void chainedAnImageWithAVariantInferenceWouldRefuseIsDeadLetteredWhole() {
         restartChained();
         TestOutputTopic<byte[], byte[]> imageDeadLetters = harness.rawOutput("images-dlq");
-        TestOutputTopic<String, ImageVariant> written = harness.output("image-variants");
+        TestOutputTopic<String, ImageVariant> written = harness.output("image-variants", ImageVariant.class);
         // 2 x 400,000 pixels degrades (to its native variant only), but resized to the 32 px input it would be
         // 32 x 6,400,000: inference refuses it, and chained, the degradation refuses the image with its record.
         ImageRecord strip = TestImages.record(
@@ -415,7 +415,9 @@ class InferenceStageTest {
         assertEquals("PIXEL_LIMIT", header(deadLetter, DeadLetterHeaders.REASON));
         assertEquals("images", header(deadLetter, DeadLetterHeaders.SOURCE_TOPIC));
         assertEquals(
-                strip, harness.<ImageRecord>decode("images", deadLetter.value()), "the image's own record, to replay");
+                strip,
+                harness.decode("images", ImageRecord.class, deadLetter.value()),
+                "the image's own record, to replay");
         assertTrue(imageDeadLetters.isEmpty());
         assertEquals(5, written.readRecordsToList().size(), "no variant of the strip, five of the next image");
         assertEquals(5, predictions.readValuesToList().size(), "the next image is classified");

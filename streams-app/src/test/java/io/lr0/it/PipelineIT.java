@@ -25,6 +25,7 @@ import io.lr0.schema.Prediction;
 import io.lr0.schema.RobustnessMetric;
 import io.lr0.schema.RobustnessSummary;
 import io.lr0.testing.Consume;
+import io.lr0.testing.HostileAvro;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -309,7 +310,7 @@ class PipelineIT {
 
     /**
      * {@code lr0 consume} prints records as JSON lines decoded through the registry (bytes as their size), a record
-     * that is not Avro with the reason, a tombstone as a null value, and goes on; --key and --max select.
+     * that is not Avro or whose writer schema is refused (recursive, with a body 200,000 levels deep) with the reason, a tombstone as a null value, and goes on; --key and --max select.
      */
     @Test
     void consumePrintsDecodedRecordsAndGoesOnPastBadOnes() throws Exception {
@@ -324,6 +325,11 @@ class PipelineIT {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
         }
+        int nodeId;
+        try (RestSchemaRegistryClient registry = new RestSchemaRegistryClient(
+                RegistryConfig.from(Map.of(RegistryConfig.SCHEMA_REGISTRY_URL, stack.registryUrl())))) {
+            nodeId = registry.register("nodes-value", HostileAvro.NODE);
+        }
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
                 Map.of("bootstrap.servers", stack.bootstrapServers()),
                 new ByteArraySerializer(),
@@ -331,6 +337,10 @@ class PipelineIT {
             producer.send(
                     new ProducerRecord<>(topic, bytes("img-a"), images.get(0).value()));
             producer.send(new ProducerRecord<>(topic, bytes("junk"), bytes("not avro")));
+            // A recursive writer schema and a body 200,000 levels deep: it once ended the command (exit 1, nothing
+            // printed) on a StackOverflowError.
+            producer.send(new ProducerRecord<>(
+                    topic, bytes("nested"), HostileAvro.wire(nodeId, HostileAvro.nestedNodes(200_000))));
             producer.send(
                     new ProducerRecord<>(topic, bytes("img-b"), images.get(1).value()));
             producer.send(new ProducerRecord<>(topic, bytes("gone"), null));
@@ -339,7 +349,7 @@ class PipelineIT {
         ObjectMapper json = new ObjectMapper();
         List<String> lines =
                 command("consume", topic, "--from-beginning").lines().toList();
-        assertEquals(4, lines.size(), lines.toString());
+        assertEquals(5, lines.size(), lines.toString());
         JsonNode first = json.readTree(lines.get(0));
         assertEquals("img-a", first.path("key").asText());
         assertEquals(0, first.path("offset").asLong());
@@ -348,8 +358,10 @@ class PipelineIT {
         JsonNode junk = json.readTree(lines.get(1));
         assertEquals(1, junk.path("offset").asLong());
         assertTrue(junk.path("error").asText().startsWith("not decoded (8 bytes): "), junk.toString());
-        assertEquals("img-b", json.readTree(lines.get(2)).path("key").asText(), "the command went on");
-        assertTrue(json.readTree(lines.get(3)).path("value").isNull(), "a tombstone");
+        JsonNode nested = json.readTree(lines.get(2));
+        assertTrue(nested.path("error").asText().contains("Node contains itself"), nested.toString());
+        assertEquals("img-b", json.readTree(lines.get(3)).path("key").asText(), "the command went on");
+        assertTrue(json.readTree(lines.get(4)).path("value").isNull(), "a tombstone");
 
         assertEquals(
                 2,

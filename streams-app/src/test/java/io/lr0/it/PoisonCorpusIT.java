@@ -21,6 +21,7 @@ import io.lr0.schema.ImageRecord;
 import io.lr0.schema.LabelScore;
 import io.lr0.schema.Prediction;
 import io.lr0.testing.Consume;
+import io.lr0.testing.HostileAvro;
 import io.lr0.testing.TestImages;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
@@ -34,6 +35,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.apache.avro.Schema;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -44,13 +46,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The poison corpus (src/test/resources/poison, 45 bad inputs) through the real broker, registry and app, three
+ * The poison corpus (src/test/resources/poison, 48 bad inputs) through the real broker, registry and app, three
  * rounds: every input ends where corpus.tsv says (its dead-letter reason, or a counted warning), a good image after
  * each round is still classified (the app never stops), and the heap after the rounds is where it was after the first.
  */
 class PoisonCorpusIT {
     private static final int ROUNDS = 3;
     private static final String DATASET = "fashion-mnist";
+    /** The wrap of a body written with a schema file of the corpus: {@code schema:FILE}. */
+    private static final String SCHEMA_WRAP = "schema:";
 
     record Poison(
             String name, String wrap, String encoding, Integer width, Integer height, String payload, String expected) {
@@ -87,6 +91,17 @@ class PoisonCorpusIT {
             }
             AvroSerializer<ImageRecord> serializer = new AvroSerializer<>();
             serializer.configure(serde, false);
+            Map<String, Integer> schemaIds = new HashMap<>();
+            try (RestSchemaRegistryClient registry = new RestSchemaRegistryClient(RegistryConfig.from(serde))) {
+                for (Poison poison : corpus) {
+                    if (poison.wrap().startsWith(SCHEMA_WRAP)) {
+                        String file = poison.wrap().substring(SCHEMA_WRAP.length());
+                        Schema schema = new Schema.Parser()
+                                .parse(new String(TestImages.resource("/poison/" + file), StandardCharsets.UTF_8));
+                        schemaIds.put(poison.wrap(), registry.register("poison-" + file + "-value", schema));
+                    }
+                }
+            }
 
             long heapAfterFirstRound = 0;
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
@@ -98,7 +113,7 @@ class PoisonCorpusIT {
                         producer.send(new ProducerRecord<>(
                                         "images",
                                         bytes(poison.key(round)),
-                                        value(poison, poison.key(round), imageRecordId, serializer)))
+                                        value(poison, poison.key(round), imageRecordId, schemaIds, serializer)))
                                 .get();
                     }
                     String good = "good-after-round-" + round;
@@ -181,8 +196,16 @@ class PoisonCorpusIT {
         }
     }
 
-    private static byte[] value(Poison poison, String id, int imageRecordId, AvroSerializer<ImageRecord> serializer) {
+    private static byte[] value(
+            Poison poison,
+            String id,
+            int imageRecordId,
+            Map<String, Integer> schemaIds,
+            AvroSerializer<ImageRecord> serializer) {
         byte[] payload = payload(poison.payload());
+        if (poison.wrap().startsWith(SCHEMA_WRAP)) {
+            return HostileAvro.wire(schemaIds.get(poison.wrap()), payload);
+        }
         return switch (poison.wrap()) {
             case "image" ->
                 serializer.serialize(
@@ -201,12 +224,7 @@ class PoisonCorpusIT {
                         "images",
                         record(id, TestImages.encoded(ImageEncoding.valueOf(poison.encoding()), payload), "spaceship"));
             case "value" -> payload;
-            case "avro-body" ->
-                ByteBuffer.allocate(5 + payload.length)
-                        .put((byte) 0)
-                        .putInt(imageRecordId)
-                        .put(payload)
-                        .array();
+            case "avro-body" -> HostileAvro.wire(imageRecordId, payload);
             case "tombstone" -> null;
             default -> throw new IllegalArgumentException("corpus.tsv: unknown wrap " + poison.wrap());
         };
@@ -220,8 +238,16 @@ class PoisonCorpusIT {
         if (payload.equals("-")) {
             return new byte[0];
         }
-        if (payload.startsWith("zeros:")) {
-            return new byte[Integer.parseInt(payload.substring("zeros:".length()))];
+        String[] generated = payload.split(":", 2);
+        switch (generated[0]) {
+            case "zeros":
+                return new byte[Integer.parseInt(generated[1])];
+            case "nest":
+                return HostileAvro.nestedNodes(Integer.parseInt(generated[1]));
+            case "nulls":
+                return HostileAvro.manyNulls(Long.parseLong(generated[1]));
+            default:
+                break;
         }
         return TestImages.resource("/poison/" + payload);
     }

@@ -43,8 +43,8 @@ class MetricsStageTest {
     @BeforeEach
     void start() {
         harness = TopologyHarness.start(stateDir, Map.of(Lr0Config.METRICS_WINDOW_MS, "60000"), null, null);
-        predictions = harness.input("predictions");
-        datasets = harness.input("datasets");
+        predictions = harness.input("predictions", Prediction.class);
+        datasets = harness.input("datasets", DatasetInfo.class);
     }
 
     @AfterEach
@@ -93,7 +93,7 @@ class MetricsStageTest {
     }
 
     private Map<String, RobustnessMetric> metrics() {
-        return harness.<RobustnessMetric>output("robustness-metrics").readKeyValuesToMap();
+        return harness.output("robustness-metrics", RobustnessMetric.class).readKeyValuesToMap();
     }
 
     @Test
@@ -210,7 +210,7 @@ class MetricsStageTest {
         predict("imagenet1k", null, 10, 7, null, T0);
         predict("imagenet1k", 16, 10, 3, null, T0);
 
-        RobustnessSummary summary = harness.<RobustnessSummary>output("robustness-summary")
+        RobustnessSummary summary = harness.output("robustness-summary", RobustnessSummary.class)
                 .readKeyValuesToMap()
                 .get("m/16/bicubic");
         Robustness.Aggregate expected = Robustness.aggregate(
@@ -269,7 +269,7 @@ class MetricsStageTest {
         camera("b", 16, "liif", List.of("cat", "fox"), 0.6f, T0.plusSeconds(1));
 
         Map<String, AgreementMetric> agreement =
-                harness.<AgreementMetric>output("robustness-agreement").readKeyValuesToMap();
+                harness.output("robustness-agreement", AgreementMetric.class).readKeyValuesToMap();
         var bicubic = agreement.get("m/camera:door/16/bicubic");
         assertEquals(2, bicubic.getSamples());
         assertEquals(0.5, bicubic.getAgreementTop1(), 1e-12);
@@ -297,7 +297,7 @@ class MetricsStageTest {
         camera("b", null, "bicubic", List.of("cat", "fox"), 0.6f, T0.plusSeconds(1));
         camera("b", 16, "bicubic", List.of("dog", "cat"), 1.0f, T0.plusSeconds(1));
 
-        AgreementSummary summary = harness.<AgreementSummary>output("robustness-agreement-summary")
+        AgreementSummary summary = harness.output("robustness-agreement-summary", AgreementSummary.class)
                 .readKeyValuesToMap()
                 .get("m/camera:door/bicubic");
         assertEquals(List.of(16, 32), summary.getResolutions());
@@ -322,8 +322,8 @@ class MetricsStageTest {
         camera("b", null, "bicubic", List.of("cat", "fox"), 0.6f, T0.plusSeconds(70));
         camera("b", 16, "bicubic", List.of("dog", "cat"), 1.0f, T0.plusSeconds(70));
 
-        Map<String, AgreementMetric> windows =
-                harness.<AgreementMetric>output("robustness-agreement-windowed").readKeyValuesToMap();
+        Map<String, AgreementMetric> windows = harness.output("robustness-agreement-windowed", AgreementMetric.class)
+                .readKeyValuesToMap();
         AgreementMetric first = windows.get("m/camera:door/16/bicubic@" + T0.toEpochMilli());
         AgreementMetric second =
                 windows.get("m/camera:door/16/bicubic@" + T0.plusSeconds(60).toEpochMilli());
@@ -334,7 +334,7 @@ class MetricsStageTest {
         assertEquals(0.0, second.getAgreementTop1(), 1e-12);
         assertEquals(0.5, second.getTop5Overlap(), 1e-12);
         assertEquals(T0.plusSeconds(120), second.getWindowEnd());
-        AgreementMetric cumulative = harness.<AgreementMetric>output("robustness-agreement")
+        AgreementMetric cumulative = harness.output("robustness-agreement", AgreementMetric.class)
                 .readKeyValuesToMap()
                 .get("m/camera:door/16/bicubic");
         assertEquals(0.5, cumulative.getAgreementTop1(), 1e-12);
@@ -347,8 +347,8 @@ class MetricsStageTest {
         predict("d1", null, 2, 2, null, T0);
         predict("d1", null, 2, 0, null, T0.plusSeconds(90));
 
-        Map<String, RobustnessMetric> windows =
-                harness.<RobustnessMetric>output("robustness-metrics-windowed").readKeyValuesToMap();
+        Map<String, RobustnessMetric> windows = harness.output("robustness-metrics-windowed", RobustnessMetric.class)
+                .readKeyValuesToMap();
         RobustnessMetric first = windows.get("m/d1/native/bicubic@" + T0.toEpochMilli());
         RobustnessMetric second =
                 windows.get("m/d1/native/bicubic@" + T0.plusSeconds(60).toEpochMilli());
@@ -369,7 +369,7 @@ class MetricsStageTest {
         predict("d1", null, 2, 2, null, T0.plusSeconds(400));
         predict("d1", null, 2, 0, null, T0.plusSeconds(20));
 
-        RobustnessMetric first = harness.<RobustnessMetric>output("robustness-metrics-windowed")
+        RobustnessMetric first = harness.output("robustness-metrics-windowed", RobustnessMetric.class)
                 .readKeyValuesToMap()
                 .get("m/d1/native/bicubic@" + T0.toEpochMilli());
         assertEquals(4, first.getTotal());

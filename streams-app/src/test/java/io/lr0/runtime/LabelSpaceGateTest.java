@@ -66,10 +66,11 @@ class LabelSpaceGateTest {
         StreamsBuilder builder = new StreamsBuilder();
         LabelSpaceStore.addTo(builder, "datasets", serdes, info -> {});
         KStream<String, ImageRecord> source =
-                builder.stream("images", Consumed.with(Serdes.String(), serdes.<ImageRecord>value()));
+                builder.stream("images", Consumed.with(Serdes.String(), serdes.value(ImageRecord.class)));
         new LabelSpaceGate<ImageRecord>(
                         new LabelSpaceWait("datasets", wait, maxBytes, 1024),
                         "images",
+                        ImageRecord.class,
                         ImageRecord::getDataset,
                         info -> !preparing.contains(info.getId()),
                         meters)
@@ -79,7 +80,7 @@ class LabelSpaceGateTest {
                         throw new BadImageException(BadImageException.Reason.CORRUPT_IMAGE, key + " does not decode");
                     }
                 })
-                .to("passed", Produced.with(Serdes.String(), serdes.<ImageRecord>value()));
+                .to("passed", Produced.with(Serdes.String(), serdes.value(ImageRecord.class)));
         Properties properties = new Properties();
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "gate-test");
         properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -88,11 +89,17 @@ class LabelSpaceGateTest {
         properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         driver = new TopologyTestDriver(builder.build(), properties);
         images = driver.createInputTopic(
-                "images", new StringSerializer(), serdes.<ImageRecord>value().serializer());
+                "images",
+                new StringSerializer(),
+                serdes.value(ImageRecord.class).serializer());
         datasets = driver.createInputTopic(
-                "datasets", new StringSerializer(), serdes.<DatasetInfo>value().serializer());
+                "datasets",
+                new StringSerializer(),
+                serdes.value(DatasetInfo.class).serializer());
         passed = driver.createOutputTopic(
-                "passed", new StringDeserializer(), serdes.<ImageRecord>value().deserializer());
+                "passed",
+                new StringDeserializer(),
+                serdes.value(ImageRecord.class).deserializer());
         deadLetters = driver.createOutputTopic("images-dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
@@ -201,7 +208,7 @@ class LabelSpaceGateTest {
         assertEquals("0", header(first, DeadLetterHeaders.SOURCE_OFFSET));
         assertEquals(
                 image("late-0", "late"),
-                serdes.<ImageRecord>value().deserializer().deserialize("images", first.value()),
+                serdes.value(ImageRecord.class).deserializer().deserialize("images", first.value()),
                 "the source record, as it is on the images topic");
 
         driver.advanceWallClockTime(Duration.ofMillis(1000));
@@ -231,7 +238,7 @@ class LabelSpaceGateTest {
                 header(refused, DeadLetterHeaders.MESSAGE));
         assertEquals(
                 image("late-1", "late"),
-                serdes.<ImageRecord>value().deserializer().deserialize("images", refused.value()));
+                serdes.value(ImageRecord.class).deserializer().deserialize("images", refused.value()));
         assertEquals(1.0, waiting(OperationalMetrics.LABEL_SPACE_WAITING, "late"));
 
         publish("late");
@@ -277,7 +284,7 @@ class LabelSpaceGateTest {
         assertEquals("0", header(refused, DeadLetterHeaders.SOURCE_OFFSET));
         assertEquals(
                 image("corrupt-0", "late"),
-                serdes.<ImageRecord>value().deserializer().deserialize("images", refused.value()));
+                serdes.value(ImageRecord.class).deserializer().deserialize("images", refused.value()));
         assertEquals(List.of("late-1"), passedKeys(), "the stream goes on");
 
         pipe("corrupt-2", "late");

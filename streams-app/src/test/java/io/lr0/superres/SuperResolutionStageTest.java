@@ -100,7 +100,7 @@ class SuperResolutionStageTest {
                 "false"));
         all.putAll(settings);
         harness = TopologyHarness.start(stateDir, all, model, liif);
-        harness.<DatasetInfo>input("datasets")
+        harness.input("datasets", DatasetInfo.class)
                 .pipeInput(
                         "fashion-mnist",
                         DatasetInfo.newBuilder()
@@ -109,7 +109,7 @@ class SuperResolutionStageTest {
                                 .setUpdated(Instant.EPOCH)
                                 .build());
         harness.awaitLabelSpaceReady("fashion-mnist");
-        TestInputTopic<String, ImageVariant> variants = harness.input("image-variants");
+        TestInputTopic<String, ImageVariant> variants = harness.input("image-variants", ImageVariant.class);
         for (LabeledImage image : fashion) {
             Raster nativeImage = ImageCodec.decode(image.image(), ImageLimits.DEFAULT);
             variants.pipeInput(image.id() + "@native", variant(image, null, DegradationMethod.NATIVE, image.image()));
@@ -150,7 +150,7 @@ class SuperResolutionStageTest {
     private Set<String> predictionKeys() {
         Set<String> keys = new TreeSet<>();
         for (TestRecord<String, Prediction> record :
-                harness.<Prediction>output("predictions").readRecordsToList()) {
+                harness.output("predictions", Prediction.class).readRecordsToList()) {
             keys.add(record.key());
             assertEquals(
                     record.key(),
@@ -174,7 +174,7 @@ class SuperResolutionStageTest {
         run(Map.of());
 
         List<TestRecord<String, ImageVariant>> upscaled =
-                harness.<ImageVariant>output("upscaled-variants").readRecordsToList();
+                harness.output("upscaled-variants", ImageVariant.class).readRecordsToList();
         assertEquals(
                 keys("@7/liif", "@14/liif"),
                 new TreeSet<>(upscaled.stream().map(TestRecord::key).toList()));

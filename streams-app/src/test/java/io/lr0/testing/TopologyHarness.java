@@ -51,21 +51,19 @@ public final class TopologyHarness implements AutoCloseable {
         Lr0Config config = Lr0Config.of(values);
         OperationalMetrics meters = OperationalMetrics.prometheus();
         StageSerdes serdes = StageSerdes.over(new InProcessSchemaRegistry(), config.serdeConfig(), meters);
+        Properties properties = Lr0App.streamsProperties(config, meters);
         return new TopologyHarness(
-                serdes,
-                meters,
-                Lr0Topology.build(config, serdes, meters, model, liif),
-                Lr0App.streamsProperties(config, meters));
+                serdes, meters, Lr0Topology.build(config, properties, serdes, meters, model, liif), properties);
     }
 
-    public <V extends SpecificRecord> TestInputTopic<String, V> input(String topic) {
+    public <V extends SpecificRecord> TestInputTopic<String, V> input(String topic, Class<V> type) {
         return driver.createInputTopic(
-                topic, new StringSerializer(), serdes.<V>value().serializer());
+                topic, new StringSerializer(), serdes.value(type).serializer());
     }
 
-    public <V extends SpecificRecord> TestOutputTopic<String, V> output(String topic) {
+    public <V extends SpecificRecord> TestOutputTopic<String, V> output(String topic, Class<V> type) {
         return driver.createOutputTopic(
-                topic, new StringDeserializer(), serdes.<V>value().deserializer());
+                topic, new StringDeserializer(), serdes.value(type).deserializer());
     }
 
     /** A topic read as raw bytes (dead letters keep the source bytes). */
@@ -80,8 +78,8 @@ public final class TopologyHarness implements AutoCloseable {
     }
 
     /** An Avro value in the Confluent wire format (a dead letter's payload) read back. */
-    public <V extends SpecificRecord> V decode(String topic, byte[] value) {
-        return serdes.<V>value().deserializer().deserialize(topic, value);
+    public <V extends SpecificRecord> V decode(String topic, Class<V> type, byte[] value) {
+        return serdes.value(type).deserializer().deserialize(topic, value);
     }
 
     /**

@@ -58,10 +58,10 @@ public class SerdeBenchmark {
         stack = LocalStack.start(Files.createTempDirectory("lr0-jmh-serde"), 0, 0, 0);
         serdes =
                 StageSerdes.from(Map.of(Lr0Config.SCHEMA_REGISTRY_URL, stack.registryUrl()), OperationalMetrics.none());
-        variantSerializer = serdes.<ImageVariant>value().serializer();
-        variantDeserializer = serdes.<ImageVariant>value().deserializer();
-        predictionSerializer = serdes.<Prediction>value().serializer();
-        predictionDeserializer = serdes.<Prediction>value().deserializer();
+        variantSerializer = serdes.value(ImageVariant.class).serializer();
+        variantDeserializer = serdes.value(ImageVariant.class).deserializer();
+        predictionSerializer = serdes.value(Prediction.class).serializer();
+        predictionDeserializer = serdes.value(Prediction.class).deserializer();
         Instant captured = Instant.parse("2026-11-23T12:00:00Z");
         variant = ImageVariant.newBuilder()
                 .setImageId("fashion-mnist/test/1234")
