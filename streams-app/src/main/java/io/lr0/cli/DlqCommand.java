@@ -83,7 +83,9 @@ final class DlqCommand {
             name = "replay",
             mixinStandardHelpOptions = true,
             description = "Send the selected dead letters back to their source topic (original key and value), "
-                    + "from where the last replay of this topic stopped; transactional, so none is sent twice.")
+                    + "from where the last replay of this topic stopped; transactional, so none is sent twice. "
+                    + "Replays of one topic are exclusive: one started while another runs takes over, and the "
+                    + "other ends, having replayed nothing, with exit code 1.")
     static final class ReplayCommand implements Callable<Integer> {
         @Mixin
         ConfigOptions config;
@@ -109,8 +111,14 @@ final class DlqCommand {
         public Integer call() {
             Lr0Config settings = config.load(Map.of());
             String group = settings.getString(Lr0Config.APPLICATION_ID) + "-dlq-replay";
-            DeadLetterReplay.Outcome outcome = new DeadLetterReplay(settings.kafkaClientConfig())
-                    .replay(selection.topic, group, selection.filter(), toTopic, fromBeginning, dryRun);
+            DeadLetterReplay.Outcome outcome;
+            try {
+                outcome = new DeadLetterReplay(settings.kafkaClientConfig())
+                        .replay(selection.topic, group, selection.filter(), toTopic, fromBeginning, dryRun);
+            } catch (DeadLetterReplay.TakenOver e) {
+                System.err.println(e.getMessage());
+                return 1;
+            }
             System.out.printf(
                     "%s %d records from %s %s; %d read and left out by the filter%n",
                     dryRun ? "would replay" : "replayed",

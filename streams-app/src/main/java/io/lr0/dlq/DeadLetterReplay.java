@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -16,7 +15,10 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -26,6 +28,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * (a limit raised, a label space published, a bug fixed, a registry back). Position is kept per dead-letter topic in
  * the consumer group {@code <group>}, and each pass sends and commits that position in one Kafka transaction: a
  * crashed replay resumes without sending anything twice, and a second replay sends only what arrived since.
+ *
+ * <p>Replays of one dead-letter topic in one group are exclusive, so that concurrent ones never send a dead letter
+ * twice: all use one transactional id, and each initialises its transactions <em>before</em> it reads the position.
+ * Initialising fences every earlier replay (its transaction, if still open, is aborted and it can commit nothing),
+ * so the position this replay then reads has every earlier replay's commit in it or none of its sends. A fenced
+ * replay ends with {@link TakenOver}. (A transactional id of its own per run, or per selection, would fence nothing:
+ * two runs reading position 0 before either committed each sent every dead letter.)
  */
 public final class DeadLetterReplay {
     /** Header on a replayed record: {@code <dlq topic>/<partition>/<offset>} it was replayed from. */
@@ -49,6 +58,14 @@ public final class DeadLetterReplay {
 
     /** What a replay did: records sent back, per reason, and records read but left out by the filter. */
     public record Outcome(int replayed, int skipped, Map<String, Integer> replayedByReason) {}
+
+    /** A replay fenced by another replay of the same topic that started while it ran: it sent nothing. */
+    public static final class TakenOver extends RuntimeException {
+        TakenOver(String dlqTopic, String group) {
+            super("Another replay of " + dlqTopic + " (group " + group + ") started while this one ran and took "
+                    + "over: this one replayed nothing (its transaction was aborted), the other replays what is left");
+        }
+    }
 
     private final Map<String, Object> kafkaClientConfig;
 
@@ -78,7 +95,9 @@ public final class DeadLetterReplay {
         Map<String, Integer> byReason = new HashMap<>();
         int[] skipped = {0};
         List<ProducerRecord<byte[], byte[]>> toSend = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = TopicReader.consumer(kafkaClientConfig, group)) {
+        // The producer fences earlier replays before the consumer reads the position (a dry run fences nobody).
+        try (KafkaProducer<byte[], byte[]> producer = dryRun ? null : exclusiveProducer(dlqTopic, group);
+                KafkaConsumer<byte[], byte[]> consumer = TopicReader.consumer(kafkaClientConfig, group)) {
             List<TopicPartition> partitions = TopicReader.partitions(consumer, dlqTopic);
             consumer.assign(partitions);
             if (fromBeginning) {
@@ -100,27 +119,46 @@ public final class DeadLetterReplay {
                 byReason.merge(deadLetter.reason(), 1, Integer::sum);
             });
             if (!dryRun && !readUpTo.isEmpty()) {
-                sendAndCommit(toSend, readUpTo, consumer);
+                try {
+                    producer.beginTransaction();
+                    toSend.forEach(producer::send);
+                    // The position moves in the same transaction as the sends: all of them happen, or none.
+                    producer.sendOffsetsToTransaction(readUpTo, consumer.groupMetadata());
+                    producer.commitTransaction();
+                } catch (KafkaException e) {
+                    if (fenced(e)) {
+                        throw new TakenOver(dlqTopic, group);
+                    }
+                    throw e;
+                }
             }
         }
         return new Outcome(toSend.size(), skipped[0], byReason);
     }
 
-    private void sendAndCommit(
-            List<ProducerRecord<byte[], byte[]>> records,
-            Map<TopicPartition, OffsetAndMetadata> offsets,
-            KafkaConsumer<byte[], byte[]> consumer) {
+    /** A transactional producer with the one id of the replays of {@code dlqTopic} in {@code group}, initialised. */
+    private KafkaProducer<byte[], byte[]> exclusiveProducer(String dlqTopic, String group) {
         Map<String, Object> config = new HashMap<>(kafkaClientConfig);
-        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "lr0-dlq-replay-" + UUID.randomUUID());
-        try (KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "lr0-dlq-replay-" + group + "-" + dlqTopic);
+        KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        try {
             producer.initTransactions();
-            producer.beginTransaction();
-            records.forEach(producer::send);
-            // The position moves in the same transaction as the sends: all of them happen, or none.
-            producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-            producer.commitTransaction();
+        } catch (RuntimeException e) {
+            producer.close();
+            throw e;
         }
+        return producer;
+    }
+
+    /** Whether {@code error} says a later producer with the same transactional id fenced this one. */
+    private static boolean fenced(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ProducerFencedException || cause instanceof InvalidProducerEpochException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static DeadLetter deadLetter(ConsumerRecord<byte[], byte[]> record) {

@@ -22,7 +22,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -97,6 +104,79 @@ class DlqReplayIT {
                         IMAGES + 1,
                         deadLetters(stack, IMAGES + 1).size(),
                         "replayed images are not dead-lettered again");
+            }
+        }
+    }
+
+    /**
+     * Two, then three replays of the same 30 dead letters at once: each dead letter reaches its source topic once
+     * (before, two runs both read position 0, both said "replayed 30", and the topic got 60), and the replays that
+     * were taken over say so.
+     */
+    @Test
+    void concurrentReplaysSendEveryDeadLetterOnce(@TempDir Path dataDir) throws Exception {
+        try (LocalStack stack = LocalStack.start(dataDir, 0, 0, 0)) {
+            Map<String, Object> clients = Map.of("bootstrap.servers", stack.bootstrapServers());
+            for (int runs : new int[] {2, 3}) {
+                String source = "concurrent-" + runs;
+                String dlq = DeadLetterHeaders.topicFor(source);
+                try (Admin admin = Admin.create(clients)) {
+                    admin.createTopics(List.of(new NewTopic(source, 1, (short) 1), new NewTopic(dlq, 2, (short) 1)))
+                            .all()
+                            .get();
+                }
+                try (KafkaProducer<byte[], byte[]> producer =
+                        new KafkaProducer<>(clients, new ByteArraySerializer(), new ByteArraySerializer())) {
+                    for (int i = 0; i < 30; i++) {
+                        ProducerRecord<byte[], byte[]> deadLetter =
+                                new ProducerRecord<>(dlq, bytes("dead-" + i), bytes("value-" + i));
+                        deadLetter.headers().add(DeadLetterHeaders.SOURCE_TOPIC, bytes(source));
+                        deadLetter.headers().add(DeadLetterHeaders.REASON, bytes("PIXEL_LIMIT"));
+                        producer.send(deadLetter).get();
+                    }
+                }
+                ExecutorService pool = Executors.newFixedThreadPool(runs);
+                CyclicBarrier together = new CyclicBarrier(runs);
+                List<Future<DeadLetterReplay.Outcome>> outcomes = new ArrayList<>();
+                for (int run = 0; run < runs; run++) {
+                    outcomes.add(pool.submit(() -> {
+                        together.await();
+                        try {
+                            return new DeadLetterReplay(clients)
+                                    .replay(dlq, "concurrent-replay", letter -> true, null, false, false);
+                        } catch (DeadLetterReplay.TakenOver e) {
+                            return null;
+                        }
+                    }));
+                }
+                int reported = 0;
+                int takenOver = 0;
+                for (Future<DeadLetterReplay.Outcome> outcome : outcomes) {
+                    DeadLetterReplay.Outcome done = outcome.get(60, TimeUnit.SECONDS);
+                    if (done == null) {
+                        takenOver++;
+                    } else {
+                        reported += done.replayed();
+                    }
+                }
+                pool.shutdown();
+                List<ConsumerRecord<byte[], byte[]>> replayed = Consume.until(
+                        stack.bootstrapServers(),
+                        source,
+                        new ByteArrayDeserializer(),
+                        new ByteArrayDeserializer(),
+                        read -> read.size() > 30,
+                        Duration.ofSeconds(5));
+                Map<String, Long> copies = replayed.stream()
+                        .collect(Collectors.groupingBy(
+                                r -> new String(r.key(), StandardCharsets.UTF_8), Collectors.counting()));
+                System.out.printf(
+                        "DlqReplayIT: %d concurrent replays: %d records on %s, %d taken over%n",
+                        runs, replayed.size(), source, takenOver);
+                assertEquals(30, copies.size(), runs + " runs: every dead letter replayed");
+                assertEquals(30, replayed.size(), runs + " runs: each once, " + copies);
+                assertEquals(30, reported, runs + " runs: the runs that finished report what they sent, together");
+                assertTrue(takenOver < runs, "one replay at least finished");
             }
         }
     }
