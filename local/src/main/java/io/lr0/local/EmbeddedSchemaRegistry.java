@@ -4,21 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import io.lr0.http.HttpExchanges;
+import io.lr0.http.HttpAnswer;
+import io.lr0.http.HttpCall;
+import io.lr0.http.HttpRoutes;
 import io.lr0.http.HttpSecurity;
+import io.lr0.http.HttpService;
 import io.lr0.registry.RestSchemaRegistryClient;
 import io.lr0.registry.SchemaRegistryException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -44,21 +39,11 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     /** The longest subject name accepted. */
     static final int MAX_SUBJECT_CHARS = 255;
 
-    private final HttpServer server;
-    private final HttpSecurity security;
-    private final ExecutorService executor;
     private final AutoCloseable storeLog;
     private final SchemaStore store;
+    private HttpService server;
 
-    private EmbeddedSchemaRegistry(
-            HttpServer server,
-            HttpSecurity security,
-            ExecutorService executor,
-            AutoCloseable storeLog,
-            SchemaStore store) {
-        this.server = server;
-        this.security = security;
-        this.executor = executor;
+    private EmbeddedSchemaRegistry(AutoCloseable storeLog, SchemaStore store) {
         this.storeLog = storeLog;
         this.store = store;
     }
@@ -85,23 +70,14 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
     private static EmbeddedSchemaRegistry serve(
             SchemaStore store, AutoCloseable storeLog, String host, int port, HttpSecurity security) {
-        HttpServer server;
-        try {
-            server = security.bind(
-                    new InetSocketAddress(host, port == 0 ? 0 : EmbeddedKafka.requireFree(port, "schema registry")),
-                    64);
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot start the schema registry on " + host + ":" + port, e);
-        }
-        ExecutorService executor = Executors.newFixedThreadPool(4, runnable -> {
-            Thread thread = new Thread(runnable, "schema-registry-http");
-            thread.setDaemon(true);
-            return thread;
-        });
-        EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(server, security, executor, storeLog, store);
-        security.protect(server.createContext("/", registry::handle));
-        server.setExecutor(executor);
-        server.start();
+        EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(storeLog, store);
+        registry.server = HttpService.start(
+                "schema-registry",
+                host,
+                port == 0 ? 0 : EmbeddedKafka.requireFree(port, "schema registry"),
+                security,
+                HttpService.Limits.bodyUpTo(MAX_BODY_BYTES),
+                registry.new Routes());
         log.info(
                 "Schema registry listening on {} ({} subjects restored)",
                 registry.url(),
@@ -111,19 +87,17 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
     /** Base URL for {@code schema.registry.url}. */
     public String url() {
-        InetSocketAddress address = server.getAddress();
-        return security.scheme() + "://" + address.getHostString() + ":" + address.getPort();
+        return server.url();
     }
 
     /** The port it listens on (the one it picked, when started on port 0). */
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
         try {
             storeLog.close();
         } catch (Exception e) {
@@ -131,26 +105,37 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         }
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String method = exchange.getRequestMethod();
-            String path = exchange.getRequestURI().getRawPath().replaceAll("/+$", "");
+    /** Confluent's paths, answered as Confluent's registry answers, errors included. */
+    private final class Routes implements HttpRoutes {
+        @Override
+        public HttpAnswer answer(HttpCall call) throws IOException {
             try {
-                send(exchange, 200, route(method, path, exchange));
+                return HttpAnswer.json(200, route(call)).withContentType(RestSchemaRegistryClient.CONTENT_TYPE);
             } catch (SchemaRegistryException e) {
-                ObjectNode body =
-                        JSON.createObjectNode().put("error_code", e.errorCode()).put("message", e.detail());
-                send(exchange, e.httpStatus(), body);
+                return confluentError(e.httpStatus(), e.errorCode(), e.detail());
             } catch (RuntimeException e) {
-                log.warn("Schema registry request {} {} failed", method, path, e);
-                send(
-                        exchange,
-                        500,
-                        JSON.createObjectNode()
-                                .put("error_code", 50001)
-                                .put("message", "Error in the backend data store: " + e.getMessage()));
+                log.warn("Schema registry request {} {} failed", call.method(), call.rawPath(), e);
+                return confluentError(500, 50001, "Error in the backend data store: " + e.getMessage());
             }
         }
+
+        @Override
+        public HttpAnswer refusal(int status, String message) {
+            int code = switch (status) {
+                case 401 -> 40101;
+                case 413 -> SchemaRegistryException.REQUEST_TOO_LARGE;
+                case 500 -> 50001;
+                default -> status;
+            };
+            return confluentError(status, code, message);
+        }
+    }
+
+    private static HttpAnswer confluentError(int status, int errorCode, String message) {
+        return HttpAnswer.json(
+                        status,
+                        JSON.createObjectNode().put("error_code", errorCode).put("message", message))
+                .withContentType(RestSchemaRegistryClient.CONTENT_TYPE);
     }
 
     /**
@@ -158,8 +143,10 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
      * versions (soft and permanent deletes, {@code ?deleted=true} listings), compatibility tests, compatibility
      * levels and modes, global and per subject, and the default context.
      */
-    private JsonNode route(String method, String path, HttpExchange exchange) throws IOException {
-        Map<String, String> query = HttpExchanges.query(exchange.getRequestURI());
+    private JsonNode route(HttpCall call) throws IOException {
+        String method = call.method();
+        String path = call.rawPath().replaceAll("/+$", "");
+        Map<String, String> query = call.query();
         boolean deleted = flag(query, "deleted");
         Matcher m;
         if (path.isEmpty() && method.equals("GET")) {
@@ -178,7 +165,13 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             return schemas;
         }
         if ((m = match("/schemas/ids/(\\d+)(/schema|/versions|/subjects)?", path)) != null && method.equals("GET")) {
-            int id = Integer.parseInt(m.group(1));
+            long requested = Long.parseLong(m.group(1).length() > 18 ? "-1" : m.group(1));
+            if (requested < 0 || requested > Integer.MAX_VALUE) {
+                // No schema can have an id beyond an int (ids are ints on the wire): not found, as Confluent answers.
+                throw new SchemaRegistryException(
+                        404, SchemaRegistryException.SCHEMA_NOT_FOUND, "Schema " + m.group(1) + " not found");
+            }
+            int id = (int) requested;
             String view = m.group(2) == null ? "" : m.group(2);
             switch (view) {
                 case "/versions" -> {
@@ -215,7 +208,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         if ((m = match(SUBJECT + "/versions", path)) != null) {
             String subject = subject(m.group(1));
             if (method.equals("POST")) {
-                SchemaStore.Version registered = store.register(subject, schemaOf(exchange));
+                SchemaStore.Version registered = store.register(subject, schemaOf(call));
                 return JSON.createObjectNode().put("id", registered.id());
             }
             if (method.equals("GET")) {
@@ -242,7 +235,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         if ((m = match(SUBJECT, path)) != null) {
             String subject = subject(m.group(1));
             if (method.equals("POST")) {
-                return describe(store.lookup(subject, schemaOf(exchange), deleted));
+                return describe(store.lookup(subject, schemaOf(call), deleted));
             }
             if (method.equals("DELETE")) {
                 ArrayNode versions = JSON.createArrayNode();
@@ -251,7 +244,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             }
         }
         if ((m = match("/compatibility" + SUBJECT + "/versions(?:/([^/]+))?", path)) != null && method.equals("POST")) {
-            List<String> problems = store.checkCompatibility(subject(m.group(1)), m.group(2), schemaOf(exchange));
+            List<String> problems = store.checkCompatibility(subject(m.group(1)), m.group(2), schemaOf(call));
             ObjectNode answer = JSON.createObjectNode().put("is_compatible", problems.isEmpty());
             ArrayNode messages = answer.putArray("messages");
             problems.forEach(messages::add);
@@ -268,7 +261,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
                             .put(setting.storedField, store.get(setting, subject, flag(query, "defaultToGlobal")));
                 }
                 case "PUT" -> {
-                    String value = body(exchange).path(setting.name).asText(null);
+                    String value = body(call).path(setting.name).asText(null);
                     return JSON.createObjectNode().put(setting.name, store.set(setting, subject, value));
                 }
                 case "DELETE" -> {
@@ -298,7 +291,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
      * cache, and such names are typos or attacks.
      */
     private static String subject(String raw) {
-        String subject = URLDecoder.decode(raw, StandardCharsets.UTF_8);
+        // Decoded as a path: a '+' stays a '+' (URLDecoder made "a+b" "a b").
+        String subject = HttpCall.decodePath(raw);
         if (subject.length() > MAX_SUBJECT_CHARS || subject.chars().anyMatch(c -> Character.isISOControl(c))) {
             throw new SchemaRegistryException(
                     422,
@@ -309,8 +303,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         return subject;
     }
 
-    private static String schemaOf(HttpExchange exchange) throws IOException {
-        JsonNode body = body(exchange);
+    private static String schemaOf(HttpCall call) throws IOException {
+        JsonNode body = body(call);
         String type = body.path("schemaType").asText("AVRO");
         if (!type.equals("AVRO")) {
             throw new SchemaRegistryException(
@@ -334,42 +328,15 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     }
 
     /**
-     * The request's JSON body, read only up to {@link #MAX_BODY_BYTES}: the registry shares its JVM with the broker
-     * (lr0 demo, lr0 broker), so a client must not be able to make it hold a body of any size. A body announced or
-     * found larger is refused with 413 before it is read whole.
+     * The request's JSON body (the server read at most {@link #MAX_BODY_BYTES}: the registry shares its JVM with the
+     * broker in lr0 demo and lr0 broker, so a client must not make it hold a body of any size).
      */
-    private static JsonNode body(HttpExchange exchange) throws IOException {
-        InputStream in = exchange.getRequestBody();
-        String announced = exchange.getRequestHeaders().getFirst("Content-Length");
-        if (announced != null && announcedLength(announced) > MAX_BODY_BYTES) {
-            HttpExchanges.discard(in);
-            throw bodyTooLarge(announced.trim() + " bytes");
-        }
-        byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-        if (bytes.length > MAX_BODY_BYTES) {
-            HttpExchanges.discard(in);
-            throw bodyTooLarge("more than " + MAX_BODY_BYTES + " bytes");
-        }
+    private static JsonNode body(HttpCall call) {
         try {
-            return bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
+            return call.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(call.body());
         } catch (IOException e) {
             throw new SchemaRegistryException(400, 400, "Unrecognized request body: " + e.getMessage());
         }
-    }
-
-    private static long announcedLength(String announced) {
-        try {
-            return Long.parseLong(announced.trim());
-        } catch (NumberFormatException e) {
-            throw new SchemaRegistryException(400, 400, "Content-Length is not a number: " + announced);
-        }
-    }
-
-    private static SchemaRegistryException bodyTooLarge(String size) {
-        return new SchemaRegistryException(
-                413,
-                SchemaRegistryException.REQUEST_TOO_LARGE,
-                "Request body of " + size + " is over this registry's limit of " + MAX_BODY_BYTES + " bytes");
     }
 
     private static ObjectNode describe(SchemaStore.Version version) {
@@ -378,9 +345,5 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
                 .put("version", version.version())
                 .put("id", version.id())
                 .put("schema", version.schema());
-    }
-
-    private static void send(HttpExchange exchange, int status, JsonNode body) throws IOException {
-        HttpExchanges.respond(exchange, status, RestSchemaRegistryClient.CONTENT_TYPE, JSON.writeValueAsBytes(body));
     }
 }

@@ -17,7 +17,6 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
-import org.apache.avro.SchemaParseException;
 
 /**
  * The registry's state: subjects, versions (soft-deleted ones flagged), global ids, compatibility levels and modes.
@@ -565,10 +564,15 @@ final class SchemaStore {
         }
     }
 
+    /**
+     * {@code schemaText} parsed; whatever Avro refuses (a default of the wrong type, a fixed size of -1 or 2^31-1,
+     * duplicate field names, a union holding a type twice or another union) is invalid, 422 as Confluent answers,
+     * whichever exception Avro throws for it.
+     */
     static Schema parse(String schemaText) {
         try {
             return new Schema.Parser().parse(schemaText);
-        } catch (SchemaParseException | NullPointerException e) {
+        } catch (RuntimeException e) {
             throw new SchemaRegistryException(
                     422, SchemaRegistryException.INVALID_SCHEMA, "Invalid schema: " + e.getMessage());
         }

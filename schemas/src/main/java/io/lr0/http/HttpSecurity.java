@@ -1,13 +1,6 @@
 package io.lr0.http;
 
-import com.sun.net.httpserver.BasicAuthenticator;
-import com.sun.net.httpserver.HttpContext;
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import io.lr0.registry.TlsContexts;
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -78,32 +71,41 @@ public final class HttpSecurity {
         return tls() ? "https" : "http";
     }
 
-    /** An HTTPS server when a key store is set, else plain HTTP, bound to {@code address}. */
-    public HttpServer bind(InetSocketAddress address, int backlog) throws IOException {
-        if (!tls()) {
-            return HttpServer.create(address, backlog);
-        }
-        HttpsServer server = HttpsServer.create(address, backlog);
-        server.setHttpsConfigurator(new HttpsConfigurator(serverTls));
-        return server;
+    /** The server side's TLS, built from the key store; null for plain HTTP. */
+    SSLContext serverTls() {
+        return serverTls;
     }
 
-    /** Requires the credentials on every request of {@code context} when basic auth is set. */
-    public HttpContext protect(HttpContext context) {
-        if (user != null) {
-            context.setAuthenticator(new BasicAuthenticator("lr0") {
-                @Override
-                public boolean checkCredentials(String givenUser, String givenPassword) {
-                    // Constant-time comparisons: the answer time says nothing about how much was right.
-                    boolean userOk = MessageDigest.isEqual(
-                            user.getBytes(StandardCharsets.UTF_8), givenUser.getBytes(StandardCharsets.UTF_8));
-                    boolean passwordOk =
-                            MessageDigest.isEqual(password, givenPassword.getBytes(StandardCharsets.UTF_8));
-                    return userOk & passwordOk;
-                }
-            });
+    /**
+     * Whether a request with this {@code Authorization} header (null when absent) may be answered: always without
+     * basic auth; with it, only for {@code Basic base64(user:password)} of the configured credentials. Anything else
+     * (another scheme, a token that is no base64, no colon) is refused, never an error.
+     */
+    public boolean admits(String authorization) {
+        if (user == null) {
+            return true;
         }
-        return context;
+        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return false;
+        }
+        byte[] decoded;
+        try {
+            decoded = Base64.getDecoder().decode(authorization.substring(6).trim());
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        String credentials = new String(decoded, StandardCharsets.UTF_8);
+        int colon = credentials.indexOf(':');
+        if (colon < 0) {
+            return false;
+        }
+        // Constant-time comparisons: the answer time says nothing about how much was right.
+        boolean userOk = MessageDigest.isEqual(
+                user.getBytes(StandardCharsets.UTF_8),
+                credentials.substring(0, colon).getBytes(StandardCharsets.UTF_8));
+        boolean passwordOk =
+                MessageDigest.isEqual(password, credentials.substring(colon + 1).getBytes(StandardCharsets.UTF_8));
+        return userOk & passwordOk;
     }
 
     /** A client for calls to peers protected the same way (trust store, when set). */

@@ -1,0 +1,270 @@
+package io.lr0.http;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One of lr0's HTTP servers (schema registry, dashboard, push endpoint), served by Jetty. Connections are handled by
+ * non-blocking I/O, so a client that trickles its request holds no thread: 50 connections sending a byte a second
+ * cannot stop anyone else being answered (the JDK's built-in server, with a fixed pool of blocking threads, was
+ * stopped by 10). A connection idle for {@link Limits#idleTimeout} is closed, a request body must arrive whole within
+ * {@link Limits#requestTimeout} (else 408), a body over {@link Limits#maxBodyBytes} is refused with 413 before it is
+ * read whole, request headers are capped at 8 KiB, and the open connections at {@link Limits#maxConnections}. Only
+ * then does a request reach the server's {@link HttpRoutes}, whole, on a thread of a bounded pool.
+ */
+public final class HttpService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HttpService.class);
+
+    /** What one server takes from its clients. */
+    public record Limits(
+            int maxBodyBytes, Duration idleTimeout, Duration requestTimeout, int maxConnections, int maxThreads) {
+        /** A body of at most {@code maxBodyBytes}; 30 s idle, 60 s for a whole request, 1,000 connections. */
+        public static Limits bodyUpTo(int maxBodyBytes) {
+            return new Limits(maxBodyBytes, Duration.ofSeconds(30), Duration.ofSeconds(60), 1000, 32);
+        }
+
+        /** The same with {@code idle} as the idle and {@code request} as the whole-request timeout. */
+        public Limits withTimeouts(Duration idle, Duration request) {
+            return new Limits(maxBodyBytes, idle, request, maxConnections, maxThreads);
+        }
+    }
+
+    private final Server server;
+    private final HttpSecurity security;
+    private final String host;
+    /** The port it listens on, kept: Jetty forgets it once stopped, and a restart in tests binds it again. */
+    private final int port;
+
+    private HttpService(Server server, HttpSecurity security, String host, int port) {
+        this.server = server;
+        this.security = security;
+        this.host = host;
+        this.port = port;
+    }
+
+    /**
+     * Serves {@code routes} on {@code host:port} (0: any free port), named {@code name} in thread names and logs;
+     * {@code security} adds basic auth (checked before a body is read) and TLS.
+     */
+    public static HttpService start(
+            String name, String host, int port, HttpSecurity security, Limits limits, HttpRoutes routes) {
+        QueuedThreadPool threads = new QueuedThreadPool(limits.maxThreads(), 2);
+        threads.setName(name + "-http");
+        threads.setDaemon(true);
+        Server server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setRequestHeaderSize(8 * 1024);
+        http.setSendServerVersion(false);
+        // Keys in paths may hold an encoded '/' (a model/dataset key of the query API); the routes split raw paths.
+        http.setUriCompliance(UriCompliance.DEFAULT.with("lr0", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
+        HttpConnectionFactory plain = new HttpConnectionFactory(http);
+        ConnectionFactory[] factories = security.tls()
+                ? new ConnectionFactory[] {new SslConnectionFactory(sslContextFactory(security), "http/1.1"), plain}
+                : new ConnectionFactory[] {plain};
+        ServerConnector connector = new ServerConnector(server, factories);
+        connector.setHost(host);
+        connector.setPort(port);
+        connector.setIdleTimeout(limits.idleTimeout().toMillis());
+        connector.setAcceptQueueSize(64);
+        server.addConnector(connector);
+        server.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
+        // Requests in flight get a moment to be answered when the server stops (a push waiting for its broker ack).
+        server.setHandler(new GracefulHandler(new Dispatch(security, limits, routes, threads)));
+        // What Jetty refuses itself (a malformed request line, a path with encoded control characters, headers over
+        // the limit) is answered in the server's own error format too, not as an HTML page.
+        server.setErrorHandler((request, response, callback) -> {
+            Object status = request.getAttribute(ErrorHandler.ERROR_STATUS);
+            Object message = request.getAttribute(ErrorHandler.ERROR_MESSAGE);
+            Dispatch.write(
+                    response,
+                    callback,
+                    routes.refusal(
+                            status instanceof Integer code ? code : response.getStatus(),
+                            message == null ? "bad request" : message.toString()));
+            return true;
+        });
+        server.setStopTimeout(2_000);
+        try {
+            server.start();
+        } catch (Exception e) {
+            try {
+                server.stop();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw new IllegalStateException("Cannot serve " + name + " on " + host + ":" + port + ": " + e, e);
+        }
+        return new HttpService(server, security, host, connector.getLocalPort());
+    }
+
+    private static SslContextFactory.Server sslContextFactory(HttpSecurity security) {
+        SslContextFactory.Server tls = new SslContextFactory.Server();
+        tls.setSslContext(security.serverTls());
+        return tls;
+    }
+
+    /** The port it listens on (the one it picked, when started on port 0). */
+    public int port() {
+        return port;
+    }
+
+    /** Its base URL, as given: {@code http[s]://host:port}. */
+    public String url() {
+        return security.scheme() + "://" + host + ":" + port();
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            log.warn("Stopping the HTTP server on port {} failed", port(), e);
+        }
+    }
+
+    /** Checks credentials, reads the body whole within the limits, then hands the request to the routes. */
+    private static final class Dispatch extends Handler.Abstract {
+        private final HttpSecurity security;
+        private final Limits limits;
+        private final HttpRoutes routes;
+        private final QueuedThreadPool threads;
+
+        Dispatch(HttpSecurity security, Limits limits, HttpRoutes routes, QueuedThreadPool threads) {
+            this.security = security;
+            this.limits = limits;
+            this.routes = routes;
+            this.threads = threads;
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            if (!security.admits(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
+                // Also for a header that is no base64 or has no colon: a 401, never a dropped connection.
+                write(
+                        response,
+                        callback,
+                        routes.refusal(401, "Unauthorized: this server needs HTTP basic auth")
+                                .withHeader("WWW-Authenticate", "Basic realm=\"lr0\", charset=\"UTF-8\""));
+                return true;
+            }
+            if (request.getLength() > limits.maxBodyBytes()) {
+                write(response, callback, tooLarge(request.getLength() + " bytes"));
+                return true;
+            }
+            Content.Source.asByteArrayAsync(request, limits.maxBodyBytes())
+                    .orTimeout(limits.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .handleAsync((body, failure) -> answer(request, body, failure), threads)
+                    .thenAccept(answer -> write(response, callback, answer));
+            return true;
+        }
+
+        private HttpAnswer answer(Request request, byte[] body, Throwable failure) {
+            if (failure != null) {
+                Throwable cause = unwrap(failure);
+                if (cause instanceof IllegalStateException) {
+                    // What Jetty's reader fails with once the body passes the size it was given.
+                    return tooLarge("more than " + limits.maxBodyBytes() + " bytes");
+                }
+                if (cause instanceof TimeoutException) {
+                    return routes.refusal(
+                                    408,
+                                    "the request did not arrive whole within "
+                                            + limits.requestTimeout().toSeconds() + " s")
+                            .withHeader("Connection", "close");
+                }
+                return routes.refusal(400, "the request body could not be read: " + cause.getMessage())
+                        .withHeader("Connection", "close");
+            }
+            HttpCall call;
+            try {
+                call = new HttpCall(
+                        request.getMethod(),
+                        request.getHttpURI().getPath(),
+                        query(request),
+                        headers(request.getHeaders()),
+                        body);
+            } catch (IllegalArgumentException e) {
+                return routes.refusal(400, "bad request: " + e.getMessage());
+            }
+            try {
+                return routes.answer(call);
+            } catch (Exception e) {
+                // The cause stays in the log: an internal message is no answer for a client.
+                log.warn("{} {} failed", call.method(), call.rawPath(), e);
+                return routes.refusal(500, "internal error; the server's log has the cause");
+            }
+        }
+
+        private HttpAnswer tooLarge(String size) {
+            return routes.refusal(
+                            413,
+                            "Request body of " + size + " is over this server's limit of " + limits.maxBodyBytes()
+                                    + " bytes")
+                    .withHeader("Connection", "close");
+        }
+
+        private static Throwable unwrap(Throwable failure) {
+            Throwable cause = failure;
+            while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+                    && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            return cause;
+        }
+
+        private static Map<String, String> query(Request request) {
+            Map<String, String> query = new HashMap<>();
+            for (Fields.Field field : Request.extractQueryParameters(request)) {
+                List<String> values = field.getValues();
+                query.put(field.getName(), values.isEmpty() ? "" : values.get(values.size() - 1));
+            }
+            return query;
+        }
+
+        private static Map<String, String> headers(HttpFields fields) {
+            Map<String, String> headers = new HashMap<>();
+            for (HttpField field : fields) {
+                headers.putIfAbsent(field.getLowerCaseName(), field.getValue());
+            }
+            return headers;
+        }
+
+        private static void write(Response response, Callback callback, HttpAnswer answer) {
+            response.setStatus(answer.status());
+            HttpFields.Mutable headers = response.getHeaders();
+            headers.put(HttpHeader.CONTENT_TYPE, answer.contentType());
+            answer.headers().forEach(headers::put);
+            response.write(true, ByteBuffer.wrap(answer.body()), callback);
+        }
+    }
+}
