@@ -1,5 +1,6 @@
 package io.lr0.app;
 
+import io.lr0.contract.RecordText;
 import io.lr0.contract.SrMethods;
 import io.lr0.contract.Topics;
 import io.lr0.degrade.DegradeSettings;
@@ -69,6 +70,7 @@ public final class Lr0Config extends AbstractConfig {
     public static final String INFERENCE_THUMBNAILS = "inference.thumbnails";
     public static final String INFERENCE_LABEL_SPACE_WAIT_MS = "inference.label.space.wait.ms";
     public static final String INFERENCE_LABEL_SPACE_WAIT_MAX_BYTES = "inference.label.space.wait.max.bytes";
+    public static final String INFERENCE_LABEL_SPACE_MAX_PROMPTS = "inference.label.space.max.prompts";
     public static final String TOPIC_UPSCALED = "topic.upscaled";
     public static final String SR_METHODS = "sr.methods";
     public static final String SR_LIIF_MODEL = "sr.liif.model";
@@ -233,7 +235,7 @@ public final class Lr0Config extends AbstractConfig {
             .define(
                     RECORD_MAX_TEXT_CHARS,
                     Type.INT,
-                    1024,
+                    RecordText.MAX_CHARS,
                     ConfigDef.Range.between(40, 65_536),
                     Importance.LOW,
                     "Most characters of an image's id, source, dataset id, label and group, which every output "
@@ -361,6 +363,15 @@ public final class Lr0Config extends AbstractConfig {
                     Importance.LOW,
                     "The most the records waiting for label spaces may hold in an instance, per input topic, on disk; "
                             + "a record beyond it is dead-lettered at once (NO_LABEL_SPACE). 0: none waits.")
+            .define(
+                    INFERENCE_LABEL_SPACE_MAX_PROMPTS,
+                    Type.LONG,
+                    100_000L,
+                    ConfigDef.Range.atLeast(1),
+                    Importance.LOW,
+                    "The most prompts (classes x prompt templates) a label space may have: each is a forward pass "
+                            + "of the text tower (ImageNet: 1,000 x 80 = 80,000). A larger one is refused, and its "
+                            + "records are dead-lettered at once with reason BAD_LABEL_SPACE.")
             .define(
                     TOPIC_UPSCALED,
                     Type.STRING,
@@ -807,6 +818,7 @@ public final class Lr0Config extends AbstractConfig {
                 labelCacheDir.isBlank()
                         ? Path.of(getString(STATE_DIR)).resolve("label-embeddings")
                         : Path.of(labelCacheDir),
+                getLong(INFERENCE_LABEL_SPACE_MAX_PROMPTS),
                 inferenceCpuThreads(),
                 getInt(INFERENCE_BATCH_SIZE),
                 Duration.ofMillis(getLong(INFERENCE_BATCH_MAX_WAIT_MS)),

@@ -2,6 +2,7 @@ package io.lr0.app;
 
 import io.lr0.contract.Topics;
 import io.lr0.degrade.DegradeStage;
+import io.lr0.image.BadImageException;
 import io.lr0.inference.InferenceStage;
 import io.lr0.inference.ZeroShotModel;
 import io.lr0.metrics.MetricsStage;
@@ -9,6 +10,7 @@ import io.lr0.runtime.LabelSpaceGate;
 import io.lr0.runtime.LabelSpaceStore;
 import io.lr0.runtime.OperationalMetrics;
 import io.lr0.runtime.StageSerdes;
+import io.lr0.schema.DatasetInfo;
 import io.lr0.schema.ImageRecord;
 import io.lr0.schema.ImageVariant;
 import io.lr0.schema.Prediction;
@@ -54,9 +56,7 @@ public final class Lr0Topology {
                     builder,
                     topics.datasets(),
                     serdes,
-                    inference == null
-                            ? info -> {}
-                            : info -> inference.labelSpaceReady().test(info));
+                    inference == null ? info -> {} : info -> startPreparing(inference, info));
         }
         KStream<String, ImageVariant> degraded = null;
         if (config.degradeEnabled()) {
@@ -123,6 +123,18 @@ public final class Lr0Topology {
             new MetricsStage(config.metricsSettings()).addTo(builder, predictions, serdes);
         }
         return builder.build();
+    }
+
+    /**
+     * Starts encoding a label space's prompts as it is published; one that can never be used is logged (by the
+     * inference stage) and its records are dead-lettered where they arrive, so nothing is thrown on the global thread.
+     */
+    private static void startPreparing(InferenceStage inference, DatasetInfo info) {
+        try {
+            inference.labelSpaceReady().test(info);
+        } catch (BadImageException unusable) {
+            // Refused: the LabelSpaceGate dead-letters the dataset's records with this reason.
+        }
     }
 
     /** The records of {@code topic}, as a source node named {@code name}. */

@@ -37,7 +37,13 @@ public class BadImageException extends RuntimeException {
          * more records waiting for label spaces than inference.label.space.wait.max.bytes: publish the label space
          * (or correct the dataset id), then replay.
          */
-        NO_LABEL_SPACE
+        NO_LABEL_SPACE,
+        /**
+         * The record's dataset has a label space no classifier can be built from (no classes, a blank or repeated
+         * class name, more prompts than inference.label.space.max.prompts): dead-lettered at once; publish a
+         * usable one, then replay.
+         */
+        BAD_LABEL_SPACE
     }
 
     private final Reason reason;

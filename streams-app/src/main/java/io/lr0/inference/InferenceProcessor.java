@@ -4,6 +4,7 @@ import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;
 import io.lr0.contract.Keys;
 import io.lr0.contract.StoreNames;
+import io.lr0.image.BadImageException;
 import io.lr0.image.ImageCodec;
 import io.lr0.image.ImageLimits;
 import io.lr0.image.Raster;
@@ -150,9 +151,20 @@ final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.Mo
                         LogText.of(dataset));
             }
         } else {
-            waitingDatasets.remove(dataset);
             // Null while a changed class list is encoded (off this thread): the variants stay parked meanwhile.
-            classifier = labelSpaces.classifier(info);
+            try {
+                classifier = labelSpaces.classifier(info);
+                waitingDatasets.remove(dataset);
+            } catch (BadImageException refused) {
+                // Republished unusable after the variants passed the LabelSpaceGate: like a deleted one, they wait
+                // for a usable one (new records of it are dead-lettered at the gate).
+                if (waitingDatasets.add(dataset)) {
+                    log.warn(
+                            "Variants of dataset '{}' parked for inference wait for a usable label space: {}",
+                            LogText.of(dataset),
+                            LogText.of(refused.getMessage()));
+                }
+            }
         }
         classifiers.put(dataset, classifier);
         return classifier;

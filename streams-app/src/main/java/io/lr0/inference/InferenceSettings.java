@@ -12,6 +12,7 @@ import java.time.Duration;
  * @param tokenizer a tokenizer instead of the model's own; empty: the model's
  * @param promptsDir directory of the user's prompt files, or null
  * @param labelCacheDir where class embeddings are cached, keyed by model, class list and prompts
+ * @param labelSpaceMaxPrompts the most prompts (classes x templates) a label space may have; above, it is refused
  * @param cpuThreads libtorch intra-op threads per forward pass
  * @param batchSize variants per forward pass...
  * @param batchMaxWait ...or the longest a parked variant waits
@@ -27,6 +28,7 @@ public record InferenceSettings(
         String tokenizer,
         Path promptsDir,
         Path labelCacheDir,
+        long labelSpaceMaxPrompts,
         int cpuThreads,
         int batchSize,
         Duration batchMaxWait,

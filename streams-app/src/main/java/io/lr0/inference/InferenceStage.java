@@ -34,12 +34,14 @@ public final class InferenceStage implements Stage<ImageVariant, Prediction> {
         this.settings = settings;
         this.model = model;
         this.meters = meters;
-        this.labelSpaces = new LabelSpaces(model, settings.promptsDir(), settings.labelCacheDir(), meters);
+        this.labelSpaces = new LabelSpaces(
+                model, settings.promptsDir(), settings.labelCacheDir(), settings.labelSpaceMaxPrompts(), meters);
     }
 
     /**
      * Whether this stage can classify records of a label space now: false while its prompts are being encoded
-     * (started by the question), so that a {@link io.lr0.runtime.LabelSpaceGate} holds them meanwhile.
+     * (started by the question), so that a {@link io.lr0.runtime.LabelSpaceGate} holds them meanwhile; it throws
+     * {@link io.lr0.image.BadImageException} ({@code BAD_LABEL_SPACE}) for a label space that can never be used.
      */
     public Predicate<DatasetInfo> labelSpaceReady() {
         return labelSpaces::usable;

@@ -2,6 +2,8 @@ package io.lr0.inference;
 
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;
+import io.lr0.contract.LabelSpaceRules;
+import io.lr0.image.BadImageException;
 import io.lr0.runtime.LogText;
 import io.lr0.runtime.OperationalMetrics;
 import io.lr0.schema.DatasetInfo;
@@ -38,6 +40,11 @@ import org.slf4j.LoggerFactory;
  * directory, keyed by the model's digest, the class list and the prompts, so a restart, or another instance sharing
  * the directory, encodes nothing. (Files rather than a compacted topic: ImageNet's embeddings for a ViT-L are 3 MB,
  * over a broker's default record limit.) A dataset whose class list changes gets a new classifier.
+ *
+ * <p>Large label spaces (from {@link #LARGE_PROMPTS} prompts) are encoded on a thread of their own, so one of
+ * 100,000 classes (67 s with the demo model) never holds up a small one published after it. A label space no
+ * classifier can be built from ({@link LabelSpaceRules}, or more prompts than {@code inference.label.space.max.prompts})
+ * is refused: its records are dead-lettered at once ({@code BAD_LABEL_SPACE}) instead of waiting.
  */
 final class LabelSpaces {
     private static final Logger log = LoggerFactory.getLogger(LabelSpaces.class);
@@ -47,37 +54,52 @@ final class LabelSpaces {
     private static final int CACHE_MAGIC = 0x4c52300e;
 
     private static final int CACHE_VERSION = 1;
+    /** From this many prompts a label space is encoded on the large ones' thread. */
+    static final long LARGE_PROMPTS = 10_000;
 
     private final ZeroShotModel model;
     private final Path promptsDir;
     private final Path cacheDir;
     private final OperationalMetrics meters;
+    private final long maxPrompts;
     private final Map<String, Building> byDataset = new ConcurrentHashMap<>();
     /** Per dataset, the prompts of its latest encoding and how many are done, for /metrics. */
     private final Map<String, AtomicLong[]> progress = new ConcurrentHashMap<>();
 
-    private final ExecutorService encoder = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "lr0-label-space-encoder");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService smallEncoder = encoderThread("lr0-label-space-encoder");
+    private final ExecutorService largeEncoder = encoderThread("lr0-large-label-space-encoder");
 
-    /** The classifier of one class list, being built (or built, or failed) since {@code startedAt}. */
-    private record Building(List<String> classes, CompletableFuture<Built> classifier, long startedAt) {}
+    /**
+     * The classifier of one class list, being built (or built, or failed) since {@code startedAt}; or, when
+     * {@code refusal} is set, never to be built.
+     */
+    private record Building(
+            List<String> classes, CompletableFuture<Built> classifier, long startedAt, BadImageException refusal) {}
 
     /** A classifier and where it came from: {@code model} (encoded) or {@code cache}. */
     private record Built(ZeroShotClassifier classifier, String from) {}
 
-    LabelSpaces(ZeroShotModel model, Path promptsDir, Path cacheDir, OperationalMetrics meters) {
+    LabelSpaces(ZeroShotModel model, Path promptsDir, Path cacheDir, long maxPrompts, OperationalMetrics meters) {
         this.model = model;
         this.promptsDir = promptsDir;
         this.cacheDir = cacheDir;
+        this.maxPrompts = maxPrompts;
         this.meters = meters;
+    }
+
+    private static ExecutorService encoderThread(String name) {
+        return Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /**
      * The classifier of {@code info}'s class list when it is ready; else null, with its building started (once, on
-     * the encoder thread). Never blocks.
+     * an encoder thread). Never blocks.
+     *
+     * @throws BadImageException ({@code BAD_LABEL_SPACE}) when no classifier can be built from the class list
      */
     ZeroShotClassifier classifier(DatasetInfo info) {
         List<String> classes = List.copyOf(info.getClasses());
@@ -88,21 +110,59 @@ final class LabelSpaces {
                     && now - current.startedAt() > RETRY_AFTER.toMillis();
             return current != null && current.classes().equals(classes) && !retry
                     ? current
-                    : new Building(classes, start(dataset, classes), now);
+                    : building(dataset, classes, now);
         });
+        if (building.refusal() != null) {
+            throw building.refusal();
+        }
         CompletableFuture<Built> built = building.classifier();
         return built.isDone() && !built.isCompletedExceptionally()
                 ? built.join().classifier()
                 : null;
     }
 
-    /** Whether records of {@code info} can be classified now (if not, the encoding of its prompts has started). */
+    /**
+     * Whether records of {@code info} can be classified now (if not, the encoding of its prompts has started).
+     *
+     * @throws BadImageException ({@code BAD_LABEL_SPACE}) when they never can
+     */
     boolean usable(DatasetInfo info) {
         return classifier(info) != null;
     }
 
-    private CompletableFuture<Built> start(String dataset, List<String> classes) {
-        CompletableFuture<Built> built = CompletableFuture.supplyAsync(() -> build(dataset, classes), encoder);
+    /** A building of {@code classes}: refused, or started on the encoder thread of its size. */
+    private Building building(String dataset, List<String> classes, long now) {
+        String problem = LabelSpaceRules.problem(classes).orElse(null);
+        long prompts = classes.size();
+        if (problem == null) {
+            try {
+                prompts = (long) classes.size()
+                        * PromptSet.forDataset(dataset, promptsDir).templates().size();
+            } catch (IOException | RuntimeException e) {
+                // An unreadable prompts file is the operator's to fix: the building fails and is tried again.
+            }
+            if (prompts > maxPrompts) {
+                problem = "it has " + prompts + " prompts (classes x prompt templates), more than "
+                        + "inference.label.space.max.prompts=" + maxPrompts;
+            }
+        }
+        if (problem != null) {
+            log.warn("Label space '{}' is refused, its records are dead-lettered: {}", LogText.of(dataset), problem);
+            return new Building(
+                    classes,
+                    CompletableFuture.failedFuture(new IllegalStateException(problem)),
+                    now,
+                    new BadImageException(
+                            BadImageException.Reason.BAD_LABEL_SPACE,
+                            "the label space of dataset '" + LogText.of(dataset) + "' is refused: " + problem
+                                    + ". Publish a usable one, then replay"));
+        }
+        return new Building(classes, start(dataset, classes, prompts), now, null);
+    }
+
+    private CompletableFuture<Built> start(String dataset, List<String> classes, long prompts) {
+        CompletableFuture<Built> built = CompletableFuture.supplyAsync(
+                () -> build(dataset, classes), prompts >= LARGE_PROMPTS ? largeEncoder : smallEncoder);
         // Counted once the future is complete, so whoever sees the count sees the classifier ready.
         built.thenAccept(done -> meters.counter(
                         OperationalMetrics.LABEL_SPACE_ENCODINGS, "dataset", dataset, "from", done.from())

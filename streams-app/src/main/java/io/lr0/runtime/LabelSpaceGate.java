@@ -250,19 +250,28 @@ public final class LabelSpaceGate<V extends SpecificRecord> implements Stage<V, 
                 Map.Entry<String, Waiting> entry = datasets.next();
                 String dataset = entry.getKey();
                 DatasetInfo info = labelSpaces.get(dataset);
-                boolean released = info != null && isReady(dataset, info);
+                boolean released;
+                BadImageException refused = null;
+                try {
+                    released = info != null && isReady(dataset, info);
+                } catch (BadImageException unusable) {
+                    // Published, but no classifier can be built from it: every waiting record goes at once.
+                    released = false;
+                    refused = unusable;
+                }
                 // Records of a published label space wait for it to be ready with no time limit; others expire.
                 if (!released
+                        && refused == null
                         && (info != null
                                 || now - entry.getValue().oldestArrivedAt
                                         < settings.timeout().toMillis())) {
                     continue;
                 }
-                int expired = drain(dataset, entry.getValue(), released, now, deadline);
+                int expired = drain(dataset, entry.getValue(), released, refused, now, deadline);
                 if (entry.getValue().records == 0) {
                     datasets.remove();
                 }
-                if (expired > 0) {
+                if (expired > 0 && refused == null) {
                     log.warn(
                             "{} records of dataset '{}' waited {} ms for its label space on topic {}: dead-lettered to "
                                     + "{} (NO_LABEL_SPACE). Publish the label space (or correct the dataset id of the "
@@ -279,16 +288,25 @@ public final class LabelSpaceGate<V extends SpecificRecord> implements Stage<V, 
 
         /**
          * Takes the waiting records of {@code dataset} out in arrival order, until the deadline: with its label
-         * space there, all of them, on down the pipeline; else those that waited too long, to the dead letters.
-         * Returns how many were dead-lettered.
+         * space there, all of them, on down the pipeline; with its label space {@code refused}, all of them, to the
+         * dead letters with that reason; else those that waited too long, to the dead letters. Returns how many
+         * were dead-lettered.
          */
-        private int drain(String dataset, Waiting waitingOfDataset, boolean released, long now, long deadline) {
+        private int drain(
+                String dataset,
+                Waiting waitingOfDataset,
+                boolean released,
+                BadImageException refused,
+                long now,
+                long deadline) {
             int expired = 0;
             try (KeyValueIterator<Bytes, byte[]> records = store.prefixScan(prefix(dataset), new BytesSerializer())) {
                 while (records.hasNext() && System.nanoTime() < deadline) {
                     KeyValue<Bytes, byte[]> entry = records.next();
                     Held held = Held.decode(entry.value);
-                    if (!released && now - held.arrivedAt() < settings.timeout().toMillis()) {
+                    if (!released
+                            && refused == null
+                            && now - held.arrivedAt() < settings.timeout().toMillis()) {
                         waitingOfDataset.oldestArrivedAt = held.arrivedAt();
                         break;
                     }
@@ -302,6 +320,9 @@ public final class LabelSpaceGate<V extends SpecificRecord> implements Stage<V, 
                             held.timestamp());
                     if (released) {
                         release(record, held);
+                    } else if (refused != null) {
+                        deadLetter(record, held, refused);
+                        expired++;
                     } else {
                         deadLetter(
                                 record,

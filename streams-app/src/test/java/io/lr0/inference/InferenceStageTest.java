@@ -160,6 +160,44 @@ class InferenceStageTest {
         }
     }
 
+    /**
+     * Label spaces no classifier can be built from, published by a producer that does not check them: no classes,
+     * blank class names (they yielded predictions of class ""), more prompts than the configured cap. Their records
+     * are dead-lettered at once, by name.
+     */
+    @Test
+    void unusableLabelSpacesDeadLetterTheirRecordsAtOnce() {
+        harness.close();
+        start(Map.of(Lr0Config.INFERENCE_CHAINED, "false", Lr0Config.INFERENCE_LABEL_SPACE_MAX_PROMPTS, "5"));
+        Map<String, List<String>> unusable = Map.of(
+                "no-classes", List.of(),
+                "blank-classes", List.of("", "", " "),
+                "over-the-cap", IdxDataset.FASHION_MNIST_CLASSES);
+        Map<String, String> expected = Map.of(
+                "no-classes", "no classes",
+                "blank-classes", "blank name",
+                "over-the-cap", "inference.label.space.max.prompts=5");
+        LabeledImage image = fashion.get(0);
+        for (var space : unusable.entrySet()) {
+            datasets.pipeInput(
+                    space.getKey(),
+                    DatasetInfo.newBuilder()
+                            .setId(space.getKey())
+                            .setClasses(space.getValue())
+                            .setUpdated(Instant.EPOCH)
+                            .build());
+            ImageVariant variant = variant(image, image.label());
+            variant.setDataset(space.getKey());
+            variants.pipeInput(space.getKey() + "@native", variant);
+            List<TestRecord<byte[], byte[]>> refused = deadLetters.readRecordsToList();
+            assertEquals(1, refused.size(), space.getKey() + ": dead-lettered at once");
+            assertEquals("BAD_LABEL_SPACE", header(refused.get(0), DeadLetterHeaders.REASON));
+            String message = header(refused.get(0), DeadLetterHeaders.MESSAGE);
+            assertTrue(message.contains(expected.get(space.getKey())), message);
+        }
+        assertTrue(predictions.isEmpty(), "no prediction of class \"\"");
+    }
+
     @Test
     void fullBatchesRunAtOnceAndClassifyFashionMnist() {
         publishFashionMnist();

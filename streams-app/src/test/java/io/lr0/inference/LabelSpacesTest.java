@@ -20,6 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Class embeddings are encoded off the caller's thread and cached on disk by model, class list and prompts. */
 class LabelSpacesTest {
+    /** No cap on the prompts of a label space: these tests are about encoding and caching. */
+    private static final long ANY_SIZE = Long.MAX_VALUE;
+
     private static ZeroShotModel model;
 
     @BeforeAll
@@ -79,7 +82,7 @@ class LabelSpacesTest {
         DatasetInfo fashion = info("fashion-mnist", IdxDataset.FASHION_MNIST_CLASSES);
         float[] encodedScores;
         try (OperationalMetrics meters = OperationalMetrics.prometheus()) {
-            LabelSpaces first = new LabelSpaces(model, null, cacheDir, meters);
+            LabelSpaces first = new LabelSpaces(model, null, cacheDir, ANY_SIZE, meters);
             encodedScores = awaitReady(first, fashion).scores(image(first, fashion));
             assertEquals(1.0, count(meters, "fashion-mnist", "model"));
             assertEquals(
@@ -95,7 +98,7 @@ class LabelSpacesTest {
                     "progress on /metrics");
         }
         try (OperationalMetrics meters = OperationalMetrics.prometheus()) {
-            LabelSpaces restarted = new LabelSpaces(model, null, cacheDir, meters);
+            LabelSpaces restarted = new LabelSpaces(model, null, cacheDir, ANY_SIZE, meters);
             ZeroShotClassifier cached = awaitReady(restarted, fashion);
             assertEquals(0.0, count(meters, "fashion-mnist", "model"), "nothing encoded again");
             assertEquals(1.0, count(meters, "fashion-mnist", "cache"));
@@ -115,7 +118,7 @@ class LabelSpacesTest {
         DatasetInfo fashion = info("fashion-mnist", IdxDataset.FASHION_MNIST_CLASSES);
         float[] scores;
         try (OperationalMetrics meters = OperationalMetrics.prometheus()) {
-            LabelSpaces first = new LabelSpaces(model, null, cacheDir, meters);
+            LabelSpaces first = new LabelSpaces(model, null, cacheDir, ANY_SIZE, meters);
             scores = awaitReady(first, fashion).scores(image(first, fashion));
         }
         try (var files = Files.list(cacheDir)) {
@@ -124,12 +127,12 @@ class LabelSpacesTest {
             }
         }
         try (OperationalMetrics meters = OperationalMetrics.prometheus()) {
-            LabelSpaces restarted = new LabelSpaces(model, null, cacheDir, meters);
+            LabelSpaces restarted = new LabelSpaces(model, null, cacheDir, ANY_SIZE, meters);
             assertArrayEquals(scores, awaitReady(restarted, fashion).scores(image(restarted, fashion)));
             assertEquals(1.0, count(meters, "fashion-mnist", "model"), "encoded again");
         }
         try (OperationalMetrics meters = OperationalMetrics.prometheus()) {
-            awaitReady(new LabelSpaces(model, null, cacheDir, meters), fashion);
+            awaitReady(new LabelSpaces(model, null, cacheDir, ANY_SIZE, meters), fashion);
             assertEquals(1.0, count(meters, "fashion-mnist", "cache"), "and the file replaced");
         }
     }

@@ -62,8 +62,10 @@ class LabelSpaceEncodingIT {
                         "datasets")) {
             try (Lr0App app = Lr0App.start(config(stack, dir, prompts))) {
                 double rebalancesAtStart = rebalances(app);
-                publisher.publishDataset(fashion.labelSpace());
+                // The large one first: a small label space published after it must not wait for its encoding
+                // (one encoder thread made it wait the whole 80,000 prompts).
                 publisher.publishDataset(new LabelSpace("big", classes, List.of(), "slow to encode"));
+                publisher.publishDataset(fashion.labelSpace());
                 Iterator<LabeledImage> images = fashion.images();
                 for (int i = 0; i < IMAGES; i++) {
                     publisher.send(images.next(), "it", "big", Instant.now(), null);

@@ -50,6 +50,8 @@ class LabelSpaceGateTest {
 
     /** Label spaces the stage after the gate is not ready for yet (as while their prompts are encoded). */
     private final Set<String> preparing = ConcurrentHashMap.newKeySet();
+    /** Label spaces the stage after the gate can never use (as one without classes). */
+    private final Set<String> unusable = ConcurrentHashMap.newKeySet();
 
     private OperationalMetrics meters;
     private StageSerdes serdes;
@@ -72,7 +74,13 @@ class LabelSpaceGateTest {
                         "images",
                         ImageRecord.class,
                         ImageRecord::getDataset,
-                        info -> !preparing.contains(info.getId()),
+                        info -> {
+                            if (unusable.contains(info.getId())) {
+                                throw new BadImageException(
+                                        BadImageException.Reason.BAD_LABEL_SPACE, info.getId() + " has no classes");
+                            }
+                            return !preparing.contains(info.getId());
+                        },
                         meters)
                 .addTo(builder, source, serdes)
                 .peek((key, image) -> {
@@ -189,6 +197,33 @@ class LabelSpaceGateTest {
         preparing.remove("slow");
         driver.advanceWallClockTime(CHECK);
         assertEquals(List.of("slow-0"), passedKeys());
+    }
+
+    /**
+     * A label space no classifier can be built from: the records that waited for it, and those that come after,
+     * are dead-lettered at once with its reason (before, they were neither classified nor dead-lettered).
+     */
+    @Test
+    void recordsOfAnUnusableLabelSpaceAreDeadLetteredAtOnce() {
+        start(Duration.ofMinutes(10), 1 << 20);
+        pipe("early-0", "empty");
+        unusable.add("empty");
+        publish("empty");
+        driver.advanceWallClockTime(CHECK);
+        pipe("later-0", "empty");
+
+        List<TestRecord<byte[], byte[]>> refused = deadLetters.readRecordsToList();
+        assertEquals(
+                List.of("early-0", "later-0"),
+                refused.stream()
+                        .map(r -> new String(r.key(), StandardCharsets.UTF_8))
+                        .toList(),
+                "at once, not after inference.label.space.wait.ms");
+        for (TestRecord<byte[], byte[]> deadLetter : refused) {
+            assertEquals("BAD_LABEL_SPACE", header(deadLetter, DeadLetterHeaders.REASON));
+        }
+        assertTrue(passedKeys().isEmpty());
+        assertNull(waiting(OperationalMetrics.LABEL_SPACE_WAITING, "empty"), "nothing waits");
     }
 
     @Test
