@@ -3,6 +3,7 @@ package io.lr0.cli;
 import io.lr0.app.Lr0Config;
 import io.lr0.dlq.DeadLetterReplay;
 import io.lr0.dlq.DeadLetterReplay.DeadLetter;
+import io.lr0.runtime.LogText;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -63,15 +64,17 @@ final class DlqCommand {
             new DeadLetterReplay(settings.kafkaClientConfig()).list(selection.topic, deadLetter -> {
                 if (filter.test(deadLetter)) {
                     shown[0]++;
+                    // Everything but the coordinates comes from the record: escaped, so a newline in a key cannot
+                    // forge a line and an ANSI or title escape does not reach the terminal (as lr0 consume's JSON).
                     System.out.printf(
                             "%d/%d\t%s\t%s\t%s@%s\t%s%n",
                             deadLetter.partition(),
                             deadLetter.offset(),
-                            deadLetter.keyText(),
-                            deadLetter.reason(),
-                            deadLetter.sourceTopic(),
-                            deadLetter.sourceOffset(),
-                            deadLetter.message());
+                            LogText.escaped(deadLetter.keyText()),
+                            LogText.escaped(deadLetter.reason()),
+                            LogText.escaped(deadLetter.sourceTopic()),
+                            LogText.escaped(deadLetter.sourceOffset()),
+                            LogText.escaped(deadLetter.message()));
                 }
             });
             System.err.printf("%d dead letters in %s%n", shown[0], selection.topic);

@@ -181,6 +181,36 @@ class DlqReplayIT {
         }
     }
 
+    /**
+     * {@code lr0 dlq list} shows what records hold escaped: a newline in a key used to forge a whole dead-letter
+     * line, and ANSI and terminal-title escapes reached the terminal.
+     */
+    @Test
+    void listEscapesKeysAndHeaders(@TempDir Path dataDir) throws Exception {
+        try (LocalStack stack = LocalStack.start(dataDir, 0, 0, 0)) {
+            Map<String, Object> clients = Map.of("bootstrap.servers", stack.bootstrapServers());
+            try (Admin admin = Admin.create(clients)) {
+                admin.createTopics(List.of(new NewTopic("hostile-dlq", 1, (short) 1)))
+                        .all()
+                        .get();
+            }
+            try (KafkaProducer<byte[], byte[]> producer =
+                    new KafkaProducer<>(clients, new ByteArraySerializer(), new ByteArraySerializer())) {
+                ProducerRecord<byte[], byte[]> deadLetter = new ProducerRecord<>(
+                        "hostile-dlq",
+                        bytes("k\n0/99\tforged\tPIXEL_LIMIT\timages@1\tlooks real\u001b]0;owned\u0007\u001b[2J"),
+                        bytes("v"));
+                deadLetter.headers().add(DeadLetterHeaders.REASON, bytes("PIXEL_LIMIT\n0/98\tforged"));
+                deadLetter.headers().add(DeadLetterHeaders.MESSAGE, bytes("m\u001b[31m"));
+                producer.send(deadLetter).get();
+            }
+            String listed = lr0(stack, "dlq", "list", "--topic", "hostile-dlq");
+            assertEquals(1, listed.lines().count(), "one dead letter, one line: " + listed);
+            assertTrue(listed.chars().noneMatch(c -> c == 0x1b || c == 0x07), "no escape reaches the terminal");
+            assertTrue(listed.contains("k\\n0/99\\tforged"), listed);
+        }
+    }
+
     private static Lr0Config config(LocalStack stack, Path dataDir, String maxPixels) {
         return AppConfig.on(stack, dataDir.resolve("streams"), Lr0Config.IMAGE_MAX_PIXELS, maxPixels);
     }

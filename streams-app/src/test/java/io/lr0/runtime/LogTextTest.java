@@ -16,6 +16,14 @@ class LogTextTest {
     }
 
     @Test
+    void terminalEscapesAndLineSeparatorsAreEscapedAndCommandOutputIsNotCut() {
+        assertEquals(
+                "key\\u001b[31mred\\u001b]0;title\\u0007\\u2028next",
+                LogText.escaped("key\u001b[31mred\u001b]0;title\u0007\u2028next"));
+        assertEquals(300_000, LogText.escaped("y".repeat(300_000)).length());
+    }
+
+    @Test
     void longTextIsCutWithItsLengthSaid() {
         assertEquals("y".repeat(120) + "... (300000 characters)", LogText.of("y".repeat(300_000)));
     }
