@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -141,11 +142,14 @@ public final class CameraSource {
     /** One ffmpeg run: null when the stream ended, else why it failed. */
     private String readOnce(FrameSink sink, BooleanSupplier running, ScheduledExecutorService watchdog) {
         Process started;
+        Path inputList = null;
         try {
-            started = new ProcessBuilder(command())
+            inputList = hasSecrets(settings.url()) ? inputList(settings.url()) : null;
+            started = new ProcessBuilder(command(inputList))
                     .redirectInput(ProcessBuilder.Redirect.DISCARD.file())
                     .start();
         } catch (IOException e) {
+            deleteQuietly(inputList);
             return "cannot start ffmpeg (" + e.getMessage() + "; install Debian's ffmpeg)";
         }
         process = started;
@@ -193,6 +197,37 @@ public final class CameraSource {
         } finally {
             check.cancel(false);
             started.destroyForcibly();
+            deleteQuietly(inputList);
+        }
+    }
+
+    /** Whether {@code url} holds credentials or secret-looking query values, which no command line may show. */
+    static boolean hasSecrets(String url) {
+        return !redact(url).equals(url);
+    }
+
+    /**
+     * A file only this user can read, naming {@code url} as ffmpeg's concat demuxer reads it: ffmpeg opens the URL
+     * from it, so the credentials are on no command line that {@code ps} shows another local user (ffmpeg 5.1, Debian
+     * 12's, has no option to read an option's value from a file, and its standard input carries no URL).
+     */
+    static Path inputList(String url) throws IOException {
+        Path list = Files.createTempFile(
+                "lr0-camera-",
+                ".ffconcat",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(
+                list, "ffconcat version 1.0\nfile '" + url.replace("'", "'\\''") + "'\n", StandardCharsets.UTF_8);
+        return list;
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                log.warn("Cannot delete {}: {}", file, e.toString());
+            }
         }
     }
 
@@ -225,14 +260,29 @@ public final class CameraSource {
         }
     }
 
-    /** The ffmpeg command line: input, optional rate and size, JPEG frames on standard output. */
-    List<String> command() {
+    /**
+     * The ffmpeg command line: input, optional rate and size, JPEG frames on standard output. The input is the URL,
+     * or {@code inputList} when not null: a concat list naming it ({@link #inputList}).
+     */
+    List<String> command(Path inputList) {
         List<String> command =
                 new ArrayList<>(List.of(settings.ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "error"));
         if (settings.realtime()) {
             command.add("-re");
         }
-        command.addAll(List.of("-i", settings.url()));
+        if (inputList == null) {
+            command.addAll(List.of("-i", settings.url()));
+        } else {
+            command.addAll(List.of(
+                    "-f",
+                    "concat",
+                    "-safe",
+                    "0",
+                    "-protocol_whitelist",
+                    "file,http,https,tcp,tls,crypto,rtsp,rtsps,rtp,srtp,udp",
+                    "-i",
+                    inputList.toString()));
+        }
         List<String> filters = new ArrayList<>();
         if (settings.fps() > 0) {
             filters.add("fps=" + settings.fps());

@@ -2,6 +2,7 @@ package io.lr0.producers;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +12,9 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
@@ -100,13 +104,38 @@ class CameraSourceTest {
     void ffmpegIsAskedForJpegFramesOnItsStandardOutput() {
         CameraSource source = new CameraSource(new CameraSource.Settings(
                 "cam", "rtsp://h/s", 5, 640, false, Duration.ofSeconds(10), 1_000_000, "ffmpeg"));
-        String command = String.join(" ", source.command());
+        String command = String.join(" ", source.command(null));
         assertTrue(command.startsWith("ffmpeg -hide_banner -nostdin -loglevel error -i rtsp://h/s"), command);
         assertTrue(
                 command.contains(
                         "-vf fps=5.0,scale=w='min(640,iw)':h='min(640,ih)':force_original_aspect_ratio=decrease"),
                 command);
         assertTrue(command.endsWith("-an -f image2pipe -c:v mjpeg -q:v 3 pipe:1"), command);
+    }
+
+    /**
+     * A URL with credentials reaches ffmpeg through a concat list only this user can read: they were on the child's
+     * command line, which {@code ps} shows every local user (the logs were already redacted).
+     */
+    @Test
+    void credentialsInTheUrlAreOnNoCommandLine() throws Exception {
+        String url = "rtsp://admin:s3cret@cam.local:554/stream?token=abc&it's=1";
+        assertTrue(CameraSource.hasSecrets(url));
+        assertFalse(CameraSource.hasSecrets("rtsp://cam.local/stream?fps=5"));
+        CameraSource source = new CameraSource(
+                new CameraSource.Settings("cam", url, 0, 0, false, Duration.ofSeconds(10), 1_000_000, "ffmpeg"));
+        Path list = CameraSource.inputList(url);
+        try {
+            String command = String.join(" ", source.command(list));
+            assertFalse(command.contains("s3cret") || command.contains("abc"), command);
+            assertTrue(command.contains("-f concat -safe 0"), command);
+            assertEquals(
+                    "ffconcat version 1.0\nfile 'rtsp://admin:s3cret@cam.local:554/stream?token=abc&it'\\''s=1'\n",
+                    Files.readString(list));
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(list)));
+        } finally {
+            Files.delete(list);
+        }
     }
 
     /** Without ffmpeg there is nothing to reconnect to: the check fails, naming the binary and the fix. */

@@ -46,6 +46,11 @@ class CameraIT {
                 .collect(Collectors.groupingBy(record -> record.value().getImageId(), Collectors.counting()));
     }
 
+    /** The camera's URL with a user, password and token, as a real camera's often has. */
+    private static String withCredentials(String url) {
+        return url.replace("://", "://viewer:s3cret@") + "?token=s3cret";
+    }
+
     @Test
     void framesArriveBeforeAndAfterTheSourceRestartsEachOnce() throws Exception {
         int port = TestCamera.freePort();
@@ -62,7 +67,7 @@ class CameraIT {
                     "--name",
                     "test-cam",
                     "--url",
-                    TestCamera.url(port),
+                    withCredentials(TestCamera.url(port)),
                     "--classes",
                     "pattern,noise",
                     "--max-frames",
@@ -74,6 +79,13 @@ class CameraIT {
                     "--schema-registry-url",
                     stack.registryUrl()));
             Thread.sleep(2000);
+            // The credentials in the URL are on no command line that ps shows (ffmpeg reads them from a file).
+            List<String> commandLines = ProcessHandle.allProcesses()
+                    .map(process -> process.info().commandLine().orElse(""))
+                    .filter(line -> line.contains("ffmpeg") && line.contains("image2pipe"))
+                    .toList();
+            assertEquals(1, commandLines.size(), "the camera's ffmpeg runs: " + commandLines);
+            assertTrue(commandLines.stream().noneMatch(line -> line.contains("s3cret")), commandLines.toString());
             // The camera goes away mid-stream, and comes back a moment later.
             source.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             Thread.sleep(1500);
