@@ -117,7 +117,7 @@ public final class ImageCodec {
     private static Raster decodeFile(String declaredFormat, byte[] file, ImageLimits limits) {
         String what = declaredFormat == null ? "image file" : declaredFormat;
         checkPngHeader(file, limits);
-        checkJpegHeader(file, limits);
+        JpegFrame jpeg = jpegFrame(file, limits);
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(file))) {
             Iterator<ImageReader> readers = declaredFormat == null
                     ? ImageIO.getImageReaders(in)
@@ -134,12 +134,28 @@ public final class ImageCodec {
                 limits.checkSize(reader.getWidth(0), reader.getHeight(0));
                 List<String> warnings = new ArrayList<>();
                 reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
-                BufferedImage decoded = reader.read(0);
+                Raster decoded;
+                if (jpeg != null && jpeg.components() == 4) {
+                    // CMYK or YCCK: the samples as stored, converted as Pillow converts them.
+                    java.awt.image.Raster samples = reader.readRaster(0, null);
+                    int width = samples.getWidth();
+                    int height = samples.getHeight();
+                    decoded = new Raster(
+                            width,
+                            height,
+                            3,
+                            CmykJpeg.toRgb(
+                                    samples.getPixels(0, 0, width, height, (int[]) null),
+                                    width * height,
+                                    jpeg.adobeTransform()));
+                } else {
+                    decoded = toRaster(reader.read(0));
+                }
                 // ImageIO only warns on a truncated JPEG and fills the rest with gray: that is corrupt input here.
                 if (!warnings.isEmpty()) {
                     throw new BadImageException(Reason.CORRUPT_IMAGE, what + " is damaged: " + warnings.get(0));
                 }
-                return toRaster(decoded);
+                return decoded;
             } finally {
                 reader.dispose();
             }
@@ -172,30 +188,50 @@ public final class ImageCodec {
         }
     }
 
+    /** What a JPEG's header says that ImageIO does not: how many components, and Adobe's colour transform (-1: none). */
+    private record JpegFrame(int components, int adobeTransform) {}
+
     /**
      * JPEG states its size in the first start-of-frame segment: walk the segments up to it and check the size there,
-     * so a bomb is refused (and a zero size named) even when ImageIO cannot read the rest of the header.
+     * so a bomb is refused (and a zero size named) even when ImageIO cannot read the rest of the header. Then on to
+     * the scan, for an Adobe segment. Null when {@code file} is no JPEG or its header ends before a frame.
      */
-    private static void checkJpegHeader(byte[] file, ImageLimits limits) {
+    private static JpegFrame jpegFrame(byte[] file, ImageLimits limits) {
         if (file.length < 4 || (file[0] & 0xFF) != 0xFF || (file[1] & 0xFF) != 0xD8) {
-            return;
+            return null;
         }
+        int components = -1;
+        int adobeTransform = -1;
         int at = 2;
-        while (at + 9 <= file.length && (file[at] & 0xFF) == 0xFF) {
+        while (at + 4 <= file.length && (file[at] & 0xFF) == 0xFF) {
             int marker = file[at + 1] & 0xFF;
             int length = ((file[at + 2] & 0xFF) << 8) | (file[at + 3] & 0xFF);
-            // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC): precision, height, width follow the length.
-            if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) {
+            // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC): precision, height, width, components follow.
+            boolean frame = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+            if (frame && components < 0 && at + 10 <= file.length) {
                 int height = ((file[at + 5] & 0xFF) << 8) | (file[at + 6] & 0xFF);
                 int width = ((file[at + 7] & 0xFF) << 8) | (file[at + 8] & 0xFF);
                 limits.checkSize(width, height);
-                return;
+                components = file[at + 9] & 0xFF;
+            }
+            // APP14 "Adobe": version, flags0, flags1, then the transform (0 CMYK or RGB, 1 YCbCr, 2 YCCK).
+            if (marker == 0xEE && length >= 12 && at + 16 <= file.length && isAdobe(file, at + 4)) {
+                adobeTransform = file[at + 15] & 0xFF;
             }
             if (marker == 0xDA || length < 2) {
-                return;
+                break;
             }
             at += 2 + length;
         }
+        return components < 0 ? null : new JpegFrame(components, adobeTransform);
+    }
+
+    private static boolean isAdobe(byte[] file, int at) {
+        return file[at] == 'A'
+                && file[at + 1] == 'd'
+                && file[at + 2] == 'o'
+                && file[at + 3] == 'b'
+                && file[at + 4] == 'e';
     }
 
     private static Raster toRaster(BufferedImage image) {
