@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
 /** Opens a dataset from a path, recognising its layout, or the bundled Fashion-MNIST sample. */
@@ -68,7 +71,9 @@ public final class Datasets {
     }
 
     /**
-     * Opens {@code path} in {@code format} (AUTO recognises IDX and CIFAR-10 files, else reads an image folder).
+     * Opens {@code path} in {@code format} (AUTO recognises IDX and CIFAR-10 files and the published benchmark
+     * layouts by their files, refuses ImageNet-style class folders naming the formats to choose from, else reads an
+     * image folder).
      * {@code datasetId} may be null to derive it from the layout.
      */
     public static DatasetSource open(Path path, Format format, String split, String datasetId) throws IOException {
@@ -112,12 +117,57 @@ public final class Datasets {
         };
     }
 
-    private static Format detect(Path dir) {
+    /**
+     * Files by which a published benchmark layout is recognised without {@code --format} (each its own: read as an
+     * image folder, Food-101's root became the classes {@code images} and {@code meta}).
+     */
+    private static final Map<Format, List<String>> MARKERS = markers();
+
+    private static Map<Format, List<String>> markers() {
+        Map<Format, List<String>> markers = new LinkedHashMap<>();
+        markers.put(Format.FOOD101, List.of("meta/classes.txt"));
+        markers.put(Format.DTD, List.of("labels/test1.txt", "labels/train1.txt"));
+        markers.put(Format.PETS, List.of("annotations/test.txt", "annotations/trainval.txt"));
+        markers.put(Format.FLOWERS, List.of("imagelabels.mat"));
+        markers.put(Format.CARS, List.of("devkit/cars_meta.mat", "cars_meta.mat"));
+        markers.put(Format.FGVC_AIRCRAFT, List.of("data/variants.txt"));
+        markers.put(Format.SUN397, List.of("ClassName.txt", "Partitions/ClassName.txt"));
+        markers.put(Format.UCF101, List.of("split_zhou_UCF101.json"));
+        markers.put(Format.CALTECH101, List.of("101_ObjectCategories", "caltech101/101_ObjectCategories"));
+        markers.put(Format.EUROSAT, List.of("2750/AnnualCrop", "EuroSAT_RGB/AnnualCrop", "AnnualCrop"));
+        markers.put(Format.IMAGENET1K, List.of("LOC_val_solution.csv", "LOC_synset_mapping.txt"));
+        markers.put(Format.COUNTERANIMAL, List.of("LAION-final"));
+        return markers;
+    }
+
+    /** ImageNet's class folders are named by WordNet id: the layout of several benchmarks, told apart by name only. */
+    private static final Pattern WNID = Pattern.compile("n\\d{8}");
+
+    private static Format detect(Path dir) throws IOException {
         if (idxFile(dir, "t10k-images-idx3-ubyte") != null || idxFile(dir, "train-images-idx3-ubyte") != null) {
             return Format.IDX;
         }
         if (Files.exists(dir.resolve("test_batch.bin")) || Files.exists(dir.resolve("data_batch_1.bin"))) {
             return Format.CIFAR10;
+        }
+        for (Map.Entry<Format, List<String>> layout : MARKERS.entrySet()) {
+            for (String marker : layout.getValue()) {
+                if (Files.exists(dir.resolve(marker))) {
+                    return layout.getKey();
+                }
+            }
+        }
+        for (Path folders : List.of(dir, dir.resolve("val"), dir.resolve("validation"))) {
+            if (Files.isDirectory(folders)) {
+                try (var children = Files.list(folders)) {
+                    if (children.anyMatch(child -> Files.isDirectory(child)
+                            && WNID.matcher(child.getFileName().toString()).matches())) {
+                        throw new IOException(dir + " holds class folders named by WordNet id (n01440764, ...), the "
+                                + "layout of ImageNet's validation set and of ImageNet-A, -R and -Sketch: name "
+                                + "which with --format imagenet1k, imagenet_a, imagenet_r or imagenet_sketch");
+                    }
+                }
+            }
         }
         return Format.FOLDER;
     }

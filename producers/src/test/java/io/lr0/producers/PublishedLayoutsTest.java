@@ -199,6 +199,35 @@ class PublishedLayoutsTest {
                 wrong);
     }
 
+    /**
+     * Without --format a published layout is recognised by its files (Food-101's root was read as an image folder
+     * of the classes 'images' and 'meta', train and test together), and ImageNet-style class folders, shared by
+     * four benchmarks, are refused naming the formats to choose from.
+     */
+    @Test
+    void publishedLayoutsAreRecognisedWithoutFormat(@TempDir Path dir) throws IOException {
+        image(dir.resolve("food-101/images/apple_pie/1011328.jpg"));
+        image(dir.resolve("food-101/images/waffles/2.jpg"));
+        text(dir.resolve("food-101/meta/classes.txt"), "apple_pie\nwaffles\n");
+        text(dir.resolve("food-101/meta/test.txt"), "apple_pie/1011328\n");
+        text(dir.resolve("food-101/meta/train.txt"), "waffles/2\n");
+        DatasetSource food = open(dir.resolve("food-101"), Datasets.Format.AUTO, "test");
+        assertEquals("food101", food.labelSpace().id());
+        assertEquals(List.of("apple_pie", "waffles"), food.labelSpace().classes());
+        assertEquals(List.of("apple_pie <- images/apple_pie/1011328.jpg"), read(food), "the test split alone");
+
+        image(dir.resolve("sketch/n01440764/sketch_0.JPEG"));
+        String ambiguous = error(dir.resolve("sketch"), Datasets.Format.AUTO, "test");
+        assertTrue(ambiguous.contains("--format imagenet1k, imagenet_a, imagenet_r or imagenet_sketch"), ambiguous);
+
+        image(dir.resolve("plain/cat/1.png"));
+        assertEquals(
+                List.of("cat"),
+                open(dir.resolve("plain"), Datasets.Format.AUTO, "test")
+                        .labelSpace()
+                        .classes());
+    }
+
     @Test
     void petsAnnotationListAndAircraftVariantLists(@TempDir Path dir) throws IOException {
         image(dir.resolve("oxford-iiit-pet/images/Abyssinian_100.jpg"));
