@@ -213,6 +213,46 @@ class PipelineIT {
     }
 
     /**
+     * {@code lr0 report} over a metrics topic holding, before a real metric, a record whose writer schema is recursive
+     * and whose body nests 200,000 levels: the report leaves that one out, by name, and prints the rest.
+     */
+    @Test
+    void reportGoesOnPastARecordThatCannotBeDecoded() throws Exception {
+        String nativeKey = "lr0-demo-fmnist/fashion-mnist/native/bicubic";
+        latest(config.topics().metrics(), read -> read.containsKey(nativeKey));
+        List<ConsumerRecord<byte[], byte[]>> metrics = Consume.until(
+                stack.bootstrapServers(),
+                config.topics().metrics(),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer(),
+                records ->
+                        records.stream().anyMatch(r -> nativeKey.equals(new String(r.key(), StandardCharsets.UTF_8))),
+                Duration.ofSeconds(60));
+        String topic = "report-hostile";
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        }
+        int nodeId;
+        try (RestSchemaRegistryClient registry = new RestSchemaRegistryClient(
+                RegistryConfig.from(Map.of(RegistryConfig.SCHEMA_REGISTRY_URL, stack.registryUrl())))) {
+            nodeId = registry.register("nodes-value", HostileAvro.NODE);
+        }
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", stack.bootstrapServers()),
+                new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(
+                    topic, bytes("nested"), HostileAvro.wire(nodeId, HostileAvro.nestedNodes(200_000))));
+            for (ConsumerRecord<byte[], byte[]> metric : metrics) {
+                producer.send(new ProducerRecord<>(topic, metric.key(), metric.value()));
+            }
+            producer.flush();
+        }
+        String csv = report("--format", "csv", "--set", Lr0Config.TOPIC_METRICS + "=" + topic);
+        assertTrue(csv.contains("\nlr0-demo-fmnist,fashion-mnist,"), "the real metrics are reported: " + csv);
+    }
+
+    /**
      * Without labels: every low-resolution prediction met its image's native one (keyed by the images' source), and
      * the agreement with native falls with the resolution as accuracy does.
      */
