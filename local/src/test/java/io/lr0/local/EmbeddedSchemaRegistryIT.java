@@ -1,6 +1,7 @@
 package io.lr0.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,7 @@ import io.lr0.registry.RestSchemaRegistryClient;
 import io.lr0.registry.SchemaRegistryException;
 import io.lr0.schema.ImageRecord;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -180,10 +182,10 @@ class EmbeddedSchemaRegistryIT {
                 assertEquals(413, refused.statusCode(), refused.body());
                 assertTrue(refused.body().contains("\"error_code\":41301"), refused.body());
             }
-            // Subject names with control characters, or of 100 KB, are refused too: by the registry (422, 42208), or
-            // already by the HTTP server (Jetty refuses encoded control characters in a path, 400, and a request line
-            // over 8 KiB, 414), in Confluent's error format either way.
-            for (String subject : List.of("nul%00value", "line%0Abreak", "s".repeat(300), "s".repeat(100_000))) {
+            // Subject names with control characters, or of 300 characters, are refused too: by the registry (422,
+            // 42208), or already by the HTTP server (Jetty refuses encoded control characters in a path, 400), in
+            // Confluent's error format either way.
+            for (String subject : List.of("nul%00value", "line%0Abreak", "s".repeat(300))) {
                 HttpResponse<String> invalid = http.send(
                         HttpRequest.newBuilder(URI.create(registry.url() + "/subjects/" + subject + "/versions"))
                                 .header("Content-Type", "application/vnd.schemaregistry.v1+json")
@@ -191,17 +193,30 @@ class EmbeddedSchemaRegistryIT {
                                         "{\"schema\":\"" + USER_V1.replace("\"", "\\\"") + "\"}"))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
+                int expected = subject.length() == 300 ? 422 : 400;
+                assertEquals(expected, invalid.statusCode(), invalid.body());
                 assertTrue(
-                        List.of(400, 414, 422).contains(invalid.statusCode()), invalid.statusCode() + invalid.body());
-                if (subject.length() == 300) {
-                    assertEquals(422, invalid.statusCode(), "the registry's own limit: " + invalid.body());
-                }
-                assertTrue(
-                        invalid.body()
-                                .contains("\"error_code\":"
-                                        + (invalid.statusCode() == 422 ? 42208 : invalid.statusCode())),
-                        invalid.body());
+                        invalid.body().contains("\"error_code\":" + (expected == 422 ? 42208 : 400)), invalid.body());
             }
+            // A request line of 100 KB is over the server's 8 KiB: answered 414 and the connection closed, which the
+            // client may see as the close alone (the rest of its request unread). Either way nothing is stored.
+            try {
+                HttpResponse<String> tooLong = http.send(
+                        HttpRequest.newBuilder(URI.create(registry.url() + "/subjects/" + "s".repeat(100_000)))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(414, tooLong.statusCode(), tooLong.body());
+            } catch (IOException closed) {
+                // The server closed the connection after its 414.
+            }
+            assertFalse(
+                    http.send(
+                                    HttpRequest.newBuilder(URI.create(registry.url() + "/subjects"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .body()
+                            .contains("sss"),
+                    "no such subject stored");
             // The registry goes on.
             try (RestSchemaRegistryClient client = client(registry)) {
                 assertTrue(client.register("big-value", new Schema.Parser().parse(USER_V1)) > 0);

@@ -1,10 +1,12 @@
 package io.lr0.http;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -168,33 +170,26 @@ public final class HttpService implements AutoCloseable {
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
-            if (!security.admits(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
-                // Also for a header that is no base64 or has no colon: a 401, never a dropped connection.
-                write(
-                        response,
-                        callback,
-                        routes.refusal(401, "Unauthorized: this server needs HTTP basic auth")
-                                .withHeader("WWW-Authenticate", "Basic realm=\"lr0\", charset=\"UTF-8\""));
-                return true;
-            }
-            if (request.getLength() > limits.maxBodyBytes()) {
-                write(response, callback, tooLarge(request.getLength() + " bytes"));
-                return true;
-            }
-            Content.Source.asByteArrayAsync(request, limits.maxBodyBytes())
+            boolean admitted = security.admits(request.getHeaders().get(HttpHeader.AUTHORIZATION));
+            // A body is read whole only for a request that may be answered; otherwise it is dropped (bounded).
+            int keep = admitted ? limits.maxBodyBytes() : 0;
+            new BodyReader(request, keep)
+                    .read()
                     .orTimeout(limits.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .handleAsync((body, failure) -> answer(request, body, failure), threads)
+                    .handleAsync((body, failure) -> admitted ? answer(request, body, failure) : unauthorized(), threads)
                     .thenAccept(answer -> write(response, callback, answer));
             return true;
         }
 
-        private HttpAnswer answer(Request request, byte[] body, Throwable failure) {
+        /** Also for a header that is no base64 or has no colon: a 401, never a dropped connection. */
+        private HttpAnswer unauthorized() {
+            return routes.refusal(401, "Unauthorized: this server needs HTTP basic auth")
+                    .withHeader("WWW-Authenticate", "Basic realm=\"lr0\", charset=\"UTF-8\"");
+        }
+
+        private HttpAnswer answer(Request request, BodyReader.Body body, Throwable failure) {
             if (failure != null) {
                 Throwable cause = unwrap(failure);
-                if (cause instanceof IllegalStateException) {
-                    // What Jetty's reader fails with once the body passes the size it was given.
-                    return tooLarge("more than " + limits.maxBodyBytes() + " bytes");
-                }
                 if (cause instanceof TimeoutException) {
                     return routes.refusal(
                                     408,
@@ -205,6 +200,9 @@ public final class HttpService implements AutoCloseable {
                 return routes.refusal(400, "the request body could not be read: " + cause.getMessage())
                         .withHeader("Connection", "close");
             }
+            if (body.over()) {
+                return tooLarge(body.length() + " bytes or more");
+            }
             HttpCall call;
             try {
                 call = new HttpCall(
@@ -212,7 +210,7 @@ public final class HttpService implements AutoCloseable {
                         request.getHttpURI().getPath(),
                         query(request),
                         headers(request.getHeaders()),
-                        body);
+                        body.bytes());
             } catch (IllegalArgumentException e) {
                 return routes.refusal(400, "bad request: " + e.getMessage());
             }
@@ -265,6 +263,72 @@ public final class HttpService implements AutoCloseable {
             headers.put(HttpHeader.CONTENT_TYPE, answer.contentType());
             answer.headers().forEach(headers::put);
             response.write(true, ByteBuffer.wrap(answer.body()), callback);
+        }
+    }
+
+    /**
+     * Reads a request body without holding a thread while it arrives: whole when it is within {@code keep} bytes;
+     * past that (announced or found), the rest is read and dropped, up to {@link #MAX_DISCARDED_BYTES} more, so
+     * that a client still sending reads the answer (413, 401) instead of a reset connection. A larger one is cut
+     * off when the answer is written: Jetty closes the connection.
+     */
+    private static final class BodyReader implements Runnable {
+        /** How much of a refused body is read and dropped. */
+        static final long MAX_DISCARDED_BYTES = 16L * 1024 * 1024;
+
+        /** The body: its bytes when within the limit, else {@code over} and how much was seen. */
+        record Body(byte[] bytes, boolean over, long length) {}
+
+        private final Request request;
+        private final int keep;
+        private final CompletableFuture<Body> result = new CompletableFuture<>();
+        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        private long seen;
+        private boolean over;
+
+        BodyReader(Request request, int keep) {
+            this.request = request;
+            this.keep = keep;
+            this.over = request.getLength() > keep;
+            this.seen = Math.max(0, request.getLength());
+        }
+
+        CompletableFuture<Body> read() {
+            if (over && seen > keep + MAX_DISCARDED_BYTES) {
+                result.complete(new Body(null, true, seen));
+            } else {
+                seen = 0;
+                run();
+            }
+            return result;
+        }
+
+        @Override
+        public void run() {
+            while (!result.isDone()) {
+                Content.Chunk chunk = request.read();
+                if (chunk == null) {
+                    request.demand(this);
+                    return;
+                }
+                if (Content.Chunk.isFailure(chunk)) {
+                    result.completeExceptionally(chunk.getFailure());
+                    return;
+                }
+                ByteBuffer bytes = chunk.getByteBuffer();
+                seen += bytes.remaining();
+                over |= seen > keep;
+                if (!over) {
+                    byte[] copy = new byte[bytes.remaining()];
+                    bytes.get(copy);
+                    kept.write(copy, 0, copy.length);
+                }
+                boolean last = chunk.isLast();
+                chunk.release();
+                if (last || (over && seen > keep + MAX_DISCARDED_BYTES)) {
+                    result.complete(new Body(over ? null : kept.toByteArray(), over, seen));
+                }
+            }
         }
     }
 }
