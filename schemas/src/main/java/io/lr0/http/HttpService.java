@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * cannot stop anyone else being answered (the JDK's built-in server, with a fixed pool of blocking threads, was
  * stopped by 10). A connection idle for {@link Limits#idleTimeout} is closed, a request body must arrive whole within
  * {@link Limits#requestTimeout} (else 408), a body over {@link Limits#maxBodyBytes} is refused with 413 before it is
- * read whole, request headers are capped at 8 KiB, and the open connections at {@link Limits#maxConnections}. Only
- * then does a request reach the server's {@link HttpRoutes}, whole, on a thread of a bounded pool.
+ * read whole (the rest of it read and dropped, bounded, so the client gets the answer), request headers are capped at
+ * 8 KiB, and the open connections at {@link Limits#maxConnections}. Only then does a request reach the server's
+ * {@link HttpRoutes}, whole, on a thread of a bounded pool.
  */
 public final class HttpService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpService.class);
@@ -53,11 +54,6 @@ public final class HttpService implements AutoCloseable {
         /** A body of at most {@code maxBodyBytes}; 30 s idle, 60 s for a whole request, 1,000 connections. */
         public static Limits bodyUpTo(int maxBodyBytes) {
             return new Limits(maxBodyBytes, Duration.ofSeconds(30), Duration.ofSeconds(60), 1000, 32);
-        }
-
-        /** The same with {@code idle} as the idle and {@code request} as the whole-request timeout. */
-        public Limits withTimeouts(Duration idle, Duration request) {
-            return new Limits(maxBodyBytes, idle, request, maxConnections, maxThreads);
         }
     }
 
