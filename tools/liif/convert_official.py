@@ -8,6 +8,8 @@ uses encoder.head.*, encoder.body.*, imnet.layers.* (the names liif.py keeps) pl
 
   tools/liif/convert_official.py edsr-baseline-liif.pth streams-app/src/main/resources/models/lr0-liif/liif.pt
 """
+import json
+import os
 import sys
 
 import torch
@@ -39,6 +41,9 @@ def convert(checkpoint) -> Liif:
 def main(source, target):
     liif = convert(torch.load(source, map_location="cpu"))
     export(liif, target)
+    # The paper's LIIF produces every pixel itself: lr0 passes it no bicubic base.
+    with open(os.path.splitext(target)[0] + ".json", "w") as f:
+        json.dump({"kind": liif.kind(), "convertedFrom": os.path.basename(source)}, f, indent=2)
     print("converted %s -> %s" % (source, target))
 
 

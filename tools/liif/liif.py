@@ -5,6 +5,11 @@ the opposite rectangle, cell decoding, and an MLP 580 -> 256 -> 256 -> 256 -> 25
 
 Module names follow the official code's checkpoint layout (encoder.head/body, imnet.layers), so official weights
 load after dropping the unused MeanShift entries (convert_official.py).
+
+Two kinds, named in the model's liif.json ("kind"): "liif", the paper's, whose MLP produces every output pixel, and
+"liif-residual", whose MLP produces only a correction to the stream's own bicubic up-sampling of the same LR image
+(Pillow's, which the caller passes in), as LIIF's successors (LTE) add a bilinear skip. A residual model starts as
+bicubic exactly (its last layer is zero) and cannot shift a flat colour unless training teaches it to.
 """
 from typing import List
 
@@ -60,11 +65,23 @@ def make_coord(h: int, w: int, device: torch.device) -> torch.Tensor:
     return grid.view(h * w, 2)
 
 
+PLAIN = "liif"
+RESIDUAL = "liif-residual"
+
+
 class Liif(nn.Module):
-    def __init__(self):
+    def __init__(self, residual: bool = False):
         super().__init__()
         self.encoder = EdsrBaseline()
         self.imnet = Mlp()
+        self.residual = residual
+        if residual:
+            # No correction until trained: the model's output is the bicubic up-sampling it is given.
+            nn.init.zeros_(self.imnet.layers[-1].weight)
+            nn.init.zeros_(self.imnet.layers[-1].bias)
+
+    def kind(self) -> str:
+        return RESIDUAL if self.residual else PLAIN
 
     def features(self, lr: torch.Tensor) -> torch.Tensor:
         """LR image in [0, 1] -> unfolded latent codes [N, 576, h, w]."""
@@ -108,13 +125,26 @@ class Liif(nn.Module):
         return out
 
     def forward(self, lr: torch.Tensor, coord: torch.Tensor, cell: torch.Tensor) -> torch.Tensor:
-        """Training form: normalised RGB at the given query points."""
+        """Training form: normalised RGB (a residual model: the normalised correction) at the given query points."""
         return self.query(self.features(lr), coord, cell)
+
+    def render(self, lr: torch.Tensor, out_h: int, out_w: int, chunk: int) -> torch.Tensor:
+        """Every pixel of an out_h x out_w image, normalised, [N,3,H,W]; queries in chunks so memory stays bounded."""
+        n = lr.shape[0]
+        feat = self.features(lr)
+        coord = make_coord(out_h, out_w, lr.device).unsqueeze(0).expand(n, out_h * out_w, 2)
+        cell = torch.ones_like(coord)
+        cell[:, :, 0] *= 2.0 / out_h
+        cell[:, :, 1] *= 2.0 / out_w
+        parts: List[torch.Tensor] = []
+        for start in range(0, out_h * out_w, chunk):
+            end = min(start + chunk, out_h * out_w)
+            parts.append(self.query(feat, coord[:, start:end], cell[:, start:end]))
+        return torch.cat(parts, dim=1).view(n, out_h, out_w, 3).permute(0, 3, 1, 2)
 
 
 class LiifUpscaler(nn.Module):
-    """The exported module: forward(lr[N,3,h,w] in [0,1], size int64[2] = (H, W)) -> [N,3,H,W] in [0,1]. Queries
-    run in chunks so memory stays bounded whatever the output size."""
+    """The exported "liif" module: forward(lr[N,3,h,w] in [0,1], size int64[2] = (H, W)) -> [N,3,H,W] in [0,1]."""
 
     def __init__(self, liif: Liif, chunk: int = 30000):
         super().__init__()
@@ -122,25 +152,32 @@ class LiifUpscaler(nn.Module):
         self.chunk = chunk
 
     def forward(self, lr: torch.Tensor, size: torch.Tensor) -> torch.Tensor:
-        out_h = int(size[0].item())
-        out_w = int(size[1].item())
-        n = lr.shape[0]
-        feat = self.liif.features(lr)
-        coord = make_coord(out_h, out_w, lr.device).unsqueeze(0).expand(n, out_h * out_w, 2)
-        cell = torch.ones_like(coord)
-        cell[:, :, 0] *= 2.0 / out_h
-        cell[:, :, 1] *= 2.0 / out_w
-        parts: List[torch.Tensor] = []
-        for start in range(0, out_h * out_w, self.chunk):
-            end = min(start + self.chunk, out_h * out_w)
-            parts.append(self.liif.query(feat, coord[:, start:end], cell[:, start:end]))
-        rgb = torch.cat(parts, dim=1) * 0.5 + 0.5
-        return rgb.clamp(0, 1).view(n, out_h, out_w, 3).permute(0, 3, 1, 2)
+        out = self.liif.render(lr, int(size[0].item()), int(size[1].item()), self.chunk)
+        return (out * 0.5 + 0.5).clamp(0, 1)
+
+
+class ResidualLiifUpscaler(nn.Module):
+    """The exported "liif-residual" module: forward(lr[N,3,h,w] in [0,1], size int64[2] = (H, W), base[N,3,H,W] in
+    [0,1], the caller's bicubic up-sampling of lr to (H, W)) -> base plus the learned correction, in [0,1]."""
+
+    def __init__(self, liif: Liif, chunk: int = 30000):
+        super().__init__()
+        self.liif = liif
+        self.chunk = chunk
+
+    def forward(self, lr: torch.Tensor, size: torch.Tensor, base: torch.Tensor) -> torch.Tensor:
+        out = self.liif.render(lr, int(size[0].item()), int(size[1].item()), self.chunk)
+        return (base + out * 0.5).clamp(0, 1)
+
+
+def upscaler(liif: Liif, chunk: int = 30000) -> nn.Module:
+    """The exported module of liif's kind."""
+    return ResidualLiifUpscaler(liif, chunk) if liif.residual else LiifUpscaler(liif, chunk)
 
 
 def export(liif: Liif, path: str) -> None:
     liif.eval()
-    torch.jit.script(LiifUpscaler(liif)).save(path)
+    torch.jit.script(upscaler(liif)).save(path)
 
 
 def parameter_count(module: nn.Module) -> int:

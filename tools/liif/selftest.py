@@ -1,8 +1,10 @@
 #!/usr/bin/python3
 """Checks of tools/liif that need no trained weights: the parameter count, the converter on a synthetic checkpoint
-in the official layout, and that the exported TorchScript equals the eager model (chunked or not).
+in the official layout, that the exported TorchScript equals the eager model (chunked or not), and that a
+liif-residual model starts as the bicubic up-sampling it is given, exactly.
 
   /usr/bin/python3 tools/liif/selftest.py
+  /usr/bin/python3 tools/liif/selftest.py --export-residual DIR   # also writes an untrained residual model there
 """
 import os
 import sys
@@ -12,7 +14,9 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from convert_official import convert  # noqa: E402
-from liif import Liif, LiifUpscaler, export, make_coord, parameter_count  # noqa: E402
+import json  # noqa: E402
+
+from liif import RESIDUAL, Liif, LiifUpscaler, ResidualLiifUpscaler, export, make_coord, parameter_count  # noqa: E402
 
 
 def official_layout(liif):
@@ -49,13 +53,45 @@ def main():
             assert torch.allclose(out, eager, atol=1e-5), (out - eager).abs().max()
             small_chunks = torch.jit.script(LiifUpscaler(converted, chunk=7))(lr, torch.tensor([24, 20]))
             assert torch.allclose(small_chunks, eager, atol=1e-5), "chunking changed the result"
+    check_residual()
     try:
         convert({"model": {"name": "metasr", "args": {}, "sd": {}}})
         raise AssertionError("a non-LIIF checkpoint was accepted")
     except ValueError:
         pass
-    print("liif selftest passed: %d parameters, converter exact, TorchScript equals eager (chunked too)" % params)
+    print("liif selftest passed: %d parameters, converter exact, TorchScript equals eager (chunked too), "
+          "an untrained residual model returns its bicubic base exactly" % params)
+
+
+def check_residual():
+    """Untrained, a residual model's output is its base exactly; trained (here: a random last layer), TorchScript
+    equals eager."""
+    torch.manual_seed(1)
+    residual = Liif(residual=True).eval()
+    lr = torch.rand(2, 3, 12, 10)
+    base = torch.rand(2, 3, 24, 20)
+    size = torch.tensor([24, 20])
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "liif.pt")
+        export(residual, path)
+        assert torch.equal(torch.jit.load(path)(lr, size, base), base), "an untrained residual model changed its base"
+        torch.nn.init.normal_(residual.imnet.layers[-1].weight, std=0.01)
+        with torch.no_grad():
+            eager = ResidualLiifUpscaler(residual)(lr, size, base)
+        export(residual, path)
+        assert torch.allclose(torch.jit.load(path)(lr, size, base), eager, atol=1e-5), "residual TorchScript != eager"
+        assert not torch.equal(eager, base)
+
+
+def export_untrained_residual(directory):
+    """An untrained liif-residual model and its liif.json, for lr0's tests of the residual contract."""
+    os.makedirs(directory, exist_ok=True)
+    export(Liif(residual=True), os.path.join(directory, "liif.pt"))
+    with open(os.path.join(directory, "liif.json"), "w") as f:
+        json.dump({"kind": RESIDUAL, "steps": 0, "note": "untrained: returns its bicubic base"}, f)
 
 
 if __name__ == "__main__":
     main()
+    if len(sys.argv) == 3 and sys.argv[1] == "--export-residual":
+        export_untrained_residual(sys.argv[2])

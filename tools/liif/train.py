@@ -43,7 +43,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from liif import Liif, LiifUpscaler, export, make_coord  # noqa: E402
+from liif import RESIDUAL, Liif, export, make_coord, upscaler  # noqa: E402
 
 TRAIN = ["astronaut.png", "coffee.png", "motorcycle_left.png", "hubble_deep_field.jpg", "ihc.png", "retina.jpg",
          "brick.png", "grass.png", "gravel.png", "coins.png", "moon.png", "camera.png", "page.png", "text.png",
@@ -79,8 +79,9 @@ def to_tensor(image):
 
 
 def sample_batch(photos, batch, patch=48, queries=2304):
-    """LIIF's training sample: a random HR crop of size 48*s, its bicubic 48x48 LR, and random HR pixels."""
-    lrs, coords, cells, gts = [], [], [], []
+    """LIIF's training sample: a random HR crop of size 48*s, its bicubic 48x48 LR, random HR pixels, and at those
+    pixels the LR's bicubic up-sampling (Pillow's, as the stream's), the base a residual model corrects."""
+    lrs, coords, cells, gts, bases = [], [], [], [], []
     while len(lrs) < batch:
         photo = random.choice(photos)
         scale = random.uniform(1, 4)
@@ -101,7 +102,13 @@ def sample_batch(photos, batch, patch=48, queries=2304):
         coords.append(coord[pick])
         cells.append(cell)
         gts.append((rgb[pick] - 0.5) / 0.5)
-    return torch.stack(lrs), torch.stack(coords), torch.stack(cells), torch.stack(gts)
+        bases.append((pixels(lr.resize((size, size), Image.BICUBIC))[pick] - 0.5) / 0.5)
+    return torch.stack(lrs), torch.stack(coords), torch.stack(cells), torch.stack(gts), torch.stack(bases)
+
+
+def pixels(image):
+    """An image's RGB pixels in [0, 1], [H*W, 3] in row-major order (the order of make_coord)."""
+    return to_tensor(image).permute(1, 2, 0).reshape(-1, 3)
 
 
 FASHION = "/usr/share/datasets/fashion-mnist/"
@@ -120,27 +127,39 @@ def fashion_batch(images, batch):
     side = images.shape[1]
     lr_side = max(1, round(side / random.uniform(1, 4)))
     coord = make_coord(side, side, torch.device("cpu"))
-    lrs, gts = [], []
+    lrs, gts, bases = [], [], []
     for index in np.random.randint(0, len(images), batch):
         hr = Image.fromarray(images[index]).convert("RGB")
         if random.random() < 0.5:
             hr = hr.transpose(Image.FLIP_LEFT_RIGHT)
-        lrs.append(to_tensor(hr.resize((lr_side, lr_side), Image.BICUBIC)))
-        gts.append((to_tensor(hr).permute(1, 2, 0).reshape(-1, 3) - 0.5) / 0.5)
+        lr = hr.resize((lr_side, lr_side), Image.BICUBIC)
+        lrs.append(to_tensor(lr))
+        gts.append((pixels(hr) - 0.5) / 0.5)
+        bases.append((pixels(lr.resize((side, side), Image.BICUBIC)) - 0.5) / 0.5)
     cells = torch.ones(batch, side * side, 2) * (2.0 / side)
-    return torch.stack(lrs), coord.unsqueeze(0).expand(batch, -1, -1), cells, torch.stack(gts)
+    return torch.stack(lrs), coord.unsqueeze(0).expand(batch, -1, -1), cells, torch.stack(gts), torch.stack(bases)
+
+
+def super_resolve(model, lrs, width, height):
+    """The exported upscaler's output for Pillow LR images, [N,3,H,W] in [0,1] (a residual one gets its bases)."""
+    module = upscaler(model).eval()
+    batch = torch.stack([to_tensor(lr) for lr in lrs])
+    size = torch.tensor([height, width])
+    with torch.no_grad():
+        if model.residual:
+            bases = torch.stack([to_tensor(lr.resize((width, height), Image.BICUBIC)) for lr in lrs])
+            return module(batch, size, bases)
+        return module(batch, size)
 
 
 def evaluate_fashion(model, images, scales=(2, 4)):
     """PSNR of LIIF and of bicubic on Fashion-MNIST test images: 28 -> 28/scale -> 28, whole image."""
-    upscaler = LiifUpscaler(model).eval()
     results = {}
     for scale in scales:
         side = images.shape[1]
         hrs = [Image.fromarray(image).convert("RGB") for image in images]
         lrs = [hr.resize((side // scale, side // scale), Image.BICUBIC) for hr in hrs]
-        with torch.no_grad():
-            srs = upscaler(torch.stack([to_tensor(lr) for lr in lrs]), torch.tensor([side, side]))
+        srs = super_resolve(model, lrs, side, side)
         liif_scores, bicubic_scores = [], []
         for hr, lr, sr in zip(hrs, lrs, srs):
             truth = to_tensor(hr)
@@ -164,7 +183,6 @@ def probe(model, photos, scales=(2, 4)):
 
 def evaluate(model, photos, scales=(2, 3, 4)):
     """PSNR of LIIF and of bicubic against the held-out photos, per scale."""
-    upscaler = LiifUpscaler(model).eval()
     results = {}
     for scale in scales:
         liif_scores, bicubic_scores = [], []
@@ -173,8 +191,7 @@ def evaluate(model, photos, scales=(2, 3, 4)):
             hr = photo.crop((0, 0, w, h))
             lr = hr.resize((w // scale, h // scale), Image.BICUBIC)
             bicubic = to_tensor(lr.resize((w, h), Image.BICUBIC))
-            with torch.no_grad():
-                sr = upscaler(to_tensor(lr).unsqueeze(0), torch.tensor([h, w]))[0]
+            sr = super_resolve(model, [lr], w, h)[0]
             truth = to_tensor(hr)
             liif_scores.append(psnr(sr, truth, scale + 6))
             bicubic_scores.append(psnr(bicubic.clamp(0, 1), truth, scale + 6))
@@ -198,6 +215,15 @@ def initial_weights(path, device):
     return state.get("ema", state["model"])
 
 
+def kind_of(path):
+    """The kind of the model at path: its liif.json's "kind" (a .ckpt: the json next to it), "liif" without one."""
+    sidecar = os.path.splitext(path)[0] + ".json"
+    if os.path.exists(sidecar):
+        with open(sidecar) as f:
+            return json.load(f).get("kind", "liif")
+    return "liif"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", default="streams-app/src/main/resources/models/lr0-liif/liif.pt")
@@ -215,6 +241,8 @@ def main():
                         "(e.g. the bundled one, to continue its training)")
     parser.add_argument("--ema", type=float, default=0.999, help="decay of the weight average that is evaluated and "
                         "exported (0: the raw weights)")
+    parser.add_argument("--residual", action="store_true", help="train a liif-residual model: the network corrects "
+                        "the stream's bicubic up-sampling (zero at the start) instead of producing every pixel")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
@@ -237,9 +265,13 @@ def main():
         report = lambda m: evaluate_fashion(m, test)  # noqa: E731
         quick = lambda m: {k: round(v["liif"] - v["bicubic"], 3) for k, v in evaluate_fashion(m, test[:200]).items()}  # noqa: E731
         provenance = {"train": "Fashion-MNIST train split (60,000)", "test": "first 1,000 of the test split"}
-    model = Liif().to(args.device)
+    model = Liif(residual=args.residual).to(args.device)
     if args.init:
         model.load_state_dict(initial_weights(args.init, args.device))
+        if args.residual and kind_of(args.init) != RESIDUAL:
+            # From a plain model: its encoder and MLP, but no correction yet, so training starts at bicubic.
+            torch.nn.init.zeros_(model.imnet.layers[-1].weight)
+            torch.nn.init.zeros_(model.imnet.layers[-1].bias)
         print("initialised from %s" % args.init, flush=True)
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
     average = copy.deepcopy(model).eval()
@@ -257,8 +289,9 @@ def main():
         print("resumed at step %d (%.0f s trained)" % (step, spent), flush=True)
     started = time.time() - spent
     while (args.steps == 0 or step < args.steps) and time.time() - started < args.minutes * 60:
-        lr, coord, cell, gt = (t.to(args.device) for t in next_batch())
-        loss = F.l1_loss(model(lr, coord, cell), gt)
+        lr, coord, cell, gt, base = (t.to(args.device) for t in next_batch())
+        prediction = model(lr, coord, cell)
+        loss = F.l1_loss(prediction + base if args.residual else prediction, gt)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
@@ -277,7 +310,7 @@ def main():
     print(json.dumps(results, indent=2))
     export(model, args.out)
     with open(os.path.splitext(args.out)[0] + ".json", "w") as f:
-        json.dump({"steps": step, "lr": args.lr, "seconds": round(time.time() - started), "batch": args.batch,
+        json.dump({"kind": model.kind(), "steps": step, "lr": args.lr, "seconds": round(time.time() - started), "batch": args.batch,
                    "queriesPerPatch": args.queries, "ema": args.ema, "seed": args.seed,
                    "data": args.data, "init": args.init, "psnr": results, **provenance,
                    "command": " ".join(sys.argv), "torch": torch.__version__}, f, indent=2)

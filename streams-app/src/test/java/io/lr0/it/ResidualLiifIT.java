@@ -1,0 +1,87 @@
+package io.lr0.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lr0.image.ImageCodec;
+import io.lr0.image.ImageLimits;
+import io.lr0.image.PillowResize;
+import io.lr0.image.Raster;
+import io.lr0.superres.BicubicUpscaler;
+import io.lr0.superres.LiifModel;
+import io.lr0.superres.Upscaler;
+import io.lr0.testing.TestImages;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The liif-residual contract end to end: tools/liif writes an untrained residual model (Debian's PyTorch), lr0 loads
+ * it by its liif.json, passes the stream's own bicubic up-sampling as the base, and gets that base back exactly: a
+ * residual model cannot start below bicubic, and a flat colour comes back unchanged.
+ */
+class ResidualLiifIT {
+    private static final Path TOOLS = Path.of("..", "tools", "liif");
+
+    @Test
+    void anUntrainedResidualModelReturnsTheStreamsBicubicExactly(@TempDir Path dir) throws Exception {
+        Path model = dir.resolve("residual");
+        Process export = new ProcessBuilder(
+                        "/usr/bin/python3",
+                        TOOLS.resolve("selftest.py").toString(),
+                        "--export-residual",
+                        model.toString())
+                .redirectErrorStream(true)
+                .start();
+        String said = new String(export.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(export.waitFor(5, TimeUnit.MINUTES), "selftest.py did not finish");
+        assertEquals(0, export.exitValue(), said);
+
+        try (LiifModel liif = LiifModel.load(model.toString(), dir.resolve("cache"));
+                Upscaler upscaler = liif.newUpscaler()) {
+            assertEquals(LiifModel.Kind.LIIF_RESIDUAL, liif.kind());
+            Raster photo = ImageCodec.decodeFile(TestImages.fixture("chelsea.png"), ImageLimits.DEFAULT);
+            Raster small = PillowResize.resize(photo, 32, 22);
+            assertArrayEquals(
+                    new BicubicUpscaler()
+                            .upscale(List.of(small), 128, 88)
+                            .get(0)
+                            .pixels(),
+                    upscaler.upscale(List.of(small), 128, 88).get(0).pixels(),
+                    "the base, every pixel");
+
+            byte[] flat = new byte[16 * 16 * 3];
+            for (int p = 0; p < 256; p++) {
+                flat[p * 3] = (byte) 200;
+                flat[p * 3 + 1] = 60;
+                flat[p * 3 + 2] = 30;
+            }
+            byte[] up = upscaler.upscale(List.of(new Raster(16, 16, 3, flat)), 64, 64)
+                    .get(0)
+                    .pixels();
+            byte[] expected = new byte[64 * 64 * 3];
+            for (int p = 0; p < 64 * 64; p++) {
+                System.arraycopy(flat, 0, expected, p * 3, 3);
+            }
+            assertTrue(Arrays.equals(expected, up), "a flat (200, 60, 30) comes back unchanged");
+        }
+    }
+
+    @Test
+    void aKindThisVersionDoesNotRunIsRefusedByName(@TempDir Path dir) throws IOException {
+        Path bundled = dir.resolve("model");
+        Files.createDirectories(bundled);
+        Files.write(bundled.resolve("liif.pt"), new byte[] {0});
+        Files.writeString(bundled.resolve("liif.json"), "{\"kind\": \"lte\"}");
+        IOException refused = assertThrows(IOException.class, () -> LiifModel.load(bundled.toString(), dir));
+        assertTrue(refused.getMessage().contains("'lte'"), refused.getMessage());
+    }
+}
