@@ -229,20 +229,13 @@ class PipelineIT {
                         records.stream().anyMatch(r -> nativeKey.equals(new String(r.key(), StandardCharsets.UTF_8))),
                 Duration.ofSeconds(60));
         String topic = "report-hostile";
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
-        }
-        int nodeId;
-        try (RestSchemaRegistryClient registry = new RestSchemaRegistryClient(
-                RegistryConfig.from(Map.of(RegistryConfig.SCHEMA_REGISTRY_URL, stack.registryUrl())))) {
-            nodeId = registry.register("nodes-value", HostileAvro.NODE);
-        }
+        createTopic(topic);
+        byte[] nested = nestedRecord();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
                 Map.of("bootstrap.servers", stack.bootstrapServers()),
                 new ByteArraySerializer(),
                 new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(
-                    topic, bytes("nested"), HostileAvro.wire(nodeId, HostileAvro.nestedNodes(200_000))));
+            producer.send(new ProducerRecord<>(topic, bytes("nested"), nested));
             for (ConsumerRecord<byte[], byte[]> metric : metrics) {
                 producer.send(new ProducerRecord<>(topic, metric.key(), metric.value()));
             }
@@ -362,14 +355,8 @@ class PipelineIT {
                 records -> records.size() >= 2,
                 Duration.ofSeconds(60));
         String topic = "consume-check";
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
-        }
-        int nodeId;
-        try (RestSchemaRegistryClient registry = new RestSchemaRegistryClient(
-                RegistryConfig.from(Map.of(RegistryConfig.SCHEMA_REGISTRY_URL, stack.registryUrl())))) {
-            nodeId = registry.register("nodes-value", HostileAvro.NODE);
-        }
+        createTopic(topic);
+        byte[] nested = nestedRecord();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
                 Map.of("bootstrap.servers", stack.bootstrapServers()),
                 new ByteArraySerializer(),
@@ -379,8 +366,7 @@ class PipelineIT {
             producer.send(new ProducerRecord<>(topic, bytes("junk"), bytes("not avro")));
             // A recursive writer schema and a body 200,000 levels deep: it once ended the command (exit 1, nothing
             // printed) on a StackOverflowError.
-            producer.send(new ProducerRecord<>(
-                    topic, bytes("nested"), HostileAvro.wire(nodeId, HostileAvro.nestedNodes(200_000))));
+            producer.send(new ProducerRecord<>(topic, bytes("nested"), nested));
             producer.send(
                     new ProducerRecord<>(topic, bytes("img-b"), images.get(1).value()));
             producer.send(new ProducerRecord<>(topic, bytes("gone"), null));
@@ -398,8 +384,8 @@ class PipelineIT {
         JsonNode junk = json.readTree(lines.get(1));
         assertEquals(1, junk.path("offset").asLong());
         assertTrue(junk.path("error").asText().startsWith("not decoded (8 bytes): "), junk.toString());
-        JsonNode nested = json.readTree(lines.get(2));
-        assertTrue(nested.path("error").asText().contains("Node contains itself"), nested.toString());
+        JsonNode nestedLine = json.readTree(lines.get(2));
+        assertTrue(nestedLine.path("error").asText().contains("Node contains itself"), nestedLine.toString());
         assertEquals("img-b", json.readTree(lines.get(3)).path("key").asText(), "the command went on");
         assertTrue(json.readTree(lines.get(4)).path("value").isNull(), "a tombstone");
 
@@ -413,6 +399,21 @@ class PipelineIT {
                 command("consume", topic, "--from-beginning", "--max", "1")
                         .lines()
                         .count());
+    }
+
+    private static void createTopic(String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        }
+    }
+
+    /** A record whose writer schema is recursive (registered) and whose body nests 200,000 levels deep. */
+    private static byte[] nestedRecord() {
+        try (RestSchemaRegistryClient registry = new RestSchemaRegistryClient(
+                RegistryConfig.from(Map.of(RegistryConfig.SCHEMA_REGISTRY_URL, stack.registryUrl())))) {
+            return HostileAvro.wire(
+                    registry.register("nodes-value", HostileAvro.NODE), HostileAvro.nestedNodes(200_000));
+        }
     }
 
     /** {@code lr0 report ARGS} against this test's stack; its standard output. */
