@@ -76,7 +76,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
                 host,
                 port == 0 ? 0 : EmbeddedKafka.requireFree(port, "schema registry"),
                 security,
-                HttpService.Limits.bodyUpTo(MAX_BODY_BYTES),
+                MAX_BODY_BYTES,
                 registry.new Routes());
         log.info(
                 "Schema registry listening on {} ({} subjects restored)",
@@ -165,13 +165,14 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             return schemas;
         }
         if ((m = match("/schemas/ids/(\\d+)(/schema|/versions|/subjects)?", path)) != null && method.equals("GET")) {
-            long requested = Long.parseLong(m.group(1).length() > 18 ? "-1" : m.group(1));
-            if (requested < 0 || requested > Integer.MAX_VALUE) {
+            int id;
+            try {
+                id = Integer.parseInt(m.group(1));
+            } catch (NumberFormatException e) {
                 // No schema can have an id beyond an int (ids are ints on the wire): not found, as Confluent answers.
                 throw new SchemaRegistryException(
                         404, SchemaRegistryException.SCHEMA_NOT_FOUND, "Schema " + m.group(1) + " not found");
             }
-            int id = (int) requested;
             String view = m.group(2) == null ? "" : m.group(2);
             switch (view) {
                 case "/versions" -> {

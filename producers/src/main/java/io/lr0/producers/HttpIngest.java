@@ -71,12 +71,7 @@ public final class HttpIngest implements AutoCloseable {
             int maxBytes) {
         HttpIngest ingest = new HttpIngest(security, publisher, defaultDataset, maxBytes);
         ingest.server = HttpService.start(
-                "lr0-http-ingest",
-                host,
-                port,
-                security,
-                HttpService.Limits.bodyUpTo(maxBytes + MULTIPART_ALLOWANCE),
-                ingest::answer);
+                "lr0-http-ingest", host, port, security, maxBytes + MULTIPART_ALLOWANCE, ingest::answer);
         return ingest;
     }
 

@@ -1,5 +1,6 @@
 package io.lr0.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,7 @@ public record HttpAnswer(int status, String contentType, byte[] body, Map<String
     public static HttpAnswer json(int status, JsonNode body) {
         try {
             return new HttpAnswer(status, "application/json", JSON.writeValueAsBytes(body));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("a JSON tree that does not serialise", e);
         }
     }

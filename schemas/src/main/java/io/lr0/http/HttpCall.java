@@ -1,5 +1,6 @@
 package io.lr0.http;
 
+import java.util.Locale;
 import java.util.Map;
 import org.eclipse.jetty.util.URIUtil;
 
@@ -13,7 +14,7 @@ public record HttpCall(
 
     /** The header {@code name} (any case), or null. */
     public String header(String name) {
-        return headers.get(name.toLowerCase(java.util.Locale.ROOT));
+        return headers.get(name.toLowerCase(Locale.ROOT));
     }
 
     /** The path, decoded as a path is: {@code %XX} sequences only (a '+' stays a '+': paths are not form-encoded). */

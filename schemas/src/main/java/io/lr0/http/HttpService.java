@@ -28,6 +28,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
@@ -39,23 +40,25 @@ import org.slf4j.LoggerFactory;
  * One of lr0's HTTP servers (schema registry, dashboard, push endpoint), served by Jetty. Connections are handled by
  * non-blocking I/O, so a client that trickles its request holds no thread: 50 connections sending a byte a second
  * cannot stop anyone else being answered (the JDK's built-in server, with a fixed pool of blocking threads, was
- * stopped by 10). A connection idle for {@link Limits#idleTimeout} is closed, a request body must arrive whole within
- * {@link Limits#requestTimeout} (else 408), a body over {@link Limits#maxBodyBytes} is refused with 413 before it is
- * read whole (the rest of it read and dropped, bounded, so the client gets the answer), request headers are capped at
- * 8 KiB, and the open connections at {@link Limits#maxConnections}. Only then does a request reach the server's
- * {@link HttpRoutes}, whole, on a thread of a bounded pool.
+ * stopped by 10). A connection idle for {@link #IDLE_TIMEOUT} is closed, a request body must arrive whole within
+ * {@link #REQUEST_TIMEOUT} (else 408), a body over the server's limit is refused with 413 before it is read whole
+ * (the rest of it read and dropped, bounded, so the client gets the answer), request headers are capped at
+ * {@link #MAX_HEADER_BYTES}, and the open connections at {@link #MAX_CONNECTIONS}. Only then does a request reach the
+ * server's {@link HttpRoutes}, whole, on a thread of a bounded pool.
  */
 public final class HttpService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpService.class);
 
-    /** What one server takes from its clients. */
-    public record Limits(
-            int maxBodyBytes, Duration idleTimeout, Duration requestTimeout, int maxConnections, int maxThreads) {
-        /** A body of at most {@code maxBodyBytes}; 30 s idle, 60 s for a whole request, 1,000 connections. */
-        public static Limits bodyUpTo(int maxBodyBytes) {
-            return new Limits(maxBodyBytes, Duration.ofSeconds(30), Duration.ofSeconds(60), 1000, 32);
-        }
-    }
+    /** A connection with no byte either way for this long is closed. */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+    /** A request body must arrive whole within this (a trickling body holds no thread, but holds its buffer). */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+    /** Open connections per server. */
+    static final int MAX_CONNECTIONS = 1000;
+    /** Threads that handle whole requests. */
+    static final int MAX_THREADS = 32;
+    /** Request line and headers. */
+    static final int MAX_HEADER_BYTES = 8 * 1024;
 
     private final Server server;
     private final HttpSecurity security;
@@ -71,17 +74,18 @@ public final class HttpService implements AutoCloseable {
     }
 
     /**
-     * Serves {@code routes} on {@code host:port} (0: any free port), named {@code name} in thread names and logs;
-     * {@code security} adds basic auth (checked before a body is read) and TLS.
+     * Serves {@code routes} on {@code host:port} (0: any free port), named {@code name} in thread names and logs,
+     * taking request bodies of at most {@code maxBodyBytes}; {@code security} adds basic auth (checked before a body
+     * is read) and TLS.
      */
     public static HttpService start(
-            String name, String host, int port, HttpSecurity security, Limits limits, HttpRoutes routes) {
-        QueuedThreadPool threads = new QueuedThreadPool(limits.maxThreads(), 2);
+            String name, String host, int port, HttpSecurity security, int maxBodyBytes, HttpRoutes routes) {
+        QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2);
         threads.setName(name + "-http");
         threads.setDaemon(true);
         Server server = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();
-        http.setRequestHeaderSize(8 * 1024);
+        http.setRequestHeaderSize(MAX_HEADER_BYTES);
         http.setSendServerVersion(false);
         // Keys in paths may hold an encoded '/' (a model/dataset key of the query API); the routes split raw paths.
         http.setUriCompliance(UriCompliance.DEFAULT.with("lr0", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
@@ -92,12 +96,12 @@ public final class HttpService implements AutoCloseable {
         ServerConnector connector = new ServerConnector(server, factories);
         connector.setHost(host);
         connector.setPort(port);
-        connector.setIdleTimeout(limits.idleTimeout().toMillis());
+        connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
         connector.setAcceptQueueSize(64);
         server.addConnector(connector);
-        server.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
+        server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, connector));
         // Requests in flight get a moment to be answered when the server stops (a push waiting for its broker ack).
-        server.setHandler(new GracefulHandler(new Dispatch(security, limits, routes, threads)));
+        server.setHandler(new GracefulHandler(new Dispatch(security, maxBodyBytes, routes, threads)));
         // What Jetty refuses itself (a malformed request line, a path with encoded control characters, headers over
         // the limit) is answered in the server's own error format too, not as an HTML page.
         server.setErrorHandler((request, response, callback) -> {
@@ -153,13 +157,13 @@ public final class HttpService implements AutoCloseable {
     /** Checks credentials, reads the body whole within the limits, then hands the request to the routes. */
     private static final class Dispatch extends Handler.Abstract {
         private final HttpSecurity security;
-        private final Limits limits;
+        private final int maxBodyBytes;
         private final HttpRoutes routes;
         private final QueuedThreadPool threads;
 
-        Dispatch(HttpSecurity security, Limits limits, HttpRoutes routes, QueuedThreadPool threads) {
+        Dispatch(HttpSecurity security, int maxBodyBytes, HttpRoutes routes, QueuedThreadPool threads) {
             this.security = security;
-            this.limits = limits;
+            this.maxBodyBytes = maxBodyBytes;
             this.routes = routes;
             this.threads = threads;
         }
@@ -168,10 +172,10 @@ public final class HttpService implements AutoCloseable {
         public boolean handle(Request request, Response response, Callback callback) {
             boolean admitted = security.admits(request.getHeaders().get(HttpHeader.AUTHORIZATION));
             // A body is read whole only for a request that may be answered; otherwise it is dropped (bounded).
-            int keep = admitted ? limits.maxBodyBytes() : 0;
+            int keep = admitted ? maxBodyBytes : 0;
             new BodyReader(request, keep)
                     .read()
-                    .orTimeout(limits.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .orTimeout(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                     .handleAsync((body, failure) -> admitted ? answer(request, body, failure) : unauthorized(), threads)
                     .thenAccept(answer -> write(response, callback, answer));
             return true;
@@ -189,8 +193,7 @@ public final class HttpService implements AutoCloseable {
                 if (cause instanceof TimeoutException) {
                     return routes.refusal(
                                     408,
-                                    "the request did not arrive whole within "
-                                            + limits.requestTimeout().toSeconds() + " s")
+                                    "the request did not arrive whole within " + REQUEST_TIMEOUT.toSeconds() + " s")
                             .withHeader("Connection", "close");
                 }
                 return routes.refusal(400, "the request body could not be read: " + cause.getMessage())
@@ -222,8 +225,7 @@ public final class HttpService implements AutoCloseable {
         private HttpAnswer tooLarge(String size) {
             return routes.refusal(
                             413,
-                            "Request body of " + size + " is over this server's limit of " + limits.maxBodyBytes()
-                                    + " bytes")
+                            "Request body of " + size + " is over this server's limit of " + maxBodyBytes + " bytes")
                     .withHeader("Connection", "close");
         }
 
@@ -279,21 +281,20 @@ public final class HttpService implements AutoCloseable {
         private final int keep;
         private final CompletableFuture<Body> result = new CompletableFuture<>();
         private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        /** Bytes read so far. */
         private long seen;
-        private boolean over;
 
         BodyReader(Request request, int keep) {
             this.request = request;
             this.keep = keep;
-            this.over = request.getLength() > keep;
-            this.seen = Math.max(0, request.getLength());
         }
 
         CompletableFuture<Body> read() {
-            if (over && seen > keep + MAX_DISCARDED_BYTES) {
-                result.complete(new Body(null, true, seen));
+            long announced = request.getLength();
+            if (announced > keep + MAX_DISCARDED_BYTES) {
+                // Too large even to drop: answered at once, and the connection is closed after the answer.
+                result.complete(new Body(null, true, announced));
             } else {
-                seen = 0;
                 run();
             }
             return result;
@@ -313,16 +314,15 @@ public final class HttpService implements AutoCloseable {
                 }
                 ByteBuffer bytes = chunk.getByteBuffer();
                 seen += bytes.remaining();
-                over |= seen > keep;
+                boolean over = seen > keep || request.getLength() > keep;
                 if (!over) {
-                    byte[] copy = new byte[bytes.remaining()];
-                    bytes.get(copy);
-                    kept.write(copy, 0, copy.length);
+                    kept.writeBytes(BufferUtil.toArray(bytes));
                 }
                 boolean last = chunk.isLast();
                 chunk.release();
-                if (last || (over && seen > keep + MAX_DISCARDED_BYTES)) {
-                    result.complete(new Body(over ? null : kept.toByteArray(), over, seen));
+                if (last || seen > keep + MAX_DISCARDED_BYTES) {
+                    result.complete(
+                            new Body(over ? null : kept.toByteArray(), over, Math.max(seen, request.getLength())));
                 }
             }
         }

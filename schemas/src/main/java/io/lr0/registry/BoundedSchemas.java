@@ -19,7 +19,7 @@ import org.apache.avro.Schema;
  * </ul>
  */
 final class BoundedSchemas {
-    /** Deeper than any schema lr0 or a sane producer writes (lr0's deepest is 4), shallow for any stack. */
+    /** Deeper than any schema lr0 (BoundedDecodingTest) or a sane producer writes, shallow for any stack. */
     static final int MAX_DEPTH = 64;
 
     private BoundedSchemas() {}

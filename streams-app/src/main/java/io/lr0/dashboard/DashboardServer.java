@@ -60,8 +60,7 @@ public final class DashboardServer implements AutoCloseable {
         this.security = security;
         this.http = security.client(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)))
                 .build();
-        this.server = HttpService.start(
-                "lr0-dashboard", host, port, security, HttpService.Limits.bodyUpTo(MAX_BODY_BYTES), this::answer);
+        this.server = HttpService.start("lr0-dashboard", host, port, security, MAX_BODY_BYTES, this::answer);
         String announced = advertisedHost == null || advertisedHost.isBlank() ? host : advertisedHost;
         this.self = new HostInfo(announced, server.port());
     }

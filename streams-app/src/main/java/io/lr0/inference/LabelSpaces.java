@@ -133,16 +133,17 @@ final class LabelSpaces {
     /** A building of {@code classes}: refused, or started on the encoder thread of its size. */
     private Building building(String dataset, List<String> classes, long now) {
         String problem = LabelSpaceRules.problem(classes).orElse(null);
-        long prompts = classes.size();
+        PromptSet prompts = null;
         if (problem == null) {
             try {
-                prompts = (long) classes.size()
-                        * PromptSet.forDataset(dataset, promptsDir).templates().size();
+                prompts = PromptSet.forDataset(dataset, promptsDir);
             } catch (IOException | RuntimeException e) {
                 // An unreadable prompts file is the operator's to fix: the building fails and is tried again.
+                return new Building(classes, CompletableFuture.failedFuture(cannotEncode(dataset, e)), now, null);
             }
-            if (prompts > maxPrompts) {
-                problem = "it has " + prompts + " prompts (classes x prompt templates), more than "
+            long total = (long) classes.size() * prompts.templates().size();
+            if (total > maxPrompts) {
+                problem = "it has " + total + " prompts (classes x prompt templates), more than "
                         + "inference.label.space.max.prompts=" + maxPrompts;
             }
         }
@@ -160,9 +161,10 @@ final class LabelSpaces {
         return new Building(classes, start(dataset, classes, prompts), now, null);
     }
 
-    private CompletableFuture<Built> start(String dataset, List<String> classes, long prompts) {
+    private CompletableFuture<Built> start(String dataset, List<String> classes, PromptSet prompts) {
+        boolean large = (long) classes.size() * prompts.templates().size() >= LARGE_PROMPTS;
         CompletableFuture<Built> built = CompletableFuture.supplyAsync(
-                () -> build(dataset, classes), prompts >= LARGE_PROMPTS ? largeEncoder : smallEncoder);
+                () -> build(dataset, classes, prompts), large ? largeEncoder : smallEncoder);
         // Counted once the future is complete, so whoever sees the count sees the classifier ready.
         built.thenAccept(done -> meters.counter(
                         OperationalMetrics.LABEL_SPACE_ENCODINGS, "dataset", dataset, "from", done.from())
@@ -170,9 +172,8 @@ final class LabelSpaces {
         return built;
     }
 
-    private Built build(String dataset, List<String> classes) {
+    private Built build(String dataset, List<String> classes, PromptSet prompts) {
         try {
-            PromptSet prompts = PromptSet.forDataset(dataset, promptsDir);
             Path cached = cacheDir.resolve(cacheKey(classes, prompts) + ".emb");
             if (Files.exists(cached)) {
                 try {
@@ -192,14 +193,19 @@ final class LabelSpaces {
             write(cached, classifier);
             return new Built(classifier, "model");
         } catch (IOException | RuntimeException e) {
-            log.error(
-                    "Label space '{}' cannot be encoded (tried again in {} s; its records wait): {}",
-                    LogText.of(dataset),
-                    RETRY_AFTER.toSeconds(),
-                    LogText.of(String.valueOf(e.getMessage())),
-                    e);
-            throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
+            throw cannotEncode(dataset, e);
         }
+    }
+
+    /** Logs that {@code dataset}'s label space cannot be encoded now (it is tried again after {@link #RETRY_AFTER}). */
+    private static RuntimeException cannotEncode(String dataset, Exception error) {
+        log.error(
+                "Label space '{}' cannot be encoded (tried again in {} s; its records wait): {}",
+                LogText.of(dataset),
+                RETRY_AFTER.toSeconds(),
+                LogText.of(String.valueOf(error.getMessage())),
+                error);
+        return error instanceof RuntimeException runtime ? runtime : new IllegalStateException(error);
     }
 
     private ZeroShotClassifier encode(String dataset, List<String> classes, PromptSet prompts) {

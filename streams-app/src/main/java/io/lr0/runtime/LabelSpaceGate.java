@@ -75,10 +75,11 @@ public final class LabelSpaceGate<V extends SpecificRecord> implements Stage<V, 
     private final Tally tally = new Tally();
 
     /**
-     * A gate on {@code sourceTopic}, whose records are of {@code type} and name their dataset with {@code datasetOf}; {@code ready} says
-     * whether the stages after it can take the records of a published label space yet (a false answer starts their
-     * preparation, such as encoding its prompts): until then they wait too, with no time limit (the byte bound
-     * holds).
+     * A gate on {@code sourceTopic}, whose records are of {@code type} and name their dataset with {@code
+     * datasetOf}; {@code ready} says whether the stages after it can take the records of a published label space yet
+     * (a false answer starts their preparation, such as encoding its prompts): until then they wait too, with no time
+     * limit (the byte bound holds); it throws a {@code BadImageException} for a label space they can never take,
+     * whose records are then dead-lettered at once.
      */
     public LabelSpaceGate(
             LabelSpaceWait settings,

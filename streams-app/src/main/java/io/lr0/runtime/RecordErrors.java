@@ -50,7 +50,11 @@ public final class RecordErrors implements ProcessorWrapper {
 
                     @Override
                     public void process(Record<KIn, VIn> record) {
-                        contained(processorName, () -> processor.process(record));
+                        try {
+                            processor.process(record);
+                        } catch (StackOverflowError e) {
+                            throw new StackOverflowOnRecord(processorName);
+                        }
                     }
 
                     @Override
@@ -82,7 +86,11 @@ public final class RecordErrors implements ProcessorWrapper {
 
                     @Override
                     public void process(FixedKeyRecord<KIn, VIn> record) {
-                        contained(processorName, () -> processor.process(record));
+                        try {
+                            processor.process(record);
+                        } catch (StackOverflowError e) {
+                            throw new StackOverflowOnRecord(processorName);
+                        }
                     }
 
                     @Override
@@ -92,13 +100,5 @@ public final class RecordErrors implements ProcessorWrapper {
                 };
             }
         };
-    }
-
-    private static void contained(String processorName, Runnable processing) {
-        try {
-            processing.run();
-        } catch (StackOverflowError e) {
-            throw new StackOverflowOnRecord(processorName);
-        }
     }
 }

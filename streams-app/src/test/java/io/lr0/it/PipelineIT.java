@@ -219,7 +219,6 @@ class PipelineIT {
     @Test
     void reportGoesOnPastARecordThatCannotBeDecoded() throws Exception {
         String nativeKey = "lr0-demo-fmnist/fashion-mnist/native/bicubic";
-        latest(config.topics().metrics(), read -> read.containsKey(nativeKey));
         List<ConsumerRecord<byte[], byte[]>> metrics = Consume.until(
                 stack.bootstrapServers(),
                 config.topics().metrics(),

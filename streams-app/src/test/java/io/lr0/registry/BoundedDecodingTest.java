@@ -5,11 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lr0.local.EmbeddedSchemaRegistry;
+import io.lr0.schema.AccuracyState;
+import io.lr0.schema.AgreementMetric;
+import io.lr0.schema.AgreementSample;
+import io.lr0.schema.AgreementState;
+import io.lr0.schema.AgreementSummary;
+import io.lr0.schema.DatasetInfo;
 import io.lr0.schema.ImageRecord;
 import io.lr0.schema.ImageVariant;
+import io.lr0.schema.ModelState;
+import io.lr0.schema.Prediction;
+import io.lr0.schema.RobustnessMetric;
+import io.lr0.schema.RobustnessSummary;
 import io.lr0.testing.HostileAvro;
 import io.lr0.testing.TestImages;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericRecord;
@@ -107,6 +119,26 @@ class BoundedDecodingTest {
                 "ok",
                 images.deserialize("images", serializer.serialize("images", image))
                         .getId());
+    }
+
+    /** The bounds refuse none of lr0's own record types. */
+    @Test
+    void everyRecordTypeOfLr0sIsWithinTheBound() {
+        for (Schema schema : List.of(
+                ImageRecord.getClassSchema(),
+                ImageVariant.getClassSchema(),
+                Prediction.getClassSchema(),
+                DatasetInfo.getClassSchema(),
+                RobustnessMetric.getClassSchema(),
+                RobustnessSummary.getClassSchema(),
+                AccuracyState.getClassSchema(),
+                ModelState.getClassSchema(),
+                AgreementSample.getClassSchema(),
+                AgreementState.getClassSchema(),
+                AgreementMetric.getClassSchema(),
+                AgreementSummary.getClassSchema())) {
+            assertEquals(Optional.empty(), BoundedSchemas.problem(schema), schema.getFullName());
+        }
     }
 
     /** Records nested {@code levels} deep, the innermost empty: a body of zero bytes. */
