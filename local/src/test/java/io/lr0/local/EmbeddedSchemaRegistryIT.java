@@ -166,19 +166,21 @@ class EmbeddedSchemaRegistryIT {
     @Test
     void aBodyOverTheLimitIsRefusedBeforeItIsReadWhole() throws Exception {
         try (EmbeddedSchemaRegistry registry = startRegistry()) {
-            HttpClient http = HttpClient.newHttpClient();
+            // A client of its own for each request: the server closes the connection after each refusal here
+            // ("Connection: close"), and the JDK's client may still hand that closing connection to its next request.
             URI versions = URI.create(registry.url() + "/subjects/big-value/versions");
             byte[] twoMegabytes = ("{\"schema\":\"" + "x".repeat(2_000_000) + "\"}").getBytes(StandardCharsets.UTF_8);
             // Announced by Content-Length, and streamed without one (chunked): 413 either way.
             for (HttpRequest.BodyPublisher body : List.of(
                     HttpRequest.BodyPublishers.ofByteArray(twoMegabytes),
                     HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(twoMegabytes)))) {
-                HttpResponse<String> refused = http.send(
-                        HttpRequest.newBuilder(versions)
-                                .header("Content-Type", "application/vnd.schemaregistry.v1+json")
-                                .POST(body)
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> refused = HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(versions)
+                                        .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                                        .POST(body)
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
                 assertEquals(413, refused.statusCode(), refused.body());
                 assertTrue(refused.body().contains("\"error_code\":41301"), refused.body());
             }
@@ -186,13 +188,15 @@ class EmbeddedSchemaRegistryIT {
             // 42208), or already by the HTTP server (Jetty refuses encoded control characters in a path, 400), in
             // Confluent's error format either way.
             for (String subject : List.of("nul%00value", "line%0Abreak", "s".repeat(300))) {
-                HttpResponse<String> invalid = http.send(
-                        HttpRequest.newBuilder(URI.create(registry.url() + "/subjects/" + subject + "/versions"))
-                                .header("Content-Type", "application/vnd.schemaregistry.v1+json")
-                                .POST(HttpRequest.BodyPublishers.ofString(
-                                        "{\"schema\":\"" + USER_V1.replace("\"", "\\\"") + "\"}"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> invalid = HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(
+                                                URI.create(registry.url() + "/subjects/" + subject + "/versions"))
+                                        .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                                        .POST(HttpRequest.BodyPublishers.ofString(
+                                                "{\"schema\":\"" + USER_V1.replace("\"", "\\\"") + "\"}"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
                 int expected = subject.length() == 300 ? 422 : 400;
                 assertEquals(expected, invalid.statusCode(), invalid.body());
                 assertTrue(
@@ -201,16 +205,18 @@ class EmbeddedSchemaRegistryIT {
             // A request line of 100 KB is over the server's 8 KiB: answered 414 and the connection closed, which the
             // client may see as the close alone (the rest of its request unread). Either way nothing is stored.
             try {
-                HttpResponse<String> tooLong = http.send(
-                        HttpRequest.newBuilder(URI.create(registry.url() + "/subjects/" + "s".repeat(100_000)))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> tooLong = HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create(registry.url() + "/subjects/" + "s".repeat(100_000)))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
                 assertEquals(414, tooLong.statusCode(), tooLong.body());
             } catch (IOException closed) {
                 // The server closed the connection after its 414.
             }
             assertFalse(
-                    http.send(
+                    HttpClient.newHttpClient()
+                            .send(
                                     HttpRequest.newBuilder(URI.create(registry.url() + "/subjects"))
                                             .build(),
                                     HttpResponse.BodyHandlers.ofString())
