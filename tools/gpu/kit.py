@@ -4,10 +4,12 @@
 1. CLIP: builds lr0's CLIP ViT-B/32 (tools/clip) with random weights on the device (nothing large is carried) and
    times get_image_features at batch 1, 32 and 256 in fp32 and bf16, and the text tower in prompts/s (77 tokens,
    and cut at 16 as lr0 does for a causal text tower).
-2. LIIF: trains lr0's LIIF (tools/liif) for --liif-minutes on the photos that tools/gpu/prepare.py packed (training
-   photos; held-out photos with their Pillow-bicubic low-resolution and up-sampled versions), starting from
-   --init (the bundled photo weights), then reports held-out PSNR against bicubic at x2 and x4 for the starting
-   and the trained weights, and writes the trained TorchScript upscaler to OUT/liif.pt.
+2. LIIF: trains lr0's photo LIIF (tools/liif), the liif-residual kind, with tools/liif/train.py's recipe (48-px LR
+   patches, scale uniform in [1, 4], L1 on bicubic base + correction, Adam, weight average) at a GPU's batch, for
+   --liif-minutes on the photos that tools/gpu/prepare.py packed (train.py's training photos; held-out
+   mate-backgrounds photos with their Pillow-bicubic low-resolution and up-sampled versions), starting from --init
+   (the bundled photo weights), then reports held-out PSNR against bicubic at x2 and x4 for the starting and the
+   trained weights, and writes the trained TorchScript upscaler to OUT/liif.pt and its OUT/liif.json.
 
 Everything printed is also in OUT/report.json.
 
@@ -31,7 +33,7 @@ TOOLS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(TOOLS, "clip"))
 sys.path.insert(0, os.path.join(TOOLS, "liif"))
 from clip import CONFIGS, Clip, parameter_count  # noqa: E402
-from liif import Liif, LiifUpscaler, export, make_coord  # noqa: E402
+from liif import RESIDUAL, Liif, export, kind_of, make_coord, upscaler  # noqa: E402
 
 PATCH = 48
 
@@ -119,8 +121,9 @@ def resize(image, height, width):
 
 
 def training_batch(photos, batch, queries, device):
-    """LIIF's sample: a random HR crop of 48*s (s in [1, 4]), its bicubic 48x48 LR, and random HR pixels."""
-    lrs, coords, cells, gts = [], [], [], []
+    """LIIF's sample: a random HR crop of 48*s (s in [1, 4]), its bicubic 48x48 LR, random HR pixels, and at those
+    pixels the LR's bicubic up-sampling, the base the residual model corrects."""
+    lrs, coords, cells, gts, bases = [], [], [], [], []
     while len(lrs) < batch:
         photo = random.choice(photos)
         size = round(PATCH * random.uniform(1, 4))
@@ -132,11 +135,13 @@ def training_batch(photos, batch, queries, device):
             hr = hr.flip(2)
         coord = make_coord(size, size, device)
         pick = torch.randperm(coord.shape[0], device=device)[:queries]
-        lrs.append(resize(hr, PATCH, PATCH))
+        lr = resize(hr, PATCH, PATCH)
+        lrs.append(lr)
         coords.append(coord[pick])
         cells.append(torch.full((queries, 2), 2.0 / size, device=device))
         gts.append((hr.permute(1, 2, 0).reshape(-1, 3)[pick] - 0.5) / 0.5)
-    return torch.stack(lrs), torch.stack(coords), torch.stack(cells), torch.stack(gts)
+        bases.append((resize(lr, size, size).permute(1, 2, 0).reshape(-1, 3)[pick] - 0.5) / 0.5)
+    return torch.stack(lrs), torch.stack(coords), torch.stack(cells), torch.stack(gts), torch.stack(bases)
 
 
 def psnr(a, b, shave):
@@ -146,14 +151,14 @@ def psnr(a, b, shave):
 
 def held_out_psnr(model, held_out, device):
     """Mean PSNR of LIIF and of bicubic on the held-out photos, x2 and x4, border shave of scale + 6."""
-    upscaler = LiifUpscaler(model).eval().to(device)
+    module = upscaler(model).eval().to(device)
     results = {}
     for scale in (2, 4):
         liif, bicubic = [], []
         for photo in held_out:
             hr, lr, up = photo["hr"], photo["lr%d" % scale], photo["bicubic%d" % scale]
             with torch.no_grad():
-                sr = upscaler(lr.unsqueeze(0), torch.tensor([hr.shape[1], hr.shape[2]]))[0].clamp(0, 1)
+                sr = module(lr.unsqueeze(0), torch.tensor([hr.shape[1], hr.shape[2]]), up.unsqueeze(0))[0].clamp(0, 1)
             liif.append(psnr(sr, hr, scale + 6))
             bicubic.append(psnr(up, hr, scale + 6))
         results["x%d" % scale] = {"liif": round(float(np.mean(liif)), 3), "bicubic": round(float(np.mean(bicubic)), 3)}
@@ -208,9 +213,13 @@ def liif_figures(args, device):
         train, held_out = synthetic_photos(device, 6, 96, 112)
     else:
         train, held_out = load_photos(args.data, device)
-    model = Liif().to(device)
+    model = Liif(residual=True).to(device)
     if args.init:
         model.load_state_dict(initial_weights(args.init, device))
+        if kind_of(args.init) != RESIDUAL:
+            # From a plain model: its encoder and MLP, but no correction yet, so training starts at bicubic.
+            torch.nn.init.zeros_(model.imnet.layers[-1].weight)
+            torch.nn.init.zeros_(model.imnet.layers[-1].bias)
     figures = {"trainPhotos": len(train), "heldOutPhotos": len(held_out), "init": args.init}
     if args.init:
         figures["psnr start"] = held_out_psnr(copy.deepcopy(model).eval(), held_out, device)
@@ -218,8 +227,8 @@ def liif_figures(args, device):
     average = copy.deepcopy(model).eval()
     started, step = time.time(), 0
     while time.time() - started < args.liif_minutes * 60 and (args.liif_steps == 0 or step < args.liif_steps):
-        lr, coord, cell, gt = training_batch(train, args.batch, args.queries, device)
-        loss = F.l1_loss(model(lr, coord, cell), gt)
+        lr, coord, cell, gt, base = training_batch(train, args.batch, args.queries, device)
+        loss = F.l1_loss(model(lr, coord, cell) + base, gt)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
@@ -232,6 +241,8 @@ def liif_figures(args, device):
     figures.update({"steps": step, "seconds": round(time.time() - started), "batch": args.batch,
                     "queries": args.queries, "psnr trained": held_out_psnr(average, held_out, device)})
     export(average.cpu(), os.path.join(args.out, "liif.pt"))
+    with open(os.path.join(args.out, "liif.json"), "w") as f:
+        json.dump({"kind": RESIDUAL, "trainedBy": "tools/gpu/kit.py", **figures}, f, indent=2)
     return figures
 
 

@@ -2,7 +2,8 @@
 """Packs the photos the GPU kit trains and evaluates LIIF on into tools/gpu/work/photos.npz (git-ignored; carried to
 the GPU machine by the device tool's `carry`), with Debian's Pillow, so the kit needs neither Pillow nor network:
 
-- training photos: scikit-image's sample data (tools/liif/train.py's TRAIN list, from Debian's python3-skimage);
+- training photos: tools/liif/train.py's (scikit-image's TRAIN list and the Debian wallpaper packages it names, at a
+  1,024-px long side);
 - held-out photos: Debian's mate-backgrounds "nature" set, resized to 960x600 (Pillow LANCZOS), each with its
   Pillow-bicubic low-resolution versions at x2 and x4 and those up-sampled back with Pillow's bicubic (the baseline).
   mate-backgrounds is kept out of every LIIF training: it is the held-out set.
@@ -19,7 +20,7 @@ from PIL import Image
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "liif"))
-from train import TRAIN, debian_files, load, skimage_data  # noqa: E402
+from train import TRAIN, load, package_folder, skimage_data, wallpapers  # noqa: E402
 
 HELD_OUT_SIZE = (960, 600)
 
@@ -30,9 +31,9 @@ def main():
     parser.add_argument("--out", default=os.path.join(HERE, "work", "photos.npz"))
     args = parser.parse_args()
     arrays = {}
-    for i, photo in enumerate(load(skimage_data(), TRAIN)):
+    for i, photo in enumerate(load(skimage_data(), TRAIN) + wallpapers()[0]):
         arrays["train_%02d" % i] = np.asarray(photo)
-    for i, path in enumerate(sorted(glob.glob(os.path.join(debian_files("mate-backgrounds", "/usr/share/backgrounds/mate/nature"), "*.jpg")))[:args.held_out]):
+    for i, path in enumerate(sorted(glob.glob(os.path.join(package_folder("mate-backgrounds", "/usr/share/backgrounds/mate/nature"), "*.jpg")))[:args.held_out]):
         hr = Image.open(path).convert("RGB").resize(HELD_OUT_SIZE, Image.LANCZOS)
         arrays["heldout_hr_%02d" % i] = np.asarray(hr)
         for scale in (2, 4):

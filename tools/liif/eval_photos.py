@@ -4,8 +4,10 @@
 Each photo is made RGB, optionally resized (--resize WxH, Pillow LANCZOS) and centre-cropped (--crop PX), trimmed to a
 multiple of the scale, down-sampled with Pillow's bicubic (what the stream does: its degradation is Pillow-exact),
 then up-sampled back by Pillow's bicubic and by the LIIF model (an exported TorchScript upscaler, as `lr0 upscale`
-runs it: forward(lr in [0, 1], size) -> [0, 1], rounded to 8 bits as the stream's output is). PSNR and SSIM (Gaussian
-window 11, sigma 1.5, on each RGB channel, averaged) are measured after shaving --shave pixels off every border.
+runs it: forward(lr in [0, 1], size) -> [0, 1]; a liif-residual one, so named by the liif.json beside it, is also
+given the stream's base, Pillow's bicubic up-sampling: forward(lr, size, base)), rounded to 8 bits as the stream's
+output is. PSNR and SSIM (Gaussian window 11, sigma 1.5, on each RGB channel, averaged) are measured after shaving
+--shave pixels off every border.
 
     /usr/bin/python3 tools/liif/eval_photos.py /usr/share/backgrounds/mate/nature --crop 192 --resize 960x600
 
@@ -21,6 +23,9 @@ import torch
 from PIL import Image
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from liif import RESIDUAL, kind_of  # noqa: E402
+
 BUNDLED = os.path.join(HERE, "..", "..", "streams-app", "src", "main", "resources", "models", "lr0-liif", "liif.pt")
 FLAT_COLOURS = [(200, 60, 30), (128, 128, 128), (20, 200, 90)]
 
@@ -44,11 +49,19 @@ def prepared(path, resize, crop):
     return image
 
 
-def upscale(model, lr, width, height):
-    """The model's output for a Pillow image, as 8-bit RGB (HxWx3 uint8)."""
-    tensor = torch.from_numpy(np.asarray(lr, dtype=np.float32) / 255.0).permute(2, 0, 1).unsqueeze(0)
+def tensor(image):
+    return torch.from_numpy(np.asarray(image, dtype=np.float32) / 255.0).permute(2, 0, 1).unsqueeze(0)
+
+
+def upscale(model, residual, lr, width, height):
+    """The model's output for a Pillow image, as 8-bit RGB (HxWx3 uint8); a residual model is given the stream's
+    base, Pillow's bicubic up-sampling of lr."""
+    size = torch.tensor([height, width])
     with torch.no_grad():
-        out = model(tensor, torch.tensor([height, width]))[0]
+        if residual:
+            out = model(tensor(lr), size, tensor(lr.resize((width, height), Image.BICUBIC)))[0]
+        else:
+            out = model(tensor(lr), size)[0]
     return (out.clamp(0, 1) * 255.0 + 0.5).floor().to(torch.uint8).permute(1, 2, 0).numpy()
 
 
@@ -100,12 +113,13 @@ def main():
     torch.set_num_threads(args.threads)
     resize = tuple(int(v) for v in args.resize.split("x")) if args.resize else None
     model = torch.jit.load(args.model).eval()
+    residual = kind_of(args.model) == RESIDUAL
     files = photos(args.folders)
     if not files:
         sys.exit("no photos (jpg, png) under " + ", ".join(args.folders))
 
-    print("model %s; %d photos; resize %s, crop %s, shave %d" % (
-        os.path.relpath(args.model), len(files), args.resize or "none", args.crop or "none", args.shave))
+    print("model %s (%s); %d photos; resize %s, crop %s, shave %d" % (
+        os.path.relpath(args.model), kind_of(args.model), len(files), args.resize or "none", args.crop or "none", args.shave))
     print("%-5s %10s %10s %9s %9s %9s %9s  %s" % (
         "scale", "PSNR LIIF", "bicubic", "gain dB", "SSIM LIIF", "bicubic", "gain", "worst photo (gain dB)"))
     for scale in [int(s) for s in args.scales.split(",")]:
@@ -117,7 +131,7 @@ def main():
             lr = hr.resize((width // scale, height // scale), Image.BICUBIC)
             truth = shaved(np.asarray(hr), args.shave)
             bicubic = shaved(np.asarray(lr.resize((width, height), Image.BICUBIC)), args.shave)
-            liif = shaved(upscale(model, lr, width, height), args.shave)
+            liif = shaved(upscale(model, residual, lr, width, height), args.shave)
             rows.append((os.path.basename(path), psnr(liif, truth), psnr(bicubic, truth),
                          ssim(liif, truth), ssim(bicubic, truth)))
         liif_psnr, bicubic_psnr = np.mean([r[1] for r in rows]), np.mean([r[2] for r in rows])
@@ -131,7 +145,7 @@ def main():
     print("flat colours, 16x16 up to 64x64 (a remedy must give a flat image back unchanged):")
     for colour in FLAT_COLOURS:
         flat = Image.new("RGB", (16, 16), colour)
-        out = upscale(model, flat, 64, 64).reshape(-1, 3)
+        out = upscale(model, residual, flat, 64, 64).reshape(-1, 3)
         values = sorted(set(map(tuple, out.tolist())))
         deviation = int(np.abs(out.astype(int) - np.array(colour)).max())
         print("  %s -> %s%s, largest deviation %d" % (

@@ -11,6 +11,8 @@ Two kinds, named in the model's liif.json ("kind"): "liif", the paper's, whose M
 (Pillow's, which the caller passes in), as LIIF's successors (LTE) add a bilinear skip. A residual model starts as
 bicubic exactly (its last layer is zero) and cannot shift a flat colour unless training teaches it to.
 """
+import json
+import os
 from typing import List
 
 import torch
@@ -182,3 +184,13 @@ def export(liif: Liif, path: str) -> None:
 
 def parameter_count(module: nn.Module) -> int:
     return sum(p.numel() for p in module.parameters())
+
+
+def kind_of(path: str) -> str:
+    """The kind of the model at path (an exported .pt or a training .ckpt): the "kind" of the liif.json beside it,
+    "liif" without one (an official checkpoint's conversion names its kind too)."""
+    sidecar = os.path.splitext(path)[0] + ".json"
+    if os.path.exists(sidecar):
+        with open(sidecar) as f:
+            return json.load(f).get("kind", PLAIN)
+    return PLAIN

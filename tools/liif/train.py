@@ -5,8 +5,10 @@ fewer query points per patch (--queries; the paper samples 2,304) and a time bud
 Reports PSNR against bicubic on held-out photos (RGB, border shave of scale + 6 pixels) for x2, x3, x4, and exports
 the TorchScript upscaler.
 
-Photos: scikit-image's sample data from Debian's python3-skimage (extracted with apt-get download + dpkg -x when the
-package is not installed). Training photos and held-out photos are disjoint (HELD_OUT).
+Photos: scikit-image's sample data from Debian's python3-skimage, and the photographs and drawings of four Debian
+wallpaper packages (WALLPAPERS), shrunk to a 1,024-px long side; packages are fetched with apt-get download + dpkg -x.
+The three HELD_OUT scikit-image photos are the probe's; Debian's mate-backgrounds is left out of all training, for
+tools/liif/eval_photos.py.
 
   tools/liif/train.py --minutes 60 --out streams-app/src/main/resources/models/lr0-liif/liif.pt
 
@@ -43,26 +45,35 @@ import torch.nn.functional as F
 from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from liif import RESIDUAL, Liif, export, make_coord, upscaler  # noqa: E402
+from liif import RESIDUAL, Liif, export, kind_of, make_coord, upscaler  # noqa: E402
 
 TRAIN = ["astronaut.png", "coffee.png", "motorcycle_left.png", "hubble_deep_field.jpg", "ihc.png", "retina.jpg",
          "brick.png", "grass.png", "gravel.png", "coins.png", "moon.png", "camera.png", "page.png", "text.png",
          "logo.png", "color.png"]
 HELD_OUT = ["chelsea.png", "rocket.jpg", "motorcycle_right.png"]
+# Debian's wallpaper packages with photographs (and gnome's drawn ones: flat areas and hard edges), by the folder they
+# install. mate-backgrounds is never among them: it is the held-out set of tools/liif/eval_photos.py.
+WALLPAPERS = {"lomiri-wallpapers-16.04": "/usr/share/backgrounds", "lomiri-wallpapers-20.04": "/usr/share/backgrounds",
+              "ukui-wallpapers": "/usr/share/backgrounds", "gnome-backgrounds": "/usr/share/backgrounds/gnome"}
+# Wallpapers are 2-6k pixels wide; the training crops come from copies this long, near the held-out photos' density.
+LONG_SIDE = 1024
 
 
 def skimage_data():
-    return debian_files("python3-skimage", os.environ.get("SKIMAGE_DATA", "/usr/lib/python3/dist-packages/skimage/data"))
+    installed = os.environ.get("SKIMAGE_DATA", "/usr/lib/python3/dist-packages/skimage/data")
+    return installed if os.path.isdir(installed) else package_folder("python3-skimage", installed)
 
 
-def debian_files(package, installed):
-    """The directory `installed` of a Debian package: as installed, or extracted from its downloaded .deb."""
-    if os.path.isdir(installed):
-        return installed
-    work = tempfile.mkdtemp()
-    subprocess.run(["apt-get", "download", package], cwd=work, check=True)
-    subprocess.run(["dpkg", "-x", glob.glob(os.path.join(work, package + "_*.deb"))[0], work], check=True)
-    return os.path.join(work, installed.lstrip("/"))
+def package_folder(package, folder):
+    """The folder a Debian package installs, unpacked from its downloaded .deb (cached in the temp dir), so it holds
+    that package's files alone whatever else is installed."""
+    work = os.path.join(tempfile.gettempdir(), "lr0-liif-debian", package)
+    unpacked = os.path.join(work, folder.lstrip("/"))
+    if not os.path.isdir(unpacked):
+        os.makedirs(work, exist_ok=True)
+        subprocess.run(["apt-get", "download", package], cwd=work, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(["dpkg", "-x", glob.glob(os.path.join(work, package + "_*.deb"))[0], work], check=True)
+    return unpacked
 
 
 def load(directory, names):
@@ -72,6 +83,23 @@ def load(directory, names):
         if os.path.exists(path):
             photos.append(Image.open(path).convert("RGB"))
     return photos
+
+
+def wallpapers():
+    """The WALLPAPERS packages' images (not their subfolders), each shrunk to LONG_SIDE with Pillow's LANCZOS."""
+    photos, names = [], []
+    for package, folder in WALLPAPERS.items():
+        for path in sorted(glob.glob(os.path.join(package_folder(package, folder), "*"))):
+            if not path.lower().endswith((".jpg", ".jpeg", ".png", ".webp")):
+                continue
+            photo = Image.open(path).convert("RGB")
+            shrink = LONG_SIDE / max(photo.size)
+            if shrink < 1:
+                photo = photo.resize((round(photo.width * shrink), round(photo.height * shrink)), Image.LANCZOS)
+            if min(photo.size) >= 192:
+                photos.append(photo)
+                names.append(package + ":" + os.path.basename(path))
+    return photos, names
 
 
 def to_tensor(image):
@@ -215,15 +243,6 @@ def initial_weights(path, device):
     return state.get("ema", state["model"])
 
 
-def kind_of(path):
-    """The kind of the model at path: its liif.json's "kind" (a .ckpt: the json next to it), "liif" without one."""
-    sidecar = os.path.splitext(path)[0] + ".json"
-    if os.path.exists(sidecar):
-        with open(sidecar) as f:
-            return json.load(f).get("kind", "liif")
-    return "liif"
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", default="streams-app/src/main/resources/models/lr0-liif/liif.pt")
@@ -252,12 +271,13 @@ def main():
     torch.set_num_threads(args.threads)
     if args.data == "photos":
         data = skimage_data()
-        train, held_out = load(data, TRAIN), load(data, HELD_OUT)
+        walls, wall_names = wallpapers()
+        train, held_out = load(data, TRAIN) + walls, load(data, HELD_OUT)
         print("%d training photos, %d held out, device %s" % (len(train), len(held_out), args.device), flush=True)
         next_batch = lambda: sample_batch(train, args.batch, queries=args.queries)  # noqa: E731
         report = lambda m: evaluate(m, held_out)  # noqa: E731
         quick = lambda m: probe(m, held_out)  # noqa: E731
-        provenance = {"trainPhotos": TRAIN, "heldOutPhotos": HELD_OUT}
+        provenance = {"trainPhotos": TRAIN + wall_names, "heldOutPhotos": HELD_OUT}
     else:
         train, test = read_fashion("train"), read_fashion("test")[:1000]
         print("Fashion-MNIST: %d train images, %d test images for PSNR" % (len(train), len(test)), flush=True)
