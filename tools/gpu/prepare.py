@@ -20,7 +20,7 @@ from PIL import Image
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "liif"))
-from train import TRAIN, load, package_folder, skimage_data, wallpapers  # noqa: E402
+from train import TRAIN, debian_files, load, skimage_data, wallpapers  # noqa: E402
 
 HELD_OUT_SIZE = (960, 600)
 
@@ -33,7 +33,7 @@ def main():
     arrays = {}
     for i, photo in enumerate(load(skimage_data(), TRAIN) + wallpapers()[0]):
         arrays["train_%02d" % i] = np.asarray(photo)
-    for i, path in enumerate(sorted(glob.glob(os.path.join(package_folder("mate-backgrounds", "/usr/share/backgrounds/mate/nature"), "*.jpg")))[:args.held_out]):
+    for i, path in enumerate(sorted(glob.glob(os.path.join(debian_files("mate-backgrounds", "/usr/share/backgrounds/mate/nature"), "*.jpg")))[:args.held_out]):
         hr = Image.open(path).convert("RGB").resize(HELD_OUT_SIZE, Image.LANCZOS)
         arrays["heldout_hr_%02d" % i] = np.asarray(hr)
         for scale in (2, 4):

@@ -60,8 +60,12 @@ LONG_SIDE = 1024
 
 
 def skimage_data():
-    installed = os.environ.get("SKIMAGE_DATA", "/usr/lib/python3/dist-packages/skimage/data")
-    return installed if os.path.isdir(installed) else package_folder("python3-skimage", installed)
+    return debian_files("python3-skimage", os.environ.get("SKIMAGE_DATA", "/usr/lib/python3/dist-packages/skimage/data"))
+
+
+def debian_files(package, installed):
+    """The folder `installed` of a Debian package: as installed, or unpacked from its downloaded .deb."""
+    return installed if os.path.isdir(installed) else package_folder(package, installed)
 
 
 def package_folder(package, folder):
