@@ -209,7 +209,22 @@ def openai_state_dict(tensors):
     # OpenAI's TorchScript archives carry input_resolution/context_length/vocab_size as tensors, OpenCLIP an
     # attn_mask buffer and lr0's own archives the causal_mask: sizes and masks follow from the weights instead.
     ignored = {"input_resolution", "context_length", "vocab_size", "attn_mask", "causal_mask"}
-    return {k: v.float() for k, v in tensors.items() if k not in ignored}, layout
+    return {k: v.float() for k, v in lrtk0_names(tensors).items() if k not in ignored}, layout
+
+
+def lrtk0_names(tensors):
+    """LR-TK0 tokens as LR0.FM's code names them (visual.spatial_tokens, one visual.transformer.blocks_spatial_tokens.i
+    per block) -> lr0's (visual.lrtk0_patch_tokens, and the block tokens stacked as visual.lrtk0_block_tokens); its
+    training temperature, logit_scale_hr_lr, is no part of the served model."""
+    if "visual.spatial_tokens" not in tensors:
+        return tensors
+    prefix = "visual.transformer.blocks_spatial_tokens."
+    blocks = sorted((int(k[len(prefix):]), v) for k, v in tensors.items() if k.startswith(prefix))
+    out = {k: v for k, v in tensors.items()
+           if not k.startswith(prefix) and k not in ("visual.spatial_tokens", "logit_scale_hr_lr")}
+    out["visual.lrtk0_patch_tokens"] = tensors["visual.spatial_tokens"]
+    out["visual.lrtk0_block_tokens"] = torch.stack([v for _, v in blocks])
+    return out
 
 
 def config_of(state, name, activation):

@@ -9,6 +9,12 @@ The text is pooled at the end-of-text token, the largest id in CLIP's vocabulary
 when the padding is end-of-text too); the causal mask already keeps padding out of it, so the attention mask is
 accepted for the contract and not needed.
 
+LR-TK0 (LR0.FM, arXiv 2502.03950): a ViT built with lrtk0=True carries the paper's robustness tokens, learned tensors
+of shape [1, patches, width] added to the patch tokens (never to the class token; the sequence does not grow): one
+set right after the patch embedding (visual.lrtk0_patch_tokens) and one per transformer block, just before that block
+(visual.lrtk0_block_tokens, [layers, 1, patches, width]). They are always on: tools/clip/lrtk0.py trains them with
+everything else frozen.
+
 Weights are float32 (convert.py converts half-precision checkpoints). Written for Debian's python3-torch 1.13
 and newer.
 """
@@ -92,16 +98,21 @@ class Transformer(nn.Module):
         super().__init__()
         self.resblocks = nn.ModuleList([ResidualAttentionBlock(width, heads, activation) for _ in range(layers)])
 
-    def forward(self, x, attn_mask: Optional[torch.Tensor]):
-        for block in self.resblocks:
+    def forward(self, x, attn_mask: Optional[torch.Tensor], tokens: Optional[torch.Tensor] = None):
+        """x [sequence, batch, width]; tokens, when given, [layers, 1, sequence - 1, width]: block i's are added to
+        every position but the first (the class token) before block i runs."""
+        for i, block in enumerate(self.resblocks):
+            if tokens is not None:
+                x = torch.cat([x[:1], x[1:] + tokens[i].permute(1, 0, 2).to(x.dtype)], dim=0)
             x = block(x, attn_mask)
         return x
 
 
 class VisionTransformer(nn.Module):
-    """Patch convolution, class token, positional embedding, ln_pre, transformer, ln_post on the class token, proj."""
+    """Patch convolution (plus LR-TK0's patch tokens), class token, positional embedding, ln_pre, transformer (plus
+    LR-TK0's block tokens), ln_post on the class token, proj."""
 
-    def __init__(self, config: ClipConfig):
+    def __init__(self, config: ClipConfig, lrtk0: bool = False):
         super().__init__()
         width = config.vision_width
         grid = config.image_size // config.patch_size
@@ -113,24 +124,31 @@ class VisionTransformer(nn.Module):
         self.transformer = Transformer(width, config.vision_layers, config.vision_heads, config.activation)
         self.ln_post = nn.LayerNorm(width)
         self.proj = nn.Parameter(scale * torch.randn(width, config.embed_dim))
+        # LR-TK0's tokens, small-normal initialised as the paper's code does (std 0.01 and 0.02); None without.
+        self.lrtk0_patch_tokens = nn.Parameter(0.01 * torch.randn(1, grid * grid, width)) if lrtk0 else None
+        self.lrtk0_block_tokens = (nn.Parameter(0.02 * torch.randn(config.vision_layers, 1, grid * grid, width))
+                                   if lrtk0 else None)
 
     def forward(self, x):
         x = self.conv1(x)
         x = x.reshape(x.shape[0], x.shape[1], -1).permute(0, 2, 1)
+        patch_tokens = self.lrtk0_patch_tokens
+        if patch_tokens is not None:
+            x = x + patch_tokens.to(x.dtype)
         cls = self.class_embedding.to(x.dtype) + torch.zeros(x.shape[0], 1, x.shape[-1], dtype=x.dtype,
                                                              device=x.device)
         x = torch.cat([cls, x], dim=1) + self.positional_embedding.to(x.dtype)
         x = self.ln_pre(x).permute(1, 0, 2)
         # No mask in the image tower: every patch sees every other.
-        x = self.transformer(x, None).permute(1, 0, 2)
+        x = self.transformer(x, None, self.lrtk0_block_tokens).permute(1, 0, 2)
         return self.ln_post(x[:, 0, :]) @ self.proj
 
 
 class Clip(nn.Module):
-    def __init__(self, config: ClipConfig):
+    def __init__(self, config: ClipConfig, lrtk0: bool = False):
         super().__init__()
         self.config_name = config.name
-        self.visual = VisionTransformer(config)
+        self.visual = VisionTransformer(config, lrtk0)
         self.transformer = Transformer(config.text_width, config.text_layers, config.text_heads, config.activation)
         self.token_embedding = nn.Embedding(config.vocab_size, config.text_width)
         self.positional_embedding = nn.Parameter(torch.empty(config.context_length, config.text_width))

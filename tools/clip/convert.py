@@ -6,7 +6,8 @@ get_image_features and get_text_features), tokenizer.json and model.json; then
 
 Reads OpenAI's released .pt files (TorchScript archives or state dicts), Hugging Face openai/clip-vit-*
 checkpoints (model.safetensors or pytorch_model.bin) and OpenCLIP ViT state dicts; the format is detected from the
-file and the sizes are read from the weights. Refuses other families (ResNet CLIPs, SigLIP...) saying so.
+file and the sizes are read from the weights. LR-TK0 tokens (LR0.FM's names or lr0's) are kept, and model.json's
+"lrtk0" says the model has them. Refuses other families (ResNet CLIPs, SigLIP...) saying so.
 
   tools/clip/convert.py CHECKPOINT OUT_DIR [--tokenizer DIR] [--name NAME] [--activation quick_gelu|gelu]
 
@@ -41,7 +42,7 @@ PAD_TOKEN_ID = 0
 
 def build(state, config):
     """The eager model with the checkpoint's weights; every weight must find its place and every place a weight."""
-    model = Clip(config)
+    model = Clip(config, lrtk0="visual.lrtk0_patch_tokens" in state)
     missing, unexpected = model.load_state_dict(state, strict=False)
     if missing or unexpected:
         raise UnsupportedCheckpoint("the weights do not fit a CLIP ViT of the sizes they imply (%s): missing %s; "
@@ -106,6 +107,9 @@ def convert(checkpoint, out_dir, tokenizer_dir=None, name=None, activation="quic
         "trainedOn": "whatever the checkpoint was trained on (not lr0)",
         "source": {"file": os.path.basename(checkpoint), "format": file_format, "layout": layout,
                    "sha256": sha256(checkpoint)},
+        **({"lrtk0": {"backbone": name, "inputSize": config.image_size,
+                      "trainedOn": "whatever the checkpoint's tokens were trained on (not lr0)"}}
+           if model.visual.lrtk0_patch_tokens is not None else {}),
     })
     return model, config
 

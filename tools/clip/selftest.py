@@ -7,16 +7,23 @@
   without the safetensors package) and as pytorch_model.bin, convert to the same embeddings;
 - an OpenCLIP training checkpoint (nested, 'module.' prefixes) converts;
 - ResNet CLIPs, SigLIP and unknown checkpoints are refused, saying what they are;
-- the shared CLIP tokenizer gives CLIP's ids for 'a photo of a dog.', padded to 77.
+- the shared CLIP tokenizer gives CLIP's ids for 'a photo of a dog.', padded to 77;
+- LR-TK0: a model with tokens exports to TorchScript equal to eager, tokens in LR0.FM's names convert and model.json
+  says so, and tools/clip/lrtk0.py trains tokens (and resumes) leaving every weight of the base unchanged while the
+  embedding of a low-resolution image changes.
 
   /usr/bin/python3 tools/clip/selftest.py
 """
+import json
 import os
+import subprocess
 import sys
 import tempfile
 import unittest
 
+import numpy as np
 import torch
+from PIL import Image
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -156,6 +163,90 @@ class ClipConversionTest(unittest.TestCase):
             a = self.eager.get_text_features(self.ids, self.mask)
             b = self.eager.get_text_features(padded_with_eot, self.mask)
         self.assertLess((a - b).abs().max().item(), 1e-6)
+
+
+class Lrtk0Test(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        torch.manual_seed(1)
+        cls.dir = tempfile.mkdtemp(prefix="lr0-lrtk0-selftest-")
+        cls.base = Clip(CONFIGS["tiny"]).eval()
+        cls.pixels = torch.randn(3, 3, 32, 32)
+
+    def with_tokens(self):
+        model = Clip(CONFIGS["tiny"], lrtk0=True).eval()
+        missing, _ = model.load_state_dict(self.base.state_dict(), strict=False)
+        self.assertEqual(["visual.lrtk0_block_tokens", "visual.lrtk0_patch_tokens"], sorted(missing))
+        return model
+
+    def test_tokens_torchscript_equals_eager_and_they_change_the_embedding(self):
+        model = self.with_tokens()
+        self.assertEqual((2, 1, 16, 64), tuple(model.visual.lrtk0_block_tokens.shape))
+        with torch.no_grad():
+            eager = model.get_image_features(self.pixels)
+            scripted = torch.jit.script(model).get_image_features(self.pixels)
+            base = self.base.get_image_features(self.pixels)
+        self.assertLess((eager - scripted).abs().max().item(), 1e-5)
+        self.assertGreater((eager - base).abs().max().item(), 1e-3)
+
+    def test_tokens_in_lr0fm_names_convert_and_model_json_says_so(self):
+        model = self.with_tokens()
+        state = {k: v for k, v in model.state_dict().items() if "lrtk0" not in k}
+        state["visual.spatial_tokens"] = model.visual.lrtk0_patch_tokens.detach().clone()
+        for i, tokens in enumerate(model.visual.lrtk0_block_tokens.detach()):
+            state["visual.transformer.blocks_spatial_tokens.%d" % i] = tokens.clone()
+        state["logit_scale_hr_lr"] = torch.tensor(4.0)
+        path = os.path.join(self.dir, "lr0fm-lrtk0.pt")
+        torch.save(state, path)
+        out = os.path.join(self.dir, "lr0fm-converted")
+        convert(path, out)
+        with open(os.path.join(out, "model.json")) as f:
+            self.assertEqual(32, json.load(f)["lrtk0"]["inputSize"])
+        with torch.no_grad():
+            converted = torch.jit.load(os.path.join(out, "model.pt")).get_image_features(self.pixels)
+            self.assertLess((converted - model.get_image_features(self.pixels)).abs().max().item(), 1e-5)
+
+    def test_the_trainer_trains_tokens_only_and_resumes(self):
+        base_dir = os.path.join(self.dir, "base")
+        path = os.path.join(self.dir, "base.pt")
+        torch.save(self.base.state_dict(), path)
+        convert(path, base_dir, name="tiny-base")
+        images = os.path.join(self.dir, "images")
+        os.makedirs(images)
+        rng = np.random.default_rng(0)
+        for i in range(6):
+            # Smooth colour fields with a square: something a low resolution blurs.
+            field = rng.integers(0, 255, (4, 4, 3)).astype(np.uint8)
+            picture = np.asarray(Image.fromarray(field).resize((48, 40), Image.BICUBIC)).copy()
+            picture[10:20, 10 + i:20 + i] = 255
+            Image.fromarray(picture).save(os.path.join(images, "%d.png" % i))
+        out = os.path.join(self.dir, "tiny-lrtk0")
+        trainer = [sys.executable, os.path.join(HERE, "lrtk0.py"), base_dir, images, "--out", out, "--batch", "4",
+                   "--checkpoint-every", "2"]
+        subprocess.run(trainer + ["--steps", "2"], check=True, stdout=subprocess.DEVNULL)
+        resumed = subprocess.run(trainer + ["--steps", "4", "--resume"], check=True, capture_output=True, text=True)
+        self.assertIn("resumed at step 2", resumed.stdout)
+        with open(os.path.join(out, "model.json")) as f:
+            meta = json.load(f)
+        self.assertEqual("tiny-base-lrtk0", meta["name"])
+        self.assertEqual(4, meta["lrtk0"]["steps"])
+        self.assertEqual("tiny-base", meta["lrtk0"]["backbone"])
+        trained = torch.jit.load(os.path.join(out, "model.pt"))
+        trained_state = trained.state_dict()
+        for name, weight in self.base.state_dict().items():
+            self.assertTrue(torch.equal(weight, trained_state[name]), name + " changed")
+        low = torch.nn.functional.interpolate(
+            torch.nn.functional.interpolate(self.pixels, size=4, mode="bicubic"), size=32, mode="bicubic")
+        with torch.no_grad():
+            self.assertGreater((trained.get_image_features(low) - self.base.get_image_features(low)).abs().max().item(),
+                               1e-3)
+        # The demo model (a small CNN, not a CLIP ViT) is refused, saying so.
+        demo = os.path.join(os.path.dirname(os.path.dirname(HERE)), "streams-app", "src", "main", "resources",
+                            "models", "lr0-demo-fmnist")
+        refused = subprocess.run([sys.executable, os.path.join(HERE, "lrtk0.py"), demo, images, "--out", out],
+                                 capture_output=True, text=True)
+        self.assertNotEqual(0, refused.returncode)
+        self.assertIn("is not a CLIP ViT in lr0's format", refused.stderr)
 
 
 if __name__ == "__main__":
