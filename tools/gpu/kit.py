@@ -11,6 +11,10 @@
    (the bundled photo weights), then reports held-out PSNR against bicubic at x2 and x4 for the starting and the
    trained weights, and writes the trained TorchScript upscaler to OUT/liif.pt and its OUT/liif.json.
 
+3. LR-TK0: times one training step of LR-TK0 tokens (tools/clip/lrtk0.py's loss: the frozen teacher on the HR batch,
+   the tokenised student on it and on three low-resolution copies) on a full-size ViT-B/32 with random weights, at
+   the paper's batch of 128, fp32 and (on a GPU) bf16 autocast: steps/s and images/s.
+
 Everything printed is also in OUT/report.json.
 
   python3 tools/gpu/kit.py --out $OUT                     # on the GPU machine (data from tools/gpu/prepare.py)
@@ -33,6 +37,7 @@ TOOLS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(TOOLS, "clip"))
 sys.path.insert(0, os.path.join(TOOLS, "liif"))
 from clip import CONFIGS, Clip, parameter_count  # noqa: E402
+from lrtk0 import contrastive  # noqa: E402
 from liif import RESIDUAL, Liif, export, kind_of, make_coord, upscaler  # noqa: E402
 
 PATCH = 48
@@ -78,6 +83,39 @@ def clip_figures(device, tiny):
                 seconds = timed(device, lambda: typed.get_text_features(ids, mask), 2 if tiny else 10)
                 figures["text %s %d tokens (prompts/s)" % (name, length)] = round(prompts / seconds, 1)
             del typed
+    return figures
+
+
+def lrtk0_figures(device, tiny):
+    """Seconds per LR-TK0 training step: teacher on the HR batch, student on four views, backward, AdamW."""
+    config = CONFIGS["tiny" if tiny else "vit-b-32"]
+    torch.manual_seed(0)
+    teacher = Clip(config).eval().to(device)
+    student = Clip(config, lrtk0=True).eval().to(device)
+    student.load_state_dict(teacher.state_dict(), strict=False)
+    for name, parameter in list(teacher.named_parameters()) + list(student.named_parameters()):
+        parameter.requires_grad = name.startswith("visual.lrtk0")
+    temperature = torch.nn.Parameter(torch.tensor(math.log(1 / 0.07), device=device))
+    optimizer = torch.optim.AdamW([p for p in student.parameters() if p.requires_grad] + [temperature],
+                                  lr=1e-3, weight_decay=0.1)
+    batch = 4 if tiny else 128
+    views = [torch.randn(batch, 3, config.image_size, config.image_size, device=device) for _ in range(4)]
+    figures = {"config": config.name, "batch": batch,
+               "tokens": sum(p.numel() for n, p in student.named_parameters() if "lrtk0" in n)}
+    # bf16 autocast on a GPU only: the CPU's autocast (torch 1.13) has no bf16 layer norm.
+    precisions = {"fp32": None, "bf16": torch.bfloat16} if device.type == "cuda" else {"fp32": None}
+    for name, dtype in precisions.items():
+        def step():
+            with torch.autocast(device.type, dtype=dtype, enabled=dtype is not None):
+                with torch.no_grad():
+                    target = teacher.get_image_features(views[0])
+                loss = sum(contrastive(student.get_image_features(v), target, temperature) for v in views)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        seconds = timed(device, step, 2 if tiny else 10)
+        figures["%s steps/s" % name] = round(1 / seconds, 2)
+        figures["%s HR images/s" % name] = round(batch / seconds, 1)
     return figures
 
 
@@ -267,6 +305,8 @@ def main():
     print(json.dumps(report), flush=True)
     report["clip"] = clip_figures(device, args.tiny)
     print(json.dumps({"clip": report["clip"]}, indent=1), flush=True)
+    report["lrtk0"] = lrtk0_figures(device, args.tiny)
+    print(json.dumps({"lrtk0": report["lrtk0"]}, indent=1), flush=True)
     report["liif"] = liif_figures(args, device)
     print(json.dumps({"liif": report["liif"]}, indent=1), flush=True)
     with open(os.path.join(args.out, "report.json"), "w") as f:

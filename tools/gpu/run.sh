@@ -2,7 +2,8 @@
 # The one command for a lent GPU machine (the device tool runs it in the repository root):
 #   run(command="bash tools/gpu/run.sh", carry=["tools/gpu/work"], timeout_s=560)
 # after `/usr/bin/python3 tools/gpu/prepare.py` here (it packs the photos into tools/gpu/work, git-ignored).
-# About 7 minutes: CLIP timings, then LIIF from the bundled photo weights for LIIF_MINUTES (default 5). What it
+# About 7 minutes: CLIP timings, an LR-TK0 training step on ViT-B/32, then the residual photo LIIF from the
+# bundled weights for LIIF_MINUTES (default 5). What it
 # prints goes into docs/benchmarks.md; $OUT/liif.pt comes back, to ship if it beats the bundled weights.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
