@@ -4,8 +4,8 @@ package io.lr0.contract;
 public final class StoreNames {
     /** The datasets topic as a global store: every instance sees every label space. */
     public static final String LABEL_SPACES = "datasets";
-    /** Variants waiting for their inference batch (changelogged). */
-    public static final String INFERENCE_PARKED = "inference-parked";
+    /** Variants waiting for their inference batch (changelogged): see {@link #inferenceParked}. */
+    private static final String INFERENCE_PARKED = "inference-parked";
     /** Variants waiting for their LIIF batch (changelogged). */
     public static final String SUPERRES_PARKED = "superres-parked";
     /** Cumulative counts per model and dataset. */
@@ -22,6 +22,14 @@ public final class StoreNames {
     public static final String AGREEMENT_BY_SOURCE_WINDOWED = "agreement-by-source-windowed";
 
     private StoreNames() {}
+
+    /**
+     * Variants waiting for the inference batch of the model at {@code lane} (0-based) of {@code inference.model}: the
+     * first model keeps the name it had when lr0 ran one model, so its changelog carries over.
+     */
+    public static String inferenceParked(int lane) {
+        return INFERENCE_PARKED + Lanes.suffix(lane);
+    }
 
     /** Records of {@code sourceTopic} waiting for their dataset's label space (on disk, changelogged). */
     public static String labelSpaceWait(String sourceTopic) {

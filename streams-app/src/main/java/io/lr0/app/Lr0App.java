@@ -61,7 +61,12 @@ public final class Lr0App implements AutoCloseable {
             checkStateDir(Path.of(config.getString(Lr0Config.STATE_DIR)));
             TopicSetup.ensure(config.kafkaClientConfig(), config.topics().specs(config.topicPartitions()));
             checkTopicsTakeTheLargestRecords(config);
-            ZeroShotModel model = config.inferenceEnabled() ? open(opened, loadModel(config)) : null;
+            List<ZeroShotModel> models = new ArrayList<>();
+            if (config.inferenceEnabled()) {
+                for (String location : config.inferenceSettings().models()) {
+                    models.add(open(opened, loadModel(config, location)));
+                }
+            }
             LiifModel liif = config.liifEnabled() ? open(opened, loadLiif(config)) : null;
             OperationalMetrics meters = open(opened, OperationalMetrics.prometheus());
             StageSerdes serdes = open(opened, StageSerdes.from(config.serdeConfig(), meters));
@@ -80,7 +85,7 @@ public final class Lr0App implements AutoCloseable {
                 props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, dashboard.applicationServer());
             }
             KafkaStreams streams =
-                    new KafkaStreams(Lr0Topology.build(config, props, serdes, meters, model, liif), props);
+                    new KafkaStreams(Lr0Topology.build(config, props, serdes, meters, models, liif), props);
             // Leave the group on a clean stop: a restarted or remaining instance gets the partitions at once
             // instead of after the session timeout.
             opened.push(() -> streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
@@ -106,7 +111,14 @@ public final class Lr0App implements AutoCloseable {
                     props.get(StreamsConfig.APPLICATION_ID_CONFIG),
                     config.topics().images(),
                     config.topics().variants(),
-                    model == null ? "" : " -> " + config.topics().predictions());
+                    models.isEmpty()
+                            ? ""
+                            : " -> " + config.topics().predictions() + " ("
+                                    + String.join(
+                                            ", ",
+                                            models.stream()
+                                                    .map(m -> m.spec().name())
+                                                    .toList()) + ")");
             return new Lr0App(streams, dashboard, meters, opened);
         } catch (IOException | RuntimeException | Error e) {
             closeAll(opened, e);
@@ -191,14 +203,19 @@ public final class Lr0App implements AutoCloseable {
         return resource;
     }
 
-    /** The configured model; the bundled one is extracted next to the Streams state. */
+    /** The first configured model (a benchmark measures one); see {@link #loadModel(Lr0Config, String)}. */
     public static ZeroShotModel loadModel(Lr0Config config) throws IOException {
+        return loadModel(config, config.inferenceSettings().models().get(0));
+    }
+
+    /** The model at {@code location} (one of inference.model); the bundled one is extracted next to the state. */
+    public static ZeroShotModel loadModel(Lr0Config config, String location) throws IOException {
         InferenceSettings settings = config.inferenceSettings();
         if (settings.promptsDir() != null) {
             PromptSet.checkDirectory(settings.promptsDir());
         }
         Djl.useCpuThreads(settings.cpuThreads());
-        return Models.load(settings.model(), settings.tokenizer(), modelCache(config));
+        return Models.load(location, settings.tokenizer(), modelCache(config));
     }
 
     /** The configured LIIF model; the bundled ones are extracted next to the Streams state. */

@@ -280,12 +280,15 @@ public final class Lr0Config extends AbstractConfig {
                             + "an application id must agree.")
             .define(
                     INFERENCE_MODEL,
-                    Type.STRING,
+                    Type.LIST,
                     "bundled",
-                    new ConfigDef.NonEmptyString(),
+                    ConfigDef.ValidList.anyNonDuplicateValues(false, false),
                     Importance.HIGH,
                     "Model: 'bundled' (lr0's demo model), a directory or .zip in lr0's model contract, or a URL such "
-                            + "as https://resources.djl.ai/demo/pytorch/clip.zip (docs/models.md).")
+                            + "as https://resources.djl.ai/demo/pytorch/clip.zip (docs/models.md). Several, "
+                            + "comma-separated, classify the same variants from one degradation (a base model and "
+                            + "its LR-TK0 variant side by side); each needs its own name. Add models at the end: "
+                            + "the first keeps the state of a one-model run.")
             .define(
                     INFERENCE_TOKENIZER,
                     Type.STRING,
@@ -812,7 +815,7 @@ public final class Lr0Config extends AbstractConfig {
         String labelCacheDir = getString(INFERENCE_LABEL_CACHE_DIR);
         return new InferenceSettings(
                 topics().predictions(),
-                getString(INFERENCE_MODEL),
+                getList(INFERENCE_MODEL),
                 getString(INFERENCE_TOKENIZER),
                 promptsDir.isBlank() ? null : Path.of(promptsDir),
                 labelCacheDir.isBlank()

@@ -3,7 +3,7 @@ package io.lr0.app;
 import io.lr0.contract.Topics;
 import io.lr0.degrade.DegradeStage;
 import io.lr0.image.BadImageException;
-import io.lr0.inference.InferenceStage;
+import io.lr0.inference.InferenceStages;
 import io.lr0.inference.ZeroShotModel;
 import io.lr0.metrics.MetricsStage;
 import io.lr0.runtime.LabelSpaceGate;
@@ -16,6 +16,7 @@ import io.lr0.schema.ImageVariant;
 import io.lr0.schema.Prediction;
 import io.lr0.superres.LiifModel;
 import io.lr0.superres.SuperResolutionStage;
+import java.util.List;
 import java.util.Properties;
 import java.util.function.BiFunction;
 import org.apache.avro.specific.SpecificRecord;
@@ -35,19 +36,21 @@ public final class Lr0Topology {
 
     /**
      * {@code streamsProperties} are those the topology runs under ({@link Lr0App#streamsProperties}: its processors
-     * are wrapped as they name); {@code model} is the zero-shot model, or null when inference is disabled in this
-     * instance; {@code liif} the LIIF model, or null when {@code sr.methods} does not name liif.
+     * are wrapped as they name); {@code models} are the zero-shot models of {@code inference.model}, all classifying
+     * the same variants, or empty when inference is disabled in this instance; {@code liif} the LIIF model, or null
+     * when {@code sr.methods} does not name liif.
      */
     public static Topology build(
             Lr0Config config,
             Properties streamsProperties,
             StageSerdes serdes,
             OperationalMetrics meters,
-            ZeroShotModel model,
+            List<ZeroShotModel> models,
             LiifModel liif) {
         Topics topics = config.topics();
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(streamsProperties)));
-        InferenceStage inference = model == null ? null : new InferenceStage(config.inferenceSettings(), model, meters);
+        InferenceStages inference =
+                models.isEmpty() ? null : new InferenceStages(config.inferenceSettings(), models, meters);
         boolean chained = inference != null && config.inferenceChained();
         if (inference != null || config.metricsEnabled()) {
             // Class lists of the datasets, for prompts and for chance level (C); inference starts encoding a
@@ -88,7 +91,10 @@ public final class Lr0Topology {
         if (liif != null) {
             // low-resolution image-variants -> upscaled-variants: LIIF to the model's input size.
             new SuperResolutionStage(
-                            config.superResolutionSettings(), liif::newUpscaler, srTargetSize(config, model), meters)
+                            config.superResolutionSettings(),
+                            liif::newUpscaler,
+                            srTargetSize(config, inference),
+                            meters)
                     .addTo(builder, variantsTopic, serdes);
         }
         if (inference != null) {
@@ -129,7 +135,7 @@ public final class Lr0Topology {
      * Starts encoding a label space's prompts as it is published; one that can never be used is logged (by the
      * inference stage) and its records are dead-lettered where they arrive, so nothing is thrown on the global thread.
      */
-    private static void startPreparing(InferenceStage inference, DatasetInfo info) {
+    private static void startPreparing(InferenceStages inference, DatasetInfo info) {
         try {
             inference.labelSpaceReady().test(info);
         } catch (BadImageException unusable) {
@@ -144,11 +150,12 @@ public final class Lr0Topology {
                 topic, Consumed.with(Serdes.String(), serdes.value(type)).withName(name));
     }
 
-    /** LIIF's target short side: sr.target.size, or the model's input size. */
-    private static int srTargetSize(Lr0Config config, ZeroShotModel model) {
+    /** LIIF's target short side: sr.target.size, or the (first) model's input size. */
+    private static int srTargetSize(Lr0Config config, InferenceStages inference) {
         int configured = config.superResolutionSettings().targetSize();
-        int target =
-                configured > 0 ? configured : model == null ? 0 : model.spec().inputSize();
+        int target = configured > 0
+                ? configured
+                : inference == null ? 0 : inference.firstSpec().inputSize();
         if (target <= 0) {
             throw new ConfigException(
                     Lr0Config.SR_TARGET_SIZE,

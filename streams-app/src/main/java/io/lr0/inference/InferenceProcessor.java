@@ -75,6 +75,7 @@ final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.Mo
 
     InferenceProcessor(
             ZeroShotModel model,
+            String parkedStore,
             LabelSpaces labelSpaces,
             ImageLimits limits,
             int batchSize,
@@ -83,7 +84,7 @@ final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.Mo
             boolean thumbnails,
             AtomicLong labelsOutsideLabelSpace,
             OperationalMetrics meters) {
-        super(StoreNames.INFERENCE_PARKED, batchSize, maxWait);
+        super(parkedStore, batchSize, maxWait);
         this.meters = meters;
         this.latency = meters.latencyTimer(OperationalMetrics.PREDICTION_LATENCY);
         this.modelTime = meters.timer(OperationalMetrics.MODEL_TIME);

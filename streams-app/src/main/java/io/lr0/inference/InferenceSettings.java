@@ -3,12 +3,13 @@ package io.lr0.inference;
 import io.lr0.image.ImageLimits;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The inference stage's settings.
  *
  * @param predictionsTopic where the predictions go
- * @param model the model to load ({@code inference.model})
+ * @param models the models to load ({@code inference.model}), one or more: all classify the same variants
  * @param tokenizer a tokenizer instead of the model's own; empty: the model's
  * @param promptsDir directory of the user's prompt files, or null
  * @param labelCacheDir where class embeddings are cached, keyed by model, class list and prompts
@@ -24,7 +25,7 @@ import java.time.Duration;
  */
 public record InferenceSettings(
         String predictionsTopic,
-        String model,
+        List<String> models,
         String tokenizer,
         Path promptsDir,
         Path labelCacheDir,

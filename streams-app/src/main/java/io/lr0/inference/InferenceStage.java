@@ -1,5 +1,6 @@
 package io.lr0.inference;
 
+import io.lr0.contract.Lanes;
 import io.lr0.contract.SrMethods;
 import io.lr0.contract.StoreNames;
 import io.lr0.image.Raster;
@@ -20,19 +21,24 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 
 /**
- * The inference stage: variants (raw, and after learned super-resolution) -> zero-shot predictions, micro-batched,
- * on the label space of each dataset. Needs the {@link io.lr0.runtime.LabelSpaceStore}.
+ * The inference stage of one model: variants (raw, and after learned super-resolution) -> zero-shot predictions,
+ * micro-batched, on the label space of each dataset. Needs the {@link io.lr0.runtime.LabelSpaceStore}. Several
+ * models classify one stream through {@link InferenceStages}, one lane each.
  */
 public final class InferenceStage implements Stage<ImageVariant, Prediction> {
     private final InferenceSettings settings;
     private final ZeroShotModel model;
+    /** The model's place in {@code inference.model}: its processors and store are named for it. */
+    private final int lane;
+
     private final OperationalMetrics meters;
     private final AtomicLong labelsOutsideLabelSpace = new AtomicLong();
     private final LabelSpaces labelSpaces;
 
-    public InferenceStage(InferenceSettings settings, ZeroShotModel model, OperationalMetrics meters) {
+    public InferenceStage(InferenceSettings settings, ZeroShotModel model, int lane, OperationalMetrics meters) {
         this.settings = settings;
         this.model = model;
+        this.lane = lane;
         this.meters = meters;
         this.labelSpaces = new LabelSpaces(
                 model, settings.promptsDir(), settings.labelCacheDir(), settings.labelSpaceMaxPrompts(), meters);
@@ -56,11 +62,17 @@ public final class InferenceStage implements Stage<ImageVariant, Prediction> {
         return image -> preprocessor.checkResizable(image, settings.limits());
     }
 
+    /** The model this stage runs. */
+    public ModelSpec spec() {
+        return model.spec();
+    }
+
     @Override
     public KStream<String, Prediction> addTo(
             StreamsBuilder builder, KStream<String, ImageVariant> variants, StageSerdes serdes) {
-        builder.addStateStore(
-                ParkedVariants.storeBuilder(StoreNames.INFERENCE_PARKED, serdes.value(ImageVariant.class)));
+        String parked = StoreNames.inferenceParked(lane);
+        String suffix = Lanes.suffix(lane);
+        builder.addStateStore(ParkedVariants.storeBuilder(parked, serdes.value(ImageVariant.class)));
         KStream<String, ImageVariant> inputs = variants;
         if (!settings.classifyBicubic()) {
             // Without the bicubic method only the native reference (A_HR) and the learned super-resolution's
@@ -69,7 +81,7 @@ public final class InferenceStage implements Stage<ImageVariant, Prediction> {
                     (key, variant) -> variant == null
                             || variant.getResolution() == null
                             || !SrMethods.BICUBIC.equals(variant.getSrMethod()),
-                    Named.as("native-only"));
+                    Named.as("native-only" + suffix));
         }
         KStream<String, Prediction> predictions = inputs
                 // Park, batch, run the model, emit one prediction per variant and method; bad variants are
@@ -77,6 +89,7 @@ public final class InferenceStage implements Stage<ImageVariant, Prediction> {
                 .process(
                 () -> new InferenceProcessor(
                         model,
+                        parked,
                         labelSpaces,
                         settings.limits(),
                         settings.batchSize(),
@@ -85,12 +98,12 @@ public final class InferenceStage implements Stage<ImageVariant, Prediction> {
                         settings.thumbnails(),
                         labelsOutsideLabelSpace,
                         meters),
-                Named.as("zero-shot"),
-                StoreNames.INFERENCE_PARKED);
+                Named.as("zero-shot" + suffix),
+                parked);
         predictions.to(
                 settings.predictionsTopic(),
                 Produced.<String, Prediction>with(Serdes.String(), serdes.value(Prediction.class))
-                        .withName("predictions"));
+                        .withName("predictions" + suffix));
         return predictions;
     }
 }

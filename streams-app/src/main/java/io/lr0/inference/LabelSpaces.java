@@ -167,7 +167,13 @@ final class LabelSpaces {
                 () -> build(dataset, classes, prompts), large ? largeEncoder : smallEncoder);
         // Counted once the future is complete, so whoever sees the count sees the classifier ready.
         built.thenAccept(done -> meters.counter(
-                        OperationalMetrics.LABEL_SPACE_ENCODINGS, "dataset", dataset, "from", done.from())
+                        OperationalMetrics.LABEL_SPACE_ENCODINGS,
+                        "dataset",
+                        dataset,
+                        "from",
+                        done.from(),
+                        "model",
+                        model.spec().name())
                 .increment());
         return built;
     }
@@ -212,8 +218,10 @@ final class LabelSpaces {
         int total = classes.size() * prompts.templates().size();
         AtomicLong[] counts = progress.computeIfAbsent(dataset, d -> {
             AtomicLong[] pair = {new AtomicLong(), new AtomicLong()};
-            meters.gauge(OperationalMetrics.LABEL_SPACE_PROMPTS, pair[0], "dataset", d);
-            meters.gauge(OperationalMetrics.LABEL_SPACE_PROMPTS_ENCODED, pair[1], "dataset", d);
+            // Per model too: several models may encode the same dataset's label space side by side.
+            String name = model.spec().name();
+            meters.gauge(OperationalMetrics.LABEL_SPACE_PROMPTS, pair[0], "dataset", d, "model", name);
+            meters.gauge(OperationalMetrics.LABEL_SPACE_PROMPTS_ENCODED, pair[1], "dataset", d, "model", name);
             return pair;
         });
         counts[0].set(total);

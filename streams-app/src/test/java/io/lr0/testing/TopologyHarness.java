@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
@@ -32,8 +33,12 @@ public final class TopologyHarness implements AutoCloseable {
     private final OperationalMetrics meters;
     private final Topology topology;
     private final TopologyTestDriver driver;
+    /** How many models classify: a label space is ready once each has encoded it. */
+    private final int models;
 
-    private TopologyHarness(StageSerdes serdes, OperationalMetrics meters, Topology topology, Properties properties) {
+    private TopologyHarness(
+            StageSerdes serdes, OperationalMetrics meters, Topology topology, Properties properties, int models) {
+        this.models = models;
         this.serdes = serdes;
         this.meters = meters;
         this.topology = topology;
@@ -46,6 +51,12 @@ public final class TopologyHarness implements AutoCloseable {
      */
     public static TopologyHarness start(
             Path stateDir, Map<String, String> settings, ZeroShotModel model, LiifModel liif) {
+        return startWithModels(stateDir, settings, model == null ? List.of() : List.of(model), liif);
+    }
+
+    /** Several models on one stream, as inference.model names them; none: no inference stage. */
+    public static TopologyHarness startWithModels(
+            Path stateDir, Map<String, String> settings, List<ZeroShotModel> models, LiifModel liif) {
         Map<String, String> values = new HashMap<>(settings);
         values.put(Lr0Config.STATE_DIR, stateDir.toString());
         Lr0Config config = Lr0Config.of(values);
@@ -53,7 +64,11 @@ public final class TopologyHarness implements AutoCloseable {
         StageSerdes serdes = StageSerdes.over(new InProcessSchemaRegistry(), config.serdeConfig(), meters);
         Properties properties = Lr0App.streamsProperties(config, meters);
         return new TopologyHarness(
-                serdes, meters, Lr0Topology.build(config, properties, serdes, meters, model, liif), properties);
+                serdes,
+                meters,
+                Lr0Topology.build(config, properties, serdes, meters, models, liif),
+                properties,
+                models.size());
     }
 
     public <V extends SpecificRecord> TestInputTopic<String, V> input(String topic, Class<V> type) {
@@ -96,7 +111,7 @@ public final class TopologyHarness implements AutoCloseable {
                         .stream()
                         .mapToDouble(Counter::count)
                         .sum()
-                < 1) {
+                < models) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("label space " + dataset + " not ready within 60 s");
             }
