@@ -12,8 +12,8 @@ import io.lr0.schema.DatasetInfo;
 import io.lr0.schema.DegradationMethod;
 import io.lr0.schema.ImageVariant;
 import io.lr0.schema.Prediction;
+import io.lr0.testing.TestModels;
 import io.lr0.testing.TopologyHarness;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,17 +45,10 @@ class InferenceStagesTest {
     Path stateDir;
 
     @BeforeAll
-    static void load(@TempDir Path cache, @TempDir Path copy) throws Exception {
+    static void load(@TempDir Path cache, @TempDir Path copies) throws Exception {
         base = Models.load(Models.BUNDLED, "", cache);
-        Path bundled = cache.resolve(Models.BUNDLED_NAME);
-        for (String file : Models.BUNDLED_FILES) {
-            Files.copy(bundled.resolve(file), copy.resolve(file));
-        }
-        Path meta = copy.resolve("model.json");
-        Files.writeString(
-                meta,
-                Files.readString(meta).replace("\"name\": \"lr0-demo-fmnist\"", "\"name\": \"lr0-demo-fmnist-copy\""));
-        renamed = ZeroShotModel.load(copy.toString(), "");
+        renamed = ZeroShotModel.load(
+                TestModels.renamedBundled(copies, "lr0-demo-fmnist-copy").toString(), "");
         fashion = new ArrayList<>();
         Iterator<LabeledImage> images = Datasets.defaultFashionMnist("test").images();
         for (int i = 0; i < 12 && images.hasNext(); i++) {
