@@ -43,8 +43,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 final class PipelineWatcher implements AutoCloseable {
     private final boolean inference;
-    /** Results a low-resolution variant brings: one prediction per super-resolution method. */
+    /** Results a low-resolution variant brings: one prediction per super-resolution method, per model. */
     private final int methods;
+    /** Models classifying the stream (inference.model): each variant brings a prediction of each. */
+    private final int models;
     /** Native variants per image: each brings one prediction. */
     private final int nativeVariants;
 
@@ -76,6 +78,7 @@ final class PipelineWatcher implements AutoCloseable {
     private PipelineWatcher(Lr0Config config) {
         this.inference = config.inferenceEnabled();
         this.methods = config.srMethods().size();
+        this.models = config.inferenceSettings().models().size();
         this.nativeVariants = config.degradeSettings().emitNative() ? 1 : 0;
         this.serdes = StageSerdes.from(config.serdeConfig(), OperationalMetrics.none());
         Map<String, Object> consumerConfig = new HashMap<>(config.kafkaClientConfig());
@@ -159,7 +162,8 @@ final class PipelineWatcher implements AutoCloseable {
                 rows(),
                 latestSummaries.values().stream()
                         .filter(s -> s.getResolution() != null)
-                        .sorted(Comparator.comparing(RobustnessSummary::getResolution)
+                        .sorted(Comparator.comparing(RobustnessSummary::getModel)
+                                .thenComparing(RobustnessSummary::getResolution)
                                 .thenComparing(RobustnessSummary::getSrMethod))
                         .toList(),
                 Collections.unmodifiableSortedMap(new TreeMap<>(variantCounts)),
@@ -208,12 +212,13 @@ final class PipelineWatcher implements AutoCloseable {
                         && latestSummaries.get(e.getKey()).getTotal() == e.getValue());
     }
 
-    /** The latest metrics, per dataset, then per resolution (numerically, native last) and method. */
-    private Map<String, Map<String, RobustnessMetric>> rows() {
-        TreeMap<String, Map<String, RobustnessMetric>> rows = new TreeMap<>();
+    /** The latest metrics, per dataset, then per model, then per resolution (numerically, native last) and method. */
+    private Map<String, Map<String, Map<String, RobustnessMetric>>> rows() {
+        TreeMap<String, Map<String, Map<String, RobustnessMetric>>> rows = new TreeMap<>();
         latestMetrics
                 .values()
                 .forEach(metric -> rows.computeIfAbsent(metric.getDataset(), d -> new TreeMap<>())
+                        .computeIfAbsent(metric.getModel(), m -> new TreeMap<>())
                         .put(resolutionKey(metric.getResolution()) + "/" + metric.getSrMethod(), metric));
         return Collections.unmodifiableSortedMap(rows);
     }
@@ -259,7 +264,7 @@ final class PipelineWatcher implements AutoCloseable {
                     ? variant.getNativeWidth() + "x" + variant.getNativeHeight()
                     : variant.getImage().getWidth() + "x" + variant.getImage().getHeight();
             int expected = inference
-                    ? nativeVariants + (variant.getVariantsOfImage() - nativeVariants) * methods
+                    ? (nativeVariants + (variant.getVariantsOfImage() - nativeVariants) * methods) * models
                     : variant.getVariantsOfImage();
             boolean first = expectedPerImage.put(variant.getImageId(), expected) == null;
             if (!inference) {
@@ -375,7 +380,7 @@ final class PipelineWatcher implements AutoCloseable {
 
     /** What went through, and the metrics it brought, per resolution and method. */
     record Summary(
-            Map<String, Map<String, RobustnessMetric>> rows,
+            Map<String, Map<String, Map<String, RobustnessMetric>>> rows,
             List<RobustnessSummary> acrossDatasets,
             Map<String, Map<String, Variants>> variants,
             long doneImages,
@@ -389,66 +394,37 @@ final class PipelineWatcher implements AutoCloseable {
         }
 
         /**
-         * Per dataset: variants, then the published metrics: predictions, top-1, gamma and Gamma (LR0.FM) per
-         * resolution and super-resolution method and, for datasets with groups, CounterAnimal's class-balanced
-         * common and counter accuracy and their drop. Then SAR and WAR per resolution and method.
+         * Per dataset (and model, when several classify the stream): variants, then the published metrics:
+         * predictions, top-1, gamma and Gamma (LR0.FM) per resolution and super-resolution method and, for datasets
+         * with groups, CounterAnimal's class-balanced common and counter accuracy and their drop. Then SAR and WAR
+         * per (model,) resolution and method.
          */
         String table() {
             StringBuilder out = new StringBuilder();
+            boolean severalModels = rows.values().stream()
+                            .flatMap(byModel -> byModel.keySet().stream())
+                            .distinct()
+                            .count()
+                    > 1;
             variants.forEach((dataset, byResolution) -> {
-                Map<String, RobustnessMetric> published = rows.getOrDefault(dataset, Map.of());
-                boolean grouped = published.values().stream()
-                        .anyMatch(metric -> !metric.getGroupCounts().isEmpty());
-                out.append(String.format(
-                        "%s%n%-10s %-8s %-9s %9s %11s %8s %8s %8s%s%n",
-                        dataset,
-                        "resolution",
-                        "sr",
-                        "size",
-                        "variants",
-                        "predictions",
-                        "top-1",
-                        "gamma",
-                        "Gamma",
-                        grouped ? String.format(" %8s %8s %8s", "common", "counter", "drop") : ""));
-                byResolution.forEach((resolution, variantsHere) -> {
-                    Map<String, RobustnessMetric> methods = new TreeMap<>();
-                    published.forEach((key, metric) -> {
-                        if (key.startsWith(resolution + "/")) {
-                            methods.put(metric.getSrMethod(), metric);
-                        }
-                    });
-                    if (methods.isEmpty()) {
-                        out.append(String.format(
-                                "%-10s %-8s %-9s %9d%n",
-                                resolutionName(resolution), "-", variantsHere.size, variantsHere.count));
-                    }
-                    methods.forEach((method, metric) -> out.append(String.format(
-                            "%-10s %-8s %-9s %9d %11d %8s %8s %8s%s%n",
-                            resolutionName(resolution),
-                            method,
-                            variantsHere.size,
-                            variantsHere.count,
-                            count(metric),
-                            format(metric.getAccuracyTop1()),
-                            format(metric.getGamma()),
-                            format(metric.getImprovedGamma()),
-                            !grouped
-                                    ? ""
-                                    : String.format(
-                                            " %8s %8s %8s",
-                                            format(metric.getGroupAccuracy().get(Accuracy.COMMON)),
-                                            format(metric.getGroupAccuracy().get(Accuracy.COUNTER)),
-                                            format(metric.getCounterDrop())))));
-                });
+                Map<String, Map<String, RobustnessMetric>> byModel = rows.getOrDefault(dataset, Map.of());
+                (byModel.isEmpty() ? Map.of("", Map.<String, RobustnessMetric>of()) : byModel)
+                        .forEach((model, published) -> datasetTable(
+                                out, severalModels ? dataset + ", " + model : dataset, byResolution, published));
             });
             out.append(String.format(
-                    "Across datasets (LR0.FM: SAR = mean gamma, WAR = weighted mean Gamma)%n%-10s "
+                    "Across datasets (LR0.FM: SAR = mean gamma, WAR = weighted mean Gamma)%n%s%-10s "
                             + "%-8s %8s %8s  %s%n",
-                    "resolution", "sr", "SAR", "WAR", "datasets"));
+                    severalModels ? String.format("%-24s ", "model") : "",
+                    "resolution",
+                    "sr",
+                    "SAR",
+                    "WAR",
+                    "datasets"));
             for (RobustnessSummary summary : acrossDatasets) {
                 out.append(String.format(
-                        "%-10d %-8s %8s %8s  %s%n",
+                        "%s%-10d %-8s %8s %8s  %s%n",
+                        severalModels ? String.format("%-24s ", summary.getModel()) : "",
                         summary.getResolution(),
                         summary.getSrMethod(),
                         format(summary.getSar()),
@@ -473,6 +449,58 @@ final class PipelineWatcher implements AutoCloseable {
                     "%d images done, %d failed%s",
                     doneImages, failedImages.size(), failedImages.isEmpty() ? "" : " " + failedImages.values()));
             return out.toString();
+        }
+
+        /** One dataset's (and model's) rows: its variants per resolution, and the metrics published for them. */
+        private static void datasetTable(
+                StringBuilder out,
+                String title,
+                Map<String, Variants> byResolution,
+                Map<String, RobustnessMetric> published) {
+            boolean grouped = published.values().stream()
+                    .anyMatch(metric -> !metric.getGroupCounts().isEmpty());
+            out.append(String.format(
+                    "%s%n%-10s %-8s %-9s %9s %11s %8s %8s %8s%s%n",
+                    title,
+                    "resolution",
+                    "sr",
+                    "size",
+                    "variants",
+                    "predictions",
+                    "top-1",
+                    "gamma",
+                    "Gamma",
+                    grouped ? String.format(" %8s %8s %8s", "common", "counter", "drop") : ""));
+            byResolution.forEach((resolution, variantsHere) -> {
+                Map<String, RobustnessMetric> methods = new TreeMap<>();
+                published.forEach((key, metric) -> {
+                    if (key.startsWith(resolution + "/")) {
+                        methods.put(metric.getSrMethod(), metric);
+                    }
+                });
+                if (methods.isEmpty()) {
+                    out.append(String.format(
+                            "%-10s %-8s %-9s %9d%n",
+                            resolutionName(resolution), "-", variantsHere.size, variantsHere.count));
+                }
+                methods.forEach((method, metric) -> out.append(String.format(
+                        "%-10s %-8s %-9s %9d %11d %8s %8s %8s%s%n",
+                        resolutionName(resolution),
+                        method,
+                        variantsHere.size,
+                        variantsHere.count,
+                        count(metric),
+                        format(metric.getAccuracyTop1()),
+                        format(metric.getGamma()),
+                        format(metric.getImprovedGamma()),
+                        !grouped
+                                ? ""
+                                : String.format(
+                                        " %8s %8s %8s",
+                                        format(metric.getGroupAccuracy().get(Accuracy.COMMON)),
+                                        format(metric.getGroupAccuracy().get(Accuracy.COUNTER)),
+                                        format(metric.getCounterDrop())))));
+            });
         }
 
         /** A row's resolution as the table shows it: the short side without its sort padding, or native. */

@@ -10,6 +10,7 @@ import io.lr0.producers.DatasetProducer;
 import io.lr0.producers.Datasets;
 import io.lr0.producers.ImagePublisher;
 import io.lr0.producers.ProgressBar;
+import io.lr0.testing.TestModels;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -17,7 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The demo's producer held back by what the pipeline has finished, on the real broker, registry and app. */
+/**
+ * The demo's watcher on the real broker, registry and app: its producer held back by what the pipeline has finished,
+ * and its table when two models classify the stream.
+ */
 class PipelineWatcherIT {
     private static final int IMAGES = 60;
     private static final int MAX_IN_FLIGHT = 4;
@@ -58,6 +62,38 @@ class PipelineWatcherIT {
                 PipelineWatcher.Summary summary =
                         watcher.awaitImages(IMAGES, Duration.ofMinutes(2), ProgressBar.onStderr("processed", IMAGES));
                 assertTrue(summary.complete(IMAGES), "every image went through");
+            }
+        }
+    }
+
+    @Test
+    void twoModelsGetATableEachAndAnImageIsDoneWhenBothClassifiedIt() throws Exception {
+        Path copy = TestModels.renamedBundled(dataDir.resolve("models"), "lr0-demo-fmnist-copy");
+        int images = 20;
+        try (LocalStack stack = LocalStack.start(dataDir, 0, 0, 0)) {
+            Lr0Config config = Lr0Config.of(Map.of(
+                    Lr0Config.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
+                    Lr0Config.SCHEMA_REGISTRY_URL, stack.registryUrl(),
+                    Lr0Config.STATE_DIR, dataDir.resolve("streams").toString(),
+                    Lr0Config.INFERENCE_MODEL, "bundled," + copy,
+                    Lr0Config.DASHBOARD_PORT, "0"));
+            try (Lr0App app = Lr0App.start(config);
+                    PipelineWatcher watcher = PipelineWatcher.fromNow(config);
+                    ImagePublisher publisher = new ImagePublisher(
+                            config.kafkaClientConfig(),
+                            config.serdeConfig(),
+                            config.topics().images(),
+                            config.topics().datasets())) {
+                DatasetProducer.run(Datasets.defaultFashionMnist("test"), publisher, "two-it", images, 0, null);
+                PipelineWatcher.Summary summary =
+                        watcher.awaitImages(images, Duration.ofMinutes(2), ProgressBar.onStderr("processed", images));
+                String table = summary.table();
+                assertTrue(summary.complete(images), table);
+                assertTrue(summary.metricsCaughtUp(), table);
+                for (String model : new String[] {"lr0-demo-fmnist", "lr0-demo-fmnist-copy"}) {
+                    assertTrue(table.contains("fashion-mnist, " + model + "\n"), table);
+                    assertTrue(table.contains("\n" + String.format("%-24s ", model) + "7 "), table);
+                }
             }
         }
     }
