@@ -35,7 +35,7 @@ import picocli.CommandLine.Parameters;
                 + "--from-beginning it shows the records written from now on, until Ctrl-C or --max.")
 final class ConsumeCommand implements Callable<Integer> {
     @Mixin
-    ConfigOptions config;
+    ClusterOptions cluster;
 
     @Parameters(paramLabel = "TOPIC", description = "The topic to read.")
     String topic;
@@ -68,7 +68,7 @@ final class ConsumeCommand implements Callable<Integer> {
         if (max < 0) {
             throw new IllegalArgumentException("--max must be 0 (no limit) or more, was " + max);
         }
-        Lr0Config settings = config.load(Map.of());
+        Lr0Config settings = cluster.loadReachable();
         Map<String, Object> serde = new HashMap<>(settings.serdeConfig());
         // Any topic, any schema: read into generic records with the writer's schema.
         serde.put(RegistryConfig.SPECIFIC_AVRO_READER, "false");

@@ -5,7 +5,6 @@ import io.lr0.dlq.DeadLetterReplay;
 import io.lr0.dlq.DeadLetterReplay.DeadLetter;
 import io.lr0.runtime.LogText;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import picocli.CommandLine.Command;
@@ -51,14 +50,14 @@ final class DlqCommand {
             description = "Print one line per dead letter: partition/offset, key, reason, source, message.")
     static final class ListCommand implements Callable<Integer> {
         @Mixin
-        ConfigOptions config;
+        ClusterOptions cluster;
 
         @Mixin
         Selection selection;
 
         @Override
         public Integer call() {
-            Lr0Config settings = config.load(Map.of());
+            Lr0Config settings = cluster.loadReachable();
             Predicate<DeadLetter> filter = selection.filter();
             int[] shown = {0};
             new DeadLetterReplay(settings.kafkaClientConfig()).list(selection.topic, deadLetter -> {
@@ -91,7 +90,7 @@ final class DlqCommand {
                     + "other ends, having replayed nothing, with exit code 1.")
     static final class ReplayCommand implements Callable<Integer> {
         @Mixin
-        ConfigOptions config;
+        ClusterOptions cluster;
 
         @Mixin
         Selection selection;
@@ -112,7 +111,7 @@ final class DlqCommand {
 
         @Override
         public Integer call() {
-            Lr0Config settings = config.load(Map.of());
+            Lr0Config settings = cluster.loadReachable();
             String group = settings.getString(Lr0Config.APPLICATION_ID) + "-dlq-replay";
             DeadLetterReplay.Outcome outcome;
             try {

@@ -25,11 +25,11 @@ import picocli.CommandLine.Option;
         name = "report",
         mixinStandardHelpOptions = true,
         description = "Print LR0.FM's table from the metric topics (read_committed, each key's latest value): a row "
-                + "per model and dataset, a column per resolution and super-resolution method with top-1 (%), gamma "
+                + "per model and dataset, a column per resolution and super-resolution method with top-1 (%%), gamma "
                 + "and Gamma, then SAR and WAR rows per model. The same numbers as the dashboard and the topics.")
 final class ReportCommand implements Callable<Integer> {
     @Mixin
-    ConfigOptions config;
+    ClusterOptions cluster;
 
     @Option(
             names = "--format",
@@ -45,7 +45,7 @@ final class ReportCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--format must be text, csv or markdown, was '" + format + "'");
         }
-        Lr0Config settings = config.load(Map.of());
+        Lr0Config settings = cluster.loadReachable();
         try (StageSerdes serdes = StageSerdes.from(settings.serdeConfig(), OperationalMetrics.none());
                 Deserializer<RobustnessMetric> metricReader =
                         serdes.value(RobustnessMetric.class).deserializer();

@@ -2,7 +2,6 @@ package io.lr0.cli;
 
 import io.lr0.app.Lr0App;
 import io.lr0.lifecycle.Shutdown;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,11 +14,11 @@ import picocli.CommandLine.Mixin;
                 + "instances with the same application.id to scale out.")
 final class RunCommand implements Callable<Integer> {
     @Mixin
-    ConfigOptions config;
+    ClusterOptions cluster;
 
     @Override
     public Integer call() throws Exception {
-        try (Lr0App app = Lr0App.start(config.load(Map.of()))) {
+        try (Lr0App app = Lr0App.start(cluster.load())) {
             System.err.println("lr0 running; Ctrl-C to stop.");
             Shutdown.await();
         }
