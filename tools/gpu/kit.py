@@ -38,7 +38,7 @@ sys.path.insert(0, os.path.join(TOOLS, "clip"))
 sys.path.insert(0, os.path.join(TOOLS, "liif"))
 from clip import CONFIGS, Clip, parameter_count  # noqa: E402
 from lrtk0 import contrastive  # noqa: E402
-from liif import RESIDUAL, Liif, export, kind_of, make_coord, upscaler  # noqa: E402
+from liif import RESIDUAL, Liif, detail_gate, export, kind_of, make_coord, upscaler  # noqa: E402
 
 PATCH = 48
 
@@ -160,8 +160,8 @@ def resize(image, height, width):
 
 def training_batch(photos, batch, queries, device):
     """LIIF's sample: a random HR crop of 48*s (s in [1, 4]), its bicubic 48x48 LR, random HR pixels, and at those
-    pixels the LR's bicubic up-sampling, the base the residual model corrects."""
-    lrs, coords, cells, gts, bases = [], [], [], [], []
+    pixels the LR's bicubic up-sampling, the base the residual model corrects, with its detail gate."""
+    lrs, coords, cells, gts, bases, gates = [], [], [], [], [], []
     while len(lrs) < batch:
         photo = random.choice(photos)
         size = round(PATCH * random.uniform(1, 4))
@@ -178,8 +178,11 @@ def training_batch(photos, batch, queries, device):
         coords.append(coord[pick])
         cells.append(torch.full((queries, 2), 2.0 / size, device=device))
         gts.append((hr.permute(1, 2, 0).reshape(-1, 3)[pick] - 0.5) / 0.5)
-        bases.append((resize(lr, size, size).permute(1, 2, 0).reshape(-1, 3)[pick] - 0.5) / 0.5)
-    return torch.stack(lrs), torch.stack(coords), torch.stack(cells), torch.stack(gts), torch.stack(bases)
+        base = resize(lr, size, size)
+        bases.append((base.permute(1, 2, 0).reshape(-1, 3)[pick] - 0.5) / 0.5)
+        gates.append(detail_gate(base.unsqueeze(0))[0].permute(1, 2, 0).reshape(-1, 1)[pick])
+    return (torch.stack(lrs), torch.stack(coords), torch.stack(cells), torch.stack(gts), torch.stack(bases),
+            torch.stack(gates))
 
 
 def psnr(a, b, shave):
@@ -265,8 +268,8 @@ def liif_figures(args, device):
     average = copy.deepcopy(model).eval()
     started, step = time.time(), 0
     while time.time() - started < args.liif_minutes * 60 and (args.liif_steps == 0 or step < args.liif_steps):
-        lr, coord, cell, gt, base = training_batch(train, args.batch, args.queries, device)
-        loss = F.l1_loss(model(lr, coord, cell) + base, gt)
+        lr, coord, cell, gt, base, gate = training_batch(train, args.batch, args.queries, device)
+        loss = F.l1_loss(base + gate * model(lr, coord, cell), gt)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()

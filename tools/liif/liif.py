@@ -9,7 +9,8 @@ load after dropping the unused MeanShift entries (convert_official.py).
 Two kinds, named in the model's liif.json ("kind"): "liif", the paper's, whose MLP produces every output pixel, and
 "liif-residual", whose MLP produces only a correction to the stream's own bicubic up-sampling of the same LR image
 (Pillow's, which the caller passes in), as LIIF's successors (LTE) add a bilinear skip. A residual model starts as
-bicubic exactly (its last layer is zero) and cannot shift a flat colour unless training teaches it to.
+bicubic exactly (its last layer is zero), and its correction is weighted by the base's local detail (detail_gate):
+none on a flat colour, which therefore comes back exactly whatever the weights.
 """
 import json
 import os
@@ -158,9 +159,25 @@ class LiifUpscaler(nn.Module):
         return (out * 0.5 + 0.5).clamp(0, 1)
 
 
+# A base pixel whose neighbourhood deviates this much (RMS, in [0, 1]) lets half of the correction through.
+DETAIL_SCALE = 1.0 / 255.0
+
+
+def detail_gate(base: torch.Tensor, scale: float = DETAIL_SCALE) -> torch.Tensor:
+    """How much of a residual model's correction each pixel of the bicubic base takes, [N,3,H,W] -> [N,1,H,W]:
+    d / (d + scale), d the RMS deviation of the base from its 5x5 local mean, channels averaged. Zero on a flat
+    colour (so a flat image comes back exactly, whatever the weights), about 1 where there is detail."""
+    mean = F.avg_pool2d(base, 5, stride=1, padding=2, count_include_pad=False)
+    spread = F.avg_pool2d((base - mean) ** 2, 5, stride=1, padding=2, count_include_pad=False)
+    # Less than 1e-6 is float rounding (the mean of a flat patch is not always its value to the last bit): none.
+    deviation = (spread.mean(1, keepdim=True).sqrt() - 1e-6).clamp(min=0)
+    return deviation / (deviation + scale)
+
+
 class ResidualLiifUpscaler(nn.Module):
     """The exported "liif-residual" module: forward(lr[N,3,h,w] in [0,1], size int64[2] = (H, W), base[N,3,H,W] in
-    [0,1], the caller's bicubic up-sampling of lr to (H, W)) -> base plus the learned correction, in [0,1]."""
+    [0,1], the caller's bicubic up-sampling of lr to (H, W)) -> base plus the learned correction weighted by the
+    base's detail_gate, in [0,1]."""
 
     def __init__(self, liif: Liif, chunk: int = 30000):
         super().__init__()
@@ -169,7 +186,7 @@ class ResidualLiifUpscaler(nn.Module):
 
     def forward(self, lr: torch.Tensor, size: torch.Tensor, base: torch.Tensor) -> torch.Tensor:
         out = self.liif.render(lr, int(size[0].item()), int(size[1].item()), self.chunk)
-        return (base + out * 0.5).clamp(0, 1)
+        return (base + out * 0.5 * detail_gate(base)).clamp(0, 1)
 
 
 def upscaler(liif: Liif, chunk: int = 30000) -> nn.Module:

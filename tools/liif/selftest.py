@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Checks of tools/liif that need no trained weights: the parameter count, the converter on a synthetic checkpoint
 in the official layout, that the exported TorchScript equals the eager model (chunked or not), and that a
-liif-residual model starts as the bicubic up-sampling it is given, exactly.
+liif-residual model starts as the bicubic up-sampling it is given, exactly, and gives a flat colour back exactly
+whatever its weights.
 
   /usr/bin/python3 tools/liif/selftest.py
   /usr/bin/python3 tools/liif/selftest.py --export-residual DIR   # also writes an untrained residual model there
@@ -60,12 +61,12 @@ def main():
     except ValueError:
         pass
     print("liif selftest passed: %d parameters, converter exact, TorchScript equals eager (chunked too), "
-          "an untrained residual model returns its bicubic base exactly" % params)
+          "an untrained residual model returns its bicubic base exactly, a trained one a flat colour" % params)
 
 
 def check_residual():
     """Untrained, a residual model's output is its base exactly; trained (here: a random last layer), TorchScript
-    equals eager."""
+    equals eager and a flat colour still comes back exactly."""
     torch.manual_seed(1)
     residual = Liif(residual=True).eval()
     lr = torch.rand(2, 3, 12, 10)
@@ -81,6 +82,10 @@ def check_residual():
         export(residual, path)
         assert torch.allclose(torch.jit.load(path)(lr, size, base), eager, atol=1e-5), "residual TorchScript != eager"
         assert not torch.equal(eager, base)
+        # Whatever the weights, a flat colour comes back exactly: its base has no detail to correct.
+        flat = torch.tensor([200 / 255, 60 / 255, 30 / 255]).view(1, 3, 1, 1)
+        flat_out = torch.jit.load(path)(flat.expand(1, 3, 16, 16), torch.tensor([64, 64]), flat.expand(1, 3, 64, 64))
+        assert torch.equal(flat_out, flat.expand(1, 3, 64, 64)), "a residual model changed a flat colour"
 
 
 def export_untrained_residual(directory):

@@ -45,7 +45,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from liif import RESIDUAL, Liif, export, kind_of, make_coord, upscaler  # noqa: E402
+from liif import RESIDUAL, Liif, detail_gate, export, kind_of, make_coord, upscaler  # noqa: E402
 
 TRAIN = ["astronaut.png", "coffee.png", "motorcycle_left.png", "hubble_deep_field.jpg", "ihc.png", "retina.jpg",
          "brick.png", "grass.png", "gravel.png", "coins.png", "moon.png", "camera.png", "page.png", "text.png",
@@ -112,8 +112,9 @@ def to_tensor(image):
 
 def sample_batch(photos, batch, patch=48, queries=2304):
     """LIIF's training sample: a random HR crop of size 48*s, its bicubic 48x48 LR, random HR pixels, and at those
-    pixels the LR's bicubic up-sampling (Pillow's, as the stream's), the base a residual model corrects."""
-    lrs, coords, cells, gts, bases = [], [], [], [], []
+    pixels the LR's bicubic up-sampling (Pillow's, as the stream's), the base a residual model corrects, with its
+    detail gate."""
+    lrs, coords, cells, gts, bases, gates = [], [], [], [], [], []
     while len(lrs) < batch:
         photo = random.choice(photos)
         scale = random.uniform(1, 4)
@@ -134,8 +135,19 @@ def sample_batch(photos, batch, patch=48, queries=2304):
         coords.append(coord[pick])
         cells.append(cell)
         gts.append((rgb[pick] - 0.5) / 0.5)
-        bases.append((pixels(lr.resize((size, size), Image.BICUBIC))[pick] - 0.5) / 0.5)
-    return torch.stack(lrs), torch.stack(coords), torch.stack(cells), torch.stack(gts), torch.stack(bases)
+        base, gate = base_and_gate(lr, size, size)
+        bases.append(base[pick])
+        gates.append(gate[pick])
+    return (torch.stack(lrs), torch.stack(coords), torch.stack(cells), torch.stack(gts), torch.stack(bases),
+            torch.stack(gates))
+
+
+def base_and_gate(lr, width, height):
+    """The stream's base for a residual model, Pillow's bicubic up-sampling of lr, normalised as the targets are,
+    [H*W, 3], and its detail gate, [H*W, 1], both in the row-major order of make_coord."""
+    base = to_tensor(lr.resize((width, height), Image.BICUBIC))
+    gate = detail_gate(base.unsqueeze(0))[0]
+    return (base.permute(1, 2, 0).reshape(-1, 3) - 0.5) / 0.5, gate.permute(1, 2, 0).reshape(-1, 1)
 
 
 def pixels(image):
@@ -159,7 +171,7 @@ def fashion_batch(images, batch):
     side = images.shape[1]
     lr_side = max(1, round(side / random.uniform(1, 4)))
     coord = make_coord(side, side, torch.device("cpu"))
-    lrs, gts, bases = [], [], []
+    lrs, gts, bases, gates = [], [], [], []
     for index in np.random.randint(0, len(images), batch):
         hr = Image.fromarray(images[index]).convert("RGB")
         if random.random() < 0.5:
@@ -167,9 +179,12 @@ def fashion_batch(images, batch):
         lr = hr.resize((lr_side, lr_side), Image.BICUBIC)
         lrs.append(to_tensor(lr))
         gts.append((pixels(hr) - 0.5) / 0.5)
-        bases.append((pixels(lr.resize((side, side), Image.BICUBIC)) - 0.5) / 0.5)
+        base, gate = base_and_gate(lr, side, side)
+        bases.append(base)
+        gates.append(gate)
     cells = torch.ones(batch, side * side, 2) * (2.0 / side)
-    return torch.stack(lrs), coord.unsqueeze(0).expand(batch, -1, -1), cells, torch.stack(gts), torch.stack(bases)
+    return (torch.stack(lrs), coord.unsqueeze(0).expand(batch, -1, -1), cells, torch.stack(gts), torch.stack(bases),
+            torch.stack(gates))
 
 
 def super_resolve(model, lrs, width, height):
@@ -313,9 +328,10 @@ def main():
         print("resumed at step %d (%.0f s trained)" % (step, spent), flush=True)
     started = time.time() - spent
     while (args.steps == 0 or step < args.steps) and time.time() - started < args.minutes * 60:
-        lr, coord, cell, gt, base = (t.to(args.device) for t in next_batch())
+        lr, coord, cell, gt, base, gate = (t.to(args.device) for t in next_batch())
         prediction = model(lr, coord, cell)
-        loss = F.l1_loss(prediction + base if args.residual else prediction, gt)
+        # A residual model's output, as exported: the base plus the correction its detail gate lets through.
+        loss = F.l1_loss(base + gate * prediction if args.residual else prediction, gt)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
