@@ -22,7 +22,6 @@ checkpoint (lrtk0.ckpt: tokens, temperature, optimiser, step) that --resume cont
 import argparse
 import copy
 import glob
-import hashlib
 import json
 import math
 import os
@@ -39,6 +38,7 @@ from PIL import Image
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from checkpoints import UnsupportedCheckpoint, config_of, openai_state_dict  # noqa: E402
 from clip import Clip  # noqa: E402
+from convert import sha256  # noqa: E402
 
 # LR0.FM's bands of low-resolution sides, at its 224-px input: one side is drawn from each per image.
 BANDS_AT_224 = [(16, 32), (32, 64), (64, 128)]
@@ -123,14 +123,6 @@ def contrastive(student, teacher, log_temperature):
     logits = log_temperature.exp() * F.normalize(student, dim=-1) @ F.normalize(teacher, dim=-1).t()
     target = torch.arange(logits.shape[0], device=logits.device)
     return (F.cross_entropy(logits, target) + F.cross_entropy(logits.t(), target)) / 2
-
-
-def sha256(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def export(student, meta, model_dir, out_dir, provenance):

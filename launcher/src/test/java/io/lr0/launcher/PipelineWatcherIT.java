@@ -13,6 +13,7 @@ import io.lr0.producers.ProgressBar;
 import io.lr0.testing.TestModels;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -32,18 +33,10 @@ class PipelineWatcherIT {
     @Test
     void gateKeepsAtMostMaxInFlightImagesInThePipeline() throws Exception {
         try (LocalStack stack = LocalStack.start(dataDir, 0, 0, 0)) {
-            Lr0Config config = Lr0Config.of(Map.of(
-                    Lr0Config.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
-                    Lr0Config.SCHEMA_REGISTRY_URL, stack.registryUrl(),
-                    Lr0Config.STATE_DIR, dataDir.resolve("streams").toString(),
-                    Lr0Config.DASHBOARD_PORT, "0"));
+            Lr0Config config = config(stack, Map.of());
             try (Lr0App app = Lr0App.start(config);
                     PipelineWatcher watcher = PipelineWatcher.fromNow(config);
-                    ImagePublisher publisher = new ImagePublisher(
-                            config.kafkaClientConfig(),
-                            config.serdeConfig(),
-                            config.topics().images(),
-                            config.topics().datasets())) {
+                    ImagePublisher publisher = publisher(config)) {
                 DatasetProducer.Gate gate = watcher.gate(0, MAX_IN_FLIGHT, Duration.ofMinutes(2));
                 AtomicLong mostInFlight = new AtomicLong();
                 DatasetProducer.Result result = DatasetProducer.run(
@@ -71,19 +64,10 @@ class PipelineWatcherIT {
         Path copy = TestModels.renamedBundled(dataDir.resolve("models"), "lr0-demo-fmnist-copy");
         int images = 20;
         try (LocalStack stack = LocalStack.start(dataDir, 0, 0, 0)) {
-            Lr0Config config = Lr0Config.of(Map.of(
-                    Lr0Config.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
-                    Lr0Config.SCHEMA_REGISTRY_URL, stack.registryUrl(),
-                    Lr0Config.STATE_DIR, dataDir.resolve("streams").toString(),
-                    Lr0Config.INFERENCE_MODEL, "bundled," + copy,
-                    Lr0Config.DASHBOARD_PORT, "0"));
+            Lr0Config config = config(stack, Map.of(Lr0Config.INFERENCE_MODEL, "bundled," + copy));
             try (Lr0App app = Lr0App.start(config);
                     PipelineWatcher watcher = PipelineWatcher.fromNow(config);
-                    ImagePublisher publisher = new ImagePublisher(
-                            config.kafkaClientConfig(),
-                            config.serdeConfig(),
-                            config.topics().images(),
-                            config.topics().datasets())) {
+                    ImagePublisher publisher = publisher(config)) {
                 DatasetProducer.run(Datasets.defaultFashionMnist("test"), publisher, "two-it", images, 0, null);
                 PipelineWatcher.Summary summary =
                         watcher.awaitImages(images, Duration.ofMinutes(2), ProgressBar.onStderr("processed", images));
@@ -96,5 +80,23 @@ class PipelineWatcherIT {
                 }
             }
         }
+    }
+
+    private Lr0Config config(LocalStack stack, Map<String, String> extra) {
+        Map<String, String> settings = new HashMap<>(Map.of(
+                Lr0Config.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
+                Lr0Config.SCHEMA_REGISTRY_URL, stack.registryUrl(),
+                Lr0Config.STATE_DIR, dataDir.resolve("streams").toString(),
+                Lr0Config.DASHBOARD_PORT, "0"));
+        settings.putAll(extra);
+        return Lr0Config.of(settings);
+    }
+
+    private static ImagePublisher publisher(Lr0Config config) {
+        return new ImagePublisher(
+                config.kafkaClientConfig(),
+                config.serdeConfig(),
+                config.topics().images(),
+                config.topics().datasets());
     }
 }

@@ -10,13 +10,10 @@ import io.lr0.app.Lr0Config;
 import io.lr0.contract.DeadLetterHeaders;
 import io.lr0.image.ImageCodec;
 import io.lr0.image.Raster;
-import io.lr0.producers.DatasetSource;
-import io.lr0.producers.Datasets;
 import io.lr0.producers.IdxDataset;
 import io.lr0.producers.LabeledImage;
 import io.lr0.runtime.MicroBatchProcessor;
 import io.lr0.schema.DatasetInfo;
-import io.lr0.schema.DegradationMethod;
 import io.lr0.schema.Image;
 import io.lr0.schema.ImageEncoding;
 import io.lr0.schema.ImageRecord;
@@ -29,8 +26,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.TestInputTopic;
@@ -64,12 +59,7 @@ class InferenceStageTest {
     @BeforeAll
     static void load(@TempDir Path cache) throws Exception {
         model = Models.load(Models.BUNDLED, "", cache);
-        DatasetSource source = Datasets.defaultFashionMnist("test");
-        fashion = new ArrayList<>();
-        Iterator<LabeledImage> images = source.images();
-        for (int i = 0; i < 200 && images.hasNext(); i++) {
-            fashion.add(images.next());
-        }
+        fashion = TestImages.fashionMnist(200);
     }
 
     @AfterAll
@@ -133,24 +123,7 @@ class InferenceStageTest {
     }
 
     private static ImageVariant variant(LabeledImage image, String label) {
-        return variant(image, label, Instant.now());
-    }
-
-    private static ImageVariant variant(LabeledImage image, String label, Instant captured) {
-        return ImageVariant.newBuilder()
-                .setImageId(image.id())
-                .setSource("test")
-                .setDataset("fashion-mnist")
-                .setCaptureTimestamp(captured)
-                .setLabel(label)
-                .setGroup(null)
-                .setResolution(null)
-                .setMethod(DegradationMethod.NATIVE)
-                .setNativeWidth(28)
-                .setNativeHeight(28)
-                .setImage(image.image())
-                .setVariantsOfImage(1)
-                .build();
+        return TestImages.nativeVariant(image, label, Instant.now());
     }
 
     private void pipe(int from, int count) {
@@ -269,7 +242,8 @@ class InferenceStageTest {
             LabeledImage image = fashion.get(i);
             variants.pipeInput(
                     image.id() + "@native",
-                    variant(image, image.label(), Instant.now().minus(MicroBatchProcessor.BEHIND.multipliedBy(5))));
+                    TestImages.nativeVariant(
+                            image, image.label(), Instant.now().minus(MicroBatchProcessor.BEHIND.multipliedBy(5))));
         }
 
         driver.advanceWallClockTime(Duration.ofMillis(150));

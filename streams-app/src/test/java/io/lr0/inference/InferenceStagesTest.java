@@ -5,20 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lr0.app.Lr0Config;
-import io.lr0.producers.Datasets;
 import io.lr0.producers.IdxDataset;
 import io.lr0.producers.LabeledImage;
 import io.lr0.schema.DatasetInfo;
-import io.lr0.schema.DegradationMethod;
 import io.lr0.schema.ImageVariant;
 import io.lr0.schema.Prediction;
+import io.lr0.testing.TestImages;
 import io.lr0.testing.TestModels;
 import io.lr0.testing.TopologyHarness;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -49,11 +47,7 @@ class InferenceStagesTest {
         base = Models.load(Models.BUNDLED, "", cache);
         renamed = ZeroShotModel.load(
                 TestModels.renamedBundled(copies, "lr0-demo-fmnist-copy").toString(), "");
-        fashion = new ArrayList<>();
-        Iterator<LabeledImage> images = Datasets.defaultFashionMnist("test").images();
-        for (int i = 0; i < 12 && images.hasNext(); i++) {
-            fashion.add(images.next());
-        }
+        fashion = TestImages.fashionMnist(12);
     }
 
     @AfterAll
@@ -130,22 +124,7 @@ class InferenceStagesTest {
 
     private static void pipe(TestInputTopic<String, ImageVariant> variants, List<LabeledImage> images) {
         for (LabeledImage image : images) {
-            variants.pipeInput(
-                    image.id() + "@native",
-                    ImageVariant.newBuilder()
-                            .setImageId(image.id())
-                            .setSource("test")
-                            .setDataset("fashion-mnist")
-                            .setCaptureTimestamp(Instant.now())
-                            .setLabel(image.label())
-                            .setGroup(null)
-                            .setResolution(null)
-                            .setMethod(DegradationMethod.NATIVE)
-                            .setNativeWidth(28)
-                            .setNativeHeight(28)
-                            .setImage(image.image())
-                            .setVariantsOfImage(1)
-                            .build());
+            variants.pipeInput(image.id() + "@native", TestImages.nativeVariant(image, image.label(), Instant.now()));
         }
     }
 }

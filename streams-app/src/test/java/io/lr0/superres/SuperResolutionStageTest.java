@@ -13,7 +13,6 @@ import io.lr0.image.ImageLimits;
 import io.lr0.image.Raster;
 import io.lr0.inference.Models;
 import io.lr0.inference.ZeroShotModel;
-import io.lr0.producers.Datasets;
 import io.lr0.producers.IdxDataset;
 import io.lr0.producers.LabeledImage;
 import io.lr0.schema.DatasetInfo;
@@ -22,14 +21,13 @@ import io.lr0.schema.Image;
 import io.lr0.schema.ImageEncoding;
 import io.lr0.schema.ImageVariant;
 import io.lr0.schema.Prediction;
+import io.lr0.testing.TestImages;
 import io.lr0.testing.TopologyHarness;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -61,11 +59,7 @@ class SuperResolutionStageTest {
     static void load(@TempDir Path cache) throws Exception {
         model = Models.load(Models.BUNDLED, "", cache);
         liif = LiifModel.load(LiifModel.BUNDLED, cache);
-        fashion = new ArrayList<>();
-        Iterator<LabeledImage> images = Datasets.defaultFashionMnist("test").images();
-        for (int i = 0; i < 4 && images.hasNext(); i++) {
-            fashion.add(images.next());
-        }
+        fashion = TestImages.fashionMnist(4);
     }
 
     @AfterAll

@@ -2,9 +2,13 @@ package io.lr0.testing;
 
 import io.lr0.image.ImageCodec;
 import io.lr0.image.Raster;
+import io.lr0.producers.Datasets;
+import io.lr0.producers.LabeledImage;
+import io.lr0.schema.DegradationMethod;
 import io.lr0.schema.Image;
 import io.lr0.schema.ImageEncoding;
 import io.lr0.schema.ImageRecord;
+import io.lr0.schema.ImageVariant;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -13,11 +17,17 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
 
-/** Images and image records for tests: real photos from the fixtures, synthetic pixels, and broken files. */
+/**
+ * Images and image records for tests: real photos from the fixtures, Fashion-MNIST images and their variants, synthetic
+ * pixels, and broken files.
+ */
 public final class TestImages {
     private TestImages() {}
 
@@ -47,6 +57,45 @@ public final class TestImages {
             }
         }
         return new Raster(width, height, 1, pixels);
+    }
+
+    /** The first {@code count} images of Fashion-MNIST's test split (Debian's, else the bundled sample). */
+    public static List<LabeledImage> fashionMnist(int count) throws IOException {
+        List<LabeledImage> images = new ArrayList<>();
+        Iterator<LabeledImage> source = Datasets.defaultFashionMnist("test").images();
+        while (images.size() < count && source.hasNext()) {
+            images.add(source.next());
+        }
+        return images;
+    }
+
+    /** A Fashion-MNIST image as its native (28 px) variant from source "test", the only variant of its image. */
+    public static ImageVariant nativeVariant(LabeledImage image, String label, Instant captured) {
+        return ImageVariant.newBuilder()
+                .setImageId(image.id())
+                .setSource("test")
+                .setDataset("fashion-mnist")
+                .setCaptureTimestamp(captured)
+                .setLabel(label)
+                .setGroup(null)
+                .setResolution(null)
+                .setMethod(DegradationMethod.NATIVE)
+                .setNativeWidth(28)
+                .setNativeHeight(28)
+                .setImage(image.image())
+                .setVariantsOfImage(1)
+                .build();
+    }
+
+    /** A {@code width} x {@code height} RGB image of one colour. */
+    public static Raster flat(int width, int height, int red, int green, int blue) {
+        byte[] pixels = new byte[width * height * 3];
+        for (int p = 0; p < width * height; p++) {
+            pixels[p * 3] = (byte) red;
+            pixels[p * 3 + 1] = (byte) green;
+            pixels[p * 3 + 2] = (byte) blue;
+        }
+        return new Raster(width, height, 3, pixels);
     }
 
     public static Image raw(Raster raster) {
