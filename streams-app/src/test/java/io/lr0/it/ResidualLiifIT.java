@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -58,20 +57,12 @@ class ResidualLiifIT {
                     upscaler.upscale(List.of(small), 128, 88).get(0).pixels(),
                     "the base, every pixel");
 
-            byte[] flat = new byte[16 * 16 * 3];
-            for (int p = 0; p < 256; p++) {
-                flat[p * 3] = (byte) 200;
-                flat[p * 3 + 1] = 60;
-                flat[p * 3 + 2] = 30;
-            }
-            byte[] up = upscaler.upscale(List.of(new Raster(16, 16, 3, flat)), 64, 64)
-                    .get(0)
-                    .pixels();
-            byte[] expected = new byte[64 * 64 * 3];
-            for (int p = 0; p < 64 * 64; p++) {
-                System.arraycopy(flat, 0, expected, p * 3, 3);
-            }
-            assertTrue(Arrays.equals(expected, up), "a flat (200, 60, 30) comes back unchanged");
+            assertArrayEquals(
+                    TestImages.flat(64, 64, 200, 60, 30).pixels(),
+                    upscaler.upscale(List.of(TestImages.flat(16, 16, 200, 60, 30)), 64, 64)
+                            .get(0)
+                            .pixels(),
+                    "a flat (200, 60, 30) comes back unchanged");
         }
     }
 
