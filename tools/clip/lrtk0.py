@@ -148,7 +148,7 @@ def main():
     parser.add_argument("--minutes", type=float, default=60, help="training time budget")
     parser.add_argument("--steps", type=int, default=0, help="stop after this many steps (0: time budget only)")
     parser.add_argument("--batch", type=int, default=128)
-    parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--lr", type=float, default=1e-3, help="AdamW learning rate (also on --resume)")
     parser.add_argument("--weight-decay", type=float, default=0.1)
     parser.add_argument("--max-images", type=int, default=50000, help="images read into memory at most")
     parser.add_argument("--checkpoint-every", type=int, default=50)
@@ -181,6 +181,9 @@ def main():
         student.visual.lrtk0_block_tokens.data.copy_(state["blocks"])
         log_temperature.data.copy_(state["temperature"])
         optimizer.load_state_dict(state["optimizer"])
+        for group in optimizer.param_groups:
+            # A resumed run may go on at another rate (lower, to settle).
+            group["lr"] = args.lr
         step, spent = state["step"], state["seconds"]
         print("resumed at step %d (%.0f s trained)" % (step, spent), flush=True)
     os.makedirs(args.out, exist_ok=True)

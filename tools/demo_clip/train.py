@@ -10,6 +10,11 @@ the data it was trained on and is not a zero-shot foundation model.
 Run (Debian python3-torch, python3-pil, python3-regex, and libopenblas0-pthread: with Debian's reference BLAS the
 text encoder trains 8x slower; about 10 minutes on 2 CPU cores):
   tools/demo_clip/train.py --out streams-app/src/main/resources/models/lr0-demo-fmnist
+
+--vit trains a small CLIP ViT of lr0's own architecture (tools/clip/clip.py, DEMO_VIT: 32-px input, 8-px patches,
+4 blocks of width 128; the causal text tower over CLIP's vocabulary) with the same data, captions and loss, the model
+tools/clip/lrtk0.py can give LR-TK0 tokens (the CNN cannot have them):
+  tools/demo_clip/train.py --vit --out streams-app/src/main/resources/models/lr0-demo-vit-fmnist
 """
 import argparse
 import gzip
@@ -28,6 +33,8 @@ import torch.nn.functional as F
 from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "clip"))
+from clip import Clip, ClipConfig  # noqa: E402
 from clip_bpe import ClipBpe  # noqa: E402
 
 FASHION = "/usr/share/datasets/fashion-mnist/"
@@ -57,6 +64,10 @@ CONTEXT_LENGTH = 32
 EMBED_DIM = 128
 # Captions of each class in a training step.
 CAPTIONS_PER_CLASS = 6
+# The ViT demo: lr0's CLIP architecture at the demo's sizes (a narrow text tower: its vocabulary is CLIP's 49,408).
+DEMO_VIT = ClipConfig("lr0-demo-vit-fmnist", image_size=INPUT_SIZE, patch_size=8, vision_width=128, vision_layers=4,
+                      embed_dim=EMBED_DIM, context_length=CONTEXT_LENGTH, vocab_size=49408, text_width=64,
+                      text_layers=2)
 
 
 def read_idx(split):
@@ -195,7 +206,9 @@ def pixels(gray_uint8, mean, std):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", default="streams-app/src/main/resources/models/lr0-demo-fmnist")
+    parser.add_argument("--out", help="default: streams-app/src/main/resources/models/<the model's name>")
+    parser.add_argument("--vit", action="store_true", help="train the ViT demo (DEMO_VIT) instead of the CNN")
+    parser.add_argument("--lr", type=float, help="peak learning rate (default: 2e-3, the ViT 1e-3)")
     parser.add_argument("--tokenizer", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                                             "../../../shared/models/clip-vit-base-patch32-tokenizer"))
     parser.add_argument("--epochs", type=int, default=5)
@@ -225,10 +238,13 @@ def main():
     print("data ready in %.0f s: %d train, %d test, %d captions, %d distinct tokens, mean %.4f std %.4f"
           % (time.time() - started, len(train_x), len(test_x), len(prompt_labels), len(used), mean, std), flush=True)
 
-    model = DualEncoder(remap, len(used) + 1)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=2e-3, weight_decay=0.05)
+    model = Clip(DEMO_VIT) if args.vit else DualEncoder(remap, len(used) + 1)
+    name = DEMO_VIT.name if args.vit else "lr0-demo-fmnist"
+    out = args.out or os.path.join("streams-app", "src", "main", "resources", "models", name)
+    peak = args.lr or (1e-3 if args.vit else 2e-3)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=peak, weight_decay=0.05)
     steps = args.epochs * (len(train_x) // args.batch)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=2e-3, total_steps=steps, pct_start=0.1)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=peak, total_steps=steps, pct_start=0.1)
     labels_by_class = [torch.nonzero(prompt_labels == c).flatten() for c in range(len(CLASSES))]
     step = 0
     for epoch in range(args.epochs):
@@ -250,15 +266,26 @@ def main():
               flush=True)
 
     model.eval()
+    extra = {}
+    if args.vit:
+        # Rows of tokens no caption uses never trained: zero, as the CNN's unknown token, and a file that compresses.
+        with torch.no_grad():
+            unused = torch.ones(DEMO_VIT.vocab_size, dtype=torch.bool)
+            unused[torch.tensor(used)] = False
+            model.token_embedding.weight[unused] = 0
+        extra = {"causalText": True, "architecture": {k: getattr(DEMO_VIT, k) for k in (
+            "image_size", "patch_size", "vision_width", "vision_layers", "embed_dim", "context_length", "vocab_size",
+            "text_width", "text_layers", "activation")}}
     scripted = torch.jit.script(model)
-    os.makedirs(args.out, exist_ok=True)
-    scripted.save(os.path.join(args.out, "model.pt"))
-    shutil.copyfile(os.path.join(args.tokenizer, "tokenizer.json"), os.path.join(args.out, "tokenizer.json"))
-    with open(os.path.join(args.out, "model.json"), "w") as f:
+    os.makedirs(out, exist_ok=True)
+    scripted.save(os.path.join(out, "model.pt"))
+    shutil.copyfile(os.path.join(args.tokenizer, "tokenizer.json"), os.path.join(out, "tokenizer.json"))
+    with open(os.path.join(out, "model.json"), "w") as f:
         json.dump({
-            "name": "lr0-demo-fmnist",
-            "description": "DEMO dual encoder trained by lr0 on the Fashion-MNIST train split with caption templates. "
-                           "It classifies the data it was trained on: NOT a zero-shot foundation model.",
+            "name": name,
+            "description": "DEMO %s trained by lr0 on the Fashion-MNIST train split with caption templates. "
+                           "It classifies the data it was trained on: NOT a zero-shot foundation model."
+                           % ("CLIP ViT (lr0's architecture, 8-px patches)" if args.vit else "dual encoder"),
             "trainedOn": "Fashion-MNIST train split (60,000 images), %d captions from %d templates x class synonyms"
                          % (len(prompt_labels), len(TEMPLATES)),
             "inputSize": INPUT_SIZE,
@@ -270,11 +297,13 @@ def main():
             "embeddingDim": EMBED_DIM,
             "testTop1WithTrainingPrompts": accuracy,
             "trainingSeconds": round(time.time() - started),
-            "trainingCommand": "tools/demo_clip/train.py --epochs %d --batch %d --captions-per-class %d --threads %d "
-                               "--seed %d" % (args.epochs, args.batch, args.captions_per_class, args.threads, args.seed),
+            "trainingCommand": "tools/demo_clip/train.py %s--epochs %d --batch %d --captions-per-class %d --threads %d "
+                               "--seed %d" % ("--vit " if args.vit else "", args.epochs, args.batch,
+                                              args.captions_per_class, args.threads, args.seed),
             "torch": torch.__version__,
+            **extra,
         }, f, indent=2)
-    print("exported to %s in %.0f s" % (args.out, time.time() - started))
+    print("exported to %s in %.0f s" % (out, time.time() - started))
 
 
 if __name__ == "__main__":

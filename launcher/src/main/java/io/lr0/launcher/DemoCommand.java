@@ -5,6 +5,7 @@ import io.lr0.app.Lr0Config;
 import io.lr0.cli.ConfigOptions;
 import io.lr0.contract.DeadLetterHeaders;
 import io.lr0.contract.Sources;
+import io.lr0.inference.Models;
 import io.lr0.lifecycle.Shutdown;
 import io.lr0.local.LocalStack;
 import io.lr0.producers.CounterAnimalStyle;
@@ -46,6 +47,12 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--reset", description = "Delete the data directory first and start clean.")
     boolean reset;
+
+    @Option(
+            names = "--lrtk0",
+            description = "Both remedies side by side: the ViT demo model and its LR-TK0 variant (robustness tokens, "
+                    + "LR0.FM) classify the same variants, each with bicubic and LIIF; a table per model.")
+    boolean lrtk0;
 
     @Option(
             names = "--dataset",
@@ -105,6 +112,10 @@ final class DemoCommand implements Callable<Integer> {
             deleteRecursively(local.dataDir);
         }
         Lr0Config stackSettings = config.load(Map.of());
+        if (lrtk0 && stackSettings.originals().containsKey(Lr0Config.INFERENCE_MODEL)) {
+            throw new IllegalArgumentException("--lrtk0 runs the bundled ViT demo and its LR-TK0 variant: leave "
+                    + "inference.model unset, or name both models there instead");
+        }
         try (LocalStack stack = local.start(stackSettings)) {
             Map<String, String> demoSettings = new HashMap<>(stackSettings.embeddedRegistryClientSettings());
             demoSettings.putAll(Map.of(
@@ -119,6 +130,9 @@ final class DemoCommand implements Callable<Integer> {
             if (dataset == null && !stackSettings.originals().containsKey(Lr0Config.SR_LIIF_MODEL)) {
                 // The demo's data is Fashion-MNIST: LIIF fine-tuned on its train split wins back the most accuracy.
                 demoSettings.put(Lr0Config.SR_LIIF_MODEL, LiifModel.BUNDLED_FASHION_MNIST);
+            }
+            if (lrtk0) {
+                demoSettings.put(Lr0Config.INFERENCE_MODEL, Models.BUNDLED_VIT + "," + Models.BUNDLED_VIT_LRTK0);
             }
             Lr0Config lr0 = config.load(demoSettings);
             try (Lr0App app = Lr0App.start(lr0);

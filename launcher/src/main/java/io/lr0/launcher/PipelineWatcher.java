@@ -412,10 +412,17 @@ final class PipelineWatcher implements AutoCloseable {
                         .forEach((model, published) -> datasetTable(
                                 out, severalModels ? dataset + ", " + model : dataset, byResolution, published));
             });
+            // The model column as wide as the longest name.
+            String modelColumn = "%-"
+                    + acrossDatasets.stream()
+                            .mapToInt(summary -> summary.getModel().length())
+                            .max()
+                            .orElse(5)
+                    + "s ";
             out.append(String.format(
                     "Across datasets (LR0.FM: SAR = mean gamma, WAR = weighted mean Gamma)%n%s%-10s "
                             + "%-8s %8s %8s  %s%n",
-                    severalModels ? String.format("%-24s ", "model") : "",
+                    severalModels ? String.format(modelColumn, "model") : "",
                     "resolution",
                     "sr",
                     "SAR",
@@ -424,7 +431,7 @@ final class PipelineWatcher implements AutoCloseable {
             for (RobustnessSummary summary : acrossDatasets) {
                 out.append(String.format(
                         "%s%-10d %-8s %8s %8s  %s%n",
-                        severalModels ? String.format("%-24s ", summary.getModel()) : "",
+                        severalModels ? String.format(modelColumn, summary.getModel()) : "",
                         summary.getResolution(),
                         summary.getSrMethod(),
                         format(summary.getSar()),

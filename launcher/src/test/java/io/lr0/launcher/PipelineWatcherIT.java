@@ -76,7 +76,7 @@ class PipelineWatcherIT {
                 assertTrue(summary.metricsCaughtUp(), table);
                 for (String model : new String[] {"lr0-demo-fmnist", "lr0-demo-fmnist-copy"}) {
                     assertTrue(table.contains("fashion-mnist, " + model + "\n"), table);
-                    assertTrue(table.contains("\n" + String.format("%-24s ", model) + "7 "), table);
+                    assertTrue(table.contains("\n" + String.format("%-20s ", model) + "7 "), table);
                 }
             }
         }
