@@ -1,5 +1,6 @@
 package io.lr0.superres;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +15,7 @@ import io.lr0.testing.TestImages;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,6 +57,23 @@ class BundledLiifModelsTest {
         assertTrue(fashionPsnr > bicubicPsnr + 2.0, figures);
         assertTrue(fashionPsnr > photoPsnr + 1.0, figures);
         assertTrue(photoPsnr > bicubicPsnr, figures);
+    }
+
+    /** The photo model is of the residual kind: a flat colour comes back unchanged, whatever its weights learned. */
+    @Test
+    void thePhotoModelGivesFlatColoursBackUnchanged(@TempDir Path cache) throws Exception {
+        try (LiifModel model = LiifModel.load(LiifModel.BUNDLED, cache);
+                Upscaler upscaler = model.newUpscaler()) {
+            assertEquals(LiifModel.Kind.LIIF_RESIDUAL, model.kind());
+            for (int[] colour : new int[][] {{200, 60, 30}, {128, 128, 128}, {20, 200, 90}}) {
+                assertArrayEquals(
+                        TestImages.flat(64, 64, colour[0], colour[1], colour[2]).pixels(),
+                        upscaler.upscale(List.of(TestImages.flat(16, 16, colour[0], colour[1], colour[2])), 64, 64)
+                                .get(0)
+                                .pixels(),
+                        Arrays.toString(colour));
+            }
+        }
     }
 
     @Test
