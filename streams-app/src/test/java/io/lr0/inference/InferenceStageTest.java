@@ -112,14 +112,7 @@ class InferenceStageTest {
 
     /** Publishes a label space with Fashion-MNIST's classes and waits until its prompts are encoded. */
     private void publish(String dataset) {
-        datasets.pipeInput(
-                dataset,
-                DatasetInfo.newBuilder()
-                        .setId(dataset)
-                        .setClasses(IdxDataset.FASHION_MNIST_CLASSES)
-                        .setUpdated(Instant.EPOCH)
-                        .build());
-        harness.awaitLabelSpaceReady(dataset);
+        harness.publishFashionMnistClasses(dataset);
     }
 
     private static ImageVariant variant(LabeledImage image, String label) {

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lr0.app.Lr0Config;
-import io.lr0.producers.IdxDataset;
 import io.lr0.producers.LabeledImage;
-import io.lr0.schema.DatasetInfo;
 import io.lr0.schema.ImageVariant;
 import io.lr0.schema.Prediction;
 import io.lr0.testing.TestImages;
@@ -67,15 +65,7 @@ class InferenceStagesTest {
             pipe(variants, fashion.subList(0, 2));
             harness.driver().advanceWallClockTime(Duration.ofSeconds(1));
             assertTrue(predictions.isEmpty(), "nothing before the label space");
-            harness.input("datasets", DatasetInfo.class)
-                    .pipeInput(
-                            "fashion-mnist",
-                            DatasetInfo.newBuilder()
-                                    .setId("fashion-mnist")
-                                    .setClasses(IdxDataset.FASHION_MNIST_CLASSES)
-                                    .setUpdated(Instant.EPOCH)
-                                    .build());
-            harness.awaitLabelSpaceReady("fashion-mnist");
+            harness.publishFashionMnistClasses("fashion-mnist");
             pipe(variants, fashion.subList(2, fashion.size()));
             // The gate's next check lets the first two on, then their batches' wait runs them.
             harness.driver().advanceWallClockTime(Duration.ofSeconds(1));

@@ -13,9 +13,7 @@ import io.lr0.image.ImageLimits;
 import io.lr0.image.Raster;
 import io.lr0.inference.Models;
 import io.lr0.inference.ZeroShotModel;
-import io.lr0.producers.IdxDataset;
 import io.lr0.producers.LabeledImage;
-import io.lr0.schema.DatasetInfo;
 import io.lr0.schema.DegradationMethod;
 import io.lr0.schema.Image;
 import io.lr0.schema.ImageEncoding;
@@ -94,15 +92,7 @@ class SuperResolutionStageTest {
                 "false"));
         all.putAll(settings);
         harness = TopologyHarness.start(stateDir, all, model, liif);
-        harness.input("datasets", DatasetInfo.class)
-                .pipeInput(
-                        "fashion-mnist",
-                        DatasetInfo.newBuilder()
-                                .setId("fashion-mnist")
-                                .setClasses(IdxDataset.FASHION_MNIST_CLASSES)
-                                .setUpdated(Instant.EPOCH)
-                                .build());
-        harness.awaitLabelSpaceReady("fashion-mnist");
+        harness.publishFashionMnistClasses("fashion-mnist");
         TestInputTopic<String, ImageVariant> variants = harness.input("image-variants", ImageVariant.class);
         for (LabeledImage image : fashion) {
             Raster nativeImage = ImageCodec.decode(image.image(), ImageLimits.DEFAULT);

@@ -5,13 +5,16 @@ import io.lr0.app.Lr0Config;
 import io.lr0.app.Lr0Topology;
 import io.lr0.inference.ZeroShotModel;
 import io.lr0.local.InProcessSchemaRegistry;
+import io.lr0.producers.IdxDataset;
 import io.lr0.runtime.OperationalMetrics;
 import io.lr0.runtime.StageSerdes;
+import io.lr0.schema.DatasetInfo;
 import io.lr0.superres.LiifModel;
 import io.micrometer.core.instrument.Counter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,10 +101,18 @@ public final class TopologyHarness implements AutoCloseable {
     }
 
     /**
-     * Waits (in real time: the encoder is a thread of its own) until the inference stage has the class embeddings of
-     * {@code dataset}, whose label space was just published.
+     * Publishes a label space {@code dataset} with Fashion-MNIST's classes on the datasets topic and waits (in real
+     * time: the encoder is a thread of its own) until every model has its class embeddings.
      */
-    public void awaitLabelSpaceReady(String dataset) {
+    public void publishFashionMnistClasses(String dataset) {
+        input("datasets", DatasetInfo.class)
+                .pipeInput(
+                        dataset,
+                        DatasetInfo.newBuilder()
+                                .setId(dataset)
+                                .setClasses(IdxDataset.FASHION_MNIST_CLASSES)
+                                .setUpdated(Instant.EPOCH)
+                                .build());
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (meters
                         .registry()
