@@ -284,7 +284,7 @@ public final class Lr0Config extends AbstractConfig {
                     "bundled",
                     ConfigDef.ValidList.anyNonDuplicateValues(false, false),
                     Importance.HIGH,
-                    "Model: 'bundled' (lr0's demo model), a directory or .zip in lr0's model contract, or a URL such "
+                    "Model: 'bundled' (lr0's demo model; 'bundled-vit' and 'bundled-vit-lrtk0', its ViT and LR-TK0 demos), a directory or .zip in lr0's model contract, or a URL such "
                             + "as https://resources.djl.ai/demo/pytorch/clip.zip (docs/models.md). Several, "
                             + "comma-separated, classify the same variants from one degradation (a base model and "
                             + "its LR-TK0 variant side by side); each needs its own name. Add models at the end: "
