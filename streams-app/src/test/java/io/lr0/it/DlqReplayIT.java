@@ -14,6 +14,7 @@ import io.lr0.producers.Datasets;
 import io.lr0.producers.ImagePublisher;
 import io.lr0.testing.AppConfig;
 import io.lr0.testing.Consume;
+import io.lr0.testing.HostileAvro;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -183,7 +184,8 @@ class DlqReplayIT {
 
     /**
      * {@code lr0 dlq list} shows what records hold escaped: a newline in a key used to forge a whole dead-letter
-     * line, and ANSI and terminal-title escapes reached the terminal.
+     * line, and ANSI and terminal-title escapes reached the terminal. A dead letter whose value nests a recursive
+     * record 200,000 levels deep (what once stopped every reader of lr0) is listed like any other.
      */
     @Test
     void listEscapesKeysAndHeaders(@TempDir Path dataDir) throws Exception {
@@ -203,9 +205,13 @@ class DlqReplayIT {
                 deadLetter.headers().add(DeadLetterHeaders.REASON, bytes("PIXEL_LIMIT\n0/98\tforged"));
                 deadLetter.headers().add(DeadLetterHeaders.MESSAGE, bytes("m\u001b[31m"));
                 producer.send(deadLetter).get();
+                producer.send(new ProducerRecord<>(
+                                "hostile-dlq", bytes("nested"), HostileAvro.deeplyNestedRecord(stack.registryUrl())))
+                        .get();
             }
             String listed = lr0(stack, "dlq", "list", "--topic", "hostile-dlq");
-            assertEquals(1, listed.lines().count(), "one dead letter, one line: " + listed);
+            assertEquals(2, listed.lines().count(), "one line per dead letter: " + listed);
+            assertTrue(listed.lines().skip(1).findFirst().orElseThrow().contains("nested"), listed);
             assertTrue(listed.chars().noneMatch(c -> c == 0x1b || c == 0x07), "no escape reaches the terminal");
             assertTrue(listed.contains("k\\n0/99\\tforged"), listed);
         }

@@ -229,7 +229,7 @@ class PipelineIT {
                 Duration.ofSeconds(60));
         String topic = "report-hostile";
         createTopic(topic);
-        byte[] nested = nestedRecord();
+        byte[] nested = HostileAvro.deeplyNestedRecord(stack.registryUrl());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
                 Map.of("bootstrap.servers", stack.bootstrapServers()),
                 new ByteArraySerializer(),
@@ -355,7 +355,7 @@ class PipelineIT {
                 Duration.ofSeconds(60));
         String topic = "consume-check";
         createTopic(topic);
-        byte[] nested = nestedRecord();
+        byte[] nested = HostileAvro.deeplyNestedRecord(stack.registryUrl());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
                 Map.of("bootstrap.servers", stack.bootstrapServers()),
                 new ByteArraySerializer(),
@@ -403,15 +403,6 @@ class PipelineIT {
     private static void createTopic(String topic) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
-        }
-    }
-
-    /** A record whose writer schema is recursive (registered) and whose body nests 200,000 levels deep. */
-    private static byte[] nestedRecord() {
-        try (RestSchemaRegistryClient registry = new RestSchemaRegistryClient(
-                RegistryConfig.from(Map.of(RegistryConfig.SCHEMA_REGISTRY_URL, stack.registryUrl())))) {
-            return HostileAvro.wire(
-                    registry.register("nodes-value", HostileAvro.NODE), HostileAvro.nestedNodes(200_000));
         }
     }
 

@@ -1,7 +1,10 @@
 package io.lr0.testing;
 
+import io.lr0.registry.RegistryConfig;
+import io.lr0.registry.RestSchemaRegistryClient;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Map;
 import org.apache.avro.Schema;
 
 /** Avro records built to hurt their reader: what a buggy or hostile producer can send to any topic. */
@@ -44,5 +47,16 @@ public final class HostileAvro {
                 .putInt(schemaId)
                 .put(body)
                 .array();
+    }
+
+    /**
+     * A whole record, as a producer would send it: {@link #NODE} registered on the registry at {@code registryUrl}, a
+     * body 200,000 levels deep (what once overflowed every reader's stack).
+     */
+    public static byte[] deeplyNestedRecord(String registryUrl) {
+        try (RestSchemaRegistryClient registry = new RestSchemaRegistryClient(
+                RegistryConfig.from(Map.of(RegistryConfig.SCHEMA_REGISTRY_URL, registryUrl)))) {
+            return wire(registry.register("nodes-value", NODE), nestedNodes(200_000));
+        }
     }
 }
