@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
@@ -51,6 +52,14 @@ public final class Datasets {
     }
 
     private Datasets() {}
+
+    /**
+     * The classes a dataset id stands for without its files (ImageNet-1k's WordNet ids for {@code imagenet1k}): what
+     * a camera or push endpoint classifying into that id publishes. Empty for any other id.
+     */
+    public static Optional<List<String>> knownClasses(String datasetId) {
+        return datasetId.equals("imagenet1k") ? Optional.of(PublishedLayouts.imagenetWnids()) : Optional.empty();
+    }
 
     /** The Debian Fashion-MNIST package when installed, else the bundled 1,000-image sample of its test split. */
     public static DatasetSource defaultFashionMnist(String split) throws IOException {

@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +71,13 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         RegisteredSchema found = registered(subject, send("POST", "/subjects/" + encode(subject), schemaBody(schema)));
         idsBySubjectAndSchema.putIfAbsent(cacheKey(subject, schema), found.id());
         return found;
+    }
+
+    /** The registry's subjects ({@code GET /subjects}): also what shows that a registry answers at all. */
+    public List<String> subjects() {
+        List<String> subjects = new ArrayList<>();
+        send("GET", "/subjects", null).forEach(subject -> subjects.add(subject.asText()));
+        return subjects;
     }
 
     @Override

@@ -1,6 +1,9 @@
 package io.lr0.cli;
 
 import io.lr0.app.Lr0Config;
+import io.lr0.registry.RegistryConfig;
+import io.lr0.registry.RestSchemaRegistryClient;
+import io.lr0.registry.SchemaRegistryException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -39,7 +42,12 @@ public final class ClusterOptions {
 
     /** The configuration: file, environment, these flags, then {@code --set}. */
     public Lr0Config load() {
-        Map<String, String> named = new LinkedHashMap<>();
+        return load(Map.of());
+    }
+
+    /** {@link #load} with a command's own named settings (e.g. {@code --topic}) beside these flags. */
+    Lr0Config load(Map<String, String> commandFlags) {
+        Map<String, String> named = new LinkedHashMap<>(commandFlags);
         if (bootstrapServers != null) {
             named.put(Lr0Config.BOOTSTRAP_SERVERS, bootstrapServers);
         }
@@ -54,6 +62,22 @@ public final class ClusterOptions {
         Lr0Config settings = load();
         checkBrokerAnswers(settings);
         return settings;
+    }
+
+    /**
+     * Throws, naming the URL and the ways to name another, when the schema registry does not answer; for commands
+     * that write records (reading ones meet an unreachable registry per record, and say so there).
+     */
+    static void checkRegistryAnswers(Lr0Config settings) {
+        try (RestSchemaRegistryClient registry =
+                new RestSchemaRegistryClient(RegistryConfig.from(settings.serdeConfig()))) {
+            registry.subjects();
+        } catch (SchemaRegistryException e) {
+            throw new IllegalStateException("no schema registry answered at " + settings.schemaRegistryUrl() + " ("
+                    + e.getMessage() + "). Start lr0's local one with ./lr0 broker, or name yours with "
+                    + "--schema-registry-url URL (or schema.registry.url in lr0.properties, or "
+                    + "LR0_SCHEMA_REGISTRY_URL).");
+        }
     }
 
     /** Throws, naming the address and the ways to name another, when no broker answers within the timeout. */

@@ -2,7 +2,6 @@ package io.lr0.cli;
 
 import io.lr0.image.BadImageException;
 import io.lr0.lifecycle.Shutdown;
-import io.lr0.producers.ProduceCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.kafka.common.KafkaException;

@@ -27,6 +27,23 @@ class ClusterOptionsTest {
         new CommandLine(consume)
                 .parseArgs("--bootstrap-servers", "kafka-1:9093", "--set", "bootstrap.servers=kafka-2:9093", "images");
         assertEquals("kafka-2:9093", consume.cluster.load().bootstrapServers(), "--set over the flag");
+
+        ProduceCommand.DatasetCommand produce = new ProduceCommand.DatasetCommand();
+        new CommandLine(produce)
+                .parseArgs(
+                        "--bootstrap-servers",
+                        "kafka-1:9093",
+                        "--topic",
+                        "camera-images",
+                        "--set",
+                        "topic.datasets=camera-datasets",
+                        "--set",
+                        "kafka.security.protocol=SASL_SSL");
+        Lr0Config produced = produce.target.settings();
+        assertEquals("kafka-1:9093", produced.bootstrapServers());
+        assertEquals("camera-images", produced.topics().images());
+        assertEquals("camera-datasets", produced.topics().datasets());
+        assertEquals("SASL_SSL", produced.kafkaClientConfig().get("security.protocol"), "a client setting by --set");
     }
 
     @Test
@@ -35,7 +52,9 @@ class ClusterOptionsTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        for (String[] command : new String[][] {{"report"}, {"consume", "predictions"}, {"dlq", "list"}}) {
+        for (String[] command : new String[][] {
+            {"report"}, {"consume", "predictions"}, {"dlq", "list"}, {"produce", "dataset", "--limit", "1"}
+        }) {
             StringWriter err = new StringWriter();
             CommandLine commandLine = Lr0.commandLine();
             commandLine.setErr(new PrintWriter(err));

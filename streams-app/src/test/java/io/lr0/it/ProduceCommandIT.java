@@ -13,6 +13,7 @@ import io.lr0.schema.ImageRecord;
 import io.lr0.testing.Consume;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -45,9 +46,9 @@ class ProduceCommandIT {
                             stack.bootstrapServers(),
                             "--schema-registry-url",
                             stack.registryUrl(),
-                            "--property",
-                            "client.id=produce-it",
-                            "--property",
+                            "--set",
+                            "kafka.client.id=produce-it",
+                            "--set",
                             "schema.registry.auto.register.schemas=true");
 
             assertEquals(0, exit);
@@ -79,10 +80,40 @@ class ProduceCommandIT {
         CommandLine commandLine = Lr0.commandLine();
         commandLine.setErr(new PrintWriter(err));
 
-        int exit = commandLine.execute("produce", "dataset", "--limit", "1", "--property", "batch.size=big");
+        int exit = commandLine.execute("produce", "dataset", "--limit", "1", "--set", "kafka.batch.size=big");
 
         assertEquals(2, exit);
         assertTrue(err.toString().contains("batch.size"), err.toString());
+    }
+
+    /** With the broker up and nothing at the registry's URL, produce says so at once, naming the URL and the fix. */
+    @Test
+    void anUnreachableRegistryIsNamedAtOnce(@TempDir Path dataDir) throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        try (LocalStack stack = LocalStack.start(dataDir, 0, 0, 0)) {
+            StringWriter err = new StringWriter();
+            CommandLine commandLine = Lr0.commandLine();
+            commandLine.setErr(new PrintWriter(err));
+
+            int exit = commandLine.execute(
+                    "produce",
+                    "dataset",
+                    "--limit",
+                    "1",
+                    "--bootstrap-servers",
+                    stack.bootstrapServers(),
+                    "--schema-registry-url",
+                    "http://127.0.0.1:" + closedPort);
+
+            assertEquals(2, exit, err.toString());
+            assertTrue(
+                    err.toString().contains("no schema registry answered at http://127.0.0.1:" + closedPort),
+                    err.toString());
+            assertTrue(err.toString().contains("--schema-registry-url URL"), err.toString());
+        }
     }
 
     @Test

@@ -1,9 +1,20 @@
-package io.lr0.producers;
+package io.lr0.cli;
 
+import io.lr0.app.Lr0Config;
 import io.lr0.contract.Sources;
 import io.lr0.contract.Topics;
 import io.lr0.http.HttpSecurity;
 import io.lr0.lifecycle.Shutdown;
+import io.lr0.producers.CameraSource;
+import io.lr0.producers.DatasetProducer;
+import io.lr0.producers.DatasetSource;
+import io.lr0.producers.Datasets;
+import io.lr0.producers.DirectoryWatcher;
+import io.lr0.producers.HttpIngest;
+import io.lr0.producers.ImagePublisher;
+import io.lr0.producers.LabelSpace;
+import io.lr0.producers.LabeledImage;
+import io.lr0.producers.ProgressBar;
 import io.lr0.schema.Image;
 import io.lr0.schema.ImageEncoding;
 import java.math.BigDecimal;
@@ -37,44 +48,63 @@ import picocli.CommandLine.Parameters;
         })
 public final class ProduceCommand {
 
-    /** Where to produce: broker, registry, topics. */
-    public static final class Connection {
-        @Option(
-                names = "--bootstrap-servers",
-                defaultValue = "127.0.0.1:9092",
-                description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
-        String bootstrapServers;
+    /** Where to produce: the cluster, named as on every command ({@link ClusterOptions}), and the topics. */
+    static final class Target {
+        @Mixin
+        ClusterOptions cluster;
 
-        @Option(
-                names = "--schema-registry-url",
-                defaultValue = "http://127.0.0.1:8081",
-                description = "Schema registry URL (default: ${DEFAULT-VALUE}).")
-        String registryUrl;
-
-        @Option(names = "--topic", defaultValue = "images", description = "Images topic (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--topic", description = "Images topic (default: topic.images, images).")
         String topic;
 
         @Option(
                 names = "--datasets-topic",
-                defaultValue = "datasets",
-                description = "Topic of dataset label spaces (default: ${DEFAULT-VALUE}).")
+                description = "Topic of dataset label spaces (default: topic.datasets, datasets).")
         String datasetsTopic;
 
-        @Option(
-                names = "--property",
-                paramLabel = "KEY=VALUE",
-                description = "A Kafka producer setting (e.g. security.protocol=SASL_SSL), or a serde setting under "
-                        + "schema.registry. (e.g. schema.registry.basic.auth.user.info=KEY:SECRET); repeatable.")
-        Map<String, String> properties = new HashMap<>();
+        private Lr0Config settings;
 
+        /** The configuration: file, environment, these flags, then {@code --set}. */
+        Lr0Config settings() {
+            if (settings == null) {
+                Map<String, String> named = new HashMap<>();
+                if (topic != null) {
+                    named.put(Lr0Config.TOPIC_IMAGES, topic);
+                }
+                if (datasetsTopic != null) {
+                    named.put(Lr0Config.TOPIC_DATASETS, datasetsTopic);
+                }
+                settings = cluster.load(named);
+            }
+            return settings;
+        }
+
+        String imagesTopic() {
+            return settings().topics().images();
+        }
+
+        String datasetsTopic() {
+            return settings().topics().datasets();
+        }
+
+        /**
+         * A publisher, once the broker and the registry have answered. Built first, so a bad client setting is named
+         * before an unreachable cluster.
+         */
         ImagePublisher publisher() {
-            Map<String, Object> kafka = new HashMap<>();
-            Map<String, Object> registry = new HashMap<>();
-            kafka.put("bootstrap.servers", bootstrapServers);
-            registry.put("schema.registry.url", registryUrl);
-            // Registry settings go to the serde, everything else to the Kafka producer.
-            properties.forEach((key, value) -> (key.startsWith("schema.registry.") ? registry : kafka).put(key, value));
-            return new ImagePublisher(kafka, registry, topic, datasetsTopic);
+            Lr0Config cluster = settings();
+            ImagePublisher publisher = new ImagePublisher(
+                    cluster.kafkaClientConfig(),
+                    cluster.serdeConfig(),
+                    cluster.topics().images(),
+                    cluster.topics().datasets());
+            try {
+                ClusterOptions.checkBrokerAnswers(cluster);
+                ClusterOptions.checkRegistryAnswers(cluster);
+                return publisher;
+            } catch (RuntimeException e) {
+                publisher.close();
+                throw e;
+            }
         }
     }
 
@@ -88,7 +118,7 @@ public final class ProduceCommand {
                     + "Without PATH: Debian's Fashion-MNIST, else the bundled 1,000-image sample.")
     public static final class DatasetCommand implements Callable<Integer> {
         @Mixin
-        Connection connection;
+        Target target;
 
         @Parameters(arity = "0..1", paramLabel = "PATH", description = "Dataset directory.")
         Path path;
@@ -126,8 +156,12 @@ public final class ProduceCommand {
             LabelSpace labelSpace = dataset.labelSpace();
             System.err.printf(
                     "Producing %d images of %s (%d classes) to %s at %s%n",
-                    total, labelSpace.id(), labelSpace.classes().size(), connection.topic, connection.bootstrapServers);
-            try (ImagePublisher publisher = connection.publisher()) {
+                    total,
+                    labelSpace.id(),
+                    labelSpace.classes().size(),
+                    target.imagesTopic(),
+                    target.settings().bootstrapServers());
+            try (ImagePublisher publisher = target.publisher()) {
                 DatasetProducer.Result result = DatasetProducer.run(
                         dataset,
                         publisher,
@@ -155,7 +189,7 @@ public final class ProduceCommand {
                     + "pace, once. Frames carry no label (the accuracy metrics count them as unlabelled).")
     public static final class CameraCommand implements Callable<Integer> {
         @Mixin
-        Connection connection;
+        Target target;
 
         @Option(names = "--name", required = true, description = "Camera name: the first part of each image id.")
         String name;
@@ -221,8 +255,8 @@ public final class ProduceCommand {
             AtomicBoolean enough = new AtomicBoolean();
             AtomicLong sent = new AtomicLong();
             AtomicLong failed = new AtomicLong();
-            try (ImagePublisher publisher = connection.publisher()) {
-                labelSpace.publish(publisher, "camera " + name, connection.datasetsTopic);
+            try (ImagePublisher publisher = target.publisher()) {
+                labelSpace.publish(publisher, "camera " + name, target.datasetsTopic());
                 System.err.printf("Camera %s: reading %s; Ctrl-C to stop.%n", name, CameraSource.redact(url));
                 source.run(
                         (jpeg, capturedAt) -> {
@@ -270,7 +304,7 @@ public final class ProduceCommand {
                     + "image; 413 over --max-bytes, 415 not an image, 401 without --user-info's credentials.")
     public static final class HttpCommand implements Callable<Integer> {
         @Mixin
-        Connection connection;
+        Target target;
 
         @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address (default: ${DEFAULT-VALUE}).")
         String host;
@@ -301,10 +335,10 @@ public final class ProduceCommand {
             atLeast("--max-bytes", maxBytes, 1);
             HttpSecurity security =
                     HttpSecurity.of("lr0 produce http", userInfo, keyStore, keyStorePassword, null, null);
-            try (ImagePublisher publisher = connection.publisher();
+            try (ImagePublisher publisher = target.publisher();
                     HttpIngest ingest =
                             HttpIngest.start(host, port, security, publisher, labelSpace.dataset, maxBytes)) {
-                labelSpace.publish(publisher, "the push endpoint", connection.datasetsTopic);
+                labelSpace.publish(publisher, "the push endpoint", target.datasetsTopic());
                 System.err.printf("POST images to %s/images?camera=NAME; Ctrl-C to stop.%n", ingest.url());
                 // On Ctrl-C the endpoint closes (requests in flight answered) and the publisher flushes.
                 Shutdown.await();
@@ -346,11 +380,10 @@ public final class ProduceCommand {
 
         /** Publishes {@code dataset}'s classes (given, or ImageNet's for imagenet1k), else says what waits for it. */
         void publish(ImagePublisher publisher, String forWhom, String datasetsTopic) {
-            List<String> labelSpace = classes != null && !classes.isEmpty()
-                    ? classes
-                    : dataset.equals("imagenet1k") ? PublishedLayouts.imagenetWnids() : null;
-            if (labelSpace != null) {
-                publisher.publishDataset(new LabelSpace(dataset, labelSpace, List.of(), "classes of " + forWhom));
+            Optional<List<String>> labelSpace =
+                    classes != null && !classes.isEmpty() ? Optional.of(classes) : Datasets.knownClasses(dataset);
+            if (labelSpace.isPresent()) {
+                publisher.publishDataset(new LabelSpace(dataset, labelSpace.get(), List.of(), "classes of " + forWhom));
             } else {
                 System.err.printf(
                         "Images of %s are classified once dataset '%s' has a label space on %s (--classes "
@@ -366,7 +399,7 @@ public final class ProduceCommand {
             description = "Produce every .png/.jpg file that appears under DIR, once each, across restarts.")
     public static final class WatchCommand implements Callable<Integer> {
         @Mixin
-        Connection connection;
+        Target target;
 
         @Parameters(paramLabel = "DIR", description = "Directory to watch (sub-directories included).")
         Path directory;
@@ -404,7 +437,7 @@ public final class ProduceCommand {
                             "data",
                             "watch",
                             directory.toAbsolutePath().normalize().getFileName() + ".ledger");
-            try (ImagePublisher publisher = connection.publisher()) {
+            try (ImagePublisher publisher = target.publisher()) {
                 DirectoryWatcher watcher =
                         new DirectoryWatcher(directory, ledgerFile, datasetId, labelsFromFolders, publisher);
                 if (once) {
