@@ -238,8 +238,10 @@ public final class Lr0App implements AutoCloseable {
         props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         // A stack overflow on a record is the record's failure, for the handler above, not the thread's death.
         props.put(StreamsConfig.PROCESSOR_WRAPPER_CLASS_CONFIG, RecordErrors.class);
-        // Also for global stores (later stages); the default will flip in Kafka 5.0.
+        // Also for global stores (later stages); the default will flip in Kafka 5.0. The partition assignor reads a
+        // configuration of its own from the main consumer's settings, and warns unless it finds the key there too.
         props.put("processing.exception.handler.global.enabled", true);
+        props.put(StreamsConfig.MAIN_CONSUMER_PREFIX + "processing.exception.handler.global.enabled", true);
         return props;
     }
 

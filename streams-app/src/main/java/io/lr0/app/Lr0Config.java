@@ -119,11 +119,17 @@ public final class Lr0Config extends AbstractConfig {
             STREAMS_PREFIX + "max.request.size",
             KAFKA_PREFIX + "max.request.size");
 
-    /** Resolutions for the label spaces that ship with lr0 (short sides below their native 28 and 32 pixels). */
-    private static final Map<String, String> BUILT_IN_DATASET_RESOLUTIONS = Map.of(
+    /**
+     * Settings of the label spaces that ship with lr0: resolutions (short sides below their native 28 and 32 pixels)
+     * and WAR weights (LR0.FM weighs only its own benchmarks; these take the default, said here so it is no news).
+     */
+    private static final Map<String, String> BUILT_IN_DATASET_SETTINGS = Map.of(
             DATASET_RESOLUTIONS_PREFIX + "fashion-mnist", "7,10,14,21",
             DATASET_RESOLUTIONS_PREFIX + "fashion-mnist-ca", "7,10,14,21",
-            DATASET_RESOLUTIONS_PREFIX + "cifar-10", "8,12,16,24");
+            DATASET_RESOLUTIONS_PREFIX + "cifar-10", "8,12,16,24",
+            WAR_WEIGHT_PREFIX + "fashion-mnist", "1.0",
+            WAR_WEIGHT_PREFIX + "fashion-mnist-ca", "1.0",
+            WAR_WEIGHT_PREFIX + "cifar-10", "1.0");
 
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(
@@ -608,7 +614,7 @@ public final class Lr0Config extends AbstractConfig {
      * {@code environment}, then {@code overrides}.
      */
     public static Lr0Config load(Path propertiesFile, Map<String, String> environment, Map<String, String> overrides) {
-        Map<String, String> merged = new LinkedHashMap<>(BUILT_IN_DATASET_RESOLUTIONS);
+        Map<String, String> merged = new LinkedHashMap<>(BUILT_IN_DATASET_SETTINGS);
         Map<String, String> origin = new HashMap<>();
         if (propertiesFile != null && Files.exists(propertiesFile)) {
             Properties file = new Properties();

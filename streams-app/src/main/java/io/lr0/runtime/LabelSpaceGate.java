@@ -60,6 +60,11 @@ public final class LabelSpaceGate<V extends SpecificRecord> implements Stage<V, 
     private static final Logger log = LoggerFactory.getLogger(LabelSpaceGate.class);
     /** The longest one check spends releasing or dead-lettering, so the stream thread still polls in time. */
     private static final Duration CHECK_BUDGET = Duration.ofMillis(500);
+    /**
+     * How long records wait for a label space before a warning says so: a producer publishes the label space just
+     * before its images, and the global store may see it a moment after them, which is no news.
+     */
+    static final Duration WARN_AFTER = Duration.ofSeconds(15);
     /** The longest time between two checks of the waiting records (and the longest a deleted label space is seen). */
     private static final Duration MAX_CHECK_INTERVAL = Duration.ofMillis(100);
     /** The most one waiting record may take in the store, so that its changelog record is never refused. */
@@ -221,17 +226,6 @@ public final class LabelSpaceGate<V extends SpecificRecord> implements Stage<V, 
             }
             store.put(key, held);
             waiting.computeIfAbsent(dataset, d -> new Waiting(now)).add(size);
-            if (info == null && tally.firstWarning(dataset)) {
-                log.warn(
-                        "Records of dataset '{}' on topic {} wait for its label space on topic {} (at most {} ms, "
-                                + "then they are dead-lettered to {}): publish the label space, or correct the "
-                                + "dataset id of the records",
-                        LogText.of(dataset),
-                        sourceTopic,
-                        settings.datasetsTopic(),
-                        settings.timeout().toMillis(),
-                        DeadLetterHeaders.topicFor(sourceTopic));
-            }
         }
 
         private boolean isReady(String dataset, DatasetInfo info) {
@@ -259,6 +253,19 @@ public final class LabelSpaceGate<V extends SpecificRecord> implements Stage<V, 
                     // Published, but no classifier can be built from it: every waiting record goes at once.
                     released = false;
                     refused = unusable;
+                }
+                long waited = now - entry.getValue().oldestArrivedAt;
+                if (info == null && waited >= WARN_AFTER.toMillis() && tally.firstWarning(dataset)) {
+                    log.warn(
+                            "Records of dataset '{}' on topic {} have waited {} s for its label space on topic {} (at "
+                                    + "most {} ms, then they are dead-lettered to {}): publish the label space, or "
+                                    + "correct the dataset id of the records",
+                            LogText.of(dataset),
+                            sourceTopic,
+                            waited / 1000,
+                            settings.datasetsTopic(),
+                            settings.timeout().toMillis(),
+                            DeadLetterHeaders.topicFor(sourceTopic));
                 }
                 // Records of a published label space wait for it to be ready with no time limit; others expire.
                 if (!released

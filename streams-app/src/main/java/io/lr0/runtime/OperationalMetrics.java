@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -12,11 +13,14 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -78,12 +82,33 @@ public final class OperationalMetrics implements AutoCloseable {
     /** A Prometheus registry with the JVM's metrics bound; {@link #bind} adds Kafka Streams'. */
     public static OperationalMetrics prometheus() {
         PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        prometheus.config().meterFilter(MeterFilter.deny(id -> isSecondKafkaMeterOfItsName(prometheus, id)));
         JvmGcMetrics gcMetrics = new JvmGcMetrics();
         new JvmMemoryMetrics().bindTo(prometheus);
         gcMetrics.bindTo(prometheus);
         new JvmThreadMetrics().bindTo(prometheus);
         new ProcessorMetrics().bindTo(prometheus);
         return new OperationalMetrics(prometheus, gcMetrics);
+    }
+
+    /**
+     * Kafka's clients name some metrics twice: per topic and in aggregate under one name with other tag keys (which
+     * Prometheus refuses), or one name and tags in two metric groups. Micrometer's binder registers both and warns on
+     * the second; the first stands either way, so the second is denied here, without a word on the console.
+     */
+    static boolean isSecondKafkaMeterOfItsName(MeterRegistry registry, Meter.Id id) {
+        if (!id.getName().startsWith("kafka.")) {
+            return false;
+        }
+        Set<String> keys = tagKeys(id);
+        return registry.find(id.getName()).meters().stream()
+                .map(Meter::getId)
+                .anyMatch(existing ->
+                        !tagKeys(existing).equals(keys) || existing.getTags().equals(id.getTags()));
+    }
+
+    private static Set<String> tagKeys(Meter.Id id) {
+        return id.getTags().stream().map(Tag::getKey).collect(Collectors.toSet());
     }
 
     /** Meters that record nothing: for the serdes of a tool that reads topics, not of a pipeline. */
