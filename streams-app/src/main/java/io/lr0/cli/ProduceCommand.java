@@ -114,7 +114,8 @@ public final class ProduceCommand {
             description = "Produce a dataset: Fashion-MNIST/MNIST IDX files, CIFAR-10 binary batches, an image "
                     + "folder root/<class>/[<group>/]*.{png,jpg}, or one of LR0.FM's benchmarks in its published "
                     + "layout (--format imagenet1k, imagenet_a, imagenet_r, imagenet_sketch, imagenet_v2, caltech101, "
-                    + "dtd, food101, fgvc_aircraft, sun397, pets, cars, flowers, eurosat, ucf101: docs/datasets.md). "
+                    + "dtd, food101, fgvc_aircraft, sun397, pets, cars, flowers, eurosat, ucf101: docs/datasets.md), or "
+                    + "CounterAnimal's common and counter groups (--format counteranimal). "
                     + "Without PATH: Debian's Fashion-MNIST, else the bundled 1,000-image sample.")
     public static final class DatasetCommand implements Callable<Integer> {
         @Mixin

@@ -16,6 +16,7 @@ import io.lr0.producers.DatasetProducer;
 import io.lr0.producers.Datasets;
 import io.lr0.producers.ImagePublisher;
 import io.lr0.testing.AppConfig;
+import io.lr0.testing.RequiredTools;
 import io.lr0.testing.TestCamera;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -312,6 +313,7 @@ class DashboardBrowserIT {
 
     /** Debian's chromium through chromium-driver, headless; no network, no driver download. */
     static ChromeDriver chrome() {
+        RequiredTools.require("chromium", "chromium-driver");
         System.setProperty("webdriver.chrome.driver", "/usr/bin/chromedriver");
         ChromeOptions options = new ChromeOptions();
         options.setBinary("/usr/bin/chromium");

@@ -16,6 +16,7 @@ import io.lr0.producers.LabeledImage;
 import io.lr0.schema.ImageEncoding;
 import io.lr0.schema.ImageRecord;
 import io.lr0.testing.Consume;
+import io.lr0.testing.RequiredTools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,6 +62,7 @@ class ConfluentClientsIT {
                 Path input = dataDir.resolve("python-input.json");
                 Files.writeString(input, pythonInput());
 
+                RequiredTools.require("python3-confluent-kafka", "python3-avro", "python3-requests");
                 Process check = new ProcessBuilder(
                                 "/usr/bin/python3",
                                 "src/test/python/avro_clients_check.py",

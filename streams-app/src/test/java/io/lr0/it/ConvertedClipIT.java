@@ -13,6 +13,7 @@ import io.lr0.schema.LabelScore;
 import io.lr0.schema.Prediction;
 import io.lr0.testing.AppConfig;
 import io.lr0.testing.Consume;
+import io.lr0.testing.RequiredTools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -78,6 +79,7 @@ class ConvertedClipIT {
 
     /** Runs a tools/clip script with Debian's PyTorch and fails with its output if it fails. */
     private static void python(String script, String... args) throws IOException, InterruptedException {
+        RequiredTools.require("python3-torch", "python3-regex");
         List<String> command = new ArrayList<>(
                 List.of("/usr/bin/python3", TOOLS.resolve(script).toString()));
         command.addAll(List.of(args));

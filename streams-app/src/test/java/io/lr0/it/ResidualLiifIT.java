@@ -12,6 +12,7 @@ import io.lr0.image.Raster;
 import io.lr0.superres.BicubicUpscaler;
 import io.lr0.superres.LiifModel;
 import io.lr0.superres.Upscaler;
+import io.lr0.testing.RequiredTools;
 import io.lr0.testing.TestImages;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +34,7 @@ class ResidualLiifIT {
     @Test
     void anUntrainedResidualModelReturnsTheStreamsBicubicExactly(@TempDir Path dir) throws Exception {
         Path model = dir.resolve("residual");
+        RequiredTools.require("python3-torch");
         Process export = new ProcessBuilder(
                         "/usr/bin/python3",
                         TOOLS.resolve("selftest.py").toString(),

@@ -24,6 +24,7 @@ public final class TestCamera {
 
     /** Serves 160x120 frames at 10 per second, in real time, to the first client that connects to {@link #url}. */
     public static Process serve(int port) throws IOException {
+        RequiredTools.require("ffmpeg");
         return new ProcessBuilder(
                         "ffmpeg",
                         "-hide_banner",
