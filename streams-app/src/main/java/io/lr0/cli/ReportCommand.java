@@ -34,7 +34,9 @@ final class ReportCommand implements Callable<Integer> {
     @Option(
             names = "--format",
             defaultValue = "text",
-            description = "text (aligned columns), csv or markdown (default: ${DEFAULT-VALUE}).")
+            description = "text (a block per model and dataset, a row per resolution and method: fits 100 "
+                    + "columns), wide (LR0.FM's layout: a column per resolution and method), csv or markdown (the "
+                    + "wide layout) (default: ${DEFAULT-VALUE}).")
     String format;
 
     @Override
@@ -43,7 +45,7 @@ final class ReportCommand implements Callable<Integer> {
         try {
             chosen = RobustnessReport.Format.valueOf(format.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--format must be text, csv or markdown, was '" + format + "'");
+            throw new IllegalArgumentException("--format must be text, wide, csv or markdown, was '" + format + "'");
         }
         Lr0Config settings = cluster.loadReachable();
         try (StageSerdes serdes = StageSerdes.from(settings.serdeConfig(), OperationalMetrics.none());

@@ -19,7 +19,10 @@ import java.util.function.Function;
 public final class RobustnessReport {
     /** How the table is written. */
     public enum Format {
+        /** A block per model and dataset, a row per resolution and method: fits a terminal of 100 columns. */
         TEXT,
+        /** LR0.FM's layout, a row per model and dataset and a column per resolution and method, aligned. */
+        WIDE,
         CSV,
         MARKDOWN
     }
@@ -31,7 +34,11 @@ public final class RobustnessReport {
                 .thenComparing(Column::method);
 
         String label() {
-            return (resolution == null ? "native" : resolution + "px") + " " + method;
+            return resolutionLabel() + " " + method;
+        }
+
+        String resolutionLabel() {
+            return resolution == null ? "native" : resolution + "px";
         }
     }
 
@@ -67,6 +74,9 @@ public final class RobustnessReport {
 
     /** The table in {@code format}, a line per row, header first. */
     public String render(Format format) {
+        if (format == Format.TEXT) {
+            return blocks();
+        }
         List<List<String>> rows = new ArrayList<>();
         rows.add(header(format));
         TreeSet<String> models = new TreeSet<>(metricsByModelAndDataset.keySet());
@@ -91,8 +101,48 @@ public final class RobustnessReport {
         return switch (format) {
             case CSV -> join(rows, ",", "", "");
             case MARKDOWN -> markdown(rows);
-            case TEXT -> aligned(rows);
+            case WIDE, TEXT -> aligned(rows);
         };
+    }
+
+    /** {@link Format#TEXT}: per model, a block per dataset, then one of SAR and WAR; a row per resolution and method. */
+    private String blocks() {
+        StringBuilder out = new StringBuilder();
+        TreeSet<String> models = new TreeSet<>(metricsByModelAndDataset.keySet());
+        models.addAll(summariesByModel.keySet());
+        for (String model : models) {
+            metricsByModelAndDataset.getOrDefault(model, Map.of()).forEach((dataset, cells) -> {
+                List<List<String>> rows = new ArrayList<>();
+                rows.add(List.of("resolution", "sr", "top-1 %", "gamma", "Gamma"));
+                cells.forEach((column, metric) -> rows.add(List.of(
+                        column.resolutionLabel(),
+                        column.method(),
+                        number(percent(metric.getAccuracyTop1()), 2),
+                        number(metric.getGamma(), 4),
+                        number(metric.getImprovedGamma(), 4))));
+                out.append("model ")
+                        .append(idCell(Format.TEXT, model))
+                        .append(", dataset ")
+                        .append(idCell(Format.TEXT, dataset))
+                        .append('\n')
+                        .append(aligned(rows));
+            });
+            Map<Column, RobustnessSummary> summaries = summariesByModel.getOrDefault(model, Map.of());
+            if (!summaries.isEmpty()) {
+                List<List<String>> rows = new ArrayList<>();
+                rows.add(List.of("resolution", "sr", "SAR", "WAR"));
+                summaries.forEach((column, summary) -> rows.add(List.of(
+                        column.resolutionLabel(),
+                        column.method(),
+                        number(summary.getSar(), 5),
+                        number(summary.getWar(), 5))));
+                out.append("model ")
+                        .append(idCell(Format.TEXT, model))
+                        .append(", across datasets (LR0.FM: SAR = mean gamma, WAR = weighted mean Gamma)\n")
+                        .append(aligned(rows));
+            }
+        }
+        return out.toString();
     }
 
     private List<String> header(Format format) {

@@ -83,7 +83,7 @@ class RobustnessReportTest {
                         "| clip | imagenet1k | 70.00 / 1.0000 / 1.0000 | 35.00 / 0.5000 / 0.4999 | - / - / - |"),
                 markdown);
         assertTrue(markdown.contains("| clip | WAR | 0.99983 | 0.53214 | - |"), markdown);
-        String text = REPORT.render(RobustnessReport.Format.TEXT);
+        String text = REPORT.render(RobustnessReport.Format.WIDE);
         List<String> lines = text.lines().toList();
         assertEquals(5, lines.size(), text);
         // Aligned: every row's second cell starts where the header's does.
@@ -92,11 +92,34 @@ class RobustnessReportTest {
                 line -> assertTrue(line.charAt(datasetColumn - 1) == ' ' && line.charAt(datasetColumn) != ' ', line));
     }
 
+    /** The default text fits a terminal of 100 columns: a block per model and dataset, a row per resolution. */
+    @Test
+    void textIsABlockPerDatasetWithARowPerResolutionAndMethod() {
+        String text = REPORT.render(RobustnessReport.Format.TEXT);
+        assertEquals("""
+                model clip, dataset eurosat
+                resolution  sr       top-1 %  gamma   Gamma
+                native      bicubic  50.00    1.0000  0.9997
+                16px        bicubic  40.00    0.8000  0.7800
+                16px        liif     41.00    0.8200  0.8000
+                model clip, dataset imagenet1k
+                resolution  sr       top-1 %  gamma   Gamma
+                native      bicubic  70.00    1.0000  1.0000
+                16px        bicubic  35.00    0.5000  0.4999
+                model clip, across datasets (LR0.FM: SAR = mean gamma, WAR = weighted mean Gamma)
+                resolution  sr       SAR      WAR
+                native      bicubic  1.00000  0.99983
+                16px        bicubic  0.65000  0.53214
+                """, text);
+        assertTrue(text.lines().allMatch(line -> line.length() <= 100), text);
+    }
+
     @Test
     void anIdCannotBreakTheTable() {
         RobustnessReport report =
                 new RobustnessReport(List.of(metric("a,\"b\"\nc", null, "bicubic", 0.5, 1.0, 1.0, null)), List.of());
         assertTrue(report.render(RobustnessReport.Format.CSV).contains("clip,\"a,\"\"b\"\"\nc\",50.00"));
-        assertEquals(2, report.render(RobustnessReport.Format.TEXT).lines().count());
+        assertEquals(2, report.render(RobustnessReport.Format.WIDE).lines().count());
+        assertEquals(3, report.render(RobustnessReport.Format.TEXT).lines().count());
     }
 }
