@@ -1,9 +1,12 @@
 package io.lr0.producers;
 
+import io.lr0.contract.Lr0fmDatasets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -49,7 +52,45 @@ public final class Datasets {
         public String defaultId() {
             return name().toLowerCase(Locale.ROOT);
         }
+
+        /**
+         * A format by its name in any case ({@code fgvc_aircraft}, {@code FGVC-Aircraft}), or by a name LR0.FM's
+         * datasets also go by, as the prompt files accept them ({@code flowers102}, {@code oxford_pets}).
+         */
+        public static Format parse(String text) {
+            String name = text.strip().toUpperCase(Locale.ROOT).replace('-', '_');
+            for (Format format : values()) {
+                if (format.name().equals(name)) {
+                    return format;
+                }
+            }
+            Optional<Lr0fmDatasets.Dataset> benchmark = Lr0fmDatasets.find(text);
+            if (benchmark.isPresent()) {
+                for (Format format : values()) {
+                    if (format.defaultId().equals(benchmark.get().id())) {
+                        return format;
+                    }
+                }
+            }
+            throw new IllegalArgumentException("unknown format '" + text + "': one of "
+                    + String.join(
+                            ", ", Arrays.stream(values()).map(Format::defaultId).toList()));
+        }
     }
+
+    /**
+     * Where torchvision's dataset classes put each benchmark under their {@code root} (Food101(root) downloads to
+     * root/food-101, ...): a root given in that shape is read from that folder.
+     */
+    private static final Map<Format, String> TORCHVISION_FOLDERS = Map.of(
+            Format.FOOD101, "food-101",
+            Format.PETS, "oxford-iiit-pet",
+            Format.EUROSAT, "eurosat",
+            Format.CARS, "stanford_cars",
+            Format.FLOWERS, "flowers-102",
+            Format.FGVC_AIRCRAFT, "fgvc-aircraft-2013b",
+            Format.SUN397, "SUN397",
+            Format.DTD, "dtd/dtd");
 
     private Datasets() {}
 
@@ -104,7 +145,8 @@ public final class Datasets {
         };
     }
 
-    private static DatasetSource published(Path root, Format format, String split, String id) throws IOException {
+    private static DatasetSource published(Path given, Format format, String split, String id) throws IOException {
+        Path root = torchvisionFolder(given, format).orElse(given);
         return switch (format) {
             case IMAGENET1K -> PublishedLayouts.imagenet(root, id);
             case IMAGENET_A -> PublishedLayouts.wnidFolders(root, id, "ImageNet-A");
@@ -149,6 +191,20 @@ public final class Datasets {
         return markers;
     }
 
+    /**
+     * {@code root}'s torchvision folder of {@code format} when the root is torchvision's (it holds that folder, and
+     * none of the layout's own files).
+     */
+    private static Optional<Path> torchvisionFolder(Path root, Format format) {
+        String folder = TORCHVISION_FOLDERS.get(format);
+        if (folder == null || !Files.isDirectory(root.resolve(folder))) {
+            return Optional.empty();
+        }
+        boolean layoutHere =
+                MARKERS.getOrDefault(format, List.of()).stream().anyMatch(marker -> Files.exists(root.resolve(marker)));
+        return layoutHere ? Optional.empty() : Optional.of(root.resolve(folder));
+    }
+
     /** ImageNet's class folders are named by WordNet id: the layout of several benchmarks, told apart by name only. */
     private static final Pattern WNID = Pattern.compile("n\\d{8}");
 
@@ -165,6 +221,23 @@ public final class Datasets {
                     return layout.getKey();
                 }
             }
+        }
+        // A torchvision root: one benchmark's folder, its files inside (several: the user says which).
+        List<Format> torchvision = new ArrayList<>();
+        TORCHVISION_FOLDERS.forEach((format, folder) -> {
+            if (MARKERS.getOrDefault(format, List.of()).stream()
+                    .anyMatch(marker -> Files.exists(dir.resolve(folder).resolve(marker)))) {
+                torchvision.add(format);
+            }
+        });
+        if (torchvision.size() == 1) {
+            return torchvision.get(0);
+        }
+        if (torchvision.size() > 1) {
+            throw new IOException(dir + " is a torchvision root holding several benchmarks: name one with --format "
+                    + String.join(
+                            " or ",
+                            torchvision.stream().map(Format::defaultId).sorted().toList()));
         }
         for (Path folders : List.of(dir, dir.resolve("val"), dir.resolve("validation"))) {
             if (Files.isDirectory(folders)) {

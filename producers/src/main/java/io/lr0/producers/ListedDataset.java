@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -35,14 +36,26 @@ public final class ListedDataset implements DatasetSource {
         }
         long missing = 0;
         Path firstMissing = null;
-        Path realRoot = root.toRealPath();
+        Map<Path, Path> realFolders = new HashMap<>();
         for (Entry entry : entries) {
             if (!Files.isRegularFile(entry.file())) {
                 missing++;
                 firstMissing = firstMissing == null ? entry.file() : firstMissing;
-            } else if (!entry.file().toRealPath().startsWith(realRoot)) {
-                // A list names files: one that leads outside the dataset (../, a link) is never read and published.
-                throw new IOException(layout + ": " + entry.file() + " lies outside " + realRoot);
+            } else {
+                // A list names files: one that leads outside the dataset (../, a link within it) is never read and
+                // published. The root's own folders may be links (images/ on another disk): a user's arrangement.
+                Path relative = root.toAbsolutePath()
+                        .normalize()
+                        .relativize(entry.file().toAbsolutePath().normalize());
+                if (relative.startsWith("..")) {
+                    throw new IOException(layout + ": " + entry.file() + " lies outside " + root);
+                }
+                Path top = relative.getNameCount() > 1 ? root.resolve(relative.getName(0)) : root;
+                Path realTop = realFolders.computeIfAbsent(top, ListedDataset::realPath);
+                if (!entry.file().toRealPath().startsWith(realTop)) {
+                    throw new IOException(layout + ": " + entry.file() + " links to "
+                            + entry.file().toRealPath() + ", which lies outside " + realTop);
+                }
             }
             if (ImageFiles.encodingOf(entry.file()).isEmpty()) {
                 throw new IOException(layout + ": " + entry.file() + " is not a .png, .jpg or .jpeg file");
@@ -55,6 +68,14 @@ public final class ListedDataset implements DatasetSource {
         this.labelSpace = labelSpace;
         this.root = root;
         this.entries = List.copyOf(entries);
+    }
+
+    private static Path realPath(Path path) {
+        try {
+            return path.toRealPath();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

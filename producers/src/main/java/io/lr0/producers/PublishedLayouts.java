@@ -97,6 +97,9 @@ final class PublishedLayouts {
      * {@code ILSVRC2012_val_*.JPEG} with Kaggle's {@code LOC_val_solution.csv} or the devkit's
      * {@code ILSVRC2012_validation_ground_truth.txt} and {@code meta.mat} (its ILSVRC2012_ID to WordNet id mapping).
      */
+    /** Where the ImageNet Object Localization Challenge on Kaggle keeps the validation images. */
+    private static final String KAGGLE_VAL = "ILSVRC/Data/CLS-LOC/val";
+
     static ListedDataset imagenet(Path root, String id) throws IOException {
         Layout layout = new Layout("ImageNet validation", root);
         for (Path folders : List.of(root, root.resolve("val"), root.resolve("validation"))) {
@@ -107,10 +110,13 @@ final class PublishedLayouts {
         Path images = layout.find(
                 "WordNet-id class folders (n01440764/, also under val/ or validation/) or the flat validation images",
                 "ILSVRC2012_val_00000001.JPEG",
-                "ILSVRC2012_img_val/ILSVRC2012_val_00000001.JPEG");
+                "ILSVRC2012_img_val/ILSVRC2012_val_00000001.JPEG",
+                KAGGLE_VAL + "/ILSVRC2012_val_00000001.JPEG");
         Path imageDir = images.getParent();
         Map<String, String> wnidByImage = new HashMap<>();
-        Path solution = layout.locate("LOC_val_solution.csv", "../LOC_val_solution.csv");
+        // Kaggle's competition root holds the solution file, four levels above the images.
+        Path solution =
+                layout.locate("LOC_val_solution.csv", "../LOC_val_solution.csv", "../../../../LOC_val_solution.csv");
         if (solution != null) {
             // Kaggle: ImageId,PredictionString with the wnid first ("n01751748 x y x y ...").
             for (String line : layout.lines(solution)) {
@@ -262,7 +268,9 @@ final class PublishedLayouts {
      */
     static ListedDataset pets(Path root, String split, String id) throws IOException {
         Layout layout = new Layout("Oxford-IIIT Pets", root);
-        String listName = trainOrTest(split).equals("train") ? "trainval" : "test";
+        // The release's lists: trainval.txt (split train or trainval) and test.txt.
+        String listName =
+                split.equals("trainval") ? "trainval" : trainOrTest(split).equals("train") ? "trainval" : "test";
         Path list = layout.find("the annotation list", "annotations/" + listName + ".txt");
         Map<Integer, String> classById = new TreeMap<>();
         List<ListedDataset.Entry> entries = new ArrayList<>();
@@ -383,15 +391,26 @@ final class PublishedLayouts {
      */
     static ListedDataset sun397(Path root, String split, String id) throws IOException {
         Layout layout = new Layout("SUN397", root);
+        if (split.equals("all")) {
+            return sun397All(layout, id);
+        }
         Matcher parts = SPLIT.matcher(split);
         if (!parts.matches() || parts.group(1).equals("val")) {
-            throw new IOException("SUN397 split must be test, train, testN or trainN (N = 1-10), was '" + split + "'");
+            throw new IOException(
+                    "SUN397 split must be test, train, testN or trainN (N = 1-10), or all, was '" + split + "'");
         }
         String listName = String.format(
                 "%s_%02d.txt",
                 parts.group(1).equals("test") ? "Testing" : "Training",
                 parts.group(2).isEmpty() ? 1 : Integer.parseInt(parts.group(2)));
-        Path list = layout.find("partition list " + listName, listName, "Partitions/" + listName);
+        Path list = layout.locate(listName, "Partitions/" + listName);
+        if (list == null) {
+            throw new IOException(layout.expected("partition list " + listName, listName, "Partitions/" + listName)
+                            .getMessage()
+                    + ". The partitions come apart from the images (Partitions.zip of the SUN database, unpacked as "
+                    + root.resolve("Partitions") + "/); without them, --split all reads every image of the classes "
+                    + "ClassName.txt lists, as torchvision's SUN397 does");
+        }
         List<String> classes = new ArrayList<>();
         for (String classPath :
                 layout.lines(layout.find("the class list", "ClassName.txt", "Partitions/ClassName.txt"))) {
@@ -402,6 +421,29 @@ final class PublishedLayouts {
             int slash = line.lastIndexOf('/');
             entries.add(new ListedDataset.Entry(
                     root.resolve(line.replaceFirst("^/", "")), sunLabel(line.substring(0, Math.max(slash, 0)))));
+        }
+        return layout.dataset(id, classes, entries);
+    }
+
+    /**
+     * Every image of every class {@code ClassName.txt} lists ({@code <letter>/<class path>/*.jpg}): SUN397 as
+     * torchvision downloads it, without the partition lists.
+     */
+    private static ListedDataset sun397All(Layout layout, String id) throws IOException {
+        List<String> classes = new ArrayList<>();
+        List<ListedDataset.Entry> entries = new ArrayList<>();
+        for (String classPath :
+                layout.lines(layout.find("the class list", "ClassName.txt", "Partitions/ClassName.txt"))) {
+            String label = sunLabel(classPath);
+            classes.add(label);
+            Path folder = layout.root().resolve(classPath.replaceFirst("^/", ""));
+            if (Files.isDirectory(folder)) {
+                try (var files = Files.list(folder)) {
+                    for (Path file : files.filter(ImageFiles::isImage).sorted().toList()) {
+                        entries.add(new ListedDataset.Entry(file, label));
+                    }
+                }
+            }
         }
         return layout.dataset(id, classes, entries);
     }

@@ -372,4 +372,88 @@ class PublishedLayoutsTest {
         String error = error(dir.resolve("food-101"), Datasets.Format.FOOD101, "test");
         assertTrue(error.contains("lies outside"), error);
     }
+
+    /**
+     * The layouts users have besides the published archives: Kaggle's ImageNet competition root, torchvision's
+     * roots (one folder per benchmark inside), an images/ folder linked to another disk, SUN397 without its
+     * partition lists, Pets' trainval split and the format by another name.
+     */
+    @Test
+    void kaggleTorchvisionSymlinksAndOtherNames(@TempDir Path dir) throws IOException {
+        // Kaggle: the solution file at the competition root, four levels above the images.
+        Path kaggle = dir.resolve("imagenet-object-localization-challenge");
+        image(kaggle.resolve("ILSVRC/Data/CLS-LOC/val/ILSVRC2012_val_00000001.JPEG"));
+        text(kaggle.resolve("LOC_val_solution.csv"), "ImageId,PredictionString\nILSVRC2012_val_00000001,n02119789 1\n");
+        List<String> expected = List.of("n02119789 <- ILSVRC/Data/CLS-LOC/val/ILSVRC2012_val_00000001.JPEG");
+        assertEquals(expected, read(open(kaggle, Datasets.Format.AUTO, "test")), "the competition root");
+        assertEquals(
+                List.of("n02119789 <- ILSVRC2012_val_00000001.JPEG"),
+                read(open(kaggle.resolve("ILSVRC/Data/CLS-LOC/val"), Datasets.Format.IMAGENET1K, "test")),
+                "the images' folder");
+
+        // torchvision: Food101(root) downloads to root/food-101, DTD(root) to root/dtd/dtd, and so on.
+        Path torchvision = dir.resolve("torchvision");
+        image(torchvision.resolve("food-101/images/apple_pie/1.jpg"));
+        text(torchvision.resolve("food-101/meta/classes.txt"), "apple_pie\n");
+        text(torchvision.resolve("food-101/meta/test.txt"), "apple_pie/1\n");
+        assertEquals(
+                List.of("apple_pie <- images/apple_pie/1.jpg"),
+                read(open(torchvision, Datasets.Format.FOOD101, "test")));
+        assertEquals(
+                "food101",
+                open(torchvision, Datasets.Format.AUTO, "test").labelSpace().id());
+        image(torchvision.resolve("dtd/dtd/images/banded/banded_0002.jpg"));
+        text(torchvision.resolve("dtd/dtd/labels/test1.txt"), "banded/banded_0002.jpg\n");
+        assertEquals(1, open(torchvision, Datasets.Format.DTD, "test").size());
+        String several = error(torchvision, Datasets.Format.AUTO, "test");
+        assertTrue(several.contains("several benchmarks: name one with --format dtd or food101"), several);
+        image(torchvision.resolve("eurosat/2750/AnnualCrop/AnnualCrop_1.jpg"));
+        assertEquals(
+                List.of("AnnualCrop <- AnnualCrop/AnnualCrop_1.jpg"),
+                read(open(torchvision, Datasets.Format.EUROSAT, "test")));
+
+        // images/ linked to another disk is followed; a link inside it that leads out is not.
+        Path disk = dir.resolve("other-disk/food-images");
+        image(disk.resolve("waffles/2.jpg"));
+        Path linked = dir.resolve("linked-food-101");
+        text(linked.resolve("meta/classes.txt"), "waffles\n");
+        text(linked.resolve("meta/test.txt"), "waffles/2\n");
+        Files.createSymbolicLink(linked.resolve("images"), disk);
+        assertEquals(List.of("waffles <- images/waffles/2.jpg"), read(open(linked, Datasets.Format.FOOD101, "test")));
+        image(dir.resolve("private/me.jpg"));
+        Files.createSymbolicLink(disk.resolve("waffles/3.jpg"), dir.resolve("private/me.jpg"));
+        text(linked.resolve("meta/test.txt"), "waffles/2\nwaffles/3\n");
+        String leadsOut = error(linked, Datasets.Format.FOOD101, "test");
+        assertTrue(leadsOut.contains("waffles/3.jpg links to") && leadsOut.contains("lies outside"), leadsOut);
+
+        // SUN397 as torchvision has it: no partition lists; --split all reads every image of the listed classes.
+        Path sun = dir.resolve("sun-torchvision/SUN397");
+        image(sun.resolve("a/abbey/sun_1.jpg"));
+        image(sun.resolve("a/apartment_building/outdoor/sun_2.jpg"));
+        text(sun.resolve("ClassName.txt"), "/a/abbey\n/a/apartment_building/outdoor\n");
+        String noPartitions = error(dir.resolve("sun-torchvision"), Datasets.Format.SUN397, "test");
+        assertTrue(
+                noPartitions.contains(sun.resolve("Partitions/Testing_01.txt").toString())
+                        && noPartitions.contains("--split all"),
+                noPartitions);
+        assertEquals(
+                List.of(
+                        "abbey <- a/abbey/sun_1.jpg",
+                        "apartment_building/outdoor <- a/apartment_building/outdoor/sun_2.jpg"),
+                read(open(dir.resolve("sun-torchvision"), Datasets.Format.SUN397, "all")));
+
+        // Pets: the release names its training list trainval.
+        image(dir.resolve("pets/images/Abyssinian_1.jpg"));
+        text(dir.resolve("pets/annotations/trainval.txt"), "Abyssinian_1 1 1 1\n");
+        assertEquals(
+                1, open(dir.resolve("pets"), Datasets.Format.PETS, "trainval").size());
+
+        // The format by the names the prompt files accept.
+        assertEquals(Datasets.Format.FLOWERS, Datasets.Format.parse("flowers102"));
+        assertEquals(Datasets.Format.FGVC_AIRCRAFT, Datasets.Format.parse("fgvc-aircraft"));
+        assertEquals(Datasets.Format.PETS, Datasets.Format.parse("PETS"));
+        String unknown = assertThrows(IllegalArgumentException.class, () -> Datasets.Format.parse("mnist-ish"))
+                .getMessage();
+        assertTrue(unknown.contains("one of auto, idx"), unknown);
+    }
 }

@@ -30,6 +30,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -127,8 +128,10 @@ public final class ProduceCommand {
         @Option(
                 names = "--format",
                 defaultValue = "AUTO",
-                description = "Layout, any case: ${COMPLETION-CANDIDATES}; AUTO recognises IDX, CIFAR-10 or a "
-                        + "folder (default: ${DEFAULT-VALUE}).")
+                converter = FormatName.class,
+                description = "Layout, any case: ${COMPLETION-CANDIDATES}, or another name of a benchmark "
+                        + "(flowers102); AUTO recognises IDX, CIFAR-10, a benchmark by its files (also in a torchvision "
+                        + "root), or a folder (default: ${DEFAULT-VALUE}).")
         Datasets.Format format;
 
         @Option(
@@ -345,6 +348,14 @@ public final class ProduceCommand {
                 Shutdown.await();
             }
             return 0;
+        }
+    }
+
+    /** {@code --format} by name in any case, or by another name the benchmark goes by ({@code flowers102}). */
+    static final class FormatName implements CommandLine.ITypeConverter<Datasets.Format> {
+        @Override
+        public Datasets.Format convert(String value) {
+            return Datasets.Format.parse(value);
         }
     }
 
