@@ -5,7 +5,8 @@
 const POLL_MS = 1000;
 const COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"];
 const FRAMES = 4;
-const state = { charts: {}, updates: 0, strip: [], errors: 0, source: null, frames: [], summary: [] };
+const state = { charts: {}, updates: 0, strip: [], errors: 0, source: null, frames: [], summary: [],
+  seriesResolution: null, waiting: true };
 window.lr0 = state;
 
 function resolutionName(resolution) {
@@ -25,8 +26,14 @@ async function getJson(path) {
   return response.json();
 }
 
-function color(index) {
-  return COLORS[index % COLORS.length];
+/** The colour of line {@code index} of {@code count}: the palette while it lasts, else hues spread evenly. */
+function color(index, count = COLORS.length) {
+  return count <= COLORS.length ? COLORS[index] : "hsl(" + Math.round(index * 360 / count) + ", 65%, 42%)";
+}
+
+/** Whether two series hold the same values (to the 4 decimals shown), gaps included. */
+function sameSeries(a, b) {
+  return a.every((value, i) => (value === null) === (b[i] === null) && (value === null || Math.abs(value - b[i]) < 5e-5));
 }
 
 /** Creates the chart the first time, then swaps its data: no flicker, no leaks. */
@@ -58,7 +65,9 @@ function drawDatasets(metrics) {
     byDataset.get(key).push(metric);
   }
   const parent = document.getElementById("datasets");
-  for (const [key, rows] of [...byDataset.entries()].sort()) {
+  // A camera's label space has no labelled images, so no accuracy: the camera view below shows it.
+  const labelled = [...byDataset.entries()].filter(([, rows]) => rows.some(m => m.accuracyTop1 !== null));
+  for (const [key, rows] of labelled.sort()) {
     const labels = sortResolutions(rows.map(m => resolutionName(m.resolution)));
     const methods = [...new Set(rows.map(m => m.srMethod))].sort();
     // The native variant is classified once (as bicubic): every method's line starts from that A_HR point.
@@ -71,23 +80,32 @@ function drawDatasets(metrics) {
       data: {
         labels,
         datasets: methods.map((method, i) => ({
-          label: "top-1 (" + method + ")", borderColor: color(i), backgroundColor: color(i),
+          label: "top-1 (" + method + ")", borderColor: color(i, methods.length),
+          backgroundColor: color(i, methods.length),
           data: labels.map(name => value(method, name, "accuracyTop1")),
         })),
       },
       options: { scales: { x: { title: { display: true, text: "short side (px)" } }, y: { min: 0, max: 1 } } },
     });
+    // Gamma equals gamma wherever the accuracy gap is large (its factor is then 1): one line says so; where they
+    // differ, Gamma is dashed with triangles, so both can be told apart.
     drawChart("robustness:" + key, parent, key + ": \u03b3 and \u0393", {
       type: "line",
       data: {
         labels,
-        datasets: methods.flatMap((method, i) => [
-          { label: "\u03b3 (" + method + ")", borderColor: color(i), data: labels.map(n => value(method, n, "gamma")) },
-          { label: "\u0393 (" + method + ")", borderColor: color(i), borderDash: [6, 4],
-            data: labels.map(n => value(method, n, "improvedGamma")) },
-        ]),
+        datasets: methods.flatMap((method, i) => {
+          const gamma = labels.map(n => value(method, n, "gamma"));
+          const improved = labels.map(n => value(method, n, "improvedGamma"));
+          const line = { borderColor: color(i, methods.length), backgroundColor: color(i, methods.length) };
+          return sameSeries(gamma, improved)
+            ? [{ ...line, label: "\u03b3 = \u0393 (" + method + ")", data: gamma }]
+            : [{ ...line, label: "\u03b3 (" + method + ")", data: gamma },
+               { ...line, label: "\u0393 (" + method + ")", data: improved, borderDash: [6, 4],
+                 pointStyle: "triangle", pointRadius: 5 }];
+        }),
       },
-      options: { scales: { x: { title: { display: true, text: "short side (px)" } }, y: { min: 0 } } },
+      options: { scales: { x: { title: { display: true, text: "short side (px)" } }, y: { suggestedMin: 0,
+        suggestedMax: 1 } } },
     });
     drawCounterAnimal(key, rows, labels);
   }
@@ -117,31 +135,44 @@ function drawCounterAnimal(key, rows, labels) {
   });
 }
 
+/**
+ * SAR and WAR per minute at one resolution (the picker's; the lowest by default): a line per model and method,
+ * WAR solid, SAR dashed, or one "SAR = WAR" line where they are equal (a single dataset, or equal weights).
+ */
 function drawSeries(points) {
-  const series = new Map();
-  for (const point of points) {
-    if (point.resolution === null) {
-      continue;
-    }
-    for (const measure of ["war", "sar"]) {
-      const name = measure.toUpperCase() + " " + point.model + " @" + point.resolution + " (" + point.srMethod + ")";
-      if (!series.has(name)) {
-        series.set(name, []);
-      }
-      if (point[measure] !== null) {
-        series.get(name).push({ x: point.windowStart, y: point[measure] });
-      }
-    }
+  const resolutions = [...new Set(points.filter(p => p.resolution !== null).map(p => p.resolution))]
+    .sort((a, b) => a - b);
+  const select = document.getElementById("series-resolution");
+  if ([...select.options].map(o => o.value).join() !== resolutions.join()) {
+    select.replaceChildren(...resolutions.map(r => new Option(r + " px", String(r))));
   }
-  const times = [...new Set(points.map(p => p.windowStart))].sort((a, b) => a - b);
-  const labels = times.map(t => new Date(t).toLocaleTimeString());
-  // Unlabelled sources (cameras) have resolutions but no SAR/WAR: no empty lines for them.
-  const datasets = [...series.entries()].filter(([, data]) => data.length > 0).sort().map(([name, data], i) => ({
-    label: name, borderColor: color(i), borderDash: name.startsWith("SAR") ? [6, 4] : [],
-    data: times.map(t => { const hit = data.find(d => d.x === t); return hit ? hit.y : null; }),
-  }));
-  drawChart("series", null, "", { type: "line", data: { labels, datasets },
-    options: { scales: { y: { min: 0 } }, plugins: { legend: { position: "right" } } } });
+  if (!resolutions.includes(state.seriesResolution)) {
+    state.seriesResolution = resolutions.length > 0 ? resolutions[0] : null;
+  }
+  select.value = String(state.seriesResolution);
+  const shown = points.filter(p => p.resolution === state.seriesResolution);
+  const times = [...new Set(shown.map(p => p.windowStart))].sort((a, b) => a - b);
+  const models = new Set(shown.map(p => p.model));
+  const lines = [...new Set(shown.map(p => (models.size > 1 ? p.model + " " : "") + p.srMethod))].sort();
+  const valueAt = (line, t, measure) => {
+    const hit = shown.find(p => p.windowStart === t && (models.size > 1 ? p.model + " " : "") + p.srMethod === line);
+    return hit && hit[measure] !== null ? hit[measure] : null;
+  };
+  const datasets = lines.flatMap((line, i) => {
+    const war = times.map(t => valueAt(line, t, "war"));
+    const sar = times.map(t => valueAt(line, t, "sar"));
+    const style = { borderColor: color(i, lines.length), backgroundColor: color(i, lines.length), spanGaps: true,
+      pointRadius: 3 };
+    return sameSeries(sar, war)
+      ? [{ ...style, label: "SAR = WAR (" + line + ")", data: war }]
+      : [{ ...style, label: "WAR (" + line + ")", data: war },
+         { ...style, label: "SAR (" + line + ")", data: sar, borderDash: [6, 4] }];
+  });
+  const chart = state.charts.series;
+  chart.data = { labels: times.map(t => new Date(t).toLocaleTimeString()), datasets };
+  chart.options.plugins.title.text = state.seriesResolution === null
+    ? "no low-resolution windows yet" : "at " + state.seriesResolution + " px, per minute";
+  chart.update("none");
 }
 
 /** The top-1 softmax score of a prediction. */
@@ -178,15 +209,15 @@ function drawStrip(predictions) {
   state.strip = predictions.map(p => p.variantKey);
 }
 
-// Live sources first: cameras and pushed images, named as io.lr0.contract.Sources builds them.
+// Sources without a dataset of their own: cameras, pushed images and watched folders, named as
+// io.lr0.contract.Sources builds them. Datasets have the view above.
 function isLive(source) {
-  return source.startsWith("camera:") || source.startsWith("http:");
+  return source.startsWith("camera:") || source.startsWith("http:") || source.startsWith("watch:");
 }
 
-/** Fills the source picker from the sources that have agreement; returns the one shown (null: none yet). */
+/** Fills the source picker from the live sources that have agreement; returns the one shown (null: none yet). */
 function pickSource(agreement) {
-  const sources = [...new Set(agreement.map(m => m.source))]
-    .sort((a, b) => (isLive(b) - isLive(a)) || a.localeCompare(b));
+  const sources = [...new Set(agreement.map(m => m.source))].filter(isLive).sort();
   if (sources.length === 0) {
     return null;
   }
@@ -345,8 +376,13 @@ async function poll() {
       }
     }
     state.updates++;
-    document.getElementById("status").textContent = "updated " + new Date().toLocaleTimeString() + " \u00b7 "
-      + metrics.length + " metrics \u00b7 " + recent.length + " recent predictions";
+    // Until the first prediction, say what the page waits for and how to feed it.
+    state.waiting = metrics.length === 0 && recent.length === 0 && agreement.length === 0;
+    document.getElementById("waiting").hidden = !state.waiting;
+    document.getElementById("status").textContent = state.waiting
+      ? "connected \u00b7 waiting for the first predictions"
+      : "updated " + new Date().toLocaleTimeString() + " \u00b7 " + metrics.length + " metrics \u00b7 "
+        + recent.length + " recent predictions";
   } catch (error) {
     state.errors++;
     document.getElementById("status").textContent = "waiting for the API: " + error.message;
@@ -356,8 +392,11 @@ async function poll() {
 }
 
 document.getElementById("source").addEventListener("change", event => showSource(event.target.value));
-// The series chart has a fixed canvas in the page.
-const seriesCanvas = document.getElementById("series");
-state.charts.series = new Chart(seriesCanvas, { type: "line", data: { labels: [], datasets: [] },
-  options: { animation: false, scales: { y: { min: 0 } }, plugins: { legend: { position: "right" } } } });
+document.getElementById("series-resolution").addEventListener("change", event => {
+  state.seriesResolution = Number(event.target.value);
+});
+// The series chart has a fixed canvas in the page. SAR and WAR may pass 1 (a resolution above native's accuracy).
+state.charts.series = new Chart(document.getElementById("series"), { type: "line", data: { labels: [], datasets: [] },
+  options: { animation: false, scales: { y: { suggestedMin: 0, suggestedMax: 1 } },
+    plugins: { legend: { position: "right" }, title: { display: true, text: "" } } } });
 poll();

@@ -18,6 +18,7 @@ import io.lr0.producers.ImagePublisher;
 import io.lr0.testing.AppConfig;
 import io.lr0.testing.RequiredTools;
 import io.lr0.testing.TestCamera;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -31,6 +32,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
@@ -40,7 +43,6 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import picocli.CommandLine;
 
@@ -50,38 +52,51 @@ class DashboardBrowserIT {
     private static final Duration WINDOW = Duration.ofSeconds(2);
     private static final int CAMERA_FRAMES = 20;
 
+    /**
+     * The page from before the first prediction to the end of a run, with a screenshot at each (target/dashboard-
+     * start.png, -mid.png, -end.png): first it says what it waits for; then every chart shows what the API has,
+     * Gamma told from gamma, SAR and WAR at one chosen resolution in colours of their own, the strip live.
+     */
     @Test
     void chartsShowTheMetricsAndThePredictionStripUpdates(@TempDir Path dataDir) throws Exception {
         try (LocalStack stack = LocalStack.start(dataDir, 0, 0, 0);
                 Lr0App app = Lr0App.start(AppConfig.on(stack, dataDir.resolve("streams")));
                 ImagePublisher publisher = publisher(stack)) {
-            DatasetProducer.run(Datasets.defaultFashionMnist("test"), publisher, "browser-it", 30, 0, null);
-            DatasetProducer.run(
-                    CounterAnimalStyle.derive(
-                            Datasets.defaultFashionMnist("test"),
-                            "fashion-groups",
-                            List.of("Bag", "Sneaker", "Trouser"),
-                            4),
-                    publisher,
-                    "browser-it-groups",
-                    0,
-                    0,
-                    null);
-            // Wait for the final counts: every fashion-mnist resolution at 30, the grouped native cell at 24.
-            JsonNode metrics = awaitApi(
-                    app.dashboardUrl() + "/api/metrics",
-                    m -> allTotals(m, "fashion-mnist", 30)
-                            && allTotals(m, "fashion-groups", 24)
-                            && groupAccuracy(m) != null
-                            && groupAccuracy(m).size() == 2);
-
             ChromeDriver browser = chrome();
             try {
                 browser.get(app.dashboardUrl());
                 WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
                 JavascriptExecutor js = browser;
+                wait.until(d -> ((Number) js.executeScript("return window.lr0.updates")).intValue() > 0);
+                assertTrue(browser.findElement(By.id("waiting")).isDisplayed(), "the waiting note");
+                assertTrue(browser.findElement(By.id("waiting")).getText().contains("./lr0 produce dataset"));
+                assertTrue(
+                        browser.findElement(By.id("status")).getText().contains("waiting for the first predictions"));
+                screenshot(browser, "dashboard-start.png");
+
+                DatasetProducer.run(Datasets.defaultFashionMnist("test"), publisher, "browser-it", 30, 0, null);
                 wait.until(d -> Boolean.TRUE.equals(
                         js.executeScript("return !!(window.lr0 && window.lr0.charts['" + CHART + "'])")));
+                assertTrue(!browser.findElement(By.id("waiting")).isDisplayed(), "the note goes with the first data");
+                screenshot(browser, "dashboard-mid.png");
+                DatasetProducer.run(
+                        CounterAnimalStyle.derive(
+                                Datasets.defaultFashionMnist("test"),
+                                "fashion-groups",
+                                List.of("Bag", "Sneaker", "Trouser"),
+                                4),
+                        publisher,
+                        "browser-it-groups",
+                        0,
+                        0,
+                        null);
+                // Wait for the final counts: every fashion-mnist resolution at 30, the grouped native cell at 24.
+                JsonNode metrics = awaitApi(
+                        app.dashboardUrl() + "/api/metrics",
+                        m -> allTotals(m, "fashion-mnist", 30)
+                                && allTotals(m, "fashion-groups", 24)
+                                && groupAccuracy(m) != null
+                                && groupAccuracy(m).size() == 2);
 
                 @SuppressWarnings("unchecked")
                 List<Object> labels =
@@ -125,9 +140,9 @@ class DashboardBrowserIT {
                 assertNotEquals(firstBefore, js.executeScript("return window.lr0.strip[0]"), "the strip updates live");
                 assertEquals(0L, ((Number) js.executeScript("return window.lr0.errors")).longValue());
 
-                Path screenshot = Path.of("target", "dashboard.png");
-                Files.createDirectories(screenshot.getParent());
-                Files.write(screenshot, browser.getScreenshotAs(OutputType.BYTES));
+                checkGammaCanBeToldFromGamma(js, wait, metrics);
+                checkSarAndWarAtOneResolution(js, wait);
+                screenshot(browser, "dashboard-end.png");
             } finally {
                 browser.quit();
             }
@@ -138,7 +153,7 @@ class DashboardBrowserIT {
      * The camera view against a live camera: {@code lr0 produce camera} reads a second ffmpeg's test pattern into the
      * running app. The page lists the camera before the dataset's source, draws the camera's agreement per resolution
      * as the API reports it, its agreement and confidence per window over time, and its latest frames at every
-     * resolution, each marked against its native prediction; the picker switches to the dataset's source.
+     * resolution, each marked against its native prediction; the labelled dataset beside it is not listed as a camera.
      */
     @Test
     void cameraViewShowsALiveCamerasAgreementWithoutLabels(@TempDir Path dataDir) throws Exception {
@@ -197,7 +212,13 @@ class DashboardBrowserIT {
                 @SuppressWarnings("unchecked")
                 List<Object> options = (List<Object>)
                         js.executeScript("return [...document.querySelectorAll('#source option')].map(o => o.value)");
-                assertEquals(List.of("camera:door", "dataset:fashion-mnist"), options, "live sources first");
+                assertEquals(List.of("camera:door"), options, "cameras only: the dataset has the view above");
+                wait.until(d -> Boolean.TRUE.equals(
+                        js.executeScript("return !!window.lr0.charts['accuracy:lr0-demo-fmnist/fashion-mnist']")));
+                assertEquals(
+                        Boolean.FALSE,
+                        js.executeScript("return !!window.lr0.charts['accuracy:lr0-demo-fmnist/camera']"),
+                        "the camera's unlabelled frames have no accuracy card");
 
                 for (JsonNode metric : agreement) {
                     String plotted = "const c = window.lr0.charts['camera-agreement'];"
@@ -262,21 +283,8 @@ class DashboardBrowserIT {
                 @SuppressWarnings("unchecked")
                 List<Object> frames = (List<Object>) js.executeScript("return window.lr0.frames");
                 assertTrue(frames.stream().allMatch(id -> ((String) id).startsWith("door/")), frames.toString());
-                Path screenshot = Path.of("target", "dashboard-camera.png");
-                Files.createDirectories(screenshot.getParent());
-                Files.write(screenshot, browser.getScreenshotAs(OutputType.BYTES));
+                screenshot(browser, "dashboard-camera.png");
 
-                new Select(browser.findElement(By.id("source"))).selectByValue("dataset:fashion-mnist");
-                wait.until(
-                        d -> ((String) js.executeScript("const h = document.querySelector('#card-camera-agreement h3');"
-                                        + " return h ? h.textContent : ''"))
-                                .startsWith("dataset:fashion-mnist"));
-                wait.until(d -> ((Number) js.executeScript("return window.lr0.frames.length")).intValue() == 4);
-                @SuppressWarnings("unchecked")
-                List<Object> datasetFrames = (List<Object>) js.executeScript("return window.lr0.frames");
-                assertTrue(
-                        datasetFrames.stream().noneMatch(id -> ((String) id).startsWith("door/")),
-                        datasetFrames.toString());
                 assertEquals(0L, ((Number) js.executeScript("return window.lr0.errors")).longValue());
             } finally {
                 browser.quit();
@@ -284,6 +292,66 @@ class DashboardBrowserIT {
         } finally {
             camera.destroyForcibly();
         }
+    }
+
+    /**
+     * Per method, gamma and Gamma as two lines told apart (Gamma dashed, with triangles) where they differ, or one
+     * line named for both where they are equal (it was two lines drawn one on the other, a legend entry pointing at
+     * nothing visible).
+     */
+    private static void checkGammaCanBeToldFromGamma(JavascriptExecutor js, WebDriverWait wait, JsonNode metrics) {
+        Set<String> methods = new TreeSet<>();
+        metrics.forEach(metric -> methods.add(metric.path("srMethod").asText()));
+        for (String method : methods) {
+            boolean equal = true;
+            for (JsonNode metric : metrics) {
+                if (metric.path("dataset").asText().equals("fashion-mnist")
+                        && method.equals(metric.path("srMethod").asText())
+                        && Math.abs(metric.path("gamma").asDouble()
+                                        - metric.path("improvedGamma").asDouble())
+                                >= 5e-5) {
+                    equal = false;
+                }
+            }
+            String labels = "return window.lr0.charts['robustness:lr0-demo-fmnist/fashion-mnist'].data.datasets"
+                    + ".filter(x => x.label.endsWith('(" + method + ")')).map(x => x.label + (x.borderDash ? ' dashed'"
+                    + " : ''))";
+            List<String> expected = equal
+                    ? List.of("\u03b3 = \u0393 (" + method + ")")
+                    : List.of("\u03b3 (" + method + ")", "\u0393 (" + method + ") dashed");
+            wait.withMessage(() -> "expected " + expected + ", the chart has " + js.executeScript(labels))
+                    .until(d -> expected.equals(js.executeScript(labels)));
+        }
+    }
+
+    /** SAR and WAR over time: at the lowest resolution first, a colour per line, points joined across gaps. */
+    private static void checkSarAndWarAtOneResolution(JavascriptExecutor js, WebDriverWait wait) {
+        wait.until(d ->
+                ((Number) js.executeScript("return window.lr0.charts.series.data.datasets.length")).intValue() > 0);
+        assertEquals("7", js.executeScript("return document.getElementById('series-resolution').value"));
+        @SuppressWarnings("unchecked")
+        List<Object> resolutions = (List<Object>) js.executeScript(
+                "return [...document.querySelectorAll('#series-resolution option')].map(o => o.value)");
+        assertEquals(List.of("7", "10", "14", "16", "21"), resolutions, "fashion-groups adds 16 px");
+        @SuppressWarnings("unchecked")
+        List<Object> colours = (List<Object>)
+                js.executeScript("return [...new Set(window.lr0.charts.series.data.datasets.filter(x => !x.borderDash)"
+                        + ".map(x => x.borderColor))]");
+        long solid = ((Number) js.executeScript(
+                        "return window.lr0.charts.series.data.datasets.filter(x => !x.borderDash).length"))
+                .longValue();
+        assertEquals(solid, colours.size(), "a colour per line: " + colours);
+        assertEquals(
+                Boolean.TRUE,
+                js.executeScript("return window.lr0.charts.series.data.datasets.every(x => x.spanGaps === true)"));
+        assertTrue(((String) js.executeScript("return window.lr0.charts.series.options.plugins.title.text"))
+                .startsWith("at 7 px"));
+    }
+
+    private static void screenshot(ChromeDriver browser, String name) throws IOException {
+        Path screenshot = Path.of("target", name);
+        Files.createDirectories(screenshot.getParent());
+        Files.write(screenshot, browser.getScreenshotAs(OutputType.BYTES));
     }
 
     private static boolean allSamples(JsonNode metrics, long samples) {
