@@ -451,6 +451,8 @@ final class PipelineBench implements Callable<Integer> {
                         ThreadCpu.Shares cpuShares = cpu.since();
                         StageTimes stages = StageTimes.now(apps);
                         run.cpu = cpuShares.describe(stages.modelCpuSeconds(before));
+                        run.outsideModel =
+                                cpuShares.outsideModel(stages.modelCpuSeconds(before), run.images, run.variants);
                         run.peakHeapMb = resources.peakHeapBytes() >> 20;
                         run.peakRssMb = resources.peakRssMb();
                         run.rssMb = ProcessMemory.rssMb();
@@ -552,6 +554,8 @@ final class PipelineBench implements Callable<Integer> {
         String throughputWindow;
         /** The process's CPU during the measured phase, by kind of thread. */
         String cpu;
+        /** Milliseconds of CPU per image and per variant outside the model's forward passes. */
+        String outsideModel;
 
         long peakHeapMb;
         /** The process's resident set (libtorch's memory included): its peak in the measured phase, at its end. */
@@ -587,6 +591,7 @@ final class PipelineBench implements Callable<Integer> {
             printLatency("    capture -> variant readable (degrade, its commit)", variantLatencyPercentiles);
             printLatency("    capture -> image readable", imageLatencyPercentiles);
             System.out.printf("  CPU of %d cores: %s%n", Runtime.getRuntime().availableProcessors(), cpu);
+            System.out.printf("  outside the model: %s%n", outsideModel);
             System.out.printf(
                     "  peak heap %d MB; process RSS %d MB at the end, peak %d MB; %s%n",
                     peakHeapMb, rssMb, peakRssMb, partitions);

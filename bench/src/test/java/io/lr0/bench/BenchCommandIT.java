@@ -12,6 +12,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,6 +82,11 @@ class BenchCommandIT {
             // libtorch's memory is off the heap: the process's resident set is what a deployment must provide.
             assertTrue(run.peakRssMb > run.peakHeapMb && run.rssMb > 0, run.peakRssMb + " MB");
             assertTrue(run.idle.startsWith("started idle"), run.idle);
+            // CPU outside the model per image: positive, and more than per variant (five variants per image).
+            Matcher outside = Pattern.compile("(\\d+\\.\\d+) ms of CPU per image, (\\d+\\.\\d+) per variant .*")
+                    .matcher(run.outsideModel);
+            assertTrue(outside.matches(), run.outsideModel);
+            assertTrue(Double.parseDouble(outside.group(1)) > Double.parseDouble(outside.group(2)), run.outsideModel);
             // The model's forward passes are counted within the stream threads that run them.
             assertTrue(
                     run.cpu.matches(".*Kafka Streams threads \\d+ % \\(the model's forward passes \\d+ %\\).*"),
