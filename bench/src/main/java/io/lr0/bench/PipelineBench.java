@@ -23,6 +23,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.search.Search;
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -101,6 +103,9 @@ final class PipelineBench implements Callable<Integer> {
     /** Each run's figures by its name ("batch 8, 1 instance", "..., at half of that throughput"), as printed. */
     final Map<String, Run> runs = new LinkedHashMap<>();
 
+    /** The name of the model the runs classified with. */
+    String modelName;
+
     @Mixin
     ConfigOptions config;
 
@@ -150,6 +155,13 @@ final class PipelineBench implements Callable<Integer> {
             split = ",",
             description = "App instances sharing one " + "application id, one run each (default: ${DEFAULT-VALUE}).")
     List<Integer> instanceCounts;
+
+    @Option(
+            names = "--free-model",
+            description = "Classify with a model whose forward passes cost next to nothing (CLIP's 224-px input and "
+                    + "77-token context; tools/bench/free_model.py), so the pipeline's own CPU per image is measured "
+                    + "at full speed; its predictions mean nothing.")
+    boolean freeModel;
 
     @Option(
             names = "--split-roles",
@@ -229,6 +241,7 @@ final class PipelineBench implements Callable<Integer> {
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.arch"));
         try (ZeroShotModel model = Lr0App.loadModel(base)) {
+            modelName = model.spec().name();
             System.out.printf(
                     "model %s on %s, input %d px; %s%n",
                     model.spec().name(), model.device(), model.spec().inputSize(), ProcessMemory.describe());
@@ -304,6 +317,11 @@ final class PipelineBench implements Callable<Integer> {
     private Map<String, String> baseSettings(Path work) throws Exception {
         Map<String, String> settings = new HashMap<>(
                 Map.of(Lr0Config.STATE_DIR, work.resolve("streams").toString(), Lr0Config.DASHBOARD_PORT, "0"));
+        if (freeModel) {
+            settings.put(
+                    Lr0Config.INFERENCE_MODEL,
+                    extractFreeModel(work.resolve("free-model")).toString());
+        }
         if (resolutions != null) {
             settings.put(
                     Lr0Config.DATASET_RESOLUTIONS_PREFIX
@@ -311,6 +329,24 @@ final class PipelineBench implements Callable<Integer> {
                     resolutions);
         }
         return settings;
+    }
+
+    /** The free model's files, with the CLIP tokenizer the bundled demo model carries, in {@code dir}. */
+    private static Path extractFreeModel(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Map<String, String> files = Map.of(
+                "model.pt", "/io/lr0/bench/free-model/model.pt",
+                "model.json", "/io/lr0/bench/free-model/model.json",
+                "tokenizer.json", "/models/lr0-demo-fmnist/tokenizer.json");
+        for (Map.Entry<String, String> file : files.entrySet()) {
+            try (InputStream in = PipelineBench.class.getResourceAsStream(file.getValue())) {
+                if (in == null) {
+                    throw new IOException(file.getValue() + " is missing from the classpath");
+                }
+                Files.copy(in, dir.resolve(file.getKey()));
+            }
+        }
+        return dir;
     }
 
     /** The ratios the performance targets are stated in, each of two figures of this process; the ratio to raw last. */

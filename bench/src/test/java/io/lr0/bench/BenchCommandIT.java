@@ -63,6 +63,17 @@ class BenchCommandIT {
         }
     }
 
+    /** --free-model: CLIP's input, no cost in the model, so the figure is the pipeline's own CPU per image. */
+    @Test
+    void theFreeModelMeasuresThePipelinesOwnCost() {
+        PipelineBench bench =
+                run("pipeline", "--free-model", "--images", "20", "--warmup-seconds", "1", "--raw-seconds", "0.2");
+        assertEquals("lr0-free-224", bench.modelName);
+        PipelineBench.Run run = bench.runs.get("batch 32, 1 instance");
+        assertEquals(20, run.images);
+        assertTrue(run.outsideModel.matches("\\d+\\.\\d+ ms of CPU per image, .*"), run.outsideModel);
+    }
+
     @Test
     void pipelineBenchmarkMeasuresTheEndToEndFiguresAtEachBatchSize() {
         PipelineBench bench =
