@@ -206,6 +206,12 @@ class Lrtk0Test(unittest.TestCase):
             converted = torch.jit.load(os.path.join(out, "model.pt")).get_image_features(self.pixels)
             self.assertLess((converted - model.get_image_features(self.pixels)).abs().max().item(), 1e-5)
 
+    def test_the_anchor_is_zero_on_the_teachers_embedding_and_two_opposite_it(self):
+        from lrtk0 import anchor
+        teacher = torch.randn(5, 16)
+        self.assertAlmostEqual(0.0, anchor(teacher * 3, teacher).item(), places=5)
+        self.assertAlmostEqual(2.0, anchor(-teacher, teacher).item(), places=5)
+
     def test_the_trainer_trains_tokens_only_and_resumes(self):
         base_dir = os.path.join(self.dir, "base")
         path = os.path.join(self.dir, "base.pt")
@@ -224,13 +230,15 @@ class Lrtk0Test(unittest.TestCase):
         trainer = [sys.executable, os.path.join(HERE, "lrtk0.py"), base_dir, images, "--out", out, "--batch", "4",
                    "--checkpoint-every", "2"]
         subprocess.run(trainer + ["--steps", "2"], check=True, stdout=subprocess.DEVNULL)
-        resumed = subprocess.run(trainer + ["--steps", "4", "--resume"], check=True, capture_output=True, text=True)
+        resumed = subprocess.run(trainer + ["--steps", "4", "--resume", "--hr-anchor", "5"], check=True,
+                                 capture_output=True, text=True)
         self.assertIn("resumed at step 2", resumed.stdout)
         with open(os.path.join(out, "model.json")) as f:
             meta = json.load(f)
         self.assertEqual("tiny-base-lrtk0", meta["name"])
         self.assertEqual(4, meta["lrtk0"]["steps"])
         self.assertEqual("tiny-base", meta["lrtk0"]["backbone"])
+        self.assertEqual(5, meta["lrtk0"]["hrAnchor"])
         trained = torch.jit.load(os.path.join(out, "model.pt"))
         trained_state = trained.state_dict()
         for name, weight in self.base.state_dict().items():
