@@ -16,7 +16,7 @@ import io.lr0.producers.DatasetProducer;
 import io.lr0.producers.Datasets;
 import io.lr0.producers.ImagePublisher;
 import io.lr0.testing.AppConfig;
-import io.lr0.testing.RequiredTools;
+import io.lr0.testing.Browser;
 import io.lr0.testing.TestCamera;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -42,7 +42,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import picocli.CommandLine;
 
@@ -62,7 +61,7 @@ class DashboardBrowserIT {
         try (LocalStack stack = LocalStack.start(dataDir, 0, 0, 0);
                 Lr0App app = Lr0App.start(AppConfig.on(stack, dataDir.resolve("streams")));
                 ImagePublisher publisher = publisher(stack)) {
-            ChromeDriver browser = chrome();
+            ChromeDriver browser = Browser.chrome();
             try {
                 browser.get(app.dashboardUrl());
                 WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
@@ -203,7 +202,7 @@ class DashboardBrowserIT {
                     .count();
             assertTrue(windowCount >= 2, "frames over " + CAMERA_FRAMES / 5 + " s span several windows of " + WINDOW);
 
-            ChromeDriver browser = chrome();
+            ChromeDriver browser = Browser.chrome();
             try {
                 browser.get(app.dashboardUrl());
                 WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
@@ -377,24 +376,6 @@ class DashboardBrowserIT {
                 Map.of("schema.registry.url", stack.registryUrl()),
                 "images",
                 "datasets");
-    }
-
-    /** Debian's chromium through chromium-driver, headless; no network, no driver download. */
-    static ChromeDriver chrome() {
-        RequiredTools.require("chromium", "chromium-driver");
-        System.setProperty("webdriver.chrome.driver", "/usr/bin/chromedriver");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments(
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-dev-shm-usage",
-                "--disable-component-update",
-                "--no-first-run",
-                "--window-size=1400,2400");
-        return new ChromeDriver(options);
     }
 
     /** Whether every metric of {@code dataset} counts {@code total} labelled predictions. */

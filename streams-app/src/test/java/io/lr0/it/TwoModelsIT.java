@@ -16,6 +16,7 @@ import io.lr0.schema.ImageVariant;
 import io.lr0.schema.Prediction;
 import io.lr0.schema.RobustnessMetric;
 import io.lr0.schema.RobustnessSummary;
+import io.lr0.testing.Browser;
 import io.lr0.testing.Consume;
 import io.lr0.testing.TestModels;
 import java.io.ByteArrayOutputStream;
@@ -37,6 +38,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Two models on one stream, on the real broker and registry: inference.model names the bundled demo model and a
@@ -138,6 +142,22 @@ class TwoModelsIT {
                     models.add(metric.path("model").asText());
                 }
                 assertEquals(Set.of(BASE, COPY), models, response.body());
+
+                // The dashboard: a card of each model's accuracy, plotting the API's figures.
+                ChromeDriver browser = Browser.chrome();
+                try {
+                    browser.get(app.dashboardUrl());
+                    JavascriptExecutor js = browser;
+                    WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+                    for (String model : List.of(BASE, COPY)) {
+                        String nativeTop1 = "const c = window.lr0.charts['accuracy:" + model + "/fashion-mnist'];"
+                                + " return c ? c.data.datasets[0].data[c.data.labels.indexOf('native')] : -1";
+                        wait.until(d -> js.executeScript(nativeTop1) instanceof Number n
+                                && Math.abs(n.doubleValue() - base.getAccuracyTop1()) < 1e-9);
+                    }
+                } finally {
+                    browser.quit();
+                }
             }
         }
     }
