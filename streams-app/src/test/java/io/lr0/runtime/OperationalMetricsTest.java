@@ -17,20 +17,9 @@ class OperationalMetricsTest {
         MeterRegistry registry = OperationalMetrics.prometheus().registry();
         AtomicInteger value = new AtomicInteger(1);
         registry.gauge("kafka.consumer.fetch.size.avg", Tags.of("client.id", "c", "topic", "images"), value);
-        Meter.Id aggregate =
-                new Meter.Id("kafka.consumer.fetch.size.avg", Tags.of("client.id", "c"), null, null, Meter.Type.GAUGE);
-        Meter.Id sameAgain = new Meter.Id(
-                "kafka.consumer.fetch.size.avg",
-                Tags.of("client.id", "c", "topic", "images"),
-                null,
-                null,
-                Meter.Type.GAUGE);
-        Meter.Id otherTopic = new Meter.Id(
-                "kafka.consumer.fetch.size.avg",
-                Tags.of("client.id", "c", "topic", "predictions"),
-                null,
-                null,
-                Meter.Type.GAUGE);
+        Meter.Id aggregate = fetchSize(Tags.of("client.id", "c"));
+        Meter.Id sameAgain = fetchSize(Tags.of("client.id", "c", "topic", "images"));
+        Meter.Id otherTopic = fetchSize(Tags.of("client.id", "c", "topic", "predictions"));
         assertTrue(OperationalMetrics.isSecondKafkaMeterOfItsName(registry, aggregate), "other tag keys");
         assertTrue(OperationalMetrics.isSecondKafkaMeterOfItsName(registry, sameAgain), "the same name and tags");
         assertFalse(OperationalMetrics.isSecondKafkaMeterOfItsName(registry, otherTopic), "another topic's meter");
@@ -41,5 +30,9 @@ class OperationalMetricsTest {
         registry.gauge("lr0.waiting", Tags.of("dataset", "a"), value);
         assertFalse(OperationalMetrics.isSecondKafkaMeterOfItsName(
                 registry, new Meter.Id("lr0.waiting", Tags.empty(), null, null, Meter.Type.GAUGE)));
+    }
+
+    private static Meter.Id fetchSize(Tags tags) {
+        return new Meter.Id("kafka.consumer.fetch.size.avg", tags, null, null, Meter.Type.GAUGE);
     }
 }
