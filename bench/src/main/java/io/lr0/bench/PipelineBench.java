@@ -178,6 +178,14 @@ final class PipelineBench implements Callable<Integer> {
     double minutes;
 
     @Option(
+            names = "--rounds",
+            defaultValue = "3",
+            description = "Measured rounds per configuration, each on a fresh stack after its warm-up; the headline "
+                    + "figures are their medians, with the spread (default: ${DEFAULT-VALUE}; a --minutes soak runs "
+                    + "once).")
+    int rounds;
+
+    @Option(
             names = "--raw-seconds",
             defaultValue = "3",
             description = "Length of each raw model timing, at least two batches " + "(default: ${DEFAULT-VALUE}).")
@@ -220,6 +228,9 @@ final class PipelineBench implements Callable<Integer> {
                     + "--warmup-seconds at least 0, were " + images + ", " + seconds + ", " + rawSeconds + " and "
                     + warmupSeconds);
         }
+        if (rounds < 1) {
+            throw new IllegalArgumentException("--rounds must be at least 1, was " + rounds);
+        }
         if (minutes > 0 && offered <= 0) {
             throw new IllegalArgumentException("--minutes needs a --rate in images per second");
         }
@@ -249,9 +260,19 @@ final class PipelineBench implements Callable<Integer> {
             for (int batch : batches) {
                 for (int instances : instanceCounts) {
                     String name = "batch " + batch + ", " + instances + " instance" + (instances > 1 ? "s" : "");
-                    Run run = timedAgainstRaw(model, inputs, sample, batch, instances, offered);
+                    List<Run> measuredRounds = new ArrayList<>();
+                    // A soak is one long round.
+                    int measuredCount = minutes > 0 ? 1 : rounds;
+                    for (int round = 1; round <= measuredCount; round++) {
+                        Run one = timedAgainstRaw(model, inputs, sample, batch, instances, offered);
+                        one.print(measuredCount > 1 ? name + ", round " + round + " of " + measuredCount : name, batch);
+                        measuredRounds.add(one);
+                    }
+                    Run run = Rounds.median(measuredRounds);
                     runs.put(name, run);
-                    run.print(name, batch);
+                    if (measuredCount > 1) {
+                        System.out.printf("== %s: %s%n", name, Rounds.describe(measuredRounds));
+                    }
                     if (half) {
                         String halfName = name + ", at half of that throughput";
                         Run halfRate =
@@ -489,6 +510,7 @@ final class PipelineBench implements Callable<Integer> {
                         run.cpu = cpuShares.describe(stages.modelCpuSeconds(before));
                         run.outsideModel =
                                 cpuShares.outsideModel(stages.modelCpuSeconds(before), run.images, run.variants);
+                        run.outsideMsPerImage = cpuShares.outsideModelMs(stages.modelCpuSeconds(before), run.images);
                         run.peakHeapMb = resources.peakHeapBytes() >> 20;
                         run.peakRssMb = resources.peakRssMb();
                         run.rssMb = ProcessMemory.rssMb();
@@ -592,6 +614,9 @@ final class PipelineBench implements Callable<Integer> {
         String cpu;
         /** Milliseconds of CPU per image and per variant outside the model's forward passes. */
         String outsideModel;
+
+        /** The first of those figures: the process's CPU per image, less the forward passes. */
+        double outsideMsPerImage;
 
         long peakHeapMb;
         /** The process's resident set (libtorch's memory included): its peak in the measured phase, at its end. */

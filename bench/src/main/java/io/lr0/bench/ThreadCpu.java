@@ -128,6 +128,11 @@ final class ThreadCpu {
                     1000 * (outside - elsewhere) / variants);
         }
 
+        /** The process's CPU per image in milliseconds, less {@code modelCpuSeconds}. */
+        double outsideModelMs(double modelCpuSeconds, long images) {
+            return 1000 * (process * coreSeconds - modelCpuSeconds) / images;
+        }
+
         String describe(double modelCpuSeconds) {
             StringJoiner parts = new StringJoiner(", ", String.format("%.0f %% in all: ", 100 * process), "");
             String model = String.format(" (the model's forward passes %.0f %%)", 100 * modelCpuSeconds / coreSeconds);
