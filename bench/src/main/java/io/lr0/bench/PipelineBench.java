@@ -468,9 +468,11 @@ final class PipelineBench implements Callable<Integer> {
                     }
                 }
                 int streamThreads = lr0.getInt(Lr0Config.NUM_STREAM_THREADS);
+                // At most a tenth of the measured images, so the window the pipeline is kept full covers most of
+                // the run even where the model is far faster than the pipeline (--free-model, a small --images).
                 long inFlight = Math.max(
                         (long) BATCHES_IN_FLIGHT * batch * streamThreads * instances,
-                        Math.round(SECONDS_IN_FLIGHT * rawPerSecond));
+                        Math.min(Math.round(SECONDS_IN_FLIGHT * rawPerSecond), measured / 10));
                 try (PredictionFollower follower = PredictionFollower.start(lr0);
                         ImagePublisher publisher = new ImagePublisher(
                                 lr0.kafkaClientConfig(),
