@@ -6,7 +6,7 @@ speed. Its predictions mean nothing: model.json says "random": true, and nothing
 
   /usr/bin/python3 tools/bench/free_model.py [OUT_DIR]   (default: the bench's resources)
 
-OUT_DIR gets model.pt and model.json; the bench adds the bundled CLIP tokenizer.json when it extracts them.
+OUT_DIR gets model.pt and model.json; the bench takes the bundled demo model's tokenizer.json (CLIP's) beside them.
 """
 import json
 import os
@@ -40,8 +40,8 @@ class FreeModel(nn.Module):
 
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
-        os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench", "src", "main", "resources", "io", "lr0",
-        "bench", "free-model")
+        os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench", "src", "main", "resources", "models",
+        "lr0-free-224")
     os.makedirs(out, exist_ok=True)
     torch.manual_seed(0)
     torch.jit.script(FreeModel().eval()).save(os.path.join(out, "model.pt"))

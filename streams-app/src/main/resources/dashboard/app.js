@@ -152,10 +152,12 @@ function drawSeries(points) {
   select.value = String(state.seriesResolution);
   const shown = points.filter(p => p.resolution === state.seriesResolution);
   const times = [...new Set(shown.map(p => p.windowStart))].sort((a, b) => a - b);
+  // A line per method, named with its model only when more than one model is shown.
   const models = new Set(shown.map(p => p.model));
-  const lines = [...new Set(shown.map(p => (models.size > 1 ? p.model + " " : "") + p.srMethod))].sort();
+  const lineOf = p => (models.size > 1 ? p.model + " " : "") + p.srMethod;
+  const lines = [...new Set(shown.map(lineOf))].sort();
   const valueAt = (line, t, measure) => {
-    const hit = shown.find(p => p.windowStart === t && (models.size > 1 ? p.model + " " : "") + p.srMethod === line);
+    const hit = shown.find(p => p.windowStart === t && lineOf(p) === line);
     return hit && hit[measure] !== null ? hit[measure] : null;
   };
   const datasets = lines.flatMap((line, i) => {

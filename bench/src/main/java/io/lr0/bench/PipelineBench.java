@@ -4,9 +4,11 @@ import com.sun.management.GarbageCollectionNotificationInfo;
 import io.lr0.app.Lr0App;
 import io.lr0.app.Lr0Config;
 import io.lr0.cli.ConfigOptions;
+import io.lr0.djl.Djl;
 import io.lr0.image.ImageCodec;
 import io.lr0.image.ImageLimits;
 import io.lr0.image.Raster;
+import io.lr0.inference.Models;
 import io.lr0.inference.ZeroShotModel;
 import io.lr0.local.LocalStack;
 import io.lr0.producers.DatasetProducer;
@@ -23,8 +25,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.search.Search;
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -86,6 +86,9 @@ import picocli.CommandLine.Option;
                 + "Lists of batch sizes or instance counts run one configuration each.")
 final class PipelineBench implements Callable<Integer> {
     private static final String WARMUP_PREFIX = "warmup-";
+    /** {@code --free-model}'s model, under the bench jar's {@code /models/} (tools/bench/free_model.py). */
+    private static final String FREE_MODEL = "lr0-free-224";
+
     private static final int MAX_WARMUP_ROUNDS = 6;
     private static final int QUIET_JIT_PERCENT = 2;
     /**
@@ -339,9 +342,18 @@ final class PipelineBench implements Callable<Integer> {
         Map<String, String> settings = new HashMap<>(
                 Map.of(Lr0Config.STATE_DIR, work.resolve("streams").toString(), Lr0Config.DASHBOARD_PORT, "0"));
         if (freeModel) {
+            // The free model is bundled in the bench's jar as the demo models are in the app's; its tokenizer is the
+            // demo model's (CLIP's).
+            Path models = work.resolve("models");
             settings.put(
                     Lr0Config.INFERENCE_MODEL,
-                    extractFreeModel(work.resolve("free-model")).toString());
+                    Djl.extractBundled(models, FREE_MODEL, List.of("model.pt", "model.json"))
+                            .toString());
+            settings.put(
+                    Lr0Config.INFERENCE_TOKENIZER,
+                    Djl.extractBundled(models, Models.BUNDLED_NAME, List.of("tokenizer.json"))
+                            .resolve("tokenizer.json")
+                            .toString());
         }
         if (resolutions != null) {
             settings.put(
@@ -350,24 +362,6 @@ final class PipelineBench implements Callable<Integer> {
                     resolutions);
         }
         return settings;
-    }
-
-    /** The free model's files, with the CLIP tokenizer the bundled demo model carries, in {@code dir}. */
-    private static Path extractFreeModel(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        Map<String, String> files = Map.of(
-                "model.pt", "/io/lr0/bench/free-model/model.pt",
-                "model.json", "/io/lr0/bench/free-model/model.json",
-                "tokenizer.json", "/models/lr0-demo-fmnist/tokenizer.json");
-        for (Map.Entry<String, String> file : files.entrySet()) {
-            try (InputStream in = PipelineBench.class.getResourceAsStream(file.getValue())) {
-                if (in == null) {
-                    throw new IOException(file.getValue() + " is missing from the classpath");
-                }
-                Files.copy(in, dir.resolve(file.getKey()));
-            }
-        }
-        return dir;
     }
 
     /** The ratios the performance targets are stated in, each of two figures of this process; the ratio to raw last. */

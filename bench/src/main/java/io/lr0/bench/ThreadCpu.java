@@ -106,33 +106,36 @@ final class ThreadCpu {
         }
 
         /**
-         * "97 % in all: Kafka Streams threads 84 % (the model's forward passes 76 %), ...": each kind's share of the
-         * cores, the largest first; {@code modelCpuSeconds} (of the same window) is shown within the stream threads,
-         * where the model runs.
-         */
-        /**
-         * "4.90 ms of CPU per image, 0.98 per variant (...); 3.60 and 0.72 without ...": the process's CPU less the
-         * model's forward passes, per image and variant; then also less the broker, registry and the bench's own
-         * threads (its producer and the reader of the predictions), which a deployment runs elsewhere.
+         * "4.90 ms of CPU per image, 0.98 per variant (...); 3.60 and 0.72 without ...": {@link #outsideModelMs} per
+         * image and variant; then also less the broker, registry and the bench's own threads (its producer and the
+         * reader of the predictions), which a deployment runs elsewhere.
          */
         String outsideModel(double modelCpuSeconds, long images, long variants) {
-            double outside = process * coreSeconds - modelCpuSeconds;
-            double elsewhere =
-                    (byKind.getOrDefault(Kind.OTHER_JAVA, 0.0) + byKind.getOrDefault(Kind.BENCH, 0.0)) * coreSeconds;
+            double perImage = outsideModelMs(modelCpuSeconds, images);
+            double elsewhere = 1000
+                    * (byKind.getOrDefault(Kind.OTHER_JAVA, 0.0) + byKind.getOrDefault(Kind.BENCH, 0.0))
+                    * coreSeconds
+                    / images;
+            double variantsPerImage = (double) variants / images;
             return String.format(
                     "%.2f ms of CPU per image, %.2f per variant (this process: pipeline, broker, registry, the bench's "
                             + "producer and reader); %.2f and %.2f without the broker, registry and bench threads",
-                    1000 * outside / images,
-                    1000 * outside / variants,
-                    1000 * (outside - elsewhere) / images,
-                    1000 * (outside - elsewhere) / variants);
+                    perImage,
+                    perImage / variantsPerImage,
+                    perImage - elsewhere,
+                    (perImage - elsewhere) / variantsPerImage);
         }
 
-        /** The process's CPU per image in milliseconds, less {@code modelCpuSeconds}. */
+        /** The process's CPU per image in milliseconds, less the model's forward passes ({@code modelCpuSeconds}). */
         double outsideModelMs(double modelCpuSeconds, long images) {
             return 1000 * (process * coreSeconds - modelCpuSeconds) / images;
         }
 
+        /**
+         * "97 % in all: Kafka Streams threads 84 % (the model's forward passes 76 %), ...": each kind's share of the
+         * cores, the largest first; {@code modelCpuSeconds} (of the same window) is shown within the stream threads,
+         * where the model runs.
+         */
         String describe(double modelCpuSeconds) {
             StringJoiner parts = new StringJoiner(", ", String.format("%.0f %% in all: ", 100 * process), "");
             String model = String.format(" (the model's forward passes %.0f %%)", 100 * modelCpuSeconds / coreSeconds);

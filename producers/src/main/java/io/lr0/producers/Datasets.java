@@ -200,9 +200,12 @@ public final class Datasets {
         if (folder == null || !Files.isDirectory(root.resolve(folder))) {
             return Optional.empty();
         }
-        boolean layoutHere =
-                MARKERS.getOrDefault(format, List.of()).stream().anyMatch(marker -> Files.exists(root.resolve(marker)));
-        return layoutHere ? Optional.empty() : Optional.of(root.resolve(folder));
+        return holdsLayout(root, format) ? Optional.empty() : Optional.of(root.resolve(folder));
+    }
+
+    /** Whether {@code dir} holds one of the files {@code format}'s layout is recognised by. */
+    private static boolean holdsLayout(Path dir, Format format) {
+        return MARKERS.getOrDefault(format, List.of()).stream().anyMatch(marker -> Files.exists(dir.resolve(marker)));
     }
 
     /** ImageNet's class folders are named by WordNet id: the layout of several benchmarks, told apart by name only. */
@@ -215,18 +218,15 @@ public final class Datasets {
         if (Files.exists(dir.resolve("test_batch.bin")) || Files.exists(dir.resolve("data_batch_1.bin"))) {
             return Format.CIFAR10;
         }
-        for (Map.Entry<Format, List<String>> layout : MARKERS.entrySet()) {
-            for (String marker : layout.getValue()) {
-                if (Files.exists(dir.resolve(marker))) {
-                    return layout.getKey();
-                }
+        for (Format format : MARKERS.keySet()) {
+            if (holdsLayout(dir, format)) {
+                return format;
             }
         }
         // A torchvision root: one benchmark's folder, its files inside (several: the user says which).
         List<Format> torchvision = new ArrayList<>();
         TORCHVISION_FOLDERS.forEach((format, folder) -> {
-            if (MARKERS.getOrDefault(format, List.of()).stream()
-                    .anyMatch(marker -> Files.exists(dir.resolve(folder).resolve(marker)))) {
+            if (holdsLayout(dir.resolve(folder), format)) {
                 torchvision.add(format);
             }
         });

@@ -51,7 +51,11 @@ public final class ListedDataset implements DatasetSource {
                     throw new IOException(layout + ": " + entry.file() + " lies outside " + root);
                 }
                 Path top = relative.getNameCount() > 1 ? root.resolve(relative.getName(0)) : root;
-                Path realTop = realFolders.computeIfAbsent(top, ListedDataset::realPath);
+                Path realTop = realFolders.get(top);
+                if (realTop == null) {
+                    realTop = top.toRealPath();
+                    realFolders.put(top, realTop);
+                }
                 if (!entry.file().toRealPath().startsWith(realTop)) {
                     throw new IOException(layout + ": " + entry.file() + " links to "
                             + entry.file().toRealPath() + ", which lies outside " + realTop);
@@ -68,14 +72,6 @@ public final class ListedDataset implements DatasetSource {
         this.labelSpace = labelSpace;
         this.root = root;
         this.entries = List.copyOf(entries);
-    }
-
-    private static Path realPath(Path path) {
-        try {
-            return path.toRealPath();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @Override

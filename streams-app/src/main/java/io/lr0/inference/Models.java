@@ -18,7 +18,8 @@ public final class Models {
     /** {@link #BUNDLED_VIT} with LR-TK0 tokens trained on unlabelled Fashion-MNIST training images. */
     public static final String BUNDLED_VIT_LRTK0 = "bundled-vit-lrtk0";
 
-    static final String BUNDLED_NAME = "lr0-demo-fmnist";
+    /** The demo model's directory under the jar's {@code /models/}; its tokenizer.json is CLIP's. */
+    public static final String BUNDLED_NAME = "lr0-demo-fmnist";
     /** Setting -> directory under the jar's {@code /models/}. */
     private static final Map<String, String> BUNDLED_NAMES = Map.of(
             BUNDLED, BUNDLED_NAME,

@@ -101,6 +101,7 @@ public final class RobustnessReport {
         return switch (format) {
             case CSV -> join(rows, ",", "", "");
             case MARKDOWN -> markdown(rows);
+            // TEXT returned its blocks above.
             case WIDE, TEXT -> aligned(rows);
         };
     }

@@ -64,7 +64,7 @@ public final class LabelSpaceGate<V extends SpecificRecord> implements Stage<V, 
      * How long records wait for a label space before a warning says so: a producer publishes the label space just
      * before its images, and the global store may see it a moment after them, which is no news.
      */
-    static final Duration WARN_AFTER = Duration.ofSeconds(15);
+    private static final Duration WARN_AFTER = Duration.ofSeconds(15);
     /** The longest time between two checks of the waiting records (and the longest a deleted label space is seen). */
     private static final Duration MAX_CHECK_INTERVAL = Duration.ofMillis(100);
     /** The most one waiting record may take in the store, so that its changelog record is never refused. */
