@@ -26,14 +26,33 @@ import javax.imageio.stream.ImageInputStream;
 public final class ImageCodec {
     private ImageCodec() {}
 
-    /** Decodes {@code image}, applying {@code limits} to the payload and to the header's size before decoding. */
+    /** The PNG or JPEG record this thread decoded last, with its pixels. */
+    private record Decoded(Image image, ByteBuffer data, Raster raster) {}
+
+    private static final ThreadLocal<Decoded> LAST_DECODED = new ThreadLocal<>();
+
+    /**
+     * Decodes {@code image}, applying {@code limits} to the payload and to the header's size before decoding. The
+     * same PNG or JPEG record object decoded again on the same thread is not decoded again: a stage chained to the
+     * degradation gets the native variant, which carries the image record's own bytes, in the same task right after
+     * the degradation decoded them.
+     */
     public static Raster decode(Image image, ImageLimits limits) {
         ByteBuffer data = image.getData();
         limits.checkBytes(data.remaining());
         ImageEncoding encoding = image.getEncoding();
         return switch (encoding) {
             case GRAY8, RGB8 -> raw(encoding, image.getWidth(), image.getHeight(), data, limits);
-            case PNG, JPEG -> decodeFile(encoding.name(), bytes(data), limits);
+            case PNG, JPEG -> {
+                Decoded last = LAST_DECODED.get();
+                if (last != null && last.image() == image && last.data() == data) {
+                    limits.checkSize(last.raster().width(), last.raster().height());
+                    yield last.raster();
+                }
+                Raster raster = decodeFile(encoding.name(), bytes(data), limits);
+                LAST_DECODED.set(new Decoded(image, data, raster));
+                yield raster;
+            }
             default ->
                 throw new BadImageException(
                         Reason.UNKNOWN_ENCODING, "encoding " + encoding + " is not one of PNG, JPEG, GRAY8, RGB8");
