@@ -78,7 +78,10 @@ public final class BenchCommand {
         ImagePreprocessor preprocessor = new ImagePreprocessor(model.spec());
         float[][] inputs = new float[Math.min(sample.size(), RAW_INPUTS)][preprocessor.valuesPerImage()];
         for (int i = 0; i < inputs.length; i++) {
-            preprocessor.write(ImageCodec.decode(sample.get(i).image(), ImageLimits.DEFAULT), inputs[i], 0);
+            preprocessor.write(
+                    preprocessor.prepare(ImageCodec.decode(sample.get(i).image(), ImageLimits.DEFAULT), false),
+                    inputs[i],
+                    0);
         }
         return inputs;
     }

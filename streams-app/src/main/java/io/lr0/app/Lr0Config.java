@@ -354,7 +354,7 @@ public final class Lr0Config extends AbstractConfig {
                     Type.BOOLEAN,
                     true,
                     Importance.LOW,
-                    "Put a PNG thumbnail (at most 64 px short side) of the classified image in each prediction, for the dashboard.")
+                    "Put a PNG thumbnail (fitted into a 64 px box) of the classified image in each prediction, for the dashboard.")
             .define(
                     INFERENCE_LABEL_SPACE_WAIT_MS,
                     Type.LONG,

@@ -65,16 +65,18 @@ final class DegradeProcessor implements Processor<String, ImageRecord, String, I
         long decoded = System.nanoTime();
         decodeTime.record(decoded - start, TimeUnit.NANOSECONDS);
         List<Record<String, ImageVariant>> variants = new ArrayList<>();
-        for (int resolution : settings.resolutionsBelow(image.getDataset(), nativeImage.shortSide())) {
-            Raster lowResImage = Degradations.lowResolution(nativeImage, resolution);
-            variantCheck.accept(lowResImage);
+        List<Integer> resolutions = settings.resolutionsBelow(image.getDataset(), nativeImage.shortSide());
+        // Every resolution in one pass over the decoded image.
+        Raster[] lowResImages = Degradations.lowResolutions(nativeImage, resolutions);
+        for (int i = 0; i < lowResImages.length; i++) {
+            variantCheck.accept(lowResImages[i]);
             variants.add(variant(
                     record,
                     image,
                     nativeImage,
-                    resolution,
+                    resolutions.get(i),
                     DegradationMethod.PIL_BICUBIC,
-                    ImageCodec.toRawImage(lowResImage)));
+                    ImageCodec.toRawImage(lowResImages[i])));
         }
         if (settings.emitNative()) {
             variantCheck.accept(nativeImage);

@@ -1,9 +1,8 @@
 package io.lr0.image;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -17,16 +16,10 @@ public final class PillowResize {
     private static final double BICUBIC_SUPPORT = 2.0;
     private static final double A = -0.5;
     private static final int ROUNDING = 1 << (PRECISION_BITS - 1);
-    /**
-     * Two 32-bit sums packed in one long, each starting at {@link #ROUNDING}: {@code (a + b * 2^32) * w} is
-     * {@code a * w + b * w * 2^32}, so one 64-bit multiply-add advances both (two rows, or bytes j and j + 4).
-     */
-    private static final long PAIR_ROUNDING = ROUNDING | (long) ROUNDING << 32;
-    /** Bytes 0 and 4 of a little-endian long, each in its own 32-bit half. */
-    private static final long LANES = 0x000000FF000000FFL;
-
-    private static final VarHandle EIGHT_BYTES =
-            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** Ints per transposed column of a strip: long enough for the SIMD loops, short enough to stay in cache. */
+    private static final int STRIP_VALUES = 384;
+    /** Output columns computed before their values are written out row by row. */
+    private static final int COLUMN_BLOCK = 16;
     /** Enough for every (source, target) size pair a deployment sees; beyond it kernels are computed per call. */
     private static final int MAX_CACHED_KERNELS = 4096;
 
@@ -36,53 +29,345 @@ public final class PillowResize {
 
     /** The raster resized to {@code outWidth} x {@code outHeight}. */
     public static Raster resize(Raster source, int outWidth, int outHeight) {
-        return resize(source, outWidth, outHeight, false);
+        return resizeAll(source, new int[][] {{outWidth, outHeight}})[0];
     }
 
     /**
-     * The same, in a per-thread buffer that the next call on this thread overwrites: for a result used at once (a
-     * model input being written), so a 224 x 224 RGB resize does not allocate 150 KB per image.
+     * The raster resized to each of {@code sizes} ({width, height} pairs) in one pass over it: its pixels are laid
+     * out for the vector kernel once, and that layout serves every size (one image degraded to every resolution).
      */
-    public static Raster resizeTransient(Raster source, int outWidth, int outHeight) {
-        return resize(source, outWidth, outHeight, true);
+    public static Raster[] resizeAll(Raster source, int[][] sizes) {
+        List<Output> outputs = new ArrayList<>();
+        RasterRows[] rasters = new RasterRows[sizes.length];
+        for (int i = 0; i < sizes.length; i++) {
+            rasters[i] = new RasterRows(sizes[i][0], sizes[i][1], source.channels());
+            outputs.add(Output.whole(sizes[i][0], sizes[i][1], rasters[i]));
+        }
+        resize(source, outputs);
+        Raster[] results = new Raster[sizes.length];
+        for (int i = 0; i < sizes.length; i++) {
+            results[i] = rasters[i].raster();
+        }
+        return results;
     }
 
-    private static Raster resize(Raster source, int outWidth, int outHeight, boolean transientResult) {
-        if (outWidth <= 0 || outHeight <= 0) {
-            throw new IllegalArgumentException("target size must be positive, was " + outWidth + "x" + outHeight);
+    /**
+     * Several resizes of the raster in one pass over it, each handing the rows of its window to its sink: bit for
+     * bit those pixels of {@link #resize}, computing only what each window needs (a centre crop into a model's
+     * input without the resized image in between). A size equal to the source's is a copy, as in Pillow.
+     */
+    public static void resize(Raster source, List<Output> outputs) {
+        List<Target> targets = new ArrayList<>(outputs.size());
+        for (Output output : outputs) {
+            targets.add(new Target(source, output));
         }
-        // Pillow skips a pass whose size does not change; skipping it also skips its rounding.
-        boolean horizontal = outWidth != source.width();
-        boolean vertical = outHeight != source.height();
-        if (!horizontal && !vertical) {
-            return transientResult
-                    ? source
-                    : new Raster(
-                            source.width(),
-                            source.height(),
-                            source.channels(),
-                            source.pixels().clone());
-        }
-        int channels = source.channels();
-        byte[] between = source.pixels();
-        if (horizontal) {
-            // The intermediate image goes to a per-thread scratch buffer when a vertical pass follows.
-            int size = outWidth * source.height() * channels;
-            between = vertical ? Scratch.get().bytes(size) : output(size, transientResult);
-            horizontal(
-                    source.pixels(),
-                    source.width(),
-                    source.height(),
-                    channels,
-                    kernel(source.width(), outWidth),
-                    between);
-            if (!vertical) {
-                return new Raster(outWidth, source.height(), channels, between);
+        run(source, targets);
+    }
+
+    /**
+     * One resize of a pass: the size, the window of it that is wanted, and where the window's rows go.
+     *
+     * @param width the resized image's width
+     * @param height the resized image's height
+     * @param left the window's first column
+     * @param top the window's first row
+     * @param windowWidth the window's width
+     * @param windowHeight the window's height
+     * @param sink where the window's rows go
+     */
+    public record Output(int width, int height, int left, int top, int windowWidth, int windowHeight, RowSink sink) {
+        public Output {
+            checkSize(width, height);
+            if (left < 0
+                    || top < 0
+                    || windowWidth <= 0
+                    || windowHeight <= 0
+                    || left + windowWidth > width
+                    || top + windowHeight > height) {
+                throw new IllegalArgumentException("window " + windowWidth + "x" + windowHeight + " at (" + left + ", "
+                        + top + ") is not inside " + width + "x" + height);
             }
         }
-        byte[] out = output(outWidth * outHeight * channels, transientResult);
-        vertical(between, outWidth * channels, kernel(source.height(), outHeight), out);
-        return new Raster(outWidth, outHeight, channels, out);
+
+        /** The whole resized image. */
+        public static Output whole(int width, int height, RowSink sink) {
+            return new Output(width, height, 0, 0, width, height, sink);
+        }
+    }
+
+    /**
+     * Receives a resized window row by row: one channel of one row, values 0-255 in {@code values[0, width)}, valid
+     * only during the call.
+     */
+    public interface RowSink {
+        void row(int channel, int y, int[] values);
+    }
+
+    private static void checkSize(int width, int height) {
+        if (width <= 0 || height <= 0) {
+            throw new IllegalArgumentException("target size must be positive, was " + width + "x" + height);
+        }
+    }
+
+    /**
+     * One output of a pass over the source: which window of which size, its kernels (null for a pass Pillow skips
+     * because that side does not change, which also skips its rounding), the source rows its vertical pass reads,
+     * and where its rows go.
+     */
+    private static final class Target {
+        final int left;
+        final int top;
+        final int width;
+        final int height;
+        final Kernel horizontal;
+        final Kernel vertical;
+        final int firstRow;
+        final int endRow;
+        final RowSink sink;
+        /** The horizontal pass's output, one int row per channel and source row in [firstRow, endRow). */
+        int[][][] planes;
+
+        Target(Raster source, Output output) {
+            this.left = output.left();
+            this.top = output.top();
+            this.width = output.windowWidth();
+            this.height = output.windowHeight();
+            this.sink = output.sink();
+            this.horizontal = output.width() != source.width() ? kernel(source.width(), output.width()) : null;
+            this.vertical = output.height() != source.height() ? kernel(source.height(), output.height()) : null;
+            if (vertical == null) {
+                firstRow = top;
+                endRow = top + height;
+            } else {
+                int first = Integer.MAX_VALUE;
+                int end = 0;
+                for (int y = top; y < top + height; y++) {
+                    first = Math.min(first, vertical.first[y]);
+                    end = Math.max(end, vertical.first[y] + vertical.count[y]);
+                }
+                firstRow = first;
+                endRow = end;
+            }
+        }
+    }
+
+    /**
+     * Both passes for every target. The horizontal pass reads the source in strips of rows, each transposed into
+     * one int array per source column (values of the strip's rows and channels): an output column is then a sum of
+     * whole input columns, element by element, which the JIT compiles to SIMD instructions. The vertical pass sums
+     * whole rows the same way. Each array is indexed from 0 because C2 (JDK 17) vectorises only such loops.
+     */
+    private static void run(Raster source, List<Target> targets) {
+        if (targets.isEmpty()) {
+            return;
+        }
+        int channels = source.channels();
+        int stripRows = Math.max(1, STRIP_VALUES / channels);
+        int firstRow = Integer.MAX_VALUE;
+        int endRow = 0;
+        Scratch scratch = Scratch.get();
+        for (int i = 0; i < targets.size(); i++) {
+            Target target = targets.get(i);
+            firstRow = Math.min(firstRow, target.firstRow);
+            endRow = Math.max(endRow, target.endRow);
+            target.planes = new int[channels][][];
+            for (int c = 0; c < channels; c++) {
+                target.planes[c] = scratch.rows(i * channels + c, target.endRow - target.firstRow, target.width);
+            }
+        }
+        boolean anyHorizontal = targets.stream().anyMatch(target -> target.horizontal != null);
+        for (int y0 = firstRow; y0 < endRow; y0 += stripRows) {
+            int rows = Math.min(stripRows, endRow - y0);
+            int[][] columns = anyHorizontal ? transpose(source, y0, rows, scratch) : null;
+            for (Target target : targets) {
+                int from = Math.max(y0, target.firstRow);
+                int to = Math.min(y0 + rows, target.endRow);
+                if (from >= to) {
+                    continue;
+                }
+                if (target.horizontal == null) {
+                    copyColumns(source, from, to, target);
+                } else {
+                    horizontal(
+                            columns, y0, rows * channels, from, to, channels, target, scratch.block(rows * channels));
+                }
+            }
+        }
+        for (Target target : targets) {
+            verticalPass(target, channels, scratch);
+        }
+    }
+
+    /** Source rows [y0, y0 + rows) as one int array per column: column j holds (row, channel) at row * channels + channel. */
+    private static int[][] transpose(Raster source, int y0, int rows, Scratch scratch) {
+        int width = source.width();
+        int channels = source.channels();
+        int[][] columns = scratch.columns(width, rows * channels);
+        byte[] pixels = source.pixels();
+        for (int r = 0; r < rows; r++) {
+            int at = (y0 + r) * width * channels;
+            int to = r * channels;
+            if (channels == 1) {
+                for (int x = 0; x < width; x++) {
+                    columns[x][to] = pixels[at + x] & 0xFF;
+                }
+            } else {
+                for (int x = 0; x < width; x++, at += 3) {
+                    int[] column = columns[x];
+                    column[to] = pixels[at] & 0xFF;
+                    column[to + 1] = pixels[at + 1] & 0xFF;
+                    column[to + 2] = pixels[at + 2] & 0xFF;
+                }
+            }
+        }
+        return columns;
+    }
+
+    /** Without a horizontal pass: the window's columns of source rows [from, to), as they are. */
+    private static void copyColumns(Raster source, int from, int to, Target target) {
+        int channels = source.channels();
+        byte[] pixels = source.pixels();
+        for (int y = from; y < to; y++) {
+            int at = (y * source.width() + target.left) * channels;
+            for (int c = 0; c < channels; c++) {
+                int[] row = target.planes[c][y - target.firstRow];
+                for (int x = 0; x < target.width; x++) {
+                    row[x] = pixels[at + x * channels + c] & 0xFF;
+                }
+            }
+        }
+    }
+
+    /**
+     * The horizontal pass over one strip: each window column as the weighted sum of its taps' input columns, two
+     * taps per loop, clipped to 8 bits. Columns go in blocks, so the block's rows [from, to) are written to the
+     * target's planes as runs of consecutive values.
+     */
+    private static void horizontal(
+            int[][] columns, int y0, int length, int from, int to, int channels, Target target, int[][] block) {
+        Kernel kernel = target.horizontal;
+        for (int x0 = 0; x0 < target.width; x0 += block.length) {
+            int blockWidth = Math.min(block.length, target.width - x0);
+            for (int k = 0; k < blockWidth; k++) {
+                int[] acc = block[k];
+                int out = target.left + x0 + k;
+                int taps = kernel.count[out];
+                int first = kernel.first[out];
+                int weightBase = out * kernel.taps;
+                Arrays.fill(acc, 0, length, ROUNDING);
+                int t = 0;
+                for (; t + 1 < taps; t += 2) {
+                    addTwo(
+                            acc,
+                            columns[first + t],
+                            kernel.weights[weightBase + t],
+                            columns[first + t + 1],
+                            kernel.weights[weightBase + t + 1],
+                            length);
+                }
+                if (t < taps) {
+                    addOne(acc, columns[first + t], kernel.weights[weightBase + t], length);
+                }
+                clip(acc, length);
+            }
+            for (int y = from; y < to; y++) {
+                for (int c = 0; c < channels; c++) {
+                    int[] row = target.planes[c][y - target.firstRow];
+                    int at = (y - y0) * channels + c;
+                    for (int k = 0; k < blockWidth; k++) {
+                        row[x0 + k] = block[k][at];
+                    }
+                }
+            }
+        }
+    }
+
+    /** The vertical pass: each window row as the weighted sum of its taps' rows, per channel, to the sink. */
+    private static void verticalPass(Target target, int channels, Scratch scratch) {
+        int width = target.width;
+        int[] acc = scratch.acc(width);
+        for (int y = 0; y < target.height; y++) {
+            int out = target.top + y;
+            for (int c = 0; c < channels; c++) {
+                int[][] plane = target.planes[c];
+                if (target.vertical == null) {
+                    target.sink.row(c, y, plane[out - target.firstRow]);
+                    continue;
+                }
+                Kernel kernel = target.vertical;
+                int taps = kernel.count[out];
+                int first = kernel.first[out] - target.firstRow;
+                int weightBase = out * kernel.taps;
+                Arrays.fill(acc, 0, width, ROUNDING);
+                int t = 0;
+                for (; t + 1 < taps; t += 2) {
+                    addTwo(
+                            acc,
+                            plane[first + t],
+                            kernel.weights[weightBase + t],
+                            plane[first + t + 1],
+                            kernel.weights[weightBase + t + 1],
+                            width);
+                }
+                if (t < taps) {
+                    addOne(acc, plane[first + t], kernel.weights[weightBase + t], width);
+                }
+                clip(acc, width);
+                target.sink.row(c, y, acc);
+            }
+        }
+        target.planes = null;
+    }
+
+    // The three loops below are what C2 turns into SIMD: arrays from index 0, no branches, ints only.
+
+    private static void addTwo(int[] acc, int[] a, int weightA, int[] b, int weightB, int length) {
+        for (int i = 0; i < length; i++) {
+            acc[i] += a[i] * weightA + b[i] * weightB;
+        }
+    }
+
+    private static void addOne(int[] acc, int[] a, int weight, int length) {
+        for (int i = 0; i < length; i++) {
+            acc[i] += a[i] * weight;
+        }
+    }
+
+    /** Fixed point to 8 bits, clipped to [0, 255] with shifts and masks (branch-free, as Pillow's clip8). */
+    private static void clip(int[] acc, int length) {
+        for (int i = 0; i < length; i++) {
+            int value = acc[i] >> PRECISION_BITS;
+            value &= ~(value >> 31);
+            acc[i] = (value | ((255 - value) >> 31)) & 0xFF;
+        }
+    }
+
+    /** A sink that becomes a raster: rows interleaved back into 8-bit pixels. */
+    public static final class RasterRows implements RowSink {
+        private final int width;
+        private final int height;
+        private final int channels;
+        private final byte[] pixels;
+
+        public RasterRows(int width, int height, int channels) {
+            this.width = width;
+            this.height = height;
+            this.channels = channels;
+            this.pixels = new byte[width * height * channels];
+        }
+
+        @Override
+        public void row(int channel, int y, int[] values) {
+            int at = y * width * channels + channel;
+            for (int x = 0; x < width; x++, at += channels) {
+                pixels[at] = (byte) values[x];
+            }
+        }
+
+        /** The raster, once every row was received. */
+        public Raster raster() {
+            return new Raster(width, height, channels, pixels);
+        }
     }
 
     /** Size with short side {@code shortSide} and the aspect ratio kept, as torchvision's {@code Resize(int)} computes it. */
@@ -144,10 +429,6 @@ public final class PillowResize {
         }
     }
 
-    private static byte[] output(int size, boolean transientResult) {
-        return transientResult ? Scratch.get().output(size) : new byte[size];
-    }
-
     /** The kernel for this size change, computed once per (in, out) pair: streams resize the same sizes over and over. */
     private static Kernel kernel(int inSize, int outSize) {
         long key = (long) inSize << 32 | outSize;
@@ -161,165 +442,56 @@ public final class PillowResize {
         return kernel;
     }
 
-    /**
-     * Each output column from a run of input columns, two rows at a time: each input value of a row pair is packed
-     * into one long (upper row in the high 32 bits), so one 64-bit multiply-add serves both rows (see
-     * {@link #PAIR_ROUNDING}). Gray and RGB have their own tap loops.
-     */
-    private static void horizontal(byte[] src, int inWidth, int height, int channels, Kernel kernel, byte[] dst) {
-        int inRow = inWidth * channels;
-        int outWidth = kernel.first.length;
-        int outRow = outWidth * channels;
-        int[] weights = kernel.weights;
-        long[] pair = Scratch.get().longs(inRow);
-        for (int y = 0; y < height; y += 2) {
-            boolean twoRows = y + 1 < height;
-            int top = y * inRow;
-            if (twoRows) {
-                for (int i = 0; i < inRow; i++) {
-                    pair[i] = (src[top + i] & 0xFFL) | (src[top + inRow + i] & 0xFFL) << 32;
-                }
-            } else {
-                for (int i = 0; i < inRow; i++) {
-                    pair[i] = src[top + i] & 0xFFL;
-                }
-            }
-            int outTop = y * outRow;
-            for (int x = 0; x < outWidth; x++) {
-                int taps = kernel.count[x];
-                int weightBase = x * kernel.taps;
-                int pos = kernel.first[x] * channels;
-                int out = outTop + x * channels;
-                if (channels == 1) {
-                    long acc = PAIR_ROUNDING;
-                    for (int t = 0; t < taps; t++) {
-                        acc += pair[pos + t] * weights[weightBase + t];
-                    }
-                    storePair(acc, dst, out, outRow, twoRows);
-                } else {
-                    long red = PAIR_ROUNDING;
-                    long green = PAIR_ROUNDING;
-                    long blue = PAIR_ROUNDING;
-                    for (int t = 0; t < taps; t++, pos += 3) {
-                        long weight = weights[weightBase + t];
-                        red += pair[pos] * weight;
-                        green += pair[pos + 1] * weight;
-                        blue += pair[pos + 2] * weight;
-                    }
-                    storePair(red, dst, out, outRow, twoRows);
-                    storePair(green, dst, out + 1, outRow, twoRows);
-                    storePair(blue, dst, out + 2, outRow, twoRows);
-                }
-            }
-        }
-    }
-
-    /** The two sums of a packed accumulator, clipped, at {@code out} and (when there is one) a row below. */
-    private static void storePair(long acc, byte[] dst, int out, int outRow, boolean twoRows) {
-        int low = (int) acc;
-        dst[out] = clip8(low);
-        if (twoRows) {
-            dst[out + outRow] = clip8(high(acc, low));
-        }
-    }
-
-    /**
-     * Each output row as a weighted sum of whole input rows, accumulated row by row, 8 bytes at a time: one 64-bit
-     * load gives 8 values, spread into 4 longs of two 32-bit sums each (bytes j and j + 4 of the group), so a
-     * multiply-add serves two values. Integer sums, so neither the order nor the packing changes a bit of the
-     * result.
-     */
-    private static void vertical(byte[] src, int row, Kernel kernel, byte[] dst) {
-        int groups = row / 8;
-        int tailStart = groups * 8;
-        Scratch scratch = Scratch.get();
-        long[] acc = scratch.longs(groups * 4);
-        int[] tail = scratch.ints(8);
-        for (int y = 0; y < kernel.first.length; y++) {
-            Arrays.fill(acc, 0, groups * 4, PAIR_ROUNDING);
-            Arrays.fill(tail, ROUNDING);
-            int weightBase = y * kernel.taps;
-            for (int t = 0; t < kernel.count[y]; t++) {
-                long weight = kernel.weights[weightBase + t];
-                int base = (kernel.first[y] + t) * row;
-                for (int g = 0, a = 0; g < groups; g++, a += 4) {
-                    long eight = (long) EIGHT_BYTES.get(src, base + g * 8);
-                    acc[a] += (eight & LANES) * weight;
-                    acc[a + 1] += (eight >>> 8 & LANES) * weight;
-                    acc[a + 2] += (eight >>> 16 & LANES) * weight;
-                    acc[a + 3] += (eight >>> 24 & LANES) * weight;
-                }
-                for (int i = tailStart; i < row; i++) {
-                    tail[i - tailStart] += (src[base + i] & 0xFF) * (int) weight;
-                }
-            }
-            int outBase = y * row;
-            for (int g = 0, a = 0; g < groups; g++, a += 4) {
-                for (int j = 0; j < 4; j++) {
-                    long sums = acc[a + j];
-                    int low = (int) sums;
-                    dst[outBase + g * 8 + j] = clip8(low);
-                    dst[outBase + g * 8 + j + 4] = clip8(high(sums, low));
-                }
-            }
-            for (int i = tailStart; i < row; i++) {
-                dst[outBase + i] = clip8(tail[i - tailStart]);
-            }
-        }
-    }
-
-    /**
-     * The upper 32-bit sum of a packed pair whose lower sum is {@code low}. Exact because each sum fits in an int
-     * (as in Pillow's own 32-bit accumulators): the lower sum's borrows into the upper half cancel out here.
-     */
-    private static int high(long sums, int low) {
-        return (int) ((sums - low) >> 32);
-    }
-
-    /** Per-thread buffers (grown as needed): the intermediate image, packed row pairs and accumulators, transient results. */
+    /** Per-thread buffers, grown as needed and reused: the transposed strip, the planes, the accumulators. */
     private static final class Scratch {
         private static final ThreadLocal<Scratch> PER_THREAD = ThreadLocal.withInitial(Scratch::new);
-        private byte[] bytes = new byte[0];
-        private int[] ints = new int[0];
-        private long[] longs = new long[0];
-        private byte[] output = new byte[0];
+        private int[][] columns = new int[0][];
+        private int[][][] rows = new int[0][][];
+        private int[][] block = new int[0][];
+        private int[] acc = new int[0];
 
         static Scratch get() {
             return PER_THREAD.get();
         }
 
-        byte[] bytes(int size) {
-            if (bytes.length < size) {
-                bytes = new byte[size];
-            }
-            return bytes;
+        /** At least {@code count} arrays of at least {@code length} ints. */
+        int[][] columns(int count, int length) {
+            columns = grown(columns, count, length);
+            return columns;
         }
 
-        /** Exactly {@code size} bytes (a raster's array has its exact size): reused while the size repeats. */
-        byte[] output(int size) {
-            if (output.length != size) {
-                output = new byte[size];
+        /** The row set numbered {@code slot}: at least {@code count} arrays of at least {@code length} ints. */
+        int[][] rows(int slot, int count, int length) {
+            if (rows.length <= slot) {
+                rows = Arrays.copyOf(rows, slot + 1);
             }
-            return output;
+            rows[slot] = grown(rows[slot] == null ? new int[0][] : rows[slot], count, length);
+            return rows[slot];
         }
 
-        long[] longs(int size) {
-            if (longs.length < size) {
-                longs = new long[size];
-            }
-            return longs;
+        /** {@link #COLUMN_BLOCK} accumulators of at least {@code length} ints. */
+        int[][] block(int length) {
+            block = grown(block, COLUMN_BLOCK, length);
+            return block;
         }
 
-        int[] ints(int size) {
-            if (ints.length < size) {
-                ints = new int[size];
+        int[] acc(int length) {
+            if (acc.length < length) {
+                acc = new int[length];
             }
-            return ints;
+            return acc;
         }
-    }
 
-    private static byte clip8(int acc) {
-        int value = acc >> PRECISION_BITS;
-        return (byte) (value < 0 ? 0 : Math.min(value, 255));
+        private static int[][] grown(int[][] arrays, int count, int length) {
+            if (arrays.length < count) {
+                arrays = Arrays.copyOf(arrays, count);
+            }
+            for (int i = 0; i < count; i++) {
+                if (arrays[i] == null || arrays[i].length < length) {
+                    arrays[i] = new int[length];
+                }
+            }
+            return arrays;
+        }
     }
 }

@@ -4,45 +4,88 @@ import io.lr0.image.BadImageException;
 import io.lr0.image.ImageCodec;
 import io.lr0.image.ImageLimits;
 import io.lr0.image.PillowResize;
+import io.lr0.image.PillowResize.Output;
+import io.lr0.image.PillowResize.RasterRows;
 import io.lr0.image.Raster;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * LR0.FM's pre-processing of a (low-resolution) image for the model: Pillow bicubic to the model's input size on
  * the short side (up-sampling for low resolutions), centre crop to a square as torchvision's CenterCrop does, gray
- * to RGB, scaled to [0, 1] and normalised with the model's mean and std, laid out channels-first.
+ * to RGB, scaled to [0, 1] and normalised with the model's mean and std, laid out channels-first. In two steps: on a
+ * variant's arrival the crop is resized to 8-bit planes, in the same pass over the image as its thumbnail; at batch
+ * time the planes are normalised into the batch's input.
  */
 public final class ImagePreprocessor {
-    private static final int THUMBNAIL_SIDE = 64;
-    /** 64 x 1,024: at most 192 KiB of RGB, so a prediction with its thumbnail stays far below 1 MiB. */
-    private static final long MAX_THUMBNAIL_PIXELS = 64 * 1024;
+    /** The dashboard draws each prediction's image in a 64 x 64 px box: a thumbnail need not be larger. */
+    private static final int THUMBNAIL_BOX = 64;
 
     private final int size;
-    private final float[] scale = new float[3];
-    private final float[] shift = new float[3];
+    /** Per channel, the normalised value of each 8-bit value: (x / 255 - mean) / std. */
+    private final float[][] normalised = new float[3][256];
 
     public ImagePreprocessor(ModelSpec spec) {
         this.size = spec.inputSize();
         for (int c = 0; c < 3; c++) {
             // (x / 255 - mean) / std folded into one multiply-add per value.
-            scale[c] = 1f / (255f * spec.std()[c]);
-            shift[c] = -spec.mean()[c] / spec.std()[c];
+            float scale = 1f / (255f * spec.std()[c]);
+            float shift = -spec.mean()[c] / spec.std()[c];
+            for (int value = 0; value < 256; value++) {
+                normalised[c][value] = value * scale + shift;
+            }
         }
     }
 
     /**
-     * The image as classified, at most 64 px on its short side, as PNG: the thumbnail a prediction carries; null,
-     * decided before any resize or encoding, when it would have more than 65,536 pixels (a strip long enough to
-     * keep a long side over 1,024 px), which would make the prediction too large to write.
+     * A variant ready for its batch: the centre crop at the model's input size as 8-bit planes, channels first (one
+     * plane for gray), and the thumbnail PNG (null when not asked for).
      */
-    public static byte[] thumbnailPng(Raster image) {
-        boolean small = image.shortSide() <= THUMBNAIL_SIDE;
-        int[] size = small
-                ? new int[] {image.width(), image.height()}
-                : PillowResize.sizeForShortSide(image.width(), image.height(), THUMBNAIL_SIDE);
-        if ((long) size[0] * size[1] > MAX_THUMBNAIL_PIXELS) {
+    public record Prepared(byte[] planes, int channels, byte[] thumbnailPng) {}
+
+    /**
+     * The model's crop of {@code image} and, when {@code thumbnail}, the image fitted into the dashboard's 64 x 64
+     * px box (aspect ratio kept, never enlarged; a low-resolution variant is its own thumbnail), in one pass.
+     */
+    public Prepared prepare(Raster image, boolean thumbnail) {
+        int[] resized = resizedSize(image);
+        // torchvision's CenterCrop rounds half to even (Python's round()).
+        int top = (int) Math.rint((resized[1] - size) / 2.0);
+        int left = (int) Math.rint((resized[0] - size) / 2.0);
+        int plane = size * size;
+        byte[] planes = new byte[image.channels() * plane];
+        List<Output> outputs = new ArrayList<>(2);
+        outputs.add(new Output(resized[0], resized[1], left, top, size, size, (channel, y, values) -> {
+            int at = channel * plane + y * size;
+            for (int x = 0; x < size; x++) {
+                planes[at + x] = (byte) values[x];
+            }
+        }));
+        int[] thumbnailSize = thumbnail ? thumbnailSize(image) : null;
+        RasterRows thumbnailRows = null;
+        if (thumbnailSize != null) {
+            thumbnailRows = new RasterRows(thumbnailSize[0], thumbnailSize[1], image.channels());
+            outputs.add(Output.whole(thumbnailSize[0], thumbnailSize[1], thumbnailRows));
+        }
+        PillowResize.resize(image, outputs);
+        byte[] png = null;
+        if (thumbnail) {
+            png = ImageCodec.encodePng(thumbnailRows != null ? thumbnailRows.raster() : image);
+        }
+        return new Prepared(planes, image.channels(), png);
+    }
+
+    /** The thumbnail's size when {@code image} does not fit the box (long side to 64 px), else null. */
+    private static int[] thumbnailSize(Raster image) {
+        int longSide = Math.max(image.width(), image.height());
+        if (longSide <= THUMBNAIL_BOX) {
             return null;
         }
-        return ImageCodec.encodePng(small ? image : PillowResize.resize(image, size[0], size[1]));
+        // The short side truncated as the short-side sizes are, at least 1 px.
+        return new int[] {
+            Math.max(1, (int) ((long) image.width() * THUMBNAIL_BOX / longSide)),
+            Math.max(1, (int) ((long) image.height() * THUMBNAIL_BOX / longSide))
+        };
     }
 
     /** Floats per image in the model's input. */
@@ -70,29 +113,18 @@ public final class ImagePreprocessor {
         return PillowResize.sizeForShortSide(image.width(), image.height(), size);
     }
 
-    /** Writes the model input for {@code image} into {@code target} at image slot {@code slot}. */
-    public void write(Raster image, float[] target, int slot) {
-        Raster resized = image;
-        if (image.shortSide() != size) {
-            // Read right away into the model input: the resize goes to a reused per-thread buffer.
-            int[] resizedSize = resizedSize(image);
-            resized = PillowResize.resizeTransient(image, resizedSize[0], resizedSize[1]);
-        }
-        // torchvision's CenterCrop rounds half to even (Python's round()).
-        int top = (int) Math.rint((resized.height() - size) / 2.0);
-        int left = (int) Math.rint((resized.width() - size) / 2.0);
+    /** Writes the normalised model input of {@code prepared} into {@code target} at image slot {@code slot}. */
+    public void write(Prepared prepared, float[] target, int slot) {
         int plane = size * size;
         int base = slot * valuesPerImage();
-        byte[] pixels = resized.pixels();
-        int channels = resized.channels();
-        for (int y = 0; y < size; y++) {
-            int row = ((top + y) * resized.width() + left) * channels;
-            for (int x = 0; x < size; x++) {
-                int at = row + x * channels;
-                for (int c = 0; c < 3; c++) {
-                    int value = pixels[at + (channels == 1 ? 0 : c)] & 0xFF;
-                    target[base + c * plane + y * size + x] = value * scale[c] + shift[c];
-                }
+        byte[] planes = prepared.planes();
+        for (int c = 0; c < 3; c++) {
+            // Gray is repeated into the three channels, as Pillow's convert("RGB") does.
+            int from = prepared.channels() == 1 ? 0 : c * plane;
+            float[] values = normalised[c];
+            int at = base + c * plane;
+            for (int i = 0; i < plane; i++) {
+                target[at + i] = values[planes[from + i] & 0xFF];
             }
         }
     }

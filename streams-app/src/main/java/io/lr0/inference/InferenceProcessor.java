@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * Micro-batched zero-shot inference ({@link MicroBatchProcessor}): each variant is validated and pre-processed on
  * arrival, parked, and classified in a batch; one prediction per variant and super-resolution method.
  */
-final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.ModelInput, Prediction> {
+final class InferenceProcessor extends MicroBatchProcessor<ImagePreprocessor.Prepared, Prediction> {
     private static final Logger log = LoggerFactory.getLogger(InferenceProcessor.class);
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
@@ -62,7 +62,7 @@ final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.Mo
     private final Timer modelCpuTime;
     private final Timer decodeTime;
     private final Timer preprocessTime;
-    private final Timer thumbnailTime;
+    private final Timer normaliseTime;
     private final Timer postprocessTime;
     private final DistributionSummary batchSizes;
     /** Meter lookups are not free: one counter per dataset, found once. */
@@ -91,7 +91,7 @@ final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.Mo
         this.modelCpuTime = meters.timer(OperationalMetrics.MODEL_CPU_TIME);
         this.decodeTime = meters.stageTimer("decode");
         this.preprocessTime = meters.stageTimer("preprocess");
-        this.thumbnailTime = meters.stageTimer("thumbnail");
+        this.normaliseTime = meters.stageTimer("normalise");
         this.postprocessTime = meters.stageTimer("postprocess");
         this.batchSizes = meters.summary(OperationalMetrics.BATCH_SIZE);
         this.model = model;
@@ -126,7 +126,7 @@ final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.Mo
             return;
         }
         Map<String, ZeroShotClassifier> classifiers = new HashMap<>();
-        for (List<Parked<ModelInput>> batch : parked().batches(
+        for (List<Parked<ImagePreprocessor.Prepared>> batch : parked().batches(
                         batchSize(),
                         one -> classifierFor(one.variant().getDataset(), classifiers) != null,
                         one -> "any",
@@ -171,15 +171,15 @@ final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.Mo
         return classifier;
     }
 
-    private void classify(List<Parked<ModelInput>> batch, Map<String, ZeroShotClassifier> classifiers) {
+    private void classify(List<Parked<ImagePreprocessor.Prepared>> batch, Map<String, ZeroShotClassifier> classifiers) {
         int values = preprocessor.valuesPerImage();
         if (modelInput.length < batch.size() * values) {
             modelInput = new float[batchSize() * values];
         }
         for (int i = 0; i < batch.size(); i++) {
-            long preprocessStart = System.nanoTime();
-            preprocessor.write(batch.get(i).prepared().image(), modelInput, i);
-            preprocessTime.record(System.nanoTime() - preprocessStart, TimeUnit.NANOSECONDS);
+            long normaliseStart = System.nanoTime();
+            preprocessor.write(batch.get(i).prepared(), modelInput, i);
+            normaliseTime.record(System.nanoTime() - normaliseStart, TimeUnit.NANOSECONDS);
         }
         long cpuStart = THREADS.getCurrentThreadCpuTime();
         long start = System.nanoTime();
@@ -203,7 +203,7 @@ final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.Mo
                     modelMicros / batch.size(),
                     batch.size(),
                     now,
-                    batch.get(i).prepared().thumbnail());
+                    batch.get(i).prepared().thumbnailPng());
             postprocessTime.record(System.nanoTime() - postStart, TimeUnit.NANOSECONDS);
             emit(batch.get(i), prediction);
             latency.record(prediction.getLatencyMillis(), TimeUnit.MILLISECONDS);
@@ -227,7 +227,7 @@ final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.Mo
             long modelMicros,
             int batch,
             Instant now,
-            ByteBuffer thumbnail) {
+            byte[] thumbnailPng) {
         String variantKey = Keys.variant(variant.getImageId(), variant.getResolution());
         Integer[] order = new Integer[scores.length];
         for (int i = 0; i < order.length; i++) {
@@ -279,34 +279,27 @@ final class InferenceProcessor extends MicroBatchProcessor<InferenceProcessor.Mo
                 .setLatencyMillis(
                         now.toEpochMilli() - variant.getCaptureTimestamp().toEpochMilli())
                 .setDevice(model.device().toString())
-                .setThumbnail(thumbnail)
+                .setThumbnail(thumbnailPng == null ? null : ByteBuffer.wrap(thumbnailPng))
                 .setSource(variant.getSource())
                 .setEntropy(ZeroShotClassifier.entropy(scores))
                 .build();
     }
 
-    /** What a parked variant's batch needs: the decoded image and, if enabled, its thumbnail. */
-    record ModelInput(Raster image, ByteBuffer thumbnail) {}
-
     /**
      * Decodes and checks once, on arrival (a bad image throws here, so it is dead-lettered with its own record), and
-     * makes the thumbnail: the image as classified (for LIIF, its output), at most 64 px on its short side, as PNG.
-     * The model input is written at batch time, straight into the batch's reused buffer.
+     * resizes it in one pass to the model's crop, as 8-bit planes, and to its thumbnail: the image as classified (for
+     * LIIF, its output) in a 64 px box, as PNG. The batch later only normalises the planes into its reused input.
      */
     @Override
-    protected ModelInput prepare(ImageVariant variant) {
+    protected ImagePreprocessor.Prepared prepare(ImageVariant variant) {
         long start = System.nanoTime();
         Raster image = ImageCodec.decode(variant.getImage(), limits);
         long decoded = System.nanoTime();
         decodeTime.record(decoded - start, TimeUnit.NANOSECONDS);
         preprocessor.checkResizable(image, limits);
-        ByteBuffer thumbnail = null;
-        if (thumbnails) {
-            byte[] png = ImagePreprocessor.thumbnailPng(image);
-            thumbnail = png == null ? null : ByteBuffer.wrap(png);
-            thumbnailTime.record(System.nanoTime() - decoded, TimeUnit.NANOSECONDS);
-        }
-        return new ModelInput(image, thumbnail);
+        ImagePreprocessor.Prepared prepared = preprocessor.prepare(image, thumbnails);
+        preprocessTime.record(System.nanoTime() - decoded, TimeUnit.NANOSECONDS);
+        return prepared;
     }
 
     private static boolean isPowerOfTen(long count) {

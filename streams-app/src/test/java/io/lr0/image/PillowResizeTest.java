@@ -58,12 +58,13 @@ class PillowResizeTest {
     }
 
     /**
-     * The packed 64-bit sums (two rows, or two bytes, per multiply-add) against plain 32-bit sums, on odd and even
-     * sizes, gray and RGB, down and up, with random and with hard black/white content (the kernel's negative lobes
-     * then drive the sums below zero and above 255, where the packing's borrows would show).
+     * The vector kernel (transposed strips, sums of whole columns and rows, two taps per loop, branch-free clip)
+     * against plain 32-bit sums, on odd and even sizes, gray and RGB, down and up, taller than one strip, with
+     * random and with hard black/white content (the kernel's negative lobes then drive the sums below zero and
+     * above 255, where the clip shows); each size alone, all sizes of one source in one pass, and a window.
      */
     @Test
-    void packedSumsMatchPlainSums() {
+    void vectorKernelMatchesPlainSums() {
         Random random = new Random(11);
         int[][] sizes = {
             {1, 1, 5, 3},
@@ -75,25 +76,79 @@ class PillowResizeTest {
             {224, 223, 128, 127},
             {223, 224, 16, 16},
             {29, 28, 64, 61},
-            {451, 301, 24, 16}
+            {451, 301, 24, 16},
+            {50, 900, 13, 200},
+            {40, 30, 40, 90},
+            {40, 30, 90, 30}
         };
         for (int channels : new int[] {1, 3}) {
             for (int[] size : sizes) {
                 for (boolean hardEdges : new boolean[] {false, true}) {
-                    Raster source = new Raster(size[0], size[1], channels, new byte[size[0] * size[1] * channels]);
-                    random.nextBytes(source.pixels());
-                    if (hardEdges) {
-                        for (int i = 0; i < source.pixels().length; i++) {
-                            source.pixels()[i] = (byte) (source.pixels()[i] < 0 ? 255 : 0);
-                        }
-                    }
+                    Raster source = randomRaster(random, size[0], size[1], channels, hardEdges);
+                    String what = Arrays.toString(size) + " x" + channels + (hardEdges ? " black/white" : "");
+                    Raster expected = plainResize(source, size[2], size[3]);
                     assertArrayEquals(
-                            plainResize(source, size[2], size[3]).pixels(),
+                            expected.pixels(),
                             PillowResize.resize(source, size[2], size[3]).pixels(),
-                            Arrays.toString(size) + " x" + channels + (hardEdges ? " black/white" : ""));
+                            what);
+                    int left = size[2] / 3;
+                    int top = size[3] / 4;
+                    int windowWidth = Math.max(1, size[2] / 2);
+                    int windowHeight = Math.max(1, size[3] - top - 1);
+                    byte[] window = new byte[windowWidth * windowHeight * channels];
+                    PillowResize.resize(
+                            source,
+                            List.of(new PillowResize.Output(
+                                    size[2], size[3], left, top, windowWidth, windowHeight, (c, y, values) -> {
+                                        for (int x = 0; x < windowWidth; x++) {
+                                            window[(y * windowWidth + x) * channels + c] = (byte) values[x];
+                                        }
+                                    })));
+                    assertArrayEquals(crop(expected, left, top, windowWidth, windowHeight), window, what + " window");
                 }
             }
         }
+    }
+
+    @Test
+    void allSizesInOnePassMatchEachAlone() {
+        Raster source = randomRaster(new Random(5), 500, 375, 3, false);
+        int[][] sizes = {{21, 16}, {42, 32}, {85, 64}, {170, 128}, {500, 375}, {298, 224}};
+        Raster[] together = PillowResize.resizeAll(source, sizes);
+        for (int i = 0; i < sizes.length; i++) {
+            assertArrayEquals(
+                    plainResize(source, sizes[i][0], sizes[i][1]).pixels(),
+                    together[i].pixels(),
+                    Arrays.toString(sizes[i]));
+        }
+        // The same size: a copy, as Pillow returns one.
+        assertArrayEquals(source.pixels(), together[4].pixels());
+        assertTrue(source.pixels() != together[4].pixels());
+    }
+
+    private static Raster randomRaster(Random random, int width, int height, int channels, boolean hardEdges) {
+        Raster source = new Raster(width, height, channels, new byte[width * height * channels]);
+        random.nextBytes(source.pixels());
+        if (hardEdges) {
+            for (int i = 0; i < source.pixels().length; i++) {
+                source.pixels()[i] = (byte) (source.pixels()[i] < 0 ? 255 : 0);
+            }
+        }
+        return source;
+    }
+
+    private static byte[] crop(Raster raster, int left, int top, int width, int height) {
+        int channels = raster.channels();
+        byte[] out = new byte[width * height * channels];
+        for (int y = 0; y < height; y++) {
+            System.arraycopy(
+                    raster.pixels(),
+                    ((top + y) * raster.width() + left) * channels,
+                    out,
+                    y * width * channels,
+                    width * channels);
+        }
+        return out;
     }
 
     /** The same separable convolution written the obvious way: one 32-bit sum per output value. */
@@ -136,25 +191,5 @@ class PillowResizeTest {
             pixels = out;
         }
         return new Raster(outWidth, outHeight, channels, pixels);
-    }
-
-    @Test
-    void transientResizeMatchesTheOwnedOneAndIsOverwrittenByTheNextCall() {
-        Raster first = TestImages.gray(28, 28);
-        Raster second = new Raster(28, 28, 1, first.pixels().clone());
-        Arrays.fill(second.pixels(), 0, 100, (byte) 255);
-
-        Raster transientFirst = PillowResize.resizeTransient(first, 32, 32);
-        assertArrayEquals(PillowResize.resize(first, 32, 32).pixels(), transientFirst.pixels());
-        Raster transientSecond = PillowResize.resizeTransient(second, 32, 32);
-        assertArrayEquals(PillowResize.resize(second, 32, 32).pixels(), transientSecond.pixels());
-        // Same size, same thread: the buffer is reused, which is what saves the allocation.
-        assertTrue(transientFirst.pixels() == transientSecond.pixels());
-        // RGB, both passes, a size that is not a square.
-        Raster rgb = new Raster(30, 20, 3, new byte[30 * 20 * 3]);
-        new Random(3).nextBytes(rgb.pixels());
-        assertArrayEquals(
-                PillowResize.resize(rgb, 48, 32).pixels(),
-                PillowResize.resizeTransient(rgb, 48, 32).pixels());
     }
 }

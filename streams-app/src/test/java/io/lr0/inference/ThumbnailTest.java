@@ -1,8 +1,7 @@
 package io.lr0.inference;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.lr0.image.ImageCodec;
 import io.lr0.image.ImageLimits;
@@ -10,22 +9,35 @@ import io.lr0.image.Raster;
 import io.lr0.testing.TestImages;
 import org.junit.jupiter.api.Test;
 
-/** A prediction's thumbnail: at most 64 px on its short side, and none at all for a strip too long to carry. */
+/** A prediction's thumbnail: the image fitted into the dashboard's 64 px box, a small one as it is. */
 class ThumbnailTest {
 
     @Test
-    void anImageIsShrunkTo64PxOnItsShortSide() {
-        Raster thumbnail =
-                ImageCodec.decodeFile(ImagePreprocessor.thumbnailPng(TestImages.gray(200, 100)), ImageLimits.DEFAULT);
-        assertEquals(128, thumbnail.width());
-        assertEquals(64, thumbnail.height());
+    void anImageIsFittedIntoA64PxBox() {
+        assertSize(64, 32, TestImages.gray(200, 100));
+        assertSize(21, 64, TestImages.gray(100, 300));
+        assertSize(64, 1, TestImages.gray(40_000, 2));
     }
 
     @Test
-    void aStripWhoseThumbnailWouldExceed65536PixelsGetsNone() {
-        // 64 x 1,024 is the most; a 2 px strip keeps its size, a 128 px one is halved first.
-        assertNotNull(ImagePreprocessor.thumbnailPng(TestImages.gray(1024, 64)));
-        assertNull(ImagePreprocessor.thumbnailPng(TestImages.gray(40_000, 2)));
-        assertNull(ImagePreprocessor.thumbnailPng(TestImages.gray(4200, 128)));
+    void anImageThatFitsIsItsOwnThumbnail() {
+        Raster small = TestImages.gray(64, 20);
+        assertArrayEquals(small.pixels(), decode(thumbnailPng(small)).pixels());
+    }
+
+    private static void assertSize(int width, int height, Raster image) {
+        Raster thumbnail = decode(thumbnailPng(image));
+        assertEquals(width, thumbnail.width());
+        assertEquals(height, thumbnail.height());
+    }
+
+    private static byte[] thumbnailPng(Raster image) {
+        return new ImagePreprocessor(ModelSpec.clipDefaults("test"))
+                .prepare(image, true)
+                .thumbnailPng();
+    }
+
+    private static Raster decode(byte[] png) {
+        return ImageCodec.decodeFile(png, ImageLimits.DEFAULT);
     }
 }

@@ -2,7 +2,6 @@ package io.lr0.bench.jmh;
 
 import io.lr0.app.Lr0Config;
 import io.lr0.image.ImageCodec;
-import io.lr0.inference.ImagePreprocessor;
 import io.lr0.local.LocalStack;
 import io.lr0.runtime.OperationalMetrics;
 import io.lr0.runtime.StageSerdes;
@@ -100,7 +99,7 @@ public class SerdeBenchmark {
                 .setBatchSize(32)
                 .setLatencyMillis(40L)
                 .setDevice("cpu()")
-                .setThumbnail(ByteBuffer.wrap(ImagePreprocessor.thumbnailPng(BenchImages.of("14x14x1"))))
+                .setThumbnail(ByteBuffer.wrap(ImageCodec.encodePng(BenchImages.of("14x14x1"))))
                 .build();
         variantBytes = variantSerializer.serialize("image-variants", variant);
         predictionBytes = predictionSerializer.serialize("predictions", prediction);
