@@ -11,6 +11,7 @@ import io.lr0.image.Raster;
 import io.lr0.inference.Models;
 import io.lr0.inference.ZeroShotModel;
 import io.lr0.local.LocalStack;
+import io.lr0.local.ScratchDirectory;
 import io.lr0.producers.DatasetProducer;
 import io.lr0.producers.DatasetSource;
 import io.lr0.producers.ImagePublisher;
@@ -431,8 +432,9 @@ final class PipelineBench implements Callable<Integer> {
      */
     private Run run(Sample sample, int batch, int instances, double offered, long measured, double rawPerSecond)
             throws Exception {
-        Path work = Files.createTempDirectory("lr0-bench-pipeline");
-        try (LocalStack stack = LocalStack.start(work, 0, 0, 0)) {
+        try (ScratchDirectory scratch = ScratchDirectory.create("lr0-bench-pipeline");
+                LocalStack stack = LocalStack.start(scratch.path(), 0, 0, 0)) {
+            Path work = scratch.path();
             List<Lr0App> apps = new ArrayList<>();
             Set<String> applicationIds = new TreeSet<>();
             try {

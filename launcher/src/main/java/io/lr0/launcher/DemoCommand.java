@@ -8,6 +8,7 @@ import io.lr0.contract.Sources;
 import io.lr0.inference.Models;
 import io.lr0.lifecycle.Shutdown;
 import io.lr0.local.LocalStack;
+import io.lr0.local.ScratchDirectory;
 import io.lr0.producers.CounterAnimalStyle;
 import io.lr0.producers.DatasetProducer;
 import io.lr0.producers.DatasetSource;
@@ -16,17 +17,13 @@ import io.lr0.producers.IdxDataset;
 import io.lr0.producers.ImagePublisher;
 import io.lr0.producers.ProgressBar;
 import io.lr0.superres.LiifModel;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -109,7 +106,7 @@ final class DemoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--max-in-flight must be 0 (no limit) or more, was " + maxInFlight);
         }
         if (reset) {
-            deleteRecursively(local.dataDir);
+            ScratchDirectory.deleteRecursively(local.dataDir);
         }
         Lr0Config stackSettings = config.load(Map.of());
         if (lrtk0 && stackSettings.originals().containsKey(Lr0Config.INFERENCE_MODEL)) {
@@ -196,17 +193,6 @@ final class DemoCommand implements Callable<Integer> {
                 System.err.println("Pipeline up; Ctrl-C to stop.");
                 Shutdown.await();
                 return 0;
-            }
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
             }
         }
     }
