@@ -1,5 +1,6 @@
 package io.lr0.inference;
 
+import ai.djl.inference.Predictor;
 import io.lr0.image.BadImageException;
 import io.lr0.image.ImageCodec;
 import io.lr0.image.ImageLimits;
@@ -28,11 +29,8 @@ public final class ImagePreprocessor {
     public ImagePreprocessor(ModelSpec spec) {
         this.size = spec.inputSize();
         for (int c = 0; c < 3; c++) {
-            // (x / 255 - mean) / std folded into one multiply-add per value.
-            float scale = 1f / (255f * spec.std()[c]);
-            float shift = -spec.mean()[c] / spec.std()[c];
             for (int value = 0; value < 256; value++) {
-                normalised[c][value] = value * scale + shift;
+                normalised[c][value] = value * spec.normalisationScale(c) + spec.normalisationShift(c);
             }
         }
     }
@@ -111,6 +109,23 @@ public final class ImagePreprocessor {
     /** The image's size with the input size as its short side (before the centre crop). */
     private int[] resizedSize(Raster image) {
         return PillowResize.sizeForShortSide(image.width(), image.height(), size);
+    }
+
+    /**
+     * Writes the 8-bit planes of {@code prepared} into {@code target} at image slot {@code slot}, gray repeated into
+     * three channels: for a model that normalises on its device ({@link ZeroShotModel#imageFeatures(Predictor,
+     * byte[], int)}).
+     */
+    public void writePlanes(Prepared prepared, byte[] target, int slot) {
+        int plane = size * size;
+        for (int c = 0; c < 3; c++) {
+            System.arraycopy(
+                    prepared.planes(),
+                    prepared.channels() == 1 ? 0 : c * plane,
+                    target,
+                    slot * valuesPerImage() + c * plane,
+                    plane);
+        }
     }
 
     /** Writes the normalised model input of {@code prepared} into {@code target} at image slot {@code slot}. */

@@ -22,6 +22,16 @@ public record ModelSpec(
         String trainedOn,
         boolean random,
         boolean causalText) {
+    /** The multiplier of channel {@code c}'s 8-bit values: (x / 255 - mean) / std is x * scale + shift. */
+    public float normalisationScale(int c) {
+        return 1f / (255f * std[c]);
+    }
+
+    /** The offset of channel {@code c}'s normalisation (see {@link #normalisationScale}). */
+    public float normalisationShift(int c) {
+        return -mean[c] / std[c];
+    }
+
     /** OpenAI CLIP's pre-processing (preprocessor_config.json of openai/clip-vit-base-patch32). */
     private static final float[] CLIP_MEAN = {0.48145466f, 0.4578275f, 0.40821073f};
 

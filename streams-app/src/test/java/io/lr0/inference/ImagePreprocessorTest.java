@@ -2,10 +2,15 @@ package io.lr0.inference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDList;
 import io.lr0.image.PillowResize;
 import io.lr0.image.Raster;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The model input against LR0.FM's transform written step by step: Pillow bicubic to the input size on the short
@@ -34,6 +39,32 @@ class ImagePreprocessorTest {
                         preprocessor.valuesPerImage(),
                         preprocessor.valuesPerImage());
                 assertArrayEquals(expected, actual, size[0] + "x" + size[1] + "x" + channels);
+            }
+        }
+    }
+
+    /** A GPU gets 8-bit planes and normalises them itself: the features must be those of the float input. */
+    @Test
+    void planesNormalisedOnTheDeviceGiveTheFeaturesOfTheFloatInput(@TempDir Path cache) throws IOException {
+        try (ZeroShotModel model = Models.load(Models.BUNDLED, "", cache);
+                Predictor<NDList, NDList> predictor = model.newPredictor()) {
+            ImagePreprocessor preprocessor = new ImagePreprocessor(model.spec());
+            Random random = new Random(3);
+            int count = 3;
+            float[] floats = new float[count * preprocessor.valuesPerImage()];
+            byte[] planes = new byte[count * preprocessor.valuesPerImage()];
+            for (int i = 0; i < count; i++) {
+                int channels = i == 0 ? 1 : 3;
+                Raster image = new Raster(20 + i, 17, channels, new byte[(20 + i) * 17 * channels]);
+                random.nextBytes(image.pixels());
+                ImagePreprocessor.Prepared prepared = preprocessor.prepare(image, false);
+                preprocessor.write(prepared, floats, i);
+                preprocessor.writePlanes(prepared, planes, i);
+            }
+            float[][] fromFloats = model.imageFeatures(predictor, floats, count);
+            float[][] fromPlanes = model.imageFeatures(predictor, planes, count);
+            for (int i = 0; i < count; i++) {
+                assertArrayEquals(fromFloats[i], fromPlanes[i], "image " + i);
             }
         }
     }
