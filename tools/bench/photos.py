@@ -9,7 +9,10 @@ Each is shrunk (Pillow LANCZOS, never enlarged) to a short side of --short-side 
 validation images, which LR0.FM degrades, are mostly 500x375. Saved as JPEG (quality 90), as those are. The packages
 are read where installed, else downloaded with `apt-get download` and unpacked (no root needed).
 
-  /usr/bin/python3 tools/bench/photos.py OUT_DIR [--short-side 375]
+--frame WxH instead makes camera frames: each photo scaled to cover WxH (Pillow LANCZOS, enlarged where smaller),
+then centre-cropped to exactly WxH (--frame 1920x1080: a 1080p camera's frames).
+
+  /usr/bin/python3 tools/bench/photos.py OUT_DIR [--short-side 375 | --frame 1920x1080]
 """
 import argparse
 import glob
@@ -30,7 +33,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("out")
     parser.add_argument("--short-side", type=int, default=375)
+    parser.add_argument("--frame", help="WxH: camera frames of exactly this size")
     args = parser.parse_args()
+    frame = tuple(int(side) for side in args.frame.split("x")) if args.frame else None
     skimage = skimage_data()
     sources = [os.path.join(skimage, name) for name in SKIMAGE_PHOTOS]
     sources += sorted(glob.glob(os.path.join(
@@ -40,8 +45,15 @@ def main():
         if not os.path.exists(path):
             continue
         photo = Image.open(path).convert("RGB")
-        scale = min(1.0, args.short_side / min(photo.size))
+        if frame:
+            scale = max(frame[0] / photo.width, frame[1] / photo.height)
+        else:
+            scale = min(1.0, args.short_side / min(photo.size))
         photo = photo.resize((round(photo.width * scale), round(photo.height * scale)), Image.LANCZOS)
+        if frame:
+            left = (photo.width - frame[0]) // 2
+            top = (photo.height - frame[1]) // 2
+            photo = photo.crop((left, top, left + frame[0], top + frame[1]))
         name = os.path.splitext(os.path.basename(path))[0].lower()
         os.makedirs(os.path.join(args.out, name), exist_ok=True)
         photo.save(os.path.join(args.out, name, name + ".jpg"), quality=90)
