@@ -198,7 +198,7 @@ public final class PillowResize {
         }
     }
 
-    /** Source rows [y0, y0 + rows) as one int array per column: column j holds (row, channel) at row * channels + channel. */
+    /** Source rows [y0, y0 + rows) as one int array per column: (row, channel) at row * channels + channel. */
     private static int[][] transpose(Raster source, int y0, int rows, Scratch scratch) {
         int width = source.width();
         int channels = source.channels();
@@ -239,9 +239,9 @@ public final class PillowResize {
     }
 
     /**
-     * The horizontal pass over one strip: each window column as the weighted sum of its taps' input columns, two
-     * taps per loop, clipped to 8 bits. Columns go in blocks, so the block's rows [from, to) are written to the
-     * target's planes as runs of consecutive values.
+     * The horizontal pass over one strip: each window column as the weighted sum of its taps' input columns
+     * ({@link #weightedSum}). Columns go in blocks, so the block's rows [from, to) are written to the target's planes
+     * as runs of consecutive values.
      */
     private static void horizontal(
             int[][] columns, int y0, int length, int from, int to, int channels, Target target, int[][] block) {
@@ -254,21 +254,7 @@ public final class PillowResize {
                 int taps = kernel.count[out];
                 int first = kernel.first[out];
                 int weightBase = out * kernel.taps;
-                Arrays.fill(acc, 0, length, ROUNDING);
-                int t = 0;
-                for (; t + 1 < taps; t += 2) {
-                    addTwo(
-                            acc,
-                            columns[first + t],
-                            kernel.weights[weightBase + t],
-                            columns[first + t + 1],
-                            kernel.weights[weightBase + t + 1],
-                            length);
-                }
-                if (t < taps) {
-                    addOne(acc, columns[first + t], kernel.weights[weightBase + t], length);
-                }
-                clip(acc, length);
+                weightedSum(acc, columns, first, kernel.weights, weightBase, taps, length);
             }
             for (int y = from; y < to; y++) {
                 for (int c = 0; c < channels; c++) {
@@ -298,28 +284,69 @@ public final class PillowResize {
                 int taps = kernel.count[out];
                 int first = kernel.first[out] - target.firstRow;
                 int weightBase = out * kernel.taps;
-                Arrays.fill(acc, 0, width, ROUNDING);
-                int t = 0;
-                for (; t + 1 < taps; t += 2) {
-                    addTwo(
-                            acc,
-                            plane[first + t],
-                            kernel.weights[weightBase + t],
-                            plane[first + t + 1],
-                            kernel.weights[weightBase + t + 1],
-                            width);
-                }
-                if (t < taps) {
-                    addOne(acc, plane[first + t], kernel.weights[weightBase + t], width);
-                }
-                clip(acc, width);
+                weightedSum(acc, plane, first, kernel.weights, weightBase, taps, width);
                 target.sink.row(c, y, acc);
             }
         }
         target.planes = null;
     }
 
-    // The three loops below are what C2 turns into SIMD: arrays from index 0, no branches, ints only.
+    /**
+     * {@code acc[0, length)} = the clipped 8-bit value of the weighted sum of {@code taps} arrays from
+     * {@code inputs[first]} with weights from {@code weights[weightBase]}: four taps per loop while four are left,
+     * then two, then one (fewer passes over the accumulator).
+     */
+    private static void weightedSum(
+            int[] acc, int[][] inputs, int first, int[] weights, int weightBase, int taps, int length) {
+        Arrays.fill(acc, 0, length, ROUNDING);
+        int t = 0;
+        for (; t + 3 < taps; t += 4) {
+            int w = weightBase + t;
+            addFour(
+                    acc,
+                    inputs[first + t],
+                    weights[w],
+                    inputs[first + t + 1],
+                    weights[w + 1],
+                    inputs[first + t + 2],
+                    weights[w + 2],
+                    inputs[first + t + 3],
+                    weights[w + 3],
+                    length);
+        }
+        if (t + 1 < taps) {
+            addTwo(
+                    acc,
+                    inputs[first + t],
+                    weights[weightBase + t],
+                    inputs[first + t + 1],
+                    weights[weightBase + t + 1],
+                    length);
+            t += 2;
+        }
+        if (t < taps) {
+            addOne(acc, inputs[first + t], weights[weightBase + t], length);
+        }
+        clip(acc, length);
+    }
+
+    // The loops below are what C2 turns into SIMD: arrays from index 0, no branches, ints only.
+
+    private static void addFour(
+            int[] acc,
+            int[] a,
+            int weightA,
+            int[] b,
+            int weightB,
+            int[] c,
+            int weightC,
+            int[] d,
+            int weightD,
+            int length) {
+        for (int i = 0; i < length; i++) {
+            acc[i] += a[i] * weightA + b[i] * weightB + c[i] * weightC + d[i] * weightD;
+        }
+    }
 
     private static void addTwo(int[] acc, int[] a, int weightA, int[] b, int weightB, int length) {
         for (int i = 0; i < length; i++) {

@@ -58,8 +58,8 @@ class PillowResizeTest {
     }
 
     /**
-     * The vector kernel (transposed strips, sums of whole columns and rows, two taps per loop, branch-free clip)
-     * against plain 32-bit sums, on odd and even sizes, gray and RGB, down and up, taller than one strip, with
+     * The vector kernel (transposed strips, sums of whole columns and rows, up to four taps per loop, a branch-free
+     * clip) against plain 32-bit sums, on odd and even sizes, gray and RGB, down and up, taller than one strip, with
      * random and with hard black/white content (the kernel's negative lobes then drive the sums below zero and
      * above 255, where the clip shows); each size alone, all sizes of one source in one pass, and a window.
      */
