@@ -134,9 +134,22 @@ public final class ImageCodec {
     }
 
     private static Raster decodeFile(String declaredFormat, byte[] file, ImageLimits limits) {
-        String what = declaredFormat == null ? "image file" : declaredFormat;
         checkPngHeader(file, limits);
         JpegFrame jpeg = jpegFrame(file, limits);
+        boolean asJpeg = declaredFormat == null || declaredFormat.equals(ImageEncoding.JPEG.name());
+        if (asJpeg && jpeg != null && (jpeg.components() == 1 || jpeg.components() == 3) && TurboJpeg.available()) {
+            return TurboJpeg.decode(file, jpeg.components(), limits);
+        }
+        return decodeWithImageIo(declaredFormat, file, limits, jpeg);
+    }
+
+    /** The decoder of every format here, and of JPEGs where libjpeg-turbo is not installed ({@link TurboJpeg}). */
+    static Raster decodeWithImageIo(String declaredFormat, byte[] file, ImageLimits limits) {
+        return decodeWithImageIo(declaredFormat, file, limits, jpegFrame(file, limits));
+    }
+
+    private static Raster decodeWithImageIo(String declaredFormat, byte[] file, ImageLimits limits, JpegFrame jpeg) {
+        String what = declaredFormat == null ? "image file" : declaredFormat;
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(file))) {
             Iterator<ImageReader> readers = declaredFormat == null
                     ? ImageIO.getImageReaders(in)
