@@ -24,8 +24,8 @@ class MicroBenchmarksIT {
                         .shouldFailOnError(true)
                         .build())
                 .run();
-        // Degrade: 5 sizes; pre-process: 2 benchmarks x 3 sizes; serde: 4.
-        assertEquals(5 + 6 + 4, results.size());
+        // Degrade: 5 sizes; pre-process: 2 benchmarks x 4 sizes; serde: 4.
+        assertEquals(5 + 8 + 4, results.size());
         for (RunResult result : results) {
             assertTrue(
                     result.getPrimaryResult().getScore() > 0, result.getParams().getBenchmark());
