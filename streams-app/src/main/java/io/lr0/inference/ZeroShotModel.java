@@ -32,6 +32,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -215,19 +216,12 @@ public final class ZeroShotModel implements AutoCloseable {
     /** Unnormalised image embeddings of {@code count} pre-processed images laid out as [count, 3, S, S]. */
     public float[][] imageFeatures(Predictor<NDList, NDList> predictor, float[] pixels, int count) {
         int size = spec.inputSize();
-        try (NDManager manager = model.getNDManager().newSubManager(device)) {
-            // The buffer may be longer than the batch (reused across batches): only count images are read.
-            NDArray input = manager.create(
-                    FloatBuffer.wrap(pixels, 0, count * 3 * size * size), new Shape(count, 3, size, size));
-            return rows(
-                    predictor
-                            .predict(new NDList(input, method(manager, "get_image_features")))
-                            .singletonOrThrow(),
-                    count);
-        } catch (TranslateException e) {
-            throw new IllegalStateException(
-                    "get_image_features failed on a batch of " + count + ": " + e.getMessage(), e);
-        }
+        // The buffer may be longer than the batch (reused across batches): only count images are read.
+        return imageFeatures(
+                predictor,
+                count,
+                manager -> manager.create(
+                        FloatBuffer.wrap(pixels, 0, count * 3 * size * size), new Shape(count, 3, size, size)));
     }
 
     /**
@@ -237,24 +231,32 @@ public final class ZeroShotModel implements AutoCloseable {
      */
     public float[][] imageFeatures(Predictor<NDList, NDList> predictor, byte[] planes, int count) {
         int size = spec.inputSize();
+        float[] scale = new float[3];
+        float[] shift = new float[3];
+        for (int c = 0; c < 3; c++) {
+            scale[c] = spec.normalisationScale(c);
+            shift[c] = spec.normalisationShift(c);
+        }
+        Shape perChannel = new Shape(1, 3, 1, 1);
+        return imageFeatures(
+                predictor,
+                count,
+                manager -> manager.create(
+                                ByteBuffer.wrap(planes, 0, count * 3 * size * size),
+                                new Shape(count, 3, size, size),
+                                DataType.UINT8)
+                        .toType(DataType.FLOAT32, false)
+                        .mul(manager.create(scale, perChannel))
+                        .add(manager.create(shift, perChannel)));
+    }
+
+    /** The image tower on the input {@code input} makes on the model's device, in a manager closed afterwards. */
+    private float[][] imageFeatures(
+            Predictor<NDList, NDList> predictor, int count, Function<NDManager, NDArray> input) {
         try (NDManager manager = model.getNDManager().newSubManager(device)) {
-            float[] scale = new float[3];
-            float[] shift = new float[3];
-            for (int c = 0; c < 3; c++) {
-                scale[c] = spec.normalisationScale(c);
-                shift[c] = spec.normalisationShift(c);
-            }
-            Shape perChannel = new Shape(1, 3, 1, 1);
-            NDArray input = manager.create(
-                            ByteBuffer.wrap(planes, 0, count * 3 * size * size),
-                            new Shape(count, 3, size, size),
-                            DataType.UINT8)
-                    .toType(DataType.FLOAT32, false)
-                    .mul(manager.create(scale, perChannel))
-                    .add(manager.create(shift, perChannel));
             return rows(
                     predictor
-                            .predict(new NDList(input, method(manager, "get_image_features")))
+                            .predict(new NDList(input.apply(manager), method(manager, "get_image_features")))
                             .singletonOrThrow(),
                     count);
         } catch (TranslateException e) {
