@@ -77,6 +77,11 @@ final class TurboJpeg {
             int h = (int) turbo.height.invoke(decompressor);
             limits.checkSize(w, h);
             int channels = components == 1 ? 1 : 3;
+            if ((long) w * h * channels > Integer.MAX_VALUE - 8) {
+                // Only where image.max.pixels was raised past what one Java array holds.
+                throw new BadImageException(
+                        Reason.PIXEL_LIMIT, "a " + w + "x" + h + " JPEG does not fit one pixel array");
+            }
             byte[] pixels = new byte[w * h * channels];
             turbo.decompress.invoke(
                     decompressor, pixels, 0, 0, w, w * channels, h, channels == 1 ? PF_GRAY : PF_RGB, 0);
