@@ -67,9 +67,11 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public static EmbeddedKafka start(
             Path dataDir, int brokerPort, int controllerPort, int saslPort, Map<String, String> users) {
-        int broker = brokerPort == 0 ? freePort() : requireFree(brokerPort, "Kafka broker");
-        int sasl = users.isEmpty() ? 0 : saslPort == 0 ? freePort() : requireFree(saslPort, "Kafka SASL listener");
-        int controller = controllerPort == 0 ? freePort() : requireFree(controllerPort, "Kafka controller");
+        // Picked together: ports picked one after another can be the same one twice (the OS reuses a closed one).
+        int[] any = freePorts(3);
+        int broker = brokerPort == 0 ? any[0] : requireFree(brokerPort, "Kafka broker");
+        int sasl = users.isEmpty() ? 0 : saslPort == 0 ? any[1] : requireFree(saslPort, "Kafka SASL listener");
+        int controller = controllerPort == 0 ? any[2] : requireFree(controllerPort, "Kafka controller");
         Path logDir = dataDir.toAbsolutePath().resolve("log");
         Properties props = new Properties();
         props.putAll(Map.ofEntries(
@@ -232,10 +234,31 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** A port that was free a moment ago (for tests and the "0 = any port" setting). */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            return socket.getLocalPort();
+        return freePorts(1)[0];
+    }
+
+    /** {@code count} distinct ports that were free a moment ago: all held open until all are picked. */
+    static int[] freePorts(int count) {
+        ServerSocket[] held = new ServerSocket[count];
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                held[i] = new ServerSocket(0, 1, InetAddress.getByName(HOST));
+                ports[i] = held[i].getLocalPort();
+            }
+            return ports;
         } catch (IOException e) {
             throw new IllegalStateException("No free TCP port on " + HOST, e);
+        } finally {
+            for (ServerSocket socket : held) {
+                if (socket != null) {
+                    try {
+                        socket.close();
+                    } catch (IOException ignored) {
+                        // Closing a listening socket that accepted nothing: nothing to act on.
+                    }
+                }
+            }
         }
     }
 
