@@ -78,15 +78,21 @@ class CameraIT {
                     stack.bootstrapServers(),
                     "--schema-registry-url",
                     stack.registryUrl()));
-            Thread.sleep(2000);
             // The credentials in the URL are on no command line that ps shows (ffmpeg reads them from a file).
-            List<String> commandLines = ProcessHandle.allProcesses()
-                    .map(process -> process.info().commandLine().orElse(""))
-                    .filter(line -> line.contains("ffmpeg") && line.contains("image2pipe"))
-                    .toList();
+            // The command checks the broker and registry before it starts ffmpeg: waited for, not slept on.
+            List<String> commandLines = List.of();
+            for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                    commandLines.isEmpty() && System.nanoTime() < deadline; ) {
+                Thread.sleep(100);
+                commandLines = ProcessHandle.allProcesses()
+                        .map(process -> process.info().commandLine().orElse(""))
+                        .filter(line -> line.contains("ffmpeg") && line.contains("image2pipe"))
+                        .toList();
+            }
             assertEquals(1, commandLines.size(), "the camera's ffmpeg runs: " + commandLines);
             assertTrue(commandLines.stream().noneMatch(line -> line.contains("s3cret")), commandLines.toString());
-            // The camera goes away mid-stream, and comes back a moment later.
+            // The camera goes away mid-stream (ffmpeg has read frames for a moment), and comes back a moment later.
+            Thread.sleep(1500);
             source.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             Thread.sleep(1500);
             source = TestCamera.serve(port);
