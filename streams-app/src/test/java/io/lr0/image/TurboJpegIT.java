@@ -77,6 +77,28 @@ class TurboJpegIT {
         assertTrue(checked >= 5, "the corpus lost its JPEGs: " + checked);
     }
 
+    /** With image.max.pixels raised past what one array holds, a huge JPEG is refused, not a crash. */
+    @Test
+    void aJpegLargerThanOneArrayIsAPixelLimit() {
+        Raster photo = ImageCodec.decodeFile(TestImages.fixture("coffee.png"), ImageLimits.DEFAULT);
+        byte[] jpeg = ImageCodec.encode(photo, "jpeg");
+        // The frame header's size set to 65,000 x 65,000: 12.7 billion bytes of RGB.
+        int frame = 2;
+        while (!((jpeg[frame] & 0xFF) == 0xFF && (jpeg[frame + 1] & 0xFF) == 0xC0)) {
+            frame += 2 + (((jpeg[frame + 2] & 0xFF) << 8) | (jpeg[frame + 3] & 0xFF));
+        }
+        for (int at : new int[] {frame + 5, frame + 7}) {
+            jpeg[at] = (byte) (65_000 >> 8);
+            jpeg[at + 1] = (byte) 65_000;
+        }
+        assertEquals(
+                BadImageException.Reason.PIXEL_LIMIT,
+                assertThrows(
+                                BadImageException.class,
+                                () -> ImageCodec.decodeFile(jpeg, new ImageLimits(1L << 30, 5_000_000_000L)))
+                        .reason());
+    }
+
     @Test
     void aTruncatedPhotoIsCorruptNotGrayFilled() {
         Raster photo = ImageCodec.decodeFile(TestImages.fixture("coffee.png"), ImageLimits.DEFAULT);
