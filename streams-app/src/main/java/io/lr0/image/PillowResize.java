@@ -20,6 +20,8 @@ public final class PillowResize {
     private static final int STRIP_VALUES = 384;
     /** Output columns computed before their values are written out row by row. */
     private static final int COLUMN_BLOCK = 16;
+    /** Source rows transposed together: their values fill whole cache lines of each column. */
+    private static final int TRANSPOSE_ROWS = 16;
     /** Enough for every (source, target) size pair a deployment sees; beyond it kernels are computed per call. */
     private static final int MAX_CACHED_KERNELS = 4096;
 
@@ -198,25 +200,34 @@ public final class PillowResize {
         }
     }
 
-    /** Source rows [y0, y0 + rows) as one int array per column: (row, channel) at row * channels + channel. */
+    /**
+     * Source rows [y0, y0 + rows) as one int array per column: (row, channel) at row * channels + channel. Rows go
+     * in groups of {@link #TRANSPOSE_ROWS}, so each column receives whole cache lines at a time, not one pixel per
+     * row while every other column pushes it out of the cache.
+     */
     private static int[][] transpose(Raster source, int y0, int rows, Scratch scratch) {
         int width = source.width();
         int channels = source.channels();
+        int stride = width * channels;
         int[][] columns = scratch.columns(width, rows * channels);
         byte[] pixels = source.pixels();
-        for (int r = 0; r < rows; r++) {
-            int at = (y0 + r) * width * channels;
-            int to = r * channels;
-            if (channels == 1) {
-                for (int x = 0; x < width; x++) {
-                    columns[x][to] = pixels[at + x] & 0xFF;
-                }
-            } else {
-                for (int x = 0; x < width; x++, at += 3) {
-                    int[] column = columns[x];
-                    column[to] = pixels[at] & 0xFF;
-                    column[to + 1] = pixels[at + 1] & 0xFF;
-                    column[to + 2] = pixels[at + 2] & 0xFF;
+        for (int r0 = 0; r0 < rows; r0 += TRANSPOSE_ROWS) {
+            int groupEnd = Math.min(rows, r0 + TRANSPOSE_ROWS);
+            int rowStart = (y0 + r0) * stride;
+            for (int x = 0; x < width; x++) {
+                int[] column = columns[x];
+                int to = r0 * channels;
+                int end = rowStart + (groupEnd - r0) * stride;
+                if (channels == 1) {
+                    for (int at = rowStart + x; at < end; at += stride) {
+                        column[to++] = pixels[at] & 0xFF;
+                    }
+                } else {
+                    for (int at = rowStart + x * 3; at < end; at += stride, to += 3) {
+                        column[to] = pixels[at] & 0xFF;
+                        column[to + 1] = pixels[at + 1] & 0xFF;
+                        column[to + 2] = pixels[at + 2] & 0xFF;
+                    }
                 }
             }
         }
@@ -256,6 +267,10 @@ public final class PillowResize {
                 int weightBase = out * kernel.taps;
                 weightedSum(acc, columns, first, kernel.weights, weightBase, taps, length);
             }
+            if (blockWidth == COLUMN_BLOCK) {
+                writeFullBlock(block, y0, from, to, channels, target, x0);
+                continue;
+            }
             for (int y = from; y < to; y++) {
                 for (int c = 0; c < channels; c++) {
                     int[] row = target.planes[c][y - target.firstRow];
@@ -264,6 +279,39 @@ public final class PillowResize {
                         row[x0 + k] = block[k][at];
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * A full block's columns into the target's rows [from, to) at column x0: the transposition back, with the
+     * block's arrays held in locals (the general loop above reloads one per value).
+     */
+    private static void writeFullBlock(int[][] block, int y0, int from, int to, int channels, Target target, int x0) {
+        int[] b0 = block[0], b1 = block[1], b2 = block[2], b3 = block[3], b4 = block[4], b5 = block[5];
+        int[] b6 = block[6], b7 = block[7], b8 = block[8], b9 = block[9], b10 = block[10], b11 = block[11];
+        int[] b12 = block[12], b13 = block[13], b14 = block[14], b15 = block[15];
+        for (int c = 0; c < channels; c++) {
+            int[][] plane = target.planes[c];
+            for (int y = from; y < to; y++) {
+                int[] row = plane[y - target.firstRow];
+                int at = (y - y0) * channels + c;
+                row[x0] = b0[at];
+                row[x0 + 1] = b1[at];
+                row[x0 + 2] = b2[at];
+                row[x0 + 3] = b3[at];
+                row[x0 + 4] = b4[at];
+                row[x0 + 5] = b5[at];
+                row[x0 + 6] = b6[at];
+                row[x0 + 7] = b7[at];
+                row[x0 + 8] = b8[at];
+                row[x0 + 9] = b9[at];
+                row[x0 + 10] = b10[at];
+                row[x0 + 11] = b11[at];
+                row[x0 + 12] = b12[at];
+                row[x0 + 13] = b13[at];
+                row[x0 + 14] = b14[at];
+                row[x0 + 15] = b15[at];
             }
         }
     }
