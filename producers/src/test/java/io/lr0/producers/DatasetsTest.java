@@ -65,6 +65,22 @@ class DatasetsTest {
     }
 
     @Test
+    void skippingLeavesOutTheFirstImagesOfTheSplit(@TempDir Path dir) throws IOException {
+        writeIdx(dir, "t10k", 3, 2, 2, new byte[] {0, 1, 9});
+        DatasetSource digits = Datasets.open(dir, Datasets.Format.AUTO, "test", null);
+        DatasetSource rest = digits.skipping(1);
+        assertEquals(2, rest.size());
+        assertEquals(
+                List.of("1", "9"),
+                all(rest.images()).stream().map(LabeledImage::label).toList());
+        assertEquals(
+                all(digits.images()).get(1).id(), all(rest.images()).get(0).id(), "the same images, not renumbered");
+        assertEquals(0, digits.skipping(5).size());
+        assertEquals(List.of(), all(digits.skipping(5).images()));
+        assertThrows(IllegalArgumentException.class, () -> digits.skipping(-1));
+    }
+
+    @Test
     void cifarBinaryBatchBecomesInterleavedRgb(@TempDir Path dir) throws IOException {
         byte[] record = new byte[1 + 3 * 1024];
         record[0] = 3;

@@ -146,6 +146,20 @@ public final class ProduceCommand {
                 description = "Label-space id (default: from the layout, e.g. fashion-mnist; a benchmark's LR0.FM id).")
         String datasetId;
 
+        @Option(
+                names = "--source-name",
+                description = "Name of the source its images come from, as dataset:<name> (default: the label-space "
+                        + "id): label-free measures and estimated accuracy are kept per source, so a held-out "
+                        + "split named apart can check what a calibrating one taught.")
+        String sourceName;
+
+        @Option(
+                names = "--skip",
+                defaultValue = "0",
+                description = "Leave out the split's first this many images (with --limit: two disjoint parts "
+                        + "of one split, one to calibrate, one held out).")
+        int skip;
+
         @Option(names = "--limit", defaultValue = "0", description = "Produce at most this many images (0: all).")
         long limit;
 
@@ -154,8 +168,10 @@ public final class ProduceCommand {
 
         @Override
         public Integer call() throws Exception {
-            DatasetSource dataset =
-                    path == null ? Datasets.defaultFashionMnist(split) : Datasets.open(path, format, split, datasetId);
+            DatasetSource dataset = (path == null
+                            ? Datasets.defaultFashionMnist(split)
+                            : Datasets.open(path, format, split, datasetId))
+                    .skipping(skip);
             long total = limit > 0 ? Math.min(limit, dataset.size()) : dataset.size();
             LabelSpace labelSpace = dataset.labelSpace();
             System.err.printf(
@@ -169,7 +185,7 @@ public final class ProduceCommand {
                 DatasetProducer.Result result = DatasetProducer.run(
                         dataset,
                         publisher,
-                        Sources.dataset(labelSpace.id()),
+                        Sources.dataset(sourceName != null ? sourceName : labelSpace.id()),
                         limit,
                         rate,
                         ProgressBar.onStderr(labelSpace.id(), total));
