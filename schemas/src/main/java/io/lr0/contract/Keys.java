@@ -15,6 +15,10 @@ import io.lr0.schema.RobustnessSummary;
  *   <li>robustness-agreement: {@code <model>/<source>/<short side>/<method>}, and on the windowed topic that key
  *       {@code @<window start, epoch ms>};
  *   <li>robustness-agreement-summary: {@code <model>/<source>/<method>};
+ *   <li>robustness-calibration: {@code <model>/<dataset>};
+ *   <li>robustness-estimated: {@code <model>/<dataset>/<source>[#<group>]/<short side or native>/<method>}, and on
+ *       the windowed topic that key {@code @<window start, epoch ms>}; its grouping per source: the same without
+ *       resolution and method;
  *   <li>the metrics' repartition by dataset: {@code <model>/<dataset>}; the agreement join's by image:
  *       {@code <model>/<imageId>}, and its grouping by source: {@code <model>/<source>}.
  * </ul>
@@ -89,6 +93,20 @@ public final class Keys {
     /** Key of the label-free agreement of one model on one source with one method, across resolutions. */
     public static String agreementSummary(String model, String source, String method) {
         return modelSource(model, source) + '/' + method;
+    }
+
+    /**
+     * Key of the estimation grouping: one aggregate per model, label space, source and group (CounterAnimal's
+     * common and counter groups are estimated apart; {@code group} null when the images carry none).
+     */
+    public static String estimationUnit(String model, String dataset, String source, String group) {
+        return modelDataset(model, dataset) + '/' + source + (group == null ? "" : "#" + group);
+    }
+
+    /** Key of the estimated accuracy of one unit (above) at one resolution and method. */
+    public static String estimate(
+            String model, String dataset, String source, String group, Integer resolution, String method) {
+        return estimationUnit(model, dataset, source, group) + '/' + resolutionName(resolution) + '/' + method;
     }
 
     /** A resolution as keys and tables show it: the short side, or {@code native}. */

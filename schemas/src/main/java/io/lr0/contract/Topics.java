@@ -17,6 +17,9 @@ public record Topics(
         String agreement,
         String agreementWindowed,
         String agreementSummary,
+        String calibration,
+        String estimated,
+        String estimatedWindowed,
         String datasets) {
     /** The default names. */
     public static final Topics DEFAULTS = new Topics(
@@ -30,6 +33,9 @@ public record Topics(
             "robustness-agreement",
             "robustness-agreement-windowed",
             "robustness-agreement-summary",
+            "robustness-calibration",
+            "robustness-estimated",
+            "robustness-estimated-windowed",
             "datasets");
 
     /**
@@ -68,6 +74,9 @@ public record Topics(
                 TopicSetup.compacted(agreement, partitions),
                 TopicSetup.topic(agreementWindowed, partitions),
                 TopicSetup.compacted(agreementSummary, partitions),
+                TopicSetup.compacted(calibration, partitions),
+                TopicSetup.compacted(estimated, partitions),
+                TopicSetup.topic(estimatedWindowed, partitions),
                 TopicSetup.compacted(datasets, 1));
     }
 

@@ -84,11 +84,16 @@ public final class Lr0Config extends AbstractConfig {
     public static final String TOPIC_AGREEMENT = "topic.agreement";
     public static final String TOPIC_AGREEMENT_WINDOWED = "topic.agreement.windowed";
     public static final String TOPIC_AGREEMENT_SUMMARY = "topic.agreement.summary";
+    public static final String TOPIC_CALIBRATION = "topic.calibration";
+    public static final String TOPIC_ESTIMATED = "topic.estimated";
+    public static final String TOPIC_ESTIMATED_WINDOWED = "topic.estimated.windowed";
     public static final String METRICS_ENABLED = "metrics.enabled";
     public static final String METRICS_WINDOW_MS = "metrics.window.ms";
     public static final String METRICS_WINDOW_GRACE_MS = "metrics.window.grace.ms";
     public static final String METRICS_ALPHA = "metrics.alpha";
     public static final String METRICS_WAR_DEFAULT_WEIGHT = "metrics.war.default.weight";
+    public static final String ESTIMATE_CALIBRATION_SOURCES = "estimate.calibration.sources";
+    public static final String ESTIMATE_CALIBRATION_MIN_SAMPLES = "estimate.calibration.min.samples";
     public static final String WAR_WEIGHT_PREFIX = "metrics.war.weight.";
     public static final String DASHBOARD_ENABLED = "dashboard.enabled";
     public static final String DASHBOARD_HOST = "dashboard.host";
@@ -483,6 +488,31 @@ public final class Lr0Config extends AbstractConfig {
                     "Compacted topic of AgreementSummary values (agreement across resolutions), keyed "
                             + "'model/source/method'.")
             .define(
+                    TOPIC_CALIBRATION,
+                    Type.STRING,
+                    Topics.DEFAULTS.calibration(),
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
+                    "Compacted topic of Calibration values (how top-1 scores translate into accuracy, learnt from "
+                            + "labelled predictions), keyed 'model/dataset'; read back to estimate, so another "
+                            + "deployment's calibration can be written to it.")
+            .define(
+                    TOPIC_ESTIMATED,
+                    Type.STRING,
+                    Topics.DEFAULTS.estimated(),
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
+                    "Compacted topic of EstimatedAccuracy values (top-1 estimated without labels), keyed "
+                            + "'model/dataset/source[#group]/resolution/method'.")
+            .define(
+                    TOPIC_ESTIMATED_WINDOWED,
+                    Type.STRING,
+                    Topics.DEFAULTS.estimatedWindowed(),
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
+                    "Topic of per-window EstimatedAccuracy values, keyed "
+                            + "'model/dataset/source[#group]/resolution/method@windowStartMillis'.")
+            .define(
                     METRICS_ENABLED,
                     Type.BOOLEAN,
                     true,
@@ -519,6 +549,23 @@ public final class Lr0Config extends AbstractConfig {
                     ConfigDef.Range.atLeast(0),
                     Importance.LOW,
                     "WAR weight of a dataset not in LR0.FM's table; per dataset: metrics.war.weight.<dataset>.")
+            .define(
+                    ESTIMATE_CALIBRATION_SOURCES,
+                    Type.LIST,
+                    "",
+                    Importance.MEDIUM,
+                    "Sources whose labelled predictions calibrate the estimated accuracy, each a source "
+                            + "(dataset:fashion-mnist) or a source and group (dataset:fashion-mnist-ca#common); "
+                            + "empty: every labelled prediction. List only labelled data of the kind the unlabelled "
+                            + "sources see, and leave a labelled source out to check the estimate against it.")
+            .define(
+                    ESTIMATE_CALIBRATION_MIN_SAMPLES,
+                    Type.LONG,
+                    100L,
+                    ConfigDef.Range.atLeast(1),
+                    Importance.LOW,
+                    "Labelled predictions a (model, dataset, resolution, method) needs before it is calibrated and "
+                            + "its sources estimated (ATC's threshold from fewer is noise).")
             .define(
                     DASHBOARD_ENABLED,
                     Type.BOOLEAN,
@@ -774,6 +821,9 @@ public final class Lr0Config extends AbstractConfig {
                 getString(TOPIC_AGREEMENT),
                 getString(TOPIC_AGREEMENT_WINDOWED),
                 getString(TOPIC_AGREEMENT_SUMMARY),
+                getString(TOPIC_CALIBRATION),
+                getString(TOPIC_ESTIMATED),
+                getString(TOPIC_ESTIMATED_WINDOWED),
                 getString(TOPIC_DATASETS));
     }
 
@@ -859,6 +909,11 @@ public final class Lr0Config extends AbstractConfig {
                 topics.agreement(),
                 topics.agreementWindowed(),
                 topics.agreementSummary(),
+                topics.calibration(),
+                topics.estimated(),
+                topics.estimatedWindowed(),
+                getList(ESTIMATE_CALIBRATION_SOURCES),
+                getLong(ESTIMATE_CALIBRATION_MIN_SAMPLES),
                 Duration.ofMillis(getLong(METRICS_WINDOW_MS)),
                 Duration.ofMillis(getLong(METRICS_WINDOW_GRACE_MS)),
                 getDouble(METRICS_ALPHA),

@@ -185,7 +185,8 @@ public final class Agreement {
         return labels;
     }
 
-    private static double topScore(Prediction prediction) {
+    /** The top-1 (arg-max) softmax score of a prediction. */
+    static double topScore(Prediction prediction) {
         return prediction.getTopK().stream()
                 .filter(score -> Objects.equals(score.getLabel(), prediction.getPredicted()))
                 .mapToDouble(LabelScore::getScore)

@@ -1,6 +1,7 @@
 package io.lr0.metrics;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,6 +13,11 @@ import java.util.Map;
  * @param agreementTopic label-free agreement with native resolution, per source (compacted)
  * @param agreementWindowedTopic the same per tumbling window
  * @param agreementSummaryTopic agreement across resolutions, per source and method (compacted)
+ * @param calibrationTopic the calibrations of estimated accuracy, per model and label space (compacted)
+ * @param estimatedTopic accuracy estimated without labels, per source (compacted)
+ * @param estimatedWindowedTopic the same per tumbling window
+ * @param calibrationSources the sources (or {@code source#group}) whose labelled predictions calibrate; empty: all
+ * @param calibrationMinSamples labelled predictions a (resolution, method) needs before it is calibrated
  * @param window size of the tumbling windows (event time)
  * @param windowGrace how long after a window's end its predictions still count in it
  * @param alpha alpha of LR0.FM's improved relative robustness Gamma
@@ -25,6 +31,11 @@ public record MetricsSettings(
         String agreementTopic,
         String agreementWindowedTopic,
         String agreementSummaryTopic,
+        String calibrationTopic,
+        String estimatedTopic,
+        String estimatedWindowedTopic,
+        List<String> calibrationSources,
+        long calibrationMinSamples,
         Duration window,
         Duration windowGrace,
         double alpha,
@@ -32,6 +43,17 @@ public record MetricsSettings(
         double warDefaultWeight) {
     public MetricsSettings {
         warWeightOverrides = Map.copyOf(warWeightOverrides);
+        calibrationSources = List.copyOf(calibrationSources);
+    }
+
+    /**
+     * Whether a labelled prediction calibrates: its source, or its source and group ({@code source#group}), is
+     * listed, or nothing is.
+     */
+    public boolean calibrates(String source, String group) {
+        return calibrationSources.isEmpty()
+                || calibrationSources.contains(source)
+                || (group != null && calibrationSources.contains(source + "#" + group));
     }
 
     /** LR0.FM's WAR weights with the configured overrides and default. */

@@ -10,7 +10,10 @@ import io.lr0.schema.AgreementMetric;
 import io.lr0.schema.AgreementSample;
 import io.lr0.schema.AgreementState;
 import io.lr0.schema.AgreementSummary;
+import io.lr0.schema.Calibration;
+import io.lr0.schema.ConfidenceState;
 import io.lr0.schema.DatasetInfo;
+import io.lr0.schema.EstimatedAccuracy;
 import io.lr0.schema.ModelState;
 import io.lr0.schema.Prediction;
 import io.lr0.schema.RobustnessMetric;
@@ -19,18 +22,22 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.JoinWindows;
+import org.apache.kafka.streams.kstream.Joined;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.StreamJoined;
+import org.apache.kafka.streams.kstream.TableJoined;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -44,7 +51,8 @@ import org.apache.kafka.streams.state.WindowStore;
  * The metrics stage: predictions -> running LR0.FM / CounterAnimal metrics per (model, dataset, resolution, method),
  * cumulative (changelogged KTables, so a restart resumes the counts) and per tumbling window, SAR/WAR per
  * (model, resolution, method), and label-free agreement with native resolution per (model, source, resolution,
- * method), cumulative and per window too.
+ * method), cumulative and per window too, and top-1 accuracy estimated without labels per (model, source, resolution,
+ * method) from a calibration learnt on labelled predictions.
  */
 public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
     private final MetricsSettings settings;
@@ -109,6 +117,7 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
                                 .withName("robustness-metrics-windowed"));
 
         addAgreement(slim, serdes);
+        addEstimation(builder, slim, serdes);
 
         // All datasets of a model together, for SAR and WAR.
         WarWeights weights = settings.warWeights();
@@ -206,6 +215,133 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
                         settings.agreementWindowedTopic(),
                         Produced.<String, AgreementMetric>with(Serdes.String(), serdes.value(AgreementMetric.class))
                                 .withName("robustness-agreement-windowed"));
+    }
+
+    /**
+     * Accuracy estimated without labels ({@link Estimation}): labelled predictions calibrate each (model, label
+     * space); the calibration goes to its own topic and is read back from there as a table, so estimates follow
+     * whichever calibration the topic holds, also one written by another deployment; each source's score counts meet
+     * it, cumulative and per window.
+     */
+    private void addEstimation(StreamsBuilder builder, KStream<String, Prediction> slim, StageSerdes serdes) {
+        Serde<ConfidenceState> countsSerde = serdes.value(ConfidenceState.class);
+        Serde<Calibration> calibrationSerde = serdes.value(Calibration.class);
+        long minSamples = settings.calibrationMinSamples();
+        // Labelled predictions of the calibrating sources, counted per model and label space.
+        slim.filter(
+                        (key, prediction) -> prediction.getCorrect() != null
+                                && settings.calibrates(Agreement.sourceOf(prediction), prediction.getGroup()),
+                        Named.as("calibrating-predictions"))
+                .groupBy(
+                        (key, prediction) -> Keys.modelDataset(prediction.getModel(), prediction.getDataset()),
+                        Grouped.<String, Prediction>with(Serdes.String(), serdes.value(Prediction.class))
+                                .withName("calibration-by-dataset"))
+                .aggregate(
+                        Estimation::empty,
+                        (key, prediction, counts) -> Estimation.add(counts, prediction, false),
+                        Named.as("count-calibration"),
+                        Materialized.<String, ConfidenceState, KeyValueStore<Bytes, byte[]>>as(
+                                        StoreNames.CALIBRATION_BY_DATASET)
+                                .withKeySerde(Serdes.String())
+                                .withValueSerde(countsSerde))
+                .toStream(Named.as("calibration-changes"))
+                // Every change of the counts is a new version of the calibration.
+                .mapValues(
+                        counts -> counts == null ? null : Estimation.calibration(counts, minSamples, Instant.now()),
+                        Named.as("calibrate"))
+                .to(
+                        settings.calibrationTopic(),
+                        Produced.with(Serdes.String(), calibrationSerde).withName("robustness-calibration"));
+        KTable<String, Calibration> calibrations = builder.table(
+                settings.calibrationTopic(),
+                Consumed.with(Serdes.String(), calibrationSerde).withName("read-calibrations"),
+                Materialized.<String, Calibration, KeyValueStore<Bytes, byte[]>>as(StoreNames.CALIBRATIONS)
+                        .withKeySerde(Serdes.String())
+                        .withValueSerde(calibrationSerde));
+
+        // Every prediction counted per model, label space, source and group: what the estimates are of.
+        var byUnit = slim.groupBy(
+                (key, prediction) -> Keys.estimationUnit(
+                        prediction.getModel(),
+                        prediction.getDataset(),
+                        Agreement.sourceOf(prediction),
+                        prediction.getGroup()),
+                Grouped.<String, Prediction>with(Serdes.String(), serdes.value(Prediction.class))
+                        .withName("by-estimation-unit"));
+        // A change of either the counts or the calibration re-estimates the unit (a foreign-key join).
+        byUnit.aggregate(
+                        Estimation::empty,
+                        (key, prediction, counts) -> Estimation.add(counts, prediction, true),
+                        Named.as("count-confidence"),
+                        Materialized.<String, ConfidenceState, KeyValueStore<Bytes, byte[]>>as(
+                                        StoreNames.CONFIDENCE_BY_SOURCE)
+                                .withKeySerde(Serdes.String())
+                                .withValueSerde(countsSerde))
+                .join(
+                        calibrations,
+                        counts -> Keys.modelDataset(counts.getModel(), counts.getDataset()),
+                        (counts, calibration) -> Estimation.estimates(counts, calibration, Instant.now()),
+                        TableJoined.as("estimate"))
+                .toStream(Named.as("estimate-changes"))
+                .flatMap((key, estimates) -> estimateRecords(estimates), Named.as("emit-estimates"))
+                .to(
+                        settings.estimatedTopic(),
+                        Produced.with(Serdes.String(), serdes.value(EstimatedAccuracy.class))
+                                .withName("robustness-estimated"));
+        // The same per tumbling window of capture time, each window's counts meeting the latest calibration.
+        byUnit.windowedBy(TimeWindows.ofSizeAndGrace(settings.window(), settings.windowGrace()))
+                .aggregate(
+                        Estimation::empty,
+                        (key, prediction, counts) -> Estimation.add(counts, prediction, true),
+                        Named.as("count-confidence-windowed"),
+                        Materialized.<String, ConfidenceState, WindowStore<Bytes, byte[]>>as(
+                                        StoreNames.CONFIDENCE_BY_SOURCE_WINDOWED)
+                                .withKeySerde(Serdes.String())
+                                .withValueSerde(countsSerde))
+                .toStream(Named.as("confidence-window-changes"))
+                .filter((window, counts) -> counts != null, Named.as("windows-with-counts"))
+                .map(
+                        (window, counts) -> KeyValue.pair(
+                                Keys.modelDataset(counts.getModel(), counts.getDataset()),
+                                Estimation.inWindow(
+                                        counts,
+                                        window.window().startTime(),
+                                        window.window().endTime())),
+                        Named.as("window-counts-by-dataset"))
+                .join(
+                        calibrations,
+                        (counts, calibration) -> Estimation.estimates(counts, calibration, Instant.now()),
+                        Joined.with(Serdes.String(), countsSerde, calibrationSerde)
+                                .withName("estimate-windows"))
+                .flatMap((key, estimates) -> estimateRecords(estimates), Named.as("emit-windowed-estimates"))
+                .to(
+                        settings.estimatedWindowedTopic(),
+                        Produced.with(Serdes.String(), serdes.value(EstimatedAccuracy.class))
+                                .withName("robustness-estimated-windowed"));
+    }
+
+    /** Estimates as keyed records: cumulative, or (with a window) keyed by their window's start too. */
+    private static List<KeyValue<String, EstimatedAccuracy>> estimateRecords(List<EstimatedAccuracy> estimates) {
+        if (estimates == null) {
+            return List.of();
+        }
+        return estimates.stream()
+                .map(estimate -> {
+                    String key = Keys.estimate(
+                            estimate.getModel(),
+                            estimate.getDataset(),
+                            estimate.getSource(),
+                            estimate.getGroup(),
+                            estimate.getResolution(),
+                            estimate.getSrMethod());
+                    return KeyValue.pair(
+                            estimate.getWindowStart() == null
+                                    ? key
+                                    : Keys.windowedMetric(
+                                            key, estimate.getWindowStart().toEpochMilli()),
+                            estimate);
+                })
+                .toList();
     }
 
     /** A source's agreement across resolutions as keyed records, one per method. */

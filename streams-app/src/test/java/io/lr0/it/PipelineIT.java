@@ -19,6 +19,8 @@ import io.lr0.registry.RegistryConfig;
 import io.lr0.registry.RestSchemaRegistryClient;
 import io.lr0.schema.AgreementMetric;
 import io.lr0.schema.AgreementSummary;
+import io.lr0.schema.Calibration;
+import io.lr0.schema.EstimatedAccuracy;
 import io.lr0.schema.ImageRecord;
 import io.lr0.schema.ImageVariant;
 import io.lr0.schema.Prediction;
@@ -261,6 +263,34 @@ class PipelineIT {
         assertTrue(seven.getAgreementTop1() < twentyOne.getAgreementTop1(), seven + " / " + twentyOne);
         assertTrue(twentyOne.getAgreementTop1() > 0.8, twentyOne.toString());
         assertTrue(seven.getMeanEntropy() > twentyOne.getMeanEntropy(), "less sure at 7 px");
+    }
+
+    /**
+     * Estimated accuracy on the real broker: the calibration went through its topic and was read back, and on the
+     * labelled source it was calibrated on, ATC's estimate is that source's measured accuracy (by construction).
+     */
+    @Test
+    void estimatedAccuracyMeetsTheMeasuredOneOnItsCalibrationData() {
+        String seven = "lr0-demo-fmnist/fashion-mnist/it/7/bicubic";
+        String twentyOne = "lr0-demo-fmnist/fashion-mnist/it/21/bicubic";
+        Map<String, EstimatedAccuracy> estimates = latest(
+                config.topics().estimated(),
+                read -> read.containsKey(seven)
+                        && read.get(seven).getCalibrationSamples() == IMAGES
+                        && read.get(seven).getSamples() == IMAGES
+                        && read.containsKey(twentyOne)
+                        && read.get(twentyOne).getCalibrationSamples() == IMAGES
+                        && read.get(twentyOne).getSamples() == IMAGES);
+        for (String key : List.of(seven, twentyOne)) {
+            EstimatedAccuracy estimate = estimates.get(key);
+            assertEquals(estimate.getMeasuredTop1(), estimate.getEstimatedTop1(), 1e-9, estimate.toString());
+        }
+        assertTrue(estimates.get(seven).getEstimatedTop1()
+                < estimates.get(twentyOne).getEstimatedTop1());
+        Calibration calibration = PipelineIT.<Calibration>latest(
+                        config.topics().calibration(), read -> read.containsKey("lr0-demo-fmnist/fashion-mnist"))
+                .get("lr0-demo-fmnist/fashion-mnist");
+        assertTrue(calibration.getVersion() >= 2L * IMAGES, calibration.toString());
     }
 
     /** The query API answers the same agreement from the state store, per source. */
