@@ -1,10 +1,12 @@
 package io.lr0.cli;
 
 import io.lr0.app.Lr0Config;
+import io.lr0.report.EstimateReport;
 import io.lr0.report.RobustnessReport;
 import io.lr0.runtime.OperationalMetrics;
 import io.lr0.runtime.StageSerdes;
 import io.lr0.runtime.TopicReader;
+import io.lr0.schema.EstimatedAccuracy;
 import io.lr0.schema.RobustnessMetric;
 import io.lr0.schema.RobustnessSummary;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +41,13 @@ final class ReportCommand implements Callable<Integer> {
                     + "wide layout) (default: ${DEFAULT-VALUE}).")
     String format;
 
+    @Option(
+            names = "--estimated",
+            description = "Print the accuracy estimated without labels instead (robustness-estimated): a row per "
+                    + "model, source and group, resolution and method, with the measured top-1 and the error in "
+                    + "points where the source is labelled; text or markdown.")
+    boolean estimated;
+
     @Override
     public Integer call() {
         RobustnessReport.Format chosen;
@@ -48,6 +57,9 @@ final class ReportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--format must be text, wide, csv or markdown, was '" + format + "'");
         }
         Lr0Config settings = cluster.loadReachable();
+        if (estimated) {
+            return printEstimates(settings, chosen);
+        }
         try (StageSerdes serdes = StageSerdes.from(settings.serdeConfig(), OperationalMetrics.none());
                 Deserializer<RobustnessMetric> metricReader =
                         serdes.value(RobustnessMetric.class).deserializer();
@@ -63,6 +75,23 @@ final class ReportCommand implements Callable<Integer> {
                 return 1;
             }
             System.out.print(report.render(chosen));
+        }
+        return 0;
+    }
+
+    /** The estimated accuracy's table. */
+    private static int printEstimates(Lr0Config settings, RobustnessReport.Format format) {
+        try (StageSerdes serdes = StageSerdes.from(settings.serdeConfig(), OperationalMetrics.none());
+                Deserializer<EstimatedAccuracy> reader =
+                        serdes.value(EstimatedAccuracy.class).deserializer()) {
+            EstimateReport report =
+                    new EstimateReport(latest(settings, settings.topics().estimated(), reader));
+            if (report.isEmpty()) {
+                System.err.println("No estimates yet on " + settings.topics().estimated() + ": they need a "
+                        + "calibration from labelled predictions (estimate.calibration.sources) first.");
+                return 1;
+            }
+            System.out.print(report.render(format == RobustnessReport.Format.MARKDOWN));
         }
         return 0;
     }

@@ -99,10 +99,10 @@ public final class RobustnessReport {
             }
         }
         return switch (format) {
-            case CSV -> join(rows, ",", "", "");
-            case MARKDOWN -> markdown(rows);
+            case CSV -> Tables.join(rows, ",", "", "");
+            case MARKDOWN -> Tables.markdown(rows);
             // TEXT returned its blocks above.
-            case WIDE, TEXT -> aligned(rows);
+            case WIDE, TEXT -> Tables.aligned(rows);
         };
     }
 
@@ -126,7 +126,7 @@ public final class RobustnessReport {
                         .append(", dataset ")
                         .append(idCell(Format.TEXT, dataset))
                         .append('\n')
-                        .append(aligned(rows));
+                        .append(Tables.aligned(rows));
             });
             Map<Column, RobustnessSummary> summaries = summariesByModel.getOrDefault(model, Map.of());
             if (!summaries.isEmpty()) {
@@ -140,7 +140,7 @@ public final class RobustnessReport {
                 out.append("model ")
                         .append(idCell(Format.TEXT, model))
                         .append(", across datasets (LR0.FM: SAR = mean gamma, WAR = weighted mean Gamma)\n")
-                        .append(aligned(rows));
+                        .append(Tables.aligned(rows));
             }
         }
         return out.toString();
@@ -206,50 +206,8 @@ public final class RobustnessReport {
      */
     private static String idCell(Format format, String text) {
         if (format != Format.CSV) {
-            return text.replaceAll("\\p{Cntrl}", "?");
+            return Tables.printable(text);
         }
         return text.matches("(?s).*[,\"\\r\\n].*") ? '"' + text.replace("\"", "\"\"") + '"' : text;
-    }
-
-    private static String join(List<List<String>> rows, String separator, String prefix, String suffix) {
-        StringBuilder out = new StringBuilder();
-        for (List<String> row : rows) {
-            out.append(prefix)
-                    .append(String.join(separator, row))
-                    .append(suffix)
-                    .append('\n');
-        }
-        return out.toString();
-    }
-
-    private static String markdown(List<List<String>> rows) {
-        List<List<String>> escaped = rows.stream()
-                .map(row -> row.stream().map(cell -> cell.replace("|", "\\|")).toList())
-                .toList();
-        List<String> rule = escaped.get(0).stream().map(cell -> "---").toList();
-        List<List<String>> withRule = new ArrayList<>(escaped);
-        withRule.add(1, rule);
-        return join(withRule, " | ", "| ", " |");
-    }
-
-    private static String aligned(List<List<String>> rows) {
-        int[] widths = new int[rows.get(0).size()];
-        for (List<String> row : rows) {
-            for (int i = 0; i < row.size(); i++) {
-                widths[i] = Math.max(widths[i], row.get(i).length());
-            }
-        }
-        StringBuilder out = new StringBuilder();
-        for (List<String> row : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < row.size(); i++) {
-                line.append(String.format("%-" + widths[i] + "s", row.get(i)));
-                if (i < row.size() - 1) {
-                    line.append("  ");
-                }
-            }
-            out.append(line.toString().stripTrailing()).append('\n');
-        }
-        return out.toString();
     }
 }
