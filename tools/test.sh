@@ -62,5 +62,21 @@ echo "tests: tools/demo_clip/liif_study.py on 64 images for one epoch: both arms
 test -s "$work/study/native/model.pt" && test -s "$work/study/liif2x/model.pt"
 grep -q '"fineTunedFrom": "lr0-demo-fmnist"' "$work/study/liif2x/model.json"
 
+echo "tests: tools/estimate/compare.py on synthetic predictions: every estimator on a held-out source"
+/usr/bin/python3 - "$work/predictions.jsonl" <<'PY'
+import json, random, sys
+random.seed(1)
+with open(sys.argv[1], "w") as out:
+    for i in range(400):
+        score = random.random()
+        out.write(json.dumps({"value": {
+            "model": "m", "dataset": "d", "resolution": 7, "srMethod": "bicubic", "group": None,
+            "source": "dataset:cal" if i % 2 else "dataset:held", "predicted": "a",
+            "topK": [{"label": "a", "score": score}], "correct": random.random() < score, "entropy": 1 - score}}) + "\n")
+PY
+/usr/bin/python3 tools/estimate/compare.py "$work/predictions.jsonl" --calibrate dataset:cal > "$work/estimators.txt"
+grep -q '^dataset:held (labels withheld)' "$work/estimators.txt"
+grep -q '^largest error (points): ATC [0-9.]*, ATC-200 ' "$work/estimators.txt"
+
 echo "tests: ./mvnw -B verify (unit, topology and integration tests)"
 ./mvnw -B -ntp verify "$@"
