@@ -16,6 +16,8 @@ import io.lr0.schema.RobustnessSummary;
  *       {@code @<window start, epoch ms>};
  *   <li>robustness-agreement-summary: {@code <model>/<source>/<method>};
  *   <li>robustness-calibration: {@code <model>/<dataset>};
+ *   <li>robustness-alerts: {@code <rule>/<measure>/<model>/<dataset or source>[#<group>]/<short side or
+ *       native>/<method>} (estimates: {@code <dataset>/<source>});
  *   <li>robustness-estimated: {@code <model>/<dataset>/<source>[#<group>]/<short side or native>/<method>}, and on
  *       the windowed topic that key {@code @<window start, epoch ms>}; its grouping per source: the same without
  *       resolution and method;
@@ -107,6 +109,16 @@ public final class Keys {
     public static String estimate(
             String model, String dataset, String source, String group, Integer resolution, String method) {
         return estimationUnit(model, dataset, source, group) + '/' + resolutionName(resolution) + '/' + method;
+    }
+
+    /** Key of one alert rule on one subject (what it watches, built by the metrics stage). */
+    public static String alert(String rule, String subject) {
+        return rule + '/' + subject;
+    }
+
+    /** The rule an alert key names. */
+    public static String ruleOf(String alertKey) {
+        return alertKey.substring(0, alertKey.indexOf('/'));
     }
 
     /** A resolution as keys and tables show it: the short side, or {@code native}. */

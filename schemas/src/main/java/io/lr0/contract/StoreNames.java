@@ -28,6 +28,8 @@ public final class StoreNames {
     public static final String CONFIDENCE_BY_SOURCE = "confidence-by-source";
     /** The same per tumbling window. */
     public static final String CONFIDENCE_BY_SOURCE_WINDOWED = "confidence-by-source-windowed";
+    /** Per alert rule and subject: its latest windows and whether it fires (AlertState). */
+    public static final String ALERT_STATE = "alert-state";
 
     private StoreNames() {}
 

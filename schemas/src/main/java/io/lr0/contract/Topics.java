@@ -20,6 +20,7 @@ public record Topics(
         String calibration,
         String estimated,
         String estimatedWindowed,
+        String alerts,
         String datasets) {
     /** The default names. */
     public static final Topics DEFAULTS = new Topics(
@@ -36,6 +37,7 @@ public record Topics(
             "robustness-calibration",
             "robustness-estimated",
             "robustness-estimated-windowed",
+            "robustness-alerts",
             "datasets");
 
     /**
@@ -77,6 +79,7 @@ public record Topics(
                 TopicSetup.compacted(calibration, partitions),
                 TopicSetup.compacted(estimated, partitions),
                 TopicSetup.topic(estimatedWindowed, partitions),
+                TopicSetup.compacted(alerts, partitions),
                 TopicSetup.compacted(datasets, 1));
     }
 

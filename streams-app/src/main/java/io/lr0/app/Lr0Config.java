@@ -8,6 +8,7 @@ import io.lr0.degrade.RecordLimits;
 import io.lr0.http.HttpSecurity;
 import io.lr0.image.ImageLimits;
 import io.lr0.inference.InferenceSettings;
+import io.lr0.metrics.AlertRule;
 import io.lr0.metrics.MetricsSettings;
 import io.lr0.runtime.LabelSpaceWait;
 import io.lr0.superres.SuperResolutionSettings;
@@ -87,6 +88,7 @@ public final class Lr0Config extends AbstractConfig {
     public static final String TOPIC_CALIBRATION = "topic.calibration";
     public static final String TOPIC_ESTIMATED = "topic.estimated";
     public static final String TOPIC_ESTIMATED_WINDOWED = "topic.estimated.windowed";
+    public static final String TOPIC_ALERTS = "topic.alerts";
     public static final String METRICS_ENABLED = "metrics.enabled";
     public static final String METRICS_WINDOW_MS = "metrics.window.ms";
     public static final String METRICS_WINDOW_GRACE_MS = "metrics.window.grace.ms";
@@ -94,6 +96,7 @@ public final class Lr0Config extends AbstractConfig {
     public static final String METRICS_WAR_DEFAULT_WEIGHT = "metrics.war.default.weight";
     public static final String ESTIMATE_CALIBRATION_SOURCES = "estimate.calibration.sources";
     public static final String ESTIMATE_CALIBRATION_MIN_SAMPLES = "estimate.calibration.min.samples";
+    public static final String ALERT_RULES = "alert.rules";
     public static final String WAR_WEIGHT_PREFIX = "metrics.war.weight.";
     public static final String DASHBOARD_ENABLED = "dashboard.enabled";
     public static final String DASHBOARD_HOST = "dashboard.host";
@@ -513,6 +516,14 @@ public final class Lr0Config extends AbstractConfig {
                     "Topic of per-window EstimatedAccuracy values, keyed "
                             + "'model/dataset/source[#group]/resolution/method@windowStartMillis'.")
             .define(
+                    TOPIC_ALERTS,
+                    Type.STRING,
+                    Topics.DEFAULTS.alerts(),
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
+                    "Compacted topic of Alert values (a rule firing or resolved on a subject), keyed "
+                            + "'rule/subject'.")
+            .define(
                     METRICS_ENABLED,
                     Type.BOOLEAN,
                     true,
@@ -566,6 +577,13 @@ public final class Lr0Config extends AbstractConfig {
                     Importance.LOW,
                     "Labelled predictions a (model, dataset, resolution, method) needs before it is calibrated and "
                             + "its sources estimated (ATC's threshold from fewer is noise).")
+            .define(
+                    ALERT_RULES,
+                    Type.LIST,
+                    "",
+                    Importance.MEDIUM,
+                    "Names of the alert rules, each set by alert.rule.<name>.* (measure, below, resolve.at, windows, "
+                            + "min.samples and filters; docs/configuration.md).")
             .define(
                     DASHBOARD_ENABLED,
                     Type.BOOLEAN,
@@ -699,6 +717,9 @@ public final class Lr0Config extends AbstractConfig {
                     throw new ConfigException(key, value, "expected a weight of 0 or more");
                 }
                 passThrough.put(key, value);
+            } else if (key.startsWith(AlertRule.PREFIX)) {
+                // Checked as a whole once every key is read (AlertRule.parse).
+                passThrough.put(key, value);
             } else if (key.startsWith(DATASET_RESOLUTIONS_PREFIX)) {
                 positiveInts().ensureValid(key, ConfigDef.parseType(key, value, Type.LIST));
                 passThrough.put(key, value);
@@ -720,6 +741,7 @@ public final class Lr0Config extends AbstractConfig {
                     + "to do");
         }
         config.checkNativeVariantFits();
+        config.alertRules();
         return config;
     }
 
@@ -824,6 +846,7 @@ public final class Lr0Config extends AbstractConfig {
                 getString(TOPIC_CALIBRATION),
                 getString(TOPIC_ESTIMATED),
                 getString(TOPIC_ESTIMATED_WINDOWED),
+                getString(TOPIC_ALERTS),
                 getString(TOPIC_DATASETS));
     }
 
@@ -896,6 +919,11 @@ public final class Lr0Config extends AbstractConfig {
                 getInt(RECORD_MAX_TEXT_CHARS));
     }
 
+    /** The alert rules (alert.rules, alert.rule.<name>.*), checked: a bad one is refused with its key. */
+    public List<AlertRule> alertRules() {
+        return AlertRule.parse(getList(ALERT_RULES), passedThrough(AlertRule.PREFIX));
+    }
+
     /** The metrics stage's settings. */
     public MetricsSettings metricsSettings() {
         Map<String, Double> warWeights = new HashMap<>();
@@ -912,6 +940,8 @@ public final class Lr0Config extends AbstractConfig {
                 topics.calibration(),
                 topics.estimated(),
                 topics.estimatedWindowed(),
+                topics.alerts(),
+                alertRules(),
                 getList(ESTIMATE_CALIBRATION_SOURCES),
                 getLong(ESTIMATE_CALIBRATION_MIN_SAMPLES),
                 Duration.ofMillis(getLong(METRICS_WINDOW_MS)),

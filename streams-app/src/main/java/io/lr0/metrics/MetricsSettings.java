@@ -16,6 +16,8 @@ import java.util.Map;
  * @param calibrationTopic the calibrations of estimated accuracy, per model and label space (compacted)
  * @param estimatedTopic accuracy estimated without labels, per source (compacted)
  * @param estimatedWindowedTopic the same per tumbling window
+ * @param alertsTopic alerts firing and resolved (compacted)
+ * @param alertRules the alert rules
  * @param calibrationSources the sources (or {@code source#group}) whose labelled predictions calibrate; empty: all
  * @param calibrationMinSamples labelled predictions a (resolution, method) needs before it is calibrated
  * @param window size of the tumbling windows (event time)
@@ -34,6 +36,8 @@ public record MetricsSettings(
         String calibrationTopic,
         String estimatedTopic,
         String estimatedWindowedTopic,
+        String alertsTopic,
+        List<AlertRule> alertRules,
         List<String> calibrationSources,
         long calibrationMinSamples,
         Duration window,
@@ -44,6 +48,7 @@ public record MetricsSettings(
     public MetricsSettings {
         warWeightOverrides = Map.copyOf(warWeightOverrides);
         calibrationSources = List.copyOf(calibrationSources);
+        alertRules = List.copyOf(alertRules);
     }
 
     /**

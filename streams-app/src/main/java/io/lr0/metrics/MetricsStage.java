@@ -10,6 +10,9 @@ import io.lr0.schema.AgreementMetric;
 import io.lr0.schema.AgreementSample;
 import io.lr0.schema.AgreementState;
 import io.lr0.schema.AgreementSummary;
+import io.lr0.schema.Alert;
+import io.lr0.schema.AlertSample;
+import io.lr0.schema.AlertState;
 import io.lr0.schema.Calibration;
 import io.lr0.schema.ConfidenceState;
 import io.lr0.schema.DatasetInfo;
@@ -22,6 +25,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -36,6 +41,7 @@ import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.StreamJoined;
 import org.apache.kafka.streams.kstream.TableJoined;
 import org.apache.kafka.streams.kstream.TimeWindows;
@@ -99,7 +105,7 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
                         .withName("robustness-metrics"));
 
         // Tumbling windows of event (capture) time, for time series; the grace lets a slower method's predictions in.
-        byDataset
+        KStream<String, RobustnessMetric> windowedMetrics = byDataset
                 .windowedBy(TimeWindows.ofSizeAndGrace(settings.window(), settings.windowGrace()))
                 .aggregate(
                         Accuracy::empty,
@@ -110,14 +116,17 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
                                 .withKeySerde(Serdes.String())
                                 .withValueSerde(serdes.value(AccuracyState.class)))
                 .toStream(Named.as("window-changes"))
-                .process(() -> new MetricEmitter<Windowed<String>>(alpha), Named.as("emit-windowed-metrics"))
-                .to(
-                        settings.windowedTopic(),
-                        Produced.<String, RobustnessMetric>with(Serdes.String(), serdes.value(RobustnessMetric.class))
-                                .withName("robustness-metrics-windowed"));
+                .process(() -> new MetricEmitter<Windowed<String>>(alpha), Named.as("emit-windowed-metrics"));
+        windowedMetrics.to(
+                settings.windowedTopic(),
+                Produced.<String, RobustnessMetric>with(Serdes.String(), serdes.value(RobustnessMetric.class))
+                        .withName("robustness-metrics-windowed"));
 
-        addAgreement(slim, serdes);
-        addEstimation(builder, slim, serdes);
+        KStream<String, AgreementMetric> windowedAgreement = addAgreement(slim, serdes);
+        KStream<String, EstimatedAccuracy> windowedEstimates = addEstimation(builder, slim, serdes);
+        if (!settings.alertRules().isEmpty()) {
+            addAlerts(builder, windowedMetrics, windowedAgreement, windowedEstimates, serdes);
+        }
 
         // All datasets of a model together, for SAR and WAR.
         WarWeights weights = settings.warWeights();
@@ -149,7 +158,7 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
      * Label-free robustness: each low-resolution prediction meets its image's native prediction (same model, same
      * capture time: predictions are stamped with it) and is counted per model and source.
      */
-    private void addAgreement(KStream<String, Prediction> slim, StageSerdes serdes) {
+    private KStream<String, AgreementMetric> addAgreement(KStream<String, Prediction> slim, StageSerdes serdes) {
         // Re-keyed by model and image, so an image's native and low-resolution predictions meet in one partition.
         KStream<String, Prediction> nativeByImage = slim.filter(
                         (key, prediction) -> prediction.getResolution() == null, Named.as("native-predictions"))
@@ -195,7 +204,8 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
                         Produced.<String, AgreementMetric>with(Serdes.String(), serdes.value(AgreementMetric.class))
                                 .withName("robustness-agreement"));
         // The same per tumbling window of capture time: a camera's agreement over time.
-        bySource.windowedBy(TimeWindows.ofSizeAndGrace(settings.window(), settings.windowGrace()))
+        KStream<String, AgreementMetric> windowed = bySource.windowedBy(
+                        TimeWindows.ofSizeAndGrace(settings.window(), settings.windowGrace()))
                 .aggregate(
                         Agreement::empty,
                         (key, sample, state) -> Agreement.add(state, sample),
@@ -210,11 +220,12 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
                                 state,
                                 window.window().startTime(),
                                 window.window().endTime()),
-                        Named.as("emit-windowed-agreement"))
-                .to(
-                        settings.agreementWindowedTopic(),
-                        Produced.<String, AgreementMetric>with(Serdes.String(), serdes.value(AgreementMetric.class))
-                                .withName("robustness-agreement-windowed"));
+                        Named.as("emit-windowed-agreement"));
+        windowed.to(
+                settings.agreementWindowedTopic(),
+                Produced.<String, AgreementMetric>with(Serdes.String(), serdes.value(AgreementMetric.class))
+                        .withName("robustness-agreement-windowed"));
+        return windowed;
     }
 
     /**
@@ -223,7 +234,8 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
      * whichever calibration the topic holds, also one written by another deployment; each source's score counts meet
      * it, cumulative and per window.
      */
-    private void addEstimation(StreamsBuilder builder, KStream<String, Prediction> slim, StageSerdes serdes) {
+    private KStream<String, EstimatedAccuracy> addEstimation(
+            StreamsBuilder builder, KStream<String, Prediction> slim, StageSerdes serdes) {
         Serde<ConfidenceState> countsSerde = serdes.value(ConfidenceState.class);
         Serde<Calibration> calibrationSerde = serdes.value(Calibration.class);
         long minSamples = settings.calibrationMinSamples();
@@ -289,7 +301,8 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
                         Produced.with(Serdes.String(), serdes.value(EstimatedAccuracy.class))
                                 .withName("robustness-estimated"));
         // The same per tumbling window of capture time, each window's counts meeting the latest calibration.
-        byUnit.windowedBy(TimeWindows.ofSizeAndGrace(settings.window(), settings.windowGrace()))
+        KStream<String, EstimatedAccuracy> windowed = byUnit.windowedBy(
+                        TimeWindows.ofSizeAndGrace(settings.window(), settings.windowGrace()))
                 .aggregate(
                         Estimation::empty,
                         (key, prediction, counts) -> Estimation.add(counts, prediction, true),
@@ -313,11 +326,55 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
                         (counts, calibration) -> Estimation.estimates(counts, calibration, Instant.now()),
                         Joined.with(Serdes.String(), countsSerde, calibrationSerde)
                                 .withName("estimate-windows"))
-                .flatMap((key, estimates) -> estimateRecords(estimates), Named.as("emit-windowed-estimates"))
+                .flatMap((key, estimates) -> estimateRecords(estimates), Named.as("emit-windowed-estimates"));
+        windowed.to(
+                settings.estimatedWindowedTopic(),
+                Produced.with(Serdes.String(), serdes.value(EstimatedAccuracy.class))
+                        .withName("robustness-estimated-windowed"));
+        return windowed;
+    }
+
+    /**
+     * Alerts ({@link Alerts}): every per-window measure a rule watches, keyed by rule and subject so each subject's
+     * windows meet in one partition, decided there against its state, firing and resolved records to the topic.
+     */
+    private void addAlerts(
+            StreamsBuilder builder,
+            KStream<String, RobustnessMetric> windowedMetrics,
+            KStream<String, AgreementMetric> windowedAgreement,
+            KStream<String, EstimatedAccuracy> windowedEstimates,
+            StageSerdes serdes) {
+        List<AlertRule> rules = settings.alertRules();
+        Serde<AlertSample> sampleSerde = serdes.value(AlertSample.class);
+        // Changelogged: a restart resumes each rule's windows and whether it fires, so nothing fires twice.
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.ALERT_STATE),
+                Serdes.String(),
+                serdes.value(AlertState.class)));
+        windowedMetrics
+                .flatMap(
+                        (key, metric) -> Alerts.byRule(Alerts.samples(metric), rules),
+                        Named.as("alert-samples-of-metrics"))
+                .merge(
+                        windowedAgreement.flatMap(
+                                (key, agreement) -> Alerts.byRule(Alerts.samples(agreement), rules),
+                                Named.as("alert-samples-of-agreement")),
+                        Named.as("alert-samples-with-agreement"))
+                .merge(
+                        windowedEstimates.flatMap(
+                                (key, estimate) -> Alerts.byRule(Alerts.samples(estimate), rules),
+                                Named.as("alert-samples-of-estimates")),
+                        Named.as("alert-samples"))
+                // One subject's windows in one partition, in order.
+                .repartition(Repartitioned.with(Serdes.String(), sampleSerde).withName("alerts-by-rule"))
+                .process(
+                        () -> new AlertEvaluator(Alerts.byName(rules)),
+                        Named.as("evaluate-alerts"),
+                        StoreNames.ALERT_STATE)
                 .to(
-                        settings.estimatedWindowedTopic(),
-                        Produced.with(Serdes.String(), serdes.value(EstimatedAccuracy.class))
-                                .withName("robustness-estimated-windowed"));
+                        settings.alertsTopic(),
+                        Produced.with(Serdes.String(), serdes.value(Alert.class))
+                                .withName("robustness-alerts"));
     }
 
     /** Estimates as keyed records: cumulative, or (with a window) keyed by their window's start too. */
@@ -411,6 +468,39 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
                         : Keys.windowedMetric(Keys.metric(metric), start.toEpochMilli());
                 context.forward(record.withKey(key).withValue(metric));
             }
+        }
+    }
+
+    /** Decides each rule on each subject as its windows come ({@link Alerts#update}), its state in a store. */
+    private static final class AlertEvaluator implements Processor<String, AlertSample, String, Alert> {
+        private final Map<String, AlertRule> rules;
+        private ProcessorContext<String, Alert> context;
+        private KeyValueStore<String, AlertState> states;
+
+        AlertEvaluator(Map<String, AlertRule> rules) {
+            this.rules = rules;
+        }
+
+        @Override
+        public void init(ProcessorContext<String, Alert> context) {
+            this.context = context;
+            this.states = context.getStateStore(StoreNames.ALERT_STATE);
+        }
+
+        @Override
+        public void process(Record<String, AlertSample> record) {
+            AlertRule rule = rules.get(Keys.ruleOf(record.key()));
+            if (rule == null || record.value() == null) {
+                // A rule removed from the configuration since its samples were written.
+                return;
+            }
+            AlertState state = states.get(record.key());
+            if (state == null) {
+                state = Alerts.empty();
+            }
+            Optional<Alert> decided = Alerts.update(rule, state, record.value(), Instant.now());
+            states.put(record.key(), state);
+            decided.ifPresent(alert -> context.forward(record.withValue(alert)));
         }
     }
 
