@@ -15,12 +15,11 @@ import io.lr0.schema.RobustnessSummary;
  *   <li>robustness-agreement: {@code <model>/<source>/<short side>/<method>}, and on the windowed topic that key
  *       {@code @<window start, epoch ms>};
  *   <li>robustness-agreement-summary: {@code <model>/<source>/<method>};
- *   <li>robustness-calibration: {@code <model>/<dataset>};
+ *   <li>robustness-calibration: {@code <model>/<dataset>/<short side or native>/<method>};
  *   <li>robustness-alerts: {@code <rule>/<measure>/<model>/<dataset or source>[#<group>]/<short side or
  *       native>/<method>} (estimates: {@code <dataset>/<source>});
  *   <li>robustness-estimated: {@code <model>/<dataset>/<source>[#<group>]/<short side or native>/<method>}, and on
- *       the windowed topic that key {@code @<window start, epoch ms>}; its grouping per source: the same without
- *       resolution and method;
+ *       the windowed topic that key {@code @<window start, epoch ms>}; its counts are grouped by that key;
  *   <li>the metrics' repartition by dataset: {@code <model>/<dataset>}; the agreement join's by image:
  *       {@code <model>/<imageId>}, and its grouping by source: {@code <model>/<source>}.
  * </ul>
@@ -97,18 +96,25 @@ public final class Keys {
         return modelSource(model, source) + '/' + method;
     }
 
-    /**
-     * Key of the estimation grouping: one aggregate per model, label space, source and group (CounterAnimal's
-     * common and counter groups are estimated apart; {@code group} null when the images carry none).
-     */
-    public static String estimationUnit(String model, String dataset, String source, String group) {
-        return modelDataset(model, dataset) + '/' + source + (group == null ? "" : "#" + group);
+    /** Key of the calibration of one (model, label space, resolution, method): the metric's key. */
+    public static String calibration(String model, String dataset, Integer resolution, String method) {
+        return metric(model, dataset, resolution, method);
     }
 
-    /** Key of the estimated accuracy of one unit (above) at one resolution and method. */
+    /**
+     * Key of the estimated accuracy of one model on one source (and group: CounterAnimal's common and counter
+     * groups are estimated apart) at one resolution and method; its counts are grouped under it too.
+     */
     public static String estimate(
             String model, String dataset, String source, String group, Integer resolution, String method) {
-        return estimationUnit(model, dataset, source, group) + '/' + resolutionName(resolution) + '/' + method;
+        return modelDataset(model, dataset)
+                + '/'
+                + source
+                + (group == null ? "" : "#" + group)
+                + '/'
+                + resolutionName(resolution)
+                + '/'
+                + method;
     }
 
     /** Key of one alert rule on one subject (what it watches, built by the metrics stage). */

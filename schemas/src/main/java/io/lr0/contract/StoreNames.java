@@ -20,11 +20,11 @@ public final class StoreNames {
     public static final String AGREEMENT_BY_SOURCE = "agreement-by-source";
     /** Per-window label-free agreement per model and source. */
     public static final String AGREEMENT_BY_SOURCE_WINDOWED = "agreement-by-source-windowed";
-    /** Labelled top-1 score histograms per model and label space, a calibration's counts (ConfidenceState). */
+    /** Labelled top-1 score histograms per model, label space, resolution and method: calibrations' counts. */
     public static final String CALIBRATION_BY_DATASET = "calibration-by-dataset";
-    /** The calibrations as read back from their topic, per model and label space (Calibration). */
+    /** The calibrations as read back from their topic, per model, label space, resolution and method. */
     public static final String CALIBRATIONS = "calibrations";
-    /** Top-1 score histograms per model, label space, source and group (ConfidenceState). */
+    /** Top-1 score histograms per model, label space, source, group, resolution and method (ConfidenceState). */
     public static final String CONFIDENCE_BY_SOURCE = "confidence-by-source";
     /** The same per tumbling window. */
     public static final String CONFIDENCE_BY_SOURCE_WINDOWED = "confidence-by-source-windowed";

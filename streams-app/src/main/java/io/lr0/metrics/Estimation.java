@@ -1,8 +1,7 @@
 package io.lr0.metrics;
 
 import io.lr0.schema.Calibration;
-import io.lr0.schema.CalibrationCell;
-import io.lr0.schema.ConfidenceCell;
+import io.lr0.schema.ConfidenceSample;
 import io.lr0.schema.ConfidenceState;
 import io.lr0.schema.EstimatedAccuracy;
 import io.lr0.schema.Prediction;
@@ -10,7 +9,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Top-1 accuracy estimated without labels, by average thresholded confidence (ATC; Garg et al., ICLR 2022): on
@@ -29,109 +27,134 @@ public final class Estimation {
         return ConfidenceState.newBuilder()
                 .setModel("")
                 .setDataset("")
-                .setCells(new ArrayList<>())
+                .setSrMethod("")
+                .setHistogram(new ArrayList<>(Collections.nCopies(BINS, 0L)))
+                .build();
+    }
+
+    /** What the estimate needs of a prediction; {@code calibrates}: it is labelled and from a calibrating source. */
+    public static ConfidenceSample sample(Prediction prediction, boolean calibrates) {
+        return ConfidenceSample.newBuilder()
+                .setModel(prediction.getModel())
+                .setDataset(prediction.getDataset())
+                .setSource(Agreement.sourceOf(prediction))
+                .setGroup(prediction.getGroup())
+                .setResolution(prediction.getResolution())
+                .setSrMethod(prediction.getSrMethod())
+                .setScore((float) Agreement.topScore(prediction))
+                .setCorrect(prediction.getCorrect())
+                .setCalibrates(calibrates && prediction.getCorrect() != null)
                 .build();
     }
 
     /**
-     * Counts one prediction into {@code state} (which it updates and returns): the counts of a source when
-     * {@code perSource}, else of a calibration (source and group left null).
+     * Counts one prediction into a source's {@code counts} (which it updates and returns), all of one (model, label
+     * space, source, group, resolution, method); a calibrating one also into the calibrating histogram.
      */
-    public static ConfidenceState add(ConfidenceState state, Prediction prediction, boolean perSource) {
-        state.setModel(prediction.getModel());
-        state.setDataset(prediction.getDataset());
-        if (perSource) {
-            state.setSource(Agreement.sourceOf(prediction));
-            state.setGroup(prediction.getGroup());
-        }
-        ConfidenceCell cell = cell(state, prediction.getResolution(), prediction.getSrMethod());
-        cell.setSamples(cell.getSamples() + 1);
-        if (prediction.getCorrect() != null) {
-            cell.setLabelled(cell.getLabelled() + 1);
-            if (prediction.getCorrect()) {
-                cell.setCorrectTop1(cell.getCorrectTop1() + 1);
+    public static ConfidenceState add(ConfidenceState counts, ConfidenceSample sample) {
+        counts.setModel(sample.getModel());
+        counts.setDataset(sample.getDataset());
+        counts.setSource(sample.getSource());
+        counts.setGroup(sample.getGroup());
+        counts.setResolution(sample.getResolution());
+        counts.setSrMethod(sample.getSrMethod());
+        counts.setSamples(counts.getSamples() + 1);
+        if (sample.getCorrect() != null) {
+            counts.setLabelled(counts.getLabelled() + 1);
+            if (sample.getCorrect()) {
+                counts.setCorrectTop1(counts.getCorrectTop1() + 1);
             }
         }
-        List<Long> histogram = cell.getHistogram();
-        int bin = bin(Agreement.topScore(prediction));
-        histogram.set(bin, histogram.get(bin) + 1);
-        return state;
+        int bin = bin(sample.getScore());
+        increment(counts.getHistogram(), bin, 1);
+        if (sample.getCalibrates()) {
+            if (counts.getCalibrating().isEmpty()) {
+                counts.setCalibrating(new ArrayList<>(Collections.nCopies(BINS, 0L)));
+            }
+            increment(counts.getCalibrating(), bin, 1);
+            if (sample.getCorrect()) {
+                counts.setCalibratingCorrect(counts.getCalibratingCorrect() + 1);
+            }
+        }
+        return counts;
+    }
+
+    /** Whether a source's counts hold predictions that calibrate. */
+    public static boolean calibrates(ConfidenceState counts) {
+        return !counts.getCalibrating().isEmpty();
+    }
+
+    /**
+     * A source's calibrating predictions added to ({@code sign} 1) or taken from (-1) the calibration's counts of
+     * their (model, label space, resolution, method), which it updates and returns: the calibration's counts are the
+     * sum of its sources', kept as they change.
+     */
+    public static ConfidenceState addCalibrating(ConfidenceState calibration, ConfidenceState source, int sign) {
+        calibration.setModel(source.getModel());
+        calibration.setDataset(source.getDataset());
+        calibration.setResolution(source.getResolution());
+        calibration.setSrMethod(source.getSrMethod());
+        List<Long> calibrating = source.getCalibrating();
+        long labelled = 0;
+        for (int bin = 0; bin < calibrating.size(); bin++) {
+            increment(calibration.getHistogram(), bin, sign * calibrating.get(bin));
+            labelled += calibrating.get(bin);
+        }
+        calibration.setLabelled(calibration.getLabelled() + sign * labelled);
+        calibration.setSamples(calibration.getLabelled());
+        calibration.setCorrectTop1(calibration.getCorrectTop1() + sign * source.getCalibratingCorrect());
+        return calibration;
     }
 
     /** The same counts, stamped with the window [start, end) they are of. */
-    public static ConfidenceState inWindow(ConfidenceState state, Instant start, Instant end) {
-        return ConfidenceState.newBuilder(state)
+    public static ConfidenceState inWindow(ConfidenceState counts, Instant start, Instant end) {
+        return ConfidenceState.newBuilder(counts)
                 .setWindowStart(start)
                 .setWindowEnd(end)
                 .build();
     }
 
     /**
-     * The calibration of a label space from its labelled counts: ATC's threshold for each (resolution, method) with
-     * at least {@code minSamples} labelled predictions; its version the labelled predictions counted in all.
+     * The calibration from labelled counts: ATC's threshold, its version the labelled predictions counted; null
+     * while there are fewer than {@code minSamples}.
      */
     public static Calibration calibration(ConfidenceState counts, long minSamples, Instant now) {
-        List<CalibrationCell> cells = new ArrayList<>();
-        long version = 0;
-        for (ConfidenceCell cell : counts.getCells()) {
-            version += cell.getLabelled();
-            if (cell.getLabelled() < minSamples) {
-                continue;
-            }
-            cells.add(CalibrationCell.newBuilder()
-                    .setResolution(cell.getResolution())
-                    .setSrMethod(cell.getSrMethod())
-                    .setSamples(cell.getLabelled())
-                    .setAccuracyTop1((double) cell.getCorrectTop1() / cell.getLabelled())
-                    .setThreshold(threshold(cell.getHistogram(), cell.getCorrectTop1()))
-                    .build());
+        if (counts.getLabelled() < minSamples) {
+            return null;
         }
         return Calibration.newBuilder()
                 .setModel(counts.getModel())
                 .setDataset(counts.getDataset())
-                .setVersion(version)
-                .setCells(cells)
+                .setResolution(counts.getResolution())
+                .setSrMethod(counts.getSrMethod())
+                .setVersion(counts.getLabelled())
+                .setAccuracyTop1((double) counts.getCorrectTop1() / counts.getLabelled())
+                .setThreshold(threshold(counts.getHistogram(), counts.getCorrectTop1()))
                 .setUpdated(now)
                 .build();
     }
 
-    /**
-     * The estimate of every (resolution, method) of a source's counts that {@code calibration} covers; cumulative or
-     * of the counts' window.
-     */
-    public static List<EstimatedAccuracy> estimates(ConfidenceState counts, Calibration calibration, Instant now) {
-        List<EstimatedAccuracy> estimates = new ArrayList<>();
-        for (ConfidenceCell cell : counts.getCells()) {
-            CalibrationCell calibrated = calibration.getCells().stream()
-                    .filter(c -> Objects.equals(c.getResolution(), cell.getResolution())
-                            && c.getSrMethod().equals(cell.getSrMethod()))
-                    .findFirst()
-                    .orElse(null);
-            if (calibrated == null || cell.getSamples() == 0) {
-                continue;
-            }
-            estimates.add(EstimatedAccuracy.newBuilder()
-                    .setModel(counts.getModel())
-                    .setDataset(counts.getDataset())
-                    .setSource(counts.getSource())
-                    .setGroup(counts.getGroup())
-                    .setResolution(cell.getResolution())
-                    .setSrMethod(cell.getSrMethod())
-                    .setSamples(cell.getSamples())
-                    .setEstimatedTop1(shareAbove(cell.getHistogram(), cell.getSamples(), calibrated.getThreshold()))
-                    .setLabelled(cell.getLabelled())
-                    .setMeasuredTop1(
-                            cell.getLabelled() == 0 ? null : (double) cell.getCorrectTop1() / cell.getLabelled())
-                    .setCalibrationVersion(calibration.getVersion())
-                    .setCalibrationSamples(calibrated.getSamples())
-                    .setCalibrationAccuracyTop1(calibrated.getAccuracyTop1())
-                    .setThreshold(calibrated.getThreshold())
-                    .setWindowStart(counts.getWindowStart())
-                    .setWindowEnd(counts.getWindowEnd())
-                    .setUpdated(now)
-                    .build());
-        }
-        return estimates;
+    /** The estimate of a source's counts (cumulative, or of their window) from the calibration of their cell. */
+    public static EstimatedAccuracy estimate(ConfidenceState counts, Calibration calibration, Instant now) {
+        return EstimatedAccuracy.newBuilder()
+                .setModel(counts.getModel())
+                .setDataset(counts.getDataset())
+                .setSource(counts.getSource())
+                .setGroup(counts.getGroup())
+                .setResolution(counts.getResolution())
+                .setSrMethod(counts.getSrMethod())
+                .setSamples(counts.getSamples())
+                .setEstimatedTop1(shareAbove(counts.getHistogram(), counts.getSamples(), calibration.getThreshold()))
+                .setLabelled(counts.getLabelled())
+                .setMeasuredTop1(
+                        counts.getLabelled() == 0 ? null : (double) counts.getCorrectTop1() / counts.getLabelled())
+                .setCalibrationVersion(calibration.getVersion())
+                .setCalibrationAccuracyTop1(calibration.getAccuracyTop1())
+                .setThreshold(calibration.getThreshold())
+                .setWindowStart(counts.getWindowStart())
+                .setWindowEnd(counts.getWindowEnd())
+                .setUpdated(now)
+                .build();
     }
 
     /**
@@ -170,24 +193,12 @@ public final class Estimation {
         return above / samples;
     }
 
+    private static void increment(List<Long> histogram, int bin, long by) {
+        histogram.set(bin, histogram.get(bin) + by);
+    }
+
     /** The bin of a top-1 score in [0, 1]; 1.0 falls in the last. */
     static int bin(double score) {
         return Math.max(0, Math.min(BINS - 1, (int) (score * BINS)));
-    }
-
-    private static ConfidenceCell cell(ConfidenceState state, Integer resolution, String srMethod) {
-        for (ConfidenceCell cell : state.getCells()) {
-            if (Objects.equals(cell.getResolution(), resolution)
-                    && cell.getSrMethod().equals(srMethod)) {
-                return cell;
-            }
-        }
-        ConfidenceCell created = ConfidenceCell.newBuilder()
-                .setResolution(resolution)
-                .setSrMethod(srMethod)
-                .setHistogram(new ArrayList<>(Collections.nCopies(BINS, 0L)))
-                .build();
-        state.getCells().add(created);
-        return created;
     }
 }

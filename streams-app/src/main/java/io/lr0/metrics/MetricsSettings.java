@@ -13,7 +13,7 @@ import java.util.Map;
  * @param agreementTopic label-free agreement with native resolution, per source (compacted)
  * @param agreementWindowedTopic the same per tumbling window
  * @param agreementSummaryTopic agreement across resolutions, per source and method (compacted)
- * @param calibrationTopic the calibrations of estimated accuracy, per model and label space (compacted)
+ * @param calibrationTopic the calibrations of estimated accuracy, per model, label space, resolution, method
  * @param estimatedTopic accuracy estimated without labels, per source (compacted)
  * @param estimatedWindowedTopic the same per tumbling window
  * @param alertsTopic alerts firing and resolved (compacted)

@@ -14,6 +14,7 @@ import io.lr0.schema.Alert;
 import io.lr0.schema.AlertSample;
 import io.lr0.schema.AlertState;
 import io.lr0.schema.Calibration;
+import io.lr0.schema.ConfidenceSample;
 import io.lr0.schema.ConfidenceState;
 import io.lr0.schema.DatasetInfo;
 import io.lr0.schema.EstimatedAccuracy;
@@ -230,7 +231,7 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
 
     /**
      * Accuracy estimated without labels ({@link Estimation}): labelled predictions calibrate each (model, label
-     * space); the calibration goes to its own topic and is read back from there as a table, so estimates follow
+     * space, resolution, method); the calibration goes to its own topic and is read back from there as a table, so estimates follow
      * whichever calibration the topic holds, also one written by another deployment; each source's score counts meet
      * it, cumulative and per window.
      */
@@ -239,28 +240,50 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
         Serde<ConfidenceState> countsSerde = serdes.value(ConfidenceState.class);
         Serde<Calibration> calibrationSerde = serdes.value(Calibration.class);
         long minSamples = settings.calibrationMinSamples();
-        // Labelled predictions of the calibrating sources, counted per model and label space.
-        slim.filter(
-                        (key, prediction) -> prediction.getCorrect() != null
-                                && settings.calibrates(Agreement.sourceOf(prediction), prediction.getGroup()),
-                        Named.as("calibrating-predictions"))
+        // What the estimate needs of each prediction, grouped per model, label space, source, group, resolution and
+        // method: one small record a prediction through the repartition, one histogram per aggregate.
+        var byCell = slim.mapValues(
+                        prediction -> Estimation.sample(
+                                prediction, settings.calibrates(Agreement.sourceOf(prediction), prediction.getGroup())),
+                        Named.as("confidence-samples"))
                 .groupBy(
-                        (key, prediction) -> Keys.modelDataset(prediction.getModel(), prediction.getDataset()),
-                        Grouped.<String, Prediction>with(Serdes.String(), serdes.value(Prediction.class))
-                                .withName("calibration-by-dataset"))
+                        (key, sample) -> Keys.estimate(
+                                sample.getModel(),
+                                sample.getDataset(),
+                                sample.getSource(),
+                                sample.getGroup(),
+                                sample.getResolution(),
+                                sample.getSrMethod()),
+                        Grouped.<String, ConfidenceSample>with(Serdes.String(), serdes.value(ConfidenceSample.class))
+                                .withName("by-estimation-unit"));
+        KTable<String, ConfidenceState> sourceCounts = byCell.aggregate(
+                Estimation::empty,
+                (key, sample, state) -> Estimation.add(state, sample),
+                Named.as("count-confidence"),
+                Materialized.<String, ConfidenceState, KeyValueStore<Bytes, byte[]>>as(StoreNames.CONFIDENCE_BY_SOURCE)
+                        .withKeySerde(Serdes.String())
+                        .withValueSerde(countsSerde));
+        // The calibration's counts: the sum of its calibrating sources' counts, re-summed as they change (once per
+        // commit, not per prediction); every change a new version, once there are enough.
+        sourceCounts
+                .filter((key, state) -> Estimation.calibrates(state), Named.as("calibrating-sources"))
+                .groupBy(
+                        (key, state) -> KeyValue.pair(calibrationOf(state), state),
+                        Grouped.with(Serdes.String(), countsSerde).withName("calibration-by-dataset"))
                 .aggregate(
                         Estimation::empty,
-                        (key, prediction, counts) -> Estimation.add(counts, prediction, false),
+                        (key, source, calibration) -> Estimation.addCalibrating(calibration, source, 1),
+                        (key, source, calibration) -> Estimation.addCalibrating(calibration, source, -1),
                         Named.as("count-calibration"),
                         Materialized.<String, ConfidenceState, KeyValueStore<Bytes, byte[]>>as(
                                         StoreNames.CALIBRATION_BY_DATASET)
                                 .withKeySerde(Serdes.String())
                                 .withValueSerde(countsSerde))
                 .toStream(Named.as("calibration-changes"))
-                // Every change of the counts is a new version of the calibration.
                 .mapValues(
-                        counts -> counts == null ? null : Estimation.calibration(counts, minSamples, Instant.now()),
+                        state -> state == null ? null : Estimation.calibration(state, minSamples, Instant.now()),
                         Named.as("calibrate"))
+                .filter((key, calibration) -> calibration != null, Named.as("calibrated"))
                 .to(
                         settings.calibrationTopic(),
                         Produced.with(Serdes.String(), calibrationSerde).withName("robustness-calibration"));
@@ -271,41 +294,24 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
                         .withKeySerde(Serdes.String())
                         .withValueSerde(calibrationSerde));
 
-        // Every prediction counted per model, label space, source and group: what the estimates are of.
-        var byUnit = slim.groupBy(
-                (key, prediction) -> Keys.estimationUnit(
-                        prediction.getModel(),
-                        prediction.getDataset(),
-                        Agreement.sourceOf(prediction),
-                        prediction.getGroup()),
-                Grouped.<String, Prediction>with(Serdes.String(), serdes.value(Prediction.class))
-                        .withName("by-estimation-unit"));
-        // A change of either the counts or the calibration re-estimates the unit (a foreign-key join).
-        byUnit.aggregate(
-                        Estimation::empty,
-                        (key, prediction, counts) -> Estimation.add(counts, prediction, true),
-                        Named.as("count-confidence"),
-                        Materialized.<String, ConfidenceState, KeyValueStore<Bytes, byte[]>>as(
-                                        StoreNames.CONFIDENCE_BY_SOURCE)
-                                .withKeySerde(Serdes.String())
-                                .withValueSerde(countsSerde))
+        // A change of either the counts or their calibration re-estimates (a foreign-key join).
+        sourceCounts
                 .join(
                         calibrations,
-                        counts -> Keys.modelDataset(counts.getModel(), counts.getDataset()),
-                        (counts, calibration) -> Estimation.estimates(counts, calibration, Instant.now()),
+                        MetricsStage::calibrationOf,
+                        (counts, calibration) -> Estimation.estimate(counts, calibration, Instant.now()),
                         TableJoined.as("estimate"))
                 .toStream(Named.as("estimate-changes"))
-                .flatMap((key, estimates) -> estimateRecords(estimates), Named.as("emit-estimates"))
                 .to(
                         settings.estimatedTopic(),
                         Produced.with(Serdes.String(), serdes.value(EstimatedAccuracy.class))
                                 .withName("robustness-estimated"));
         // The same per tumbling window of capture time, each window's counts meeting the latest calibration.
-        KStream<String, EstimatedAccuracy> windowed = byUnit.windowedBy(
+        KStream<String, EstimatedAccuracy> windowed = byCell.windowedBy(
                         TimeWindows.ofSizeAndGrace(settings.window(), settings.windowGrace()))
                 .aggregate(
                         Estimation::empty,
-                        (key, prediction, counts) -> Estimation.add(counts, prediction, true),
+                        (key, sample, state) -> Estimation.add(state, sample),
                         Named.as("count-confidence-windowed"),
                         Materialized.<String, ConfidenceState, WindowStore<Bytes, byte[]>>as(
                                         StoreNames.CONFIDENCE_BY_SOURCE_WINDOWED)
@@ -315,23 +321,41 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
                 .filter((window, counts) -> counts != null, Named.as("windows-with-counts"))
                 .map(
                         (window, counts) -> KeyValue.pair(
-                                Keys.modelDataset(counts.getModel(), counts.getDataset()),
+                                calibrationOf(counts),
                                 Estimation.inWindow(
                                         counts,
                                         window.window().startTime(),
                                         window.window().endTime())),
-                        Named.as("window-counts-by-dataset"))
+                        Named.as("window-counts-by-calibration"))
                 .join(
                         calibrations,
-                        (counts, calibration) -> Estimation.estimates(counts, calibration, Instant.now()),
+                        (counts, calibration) -> Estimation.estimate(counts, calibration, Instant.now()),
                         Joined.with(Serdes.String(), countsSerde, calibrationSerde)
                                 .withName("estimate-windows"))
-                .flatMap((key, estimates) -> estimateRecords(estimates), Named.as("emit-windowed-estimates"));
+                .selectKey(
+                        (key, estimate) -> Keys.windowedMetric(
+                                estimateKey(estimate), estimate.getWindowStart().toEpochMilli()),
+                        Named.as("key-windowed-estimates"));
         windowed.to(
                 settings.estimatedWindowedTopic(),
                 Produced.with(Serdes.String(), serdes.value(EstimatedAccuracy.class))
                         .withName("robustness-estimated-windowed"));
         return windowed;
+    }
+
+    /** The calibration a source's counts are estimated with: that of their model, label space and cell. */
+    private static String calibrationOf(ConfidenceState counts) {
+        return Keys.calibration(counts.getModel(), counts.getDataset(), counts.getResolution(), counts.getSrMethod());
+    }
+
+    private static String estimateKey(EstimatedAccuracy estimate) {
+        return Keys.estimate(
+                estimate.getModel(),
+                estimate.getDataset(),
+                estimate.getSource(),
+                estimate.getGroup(),
+                estimate.getResolution(),
+                estimate.getSrMethod());
     }
 
     /**
@@ -375,30 +399,6 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
                         settings.alertsTopic(),
                         Produced.with(Serdes.String(), serdes.value(Alert.class))
                                 .withName("robustness-alerts"));
-    }
-
-    /** Estimates as keyed records: cumulative, or (with a window) keyed by their window's start too. */
-    private static List<KeyValue<String, EstimatedAccuracy>> estimateRecords(List<EstimatedAccuracy> estimates) {
-        if (estimates == null) {
-            return List.of();
-        }
-        return estimates.stream()
-                .map(estimate -> {
-                    String key = Keys.estimate(
-                            estimate.getModel(),
-                            estimate.getDataset(),
-                            estimate.getSource(),
-                            estimate.getGroup(),
-                            estimate.getResolution(),
-                            estimate.getSrMethod());
-                    return KeyValue.pair(
-                            estimate.getWindowStart() == null
-                                    ? key
-                                    : Keys.windowedMetric(
-                                            key, estimate.getWindowStart().toEpochMilli()),
-                            estimate);
-                })
-                .toList();
     }
 
     /** A source's agreement across resolutions as keyed records, one per method. */

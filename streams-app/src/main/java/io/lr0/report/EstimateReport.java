@@ -56,7 +56,7 @@ public final class EstimateReport {
                     percent(row.getEstimatedTop1()),
                     measured == null ? "" : percent(measured),
                     measured == null ? "" : points(row.getEstimatedTop1() - measured),
-                    String.valueOf(row.getCalibrationSamples())));
+                    String.valueOf(row.getCalibrationVersion())));
         }
         return markdown ? Tables.markdown(cells) : Tables.aligned(cells);
     }

@@ -276,10 +276,10 @@ class PipelineIT {
         Map<String, EstimatedAccuracy> estimates = latest(
                 config.topics().estimated(),
                 read -> read.containsKey(seven)
-                        && read.get(seven).getCalibrationSamples() == IMAGES
+                        && read.get(seven).getCalibrationVersion() == IMAGES
                         && read.get(seven).getSamples() == IMAGES
                         && read.containsKey(twentyOne)
-                        && read.get(twentyOne).getCalibrationSamples() == IMAGES
+                        && read.get(twentyOne).getCalibrationVersion() == IMAGES
                         && read.get(twentyOne).getSamples() == IMAGES);
         for (String key : List.of(seven, twentyOne)) {
             EstimatedAccuracy estimate = estimates.get(key);
@@ -288,9 +288,14 @@ class PipelineIT {
         assertTrue(estimates.get(seven).getEstimatedTop1()
                 < estimates.get(twentyOne).getEstimatedTop1());
         Calibration calibration = PipelineIT.<Calibration>latest(
-                        config.topics().calibration(), read -> read.containsKey("lr0-demo-fmnist/fashion-mnist"))
-                .get("lr0-demo-fmnist/fashion-mnist");
-        assertTrue(calibration.getVersion() >= 2L * IMAGES, calibration.toString());
+                        config.topics().calibration(),
+                        read -> read.containsKey("lr0-demo-fmnist/fashion-mnist/7/bicubic")
+                                && read.get("lr0-demo-fmnist/fashion-mnist/7/bicubic")
+                                                .getVersion()
+                                        == IMAGES)
+                .get("lr0-demo-fmnist/fashion-mnist/7/bicubic");
+        assertEquals(IMAGES, calibration.getVersion(), calibration.toString());
+        assertEquals(estimates.get(seven).getMeasuredTop1(), calibration.getAccuracyTop1(), 1e-12);
     }
 
     /** The query API answers the same agreement from the state store, per source. */
