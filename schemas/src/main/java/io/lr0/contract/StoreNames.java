@@ -28,6 +28,8 @@ public final class StoreNames {
     public static final String CONFIDENCE_BY_SOURCE = "confidence-by-source";
     /** The same per tumbling window. */
     public static final String CONFIDENCE_BY_SOURCE_WINDOWED = "confidence-by-source-windowed";
+    /** The latest estimate per model, label space, source, group, resolution and method (EstimatedAccuracy). */
+    public static final String ESTIMATES = "estimates";
     /** Per alert rule and subject: its latest windows and whether it fires (AlertState). */
     public static final String ALERT_STATE = "alert-state";
 

@@ -300,7 +300,11 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
                         calibrations,
                         MetricsStage::calibrationOf,
                         (counts, calibration) -> Estimation.estimate(counts, calibration, Instant.now()),
-                        TableJoined.as("estimate"))
+                        TableJoined.as("estimate"),
+                        // Named, as every internal resource here: a name that moves with the topology would lose it.
+                        Materialized.<String, EstimatedAccuracy, KeyValueStore<Bytes, byte[]>>as(StoreNames.ESTIMATES)
+                                .withKeySerde(Serdes.String())
+                                .withValueSerde(serdes.value(EstimatedAccuracy.class)))
                 .toStream(Named.as("estimate-changes"))
                 .to(
                         settings.estimatedTopic(),
