@@ -132,6 +132,15 @@ public final class DashboardServer implements AutoCloseable {
                                 () -> AvroJson.array(queries.localSummaries())));
             } else if (path.startsWith("/api/agreement")) {
                 return agreement(path, query.get("source"), local);
+            } else if (path.equals("/api/estimated")) {
+                String source = query.get("source");
+                return send(
+                        200,
+                        gather(
+                                withSource("/api/estimated", source),
+                                local,
+                                StoreNames.ESTIMATES,
+                                () -> AvroJson.array(queries.localEstimates(source))));
             } else if (path.equals("/api/summary/windowed")) {
                 return send(
                         200,

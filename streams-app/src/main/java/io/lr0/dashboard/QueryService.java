@@ -8,6 +8,7 @@ import io.lr0.runtime.LabelSpaceStore;
 import io.lr0.schema.AccuracyState;
 import io.lr0.schema.AgreementState;
 import io.lr0.schema.DatasetInfo;
+import io.lr0.schema.EstimatedAccuracy;
 import io.lr0.schema.ModelState;
 import io.lr0.schema.Prediction;
 import io.lr0.schema.RobustnessMetric;
@@ -114,6 +115,21 @@ final class QueryService {
                     Instant.now()));
         }
         return series;
+    }
+
+    /** The latest accuracy estimates held here, optionally of one source only (its groups included). */
+    List<EstimatedAccuracy> localEstimates(String source) {
+        List<EstimatedAccuracy> estimates = new ArrayList<>();
+        try (KeyValueIterator<String, EstimatedAccuracy> all =
+                this.<EstimatedAccuracy>store(StoreNames.ESTIMATES).all()) {
+            all.forEachRemaining(entry -> {
+                if (entry.value != null
+                        && (source == null || entry.value.getSource().equals(source))) {
+                    estimates.add(entry.value);
+                }
+            });
+        }
+        return estimates;
     }
 
     /** SAR/WAR of every model held here. */

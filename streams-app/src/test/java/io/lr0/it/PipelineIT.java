@@ -270,7 +270,7 @@ class PipelineIT {
      * labelled source it was calibrated on, ATC's estimate is that source's measured accuracy (by construction).
      */
     @Test
-    void estimatedAccuracyMeetsTheMeasuredOneOnItsCalibrationData() {
+    void estimatedAccuracyMeetsTheMeasuredOneOnItsCalibrationData() throws Exception {
         String seven = "lr0-demo-fmnist/fashion-mnist/it/7/bicubic";
         String twentyOne = "lr0-demo-fmnist/fashion-mnist/it/21/bicubic";
         Map<String, EstimatedAccuracy> estimates = latest(
@@ -287,6 +287,25 @@ class PipelineIT {
         }
         assertTrue(estimates.get(seven).getEstimatedTop1()
                 < estimates.get(twentyOne).getEstimatedTop1());
+        // The query API answers the same from the join's store.
+        JsonNode served = get(HttpClient.newHttpClient(), "/api/estimated?source=it");
+        boolean sevenServed = false;
+        for (JsonNode estimate : served) {
+            assertEquals("it", estimate.path("source").asText());
+            if (estimate.path("resolution").asInt() == 7
+                    && "bicubic".equals(estimate.path("srMethod").asText())) {
+                assertEquals(
+                        estimates.get(seven).getEstimatedTop1(),
+                        estimate.path("estimatedTop1").asDouble(),
+                        1e-12);
+                sevenServed = true;
+            }
+        }
+        assertTrue(sevenServed, served.toString());
+        assertEquals(
+                0,
+                get(HttpClient.newHttpClient(), "/api/estimated?source=no-such-camera")
+                        .size());
         Calibration calibration = PipelineIT.<Calibration>latest(
                         config.topics().calibration(),
                         read -> read.containsKey("lr0-demo-fmnist/fashion-mnist/7/bicubic")
