@@ -1,5 +1,6 @@
 package io.lr0.contract;
 
+import io.lr0.schema.AlertSample;
 import io.lr0.schema.RobustnessMetric;
 import io.lr0.schema.RobustnessSummary;
 
@@ -117,9 +118,26 @@ public final class Keys {
                 + method;
     }
 
-    /** Key of one alert rule on one subject (what it watches, built by the metrics stage). */
-    public static String alert(String rule, String subject) {
-        return rule + '/' + subject;
+    /**
+     * Key of one alert rule on one subject: what the sample measures, of which model, dataset or source (and group),
+     * resolution and method.
+     */
+    public static String alert(String rule, AlertSample sample) {
+        String of = sample.getSource() == null
+                ? sample.getDataset()
+                : (sample.getDataset() == null ? "" : sample.getDataset() + '/') + sample.getSource();
+        return rule
+                + '/'
+                + sample.getMeasure()
+                + '/'
+                + sample.getModel()
+                + '/'
+                + of
+                + (sample.getGroup() == null ? "" : "#" + sample.getGroup())
+                + '/'
+                + resolutionName(sample.getResolution())
+                + '/'
+                + sample.getSrMethod();
     }
 
     /** The rule an alert key names. */

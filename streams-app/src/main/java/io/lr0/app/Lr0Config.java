@@ -497,8 +497,8 @@ public final class Lr0Config extends AbstractConfig {
                     new ConfigDef.NonEmptyString(),
                     Importance.MEDIUM,
                     "Compacted topic of Calibration values (how top-1 scores translate into accuracy, learnt from "
-                            + "labelled predictions), keyed 'model/dataset/resolution/method'; read back to estimate, so another "
-                            + "deployment's calibration can be written to it.")
+                            + "labelled predictions), keyed 'model/dataset/resolution/method'; read back to estimate, "
+                            + "so another deployment's calibration can be written to it.")
             .define(
                     TOPIC_ESTIMATED,
                     Type.STRING,

@@ -56,6 +56,9 @@ final class ReportCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--format must be text, wide, csv or markdown, was '" + format + "'");
         }
+        if (estimated && chosen != RobustnessReport.Format.TEXT && chosen != RobustnessReport.Format.MARKDOWN) {
+            throw new IllegalArgumentException("--estimated prints text or markdown, not --format " + format);
+        }
         Lr0Config settings = cluster.loadReachable();
         if (estimated) {
             return printEstimates(settings, chosen);

@@ -99,28 +99,11 @@ public final class Alerts {
         for (AlertSample sample : samples) {
             for (AlertRule rule : rules) {
                 if (rule.matches(sample)) {
-                    keyed.add(KeyValue.pair(Keys.alert(rule.name(), subject(sample)), sample));
+                    keyed.add(KeyValue.pair(Keys.alert(rule.name(), sample), sample));
                 }
             }
         }
         return keyed;
-    }
-
-    /** What a sample is of: its measure, model, dataset or source (and group), resolution and method. */
-    static String subject(AlertSample sample) {
-        String of = sample.getSource() == null
-                ? sample.getDataset()
-                : (sample.getDataset() == null ? "" : sample.getDataset() + '/') + sample.getSource();
-        return sample.getMeasure()
-                + '/'
-                + sample.getModel()
-                + '/'
-                + of
-                + (sample.getGroup() == null ? "" : "#" + sample.getGroup())
-                + '/'
-                + Keys.resolutionName(sample.getResolution())
-                + '/'
-                + sample.getSrMethod();
     }
 
     public static AlertState empty() {

@@ -9,13 +9,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.BiPredicate;
 
 /**
  * Top-1 accuracy estimated without labels, by average thresholded confidence (ATC; Garg et al., ICLR 2022): on
  * labelled predictions of a (model, label space, resolution, method), the top-1 score t above which the same share of
  * predictions lies as were right; a source's estimate is then its share of scores above t. Scores are counted in
  * histograms ({@link #BINS} bins, uniform within a bin), so calibrations and estimates are sums of counts: mergeable,
- * windowable and replayable (docs/metrics.md, "Estimated accuracy"). Pure functions over the Avro state records.
+ * windowable and replayable (docs/metrics.md, "Without labels: estimated accuracy"). Pure functions over the Avro state records.
  */
 public final class Estimation {
     /** Top-1 score bins: at 200, where the threshold falls within its bin moves an estimate by well under a point. */
@@ -28,22 +29,26 @@ public final class Estimation {
                 .setModel("")
                 .setDataset("")
                 .setSrMethod("")
-                .setHistogram(new ArrayList<>(Collections.nCopies(BINS, 0L)))
+                .setHistogram(emptyHistogram())
                 .build();
     }
 
-    /** What the estimate needs of a prediction; {@code calibrates}: it is labelled and from a calibrating source. */
-    public static ConfidenceSample sample(Prediction prediction, boolean calibrates) {
+    /**
+     * What the estimate needs of a prediction; it calibrates when it is labelled and {@code calibrating} accepts its
+     * source and group.
+     */
+    public static ConfidenceSample sample(Prediction prediction, BiPredicate<String, String> calibrating) {
+        String source = Agreement.sourceOf(prediction);
         return ConfidenceSample.newBuilder()
                 .setModel(prediction.getModel())
                 .setDataset(prediction.getDataset())
-                .setSource(Agreement.sourceOf(prediction))
+                .setSource(source)
                 .setGroup(prediction.getGroup())
                 .setResolution(prediction.getResolution())
                 .setSrMethod(prediction.getSrMethod())
                 .setScore((float) Agreement.topScore(prediction))
                 .setCorrect(prediction.getCorrect())
-                .setCalibrates(calibrates && prediction.getCorrect() != null)
+                .setCalibrates(prediction.getCorrect() != null && calibrating.test(source, prediction.getGroup()))
                 .build();
     }
 
@@ -69,7 +74,7 @@ public final class Estimation {
         increment(counts.getHistogram(), bin, 1);
         if (sample.getCalibrates()) {
             if (counts.getCalibrating().isEmpty()) {
-                counts.setCalibrating(new ArrayList<>(Collections.nCopies(BINS, 0L)));
+                counts.setCalibrating(emptyHistogram());
             }
             increment(counts.getCalibrating(), bin, 1);
             if (sample.getCorrect()) {
@@ -191,6 +196,10 @@ public final class Estimation {
             }
         }
         return above / samples;
+    }
+
+    private static List<Long> emptyHistogram() {
+        return new ArrayList<>(Collections.nCopies(BINS, 0L));
     }
 
     private static void increment(List<Long> histogram, int bin, long by) {

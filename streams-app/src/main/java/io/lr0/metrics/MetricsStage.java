@@ -231,9 +231,9 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
 
     /**
      * Accuracy estimated without labels ({@link Estimation}): labelled predictions calibrate each (model, label
-     * space, resolution, method); the calibration goes to its own topic and is read back from there as a table, so estimates follow
-     * whichever calibration the topic holds, also one written by another deployment; each source's score counts meet
-     * it, cumulative and per window.
+     * space, resolution, method); the calibration goes to its own topic and is read back from there as a table, so
+     * estimates follow whichever calibration the topic holds, also one written by another deployment; each source's
+     * score counts meet it, cumulative and per window.
      */
     private KStream<String, EstimatedAccuracy> addEstimation(
             StreamsBuilder builder, KStream<String, Prediction> slim, StageSerdes serdes) {
@@ -243,8 +243,7 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
         // What the estimate needs of each prediction, grouped per model, label space, source, group, resolution and
         // method: one small record a prediction through the repartition, one histogram per aggregate.
         var byCell = slim.mapValues(
-                        prediction -> Estimation.sample(
-                                prediction, settings.calibrates(Agreement.sourceOf(prediction), prediction.getGroup())),
+                        prediction -> Estimation.sample(prediction, settings::calibrates),
                         Named.as("confidence-samples"))
                 .groupBy(
                         (key, sample) -> Keys.estimate(

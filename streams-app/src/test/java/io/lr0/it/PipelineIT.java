@@ -1,6 +1,7 @@
 package io.lr0.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -306,6 +307,15 @@ class PipelineIT {
                 0,
                 get(HttpClient.newHttpClient(), "/api/estimated?source=no-such-camera")
                         .size());
+        // lr0 report --estimated prints the same, beside the measured top-1; csv it refuses, saying so.
+        String table = report("--estimated");
+        assertTrue(
+                table.contains("estimated top-1")
+                        && table.lines()
+                                .anyMatch(line ->
+                                        line.contains(" it ") && line.contains("7px") && line.contains("+0.00")),
+                table);
+        assertNotEquals(0, Lr0.commandLine().execute("report", "--estimated", "--format", "csv"));
         Calibration calibration = PipelineIT.<Calibration>latest(
                         config.topics().calibration(),
                         read -> read.containsKey("lr0-demo-fmnist/fashion-mnist/7/bicubic")
