@@ -6,7 +6,7 @@ const POLL_MS = 1000;
 const COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"];
 const FRAMES = 4;
 const state = { charts: {}, updates: 0, strip: [], errors: 0, source: null, frames: [], summary: [],
-  seriesResolution: null, waiting: true };
+  seriesResolution: null, waiting: true, alerts: [], estimated: [] };
 window.lr0 = state;
 
 function resolutionName(resolution) {
@@ -16,6 +16,11 @@ function resolutionName(resolution) {
 function sortResolutions(names) {
   return [...new Set(names)].sort((a, b) =>
     (a === "native" ? Infinity : Number(a)) - (b === "native" ? Infinity : Number(b)));
+}
+
+/** A share in [0, 1] as a percentage; nothing for a missing one. */
+function percent(value) {
+  return value === null || value === undefined ? "" : (100 * value).toFixed(1) + "%";
 }
 
 async function getJson(path) {
@@ -272,10 +277,10 @@ function drawFrames(predictions) {
     const time = document.createElement("div");
     time.className = "time";
     time.textContent = new Date(native.captureTimestamp).toLocaleTimeString();
-    const percent = p => (100 * confidence(p)).toFixed(0) + "%";
-    row.append(time, predictionCard(native, "native", native.predicted, "native \u00b7 " + percent(native)),
+    const score = p => (100 * confidence(p)).toFixed(0) + "%";
+    row.append(time, predictionCard(native, "native", native.predicted, "native \u00b7 " + score(native)),
       ...lowRes.map(p => predictionCard(p, p.predicted === native.predicted ? "agree" : "disagree", p.predicted,
-        p.resolution + " " + p.srMethod + " \u00b7 " + percent(p))));
+        p.resolution + " " + p.srMethod + " \u00b7 " + score(p))));
     return row;
   }));
   state.frames = frames.map(variants => variants[0].imageId);
@@ -283,7 +288,6 @@ function drawFrames(predictions) {
 
 /** The source's agreement across resolutions since the start, one line per model and method. */
 function drawCameraSummary(summaries) {
-  const percent = value => (100 * value).toFixed(1) + "%";
   document.getElementById("camera-summary").replaceChildren(...summaries.map(s => {
     const line = document.createElement("p");
     line.textContent = s.model + " (" + s.srMethod + "), across " + s.resolutions.join("/") + " px: top-1 agreement "
@@ -356,11 +360,82 @@ function drawCameraCharts(source, agreement, series, summarySeries) {
   });
 }
 
+/** A model's subject as a rule sees it: the source (and group) or the dataset, the resolution and method. */
+function subject(alert) {
+  const of = alert.source !== null ? alert.source + (alert.group !== null ? "#" + alert.group : "") : alert.dataset;
+  return alert.model + " on " + of + " at " + resolutionName(alert.resolution) + " (" + alert.srMethod + ")";
+}
+
+/** Every rule's state on every subject, firing ones first. */
+function drawAlerts(alerts) {
+  state.alerts = alerts;
+  document.getElementById("alerts-section").hidden = alerts.length === 0;
+  const sorted = [...alerts].sort((a, b) =>
+    (a.status === "firing" ? 0 : 1) - (b.status === "firing" ? 0 : 1) || a.key.localeCompare(b.key));
+  const list = document.getElementById("alerts");
+  list.replaceChildren(...sorted.map(alert => {
+    const row = document.createElement("div");
+    row.className = "alert " + alert.status;
+    row.dataset.key = alert.key;
+    const since = alert.since ? " since " + new Date(alert.since).toLocaleTimeString() : "";
+    const levels = alert.threshold !== undefined
+      ? " \u00b7 fires below " + percent(alert.threshold) + " for " + alert.windows + " windows, resolves at "
+        + percent(alert.resolveAt)
+      : "";
+    row.textContent = (alert.status === "firing" ? "FIRING" : "ok") + since + " \u00b7 " + alert.rule + ": "
+      + alert.measure + " of " + subject(alert) + " = " + percent(alert.value) + " (" + alert.samples
+      + " predictions in the latest window)" + levels;
+    return row;
+  }));
+}
+
+/** The latest estimates: a row per model, dataset, source and method, a column per resolution. */
+function drawEstimated(estimates) {
+  state.estimated = estimates;
+  document.getElementById("estimated-section").hidden = estimates.length === 0;
+  const resolutions = sortResolutions(estimates.map(e => resolutionName(e.resolution)));
+  const rows = new Map();
+  for (const e of estimates) {
+    const key = [e.model, e.dataset, e.source + (e.group !== null ? "#" + e.group : ""), e.srMethod].join(" \u00b7 ");
+    if (!rows.has(key)) {
+      rows.set(key, new Map());
+    }
+    rows.get(key).set(resolutionName(e.resolution), e);
+  }
+  const table = document.getElementById("estimated");
+  const header = document.createElement("tr");
+  for (const name of ["model \u00b7 dataset \u00b7 source \u00b7 method", ...resolutions]) {
+    const th = document.createElement("th");
+    th.textContent = name;
+    header.append(th);
+  }
+  const body = [...rows.keys()].sort().map(key => {
+    const tr = document.createElement("tr");
+    const th = document.createElement("th");
+    th.textContent = key;
+    tr.append(th);
+    for (const name of resolutions) {
+      const td = document.createElement("td");
+      const e = rows.get(key).get(name);
+      if (e) {
+        td.textContent = percent(e.estimatedTop1) + (e.measuredTop1 !== null ? " [" + percent(e.measuredTop1) + "]" : "");
+        td.title = e.samples + " predictions; calibration of " + e.calibrationVersion + " labelled, threshold "
+          + e.threshold.toFixed(3);
+      }
+      tr.append(td);
+    }
+    return tr;
+  });
+  table.replaceChildren(header, ...body);
+}
+
 async function poll() {
   try {
-    const [metrics, series, recent, agreement] = await Promise.all([
+    const [metrics, series, recent, agreement, alerts, estimated] = await Promise.all([
       getJson("/api/metrics"), getJson("/api/summary/windowed"), getJson("/api/predictions/recent?limit=24"),
-      getJson("/api/agreement")]);
+      getJson("/api/agreement"), getJson("/api/alerts"), getJson("/api/estimated")]);
+    drawAlerts(alerts);
+    drawEstimated(estimated);
     drawDatasets(metrics);
     drawSeries(series);
     drawStrip(recent);

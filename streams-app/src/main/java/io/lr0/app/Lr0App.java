@@ -101,10 +101,7 @@ public final class Lr0App implements AutoCloseable {
             awaitRunning(streams, Duration.ofMillis(config.getLong(Lr0Config.STARTUP_TIMEOUT_MS)));
             if (dashboard != null) {
                 dashboard.start(
-                        streams,
-                        config.metricsSettings().alpha(),
-                        config.metricsSettings().warWeights(),
-                        meters::scrape);
+                        streams, config.metricsSettings(), config.getInt(Lr0Config.PROMETHEUS_MAX_SOURCES), meters);
             }
             log.info(
                     "lr0 streams app '{}' running: {} -> {}{}",

@@ -102,6 +102,7 @@ public final class Lr0Config extends AbstractConfig {
     public static final String DASHBOARD_HOST = "dashboard.host";
     public static final String DASHBOARD_PORT = "dashboard.port";
     public static final String DASHBOARD_ADVERTISED_HOST = "dashboard.advertised.host";
+    public static final String PROMETHEUS_MAX_SOURCES = "prometheus.max.sources";
     public static final String EMBEDDED_REGISTRY_BASIC_AUTH_USER_INFO = "embedded.registry.basic.auth.user.info";
     public static final String EMBEDDED_REGISTRY_SSL_KEYSTORE_LOCATION = "embedded.registry.ssl.keystore.location";
     public static final String EMBEDDED_REGISTRY_SSL_KEYSTORE_PASSWORD = "embedded.registry.ssl.keystore.password";
@@ -590,6 +591,15 @@ public final class Lr0Config extends AbstractConfig {
                     true,
                     Importance.MEDIUM,
                     "Serve the query API and dashboard from this instance (needs metrics.enabled).")
+            .define(
+                    PROMETHEUS_MAX_SOURCES,
+                    Type.INT,
+                    20,
+                    ConfigDef.Range.atLeast(1),
+                    Importance.LOW,
+                    "Sources per instance that /metrics names in the robustness gauges, those with the most "
+                            + "predictions; the others are aggregated under source=\"other\" (bounded label "
+                            + "cardinality).")
             .define(
                     DASHBOARD_HOST,
                     Type.STRING,

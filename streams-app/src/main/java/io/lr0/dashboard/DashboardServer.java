@@ -10,8 +10,12 @@ import io.lr0.http.HttpCall;
 import io.lr0.http.HttpSecurity;
 import io.lr0.http.HttpService;
 import io.lr0.metrics.Agreement;
-import io.lr0.metrics.WarWeights;
+import io.lr0.metrics.AlertRule;
+import io.lr0.metrics.MetricsSettings;
 import io.lr0.runtime.AvroJson;
+import io.lr0.runtime.OperationalMetrics;
+import io.lr0.schema.AlertSample;
+import io.lr0.schema.AlertState;
 import io.lr0.schema.RobustnessSummary;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,10 +27,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
@@ -54,7 +61,9 @@ public final class DashboardServer implements AutoCloseable {
     private final HttpClient http;
     private volatile KafkaStreams streams;
     private volatile QueryService queries;
-    private volatile Supplier<String> prometheus;
+    private volatile Map<String, AlertRule> rules;
+    private volatile RobustnessGauges gauges;
+    private volatile OperationalMetrics meters;
 
     private DashboardServer(String host, int port, String advertisedHost, HttpSecurity security) {
         this.security = security;
@@ -84,10 +93,19 @@ public final class DashboardServer implements AutoCloseable {
         return security.scheme() + "://" + applicationServer();
     }
 
-    /** Starts answering, over {@code streams}' stores; {@code prometheus} gives the {@code /metrics} text. */
-    public void start(KafkaStreams streams, double alpha, WarWeights weights, Supplier<String> prometheus) {
-        this.queries = new QueryService(streams, alpha, weights);
-        this.prometheus = prometheus;
+    /**
+     * Starts answering, over {@code streams}' stores: the API, the page, and on {@code /metrics} the instance's
+     * operational meters with its robustness gauges ({@link RobustnessGauges}, at most {@code maxSources} sources).
+     */
+    public void start(KafkaStreams streams, MetricsSettings settings, int maxSources, OperationalMetrics meters) {
+        this.queries = new QueryService(
+                streams,
+                settings.alpha(),
+                settings.warWeights(),
+                !settings.alertRules().isEmpty());
+        this.rules = settings.alertRules().stream().collect(Collectors.toMap(AlertRule::name, rule -> rule));
+        this.gauges = new RobustnessGauges(queries, settings.window(), maxSources, meters.registry());
+        this.meters = meters;
         this.streams = streams;
         log.info("Dashboard and query API on {}", url());
     }
@@ -101,9 +119,22 @@ public final class DashboardServer implements AutoCloseable {
             return api(call, path);
         }
         if (path.equals("/metrics")) {
-            return HttpAnswer.text(200, "text/plain; version=0.0.4; charset=utf-8", prometheus.get());
+            return HttpAnswer.text(200, "text/plain; version=0.0.4; charset=utf-8", scrape());
         }
         return asset(path);
+    }
+
+    /**
+     * The Prometheus text: the robustness gauges as the stores have them now (while they cannot be read, during a
+     * rebalance, as the last scrape had them) and the operational meters.
+     */
+    private String scrape() {
+        try {
+            gauges.refresh(Instant.now());
+        } catch (InvalidStateStoreException e) {
+            log.debug("Robustness gauges not refreshed: {}", e.getMessage());
+        }
+        return meters.scrape();
     }
 
     private HttpAnswer api(HttpCall call, String path) throws IOException {
@@ -141,6 +172,8 @@ public final class DashboardServer implements AutoCloseable {
                                 local,
                                 StoreNames.ESTIMATES,
                                 () -> AvroJson.array(queries.localEstimates(source))));
+            } else if (path.equals("/api/alerts")) {
+                return send(200, gather("/api/alerts", local, StoreNames.ALERT_STATE, this::localAlerts));
             } else if (path.equals("/api/summary/windowed")) {
                 return send(
                         200,
@@ -272,6 +305,34 @@ public final class DashboardServer implements AutoCloseable {
             }
         }
         return all;
+    }
+
+    /**
+     * Every alert rule's state on every subject held here: whether it fires (since when), its latest window's value
+     * (the newest closed one, else the open one) and, while the rule is configured, its levels.
+     */
+    private ArrayNode localAlerts() {
+        ArrayNode alerts = AvroJson.MAPPER.createArrayNode();
+        for (KeyValue<String, AlertState> alert : queries.localAlerts()) {
+            List<AlertSample> windows = alert.value.getWindows();
+            AlertSample latest = windows.get(Math.max(0, windows.size() - 2));
+            ObjectNode node = (ObjectNode) AvroJson.toJson(latest, AvroJson.Bytes.BASE64);
+            String rule = Keys.ruleOf(alert.key);
+            node.put("rule", rule);
+            node.put("key", alert.key);
+            node.put("status", alert.value.getFiring() ? "firing" : "ok");
+            if (alert.value.getSince() != null) {
+                node.put("since", alert.value.getSince().toEpochMilli());
+            }
+            AlertRule settings = rules.get(rule);
+            if (settings != null) {
+                node.put("threshold", settings.below());
+                node.put("resolveAt", settings.resolveAt());
+                node.put("windows", settings.windows());
+            }
+            alerts.add(node);
+        }
+        return alerts;
     }
 
     private ArrayNode localSeries() {

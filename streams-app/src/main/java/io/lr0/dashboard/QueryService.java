@@ -3,10 +3,14 @@ package io.lr0.dashboard;
 import io.lr0.contract.StoreNames;
 import io.lr0.metrics.Accuracy;
 import io.lr0.metrics.Agreement;
+import io.lr0.metrics.Estimation;
 import io.lr0.metrics.WarWeights;
 import io.lr0.runtime.LabelSpaceStore;
 import io.lr0.schema.AccuracyState;
+import io.lr0.schema.AgreementMetric;
 import io.lr0.schema.AgreementState;
+import io.lr0.schema.AlertState;
+import io.lr0.schema.ConfidenceState;
 import io.lr0.schema.DatasetInfo;
 import io.lr0.schema.EstimatedAccuracy;
 import io.lr0.schema.ModelState;
@@ -39,11 +43,14 @@ final class QueryService {
     private final KafkaStreams streams;
     private final double alpha;
     private final WarWeights weights;
+    /** Whether the topology has alert rules, and so their store. */
+    private final boolean alerting;
 
-    QueryService(KafkaStreams streams, double alpha, WarWeights weights) {
+    QueryService(KafkaStreams streams, double alpha, WarWeights weights, boolean alerting) {
         this.streams = streams;
         this.alpha = alpha;
         this.weights = weights;
+        this.alerting = alerting;
     }
 
     /** Current metrics of every model/dataset held here. */
@@ -130,6 +137,96 @@ final class QueryService {
             });
         }
         return estimates;
+    }
+
+    /**
+     * Of every model/dataset held here, the metrics of its latest window that ended by {@code now}, of the windows
+     * that start in [from, now] (the window a closed-window gauge shows).
+     */
+    List<RobustnessMetric> localMetricsOfLatestWindows(Instant from, Instant now) {
+        List<RobustnessMetric> metrics = new ArrayList<>();
+        this.<AccuracyState>latestClosedWindows(StoreNames.ACCURACY_BY_DATASET_WINDOWED, from, now)
+                .forEach(window -> metrics.addAll(Accuracy.metrics(
+                        window.value,
+                        classesOf(window.value.getDataset()),
+                        alpha,
+                        window.key.window().startTime(),
+                        window.key.window().endTime(),
+                        now)));
+        return metrics;
+    }
+
+    /** The same of agreement with native resolution, per model and source. */
+    List<AgreementMetric> localAgreementOfLatestWindows(Instant from, Instant now) {
+        List<AgreementMetric> metrics = new ArrayList<>();
+        this.<AgreementState>latestClosedWindows(StoreNames.AGREEMENT_BY_SOURCE_WINDOWED, from, now)
+                .forEach(window -> metrics.addAll(Agreement.metrics(
+                        window.value,
+                        window.key.window().startTime(),
+                        window.key.window().endTime(),
+                        now)));
+        return metrics;
+    }
+
+    /**
+     * The same of estimated accuracy, per source cell: the window's counts with the calibration of the cell's
+     * latest cumulative estimate (a cell not estimated yet has none).
+     */
+    List<EstimatedAccuracy> localEstimatesOfLatestWindows(Instant from, Instant now) {
+        ReadOnlyKeyValueStore<String, EstimatedAccuracy> cumulative = store(StoreNames.ESTIMATES);
+        List<EstimatedAccuracy> estimates = new ArrayList<>();
+        for (KeyValue<Windowed<String>, ConfidenceState> window :
+                this.<ConfidenceState>latestClosedWindows(StoreNames.CONFIDENCE_BY_SOURCE_WINDOWED, from, now)) {
+            EstimatedAccuracy calibrated = cumulative.get(window.key.key());
+            if (calibrated != null) {
+                estimates.add(Estimation.estimate(
+                        Estimation.inWindow(
+                                window.value,
+                                window.key.window().startTime(),
+                                window.key.window().endTime()),
+                        calibrated,
+                        now));
+            }
+        }
+        return estimates;
+    }
+
+    /** Every alert rule's state on every subject held here, keyed by rule and subject; none without rules. */
+    List<KeyValue<String, AlertState>> localAlerts() {
+        List<KeyValue<String, AlertState>> alerts = new ArrayList<>();
+        if (!alerting) {
+            return alerts;
+        }
+        try (KeyValueIterator<String, AlertState> all =
+                this.<AlertState>store(StoreNames.ALERT_STATE).all()) {
+            all.forEachRemaining(entry -> {
+                if (entry.value != null && !entry.value.getWindows().isEmpty()) {
+                    alerts.add(entry);
+                }
+            });
+        }
+        return alerts;
+    }
+
+    /** Per key of a window store held here, its latest window that ended by {@code now}, of those from {@code from}. */
+    private <V> List<KeyValue<Windowed<String>, V>> latestClosedWindows(String storeName, Instant from, Instant now) {
+        ReadOnlyWindowStore<String, V> windows = streams.store(
+                StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.<String, V>windowStore()));
+        Map<String, KeyValue<Windowed<String>, V>> latest = new TreeMap<>();
+        try (KeyValueIterator<Windowed<String>, V> all = windows.fetchAll(from, now)) {
+            all.forEachRemaining(entry -> {
+                if (entry.value != null && !entry.key.window().endTime().isAfter(now)) {
+                    latest.merge(
+                            entry.key.key(),
+                            entry,
+                            (held, other) -> held.key.window().start()
+                                            >= other.key.window().start()
+                                    ? held
+                                    : other);
+                }
+            });
+        }
+        return new ArrayList<>(latest.values());
     }
 
     /** SAR/WAR of every model held here. */

@@ -163,6 +163,24 @@ public final class Estimation {
     }
 
     /**
+     * The estimate of {@code counts} (a window's, say) with the calibration that {@code estimated} (its source's
+     * cumulative estimate) was made with.
+     */
+    public static EstimatedAccuracy estimate(ConfidenceState counts, EstimatedAccuracy estimated, Instant now) {
+        Calibration calibration = Calibration.newBuilder()
+                .setModel(estimated.getModel())
+                .setDataset(estimated.getDataset())
+                .setResolution(estimated.getResolution())
+                .setSrMethod(estimated.getSrMethod())
+                .setVersion(estimated.getCalibrationVersion())
+                .setAccuracyTop1(estimated.getCalibrationAccuracyTop1())
+                .setThreshold(estimated.getThreshold())
+                .setUpdated(estimated.getUpdated())
+                .build();
+        return estimate(counts, calibration, now);
+    }
+
+    /**
      * ATC's threshold: the score t such that {@code correct} of the histogram's predictions lie above it, scores
      * spread evenly within their bin; 1.0 (nothing above) when none was right.
      */

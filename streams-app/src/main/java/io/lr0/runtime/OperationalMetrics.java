@@ -70,6 +70,24 @@ public final class OperationalMetrics implements AutoCloseable {
     /** Time per record in one step of the pipeline, tag {@code stage}: see {@link #stageTimer}. */
     public static final String STAGE_TIME = "lr0.stage";
 
+    /** Each meter's help text on /metrics (Prometheus' HELP line): one per name above, what it counts. */
+    private static final Map<String, String> HELP = Map.ofEntries(
+            Map.entry(DEAD_LETTERS, "Dead letters written, by dead-letter topic and reason"),
+            Map.entry(VARIANTS, "Variants written by the degrade stage, by dataset"),
+            Map.entry(PREDICTIONS, "Predictions written, by dataset and model"),
+            Map.entry(PREDICTION_LATENCY, "Capture to prediction latency"),
+            Map.entry(MODEL_TIME, "Wall time of one batched forward pass"),
+            Map.entry(MODEL_CPU_TIME, "CPU time of the stream thread during one forward pass"),
+            Map.entry(BATCH_SIZE, "Images per forward pass"),
+            Map.entry(LABELS_OUTSIDE, "Ground-truth labels outside their dataset's label space"),
+            Map.entry(LABEL_SPACE_ENCODINGS, "Label spaces made ready, by dataset and from (model or cache)"),
+            Map.entry(LABEL_SPACE_PROMPTS, "Prompts of a dataset's latest label-space encoding"),
+            Map.entry(LABEL_SPACE_PROMPTS_ENCODED, "Prompts of that encoding encoded so far"),
+            Map.entry(LABEL_SPACE_WAITING, "Records waiting for their dataset's label space, by dataset and topic"),
+            Map.entry(LABEL_SPACE_WAITING_BYTES, "Bytes on disk of the records waiting for their label space"),
+            Map.entry(REBALANCES, "Times this instance entered a rebalance"),
+            Map.entry(STAGE_TIME, "Time per record in one step of the pipeline, by stage"));
+
     private final MeterRegistry registry;
     private final JvmGcMetrics gcMetrics;
     private KafkaStreamsMetrics streamsMetrics;
@@ -130,7 +148,7 @@ public final class OperationalMetrics implements AutoCloseable {
     public void bind(KafkaStreams streams) {
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
-        Counter rebalances = registry.counter(REBALANCES);
+        Counter rebalances = counter(REBALANCES);
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.REBALANCING) {
                 rebalances.increment();
@@ -146,6 +164,7 @@ public final class OperationalMetrics implements AutoCloseable {
     /** A latency timer with the percentiles the dashboards show. */
     public Timer latencyTimer(String name, String... tags) {
         return Timer.builder(name)
+                .description(help(name))
                 .tags(tags)
                 .publishPercentiles(0.5, 0.95, 0.99)
                 .distributionStatisticExpiry(Duration.ofMinutes(2))
@@ -157,20 +176,26 @@ public final class OperationalMetrics implements AutoCloseable {
      * upscale (the model's own time is {@link #MODEL_TIME}). Look it up once and keep it: lookups are not free.
      */
     public Timer stageTimer(String stage) {
-        return registry.timer(STAGE_TIME, "stage", stage);
+        return Timer.builder(STAGE_TIME)
+                .description(help(STAGE_TIME))
+                .tag("stage", stage)
+                .register(registry);
     }
 
     public Timer timer(String name) {
-        return registry.timer(name);
+        return Timer.builder(name).description(help(name)).register(registry);
     }
 
     public DistributionSummary summary(String name) {
-        return registry.summary(name);
+        return DistributionSummary.builder(name).description(help(name)).register(registry);
     }
 
     /** A gauge that reads {@code value} (held strongly by the caller: Micrometer keeps only a weak reference). */
     public Gauge gauge(String name, AtomicLong value, String... tags) {
-        return Gauge.builder(name, value, AtomicLong::get).tags(tags).register(registry);
+        return Gauge.builder(name, value, AtomicLong::get)
+                .description(help(name))
+                .tags(tags)
+                .register(registry);
     }
 
     /** Removes a meter whose subject is gone (a gauge of a dataset that no longer waits). */
@@ -179,7 +204,16 @@ public final class OperationalMetrics implements AutoCloseable {
     }
 
     public Counter counter(String name, String... tags) {
-        return registry.counter(name, tags);
+        return Counter.builder(name).description(help(name)).tags(tags).register(registry);
+    }
+
+    /** The help text of one of the names above: a meter without one is a mistake, caught by the first test to use it. */
+    private static String help(String name) {
+        String help = HELP.get(name);
+        if (help == null) {
+            throw new IllegalArgumentException("meter " + name + " has no help text in OperationalMetrics.HELP");
+        }
+        return help;
     }
 
     /** The Prometheus text exposition. */

@@ -97,10 +97,14 @@ class DashboardBrowserIT {
                                 && groupAccuracy(m) != null
                                 && groupAccuracy(m).size() == 2);
 
-                @SuppressWarnings("unchecked")
-                List<Object> labels =
-                        (List<Object>) js.executeScript("return window.lr0.charts['" + CHART + "'].data.labels");
-                assertEquals(List.of("7", "10", "14", "21", "native"), labels);
+                // The page polls every second: wait for a poll after the final counts.
+                String labels = "return window.lr0.charts['" + CHART + "'].data.labels";
+                List<String> resolutions = List.of("7", "10", "14", "21", "native");
+                try {
+                    wait.until(d -> resolutions.equals(js.executeScript(labels)));
+                } finally {
+                    assertEquals(resolutions, js.executeScript(labels));
+                }
                 for (JsonNode metric : metrics) {
                     if (!metric.path("dataset").asText().equals("fashion-mnist")) {
                         continue;
