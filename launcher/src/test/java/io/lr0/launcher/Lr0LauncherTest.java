@@ -16,8 +16,19 @@ class Lr0LauncherTest {
         CommandLine lr0 = Lr0Launcher.commandLine();
         assertEquals(
                 List.of(
-                        "run", "produce", "degrade", "upscale", "war", "report", "consume", "dlq", "demo", "broker",
-                        "bench", "help"),
+                        "run",
+                        "produce",
+                        "degrade",
+                        "upscale",
+                        "war",
+                        "report",
+                        "prometheus-rules",
+                        "consume",
+                        "dlq",
+                        "demo",
+                        "broker",
+                        "bench",
+                        "help"),
                 List.copyOf(lr0.getSubcommands().keySet()));
         assertEquals(
                 List.of("inference", "pipeline", "upscale", "micro"),

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             UpscaleCommand.class,
             WarCommand.class,
             ReportCommand.class,
+            PrometheusRulesCommand.class,
             ConsumeCommand.class,
             DlqCommand.class,
             CommandLine.HelpCommand.class
