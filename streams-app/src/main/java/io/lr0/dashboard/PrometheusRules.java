@@ -27,9 +27,12 @@ public final class PrometheusRules {
     /** The rules file (YAML, {@code groups:} at the top) for {@code rules} on windows of {@code window}. */
     public static String yaml(List<AlertRule> rules, Duration window) {
         StringBuilder yaml = new StringBuilder();
-        yaml.append("# lr0's alert rules for Prometheus, written by `./lr0 prometheus-rules` from alert.rules\n");
-        yaml.append("# (metrics window ").append(duration(window)).append("): docs/operations.md, \"Prometheus\".\n");
         yaml.append("groups:\n");
+        yaml.append("  # lr0's alert rules for Prometheus, written by `./lr0 prometheus-rules` from alert.rules\n");
+        yaml.append("  # (metrics window ")
+                .append(duration(window))
+                .append("): docs/operations.md, \"Alert rules for ");
+        yaml.append("Prometheus and Alertmanager\".\n");
         yaml.append("  - name: ").append(GROUP).append('\n');
         if (rules.isEmpty()) {
             yaml.append("    rules: []\n");
