@@ -10,7 +10,7 @@ import io.lr0.image.ImageLimits;
 import io.lr0.inference.InferenceSettings;
 import io.lr0.metrics.AlertRule;
 import io.lr0.metrics.MetricsSettings;
-import io.lr0.runtime.LabelSpaceWait;
+import io.lr0.runtime.labelspace.LabelSpaceWait;
 import io.lr0.superres.SuperResolutionSettings;
 import java.io.IOException;
 import java.io.Reader;

@@ -3,7 +3,7 @@ package io.lr0.cli;
 import io.lr0.app.Lr0Config;
 import io.lr0.dlq.DeadLetterReplay;
 import io.lr0.dlq.DeadLetterReplay.DeadLetter;
-import io.lr0.runtime.LogText;
+import io.lr0.runtime.records.LogText;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;

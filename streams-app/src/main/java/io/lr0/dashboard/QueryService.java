@@ -5,7 +5,7 @@ import io.lr0.metrics.Accuracy;
 import io.lr0.metrics.Agreement;
 import io.lr0.metrics.Estimation;
 import io.lr0.metrics.WarWeights;
-import io.lr0.runtime.LabelSpaceStore;
+import io.lr0.runtime.labelspace.LabelSpaceStore;
 import io.lr0.schema.AccuracyState;
 import io.lr0.schema.AgreementMetric;
 import io.lr0.schema.AgreementState;

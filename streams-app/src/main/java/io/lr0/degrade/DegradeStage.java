@@ -1,9 +1,9 @@
 package io.lr0.degrade;
 
 import io.lr0.image.Raster;
-import io.lr0.runtime.OperationalMetrics;
-import io.lr0.runtime.Stage;
-import io.lr0.runtime.StageSerdes;
+import io.lr0.runtime.meters.OperationalMetrics;
+import io.lr0.runtime.stage.Stage;
+import io.lr0.runtime.stage.StageSerdes;
 import io.lr0.schema.ImageRecord;
 import io.lr0.schema.ImageVariant;
 import java.util.function.Consumer;

@@ -1,7 +1,7 @@
 package io.lr0.dlq;
 
 import io.lr0.contract.DeadLetterHeaders;
-import io.lr0.runtime.TopicReader;
+import io.lr0.runtime.records.TopicReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,7 +20,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -110,12 +109,13 @@ public final class DeadLetterReplay {
                     skipped[0]++;
                     return;
                 }
-                RecordHeaders headers = new RecordHeaders();
-                headers.add(
-                        REPLAYED_FROM,
-                        (record.topic() + "/" + record.partition() + "/" + record.offset())
-                                .getBytes(StandardCharsets.UTF_8));
-                toSend.add(new ProducerRecord<>(target, null, record.key(), record.value(), headers));
+                ProducerRecord<byte[], byte[]> replayed = new ProducerRecord<>(target, record.key(), record.value());
+                replayed.headers()
+                        .add(
+                                REPLAYED_FROM,
+                                (record.topic() + "/" + record.partition() + "/" + record.offset())
+                                        .getBytes(StandardCharsets.UTF_8));
+                toSend.add(replayed);
                 byReason.merge(deadLetter.reason(), 1, Integer::sum);
             });
             if (!dryRun && !readUpTo.isEmpty()) {

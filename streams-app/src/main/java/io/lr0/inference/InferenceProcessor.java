@@ -8,10 +8,10 @@ import io.lr0.image.BadImageException;
 import io.lr0.image.ImageCodec;
 import io.lr0.image.ImageLimits;
 import io.lr0.image.Raster;
-import io.lr0.runtime.LogText;
-import io.lr0.runtime.MicroBatchProcessor;
-import io.lr0.runtime.OperationalMetrics;
-import io.lr0.runtime.ParkedVariants.Parked;
+import io.lr0.runtime.meters.OperationalMetrics;
+import io.lr0.runtime.records.LogText;
+import io.lr0.runtime.stage.MicroBatchProcessor;
+import io.lr0.runtime.stage.ParkedVariants.Parked;
 import io.lr0.schema.DatasetInfo;
 import io.lr0.schema.ImageVariant;
 import io.lr0.schema.LabelScore;
@@ -120,7 +120,7 @@ final class InferenceProcessor extends MicroBatchProcessor<ImagePreprocessor.Pre
     /**
      * Classifies parked variants in batches of at most batch.size. Image features do not depend on the dataset, so a
      * batch mixes datasets; each variant is scored against its own label space. Variants whose label space was
-     * deleted since they passed the {@link io.lr0.runtime.LabelSpaceGate} stay parked.
+     * deleted since they passed the {@link io.lr0.runtime.labelspace.LabelSpaceGate} stay parked.
      */
     @Override
     protected void runBatches(boolean onlyFull) {

@@ -4,10 +4,10 @@ import io.lr0.contract.Lanes;
 import io.lr0.contract.SrMethods;
 import io.lr0.contract.StoreNames;
 import io.lr0.image.Raster;
-import io.lr0.runtime.OperationalMetrics;
-import io.lr0.runtime.ParkedVariants;
-import io.lr0.runtime.Stage;
-import io.lr0.runtime.StageSerdes;
+import io.lr0.runtime.meters.OperationalMetrics;
+import io.lr0.runtime.stage.ParkedVariants;
+import io.lr0.runtime.stage.Stage;
+import io.lr0.runtime.stage.StageSerdes;
 import io.lr0.schema.DatasetInfo;
 import io.lr0.schema.ImageVariant;
 import io.lr0.schema.Prediction;
@@ -22,7 +22,7 @@ import org.apache.kafka.streams.kstream.Produced;
 
 /**
  * The inference stage of one model: variants (raw, and after learned super-resolution) -> zero-shot predictions,
- * micro-batched, on the label space of each dataset. Needs the {@link io.lr0.runtime.LabelSpaceStore}. Several
+ * micro-batched, on the label space of each dataset. Needs the {@link io.lr0.runtime.labelspace.LabelSpaceStore}. Several
  * models classify one stream through {@link InferenceStages}, one lane each.
  */
 public final class InferenceStage implements Stage<ImageVariant, Prediction> {
@@ -46,7 +46,7 @@ public final class InferenceStage implements Stage<ImageVariant, Prediction> {
 
     /**
      * Whether this stage can classify records of a label space now: false while its prompts are being encoded
-     * (started by the question), so that a {@link io.lr0.runtime.LabelSpaceGate} holds them meanwhile; it throws
+     * (started by the question), so that a {@link io.lr0.runtime.labelspace.LabelSpaceGate} holds them meanwhile; it throws
      * {@link io.lr0.image.BadImageException} ({@code BAD_LABEL_SPACE}) for a label space that can never be used.
      */
     public Predicate<DatasetInfo> labelSpaceReady() {

@@ -4,8 +4,8 @@ import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;
 import io.lr0.contract.LabelSpaceRules;
 import io.lr0.image.BadImageException;
-import io.lr0.runtime.LogText;
-import io.lr0.runtime.OperationalMetrics;
+import io.lr0.runtime.meters.OperationalMetrics;
+import io.lr0.runtime.records.LogText;
 import io.lr0.schema.DatasetInfo;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * Zero-shot classifiers per label space, shared by every task of this instance. Building one encodes every prompt
  * of every class with the text tower (ImageNet: 1,000 classes x 80 templates), which takes minutes on a CPU, so it
  * never runs on a stream thread: a thread of its own encodes while the dataset's records wait on disk in the {@link
- * io.lr0.runtime.LabelSpaceGate} and other datasets flow. Class embeddings are cached as files under the cache
+ * io.lr0.runtime.labelspace.LabelSpaceGate} and other datasets flow. Class embeddings are cached as files under the cache
  * directory, keyed by the model's digest, the class list and the prompts, so a restart, or another instance sharing
  * the directory, encodes nothing. (Files rather than a compacted topic: ImageNet's embeddings for a ViT-L are 3 MB,
  * over a broker's default record limit.) A dataset whose class list changes gets a new classifier.

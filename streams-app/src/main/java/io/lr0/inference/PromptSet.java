@@ -3,7 +3,7 @@ package io.lr0.inference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lr0.contract.Lr0fmDatasets;
-import io.lr0.runtime.LogText;
+import io.lr0.runtime.records.LogText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

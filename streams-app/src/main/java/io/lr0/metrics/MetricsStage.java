@@ -2,9 +2,9 @@ package io.lr0.metrics;
 
 import io.lr0.contract.Keys;
 import io.lr0.contract.StoreNames;
-import io.lr0.runtime.LabelSpaceStore;
-import io.lr0.runtime.Stage;
-import io.lr0.runtime.StageSerdes;
+import io.lr0.runtime.labelspace.LabelSpaceStore;
+import io.lr0.runtime.stage.Stage;
+import io.lr0.runtime.stage.StageSerdes;
 import io.lr0.schema.AccuracyState;
 import io.lr0.schema.AgreementMetric;
 import io.lr0.schema.AgreementSample;

@@ -1,7 +1,7 @@
 package io.lr0.metrics;
 
 import io.lr0.contract.Lr0fmDatasets;
-import io.lr0.runtime.LogText;
+import io.lr0.runtime.records.LogText;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;

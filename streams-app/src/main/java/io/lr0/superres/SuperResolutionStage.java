@@ -1,10 +1,10 @@
 package io.lr0.superres;
 
 import io.lr0.contract.StoreNames;
-import io.lr0.runtime.OperationalMetrics;
-import io.lr0.runtime.ParkedVariants;
-import io.lr0.runtime.Stage;
-import io.lr0.runtime.StageSerdes;
+import io.lr0.runtime.meters.OperationalMetrics;
+import io.lr0.runtime.stage.ParkedVariants;
+import io.lr0.runtime.stage.Stage;
+import io.lr0.runtime.stage.StageSerdes;
 import io.lr0.schema.ImageVariant;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.lr0.dashboard.RobustnessGauges.Family;
 import io.lr0.dashboard.RobustnessGauges.Row;
 import io.lr0.metrics.AlertRule.Measure;
-import io.lr0.runtime.OperationalMetrics;
+import io.lr0.runtime.meters.OperationalMetrics;
 import io.lr0.schema.AgreementMetric;
 import io.lr0.schema.EstimatedAccuracy;
 import java.time.Duration;

@@ -12,7 +12,7 @@ import io.lr0.image.Degradations;
 import io.lr0.image.ImageCodec;
 import io.lr0.image.ImageLimits;
 import io.lr0.image.Raster;
-import io.lr0.runtime.OperationalMetrics;
+import io.lr0.runtime.meters.OperationalMetrics;
 import io.lr0.schema.DegradationMethod;
 import io.lr0.schema.Image;
 import io.lr0.schema.ImageEncoding;

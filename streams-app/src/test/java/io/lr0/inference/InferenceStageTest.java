@@ -12,7 +12,7 @@ import io.lr0.image.ImageCodec;
 import io.lr0.image.Raster;
 import io.lr0.producers.IdxDataset;
 import io.lr0.producers.LabeledImage;
-import io.lr0.runtime.MicroBatchProcessor;
+import io.lr0.runtime.stage.MicroBatchProcessor;
 import io.lr0.schema.DatasetInfo;
 import io.lr0.schema.Image;
 import io.lr0.schema.ImageEncoding;

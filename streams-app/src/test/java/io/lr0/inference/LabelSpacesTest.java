@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.lr0.producers.IdxDataset;
-import io.lr0.runtime.OperationalMetrics;
+import io.lr0.runtime.meters.OperationalMetrics;
 import io.lr0.schema.DatasetInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;

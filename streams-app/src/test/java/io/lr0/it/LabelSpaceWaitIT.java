@@ -13,7 +13,7 @@ import io.lr0.producers.Datasets;
 import io.lr0.producers.ImagePublisher;
 import io.lr0.producers.LabelSpace;
 import io.lr0.producers.LabeledImage;
-import io.lr0.runtime.OperationalMetrics;
+import io.lr0.runtime.meters.OperationalMetrics;
 import io.lr0.schema.Prediction;
 import io.lr0.testing.AppConfig;
 import io.lr0.testing.Consume;

@@ -1,4 +1,4 @@
-package io.lr0.runtime;
+package io.lr0.runtime.labelspace;
 
 import static io.lr0.testing.TopologyHarness.header;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.lr0.contract.DeadLetterHeaders;
 import io.lr0.image.BadImageException;
 import io.lr0.local.InProcessSchemaRegistry;
+import io.lr0.runtime.deadletter.DeadLetterHandler;
+import io.lr0.runtime.meters.OperationalMetrics;
+import io.lr0.runtime.stage.StageSerdes;
 import io.lr0.schema.DatasetInfo;
 import io.lr0.schema.ImageRecord;
 import io.lr0.testing.TestImages;

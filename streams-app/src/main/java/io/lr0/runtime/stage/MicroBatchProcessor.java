@@ -1,7 +1,7 @@
-package io.lr0.runtime;
+package io.lr0.runtime.stage;
 
 import io.lr0.image.BadImageException;
-import io.lr0.runtime.ParkedVariants.Parked;
+import io.lr0.runtime.stage.ParkedVariants.Parked;
 import io.lr0.schema.ImageVariant;
 import java.time.Duration;
 import org.apache.kafka.streams.processor.PunctuationType;

@@ -1,4 +1,4 @@
-package io.lr0.runtime;
+package io.lr0.runtime.records;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,10 +1,11 @@
-package io.lr0.runtime;
+package io.lr0.runtime.stage;
 
 import io.lr0.registry.AvroDeserializer;
 import io.lr0.registry.AvroSerializer;
 import io.lr0.registry.RegistryConfig;
 import io.lr0.registry.RestSchemaRegistryClient;
 import io.lr0.registry.SchemaRegistryClient;
+import io.lr0.runtime.meters.OperationalMetrics;
 import io.micrometer.core.instrument.Timer;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.lr0.runtime;
+package io.lr0.runtime.meters;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

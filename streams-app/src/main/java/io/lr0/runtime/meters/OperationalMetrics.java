@@ -1,4 +1,4 @@
-package io.lr0.runtime;
+package io.lr0.runtime.meters;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;

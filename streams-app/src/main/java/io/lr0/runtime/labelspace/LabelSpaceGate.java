@@ -1,9 +1,14 @@
-package io.lr0.runtime;
+package io.lr0.runtime.labelspace;
 
 import io.lr0.contract.DeadLetterHeaders;
 import io.lr0.contract.StoreNames;
 import io.lr0.contract.Topics;
 import io.lr0.image.BadImageException;
+import io.lr0.runtime.deadletter.DeadLetters;
+import io.lr0.runtime.meters.OperationalMetrics;
+import io.lr0.runtime.records.LogText;
+import io.lr0.runtime.stage.Stage;
+import io.lr0.runtime.stage.StageSerdes;
 import io.lr0.schema.DatasetInfo;
 import io.micrometer.core.instrument.Meter;
 import java.nio.ByteBuffer;
@@ -27,7 +32,9 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.errors.internals.FailedProcessingException;
+import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.errors.TaskCorruptedException;
+import org.apache.kafka.streams.errors.TaskMigratedException;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
@@ -351,17 +358,21 @@ public final class LabelSpaceGate<V extends SpecificRecord> implements Stage<V, 
         private void release(Record<String, V> record, Held held) {
             try {
                 context.forward(record, releasedNode());
-            } catch (FailedProcessingException refused) {
+            } catch (TaskMigratedException | TaskCorruptedException lost) {
+                // Not the record's doing: the task must move or restore, and the record still waits.
+                throw lost;
+            } catch (StreamsException refused) {
                 // A later stage refused the record. Forwarded by a punctuation, it has no source record for the
-                // dead-letter handler to write (DeadLetterHandler fails it instead), but the gate still holds it.
+                // dead-letter handler to write (DeadLetterHandler fails it instead, and Kafka Streams raises the
+                // failure wrapped), but the gate still holds it.
                 deadLetter(record, held, refused.getCause() == null ? refused : refused.getCause());
             }
         }
 
         private void deadLetter(Record<String, V> record, Held held, Throwable reason) {
-            context.forward(
-                    record.withHeaders(DeadLetters.headers(sourceTopic, held.partition(), held.offset(), name, reason)),
-                    deadLettersNode());
+            Record<String, V> letter = new Record<>(record.key(), record.value(), record.timestamp());
+            DeadLetters.addHeaders(letter.headers(), sourceTopic, held.partition(), held.offset(), name, reason);
+            context.forward(letter, deadLettersNode());
             DeadLetters.count(meters, DeadLetterHeaders.topicFor(sourceTopic), reason);
         }
 

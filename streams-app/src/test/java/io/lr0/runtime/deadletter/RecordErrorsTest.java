@@ -1,9 +1,10 @@
-package io.lr0.runtime;
+package io.lr0.runtime.deadletter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.lr0.contract.DeadLetterHeaders;
+import io.lr0.runtime.meters.OperationalMetrics;
 import io.lr0.testing.TopologyHarness;
 import java.nio.file.Path;
 import java.util.List;

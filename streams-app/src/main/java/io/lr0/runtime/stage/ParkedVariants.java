@@ -1,4 +1,4 @@
-package io.lr0.runtime;
+package io.lr0.runtime.stage;
 
 import io.lr0.schema.ImageVariant;
 import java.util.ArrayList;

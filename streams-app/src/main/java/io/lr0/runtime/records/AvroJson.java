@@ -1,4 +1,4 @@
-package io.lr0.runtime;
+package io.lr0.runtime.records;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

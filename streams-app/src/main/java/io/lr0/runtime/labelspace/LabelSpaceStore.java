@@ -1,6 +1,7 @@
-package io.lr0.runtime;
+package io.lr0.runtime.labelspace;
 
 import io.lr0.contract.StoreNames;
+import io.lr0.runtime.stage.StageSerdes;
 import io.lr0.schema.DatasetInfo;
 import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.Serdes;

@@ -1,4 +1,4 @@
-package io.lr0.runtime;
+package io.lr0.runtime.deadletter;
 
 import java.util.Set;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;

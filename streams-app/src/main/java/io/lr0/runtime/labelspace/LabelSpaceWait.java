@@ -1,4 +1,4 @@
-package io.lr0.runtime;
+package io.lr0.runtime.labelspace;
 
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package io.lr0.runtime;
+package io.lr0.runtime.records;
 
 /**
  * Text from records (ids, labels, dataset ids, the messages that quote them) as a log line or a terminal may show

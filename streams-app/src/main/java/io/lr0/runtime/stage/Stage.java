@@ -1,4 +1,4 @@
-package io.lr0.runtime;
+package io.lr0.runtime.stage;
 
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;

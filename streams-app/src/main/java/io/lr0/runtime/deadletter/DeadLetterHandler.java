@@ -1,6 +1,8 @@
-package io.lr0.runtime;
+package io.lr0.runtime.deadletter;
 
 import io.lr0.registry.AvroDecodingException;
+import io.lr0.runtime.meters.OperationalMetrics;
+import io.lr0.runtime.records.LogText;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -1,13 +1,13 @@
-package io.lr0.runtime;
+package io.lr0.runtime.deadletter;
 
 import io.lr0.contract.DeadLetterHeaders;
 import io.lr0.image.BadImageException;
 import io.lr0.registry.AvroDecodingException;
+import io.lr0.runtime.meters.OperationalMetrics;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Dead letters as every stage writes them: the source record's raw key and value (so it can be fixed and replayed)
@@ -38,12 +38,10 @@ public final class DeadLetters {
             byte[] rawKey,
             byte[] rawValue,
             Throwable error) {
-        return new ProducerRecord<>(
-                DeadLetterHeaders.topicFor(sourceTopic),
-                null,
-                rawKey,
-                rawValue,
-                headers(sourceTopic, partition, offset, processor, error));
+        ProducerRecord<byte[], byte[]> letter =
+                new ProducerRecord<>(DeadLetterHeaders.topicFor(sourceTopic), rawKey, rawValue);
+        addHeaders(letter.headers(), sourceTopic, partition, offset, processor, error);
+        return letter;
     }
 
     /** Counts a dead letter written to {@code deadLetterTopic} because of {@code error}, by topic and reason. */
@@ -52,9 +50,9 @@ public final class DeadLetters {
                 .increment();
     }
 
-    /** The headers of a dead letter: why ({@code error}), and where its record came from. */
-    public static Headers headers(String sourceTopic, int partition, long offset, String processor, Throwable error) {
-        Headers headers = new RecordHeaders();
+    /** Adds a dead letter's headers to {@code headers}: why ({@code error}), and where its record came from. */
+    public static void addHeaders(
+            Headers headers, String sourceTopic, int partition, long offset, String processor, Throwable error) {
         add(headers, DeadLetterHeaders.REASON, reasonOf(error));
         add(headers, DeadLetterHeaders.MESSAGE, String.valueOf(error.getMessage()));
         add(headers, DeadLetterHeaders.EXCEPTION, error.getClass().getName());
@@ -62,7 +60,6 @@ public final class DeadLetters {
         add(headers, DeadLetterHeaders.SOURCE_PARTITION, String.valueOf(partition));
         add(headers, DeadLetterHeaders.SOURCE_OFFSET, String.valueOf(offset));
         add(headers, DeadLetterHeaders.PROCESSOR, String.valueOf(processor));
-        return headers;
     }
 
     private static void add(Headers headers, String name, String value) {
