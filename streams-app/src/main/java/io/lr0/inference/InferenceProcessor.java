@@ -200,7 +200,7 @@ final class InferenceProcessor extends MicroBatchProcessor<ImagePreprocessor.Pre
         long modelMicros = modelNanos / 1000;
         modelTime.record(modelNanos, TimeUnit.NANOSECONDS);
         batchSizes.record(batch.size());
-        Instant now = Instant.now();
+        Instant now = now();
         for (int i = 0; i < batch.size(); i++) {
             long postStart = System.nanoTime();
             ImageVariant variant = batch.get(i).variant();

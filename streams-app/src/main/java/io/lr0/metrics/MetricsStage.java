@@ -5,6 +5,7 @@ import io.lr0.contract.StoreNames;
 import io.lr0.runtime.labelspace.LabelSpaceStore;
 import io.lr0.runtime.stage.Stage;
 import io.lr0.runtime.stage.StageSerdes;
+import io.lr0.runtime.stage.StreamClock;
 import io.lr0.schema.AccuracyState;
 import io.lr0.schema.AgreementMetric;
 import io.lr0.schema.AgreementSample;
@@ -194,12 +195,16 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
                                 .withValueSerde(serdes.value(AgreementState.class)))
                 .toStream(Named.as("agreement-changes"));
         // Every change of a source re-emits its summary across resolutions: one figure per camera and method.
-        changes.flatMap((key, state) -> agreementSummaryRecords(state), Named.as("emit-agreement-summary"))
+        changes.process(
+                        StreamClock.flatMap((record, now) -> agreementSummaryRecords(record.value(), now)),
+                        Named.as("emit-agreement-summary"))
                 .to(
                         settings.agreementSummaryTopic(),
                         Produced.<String, AgreementSummary>with(Serdes.String(), serdes.value(AgreementSummary.class))
                                 .withName("robustness-agreement-summary"));
-        changes.flatMap((key, state) -> agreementRecords(state, null, null), Named.as("emit-agreement"))
+        changes.process(
+                        StreamClock.flatMap((record, now) -> agreementRecords(record.value(), null, null, now)),
+                        Named.as("emit-agreement"))
                 .to(
                         settings.agreementTopic(),
                         Produced.<String, AgreementMetric>with(Serdes.String(), serdes.value(AgreementMetric.class))
@@ -216,11 +221,13 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
                                 .withKeySerde(Serdes.String())
                                 .withValueSerde(serdes.value(AgreementState.class)))
                 .toStream(Named.as("agreement-window-changes"))
-                .flatMap(
-                        (window, state) -> agreementRecords(
-                                state,
-                                window.window().startTime(),
-                                window.window().endTime()),
+                .process(
+                        StreamClock.<Windowed<String>, AgreementState, String, AgreementMetric>flatMap(
+                                (record, now) -> agreementRecords(
+                                        record.value(),
+                                        record.key().window().startTime(),
+                                        record.key().window().endTime(),
+                                        now)),
                         Named.as("emit-windowed-agreement"));
         windowed.to(
                 settings.agreementWindowedTopic(),
@@ -279,8 +286,9 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
                                 .withKeySerde(Serdes.String())
                                 .withValueSerde(countsSerde))
                 .toStream(Named.as("calibration-changes"))
-                .mapValues(
-                        state -> state == null ? null : Estimation.calibration(state, minSamples, Instant.now()),
+                .processValues(
+                        StreamClock.<String, ConfidenceState, Calibration>mapValues(
+                                (state, now) -> state == null ? null : Estimation.calibration(state, minSamples, now)),
                         Named.as("calibrate"))
                 .filter((key, calibration) -> calibration != null, Named.as("calibrated"))
                 .to(
@@ -298,12 +306,16 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
                 .join(
                         calibrations,
                         MetricsStage::calibrationOf,
-                        (counts, calibration) -> Estimation.estimate(counts, calibration, Instant.now()),
-                        TableJoined.as("estimate"),
+                        Calibrated::new,
                         // Named, as every internal resource here: a name that moves with the topology would lose it.
+                        TableJoined.as("estimate"))
+                // Estimated at the stream's time, and kept for the query API.
+                .transformValues(
+                        StreamClock.<String, Calibrated, EstimatedAccuracy>mapTableValues(Calibrated::estimate),
                         Materialized.<String, EstimatedAccuracy, KeyValueStore<Bytes, byte[]>>as(StoreNames.ESTIMATES)
                                 .withKeySerde(Serdes.String())
-                                .withValueSerde(serdes.value(EstimatedAccuracy.class)))
+                                .withValueSerde(serdes.value(EstimatedAccuracy.class)),
+                        Named.as("estimate-at-stream-time"))
                 .toStream(Named.as("estimate-changes"))
                 .to(
                         settings.estimatedTopic(),
@@ -332,9 +344,10 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
                         Named.as("window-counts-by-calibration"))
                 .join(
                         calibrations,
-                        (counts, calibration) -> Estimation.estimate(counts, calibration, Instant.now()),
+                        Calibrated::new,
                         Joined.with(Serdes.String(), countsSerde, calibrationSerde)
                                 .withName("estimate-windows"))
+                .processValues(StreamClock.mapValues(Calibrated::estimate), Named.as("estimate-windows-at-stream-time"))
                 .selectKey(
                         (key, estimate) -> Keys.windowedMetric(
                                 estimateKey(estimate), estimate.getWindowStart().toEpochMilli()),
@@ -344,6 +357,13 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
                 Produced.with(Serdes.String(), serdes.value(EstimatedAccuracy.class))
                         .withName("robustness-estimated-windowed"));
         return windowed;
+    }
+
+    /** A source's counts met with their calibration by a join, estimated at the stream's time after it. */
+    private record Calibrated(ConfidenceState counts, Calibration calibration) {
+        EstimatedAccuracy estimate(Instant now) {
+            return Estimation.estimate(counts, calibration, now);
+        }
     }
 
     /** The calibration a source's counts are estimated with: that of their model, label space and cell. */
@@ -405,11 +425,11 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
     }
 
     /** A source's agreement across resolutions as keyed records, one per method. */
-    private static List<KeyValue<String, AgreementSummary>> agreementSummaryRecords(AgreementState state) {
+    private static List<KeyValue<String, AgreementSummary>> agreementSummaryRecords(AgreementState state, Instant now) {
         if (state == null) {
             return List.of();
         }
-        return Agreement.summaries(state, null, null, Instant.now()).stream()
+        return Agreement.summaries(state, null, null, now).stream()
                 .map(summary -> KeyValue.pair(
                         Keys.agreementSummary(summary.getModel(), summary.getSource(), summary.getSrMethod()), summary))
                 .toList();
@@ -417,11 +437,11 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
 
     /** A source's agreement cells as keyed records: cumulative when {@code windowStart} is null. */
     private static List<KeyValue<String, AgreementMetric>> agreementRecords(
-            AgreementState state, Instant windowStart, Instant windowEnd) {
+            AgreementState state, Instant windowStart, Instant windowEnd, Instant now) {
         if (state == null) {
             return List.of();
         }
-        return Agreement.metrics(state, windowStart, windowEnd, Instant.now()).stream()
+        return Agreement.metrics(state, windowStart, windowEnd, now).stream()
                 .map(metric -> {
                     String key = Keys.agreement(
                             metric.getModel(), metric.getSource(), metric.getResolution(), metric.getSrMethod());
@@ -465,7 +485,7 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
                     alpha,
                     start,
                     end,
-                    Instant.now())) {
+                    StreamClock.now(context))) {
                 String key = start == null
                         ? Keys.metric(metric)
                         : Keys.windowedMetric(Keys.metric(metric), start.toEpochMilli());
@@ -501,7 +521,7 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
             if (state == null) {
                 state = Alerts.empty();
             }
-            Optional<Alert> decided = Alerts.update(rule, state, record.value(), Instant.now());
+            Optional<Alert> decided = Alerts.update(rule, state, record.value(), StreamClock.now(context));
             states.put(record.key(), state);
             decided.ifPresent(alert -> context.forward(record.withValue(alert)));
         }
@@ -535,7 +555,7 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
                     dataset -> LabelSpaceStore.classesOf(labelSpaces, dataset),
                     weights,
                     alpha,
-                    Instant.now())) {
+                    StreamClock.now(context))) {
                 context.forward(record.withKey(Keys.summary(summary)).withValue(summary));
             }
         }

@@ -115,8 +115,8 @@ class InferenceStageTest {
         harness.publishFashionMnistClasses(dataset);
     }
 
-    private static ImageVariant variant(LabeledImage image, String label) {
-        return TestImages.nativeVariant(image, label, Instant.now());
+    private ImageVariant variant(LabeledImage image, String label) {
+        return TestImages.nativeVariant(image, label, harness.startedAt());
     }
 
     private void pipe(int from, int count) {

@@ -186,4 +186,37 @@ class EstimatedAccuracyStageTest {
         assertEquals(0.0, second.getEstimatedTop1(), 1e-12);
         assertEquals(0.5, estimates().get("m/d1/camera:door/7/bicubic").getEstimatedTop1(), 1e-12);
     }
+
+    /**
+     * What the stage emits is stamped with the stream's clock, which the test driver moves, not the machine's: a
+     * driver a year ahead stamps a year ahead.
+     */
+    @Test
+    void recordsAreStampedWithTheStreamsClock() {
+        Duration ahead = Duration.ofDays(365);
+        harness.driver().advanceWallClockTime(ahead);
+        Instant notBefore = Instant.now().plus(ahead.minusDays(1));
+        calibrate(7);
+        predict("camera:door", null, 7, 2, 0.99f, null);
+        predict("camera:door", null, 7, 1, 0.99f, null, T0.plus(Duration.ofMinutes(1)));
+
+        List<Instant> stamps = new java.util.ArrayList<>();
+        harness.output("robustness-calibration", Calibration.class)
+                .readValuesToList()
+                .forEach(calibration -> stamps.add(calibration.getUpdated()));
+        harness.output("robustness-estimated", EstimatedAccuracy.class)
+                .readValuesToList()
+                .forEach(estimate -> stamps.add(estimate.getUpdated()));
+        harness.output("robustness-estimated-windowed", EstimatedAccuracy.class)
+                .readValuesToList()
+                .forEach(estimate -> stamps.add(estimate.getUpdated()));
+        harness.output("robustness-metrics", io.lr0.schema.RobustnessMetric.class)
+                .readValuesToList()
+                .forEach(metric -> stamps.add(metric.getUpdated()));
+        harness.output("robustness-summary", io.lr0.schema.RobustnessSummary.class)
+                .readValuesToList()
+                .forEach(summary -> stamps.add(summary.getUpdated()));
+        assertTrue(stamps.size() > 5, "records of every kind: " + stamps);
+        assertTrue(stamps.stream().allMatch(stamp -> !stamp.isBefore(notBefore)), "a year ahead: " + stamps);
+    }
 }

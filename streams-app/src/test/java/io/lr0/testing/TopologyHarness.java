@@ -36,6 +36,7 @@ public final class TopologyHarness implements AutoCloseable {
     private final OperationalMetrics meters;
     private final Topology topology;
     private final TopologyTestDriver driver;
+    private final Instant startedAt;
     /** How many models classify: a label space is ready once each has encoded it. */
     private final int models;
 
@@ -45,7 +46,13 @@ public final class TopologyHarness implements AutoCloseable {
         this.serdes = serdes;
         this.meters = meters;
         this.topology = topology;
+        this.startedAt = Instant.now();
         this.driver = new TopologyTestDriver(topology, properties);
+    }
+
+    /** A time at or before the driver's wall clock at its start: records captured then are not from its future. */
+    public Instant startedAt() {
+        return startedAt;
     }
 
     /**

@@ -4,6 +4,7 @@ import io.lr0.image.BadImageException;
 import io.lr0.runtime.stage.ParkedVariants.Parked;
 import io.lr0.schema.ImageVariant;
 import java.time.Duration;
+import java.time.Instant;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -45,6 +46,9 @@ public abstract class MicroBatchProcessor<P, V> implements Processor<String, Ima
     private final int batchSize;
     private final Duration maxWait;
     private ProcessorContext<String, V> context;
+    /** When the record or tick being handled began ({@link System#nanoTime}). */
+    private long enteredNanos;
+
     private ParkedVariants<P> parked;
     /** Wall-clock time the oldest variant now parked arrived (or was restored, or last left waiting). */
     private long oldestParkedAt;
@@ -82,6 +86,7 @@ public abstract class MicroBatchProcessor<P, V> implements Processor<String, Ima
     }
 
     private void onTick(long now) {
+        enteredNanos = System.nanoTime();
         long elapsed = Math.max(1, now - lastTickAt);
         lastTickAt = now;
         // Smoothed over about one maxWait, so one busy or idle tick does not swing the rate.
@@ -101,6 +106,7 @@ public abstract class MicroBatchProcessor<P, V> implements Processor<String, Ima
 
     @Override
     public final void process(Record<String, ImageVariant> record) {
+        enteredNanos = System.nanoTime();
         ImageVariant variant = record.value();
         if (variant == null) {
             throw new BadImageException(
@@ -138,6 +144,14 @@ public abstract class MicroBatchProcessor<P, V> implements Processor<String, Ima
 
     protected final int batchSize() {
         return batchSize;
+    }
+
+    /**
+     * The stream's wall-clock time ({@link StreamClock}) as of now: Kafka Streams gives the time at which this record
+     * or tick began, so the time spent on it since (a forward pass) is added.
+     */
+    protected final Instant now() {
+        return StreamClock.now(context).plusNanos(System.nanoTime() - enteredNanos);
     }
 
     /** Forwards a parked variant's result, stamped with its capture time, and forgets the variant. */
