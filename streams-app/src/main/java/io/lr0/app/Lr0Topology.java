@@ -17,8 +17,9 @@ import io.lr0.schema.Prediction;
 import io.lr0.superres.LiifModel;
 import io.lr0.superres.SuperResolutionStage;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.Serdes;
@@ -32,13 +33,27 @@ import org.apache.kafka.streams.kstream.Named;
 
 /** The whole lr0 topology, built by a pure function of the configuration (tests drive it with TopologyTestDriver). */
 public final class Lr0Topology {
-    private Lr0Topology() {}
+    private final Lr0Config config;
+    private final Topics topics;
+    private final StageSerdes serdes;
+    private final OperationalMetrics meters;
+    private final StreamsBuilder builder;
+    /** The variants read back from their topic, once: a topic is the source of one node only. */
+    private KStream<String, ImageVariant> variantsTopic;
+
+    private Lr0Topology(Lr0Config config, Properties streamsProperties, StageSerdes serdes, OperationalMetrics meters) {
+        this.config = config;
+        this.topics = config.topics();
+        this.serdes = serdes;
+        this.meters = meters;
+        this.builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(streamsProperties)));
+    }
 
     /**
      * {@code streamsProperties} are those the topology runs under ({@link Lr0App#streamsProperties}: its processors
      * are wrapped as they name); {@code models} are the zero-shot models of {@code inference.model}, all classifying
      * the same variants, or empty when inference is disabled in this instance; {@code liif} the LIIF model, or null
-     * when {@code sr.methods} does not name liif.
+     * when {@code sr.methods} does not name liif. What runs here is {@link TopologyRoles#of} them.
      */
     public static Topology build(
             Lr0Config config,
@@ -47,88 +62,97 @@ public final class Lr0Topology {
             OperationalMetrics meters,
             List<ZeroShotModel> models,
             LiifModel liif) {
-        Topics topics = config.topics();
-        StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(streamsProperties)));
-        InferenceStages inference =
-                models.isEmpty() ? null : new InferenceStages(config.inferenceSettings(), models, meters);
-        boolean chained = inference != null && config.inferenceChained();
-        if (inference != null || config.metricsEnabled()) {
+        TopologyRoles roles = TopologyRoles.of(config, models, liif);
+        return new Lr0Topology(config, streamsProperties, serdes, meters).build(roles, models, liif);
+    }
+
+    private Topology build(TopologyRoles roles, List<ZeroShotModel> models, LiifModel liif) {
+        Optional<InferenceStages> inference = roles.inference()
+                ? Optional.of(new InferenceStages(config.inferenceSettings(), models, meters))
+                : Optional.empty();
+        if (roles.readsLabelSpaces()) {
             // Class lists of the datasets, for prompts and for chance level (C); inference starts encoding a
             // label space's prompts (on a thread of its own) as soon as it is published.
             LabelSpaceStore.addTo(
                     builder,
                     topics.datasets(),
                     serdes,
-                    inference == null ? info -> {} : info -> startPreparing(inference, info));
+                    info -> inference.ifPresent(stages -> startPreparing(stages, info)));
         }
-        KStream<String, ImageVariant> degraded = null;
-        if (config.degradeEnabled()) {
-            KStream<String, ImageRecord> images = source(builder, topics.images(), ImageRecord.class, "images", serdes);
-            DegradeStage degrade;
-            if (chained) {
-                // Images of a dataset with no label space yet wait for it on disk (then are dead-lettered whole).
-                images = new LabelSpaceGate<>(
-                                config.labelSpaceWait(),
-                                topics.images(),
-                                ImageRecord.class,
-                                ImageRecord::getDataset,
-                                inference.labelSpaceReady(),
-                                meters)
-                        .addTo(builder, images, serdes);
-                // images -> image-variants: the LR0.FM degradation protocol, refusing also an image whose variants
-                // inference would refuse, while the image's own record can still be dead-lettered whole.
-                degrade = new DegradeStage(config.degradeSettings(), inference.arrivalCheck(), meters);
-            } else {
-                // images -> image-variants: the LR0.FM degradation protocol.
-                degrade = new DegradeStage(config.degradeSettings(), meters);
-            }
-            degraded = degrade.addTo(builder, images, serdes);
-        }
-        KStream<String, ImageVariant> variantsTopic = liif == null && (inference == null || chained)
-                ? null
-                // Read back from the topic: later stages can run on other instances, spread by variant key.
-                : source(builder, topics.variants(), ImageVariant.class, "variants", serdes);
-        if (liif != null) {
+        Optional<KStream<String, ImageVariant>> degraded =
+                roles.degrade() ? Optional.of(addDegradation(roles, inference)) : Optional.empty();
+        if (roles.superResolution()) {
             // low-resolution image-variants -> upscaled-variants: LIIF to the model's input size.
             new SuperResolutionStage(
-                            config.superResolutionSettings(),
-                            liif::newUpscaler,
-                            srTargetSize(config, inference),
-                            meters)
-                    .addTo(builder, variantsTopic, serdes);
+                            config.superResolutionSettings(), liif::newUpscaler, srTargetSize(inference), meters)
+                    .addTo(builder, variants(), serdes);
         }
-        if (inference != null) {
-            // image-variants (+ upscaled-variants) -> predictions: micro-batched zero-shot classification. Chained,
-            // the degradation's task goes on with its own variants: no commit of it to wait for in between.
-            // Read from a topic, variants of a dataset with no label space yet wait for it on disk (then are
-            // dead-lettered), each topic's before they merge, so that a dead letter replays to its own topic.
-            BiFunction<KStream<String, ImageVariant>, String, KStream<String, ImageVariant>> gated =
-                    (stream, topic) -> new LabelSpaceGate<>(
-                                    config.labelSpaceWait(),
-                                    topic,
-                                    ImageVariant.class,
-                                    ImageVariant::getDataset,
-                                    inference.labelSpaceReady(),
-                                    meters)
-                            .addTo(builder, stream, serdes);
-            KStream<String, ImageVariant> variants = chained ? degraded : gated.apply(variantsTopic, topics.variants());
-            if (liif != null) {
-                // The LIIF outputs are classified like any variant, read from their topic: LIIF may run elsewhere.
-                variants = variants.merge(
-                        gated.apply(
-                                source(builder, topics.upscaled(), ImageVariant.class, "upscaled", serdes),
-                                topics.upscaled()),
-                        Named.as("variants-and-upscaled"));
-            }
-            inference.addTo(builder, variants, serdes);
-        }
-        if (config.metricsEnabled()) {
+        inference.ifPresent(stages -> addInference(roles, stages, degraded));
+        if (roles.metrics()) {
             // predictions -> robustness metrics, windowed metrics, SAR/WAR.
             KStream<String, Prediction> predictions =
-                    source(builder, topics.predictions(), Prediction.class, "predictions-for-metrics", serdes);
+                    source(topics.predictions(), Prediction.class, "predictions-for-metrics");
             new MetricsStage(config.metricsSettings()).addTo(builder, predictions, serdes);
         }
         return builder.build();
+    }
+
+    /** images -> image-variants: the LR0.FM degradation protocol. */
+    private KStream<String, ImageVariant> addDegradation(TopologyRoles roles, Optional<InferenceStages> inference) {
+        KStream<String, ImageRecord> images = source(topics.images(), ImageRecord.class, "images");
+        if (!roles.chained()) {
+            return new DegradeStage(config.degradeSettings(), meters).addTo(builder, images, serdes);
+        }
+        InferenceStages stages = inference.orElseThrow();
+        // Images of a dataset with no label space yet wait for it on disk (then are dead-lettered whole).
+        KStream<String, ImageRecord> ready =
+                gate(images, topics.images(), ImageRecord.class, ImageRecord::getDataset, stages);
+        // Refusing also an image whose variants inference would refuse, while the image's own record can still be
+        // dead-lettered whole.
+        return new DegradeStage(config.degradeSettings(), stages.arrivalCheck(), meters).addTo(builder, ready, serdes);
+    }
+
+    /**
+     * image-variants (+ upscaled-variants) -> predictions: micro-batched zero-shot classification. Chained, the
+     * degradation's task goes on with its own variants: no commit of it to wait for in between. Read from a topic,
+     * variants of a dataset with no label space yet wait for it on disk (then are dead-lettered), each topic's
+     * before they merge, so that a dead letter replays to its own topic.
+     */
+    private void addInference(
+            TopologyRoles roles, InferenceStages stages, Optional<KStream<String, ImageVariant>> degraded) {
+        KStream<String, ImageVariant> variants = roles.chained()
+                ? degraded.orElseThrow()
+                : gate(variants(), topics.variants(), ImageVariant.class, ImageVariant::getDataset, stages);
+        if (roles.superResolution()) {
+            // The LIIF outputs are classified like any variant, read from their topic: LIIF may run elsewhere.
+            KStream<String, ImageVariant> upscaled = gate(
+                    source(topics.upscaled(), ImageVariant.class, "upscaled"),
+                    topics.upscaled(),
+                    ImageVariant.class,
+                    ImageVariant::getDataset,
+                    stages);
+            variants = variants.merge(upscaled, Named.as("variants-and-upscaled"));
+        }
+        stages.addTo(builder, variants, serdes);
+    }
+
+    /** {@code records} of {@code topic} held until their dataset's label space is ready for inference. */
+    private <V extends SpecificRecord> KStream<String, V> gate(
+            KStream<String, V> records,
+            String topic,
+            Class<V> type,
+            Function<V, String> datasetOf,
+            InferenceStages stages) {
+        return new LabelSpaceGate<>(config.labelSpaceWait(), topic, type, datasetOf, stages.labelSpaceReady(), meters)
+                .addTo(builder, records, serdes);
+    }
+
+    /** The variants read back from their topic: later stages can run on other instances, spread by variant key. */
+    private KStream<String, ImageVariant> variants() {
+        if (variantsTopic == null) {
+            variantsTopic = source(topics.variants(), ImageVariant.class, "variants");
+        }
+        return variantsTopic;
     }
 
     /**
@@ -144,18 +168,17 @@ public final class Lr0Topology {
     }
 
     /** The records of {@code topic}, as a source node named {@code name}. */
-    private static <V extends SpecificRecord> KStream<String, V> source(
-            StreamsBuilder builder, String topic, Class<V> type, String name, StageSerdes serdes) {
+    private <V extends SpecificRecord> KStream<String, V> source(String topic, Class<V> type, String name) {
         return builder.stream(
                 topic, Consumed.with(Serdes.String(), serdes.value(type)).withName(name));
     }
 
     /** LIIF's target short side: sr.target.size, or the (first) model's input size. */
-    private static int srTargetSize(Lr0Config config, InferenceStages inference) {
+    private int srTargetSize(Optional<InferenceStages> inference) {
         int configured = config.superResolutionSettings().targetSize();
         int target = configured > 0
                 ? configured
-                : inference == null ? 0 : inference.firstSpec().inputSize();
+                : inference.map(stages -> stages.firstSpec().inputSize()).orElse(0);
         if (target <= 0) {
             throw new ConfigException(
                     Lr0Config.SR_TARGET_SIZE,

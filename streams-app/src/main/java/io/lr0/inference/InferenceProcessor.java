@@ -22,7 +22,6 @@ import io.micrometer.core.instrument.Timer;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -79,14 +78,10 @@ final class InferenceProcessor extends MicroBatchProcessor<ImagePreprocessor.Pre
             ZeroShotModel model,
             String parkedStore,
             LabelSpaces labelSpaces,
-            ImageLimits limits,
-            int batchSize,
-            Duration maxWait,
-            int topK,
-            boolean thumbnails,
+            InferenceSettings settings,
             AtomicLong labelsOutsideLabelSpace,
             OperationalMetrics meters) {
-        super(parkedStore, batchSize, maxWait);
+        super(parkedStore, settings.batchSize(), settings.batchMaxWait());
         this.meters = meters;
         this.latency = meters.latencyTimer(OperationalMetrics.PREDICTION_LATENCY);
         this.modelTime = meters.timer(OperationalMetrics.MODEL_TIME);
@@ -99,9 +94,9 @@ final class InferenceProcessor extends MicroBatchProcessor<ImagePreprocessor.Pre
         this.model = model;
         this.labelSpaces = labelSpaces;
         this.preprocessor = new ImagePreprocessor(model.spec());
-        this.limits = limits;
-        this.topK = topK;
-        this.thumbnails = thumbnails;
+        this.limits = settings.limits();
+        this.topK = settings.topK();
+        this.thumbnails = settings.thumbnails();
         this.labelsOutsideLabelSpace = labelsOutsideLabelSpace;
     }
 

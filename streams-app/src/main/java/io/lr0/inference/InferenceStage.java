@@ -87,17 +87,7 @@ public final class InferenceStage implements Stage<ImageVariant, Prediction> {
                 // Park, batch, run the model, emit one prediction per variant and method; bad variants are
                 // dead-lettered to <source topic>-dlq by DeadLetterHandler.
                 .process(
-                () -> new InferenceProcessor(
-                        model,
-                        parked,
-                        labelSpaces,
-                        settings.limits(),
-                        settings.batchSize(),
-                        settings.batchMaxWait(),
-                        settings.topK(),
-                        settings.thumbnails(),
-                        labelsOutsideLabelSpace,
-                        meters),
+                () -> new InferenceProcessor(model, parked, labelSpaces, settings, labelsOutsideLabelSpace, meters),
                 Named.as("zero-shot" + suffix),
                 parked);
         predictions.to(

@@ -10,7 +10,6 @@ import io.lr0.runtime.stage.MicroBatchProcessor;
 import io.lr0.runtime.stage.ParkedVariants.Parked;
 import io.lr0.schema.ImageVariant;
 import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -33,18 +32,15 @@ final class SuperResolutionProcessor extends MicroBatchProcessor<SuperResolution
 
     SuperResolutionProcessor(
             Supplier<Upscaler> upscalers,
-            ImageLimits limits,
+            SuperResolutionSettings settings,
             int targetShortSide,
-            double maxScale,
-            int batchSize,
-            Duration maxWait,
             OperationalMetrics meters) {
-        super(StoreNames.SUPERRES_PARKED, batchSize, maxWait);
+        super(StoreNames.SUPERRES_PARKED, settings.batchSize(), settings.batchMaxWait());
         this.upscaleTime = meters.stageTimer("upscale");
         this.upscalers = upscalers;
-        this.limits = limits;
+        this.limits = settings.limits();
         this.targetShortSide = targetShortSide;
-        this.maxScale = maxScale;
+        this.maxScale = settings.maxScale();
     }
 
     /** A parked variant's decoded image and where it goes. */

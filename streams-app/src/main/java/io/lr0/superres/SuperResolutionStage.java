@@ -54,14 +54,7 @@ public final class SuperResolutionStage implements Stage<ImageVariant, ImageVari
                 // Park, batch by size, up-sample; a scale above sr.max.scale is dead-lettered to
                 // image-variants-dlq by DeadLetterHandler.
                 .process(
-                        () -> new SuperResolutionProcessor(
-                                upscalers,
-                                settings.limits(),
-                                targetShortSide,
-                                settings.maxScale(),
-                                settings.batchSize(),
-                                settings.batchMaxWait(),
-                                meters),
+                        () -> new SuperResolutionProcessor(upscalers, settings, targetShortSide, meters),
                         Named.as("super-resolution"),
                         StoreNames.SUPERRES_PARKED);
         // A topic of its own: inference may run on other (GPU) instances, and users can look at the images.
