@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -24,6 +25,7 @@ import org.eclipse.jetty.http.MultiPart;
 import org.eclipse.jetty.http.MultiPartFormData;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.Promise;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -160,8 +162,9 @@ public final class HttpIngest implements AutoCloseable {
         parser.setMaxLength(call.body().length);
         parser.setMaxParts(MAX_PARTS);
         parser.setUseFilesForPartsWithoutFileName(false);
-        try (MultiPartFormData.Parts parts =
-                parser.parse(Content.Source.from(ByteBuffer.wrap(call.body()))).get(10, TimeUnit.SECONDS)) {
+        CompletableFuture<MultiPartFormData.Parts> parsed = new CompletableFuture<>();
+        parser.parse(Content.Source.from(ByteBuffer.wrap(call.body())), Promise.Invocable.toPromise(parsed));
+        try (MultiPartFormData.Parts parts = parsed.get(10, TimeUnit.SECONDS)) {
             for (MultiPart.Part part : parts) {
                 String partType = part.getHeaders().get("Content-Type");
                 if (part.getFileName() != null

@@ -133,9 +133,8 @@ public record PromptSet(List<String> templates, Map<String, String> classNames, 
         json.path("templates").forEach(node -> templates.add(node.asText()));
         Map<String, String> names = new HashMap<>();
         json.path("classNames")
-                .fields()
-                .forEachRemaining(
-                        entry -> names.put(entry.getKey(), entry.getValue().asText()));
+                .properties()
+                .forEach(entry -> names.put(entry.getKey(), entry.getValue().asText()));
         try {
             return new PromptSet(templates, names, json.path("labelsAsWords").asBoolean(false));
         } catch (IllegalArgumentException e) {
