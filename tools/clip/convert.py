@@ -34,7 +34,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 DEFAULT_TOKENIZERS = [
     os.path.join(os.path.dirname(ROOT), "shared", "models", "clip-vit-base-patch32-tokenizer"),
     # The bundled demo model carries the same file (a test checks they are equal).
-    os.path.join(ROOT, "streams-app", "src", "main", "resources", "models", "lr0-demo-fmnist"),
+    os.path.join(ROOT, "demo-models", "src", "main", "resources", "models", "lr0-demo-fmnist"),
 ]
 # OpenAI's pad id: the text is padded with zeros after end-of-text (the causal mask keeps them out anyway).
 PAD_TOKEN_ID = 0

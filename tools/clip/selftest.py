@@ -249,7 +249,7 @@ class Lrtk0Test(unittest.TestCase):
             self.assertGreater((trained.get_image_features(low) - self.base.get_image_features(low)).abs().max().item(),
                                1e-3)
         # The demo model (a small CNN, not a CLIP ViT) is refused, saying so.
-        demo = os.path.join(os.path.dirname(os.path.dirname(HERE)), "streams-app", "src", "main", "resources",
+        demo = os.path.join(os.path.dirname(os.path.dirname(HERE)), "demo-models", "src", "main", "resources",
                             "models", "lr0-demo-fmnist")
         refused = subprocess.run([sys.executable, os.path.join(HERE, "lrtk0.py"), demo, images, "--out", out],
                                  capture_output=True, text=True)

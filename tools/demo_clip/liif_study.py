@@ -36,7 +36,7 @@ _liif_train = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_liif_train)
 debian_files = _liif_train.debian_files
 
-MODELS = os.path.join(ROOT, "streams-app", "src", "main", "resources", "models")
+MODELS = os.path.join(ROOT, "demo-models", "src", "main", "resources", "models")
 
 
 def load_demo_model():

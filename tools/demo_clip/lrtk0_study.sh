@@ -4,7 +4,7 @@
 # images (tools/clip/lrtk0.py, the paper's recipe), then classify the first LIMIT test images through the stream with
 # both models side by side, each with bicubic and LIIF (`./lr0 demo --lrtk0`, after a rebuild: the models are in the
 # jar): the four combinations, a table per model. Needs Debian's python3-torch and dataset-fashion-mnist. Writes the
-# two models where the jar takes them from (streams-app/src/main/resources/models/).
+# two models where the jar takes them from (demo-models/src/main/resources/models/).
 #
 #   tools/demo_clip/lrtk0_study.sh [OUT_DIR]    (EPOCHS, UNLABELLED, MINUTES, ANCHOR, LIMIT in the environment)
 # The tokens train as the bundled ones did: the paper's loss plus --hr-anchor 200 (the tokenised model's embedding
@@ -17,7 +17,7 @@ MINUTES=${MINUTES:-24}
 ANCHOR=${ANCHOR:-200}
 LIMIT=${LIMIT:-3000}
 cd "$(dirname "$0")/../.."
-MODELS=streams-app/src/main/resources/models
+MODELS=demo-models/src/main/resources/models
 mkdir -p "$OUT"
 /usr/bin/python3 tools/demo_clip/train.py --vit --epochs "$EPOCHS" --out "$MODELS/lr0-demo-vit-fmnist" | tee "$OUT/vit.log"
 /usr/bin/python3 tools/demo_clip/fashion_images.py "$OUT/unlabelled" --split train --count "$UNLABELLED"

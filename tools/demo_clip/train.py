@@ -9,12 +9,12 @@ the data it was trained on and is not a zero-shot foundation model.
 
 Run (Debian python3-torch, python3-pil, python3-regex, and libopenblas0-pthread: with Debian's reference BLAS the
 text encoder trains 8x slower; about 10 minutes on 2 CPU cores):
-  tools/demo_clip/train.py --out streams-app/src/main/resources/models/lr0-demo-fmnist
+  tools/demo_clip/train.py --out demo-models/src/main/resources/models/lr0-demo-fmnist
 
 --vit trains a small CLIP ViT of lr0's own architecture (tools/clip/clip.py, DEMO_VIT: 32-px input, 8-px patches,
 4 blocks of width 128; the causal text tower over CLIP's vocabulary) with the same data, captions and loss, the model
 tools/clip/lrtk0.py can give LR-TK0 tokens (the CNN cannot have them):
-  tools/demo_clip/train.py --vit --out streams-app/src/main/resources/models/lr0-demo-vit-fmnist
+  tools/demo_clip/train.py --vit --out demo-models/src/main/resources/models/lr0-demo-vit-fmnist
 """
 import argparse
 import gzip
@@ -206,7 +206,7 @@ def pixels(gray_uint8, mean, std):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", help="default: streams-app/src/main/resources/models/<the model's name>")
+    parser.add_argument("--out", help="default: demo-models/src/main/resources/models/<the model's name>")
     parser.add_argument("--vit", action="store_true", help="train the ViT demo (DEMO_VIT) instead of the CNN")
     parser.add_argument("--lr", type=float, help="peak learning rate (default: 2e-3, the ViT 1e-3)")
     parser.add_argument("--tokenizer", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
@@ -240,7 +240,7 @@ def main():
 
     model = Clip(DEMO_VIT) if args.vit else DualEncoder(remap, len(used) + 1)
     name = DEMO_VIT.name if args.vit else "lr0-demo-fmnist"
-    out = args.out or os.path.join("streams-app", "src", "main", "resources", "models", name)
+    out = args.out or os.path.join("demo-models", "src", "main", "resources", "models", name)
     peak = args.lr or (1e-3 if args.vit else 2e-3)
     optimizer = torch.optim.AdamW(model.parameters(), lr=peak, weight_decay=0.05)
     steps = args.epochs * (len(train_x) // args.batch)

@@ -11,5 +11,5 @@ if [ ! -s tools/gpu/work/photos.npz ]; then
   echo "tools/gpu/work/photos.npz is missing: run /usr/bin/python3 tools/gpu/prepare.py and carry tools/gpu/work" >&2
   exit 2
 fi
-python3 tools/gpu/kit.py --init streams-app/src/main/resources/models/lr0-liif/liif.pt \
+python3 tools/gpu/kit.py --init demo-models/src/main/resources/models/lr0-liif/liif.pt \
   --liif-minutes "${LIIF_MINUTES:-5}" --out "${OUT:-kit-out}"

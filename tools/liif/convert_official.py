@@ -6,7 +6,7 @@ The official file is torch.save({'model': {'name': 'liif', 'args': {...}, 'sd': 
 uses encoder.head.*, encoder.body.*, imnet.layers.* (the names liif.py keeps) plus MeanShift constants
 (encoder.sub_mean.*, encoder.add_mean.*) that LIIF never applies, which are dropped.
 
-  tools/liif/convert_official.py edsr-baseline-liif.pth streams-app/src/main/resources/models/lr0-liif/liif.pt
+  tools/liif/convert_official.py edsr-baseline-liif.pth demo-models/src/main/resources/models/lr0-liif/liif.pt
 """
 import json
 import os

@@ -26,7 +26,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from liif import RESIDUAL, kind_of  # noqa: E402
 
-BUNDLED = os.path.join(HERE, "..", "..", "streams-app", "src", "main", "resources", "models", "lr0-liif", "liif.pt")
+BUNDLED = os.path.join(HERE, "..", "..", "demo-models", "src", "main", "resources", "models", "lr0-liif", "liif.pt")
 FLAT_COLOURS = [(200, 60, 30), (128, 128, 128), (20, 200, 90)]
 
 

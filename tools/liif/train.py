@@ -10,7 +10,7 @@ wallpaper packages (WALLPAPERS), shrunk to a 1,024-px long side; packages are fe
 The three HELD_OUT scikit-image photos are the probe's; Debian's mate-backgrounds is left out of all training, for
 tools/liif/eval_photos.py.
 
-  tools/liif/train.py --minutes 60 --out streams-app/src/main/resources/models/lr0-liif/liif.pt
+  tools/liif/train.py --minutes 60 --out demo-models/src/main/resources/models/lr0-liif/liif.pt
 
 Fine-tuning on Fashion-MNIST (--data fashion-mnist, usually with --init the photo model's checkpoint): whole 28x28
 train-split images as HR, one scale in [1, 4] per batch, all 784 pixels as queries; PSNR on the test split (x2:
@@ -264,7 +264,7 @@ def initial_weights(path, device):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", default="streams-app/src/main/resources/models/lr0-liif/liif.pt")
+    parser.add_argument("--out", default="demo-models/src/main/resources/models/lr0-liif/liif.pt")
     parser.add_argument("--minutes", type=float, default=60, help="training time budget")
     parser.add_argument("--steps", type=int, default=0, help="stop after this many steps (0: time budget only)")
     parser.add_argument("--batch", type=int, default=4)
