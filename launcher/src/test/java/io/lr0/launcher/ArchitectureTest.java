@@ -21,8 +21,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The package map, enforced over every module's production classes: the contract and a shared runtime at the
- * ground (its concerns in packages of their own, without cycles), one package per stage above them (no stage uses
+ * The package map, enforced over every module's production classes: the platform (HTTP server, shutdown) under the
+ * contract, the contract and a shared runtime at the ground (its concerns in packages of their own, without cycles), one package per stage above them (no stage uses
  * another), the wiring on top of the stages, the command lines on top of everything; the local stack and the
  * benchmarks outside the deployable, which uses Kafka's public API only; a package-info in every package.
  */
@@ -113,8 +113,10 @@ class ArchitectureTest {
     void dependenciesPointDownTheDataFlow() {
         layeredArchitecture()
                 .consideringOnlyDependenciesInLayers()
+                .layer("Platform")
+                .definedBy("io.lr0.http..", "io.lr0.lifecycle..")
                 .layer("Contract")
-                .definedBy("io.lr0.schema..", "io.lr0.registry..", "io.lr0.contract..", "io.lr0.http..")
+                .definedBy("io.lr0.schema..", "io.lr0.registry..", "io.lr0.contract..")
                 .layer("Kernel")
                 .definedBy("io.lr0.image..")
                 .layer("Runtime")
@@ -149,6 +151,9 @@ class ArchitectureTest {
                 .mayOnlyBeAccessedByLayers("Stages", "Services", "Wiring", "Cli", "Tools")
                 .whereLayer("Producers")
                 .mayOnlyBeAccessedByLayers("Cli", "Tools")
+                .whereLayer("Contract")
+                .mayOnlyBeAccessedByLayers(
+                        "Kernel", "Runtime", "Stages", "Services", "Wiring", "Producers", "Cli", "Local", "Tools")
                 .whereLayer("Kernel")
                 .mayOnlyBeAccessedByLayers("Runtime", "Stages", "Services", "Wiring", "Cli", "Tools")
                 .check(classes);

@@ -2,6 +2,7 @@ package io.lr0.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lr0.http.TlsContexts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;

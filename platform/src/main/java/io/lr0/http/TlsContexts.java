@@ -1,4 +1,4 @@
-package io.lr0.registry;
+package io.lr0.http;
 
 import java.io.IOException;
 import java.nio.file.Files;

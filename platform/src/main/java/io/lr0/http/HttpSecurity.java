@@ -1,6 +1,5 @@
 package io.lr0.http;
 
-import io.lr0.registry.TlsContexts;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
