@@ -12,9 +12,9 @@ Needs a machine with internet (or the checkpoint in the local cache) and:
   hf-clip, hf-siglip: pip install torch transformers
   open-clip:          pip install torch open_clip_torch transformers   (transformers for the tokenizer.json)
 Examples:
-  tools/export_model.py hf-clip openai/clip-vit-base-patch32 out/clip-b32
-  tools/export_model.py open-clip ViT-B-32 --pretrained laion2b_s34b_b79k out/openclip-b32
-  tools/export_model.py hf-siglip google/siglip-base-patch16-224 out/siglip-b16
+  /usr/bin/python3 -m tools.export_model hf-clip openai/clip-vit-base-patch32 out/clip-b32
+  /usr/bin/python3 -m tools.export_model open-clip ViT-B-32 --pretrained laion2b_s34b_b79k out/openclip-b32
+  /usr/bin/python3 -m tools.export_model hf-siglip google/siglip-base-patch16-224 out/siglip-b16
 
 Not run on lr0's build machines: they have neither these packages nor any pretrained weights.
 """
@@ -76,7 +76,8 @@ def open_clip_model(name, pretrained):
     normalize = [t for t in preprocess.transforms if t.__class__.__name__ == "Normalize"][0]
     spec = {
         "name": "%s-%s" % (name, pretrained),
-        "inputSize": model.visual.image_size[0] if isinstance(model.visual.image_size, tuple) else model.visual.image_size,
+        "inputSize": (model.visual.image_size[0] if isinstance(model.visual.image_size, tuple)
+                      else model.visual.image_size),
         "mean": list(normalize.mean),
         "std": list(normalize.std),
         "contextLength": model.context_length,

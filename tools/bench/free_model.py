@@ -4,7 +4,7 @@ CLIP's mean and std, a 77-token context) with forward passes that cost next to n
 a 3 x 8 projection; a hashed token embedding), so the bench measures the pipeline's own CPU per image at full
 speed. Its predictions mean nothing: model.json says "random": true, and nothing presents its accuracy.
 
-  /usr/bin/python3 tools/bench/free_model.py [OUT_DIR]   (default: the bench's resources)
+  /usr/bin/python3 -m tools.bench.free_model [OUT_DIR]   (default: the bench's resources)
 
 OUT_DIR gets model.pt and model.json; the bench takes the bundled demo model's tokenizer.json (CLIP's) beside them.
 """

@@ -12,7 +12,7 @@ are read where installed, else downloaded with `apt-get download` and unpacked (
 --frame WxH instead makes camera frames: each photo scaled to cover WxH (Pillow LANCZOS, enlarged where smaller),
 then centre-cropped to exactly WxH (--frame 1920x1080: a 1080p camera's frames).
 
-  /usr/bin/python3 tools/bench/photos.py OUT_DIR [--short-side 375 | --frame 1920x1080]
+  /usr/bin/python3 -m tools.bench.photos OUT_DIR [--short-side 375 | --frame 1920x1080]
 """
 import argparse
 import glob
@@ -21,8 +21,7 @@ import sys
 
 from PIL import Image
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "liif"))
-from train import debian_files, skimage_data  # noqa: E402
+from tools.liif.train import debian_files, skimage_data
 
 SKIMAGE_PHOTOS = ["astronaut.png", "coffee.png", "chelsea.png", "rocket.jpg", "motorcycle_left.png",
                   "motorcycle_right.png", "hubble_deep_field.jpg", "retina.jpg", "coins.png", "camera.png",

@@ -10,7 +10,7 @@ Prints, for scripts:
   Pillow degradations only: <ms> ms of CPU per photo
 The lr0 / Pillow ratio is then lr0's "outside the model:" figure over this one, measured on the same machine.
 
-  /usr/bin/python3 tools/bench/pillow_reference.py DIR [--resolutions 16,32,64,128] [--input 224] [--rounds 3]
+  /usr/bin/python3 -m tools.bench.pillow_reference DIR [--resolutions 16,32,64,128] [--input 224] [--rounds 3]
 
 DIR: any folder of images (searched recursively), e.g. tools/bench/photos.py's output.
 """

@@ -14,7 +14,7 @@ import struct
 
 import torch
 
-from clip import ClipConfig
+from tools.clip.clip import ClipConfig
 
 SAFETENSORS_DTYPES = {
     "F64": torch.float64, "F32": torch.float32, "F16": torch.float16, "BF16": torch.bfloat16,
@@ -54,7 +54,8 @@ def write_safetensors(tensors, path, metadata=None):
     header, chunks, offset = {}, [], 0
     for name, tensor in tensors.items():
         raw = tensor.detach().contiguous().cpu().reshape(-1).view(torch.uint8).numpy().tobytes()
-        header[name] = {"dtype": names[tensor.dtype], "shape": list(tensor.shape), "data_offsets": [offset, offset + len(raw)]}
+        header[name] = {"dtype": names[tensor.dtype], "shape": list(tensor.shape),
+                        "data_offsets": [offset, offset + len(raw)]}
         chunks.append(raw)
         offset += len(raw)
     if metadata:
@@ -106,7 +107,8 @@ def layout_of(tensors):
     if any(k.startswith("visual.layer1.") or k.startswith("visual.attnpool.") for k in keys):
         raise UnsupportedCheckpoint("a ResNet CLIP (RN50, RN101, RN50x4...): lr0 converts CLIP ViTs only")
     if "logit_bias" in keys or any(k.startswith("vision_model.head.") for k in keys):
-        raise UnsupportedCheckpoint("a SigLIP model (sigmoid loss, attention-pooling head): lr0 converts CLIP ViTs only")
+        raise UnsupportedCheckpoint(
+            "a SigLIP model (sigmoid loss, attention-pooling head): lr0 converts CLIP ViTs only")
     if any(k.startswith("visual.trunk.") for k in keys):
         raise UnsupportedCheckpoint("an OpenCLIP model with a timm image tower (ConvNeXt, EVA...): lr0 converts CLIP "
                                     "ViTs only")
@@ -115,7 +117,8 @@ def layout_of(tensors):
                                     "converts CLIP ViTs only")
     if "visual.conv1.weight" in keys and "token_embedding.weight" in keys:
         return "openai"
-    if "vision_model.embeddings.patch_embedding.weight" in keys and "text_model.embeddings.token_embedding.weight" in keys:
+    if ("vision_model.embeddings.patch_embedding.weight" in keys
+            and "text_model.embeddings.token_embedding.weight" in keys):
         return "huggingface"
     raise UnsupportedCheckpoint("not a CLIP ViT checkpoint lr0 knows (neither OpenAI's names, visual.conv1.weight and "
                                 "token_embedding.weight, nor Hugging Face's, vision_model.* and text_model.*); first "
@@ -183,7 +186,8 @@ def to_huggingface(tensors):
                 out[dst + "mlp.fc1." + part] = tensors[src + "mlp.c_fc." + part]
                 out[dst + "mlp.fc2." + part] = tensors[src + "mlp.c_proj." + part]
 
-    tower("visual.transformer", "vision_model", count_layers(tensors, "visual.transformer.resblocks.", ".attn.in_proj_weight"))
+    tower("visual.transformer", "vision_model",
+          count_layers(tensors, "visual.transformer.resblocks.", ".attn.in_proj_weight"))
     tower("transformer", "text_model", count_layers(tensors, "transformer.resblocks.", ".attn.in_proj_weight"))
     out["vision_model.embeddings.patch_embedding.weight"] = tensors["visual.conv1.weight"]
     out["vision_model.embeddings.class_embedding"] = tensors["visual.class_embedding"]

@@ -9,7 +9,8 @@ checkpoints (model.safetensors or pytorch_model.bin) and OpenCLIP ViT state dict
 file and the sizes are read from the weights. LR-TK0 tokens (LR0.FM's names or lr0's) are kept, and model.json's
 "lrtk0" says the model has them. Refuses other families (ResNet CLIPs, SigLIP...) saying so.
 
-  tools/clip/convert.py CHECKPOINT OUT_DIR [--tokenizer DIR] [--name NAME] [--activation quick_gelu|gelu]
+  /usr/bin/python3 -m tools.clip.convert CHECKPOINT OUT_DIR [--tokenizer DIR] [--name NAME] \
+      [--activation quick_gelu|gelu]
 
 --activation: OpenAI's CLIPs (and OpenCLIP's *-quickgelu models) use QuickGELU, the default; OpenCLIP models trained
 by LAION without '-quickgelu' in their name use GELU, which no weight reveals: say --activation gelu for them.
@@ -22,13 +23,11 @@ import json
 import math
 import os
 import shutil
-import sys
 
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from checkpoints import UnsupportedCheckpoint, config_of, openai_state_dict, read_checkpoint  # noqa: E402
-from clip import CLIP_MEAN, CLIP_STD, Clip, parameter_count  # noqa: E402
+from tools.clip.checkpoints import UnsupportedCheckpoint, config_of, openai_state_dict, read_checkpoint
+from tools.clip.clip import CLIP_MEAN, CLIP_STD, Clip, parameter_count
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEFAULT_TOKENIZERS = [
@@ -100,16 +99,17 @@ def convert(checkpoint, out_dir, tokenizer_dir=None, name=None, activation="quic
     name = name or os.path.splitext(os.path.basename(os.path.normpath(checkpoint)))[0]
     config = config_of(state, name, activation)
     model = build(state, config)
+    lrtk0 = {"lrtk0": {"backbone": name, "inputSize": config.image_size,
+                       "trainedOn": "whatever the checkpoint's tokens were trained on (not lr0)"}}
+    description = "CLIP ViT converted by tools/clip/convert.py from %s (%s, %s layout)" % (
+        os.path.basename(checkpoint), file_format, layout)
     export(model, config, out_dir, tokenizer_dir or default_tokenizer(), {
         "name": name,
-        "description": "CLIP ViT converted by tools/clip/convert.py from %s (%s, %s layout)"
-                       % (os.path.basename(checkpoint), file_format, layout),
+        "description": description,
         "trainedOn": "whatever the checkpoint was trained on (not lr0)",
         "source": {"file": os.path.basename(checkpoint), "format": file_format, "layout": layout,
                    "sha256": sha256(checkpoint)},
-        **({"lrtk0": {"backbone": name, "inputSize": config.image_size,
-                      "trainedOn": "whatever the checkpoint's tokens were trained on (not lr0)"}}
-           if model.visual.lrtk0_patch_tokens is not None else {}),
+        **(lrtk0 if model.visual.lrtk0_patch_tokens is not None else {}),
     })
     return model, config
 

@@ -13,7 +13,7 @@ over synthetic diffusion images; no trained tokens are published).
 Images: any folders (searched recursively; jpg, png, webp, bmp), no labels, each made the model's input as the
 stream makes it (Pillow bicubic to the input size on the short side, centre crop).
 
-  /usr/bin/python3 tools/clip/lrtk0.py MODEL_DIR IMAGES_DIR... --out OUT_DIR [--minutes 60] [--steps N] [--resume]
+  /usr/bin/python3 -m tools.clip.lrtk0 MODEL_DIR IMAGES_DIR... --out OUT_DIR [--minutes 60] [--steps N] [--resume]
 
 MODEL_DIR: a CLIP ViT in lr0's model format (tools/clip/convert.py's output: model.pt, model.json, tokenizer.json).
 OUT_DIR gets the same format, tokens included (to the stream just another model, named NAME-lrtk0), and a
@@ -35,10 +35,9 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from checkpoints import UnsupportedCheckpoint, config_of, openai_state_dict  # noqa: E402
-from clip import Clip  # noqa: E402
-from convert import sha256  # noqa: E402
+from tools.clip.checkpoints import UnsupportedCheckpoint, config_of, openai_state_dict
+from tools.clip.clip import Clip
+from tools.clip.convert import sha256
 
 # LR0.FM's bands of low-resolution sides, at its 224-px input: one side is drawn from each per image.
 BANDS_AT_224 = [(16, 32), (32, 64), (64, 128)]
@@ -217,7 +216,8 @@ def main():
             print("step %d loss %.4f temperature %.2f (%.0f s)" % (
                 step, loss.item(), log_temperature.exp().item(), time.time() - started), flush=True)
         if step % args.checkpoint_every == 0:
-            torch.save({"patch": student.visual.lrtk0_patch_tokens.data, "blocks": student.visual.lrtk0_block_tokens.data,
+            torch.save({"patch": student.visual.lrtk0_patch_tokens.data,
+                        "blocks": student.visual.lrtk0_block_tokens.data,
                         "temperature": log_temperature.data, "optimizer": optimizer.state_dict(), "step": step,
                         "seconds": time.time() - started}, checkpoint)
     export(student, meta, args.model_dir, args.out, {

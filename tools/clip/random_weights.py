@@ -3,21 +3,18 @@
 shapes, memory and speed through the real stream where no pretrained weights can be had. Its predictions mean
 nothing: model.json says "random": true, and nothing in lr0 presents its accuracy.
 
-  tools/clip/random_weights.py CONFIG OUT_DIR [--seed N] [--checkpoint FILE]
+  /usr/bin/python3 -m tools.clip.random_weights CONFIG OUT_DIR [--seed N] [--checkpoint FILE]
 
 CONFIG: vit-b-32, vit-b-16, vit-l-14, vit-l-14-336 or tiny. --checkpoint also writes the random weights as an
 OpenAI-layout state dict (torch.save), to exercise convert.py. (Not named random.py: a script's own directory comes
 first on Python's path, and a random.py there would stand in for the standard library's random module.)
 """
 import argparse
-import os
-import sys
 
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from clip import CONFIGS, Clip  # noqa: E402
-from convert import default_tokenizer, export  # noqa: E402
+from tools.clip.clip import CONFIGS, Clip
+from tools.clip.convert import default_tokenizer, export
 
 
 def main():

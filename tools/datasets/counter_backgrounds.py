@@ -4,15 +4,15 @@ scene its training images never had (they are all on pure black), a texture or a
 (BSD-licensed sample data), as a 96x96 gray PNG. The producer pastes a 28x28 crop of it behind each counter image's
 garment, whose pixels stay as they are (docs/metrics.md).
 
-    /usr/bin/python3 tools/datasets/counter_backgrounds.py producers/src/main/resources/io/lr0/producers/counter-backgrounds
+    /usr/bin/python3 -m tools.datasets.counter_backgrounds \
+        producers/src/main/resources/io/lr0/producers/counter-backgrounds
 """
 import os
 import sys
 
 from PIL import Image
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "liif"))
-from train import skimage_data  # noqa: E402
+from tools.liif.train import skimage_data
 
 # Fashion-MNIST class index -> (background name, skimage file). Names are what the records' attributes say.
 BACKGROUNDS = [("grass", "grass.png"), ("brick", "brick.png"), ("gravel", "gravel.png"), ("moon", "moon.png"),

@@ -3,7 +3,7 @@ lr0's), in the shapes and types the published files have: Flowers-102's imagelab
 devkit cars_meta.mat and cars_test_annos_withlabels.mat, the ImageNet devkit's meta.mat.
 
     apt-get install python3-scipy
-    /usr/bin/python3 tools/datasets/mat_fixtures.py producers/src/test/resources/io/lr0/producers/lr0fm
+    /usr/bin/python3 -m tools.datasets.mat_fixtures producers/src/test/resources/io/lr0/producers/lr0fm
 """
 import os
 import sys

@@ -2,16 +2,14 @@
 """Writes Fashion-MNIST images of a split as PNG files without their labels: unlabelled images for
 tools/clip/lrtk0.py, which trains LR-TK0 tokens on any folder of images.
 
-  /usr/bin/python3 tools/demo_clip/fashion_images.py OUT_DIR [--split train] [--count 10000]
+  /usr/bin/python3 -m tools.demo_clip.fashion_images OUT_DIR [--split train] [--count 10000]
 """
 import argparse
 import os
-import sys
 
 from PIL import Image
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from train import read_idx  # noqa: E402
+from tools.demo_clip.train import read_idx
 
 
 def main():

@@ -10,31 +10,24 @@ objective and batch (256), and a learning rate of a tenth of its training peak (
 batch and learning rate are not known here; both arms start from the same weights with the same seed and see the
 images in the same order. Each image goes through the stream's pre-processing (Pillow bicubic to the model's 32 px).
 
-  /usr/bin/python3 tools/demo_clip/liif_study.py --out /tmp/liif-study [--images 10000 --epochs 25]
+  /usr/bin/python3 -m tools.demo_clip.liif_study --out /tmp/liif-study [--images 10000 --epochs 25]
 """
 import argparse
-import importlib.util
 import json
 import os
 import random
 import shutil
-import sys
 import time
 
 import numpy as np
 import torch
-import torch.nn.functional as F
+
+from tools.demo_clip import train as demo  # the demo model and its data
+from tools.liif.train import debian_files  # a Debian package's files, as installed or downloaded
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, HERE)
-import train as demo  # noqa: E402  (tools/demo_clip/train.py: the demo model and its data)
 
-# tools/liif/train.py's debian_files: a Debian package's files, as installed or downloaded (same module name).
-_spec = importlib.util.spec_from_file_location("liif_train", os.path.join(ROOT, "tools", "liif", "train.py"))
-_liif_train = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_liif_train)
-debian_files = _liif_train.debian_files
 
 MODELS = os.path.join(ROOT, "demo-models", "src", "main", "resources", "models")
 

@@ -10,7 +10,7 @@ set -euo pipefail
 OUT=${1:-/tmp/liif-study}
 LIMIT=${LIMIT:-2000}
 cd "$(dirname "$0")/../.."
-/usr/bin/python3 tools/demo_clip/liif_study.py --out "$OUT" "${@:2}"
+/usr/bin/python3 -m tools.demo_clip.liif_study --out "$OUT" "${@:2}"
 for arm in native liif2x; do
   echo "== test split through the stream, model fine-tuned on the $arm images"
   ./lr0 demo --reset --data-dir "$OUT/stream-$arm" --limit "$LIMIT" --grouped-per-class 0 --exit-when-done \

@@ -19,9 +19,9 @@ LIMIT=${LIMIT:-3000}
 cd "$(dirname "$0")/../.."
 MODELS=demo-models/src/main/resources/models
 mkdir -p "$OUT"
-/usr/bin/python3 tools/demo_clip/train.py --vit --epochs "$EPOCHS" --out "$MODELS/lr0-demo-vit-fmnist" | tee "$OUT/vit.log"
-/usr/bin/python3 tools/demo_clip/fashion_images.py "$OUT/unlabelled" --split train --count "$UNLABELLED"
-/usr/bin/python3 tools/clip/lrtk0.py "$MODELS/lr0-demo-vit-fmnist" "$OUT/unlabelled" --minutes "$MINUTES" \
+/usr/bin/python3 -m tools.demo_clip.train --vit --epochs "$EPOCHS" --out "$MODELS/lr0-demo-vit-fmnist" | tee "$OUT/vit.log"
+/usr/bin/python3 -m tools.demo_clip.fashion_images "$OUT/unlabelled" --split train --count "$UNLABELLED"
+/usr/bin/python3 -m tools.clip.lrtk0 "$MODELS/lr0-demo-vit-fmnist" "$OUT/unlabelled" --minutes "$MINUTES" \
   --hr-anchor "$ANCHOR" --max-images "$UNLABELLED" --out "$MODELS/lr0-demo-vit-fmnist-lrtk0" | tee "$OUT/lrtk0.log"
 rm -f "$MODELS/lr0-demo-vit-fmnist-lrtk0/lrtk0.ckpt"
 ./lr0 demo --lrtk0 --reset --data-dir "$OUT/stream" --limit "$LIMIT" --grouped-per-class 0 --exit-when-done \

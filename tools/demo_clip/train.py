@@ -9,12 +9,12 @@ the data it was trained on and is not a zero-shot foundation model.
 
 Run (Debian python3-torch, python3-pil, python3-regex, and libopenblas0-pthread: with Debian's reference BLAS the
 text encoder trains 8x slower; about 10 minutes on 2 CPU cores):
-  tools/demo_clip/train.py --out demo-models/src/main/resources/models/lr0-demo-fmnist
+  /usr/bin/python3 -m tools.demo_clip.train --out demo-models/src/main/resources/models/lr0-demo-fmnist
 
 --vit trains a small CLIP ViT of lr0's own architecture (tools/clip/clip.py, DEMO_VIT: 32-px input, 8-px patches,
 4 blocks of width 128; the causal text tower over CLIP's vocabulary) with the same data, captions and loss, the model
-tools/clip/lrtk0.py can give LR-TK0 tokens (the CNN cannot have them):
-  tools/demo_clip/train.py --vit --out demo-models/src/main/resources/models/lr0-demo-vit-fmnist
+/usr/bin/python3 -m tools.clip.lrtk0 can give LR-TK0 tokens (the CNN cannot have them):
+  /usr/bin/python3 -m tools.demo_clip.train --vit --out demo-models/src/main/resources/models/lr0-demo-vit-fmnist
 """
 import argparse
 import gzip
@@ -23,7 +23,6 @@ import os
 import random
 import shutil
 import struct
-import sys
 import time
 
 import numpy as np
@@ -32,10 +31,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 from PIL import Image
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "clip"))
-from clip import Clip, ClipConfig  # noqa: E402
-from clip_bpe import ClipBpe  # noqa: E402
+from tools.clip.clip import Clip, ClipConfig
+from tools.demo_clip.clip_bpe import ClipBpe
 
 FASHION = "/usr/share/datasets/fashion-mnist/"
 CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
@@ -167,7 +164,8 @@ def captions(tokenizer):
 
 
 def train_step(model, optimizer, schedule, x, y, caption_set, labels_by_class, captions_per_class):
-    """One contrastive step on images x of classes y; returns the loss. caption_set = captions()'s (labels, ids, masks)."""
+    """One contrastive step on images x of classes y; returns the loss. caption_set = captions()'s (labels, ids,
+    masks)."""
     prompt_labels, text_ids, text_masks = caption_set
     # A few captions of every class per step; every caption of an image's class is a positive for it (and every
     # image of its class for a caption): a batch holds many images of each class.
@@ -194,7 +192,8 @@ def zero_shot_accuracy(model, images, labels, text_ids, text_masks, prompt_label
         for start in range(0, len(images), batch):
             x = pixels(images[start:start + batch], mean, std)
             logits = F.normalize(model.get_image_features(x), dim=-1) @ classes.t()
-            correct += (logits.argmax(-1) == torch.from_numpy(labels[start:start + batch].astype(np.int64))).sum().item()
+            truth = torch.from_numpy(labels[start:start + batch].astype(np.int64))
+            correct += (logits.argmax(-1) == truth).sum().item()
     model.train()
     return correct / len(images)
 
@@ -259,7 +258,8 @@ def main():
                               args.captions_per_class)
             step += 1
             if step % 100 == 0:
-                print("epoch %d step %d/%d loss %.3f (%.0f s)" % (epoch, step, steps, loss.item(), time.time() - started),
+                print("epoch %d step %d/%d loss %.3f (%.0f s)"
+                      % (epoch, step, steps, loss.item(), time.time() - started),
                       flush=True)
         accuracy = zero_shot_accuracy(model, test_x, test_labels, text_ids, text_masks, prompt_labels, mean, std)
         print("epoch %d: test top-1 with the training prompts %.4f (%.0f s)" % (epoch, accuracy, time.time() - started),

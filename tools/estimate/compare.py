@@ -14,7 +14,7 @@ labelled source and group is estimated as if it had no labels, and its measured 
 Prints a table per estimated source, each followed by every estimator's largest error in points:
   largest error (points): ATC x.xx, ATC-200 x.xx, ...
 
-  /usr/bin/python3 tools/estimate/compare.py PREDICTIONS.jsonl --calibrate dataset:fashion-mnist-calibration
+  /usr/bin/python3 -m tools.estimate.compare PREDICTIONS.jsonl --calibrate dataset:fashion-mnist-calibration
 """
 import argparse
 import collections
@@ -28,7 +28,8 @@ def top_score(prediction):
 
 
 def atc(calibration, target, score):
-    """Share of target scores above the calibration score t that as many calibration predictions exceed as were right."""
+    """Share of target scores above the calibration score t that as many calibration predictions exceed as were
+    right."""
     scores = sorted((score(p) for p in calibration), reverse=True)
     correct = sum(p["correct"] for p in calibration)
     if correct == 0:
@@ -132,6 +133,7 @@ def main():
         print("\n".join(rows))
         print("largest error (points): " + ", ".join("%s %.2f" % (e, 100 * largest[e]) for e in ESTIMATORS))
         print()
+
 
 if __name__ == "__main__":
     main()

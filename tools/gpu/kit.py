@@ -17,8 +17,8 @@
 
 Everything printed is also in OUT/report.json.
 
-  python3 tools/gpu/kit.py --out $OUT                     # on the GPU machine (data from tools/gpu/prepare.py)
-  python3 tools/gpu/kit.py --tiny --synthetic --out /tmp/kit   # anywhere, in a minute (CI)
+  python3 -m tools.gpu.kit --out $OUT                     # on the GPU machine (data from tools/gpu/prepare.py)
+  python3 -m tools.gpu.kit --tiny --synthetic --out /tmp/kit   # anywhere, in a minute (CI)
 """
 import argparse
 import copy
@@ -26,19 +26,17 @@ import json
 import math
 import os
 import random
-import sys
 import time
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
+from tools.clip.clip import CONFIGS, Clip, parameter_count
+from tools.clip.lrtk0 import contrastive
+from tools.liif.liif import RESIDUAL, Liif, detail_gate, export, kind_of, make_coord, upscaler
+
 TOOLS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(TOOLS, "clip"))
-sys.path.insert(0, os.path.join(TOOLS, "liif"))
-from clip import CONFIGS, Clip, parameter_count  # noqa: E402
-from lrtk0 import contrastive  # noqa: E402
-from liif import RESIDUAL, Liif, detail_gate, export, kind_of, make_coord, upscaler  # noqa: E402
 
 PATCH = 48
 
@@ -72,7 +70,7 @@ def clip_figures(device, tiny):
             typed = copy.deepcopy(model).to(dtype)
             for batch in batches:
                 pixels = torch.randn(batch, 3, config.image_size, config.image_size, device=device, dtype=dtype)
-                seconds = timed(device, lambda: typed.get_image_features(pixels), 2 if tiny else 10)
+                seconds = timed(device, lambda m=typed, x=pixels: m.get_image_features(x), 2 if tiny else 10)
                 figures["image %s batch %d (images/s)" % (name, batch)] = round(batch / seconds, 1)
             prompts = 8 if tiny else 256
             for length in (77, 16):
@@ -80,7 +78,7 @@ def clip_figures(device, tiny):
                 ids[:, 0] = 49406
                 ids[:, min(length, 12) - 1] = 49407
                 mask = torch.ones_like(ids)
-                seconds = timed(device, lambda: typed.get_text_features(ids, mask), 2 if tiny else 10)
+                seconds = timed(device, lambda m=typed, i=ids, k=mask: m.get_text_features(i, k), 2 if tiny else 10)
                 figures["text %s %d tokens (prompts/s)" % (name, length)] = round(prompts / seconds, 1)
             del typed
     return figures

@@ -8,19 +8,18 @@ the GPU machine by the device tool's `carry`), with Debian's Pillow, so the kit 
   Pillow-bicubic low-resolution versions at x2 and x4 and those up-sampled back with Pillow's bicubic (the baseline).
   mate-backgrounds is kept out of every LIIF training: it is the held-out set.
 
-  /usr/bin/python3 tools/gpu/prepare.py [--held-out N]
+  /usr/bin/python3 -m tools.gpu.prepare [--held-out N]
 """
 import argparse
 import glob
 import os
-import sys
 
 import numpy as np
 from PIL import Image
 
+from tools.liif.train import TRAIN, debian_files, load, skimage_data, wallpapers
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(os.path.dirname(HERE), "liif"))
-from train import TRAIN, debian_files, load, skimage_data, wallpapers  # noqa: E402
 
 HELD_OUT_SIZE = (960, 600)
 
@@ -38,7 +37,8 @@ def main():
             # The device tool carries 64 MiB: at train.py's 1,024 px the pack is 78 MB.
             photo = photo.resize((round(photo.width * shrink), round(photo.height * shrink)), Image.LANCZOS)
         arrays["train_%02d" % i] = np.asarray(photo)
-    for i, path in enumerate(sorted(glob.glob(os.path.join(debian_files("mate-backgrounds", "/usr/share/backgrounds/mate/nature"), "*.jpg")))[:args.held_out]):
+    nature = debian_files("mate-backgrounds", "/usr/share/backgrounds/mate/nature")
+    for i, path in enumerate(sorted(glob.glob(os.path.join(nature, "*.jpg")))[:args.held_out]):
         hr = Image.open(path).convert("RGB").resize(HELD_OUT_SIZE, Image.LANCZOS)
         arrays["heldout_hr_%02d" % i] = np.asarray(hr)
         for scale in (2, 4):

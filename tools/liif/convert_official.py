@@ -6,7 +6,8 @@ The official file is torch.save({'model': {'name': 'liif', 'args': {...}, 'sd': 
 uses encoder.head.*, encoder.body.*, imnet.layers.* (the names liif.py keeps) plus MeanShift constants
 (encoder.sub_mean.*, encoder.add_mean.*) that LIIF never applies, which are dropped.
 
-  tools/liif/convert_official.py edsr-baseline-liif.pth demo-models/src/main/resources/models/lr0-liif/liif.pt
+  /usr/bin/python3 -m tools.liif.convert_official edsr-baseline-liif.pth \
+      demo-models/src/main/resources/models/lr0-liif/liif.pt
 """
 import json
 import os
@@ -14,7 +15,7 @@ import sys
 
 import torch
 
-from liif import Liif, export
+from tools.liif.liif import Liif, export
 
 UNUSED_PREFIXES = ("encoder.sub_mean.", "encoder.add_mean.")
 

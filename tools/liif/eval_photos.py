@@ -9,7 +9,7 @@ given the stream's base, Pillow's bicubic up-sampling: forward(lr, size, base)),
 output is. PSNR and SSIM (Gaussian window 11, sigma 1.5, on each RGB channel, averaged) are measured after shaving
 --shave pixels off every border.
 
-    /usr/bin/python3 tools/liif/eval_photos.py /usr/share/backgrounds/mate/nature --crop 192 --resize 960x600
+    /usr/bin/python3 -m tools.liif.eval_photos /usr/share/backgrounds/mate/nature --crop 192 --resize 960x600
 
 Needs Debian's python3-torch, python3-pil and python3-numpy; no GPU.
 """
@@ -22,9 +22,9 @@ import numpy as np
 import torch
 from PIL import Image
 
+from tools.liif.liif import RESIDUAL, kind_of
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-from liif import RESIDUAL, kind_of  # noqa: E402
 
 BUNDLED = os.path.join(HERE, "..", "..", "demo-models", "src", "main", "resources", "models", "lr0-liif", "liif.pt")
 FLAT_COLOURS = [(200, 60, 30), (128, 128, 128), (20, 200, 90)]
@@ -119,7 +119,8 @@ def main():
         sys.exit("no photos (jpg, png) under " + ", ".join(args.folders))
 
     print("model %s (%s); %d photos; resize %s, crop %s, shave %d" % (
-        os.path.relpath(args.model), kind_of(args.model), len(files), args.resize or "none", args.crop or "none", args.shave))
+        os.path.relpath(args.model), kind_of(args.model), len(files), args.resize or "none", args.crop or "none",
+        args.shave))
     print("%-5s %10s %10s %9s %9s %9s %9s  %s" % (
         "scale", "PSNR LIIF", "bicubic", "gain dB", "SSIM LIIF", "bicubic", "gain", "worst photo (gain dB)"))
     for scale in [int(s) for s in args.scales.split(",")]:

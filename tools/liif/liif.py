@@ -108,7 +108,8 @@ class Liif(nn.Module):
                 shifted = shifted.clamp(-1 + 1e-6, 1 - 1e-6)
                 grid = shifted.flip(-1).unsqueeze(1)
                 q_feat = F.grid_sample(feat, grid, mode="nearest", align_corners=False)[:, :, 0, :].permute(0, 2, 1)
-                q_coord = F.grid_sample(feat_coord, grid, mode="nearest", align_corners=False)[:, :, 0, :].permute(0, 2, 1)
+                q_coord = F.grid_sample(feat_coord, grid, mode="nearest", align_corners=False)[:, :, 0, :]
+                q_coord = q_coord.permute(0, 2, 1)
                 rel_coord = coord - q_coord
                 rel_coord[:, :, 0] *= h
                 rel_coord[:, :, 1] *= w

@@ -10,13 +10,13 @@ wallpaper packages (WALLPAPERS), shrunk to a 1,024-px long side; packages are fe
 The three HELD_OUT scikit-image photos are the probe's; Debian's mate-backgrounds is left out of all training, for
 tools/liif/eval_photos.py.
 
-  tools/liif/train.py --minutes 60 --out demo-models/src/main/resources/models/lr0-liif/liif.pt
+  /usr/bin/python3 -m tools.liif.train --minutes 60 --out demo-models/src/main/resources/models/lr0-liif/liif.pt
 
 Fine-tuning on Fashion-MNIST (--data fashion-mnist, usually with --init the photo model's checkpoint): whole 28x28
 train-split images as HR, one scale in [1, 4] per batch, all 784 pixels as queries; PSNR on the test split (x2:
 28 -> 14 -> 28, x4: 28 -> 7 -> 28, no border shave on 28 px images).
 
-  tools/liif/train.py --data fashion-mnist --init liif.ckpt --minutes 10 --out liif-fmnist.pt
+  /usr/bin/python3 -m tools.liif.train --data fashion-mnist --init liif.ckpt --minutes 10 --out liif-fmnist.pt
 
 A checkpoint (model and optimiser) is written next to --out every --checkpoint-every steps, and --resume continues
 from it, so a long run can be split; every --probe-every steps a quick probe prints PSNR on 96x96 centre crops of the
@@ -44,8 +44,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from liif import RESIDUAL, Liif, detail_gate, export, kind_of, make_coord, upscaler  # noqa: E402
+from tools.liif.liif import RESIDUAL, Liif, detail_gate, export, kind_of, make_coord, upscaler
 
 TRAIN = ["astronaut.png", "coffee.png", "motorcycle_left.png", "hubble_deep_field.jpg", "ihc.png", "retina.jpg",
          "brick.png", "grass.png", "gravel.png", "coins.png", "moon.png", "camera.png", "page.png", "text.png",
@@ -60,7 +59,8 @@ LONG_SIDE = 1024
 
 
 def skimage_data():
-    return debian_files("python3-skimage", os.environ.get("SKIMAGE_DATA", "/usr/lib/python3/dist-packages/skimage/data"))
+    installed = os.environ.get("SKIMAGE_DATA", "/usr/lib/python3/dist-packages/skimage/data")
+    return debian_files("python3-skimage", installed)
 
 
 def debian_files(package, installed):
@@ -302,7 +302,8 @@ def main():
         print("Fashion-MNIST: %d train images, %d test images for PSNR" % (len(train), len(test)), flush=True)
         next_batch = lambda: fashion_batch(train, args.batch)  # noqa: E731
         report = lambda m: evaluate_fashion(m, test)  # noqa: E731
-        quick = lambda m: {k: round(v["liif"] - v["bicubic"], 3) for k, v in evaluate_fashion(m, test[:200]).items()}  # noqa: E731
+        quick = lambda m: {  # noqa: E731
+            k: round(v["liif"] - v["bicubic"], 3) for k, v in evaluate_fashion(m, test[:200]).items()}
         provenance = {"train": "Fashion-MNIST train split (60,000)", "test": "first 1,000 of the test split"}
     model = Liif(residual=args.residual).to(args.device)
     if args.init:
@@ -350,7 +351,8 @@ def main():
     print(json.dumps(results, indent=2))
     export(model, args.out)
     with open(os.path.splitext(args.out)[0] + ".json", "w") as f:
-        json.dump({"kind": model.kind(), "steps": step, "lr": args.lr, "seconds": round(time.time() - started), "batch": args.batch,
+        json.dump({"kind": model.kind(), "steps": step, "lr": args.lr, "seconds": round(time.time() - started),
+                   "batch": args.batch,
                    "queriesPerPatch": args.queries, "ema": args.ema, "seed": args.seed,
                    "data": args.data, "init": args.init, "psnr": results, **provenance,
                    "command": " ".join(sys.argv), "torch": torch.__version__}, f, indent=2)

@@ -34,8 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  * its predictions over the whole label space. Random weights: the scores are checked for shape, never for accuracy.
  */
 class ConvertedClipIT {
-    private static final Path TOOLS =
-            Path.of("..", "tools", "clip").toAbsolutePath().normalize();
+    /** The repository root, where the tools run as the package they are ({@code python3 -m tools.clip...}). */
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
     private static final int IMAGES = 6;
     private static final int PREDICTIONS_PER_IMAGE = 5;
 
@@ -43,8 +44,13 @@ class ConvertedClipIT {
     void aConvertedRandomClipClassifiesThroughTheStream(@TempDir Path dir) throws Exception {
         Path checkpoint = dir.resolve("tiny-openai.pt");
         Path model = dir.resolve("tiny-clip");
-        python("random_weights.py", "tiny", dir.resolve("unused").toString(), "--checkpoint", checkpoint.toString());
-        python("convert.py", checkpoint.toString(), model.toString(), "--name", "tiny-clip-converted");
+        python(
+                "tools.clip.random_weights",
+                "tiny",
+                dir.resolve("unused").toString(),
+                "--checkpoint",
+                checkpoint.toString());
+        python("tools.clip.convert", checkpoint.toString(), model.toString(), "--name", "tiny-clip-converted");
 
         try (LocalStack stack = LocalStack.start(dir.resolve("kafka"), 0, 0, 0);
                 Lr0App app = Lr0App.start(
@@ -78,14 +84,16 @@ class ConvertedClipIT {
     }
 
     /** Runs a tools/clip script with Debian's PyTorch and fails with its output if it fails. */
-    private static void python(String script, String... args) throws IOException, InterruptedException {
+    private static void python(String module, String... args) throws IOException, InterruptedException {
         RequiredTools.require("python3-torch", "python3-regex");
-        List<String> command = new ArrayList<>(
-                List.of("/usr/bin/python3", TOOLS.resolve(script).toString()));
+        List<String> command = new ArrayList<>(List.of("/usr/bin/python3", "-m", module));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(command)
+                .directory(ROOT.toFile())
+                .redirectErrorStream(true)
+                .start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(5, TimeUnit.MINUTES), script + " did not finish");
-        assertEquals(0, process.exitValue(), script + " failed:\n" + output);
+        assertTrue(process.waitFor(5, TimeUnit.MINUTES), module + " did not finish");
+        assertEquals(0, process.exitValue(), module + " failed:\n" + output);
     }
 }

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * residual model cannot start below bicubic, and a flat colour comes back unchanged.
  */
 class ResidualLiifIT {
-    private static final Path TOOLS = Path.of("..", "tools", "liif");
+    /** The repository root, where the tools run as the package they are ({@code python3 -m tools.liif...}). */
+    private static final Path ROOT = Path.of("..");
 
     @Test
     void anUntrainedResidualModelReturnsTheStreamsBicubicExactly(@TempDir Path dir) throws Exception {
@@ -37,13 +38,14 @@ class ResidualLiifIT {
         RequiredTools.require("python3-torch");
         Process export = new ProcessBuilder(
                         "/usr/bin/python3",
-                        TOOLS.resolve("selftest.py").toString(),
-                        "--export-residual",
-                        model.toString())
+                        "-m",
+                        "tools.liif.untrained",
+                        model.toAbsolutePath().toString())
+                .directory(ROOT.toFile())
                 .redirectErrorStream(true)
                 .start();
         String said = new String(export.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(export.waitFor(5, TimeUnit.MINUTES), "selftest.py did not finish");
+        assertTrue(export.waitFor(5, TimeUnit.MINUTES), "tools.liif.untrained did not finish");
         assertEquals(0, export.exitValue(), said);
 
         try (LiifModel liif = LiifModel.load(model.toString(), dir.resolve("cache"));

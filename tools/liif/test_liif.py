@@ -1,23 +1,18 @@
-#!/usr/bin/python3
 """Checks of tools/liif that need no trained weights: the parameter count, the converter on a synthetic checkpoint
 in the official layout, that the exported TorchScript equals the eager model (chunked or not), and that a
 liif-residual model starts as the bicubic up-sampling it is given, exactly, and gives a flat colour back exactly
 whatever its weights.
 
-  /usr/bin/python3 tools/liif/selftest.py
-  /usr/bin/python3 tools/liif/selftest.py --export-residual DIR   # also writes an untrained residual model there
+  /usr/bin/python3 -m pytest -c tools/pyproject.toml tools/liif
 """
 import os
-import sys
 import tempfile
 
+import pytest
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from convert_official import convert  # noqa: E402
-import json  # noqa: E402
-
-from liif import RESIDUAL, Liif, LiifUpscaler, ResidualLiifUpscaler, export, make_coord, parameter_count  # noqa: E402
+from tools.liif.convert_official import convert
+from tools.liif.liif import Liif, LiifUpscaler, ResidualLiifUpscaler, export, make_coord, parameter_count
 
 
 def official_layout(liif):
@@ -26,12 +21,13 @@ def official_layout(liif):
     for name in ("sub_mean", "add_mean"):
         sd["encoder.%s.weight" % name] = torch.eye(3).view(3, 3, 1, 1)
         sd["encoder.%s.bias" % name] = torch.zeros(3)
-    return {"model": {"name": "liif", "args": {"encoder_spec": {"name": "edsr-baseline", "args": {"no_upsampling": True}},
-                                               "imnet_spec": {"name": "mlp", "args": {"out_dim": 3, "hidden_list": [256] * 4}}},
+    encoder = {"name": "edsr-baseline", "args": {"no_upsampling": True}}
+    imnet = {"name": "mlp", "args": {"out_dim": 3, "hidden_list": [256] * 4}}
+    return {"model": {"name": "liif", "args": {"encoder_spec": encoder, "imnet_spec": imnet},
                       "sd": sd}, "epoch": 1000}
 
 
-def main():
+def test_the_converter_is_exact_and_torchscript_equals_eager():
     torch.manual_seed(0)
     source = Liif().eval()
     params = parameter_count(source)
@@ -54,17 +50,14 @@ def main():
             assert torch.allclose(out, eager, atol=1e-5), (out - eager).abs().max()
             small_chunks = torch.jit.script(LiifUpscaler(converted, chunk=7))(lr, torch.tensor([24, 20]))
             assert torch.allclose(small_chunks, eager, atol=1e-5), "chunking changed the result"
-    check_residual()
-    try:
+
+
+def test_a_checkpoint_of_another_model_is_refused():
+    with pytest.raises(ValueError):
         convert({"model": {"name": "metasr", "args": {}, "sd": {}}})
-        raise AssertionError("a non-LIIF checkpoint was accepted")
-    except ValueError:
-        pass
-    print("liif selftest passed: %d parameters, converter exact, TorchScript equals eager (chunked too), "
-          "an untrained residual model returns its bicubic base exactly, a trained one a flat colour" % params)
 
 
-def check_residual():
+def test_a_residual_model_starts_as_its_base_and_keeps_a_flat_colour():
     """Untrained, a residual model's output is its base exactly; trained (here: a random last layer), TorchScript
     equals eager and a flat colour still comes back exactly."""
     torch.manual_seed(1)
@@ -86,17 +79,3 @@ def check_residual():
         flat = torch.tensor([200 / 255, 60 / 255, 30 / 255]).view(1, 3, 1, 1)
         flat_out = torch.jit.load(path)(flat.expand(1, 3, 16, 16), torch.tensor([64, 64]), flat.expand(1, 3, 64, 64))
         assert torch.equal(flat_out, flat.expand(1, 3, 64, 64)), "a residual model changed a flat colour"
-
-
-def export_untrained_residual(directory):
-    """An untrained liif-residual model and its liif.json, for lr0's tests of the residual contract."""
-    os.makedirs(directory, exist_ok=True)
-    export(Liif(residual=True), os.path.join(directory, "liif.pt"))
-    with open(os.path.join(directory, "liif.json"), "w") as f:
-        json.dump({"kind": RESIDUAL, "steps": 0, "note": "untrained: returns its bicubic base"}, f)
-
-
-if __name__ == "__main__":
-    main()
-    if len(sys.argv) == 3 and sys.argv[1] == "--export-residual":
-        export_untrained_residual(sys.argv[2])

@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """Checks of tools/clip that need no pretrained weights, on the tiny configuration with random weights:
 
 - an OpenAI-layout state dict and an OpenAI-style TorchScript archive convert, and the exported TorchScript gives
@@ -12,7 +11,7 @@
   says so, and tools/clip/lrtk0.py trains tokens (and resumes) leaving every weight of the base unchanged while the
   embedding of a low-resolution image changes.
 
-  /usr/bin/python3 tools/clip/selftest.py
+  /usr/bin/python3 -m pytest -c tools/pyproject.toml tools/clip
 """
 import json
 import os
@@ -25,13 +24,13 @@ import numpy as np
 import torch
 from PIL import Image
 
+from tools.clip.checkpoints import UnsupportedCheckpoint, to_huggingface, write_safetensors
+from tools.clip.clip import CONFIGS, Clip
+from tools.demo_clip.clip_bpe import ClipBpe
+from tools.clip.convert import convert, default_tokenizer
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-sys.path.insert(0, os.path.join(os.path.dirname(HERE), "demo_clip"))
-from checkpoints import UnsupportedCheckpoint, to_huggingface, write_safetensors  # noqa: E402
-from clip import CONFIGS, Clip  # noqa: E402
-from clip_bpe import ClipBpe  # noqa: E402
-from convert import convert, default_tokenizer  # noqa: E402
+ROOT = os.path.dirname(os.path.dirname(HERE))
 
 A_PHOTO_OF_A_DOG = [49406, 320, 1125, 539, 320, 1929, 269, 49407]
 PROMPTS = ["a photo of a dog.", "a low resolution photo of the cat.", "a blurry photo of a goldfish."]
@@ -207,7 +206,7 @@ class Lrtk0Test(unittest.TestCase):
             self.assertLess((converted - model.get_image_features(self.pixels)).abs().max().item(), 1e-5)
 
     def test_the_anchor_is_zero_on_the_teachers_embedding_and_two_opposite_it(self):
-        from lrtk0 import anchor
+        from tools.clip.lrtk0 import anchor
         teacher = torch.randn(5, 16)
         self.assertAlmostEqual(0.0, anchor(teacher * 3, teacher).item(), places=5)
         self.assertAlmostEqual(2.0, anchor(-teacher, teacher).item(), places=5)
@@ -227,10 +226,10 @@ class Lrtk0Test(unittest.TestCase):
             picture[10:20, 10 + i:20 + i] = 255
             Image.fromarray(picture).save(os.path.join(images, "%d.png" % i))
         out = os.path.join(self.dir, "tiny-lrtk0")
-        trainer = [sys.executable, os.path.join(HERE, "lrtk0.py"), base_dir, images, "--out", out, "--batch", "4",
+        trainer = [sys.executable, "-m", "tools.clip.lrtk0", base_dir, images, "--out", out, "--batch", "4",
                    "--checkpoint-every", "2"]
-        subprocess.run(trainer + ["--steps", "2"], check=True, stdout=subprocess.DEVNULL)
-        resumed = subprocess.run(trainer + ["--steps", "4", "--resume", "--hr-anchor", "5"], check=True,
+        subprocess.run(trainer + ["--steps", "2"], check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+        resumed = subprocess.run(trainer + ["--steps", "4", "--resume", "--hr-anchor", "5"], check=True, cwd=ROOT,
                                  capture_output=True, text=True)
         self.assertIn("resumed at step 2", resumed.stdout)
         with open(os.path.join(out, "model.json")) as f:
@@ -249,13 +248,9 @@ class Lrtk0Test(unittest.TestCase):
             self.assertGreater((trained.get_image_features(low) - self.base.get_image_features(low)).abs().max().item(),
                                1e-3)
         # The demo model (a small CNN, not a CLIP ViT) is refused, saying so.
-        demo = os.path.join(os.path.dirname(os.path.dirname(HERE)), "demo-models", "src", "main", "resources",
+        demo = os.path.join(ROOT, "demo-models", "src", "main", "resources",
                             "models", "lr0-demo-fmnist")
-        refused = subprocess.run([sys.executable, os.path.join(HERE, "lrtk0.py"), demo, images, "--out", out],
+        refused = subprocess.run([sys.executable, "-m", "tools.clip.lrtk0", demo, images, "--out", out], cwd=ROOT,
                                  capture_output=True, text=True)
         self.assertNotEqual(0, refused.returncode)
         self.assertIn("is not a CLIP ViT in lr0's format", refused.stderr)
-
-
-if __name__ == "__main__":
-    unittest.main(verbosity=2)

@@ -1,0 +1,1 @@
+"""Dataset fixtures and assets: CounterAnimal-style backgrounds, MAT-file fixtures."""

@@ -1,0 +1,1 @@
+"""Label-free accuracy estimators compared on a run's predictions."""

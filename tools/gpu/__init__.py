@@ -1,0 +1,1 @@
+"""The device kit: what a lent GPU measures of the models themselves."""

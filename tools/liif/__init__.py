@@ -1,0 +1,1 @@
+"""LIIF super-resolution: the model, training, the official converter, evaluation on photos."""
