@@ -37,7 +37,8 @@ public final class Estimation {
      * What the estimate needs of a prediction; it calibrates when it is labelled and {@code calibrating} accepts its
      * source and group.
      */
-    public static ConfidenceSample sample(Prediction prediction, BiPredicate<String, String> calibrating) {
+    public static ConfidenceSample sample(
+            Prediction prediction, BiPredicate<String, String> calibrating, Instant counted) {
         String source = Agreement.sourceOf(prediction);
         return ConfidenceSample.newBuilder()
                 .setModel(prediction.getModel())
@@ -49,6 +50,7 @@ public final class Estimation {
                 .setScore((float) Agreement.topScore(prediction))
                 .setCorrect(prediction.getCorrect())
                 .setCalibrates(prediction.getCorrect() != null && calibrating.test(source, prediction.getGroup()))
+                .setCounted(counted)
                 .build();
     }
 
@@ -64,6 +66,7 @@ public final class Estimation {
         counts.setResolution(sample.getResolution());
         counts.setSrMethod(sample.getSrMethod());
         counts.setSamples(counts.getSamples() + 1);
+        counts.setUpdated(latest(counts.getUpdated(), sample.getCounted()));
         if (sample.getCorrect() != null) {
             counts.setLabelled(counts.getLabelled() + 1);
             if (sample.getCorrect()) {
@@ -160,6 +163,22 @@ public final class Estimation {
                 .setWindowEnd(counts.getWindowEnd())
                 .setUpdated(now)
                 .build();
+    }
+
+    /**
+     * The estimate of a source's counts from the calibration of their cell, as of the later of the two's last change
+     * (by the stream's clock): a join has no clock of its own, and that is when its inputs made this value.
+     */
+    public static EstimatedAccuracy estimate(ConfidenceState counts, Calibration calibration) {
+        return estimate(counts, calibration, latest(counts.getUpdated(), calibration.getUpdated()));
+    }
+
+    /** The later of two instants, either of which may be null (never both here: a calibration always has one). */
+    static Instant latest(Instant a, Instant b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.isAfter(b) ? a : b;
     }
 
     /**

@@ -249,8 +249,9 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
         long minSamples = settings.calibrationMinSamples();
         // What the estimate needs of each prediction, grouped per model, label space, source, group, resolution and
         // method: one small record a prediction through the repartition, one histogram per aggregate.
-        var byCell = slim.mapValues(
-                        prediction -> Estimation.sample(prediction, settings::calibrates),
+        var byCell = slim.processValues(
+                        StreamClock.<String, Prediction, ConfidenceSample>mapValues(
+                                (prediction, now) -> Estimation.sample(prediction, settings::calibrates, now)),
                         Named.as("confidence-samples"))
                 .groupBy(
                         (key, sample) -> Keys.estimate(
@@ -306,16 +307,12 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
                 .join(
                         calibrations,
                         MetricsStage::calibrationOf,
-                        Calibrated::new,
+                        Estimation::estimate,
+                        TableJoined.as("estimate"),
                         // Named, as every internal resource here: a name that moves with the topology would lose it.
-                        TableJoined.as("estimate"))
-                // Estimated at the stream's time, and kept for the query API.
-                .transformValues(
-                        StreamClock.<String, Calibrated, EstimatedAccuracy>mapTableValues(Calibrated::estimate),
                         Materialized.<String, EstimatedAccuracy, KeyValueStore<Bytes, byte[]>>as(StoreNames.ESTIMATES)
                                 .withKeySerde(Serdes.String())
-                                .withValueSerde(serdes.value(EstimatedAccuracy.class)),
-                        Named.as("estimate-at-stream-time"))
+                                .withValueSerde(serdes.value(EstimatedAccuracy.class)))
                 .toStream(Named.as("estimate-changes"))
                 .to(
                         settings.estimatedTopic(),
@@ -344,10 +341,9 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
                         Named.as("window-counts-by-calibration"))
                 .join(
                         calibrations,
-                        Calibrated::new,
+                        (ConfidenceState counts, Calibration calibration) -> Estimation.estimate(counts, calibration),
                         Joined.with(Serdes.String(), countsSerde, calibrationSerde)
                                 .withName("estimate-windows"))
-                .processValues(StreamClock.mapValues(Calibrated::estimate), Named.as("estimate-windows-at-stream-time"))
                 .selectKey(
                         (key, estimate) -> Keys.windowedMetric(
                                 estimateKey(estimate), estimate.getWindowStart().toEpochMilli()),
@@ -357,13 +353,6 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
                 Produced.with(Serdes.String(), serdes.value(EstimatedAccuracy.class))
                         .withName("robustness-estimated-windowed"));
         return windowed;
-    }
-
-    /** A source's counts met with their calibration by a join, estimated at the stream's time after it. */
-    private record Calibrated(ConfidenceState counts, Calibration calibration) {
-        EstimatedAccuracy estimate(Instant now) {
-            return Estimation.estimate(counts, calibration, now);
-        }
     }
 
     /** The calibration a source's counts are estimated with: that of their model, label space and cell. */

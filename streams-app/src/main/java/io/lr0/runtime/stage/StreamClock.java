@@ -4,8 +4,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.function.BiFunction;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.kstream.ValueTransformerWithKey;
-import org.apache.kafka.streams.kstream.ValueTransformerWithKeySupplier;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
@@ -64,27 +62,6 @@ public final class StreamClock {
                     context.forward(record.withKey(out.key).withValue(out.value));
                 }
             }
-        };
-    }
-
-    /** A table's {@code mapValues} with the stream's time (after a join, whose joiner has no clock). */
-    public static <K, V, R> ValueTransformerWithKeySupplier<K, V, R> mapTableValues(
-            BiFunction<? super V, Instant, ? extends R> mapper) {
-        return () -> new ValueTransformerWithKey<>() {
-            private org.apache.kafka.streams.processor.ProcessorContext context;
-
-            @Override
-            public void init(org.apache.kafka.streams.processor.ProcessorContext context) {
-                this.context = context;
-            }
-
-            @Override
-            public R transform(K key, V value) {
-                return value == null ? null : mapper.apply(value, Instant.ofEpochMilli(context.currentSystemTimeMs()));
-            }
-
-            @Override
-            public void close() {}
         };
     }
 }
