@@ -235,6 +235,9 @@ public final class Lr0App implements AutoCloseable {
         props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         // A stack overflow on a record is the record's failure, for the handler above, not the thread's death.
         props.put(StreamsConfig.PROCESSOR_WRAPPER_CLASS_CONFIG, RecordErrors.class);
+        // Every internal topic and store is named: a generated name moves when the topology changes, and the state
+        // and backlog under the old name would be lost. A topology that generates one does not build.
+        props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         // Also for global stores (later stages); the default will flip in Kafka 5.0. The partition assignor reads a
         // configuration of its own from the main consumer's settings, and warns unless it finds the key there too.
         props.put("processing.exception.handler.global.enabled", true);
