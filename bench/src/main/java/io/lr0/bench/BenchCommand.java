@@ -1,7 +1,5 @@
 package io.lr0.bench;
 
-import ai.djl.inference.Predictor;
-import ai.djl.ndarray.NDList;
 import io.lr0.app.Lr0App;
 import io.lr0.app.Lr0Config;
 import io.lr0.cli.ConfigOptions;
@@ -10,6 +8,7 @@ import io.lr0.image.ImageCodec;
 import io.lr0.image.ImageLimits;
 import io.lr0.image.PillowResize;
 import io.lr0.image.Raster;
+import io.lr0.inference.ImageEncoder;
 import io.lr0.inference.ImagePreprocessor;
 import io.lr0.inference.ZeroShotModel;
 import io.lr0.local.LocalStack;
@@ -113,16 +112,16 @@ public final class BenchCommand {
                 ZeroShotModel model = models.get(t);
                 int thread = t;
                 runs.add(threads.submit(() -> {
-                    try (Predictor<NDList, NDList> predictor = model.newPredictor()) {
+                    try (ImageEncoder encoder = model.newImageEncoder()) {
                         float[] batch = new float[size * inputs[0].length];
                         long next = 0;
                         while (next < RAW_WARMUP_BATCHES) {
-                            runBatch(model, predictor, inputs, batch, size, next++);
+                            runBatch(encoder, inputs, batch, size, next++);
                         }
                         warm.await();
                         deadline.compareAndSet(0, System.nanoTime() + (long) (seconds * 1e9));
                         do {
-                            runBatch(model, predictor, inputs, batch, size, next++);
+                            runBatch(encoder, inputs, batch, size, next++);
                             timed[thread]++;
                         } while (timed[thread] < 2 || System.nanoTime() - deadline.get() < 0);
                         ended[thread] = System.nanoTime();
@@ -142,18 +141,12 @@ public final class BenchCommand {
     }
 
     /** The {@code index}-th batch of {@code size} inputs, cycling through them, through the model. */
-    private static void runBatch(
-            ZeroShotModel model,
-            Predictor<NDList, NDList> predictor,
-            float[][] inputs,
-            float[] batch,
-            int size,
-            long index) {
+    private static void runBatch(ImageEncoder encoder, float[][] inputs, float[] batch, int size, long index) {
         int values = inputs[0].length;
         for (int i = 0; i < size; i++) {
             System.arraycopy(inputs[(int) ((index * size + i) % inputs.length)], 0, batch, i * values, values);
         }
-        model.imageFeatures(predictor, batch, size);
+        encoder.encode(batch, size);
     }
 
     @Command(

@@ -3,8 +3,8 @@ package io.lr0.app;
 import io.lr0.contract.Topics;
 import io.lr0.degrade.DegradeStage;
 import io.lr0.image.BadImageException;
+import io.lr0.inference.DualEncoder;
 import io.lr0.inference.InferenceStages;
-import io.lr0.inference.ZeroShotModel;
 import io.lr0.metrics.MetricsStage;
 import io.lr0.runtime.labelspace.LabelSpaceGate;
 import io.lr0.runtime.labelspace.LabelSpaceStore;
@@ -60,13 +60,13 @@ public final class Lr0Topology {
             Properties streamsProperties,
             StageSerdes serdes,
             OperationalMetrics meters,
-            List<ZeroShotModel> models,
+            List<? extends DualEncoder> models,
             LiifModel liif) {
         TopologyRoles roles = TopologyRoles.of(config, models, liif);
         return new Lr0Topology(config, streamsProperties, serdes, meters).build(roles, models, liif);
     }
 
-    private Topology build(TopologyRoles roles, List<ZeroShotModel> models, LiifModel liif) {
+    private Topology build(TopologyRoles roles, List<? extends DualEncoder> models, LiifModel liif) {
         Optional<InferenceStages> inference = roles.inference()
                 ? Optional.of(new InferenceStages(config.inferenceSettings(), models, meters))
                 : Optional.empty();

@@ -1,6 +1,6 @@
 package io.lr0.app;
 
-import io.lr0.inference.ZeroShotModel;
+import io.lr0.inference.DualEncoder;
 import io.lr0.superres.LiifModel;
 import java.util.List;
 
@@ -24,7 +24,7 @@ public record TopologyRoles(
     }
 
     /** The roles the configuration gives an instance that loaded {@code models} and {@code liif} (null: none). */
-    public static TopologyRoles of(Lr0Config config, List<ZeroShotModel> models, LiifModel liif) {
+    public static TopologyRoles of(Lr0Config config, List<? extends DualEncoder> models, LiifModel liif) {
         boolean inference = !models.isEmpty();
         return new TopologyRoles(
                 config.degradeEnabled(),

@@ -1,6 +1,5 @@
 package io.lr0.inference;
 
-import ai.djl.inference.Predictor;
 import io.lr0.image.BadImageException;
 import io.lr0.image.ImageCodec;
 import io.lr0.image.ImageLimits;
@@ -113,8 +112,7 @@ public final class ImagePreprocessor {
 
     /**
      * Writes the 8-bit planes of {@code prepared} into {@code target} at image slot {@code slot}, gray repeated into
-     * three channels: for a model that normalises on its device ({@link ZeroShotModel#imageFeatures(Predictor,
-     * byte[], int)}).
+     * three channels: for an encoder that normalises them where the model runs ({@link ImageEncoder#takesPlanes}).
      */
     public void writePlanes(Prepared prepared, byte[] target, int slot) {
         int plane = size * size;

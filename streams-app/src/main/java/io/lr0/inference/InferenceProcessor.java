@@ -1,7 +1,5 @@
 package io.lr0.inference;
 
-import ai.djl.inference.Predictor;
-import ai.djl.ndarray.NDList;
 import io.lr0.contract.Keys;
 import io.lr0.contract.StoreNames;
 import io.lr0.image.BadImageException;
@@ -17,10 +15,7 @@ import io.lr0.schema.ImageVariant;
 import io.lr0.schema.LabelScore;
 import io.lr0.schema.Prediction;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Timer;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,9 +38,8 @@ import org.slf4j.LoggerFactory;
  */
 final class InferenceProcessor extends MicroBatchProcessor<ImagePreprocessor.Prepared, Prediction> {
     private static final Logger log = LoggerFactory.getLogger(InferenceProcessor.class);
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-    private final ZeroShotModel model;
+    private final DualEncoder model;
     private final LabelSpaces labelSpaces;
     private final ImagePreprocessor preprocessor;
     private final ImageLimits limits;
@@ -57,25 +51,22 @@ final class InferenceProcessor extends MicroBatchProcessor<ImagePreprocessor.Pre
 
     private final OperationalMetrics meters;
     private final Timer latency;
-    private final Timer modelTime;
-    private final Timer modelCpuTime;
     private final Timer decodeTime;
     private final Timer preprocessTime;
     private final Timer normaliseTime;
     private final Timer postprocessTime;
-    private final DistributionSummary batchSizes;
     /** Meter lookups are not free: one counter per dataset, found once. */
     private final Map<String, Counter> predictionCounters = new HashMap<>();
 
     private KeyValueStore<String, DatasetInfo> datasets;
-    private Predictor<NDList, NDList> predictor;
+    private TimedImageEncoder encoder;
     /** The batch's model input, reused from batch to batch (for CLIP at 224 px, 600 KB per image). */
     private float[] modelInput = new float[0];
     /** The same as 8-bit planes, for a model on a GPU (150 KB per image). */
     private byte[] planesInput = new byte[0];
 
     InferenceProcessor(
-            ZeroShotModel model,
+            DualEncoder model,
             String parkedStore,
             LabelSpaces labelSpaces,
             InferenceSettings settings,
@@ -84,13 +75,10 @@ final class InferenceProcessor extends MicroBatchProcessor<ImagePreprocessor.Pre
         super(parkedStore, settings.batchSize(), settings.batchMaxWait());
         this.meters = meters;
         this.latency = meters.latencyTimer(OperationalMetrics.PREDICTION_LATENCY);
-        this.modelTime = meters.timer(OperationalMetrics.MODEL_TIME);
-        this.modelCpuTime = meters.timer(OperationalMetrics.MODEL_CPU_TIME);
         this.decodeTime = meters.stageTimer("decode");
         this.preprocessTime = meters.stageTimer("preprocess");
         this.normaliseTime = meters.stageTimer("normalise");
         this.postprocessTime = meters.stageTimer("postprocess");
-        this.batchSizes = meters.summary(OperationalMetrics.BATCH_SIZE);
         this.model = model;
         this.labelSpaces = labelSpaces;
         this.preprocessor = new ImagePreprocessor(model.spec());
@@ -103,7 +91,8 @@ final class InferenceProcessor extends MicroBatchProcessor<ImagePreprocessor.Pre
     @Override
     protected void open(ProcessorContext<String, Prediction> context) {
         this.datasets = context.getStateStore(StoreNames.LABEL_SPACES);
-        this.predictor = model.newPredictor();
+        // The forward passes timed around the encoder (wall, CPU, batch size), not inside this processor's logic.
+        this.encoder = new TimedImageEncoder(model.newImageEncoder(), meters);
     }
 
     /** Keyed by the prediction it becomes: a variant's bicubic and LIIF inputs park side by side. */
@@ -171,7 +160,7 @@ final class InferenceProcessor extends MicroBatchProcessor<ImagePreprocessor.Pre
     private void classify(List<Parked<ImagePreprocessor.Prepared>> batch, Map<String, ZeroShotClassifier> classifiers) {
         int values = preprocessor.valuesPerImage();
         // On a GPU the 8-bit planes go to the device and are normalised there; on a CPU here.
-        boolean onDevice = model.device().isGpu();
+        boolean onDevice = encoder.takesPlanes();
         for (int i = 0; i < batch.size(); i++) {
             long normaliseStart = System.nanoTime();
             if (onDevice) {
@@ -183,18 +172,9 @@ final class InferenceProcessor extends MicroBatchProcessor<ImagePreprocessor.Pre
             }
             normaliseTime.record(System.nanoTime() - normaliseStart, TimeUnit.NANOSECONDS);
         }
-        long cpuStart = THREADS.getCurrentThreadCpuTime();
-        long start = System.nanoTime();
-        float[][] features = onDevice
-                ? model.imageFeatures(predictor, planesInput, batch.size())
-                : model.imageFeatures(predictor, modelInput, batch.size());
-        long modelNanos = System.nanoTime() - start;
-        if (cpuStart >= 0) {
-            modelCpuTime.record(THREADS.getCurrentThreadCpuTime() - cpuStart, TimeUnit.NANOSECONDS);
-        }
-        long modelMicros = modelNanos / 1000;
-        modelTime.record(modelNanos, TimeUnit.NANOSECONDS);
-        batchSizes.record(batch.size());
+        float[][] features =
+                onDevice ? encoder.encode(planesInput, batch.size()) : encoder.encode(modelInput, batch.size());
+        long modelMicros = encoder.lastNanos() / 1000;
         Instant now = now();
         for (int i = 0; i < batch.size(); i++) {
             long postStart = System.nanoTime();
@@ -282,7 +262,7 @@ final class InferenceProcessor extends MicroBatchProcessor<ImagePreprocessor.Pre
                 .setBatchSize(batch)
                 .setLatencyMillis(
                         now.toEpochMilli() - variant.getCaptureTimestamp().toEpochMilli())
-                .setDevice(model.device().toString())
+                .setDevice(model.deviceName())
                 .setThumbnail(thumbnailPng == null ? null : ByteBuffer.wrap(thumbnailPng))
                 .setSource(variant.getSource())
                 .setEntropy(ZeroShotClassifier.entropy(scores))
@@ -324,8 +304,8 @@ final class InferenceProcessor extends MicroBatchProcessor<ImagePreprocessor.Pre
 
     @Override
     public void close() {
-        if (predictor != null) {
-            predictor.close();
+        if (encoder != null) {
+            encoder.close();
         }
     }
 }

@@ -27,7 +27,7 @@ import org.apache.kafka.streams.kstream.Produced;
  */
 public final class InferenceStage implements Stage<ImageVariant, Prediction> {
     private final InferenceSettings settings;
-    private final ZeroShotModel model;
+    private final DualEncoder model;
     /** The model's place in {@code inference.model}: its processors and store are named for it. */
     private final int lane;
 
@@ -35,7 +35,7 @@ public final class InferenceStage implements Stage<ImageVariant, Prediction> {
     private final AtomicLong labelsOutsideLabelSpace = new AtomicLong();
     private final LabelSpaces labelSpaces;
 
-    public InferenceStage(InferenceSettings settings, ZeroShotModel model, int lane, OperationalMetrics meters) {
+    public InferenceStage(InferenceSettings settings, DualEncoder model, int lane, OperationalMetrics meters) {
         this.settings = settings;
         this.model = model;
         this.lane = lane;

@@ -27,12 +27,12 @@ public final class InferenceStages implements Stage<ImageVariant, Prediction> {
     private final List<InferenceStage> stages = new ArrayList<>();
 
     /** Refuses two models of one name: their predictions and metrics could not be told apart. */
-    public InferenceStages(InferenceSettings settings, List<ZeroShotModel> models, OperationalMetrics meters) {
+    public InferenceStages(InferenceSettings settings, List<? extends DualEncoder> models, OperationalMetrics meters) {
         if (models.isEmpty()) {
             throw new IllegalArgumentException("no model to run");
         }
         Set<String> names = new HashSet<>();
-        for (ZeroShotModel model : models) {
+        for (DualEncoder model : models) {
             if (!names.add(model.spec().name())) {
                 throw new ConfigException(
                         "inference.model",

@@ -1,7 +1,5 @@
 package io.lr0.inference;
 
-import ai.djl.inference.Predictor;
-import ai.djl.ndarray.NDList;
 import io.lr0.contract.LabelSpaceRules;
 import io.lr0.image.BadImageException;
 import io.lr0.runtime.meters.OperationalMetrics;
@@ -57,7 +55,7 @@ final class LabelSpaces {
     /** From this many prompts a label space is encoded on the large ones' thread. */
     static final long LARGE_PROMPTS = 10_000;
 
-    private final ZeroShotModel model;
+    private final DualEncoder model;
     private final Path promptsDir;
     private final Path cacheDir;
     private final OperationalMetrics meters;
@@ -79,7 +77,7 @@ final class LabelSpaces {
     /** A classifier and where it came from: {@code model} (encoded) or {@code cache}. */
     private record Built(ZeroShotClassifier classifier, String from) {}
 
-    LabelSpaces(ZeroShotModel model, Path promptsDir, Path cacheDir, long maxPrompts, OperationalMetrics meters) {
+    LabelSpaces(DualEncoder model, Path promptsDir, Path cacheDir, long maxPrompts, OperationalMetrics meters) {
         this.model = model;
         this.promptsDir = promptsDir;
         this.cacheDir = cacheDir;
@@ -236,8 +234,8 @@ final class LabelSpaces {
         long start = System.nanoTime();
         long[] nextLog = {start + Duration.ofSeconds(10).toNanos()};
         ZeroShotClassifier classifier;
-        try (Predictor<NDList, NDList> predictor = model.newPredictor()) {
-            classifier = ZeroShotClassifier.build(model, predictor, classes, prompts, done -> {
+        try (TextEncoder texts = model.newTextEncoder()) {
+            classifier = ZeroShotClassifier.build(texts, model.spec().logitScale(), classes, prompts, done -> {
                 encoded.set(done);
                 long now = System.nanoTime();
                 if (now > nextLog[0]) {

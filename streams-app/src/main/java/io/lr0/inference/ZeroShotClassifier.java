@@ -1,7 +1,5 @@
 package io.lr0.inference;
 
-import ai.djl.inference.Predictor;
-import ai.djl.ndarray.NDList;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
@@ -24,21 +22,19 @@ public final class ZeroShotClassifier {
         this.logitScale = logitScale;
     }
 
-    /** Encodes every prompt of every label with {@code model}'s text tower, telling {@code progress} the prompts done. */
+    /**
+     * Encodes every prompt of every label with {@code texts} (the text tower of a model whose logit scale is
+     * {@code logitScale}), telling {@code progress} the prompts done.
+     */
     public static ZeroShotClassifier build(
-            ZeroShotModel model,
-            Predictor<NDList, NDList> predictor,
-            List<String> labels,
-            PromptSet prompts,
-            IntConsumer progress) {
-        List<String> texts = new ArrayList<>();
+            TextEncoder texts, float logitScale, List<String> labels, PromptSet prompts, IntConsumer progress) {
+        List<String> all = new ArrayList<>();
         for (String label : labels) {
-            texts.addAll(prompts.promptsFor(label));
+            all.addAll(prompts.promptsFor(label));
         }
-        List<float[]> textEmbeddings = new ArrayList<>(texts.size());
-        for (int start = 0; start < texts.size(); start += TEXT_BATCH) {
-            for (float[] row :
-                    model.textFeatures(predictor, texts.subList(start, Math.min(texts.size(), start + TEXT_BATCH)))) {
+        List<float[]> textEmbeddings = new ArrayList<>(all.size());
+        for (int start = 0; start < all.size(); start += TEXT_BATCH) {
+            for (float[] row : texts.encode(all.subList(start, Math.min(all.size(), start + TEXT_BATCH)))) {
                 textEmbeddings.add(normalized(row));
             }
             progress.accept(textEmbeddings.size());
@@ -55,7 +51,7 @@ public final class ZeroShotClassifier {
             }
             classes[c] = normalized(mean);
         }
-        return new ZeroShotClassifier(labels, classes, model.spec().logitScale());
+        return new ZeroShotClassifier(labels, classes, logitScale);
     }
 
     /** A classifier from class embeddings computed before (read from the cache). */

@@ -5,11 +5,7 @@ import ai.djl.MalformedModelException;
 import ai.djl.engine.Engine;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.inference.Predictor;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.pytorch.jni.LibUtils;
 import ai.djl.repository.zoo.Criteria;
@@ -20,19 +16,15 @@ import ai.djl.translate.TranslateException;
 import io.lr0.djl.Djl;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,10 +33,11 @@ import org.slf4j.LoggerFactory;
  * A dual encoder in lr0's model contract, loaded with DJL's PyTorch engine: a TorchScript module with
  * {@code get_image_features(pixel_values[N,3,H,W])} and {@code get_text_features(input_ids[N,L], attention_mask[N,L])}
  * (what DJL's hosted CLIP, clip.zip, provides), a Hugging Face {@code tokenizer.json} and a {@code model.json}.
- * Loading is all this class does with the model; pre- and post-processing live in {@link ImagePreprocessor} and
- * {@link ZeroShotClassifier}. The model is shared; each thread takes its own {@link Predictor}.
+ * Loading (DJL's {@link Criteria}) is what this class does; the tensors in and out are its translators' work
+ * ({@link ClipTranslators}), pre-processing {@link ImagePreprocessor}'s and scoring {@link ZeroShotClassifier}'s. The
+ * model is shared; each thread takes its own encoders, each holding a {@link Predictor}.
  */
-public final class ZeroShotModel implements AutoCloseable {
+public final class ZeroShotModel implements DualEncoder, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ZeroShotModel.class);
 
     private final ZooModel<NDList, NDList> model;
@@ -166,6 +159,7 @@ public final class ZeroShotModel implements AutoCloseable {
                 || lower.startsWith("s3://");
     }
 
+    @Override
     public ModelSpec spec() {
         return spec;
     }
@@ -174,6 +168,7 @@ public final class ZeroShotModel implements AutoCloseable {
      * SHA-256 of the model's files (weights, tokenizer, model.json): what cached class embeddings are keyed by.
      * Computed once, on first use (hundreds of MB for a full-size model: never on a stream thread).
      */
+    @Override
     public synchronized String digest() throws IOException {
         if (digest == null) {
             MessageDigest sha256 = sha256();
@@ -208,113 +203,72 @@ public final class ZeroShotModel implements AutoCloseable {
         return device;
     }
 
-    /** A predictor for one thread (predictors are not thread-safe; the weights are shared). */
-    public Predictor<NDList, NDList> newPredictor() {
-        return model.newPredictor();
+    @Override
+    public String deviceName() {
+        return device.toString();
     }
 
-    /** Unnormalised image embeddings of {@code count} pre-processed images laid out as [count, 3, S, S]. */
-    public float[][] imageFeatures(Predictor<NDList, NDList> predictor, float[] pixels, int count) {
-        int size = spec.inputSize();
-        // The buffer may be longer than the batch (reused across batches): only count images are read.
-        return imageFeatures(
-                predictor,
-                count,
-                manager -> manager.create(
-                        FloatBuffer.wrap(pixels, 0, count * 3 * size * size), new Shape(count, 3, size, size)));
+    @Override
+    public ImageEncoder newImageEncoder() {
+        Predictor<ClipTranslators.ImageBatch, float[][]> predictor =
+                model.newPredictor(new ClipTranslators.Images(spec));
+        boolean planes = device.isGpu();
+        return new ImageEncoder() {
+            @Override
+            public boolean takesPlanes() {
+                return planes;
+            }
+
+            @Override
+            public float[][] encode(float[] pixels, int count) {
+                return predict(predictor, ClipTranslators.ImageBatch.ofPixels(pixels, count));
+            }
+
+            @Override
+            public float[][] encode(byte[] planes, int count) {
+                return predict(predictor, ClipTranslators.ImageBatch.ofPlanes(planes, count));
+            }
+
+            @Override
+            public void close() {
+                predictor.close();
+            }
+        };
     }
 
-    /**
-     * The same from 8-bit planes (channels first, {@code count} images): the bytes go to the device as they are and
-     * are normalised there, with the same float operations as {@link ImagePreprocessor}'s (x * scale + shift), so
-     * the features are those of the float input. On a GPU a quarter of the bytes cross to the device.
-     */
-    public float[][] imageFeatures(Predictor<NDList, NDList> predictor, byte[] planes, int count) {
-        int size = spec.inputSize();
-        float[] scale = new float[3];
-        float[] shift = new float[3];
-        for (int c = 0; c < 3; c++) {
-            scale[c] = spec.normalisationScale(c);
-            shift[c] = spec.normalisationShift(c);
-        }
-        Shape perChannel = new Shape(1, 3, 1, 1);
-        return imageFeatures(
-                predictor,
-                count,
-                manager -> manager.create(
-                                ByteBuffer.wrap(planes, 0, count * 3 * size * size),
-                                new Shape(count, 3, size, size),
-                                DataType.UINT8)
-                        .toType(DataType.FLOAT32, false)
-                        .mul(manager.create(scale, perChannel))
-                        .add(manager.create(shift, perChannel)));
-    }
-
-    /** The image tower on the input {@code input} makes on the model's device, in a manager closed afterwards. */
-    private float[][] imageFeatures(
-            Predictor<NDList, NDList> predictor, int count, Function<NDManager, NDArray> input) {
-        try (NDManager manager = model.getNDManager().newSubManager(device)) {
-            return rows(
-                    predictor
-                            .predict(new NDList(input.apply(manager), method(manager, "get_image_features")))
-                            .singletonOrThrow(),
-                    count);
+    private static float[][] predict(
+            Predictor<ClipTranslators.ImageBatch, float[][]> predictor, ClipTranslators.ImageBatch batch) {
+        try {
+            return predictor.predict(batch);
         } catch (TranslateException e) {
             throw new IllegalStateException(
-                    "get_image_features failed on a batch of " + count + ": " + e.getMessage(), e);
+                    "get_image_features failed on a batch of " + batch.count() + ": " + e.getMessage(), e);
         }
     }
 
-    /** Unnormalised text embeddings, one per text, through the model's tokenizer. */
-    public float[][] textFeatures(Predictor<NDList, NDList> predictor, List<String> texts) {
-        long[][] encoded = new long[texts.size()][];
-        int longest = 0;
-        for (int row = 0; row < texts.size(); row++) {
-            encoded[row] = tokenizer.encode(texts.get(row)).getIds();
-            longest = Math.max(longest, encoded[row].length);
-        }
-        // Padded to the context, or, for a causal text tower, only to the batch's longest prompt.
-        int length = spec.causalText() ? Math.min(longest, spec.contextLength()) : spec.contextLength();
-        long[] ids = new long[texts.size() * length];
-        long[] mask = new long[texts.size() * length];
-        Arrays.fill(ids, spec.padTokenId());
-        for (int row = 0; row < texts.size(); row++) {
-            long[] tokens = encoded[row];
-            int n = Math.min(tokens.length, length);
-            System.arraycopy(tokens, 0, ids, row * length, n);
-            Arrays.fill(mask, row * length, row * length + n, 1L);
-        }
-        try (NDManager manager = model.getNDManager().newSubManager(device)) {
-            NDList input = new NDList(
-                    manager.create(ids, new Shape(texts.size(), length)),
-                    manager.create(mask, new Shape(texts.size(), length)),
-                    method(manager, "get_text_features"));
-            return rows(predictor.predict(input).singletonOrThrow(), texts.size());
-        } catch (TranslateException e) {
-            throw new IllegalStateException("get_text_features failed: " + e.getMessage(), e);
-        }
+    @Override
+    public TextEncoder newTextEncoder() {
+        Predictor<List<String>, float[][]> predictor = model.newPredictor(new ClipTranslators.Texts(tokenizer, spec));
+        return new TextEncoder() {
+            @Override
+            public float[][] encode(List<String> texts) {
+                try {
+                    return predictor.predict(texts);
+                } catch (TranslateException e) {
+                    throw new IllegalStateException("get_text_features failed: " + e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public void close() {
+                predictor.close();
+            }
+        };
     }
 
     /** Token ids of one text as the model sees them (for checks against the reference tokenizer). */
     public long[] tokenIds(String text) {
         return tokenizer.encode(text).getIds();
-    }
-
-    /** DJL's PyTorch engine calls the module method named by a last, empty input called "module_method:NAME". */
-    private static NDArray method(NDManager manager, String name) {
-        NDArray placeholder = manager.create("");
-        placeholder.setName("module_method:" + name);
-        return placeholder;
-    }
-
-    private static float[][] rows(NDArray features, int count) {
-        float[] flat = features.toFloatArray();
-        int dim = flat.length / count;
-        float[][] out = new float[count][dim];
-        for (int i = 0; i < count; i++) {
-            System.arraycopy(flat, i * dim, out[i], 0, dim);
-        }
-        return out;
     }
 
     @Override

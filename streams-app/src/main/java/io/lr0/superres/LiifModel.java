@@ -4,8 +4,6 @@ import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
@@ -18,7 +16,6 @@ import io.lr0.image.Raster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -31,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * [0,1], size int64[2] = (H, W)) -> [N,3,H,W] in [0,1]}; or {@code liif-residual}, {@code forward(lr, size,
  * base[N,3,H,W])} where base is the stream's own bicubic up-sampling of lr (Pillow's, {@link BicubicUpscaler}) and
  * the model adds its learned correction, so that it starts from bicubic rather than below it. Loaded with DJL's
- * PyTorch engine on the first GPU, else the CPU. The weights are shared; each thread takes its own {@link Upscaler}.
+ * PyTorch engine on the first GPU, else the CPU (DJL's {@link Criteria}); the tensors in and out are
+ * {@link LiifTranslator}'s. The weights are shared; each thread takes its own {@link Upscaler}.
  */
 public final class LiifModel implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LiifModel.class);
@@ -142,7 +140,7 @@ public final class LiifModel implements AutoCloseable {
 
     /** An up-sampler for one thread (DJL predictors are not thread-safe). */
     public Upscaler newUpscaler() {
-        Predictor<NDList, NDList> predictor = model.newPredictor();
+        Predictor<LiifTranslator.Request, List<Raster>> predictor = model.newPredictor(new LiifTranslator());
         return new Upscaler() {
             @Override
             public String method() {
@@ -151,7 +149,17 @@ public final class LiifModel implements AutoCloseable {
 
             @Override
             public List<Raster> upscale(List<Raster> images, int width, int height) {
-                return run(predictor, images, width, height);
+                // The base a residual model corrects: the stream's own bicubic up-sampling, as in training.
+                List<Raster> base = kind == Kind.LIIF_RESIDUAL ? bicubic.upscale(images, width, height) : null;
+                try {
+                    return predictor.predict(new LiifTranslator.Request(images, width, height, base));
+                } catch (TranslateException e) {
+                    throw new IllegalStateException(
+                            "LIIF failed on a batch of " + images.size() + " ("
+                                    + images.get(0).width() + "x"
+                                    + images.get(0).height() + " -> " + width + "x" + height + "): " + e.getMessage(),
+                            e);
+                }
             }
 
             @Override
@@ -159,57 +167,6 @@ public final class LiifModel implements AutoCloseable {
                 predictor.close();
             }
         };
-    }
-
-    private List<Raster> run(Predictor<NDList, NDList> predictor, List<Raster> images, int width, int height) {
-        int inWidth = images.get(0).width();
-        int inHeight = images.get(0).height();
-        float[] output;
-        try (NDManager manager = model.getNDManager().newSubManager(device)) {
-            NDList inputs = new NDList(
-                    manager.create(planes(images), new Shape(images.size(), 3, inHeight, inWidth)),
-                    manager.create(new long[] {height, width}));
-            if (kind == Kind.LIIF_RESIDUAL) {
-                // The base the model corrects: the stream's own bicubic up-sampling, as in training.
-                inputs.add(manager.create(
-                        planes(bicubic.upscale(images, width, height)), new Shape(images.size(), 3, height, width)));
-            }
-            output = predictor.predict(inputs).singletonOrThrow().toFloatArray();
-        } catch (TranslateException e) {
-            throw new IllegalStateException(
-                    "LIIF failed on a batch of " + images.size() + " (" + inWidth + "x" + inHeight + " -> " + width
-                            + "x" + height + "): " + e.getMessage(),
-                    e);
-        }
-        int outPlane = width * height;
-        List<Raster> upscaled = new ArrayList<>(images.size());
-        for (int n = 0; n < images.size(); n++) {
-            byte[] rgb = new byte[outPlane * 3];
-            for (int p = 0; p < outPlane; p++) {
-                for (int c = 0; c < 3; c++) {
-                    rgb[p * 3 + c] = (byte) Math.round(output[(n * 3 + c) * outPlane + p] * 255f);
-                }
-            }
-            upscaled.add(new Raster(width, height, 3, rgb));
-        }
-        return upscaled;
-    }
-
-    /** Images of one size as RGB planes in [0, 1], [N,3,H,W] flattened; gray is replicated to RGB. */
-    private static float[] planes(List<Raster> images) {
-        int plane = images.get(0).width() * images.get(0).height();
-        float[] planes = new float[images.size() * 3 * plane];
-        for (int n = 0; n < images.size(); n++) {
-            Raster image = images.get(n);
-            byte[] pixels = image.pixels();
-            int channels = image.channels();
-            for (int p = 0; p < plane; p++) {
-                for (int c = 0; c < 3; c++) {
-                    planes[(n * 3 + c) * plane + p] = (pixels[p * channels + (channels == 1 ? 0 : c)] & 0xFF) / 255f;
-                }
-            }
-        }
-        return planes;
     }
 
     @Override

@@ -2,8 +2,6 @@ package io.lr0.inference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
-import ai.djl.inference.Predictor;
-import ai.djl.ndarray.NDList;
 import io.lr0.image.PillowResize;
 import io.lr0.image.Raster;
 import java.io.IOException;
@@ -47,7 +45,7 @@ class ImagePreprocessorTest {
     @Test
     void planesNormalisedOnTheDeviceGiveTheFeaturesOfTheFloatInput(@TempDir Path cache) throws IOException {
         try (ZeroShotModel model = Models.load(Models.BUNDLED, "", cache);
-                Predictor<NDList, NDList> predictor = model.newPredictor()) {
+                ImageEncoder encoder = model.newImageEncoder()) {
             ImagePreprocessor preprocessor = new ImagePreprocessor(model.spec());
             Random random = new Random(3);
             int count = 3;
@@ -61,8 +59,8 @@ class ImagePreprocessorTest {
                 preprocessor.write(prepared, floats, i);
                 preprocessor.writePlanes(prepared, planes, i);
             }
-            float[][] fromFloats = model.imageFeatures(predictor, floats, count);
-            float[][] fromPlanes = model.imageFeatures(predictor, planes, count);
+            float[][] fromFloats = encoder.encode(floats, count);
+            float[][] fromPlanes = encoder.encode(planes, count);
             for (int i = 0; i < count; i++) {
                 assertArrayEquals(fromFloats[i], fromPlanes[i], "image " + i);
             }

@@ -3,6 +3,7 @@ package io.lr0.testing;
 import io.lr0.app.Lr0App;
 import io.lr0.app.Lr0Config;
 import io.lr0.app.Lr0Topology;
+import io.lr0.inference.DualEncoder;
 import io.lr0.inference.ZeroShotModel;
 import io.lr0.local.InProcessSchemaRegistry;
 import io.lr0.producers.IdxDataset;
@@ -66,7 +67,7 @@ public final class TopologyHarness implements AutoCloseable {
 
     /** Several models on one stream, as inference.model names them; none: no inference stage. */
     public static TopologyHarness startWithModels(
-            Path stateDir, Map<String, String> settings, List<ZeroShotModel> models, LiifModel liif) {
+            Path stateDir, Map<String, String> settings, List<? extends DualEncoder> models, LiifModel liif) {
         Map<String, String> values = new HashMap<>(settings);
         values.put(Lr0Config.STATE_DIR, stateDir.toString());
         Lr0Config config = Lr0Config.of(values);
