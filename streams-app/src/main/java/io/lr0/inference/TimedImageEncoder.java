@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * An image encoder with its meters: the wall time of each forward pass, the calling thread's CPU time meanwhile
@@ -35,20 +36,12 @@ final class TimedImageEncoder implements ImageEncoder {
 
     @Override
     public float[][] encode(float[] pixels, int count) {
-        long cpuStart = THREADS.getCurrentThreadCpuTime();
-        long start = System.nanoTime();
-        float[][] features = encoder.encode(pixels, count);
-        record(start, cpuStart, count);
-        return features;
+        return timed(count, () -> encoder.encode(pixels, count));
     }
 
     @Override
     public float[][] encode(byte[] planes, int count) {
-        long cpuStart = THREADS.getCurrentThreadCpuTime();
-        long start = System.nanoTime();
-        float[][] features = encoder.encode(planes, count);
-        record(start, cpuStart, count);
-        return features;
+        return timed(count, () -> encoder.encode(planes, count));
     }
 
     /** Wall time of the last forward pass, in nanoseconds. */
@@ -56,7 +49,10 @@ final class TimedImageEncoder implements ImageEncoder {
         return lastNanos;
     }
 
-    private void record(long start, long cpuStart, int count) {
+    private float[][] timed(int count, Supplier<float[][]> pass) {
+        long cpuStart = THREADS.getCurrentThreadCpuTime();
+        long start = System.nanoTime();
+        float[][] features = pass.get();
         lastNanos = System.nanoTime() - start;
         // -1 where the JVM cannot measure a thread's CPU time.
         if (cpuStart >= 0) {
@@ -64,6 +60,7 @@ final class TimedImageEncoder implements ImageEncoder {
         }
         wallTime.record(lastNanos, TimeUnit.NANOSECONDS);
         batchSizes.record(count);
+        return features;
     }
 
     @Override
