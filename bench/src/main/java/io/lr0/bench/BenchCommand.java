@@ -246,7 +246,7 @@ public final class BenchCommand {
                         // The stage alone, reading the variants written below: the classify-only role.
                         Lr0Config.DEGRADE_ENABLED, "false",
                         Lr0Config.DASHBOARD_PORT, "0"));
-                TopicSetup.ensure(lr0.kafkaClientConfig(), lr0.topics().specs(lr0.topicPartitions()));
+                TopicSetup.ensure(lr0.kafkaClientConfig(), lr0.topics().specs(lr0.topicLayout()));
                 LabelSpace labels = source.open().labelSpace();
                 try (ImagePublisher publisher = new ImagePublisher(
                         lr0.kafkaClientConfig(),

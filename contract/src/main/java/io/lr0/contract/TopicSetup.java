@@ -1,6 +1,7 @@
 package io.lr0.contract;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,13 +23,33 @@ public final class TopicSetup {
 
     /** A topic spec; an empty replication factor takes the broker's default. */
     public static NewTopic topic(String name, int partitions) {
-        return new NewTopic(name, Optional.of(partitions), Optional.empty());
+        return topic(name, TopicLayout.brokerDefaults(partitions));
+    }
+
+    /** A topic spec laid out as {@code layout} says: partitions, replicas and min.insync.replicas. */
+    public static NewTopic topic(String name, TopicLayout layout) {
+        NewTopic topic = new NewTopic(name, Optional.of(layout.partitions()), layout.replicas());
+        return layout.minInsyncReplicas() > 0
+                ? topic.configs(
+                        Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(layout.minInsyncReplicas())))
+                : topic;
     }
 
     /** A compacted topic: the latest value per key is kept (dataset label spaces, schemas). */
     public static NewTopic compacted(String name, int partitions) {
-        return topic(name, partitions)
-                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        return compacted(name, TopicLayout.brokerDefaults(partitions));
+    }
+
+    /** A compacted topic laid out as {@code layout} says. */
+    public static NewTopic compacted(String name, TopicLayout layout) {
+        return withConfig(topic(name, layout), TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+    }
+
+    /** {@code topic} with one more config entry. */
+    public static NewTopic withConfig(NewTopic topic, String key, String value) {
+        Map<String, String> configs = new HashMap<>(topic.configs() == null ? Map.of() : topic.configs());
+        configs.put(key, value);
+        return topic.configs(configs);
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.lr0.contract;
 
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 
@@ -56,36 +55,43 @@ public record Topics(
     /** Room a dead letter needs beyond its input record: the reason, message and source headers. */
     public static final int DEAD_LETTER_HEADROOM_BYTES = 16 * 1024;
 
-    /**
-     * Every topic of the pipeline with {@code partitions} partitions (the most instances that share work): the
-     * stages' inputs with their dead-letter topics, the outputs, and the label spaces (one partition: all
-     * instances read it whole).
-     */
+    /** Every topic of the pipeline with {@code partitions} partitions, replicated as the broker's defaults say. */
     public List<NewTopic> specs(int partitions) {
+        return specs(TopicLayout.brokerDefaults(partitions));
+    }
+
+    /**
+     * Every topic of the pipeline laid out as {@code layout} says: the stages' inputs with their dead-letter topics,
+     * the outputs, and the label spaces (one partition: all instances read it whole).
+     */
+    public List<NewTopic> specs(TopicLayout layout) {
+        TopicLayout single = new TopicLayout(1, layout.replicationFactor(), layout.minInsyncReplicas());
         return List.of(
-                TopicSetup.topic(images, partitions),
-                deadLetters(images, partitions),
-                TopicSetup.topic(variants, partitions),
-                deadLetters(variants, partitions),
-                TopicSetup.topic(upscaled, partitions),
-                deadLetters(upscaled, partitions),
-                TopicSetup.topic(predictions, partitions),
-                TopicSetup.compacted(metrics, partitions),
-                TopicSetup.topic(metricsWindowed, partitions),
-                TopicSetup.compacted(summary, partitions),
-                TopicSetup.compacted(agreement, partitions),
-                TopicSetup.topic(agreementWindowed, partitions),
-                TopicSetup.compacted(agreementSummary, partitions),
-                TopicSetup.compacted(calibration, partitions),
-                TopicSetup.compacted(estimated, partitions),
-                TopicSetup.topic(estimatedWindowed, partitions),
-                TopicSetup.compacted(alerts, partitions),
-                TopicSetup.compacted(datasets, 1));
+                TopicSetup.topic(images, layout),
+                deadLetters(images, layout),
+                TopicSetup.topic(variants, layout),
+                deadLetters(variants, layout),
+                TopicSetup.topic(upscaled, layout),
+                deadLetters(upscaled, layout),
+                TopicSetup.topic(predictions, layout),
+                TopicSetup.compacted(metrics, layout),
+                TopicSetup.topic(metricsWindowed, layout),
+                TopicSetup.compacted(summary, layout),
+                TopicSetup.compacted(agreement, layout),
+                TopicSetup.topic(agreementWindowed, layout),
+                TopicSetup.compacted(agreementSummary, layout),
+                TopicSetup.compacted(calibration, layout),
+                TopicSetup.compacted(estimated, layout),
+                TopicSetup.topic(estimatedWindowed, layout),
+                TopicSetup.compacted(alerts, layout),
+                TopicSetup.compacted(datasets, single));
     }
 
     /** The dead-letter topic of {@code source}, large enough for any record the source's broker default accepts. */
-    private static NewTopic deadLetters(String source, int partitions) {
-        return TopicSetup.topic(DeadLetterHeaders.topicFor(source), partitions)
-                .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(DEAD_LETTER_MAX_MESSAGE_BYTES)));
+    private static NewTopic deadLetters(String source, TopicLayout layout) {
+        return TopicSetup.withConfig(
+                TopicSetup.topic(DeadLetterHeaders.topicFor(source), layout),
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                String.valueOf(DEAD_LETTER_MAX_MESSAGE_BYTES));
     }
 }

@@ -44,7 +44,7 @@ final class LocalStackOptions {
         try {
             TopicSetup.ensure(
                     Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
-                    settings.topics().specs(settings.topicPartitions()));
+                    settings.topics().specs(settings.topicLayout()));
         } catch (RuntimeException e) {
             stack.close();
             throw e;

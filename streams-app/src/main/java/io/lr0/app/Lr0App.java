@@ -59,7 +59,7 @@ public final class Lr0App implements AutoCloseable {
         Deque<AutoCloseable> opened = new ArrayDeque<>();
         try {
             checkStateDir(Path.of(config.getString(Lr0Config.STATE_DIR)));
-            TopicSetup.ensure(config.kafkaClientConfig(), config.topics().specs(config.topicPartitions()));
+            TopicSetup.ensure(config.kafkaClientConfig(), config.topics().specs(config.topicLayout()));
             checkTopicsTakeTheLargestRecords(config);
             List<ZeroShotModel> models = new ArrayList<>();
             if (config.inferenceEnabled()) {

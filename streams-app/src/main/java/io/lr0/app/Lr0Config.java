@@ -2,6 +2,7 @@ package io.lr0.app;
 
 import io.lr0.contract.RecordText;
 import io.lr0.contract.SrMethods;
+import io.lr0.contract.TopicLayout;
 import io.lr0.contract.Topics;
 import io.lr0.degrade.DegradeSettings;
 import io.lr0.degrade.RecordLimits;
@@ -50,6 +51,8 @@ public final class Lr0Config extends AbstractConfig {
     public static final String TOPIC_VARIANTS = "topic.variants";
     public static final String TOPIC_DATASETS = "topic.datasets";
     public static final String TOPIC_PARTITIONS = "topic.partitions";
+    public static final String TOPIC_REPLICATION_FACTOR = "topic.replication.factor";
+    public static final String TOPIC_MIN_INSYNC_REPLICAS = "topic.min.insync.replicas";
     public static final String DEGRADE_ENABLED = "degrade.enabled";
     public static final String DEGRADE_RESOLUTIONS = "degrade.resolutions";
     public static final String DEGRADE_NATIVE = "degrade.native";
@@ -216,6 +219,22 @@ public final class Lr0Config extends AbstractConfig {
                     ConfigDef.Range.atLeast(1),
                     Importance.LOW,
                     "Partitions of the topics lr0 creates when they are missing (the most instances that share work).")
+            .define(
+                    TOPIC_REPLICATION_FACTOR,
+                    Type.INT,
+                    -1,
+                    ConfigDef.Range.atLeast(-1),
+                    Importance.MEDIUM,
+                    "Replicas of each partition of the topics lr0 creates, and of Kafka Streams' internal topics "
+                            + "(changelogs, repartitions); -1: the broker's default.replication.factor. Production: 3.")
+            .define(
+                    TOPIC_MIN_INSYNC_REPLICAS,
+                    Type.INT,
+                    0,
+                    ConfigDef.Range.atLeast(0),
+                    Importance.MEDIUM,
+                    "Replicas a write must reach before it is acknowledged (min.insync.replicas), on the same "
+                            + "topics; 0: the broker's default. Production: 2, with a replication factor of 3.")
             .define(
                     DEGRADE_ENABLED,
                     Type.BOOLEAN,
@@ -1044,8 +1063,21 @@ public final class Lr0Config extends AbstractConfig {
                 getPassword(DASHBOARD_SSL_TRUSTSTORE_PASSWORD).value());
     }
 
-    public int topicPartitions() {
-        return getInt(TOPIC_PARTITIONS);
+    /** How the topics lr0 creates are laid out: partitions, replicas, min.insync.replicas. */
+    public TopicLayout topicLayout() {
+        int replicas = getInt(TOPIC_REPLICATION_FACTOR);
+        if (replicas == 0) {
+            throw new ConfigException(TOPIC_REPLICATION_FACTOR, replicas, "-1 (the broker's default) or at least 1");
+        }
+        int minInsync = getInt(TOPIC_MIN_INSYNC_REPLICAS);
+        if (replicas > 0 && minInsync > replicas) {
+            throw new ConfigException(
+                    TOPIC_MIN_INSYNC_REPLICAS,
+                    minInsync,
+                    "more than the " + replicas + " replicas of " + TOPIC_REPLICATION_FACTOR
+                            + ": no write could succeed");
+        }
+        return new TopicLayout(getInt(TOPIC_PARTITIONS), replicas, minInsync);
     }
 
     public ImageLimits imageLimits() {
@@ -1079,6 +1111,12 @@ public final class Lr0Config extends AbstractConfig {
         props.put("num.stream.threads", getInt(NUM_STREAM_THREADS));
         // Room for dead letters of the largest records a broker accepts, unless the user sized the producers.
         props.put("producer.max.request.size", String.valueOf(producerMaxRequestSize()));
+        // Kafka Streams' internal topics replicated as lr0's own (its -1 is also "the broker's default").
+        TopicLayout layout = topicLayout();
+        props.put("replication.factor", layout.replicationFactor());
+        if (layout.minInsyncReplicas() > 0) {
+            props.put("topic.min.insync.replicas", String.valueOf(layout.minInsyncReplicas()));
+        }
         props.putAll(passedThrough(STREAMS_PREFIX));
         return props;
     }

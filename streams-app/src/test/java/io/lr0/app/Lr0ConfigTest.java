@@ -135,4 +135,33 @@ class Lr0ConfigTest {
         assertEquals("50", config.streamsProperties().get("commit.interval.ms"));
         assertEquals("u:p", config.serdeConfig().get("schema.registry.basic.auth.user.info"));
     }
+
+    @Test
+    void replicationReachesLr0sTopicsAndKafkaStreamsInternalOnes() {
+        Lr0Config defaults = Lr0Config.of(Map.of());
+        assertEquals(-1, defaults.topicLayout().replicationFactor(), "the broker's default");
+        assertEquals(-1, defaults.streamsProperties().get("replication.factor"));
+        assertFalse(defaults.streamsProperties().containsKey("topic.min.insync.replicas"));
+
+        Lr0Config production =
+                Lr0Config.of(Map.of(Lr0Config.TOPIC_REPLICATION_FACTOR, "3", Lr0Config.TOPIC_MIN_INSYNC_REPLICAS, "2"));
+        assertEquals(3, production.topicLayout().replicationFactor());
+        assertEquals(3, production.streamsProperties().get("replication.factor"));
+        assertEquals("2", production.streamsProperties().get("topic.min.insync.replicas"));
+        for (var topic : production.topics().specs(production.topicLayout())) {
+            assertEquals((short) 3, topic.replicationFactor(), topic.name());
+            assertEquals("2", topic.configs().get("min.insync.replicas"), topic.name());
+        }
+
+        org.apache.kafka.common.config.ConfigException impossible = assertThrows(
+                org.apache.kafka.common.config.ConfigException.class,
+                () -> Lr0Config.of(Map.of(
+                                Lr0Config.TOPIC_REPLICATION_FACTOR, "2", Lr0Config.TOPIC_MIN_INSYNC_REPLICAS, "3"))
+                        .topicLayout());
+        assertTrue(impossible.getMessage().contains(Lr0Config.TOPIC_MIN_INSYNC_REPLICAS), impossible.getMessage());
+        assertThrows(
+                org.apache.kafka.common.config.ConfigException.class,
+                () -> Lr0Config.of(Map.of(Lr0Config.TOPIC_REPLICATION_FACTOR, "0"))
+                        .topicLayout());
+    }
 }
