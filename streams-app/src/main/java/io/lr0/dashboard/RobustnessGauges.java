@@ -46,65 +46,81 @@ final class RobustnessGauges {
     /** Windows looked back for the latest closed one: it, the open one, one late. */
     private static final int WINDOWS_LOOKED_BACK = 3;
 
+    /** How rows of merged sources combine into one. */
+    enum Merge {
+        /** The sample-weighted mean (a share). */
+        MEAN,
+        /** The sum (a count of samples). */
+        SUM,
+        /** The largest (an alert: one firing is firing). */
+        MAX
+    }
+
     /** One gauge name: its labels, its help text, and how rows of merged sources combine. */
     enum Family {
-        ESTIMATED_TOP1("lr0.estimated.top1", SOURCE_LABELS, "Top-1 accuracy estimated without labels (ATC)", false),
-        ESTIMATED_SAMPLES("lr0.estimated.samples", SOURCE_LABELS, "Predictions the estimate is of", false),
-        MEASURED_TOP1("lr0.measured.top1", DATASET_LABELS, "Top-1 accuracy measured against the labels", false),
-        MEASURED_SAMPLES("lr0.measured.samples", DATASET_LABELS, "Labelled predictions measured", false),
-        GAMMA("lr0.gamma", DATASET_LABELS, "LR0.FM's relative robustness gamma (top-1 over native top-1)", false),
-        AGREEMENT_TOP1("lr0.agreement.top1", AGREEMENT_LABELS, "Top-1 agreement with native resolution", false),
-        AGREEMENT_SAMPLES("lr0.agreement.samples", AGREEMENT_LABELS, "Image pairs compared with native", false),
-        SAR("lr0.robustness.sar", SUMMARY_LABELS, "LR0.FM's simple averaged robustness over resolutions", false),
-        WAR("lr0.robustness.war", SUMMARY_LABELS, "LR0.FM's weighted averaged robustness over resolutions", false),
-        ALERT_FIRING("lr0.alert.firing", ALERT_LABELS, "1 while lr0's own alert rule fires on the subject", true);
+        ESTIMATED_TOP1(
+                "lr0.estimated.top1", SOURCE_LABELS, "Top-1 accuracy estimated without labels (ATC)", Merge.MEAN),
+        ESTIMATED_SAMPLES("lr0.estimated.samples", SOURCE_LABELS, "Predictions the estimate is of", Merge.SUM),
+        MEASURED_TOP1("lr0.measured.top1", DATASET_LABELS, "Top-1 accuracy measured against the labels", Merge.MEAN),
+        MEASURED_SAMPLES("lr0.measured.samples", DATASET_LABELS, "Labelled predictions measured", Merge.SUM),
+        GAMMA("lr0.gamma", DATASET_LABELS, "LR0.FM's relative robustness gamma (top-1 over native top-1)", Merge.MEAN),
+        AGREEMENT_TOP1("lr0.agreement.top1", AGREEMENT_LABELS, "Top-1 agreement with native resolution", Merge.MEAN),
+        AGREEMENT_SAMPLES("lr0.agreement.samples", AGREEMENT_LABELS, "Image pairs compared with native", Merge.SUM),
+        SAR("lr0.robustness.sar", SUMMARY_LABELS, "LR0.FM's simple averaged robustness over resolutions", Merge.MEAN),
+        WAR("lr0.robustness.war", SUMMARY_LABELS, "LR0.FM's weighted averaged robustness over resolutions", Merge.MEAN),
+        ALERT_FIRING("lr0.alert.firing", ALERT_LABELS, "1 while lr0's own alert rule fires on the subject", Merge.MAX);
 
         final String name;
         final List<String> labels;
         final String help;
-        /** Merged rows take the largest value (alerts: one firing is firing), else the sample-weighted mean. */
-        final boolean largest;
+        final Merge merge;
 
-        Family(String name, List<String> labels, String help, boolean largest) {
+        Family(String name, List<String> labels, String help, Merge merge) {
             this.name = name;
             this.labels = labels;
             this.help = help;
-            this.largest = largest;
+            this.merge = merge;
+        }
+
+        /** The meter's name: cumulative, or of the latest closed window. */
+        String meterName(boolean window) {
+            return name + (window ? ".window" : "");
+        }
+
+        /** The same as Prometheus names it. */
+        String prometheusName(boolean window) {
+            return meterName(window).replace('.', '_');
         }
     }
 
-    /** The gauge a rule on {@code measure} reads, of the latest closed window ({@code window}) or cumulative. */
-    static String gaugeOf(Measure measure, boolean window) {
-        Family family = switch (measure) {
+    /** The gauge of {@code measure}'s value. */
+    private static Family valueOf(Measure measure) {
+        return switch (measure) {
             case ESTIMATED_TOP1 -> Family.ESTIMATED_TOP1;
             case MEASURED_TOP1 -> Family.MEASURED_TOP1;
             case GAMMA -> Family.GAMMA;
             case AGREEMENT_TOP1 -> Family.AGREEMENT_TOP1;
         };
-        return prometheusName(family.name + (window ? ".window" : ""));
+    }
+
+    /** The gauge a rule on {@code measure} reads, of the latest closed window ({@code window}) or cumulative. */
+    static String gaugeOf(Measure measure, boolean window) {
+        return valueOf(measure).prometheusName(window);
     }
 
     /** The sample count beside {@code measure}'s gauge (gamma's: the measured predictions behind it). */
     static String samplesGaugeOf(Measure measure, boolean window) {
-        Family family = switch (measure) {
+        Family samples = switch (measure) {
             case ESTIMATED_TOP1 -> Family.ESTIMATED_SAMPLES;
             case MEASURED_TOP1, GAMMA -> Family.MEASURED_SAMPLES;
             case AGREEMENT_TOP1 -> Family.AGREEMENT_SAMPLES;
         };
-        return prometheusName(family.name + (window ? ".window" : ""));
+        return samples.prometheusName(window);
     }
 
     /** The labels of {@code measure}'s gauges. */
     static List<String> labelsOf(Measure measure) {
-        return switch (measure) {
-            case ESTIMATED_TOP1 -> SOURCE_LABELS;
-            case MEASURED_TOP1, GAMMA -> DATASET_LABELS;
-            case AGREEMENT_TOP1 -> AGREEMENT_LABELS;
-        };
-    }
-
-    private static String prometheusName(String name) {
-        return name.replace('.', '_');
+        return valueOf(measure).labels;
     }
 
     /** One series: its labels in the family's order, its value, and the samples it weighs when merged. */
@@ -141,10 +157,11 @@ final class RobustnessGauges {
     /** {@code rows}, their sources capped, as the gauges' series: every series not among them is removed. */
     synchronized void publish(List<Row> rows) {
         Map<String, List<Row>> byGauge = capSources(rows, maxSources).stream()
-                .collect(Collectors.groupingBy(row -> gaugeName(row), LinkedHashMap::new, Collectors.toList()));
+                .collect(Collectors.groupingBy(
+                        row -> row.family().meterName(row.window()), LinkedHashMap::new, Collectors.toList()));
         for (Family family : Family.values()) {
             for (boolean window : new boolean[] {false, true}) {
-                String name = family.name + (window ? ".window" : "");
+                String name = family.meterName(window);
                 List<Row> series = byGauge.getOrDefault(name, List.of());
                 if (series.isEmpty() && !gauges.containsKey(name)) {
                     continue;
@@ -161,10 +178,6 @@ final class RobustnessGauges {
                                 true);
             }
         }
-    }
-
-    private static String gaugeName(Row row) {
-        return row.family().name + (row.window() ? ".window" : "");
     }
 
     private static Tags tags(Row row) {
@@ -215,21 +228,17 @@ final class RobustnessGauges {
             return first;
         }
         long weight = rows.stream().mapToLong(Row::weight).sum();
-        double value;
-        if (first.family().largest) {
-            value = rows.stream().mapToDouble(Row::value).max().orElseThrow();
-        } else if (first.family() == Family.ESTIMATED_SAMPLES
-                || first.family() == Family.MEASURED_SAMPLES
-                || first.family() == Family.AGREEMENT_SAMPLES) {
-            value = weight;
-        } else {
-            value = weight == 0
-                    ? rows.stream().mapToDouble(Row::value).average().orElseThrow()
-                    : rows.stream()
-                                    .mapToDouble(row -> row.value() * row.weight())
-                                    .sum()
-                            / weight;
-        }
+        double value = switch (first.family().merge) {
+            case MAX -> rows.stream().mapToDouble(Row::value).max().orElseThrow();
+            case SUM -> weight;
+            case MEAN ->
+                weight == 0
+                        ? rows.stream().mapToDouble(Row::value).average().orElseThrow()
+                        : rows.stream()
+                                        .mapToDouble(row -> row.value() * row.weight())
+                                        .sum()
+                                / weight;
+        };
         return new Row(first.family(), first.window(), first.labels(), value, weight);
     }
 
