@@ -50,6 +50,24 @@ public class SchemaRegistryException extends RuntimeException {
         return errorCode;
     }
 
+    /**
+     * Whether the registry could not answer at all (unreachable, interrupted) or failed on its side (HTTP 5xx): an
+     * outage to wait out, not a fault of the schema or of the record being written.
+     */
+    public boolean isOutage() {
+        return httpStatus == -1 || httpStatus >= 500;
+    }
+
+    /** The registry outage somewhere in {@code error}'s causes, or null: a serializer wraps what the client threw. */
+    public static SchemaRegistryException outageIn(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SchemaRegistryException registry && registry.isOutage()) {
+                return registry;
+            }
+        }
+        return null;
+    }
+
     /** Maps a registry error answer to the most specific exception type. */
     public static SchemaRegistryException of(int httpStatus, int errorCode, String message) {
         return switch (errorCode) {

@@ -1,6 +1,7 @@
 package io.lr0.runtime.deadletter;
 
 import io.lr0.registry.AvroDecodingException;
+import io.lr0.registry.SchemaRegistryException;
 import io.lr0.runtime.meters.OperationalMetrics;
 import io.lr0.runtime.records.LogText;
 import java.util.List;
@@ -19,8 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends records that cannot be decoded or processed to {@code <source topic>-dlq} and keeps the stream running.
  * The dead letters are written by Kafka Streams' own producer, inside the same transaction under exactly-once,
- * so a record is either processed or dead-lettered, never lost. A deserialization failure that is not the record's
- * fault (schema registry unreachable) fails the thread instead, to be retried, rather than dead-lettering good data.
+ * so a record is either processed or dead-lettered, never lost. A failure that is not the record's fault (the schema
+ * registry unreachable or failing, while a record is decoded or a result encoded) fails the thread instead, to be
+ * retried once the registry is back, rather than dead-lettering good data.
  * An output record the producer refuses as too large while its input is at hand is the input's fault too: the input
  * is dead-lettered ({@code RECORD_TOO_LARGE}) rather than retried forever; any other production error fails the
  * thread, to retry. Under exactly-once the producer aborts the transaction on such a record whatever the handler
@@ -51,6 +53,19 @@ public class DeadLetterHandler
                     context.processorNodeId(),
                     DeadLetters.reasonOf(exception),
                     LogText.of(exception.getMessage()));
+            return ProcessingExceptionHandler.Response.fail();
+        }
+        SchemaRegistryException outage = SchemaRegistryException.outageIn(exception);
+        if (outage != null) {
+            // Under exactly-once the failed thread's transaction aborts and its replacement processes the record
+            // again: nothing is lost, and a registry that is down (its node restarting) does not cost good records.
+            log.error(
+                    "Record {}-{}@{} at {} needs the schema registry, which cannot answer; failing to retry: {}",
+                    context.topic(),
+                    context.partition(),
+                    context.offset(),
+                    context.processorNodeId(),
+                    LogText.of(outage.getMessage()));
             return ProcessingExceptionHandler.Response.fail();
         }
         log.warn(
