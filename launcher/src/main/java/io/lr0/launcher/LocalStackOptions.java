@@ -2,6 +2,7 @@ package io.lr0.launcher;
 
 import io.lr0.app.Lr0Config;
 import io.lr0.contract.TopicSetup;
+import io.lr0.local.ClusterNode;
 import io.lr0.local.LocalStack;
 import java.nio.file.Path;
 import java.util.Map;
@@ -39,8 +40,22 @@ final class LocalStackOptions {
      * topics with the configured partitions (topic.partitions), so any producer can write before an app runs.
      */
     LocalStack start(Lr0Config settings) {
-        LocalStack stack =
-                LocalStack.start(dataDir, kafkaPort, controllerPort, registryPort, settings.embeddedRegistrySecurity());
+        return withTopics(
+                LocalStack.start(dataDir, kafkaPort, controllerPort, registryPort, settings.embeddedRegistrySecurity()),
+                settings);
+    }
+
+    /**
+     * Starts node {@code node} of a local cluster on these options' base ports; the first node, which serves the
+     * registry, also creates lr0's topics (with the cluster's replication unless the settings name their own).
+     */
+    LocalStack startNode(Lr0Config settings, ClusterNode node) {
+        LocalStack stack = LocalStack.startNode(
+                dataDir, node, kafkaPort, controllerPort, registryPort, settings.embeddedRegistrySecurity());
+        return node.id() == 1 ? withTopics(stack, settings) : stack;
+    }
+
+    private static LocalStack withTopics(LocalStack stack, Lr0Config settings) {
         try {
             TopicSetup.ensure(
                     Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),

@@ -29,25 +29,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real single-node Kafka broker in KRaft mode (combined broker + controller), from the Maven Central jars. The
- * storage directory is formatted on first start and reused after, so a restart keeps topics, offsets and
+ * A real Kafka broker in KRaft mode (combined broker + controller), from the Maven Central jars: a single node, or
+ * one node of a local cluster ({@link ClusterNode}) whose internal and default topics are replicated across its
+ * nodes. The storage directory is formatted on first start and reused after, so a restart keeps topics, offsets and
  * transactions. Binds 127.0.0.1 only.
  */
 public final class EmbeddedKafka implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
     private static final String HOST = "127.0.0.1";
-    private static final int NODE_ID = 1;
+    /** How long a single node may take to answer. */
+    private static final Duration NODE_READY = Duration.ofSeconds(60);
+    /** How long a cluster's node waits for the others: its processes are started one by one, by hand or script. */
+    private static final Duration CLUSTER_READY = Duration.ofMinutes(10);
 
     private final KafkaRaftServer server;
     private final int brokerPort;
     private final int controllerPort;
     private final int saslPort;
+    /** Every node's client address (this node's alone for a single node). */
+    private final String bootstrapServers;
 
-    private EmbeddedKafka(KafkaRaftServer server, int brokerPort, int controllerPort, int saslPort) {
+    private EmbeddedKafka(
+            KafkaRaftServer server, int brokerPort, int controllerPort, int saslPort, String bootstrapServers) {
         this.server = server;
         this.brokerPort = brokerPort;
         this.controllerPort = controllerPort;
         this.saslPort = saslPort;
+        this.bootstrapServers = bootstrapServers;
     }
 
     /**
@@ -72,53 +80,123 @@ public final class EmbeddedKafka implements AutoCloseable {
         int broker = brokerPort == 0 ? any[0] : requireFree(brokerPort, "Kafka broker");
         int sasl = users.isEmpty() ? 0 : saslPort == 0 ? any[1] : requireFree(saslPort, "Kafka SASL listener");
         int controller = controllerPort == 0 ? any[2] : requireFree(controllerPort, "Kafka controller");
-        Path logDir = dataDir.toAbsolutePath().resolve("log");
+        Properties props = nodeProperties(ClusterNode.SINGLE, dataDir, broker, controller);
+        props.put("controller.quorum.voters", ClusterNode.SINGLE.voters(HOST, controller));
+        if (!users.isEmpty()) {
+            addSaslListener(props, sasl, users);
+        }
+        EmbeddedKafka kafka = start(
+                props, ClusterNode.SINGLE, Uuid.randomUuid().toString(), broker, controller, sasl, HOST + ":" + broker);
+        if (!users.isEmpty()) {
+            kafka.createScramCredentials(users);
+        }
+        return kafka;
+    }
+
+    /**
+     * Starts node {@code node.id()} of a local cluster of {@code node.count()} nodes, each a combined broker and
+     * controller in a process of its own: it listens on {@code kafkaBase + id - 1} (clients) and {@code
+     * controllerBase + id - 1} (the quorum), every node started with the same base ports. Internal topics and topics
+     * created with the broker's defaults get {@link ClusterNode#replicas()} replicas and {@link
+     * ClusterNode#minInsyncReplicas()}. Returns once every node has joined (the others may still be starting).
+     *
+     * @throws IllegalArgumentException when the base ports' ranges overlap
+     * @throws IllegalStateException naming the port when it is taken
+     */
+    public static EmbeddedKafka startNode(Path dataDir, ClusterNode node, int kafkaBase, int controllerBase) {
+        node.checkPorts(kafkaBase, controllerBase);
+        int broker = requireFree(node.port(kafkaBase), "Kafka broker of node " + node.id());
+        int controller = requireFree(node.port(controllerBase), "Kafka controller of node " + node.id());
+        Properties props = nodeProperties(node, dataDir, broker, controller);
+        props.put("controller.quorum.voters", node.voters(HOST, controllerBase));
+        return start(
+                props,
+                node,
+                node.clusterId(kafkaBase, controllerBase),
+                broker,
+                controller,
+                0,
+                node.bootstrapServers(HOST, kafkaBase));
+    }
+
+    /** A node's settings: listeners, storage, and the replication of internal topics that the cluster's size allows. */
+    private static Properties nodeProperties(ClusterNode node, Path dataDir, int broker, int controller) {
+        String replicas = String.valueOf(node.replicas());
+        String minInsync = String.valueOf(node.minInsyncReplicas());
         Properties props = new Properties();
         props.putAll(Map.ofEntries(
                 Map.entry("process.roles", "broker,controller"),
-                Map.entry("node.id", String.valueOf(NODE_ID)),
-                Map.entry("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controller),
+                Map.entry("node.id", String.valueOf(node.id())),
                 Map.entry(
                         "listeners", "PLAINTEXT://" + HOST + ":" + broker + ",CONTROLLER://" + HOST + ":" + controller),
                 Map.entry("advertised.listeners", "PLAINTEXT://" + HOST + ":" + broker),
                 Map.entry("controller.listener.names", "CONTROLLER"),
                 Map.entry("inter.broker.listener.name", "PLAINTEXT"),
                 Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
-                Map.entry("log.dirs", logDir.toString()),
-                // One node: every internal topic has a single replica.
-                Map.entry("offsets.topic.replication.factor", "1"),
+                Map.entry("log.dirs", logDir(dataDir).toString()),
+                // Internal topics, and topics created with the broker's defaults (lr0's unless topic.replication.factor
+                // is set), replicated as the cluster's size allows: one replica on one node, three with two in sync.
+                Map.entry("default.replication.factor", replicas),
+                Map.entry("min.insync.replicas", minInsync),
+                Map.entry("offsets.topic.replication.factor", replicas),
                 Map.entry("offsets.topic.num.partitions", "4"),
-                Map.entry("transaction.state.log.replication.factor", "1"),
-                Map.entry("transaction.state.log.min.isr", "1"),
+                Map.entry("transaction.state.log.replication.factor", replicas),
+                Map.entry("transaction.state.log.min.isr", minInsync),
                 Map.entry("transaction.state.log.num.partitions", "4"),
-                Map.entry("share.coordinator.state.topic.replication.factor", "1"),
-                Map.entry("share.coordinator.state.topic.min.isr", "1"),
+                Map.entry("share.coordinator.state.topic.replication.factor", replicas),
+                Map.entry("share.coordinator.state.topic.min.isr", minInsync),
                 Map.entry("group.initial.rebalance.delay.ms", "0"),
                 // Topics are created on purpose (TopicSetup), so a typo in a topic name fails loudly.
                 Map.entry("auto.create.topics.enable", "false"),
                 Map.entry("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE))));
-        if (!users.isEmpty()) {
-            addSaslListener(props, sasl, users);
-        }
+        return props;
+    }
+
+    private static Path logDir(Path dataDir) {
+        return dataDir.toAbsolutePath().resolve("log");
+    }
+
+    private static EmbeddedKafka start(
+            Properties props,
+            ClusterNode node,
+            String clusterId,
+            int broker,
+            int controller,
+            int sasl,
+            String bootstrapServers) {
         KafkaConfig config = KafkaConfig.fromProps(props, false);
+        Path logDir = Path.of(props.getProperty("log.dirs"));
         try {
-            formatIfNeeded(logDir);
+            formatIfNeeded(logDir, node.id(), clusterId);
         } catch (Exception e) {
             throw new IllegalStateException("Cannot format Kafka storage in " + logDir + ": " + e.getMessage(), e);
         }
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
-        EmbeddedKafka kafka = new EmbeddedKafka(server, broker, controller, sasl);
-        kafka.awaitReady(Duration.ofSeconds(60));
-        if (!users.isEmpty()) {
-            kafka.createScramCredentials(users);
+        EmbeddedKafka kafka = new EmbeddedKafka(server, broker, controller, sasl, bootstrapServers);
+        try {
+            kafka.awaitReady(node.count(), node.count() == 1 ? NODE_READY : CLUSTER_READY);
+        } catch (RuntimeException e) {
+            kafka.close();
+            throw e;
         }
-        log.info("Embedded Kafka broker ready at {} (data in {})", kafka.bootstrapServers(), logDir);
+        if (node.count() == 1) {
+            log.info("Embedded Kafka broker ready at {} (data in {})", kafka.bootstrapServers(), logDir);
+        } else {
+            log.info(
+                    "Embedded Kafka node {} of {} ready at {}:{}, all nodes joined (data in {})",
+                    node.id(),
+                    node.count(),
+                    HOST,
+                    broker,
+                    logDir);
+        }
         return kafka;
     }
 
+    /** Where clients connect: this node, or every node of its cluster. */
     public String bootstrapServers() {
-        return HOST + ":" + brokerPort;
+        return bootstrapServers;
     }
 
     /** The client port (the one picked, when started on port 0): a restart on the same data keeps it. */
@@ -187,15 +265,15 @@ public final class EmbeddedKafka implements AutoCloseable {
         server.awaitShutdown();
     }
 
-    private static void formatIfNeeded(Path logDir) throws Exception {
+    private static void formatIfNeeded(Path logDir, int nodeId, String clusterId) throws Exception {
         if (Files.exists(logDir.resolve("meta.properties"))) {
             return;
         }
         Files.createDirectories(logDir);
         new Formatter()
                 .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-                .setClusterId(Uuid.randomUuid().toString())
-                .setNodeId(NODE_ID)
+                .setClusterId(clusterId)
+                .setNodeId(nodeId)
                 .setDirectories(List.of(logDir.toString()))
                 .setMetadataLogDirectory(logDir.toString())
                 .setControllerListenerName("CONTROLLER")
@@ -203,26 +281,37 @@ public final class EmbeddedKafka implements AutoCloseable {
                 .run();
     }
 
-    private void awaitReady(Duration timeout) {
+    /** Until the cluster lists {@code nodes} brokers: a node waiting for the quorum logs so every 30 s. */
+    private void awaitReady(int nodes, Duration timeout) {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        long nextReport = start + Duration.ofSeconds(30).toNanos();
         try (Admin admin = Admin.create(props)) {
             while (true) {
+                Exception failure = null;
+                int joined = 0;
                 try {
-                    if (!admin.describeCluster()
+                    joined = admin.describeCluster()
                             .nodes()
                             .get(5, TimeUnit.SECONDS)
-                            .isEmpty()) {
+                            .size();
+                    if (joined >= nodes) {
                         return;
                     }
                 } catch (Exception e) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException(
-                                "Kafka broker at " + bootstrapServers() + " did not become ready within "
-                                        + timeout.toSeconds() + " s",
-                                e);
-                    }
+                    failure = e;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(
+                            "Kafka broker at " + bootstrapServers() + " did not become ready within "
+                                    + timeout.toSeconds() + " s (" + joined + " of " + nodes + " nodes joined)",
+                            failure);
+                }
+                if (nodes > 1 && System.nanoTime() > nextReport) {
+                    log.info("Waiting for the cluster's other nodes: {} of {} joined", joined, nodes);
+                    nextReport += Duration.ofSeconds(30).toNanos();
                 }
                 Thread.sleep(100);
             }
