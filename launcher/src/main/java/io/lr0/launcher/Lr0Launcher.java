@@ -4,7 +4,7 @@ import io.lr0.bench.BenchCommand;
 import io.lr0.cli.Lr0;
 import picocli.CommandLine;
 
-/** {@code ./lr0}: the application's commands, plus {@code demo} and {@code broker} (local stack) and {@code bench}. */
+/** {@code ./lr0}: the application's commands, plus {@code demo} and {@code broker} (local stack), {@code faults} and {@code bench}. */
 public final class Lr0Launcher {
     private Lr0Launcher() {}
 
@@ -19,6 +19,7 @@ public final class Lr0Launcher {
         return commandLine
                 .addSubcommand(new DemoCommand())
                 .addSubcommand(new BrokerCommand())
+                .addSubcommand(new FaultsCommand())
                 .addSubcommand(new BenchCommand())
                 .addSubcommand(help);
     }

@@ -27,6 +27,7 @@ class Lr0LauncherTest {
                         "dlq",
                         "demo",
                         "broker",
+                        "faults",
                         "bench",
                         "help"),
                 List.copyOf(lr0.getSubcommands().keySet()));

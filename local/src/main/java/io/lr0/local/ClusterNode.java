@@ -70,7 +70,7 @@ public record ClusterNode(int id, int count) {
     }
 
     /** Every node's client address: a bootstrap list that still works while some node is down. */
-    String bootstrapServers(String host, int kafkaBase) {
+    public String bootstrapServers(String host, int kafkaBase) {
         StringBuilder servers = new StringBuilder();
         for (int node = 1; node <= count; node++) {
             servers.append(servers.isEmpty() ? "" : ",")
