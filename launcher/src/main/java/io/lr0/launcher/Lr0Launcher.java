@@ -4,7 +4,10 @@ import io.lr0.bench.BenchCommand;
 import io.lr0.cli.Lr0;
 import picocli.CommandLine;
 
-/** {@code ./lr0}: the application's commands, plus {@code demo} and {@code broker} (local stack), {@code faults} and {@code bench}. */
+/**
+ * {@code ./lr0}: the application's commands, plus {@code demo} and {@code broker} (local stack), {@code faults} and
+ * {@code bench}.
+ */
 public final class Lr0Launcher {
     private Lr0Launcher() {}
 
