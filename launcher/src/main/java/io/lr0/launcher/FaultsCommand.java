@@ -153,6 +153,14 @@ final class FaultsCommand implements Callable<Integer> {
             description = "How long the frozen broker stays stopped (default: ${DEFAULT-VALUE}).")
     int freezeSeconds;
 
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description =
+                    "A setting of the app instances (repeatable; keys in docs/configuration.md), also used by "
+                            + "this command's own clients: e.g. streams.num.standby.replicas=1, kafka.request.timeout.ms=10000.")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
     /** Each fault's outcome, in order, once {@link #call} returned. */
     final List<Outcome> outcomes = new ArrayList<>();
 
@@ -187,13 +195,18 @@ final class FaultsCommand implements Callable<Integer> {
                 int dashboardPort = EmbeddedKafka.freePort();
                 queryUrls.add("http://" + HOST + ":" + dashboardPort + "/api/metrics");
                 instances.add(ChildProcess.start(
-                        "instance-" + i, dir, "1g", runArguments(dir, i, bootstrap, registry, dashboardPort)));
+                        "instance-" + i,
+                        dir,
+                        "1g",
+                        runArguments(dir, i, bootstrap, registry, dashboardPort, overrides)));
             }
             for (int i = 0; i < INSTANCES; i++) {
                 awaitAnswer(queryUrls.get(i), instances.get(i), Duration.ofMinutes(5));
             }
-            Lr0Config settings = Lr0Config.of(
-                    Map.of(Lr0Config.BOOTSTRAP_SERVERS, bootstrap, Lr0Config.SCHEMA_REGISTRY_URL, registry));
+            Map<String, String> harness = new LinkedHashMap<>(overrides);
+            harness.put(Lr0Config.BOOTSTRAP_SERVERS, bootstrap);
+            harness.put(Lr0Config.SCHEMA_REGISTRY_URL, registry);
+            Lr0Config settings = Lr0Config.of(harness);
             DatasetSource dataset = Datasets.defaultFashionMnist("test");
             int variantsPerImage = settings.degradeSettings()
                             .resolutionsBelow(dataset.labelSpace().id(), IMAGE_SHORT_SIDE)
@@ -378,8 +391,12 @@ final class FaultsCommand implements Callable<Integer> {
                         dir.resolve("none.properties").toString()));
     }
 
-    /** The app instance's command line: one application, two processes, each its own state and query port. */
-    private static List<String> runArguments(Path dir, int instance, String bootstrap, String registry, int port) {
+    /**
+     * The app instance's command line: one application, two processes, each its own state and query port, with
+     * {@code overrides} on top of the settings a fault run needs.
+     */
+    private static List<String> runArguments(
+            Path dir, int instance, String bootstrap, String registry, int port, Map<String, String> overrides) {
         Map<String, String> set = new LinkedHashMap<>();
         set.put(Lr0Config.BOOTSTRAP_SERVERS, bootstrap);
         set.put(Lr0Config.SCHEMA_REGISTRY_URL, registry);
@@ -390,6 +407,7 @@ final class FaultsCommand implements Callable<Integer> {
         // A killed member says no goodbye: let the group notice within seconds, not the default 45.
         set.put("kafka.session.timeout.ms", "6000");
         set.put("kafka.heartbeat.interval.ms", "1500");
+        set.putAll(overrides);
         List<String> arguments = new ArrayList<>(
                 List.of("run", "--config", dir.resolve("none.properties").toString()));
         set.forEach((key, value) -> arguments.addAll(List.of("--set", key + "=" + value)));
