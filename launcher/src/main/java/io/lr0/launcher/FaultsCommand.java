@@ -438,16 +438,25 @@ final class FaultsCommand implements Callable<Integer> {
     }
 
     /** Until every image sent so far has all its predictions, at most {@code timeout}; returns those still without. */
-    private static long awaitComplete(Traffic traffic, PredictionLedger ledger, Duration timeout)
-            throws InterruptedException {
+    private long awaitComplete(Traffic traffic, PredictionLedger ledger, Duration timeout) throws InterruptedException {
         traffic.flush();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            long missing = traffic.ids().stream()
+            List<String> missing = traffic.ids().stream()
                     .filter(id -> ledger.completedAt(id) == null)
-                    .count();
-            if (missing == 0 || System.nanoTime() > deadline) {
-                return missing;
+                    .sorted()
+                    .toList();
+            if (missing.isEmpty()) {
+                return 0;
+            }
+            if (System.nanoTime() > deadline) {
+                // Which images, and how far each got, to look them up in the instances' logs and topics.
+                missing.stream()
+                        .limit(10)
+                        .forEach(id -> out.printf(
+                                "  incomplete after %d s: %s, predictions of %s%n",
+                                timeout.toSeconds(), id, ledger.variantsOf(id)));
+                return missing.size();
             }
             Thread.sleep(250);
         }

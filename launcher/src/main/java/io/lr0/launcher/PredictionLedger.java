@@ -6,6 +6,7 @@ import io.lr0.registry.RegistryConfig;
 import io.lr0.runtime.records.TopicReader;
 import io.lr0.schema.Prediction;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,8 @@ final class PredictionLedger implements AutoCloseable {
     private final Thread thread;
     private final Map<String, Integer> copies = new HashMap<>();
     private final Map<String, Integer> variantsOf = new HashMap<>();
+    /** The variant keys read per image, for saying which are missing. */
+    private final Map<String, List<String>> keysOf = new HashMap<>();
     /** When each image's last variant became readable (epoch ms). */
     private final Map<String, Long> completedAt = new HashMap<>();
     /** Predictions per metric cell ({@link Keys#metric}), copies included: what the metrics stage counts. */
@@ -86,6 +89,7 @@ final class PredictionLedger implements AutoCloseable {
             return;
         }
         String image = prediction.getImageId().toString();
+        keysOf.computeIfAbsent(image, id -> new ArrayList<>()).add(key);
         if (variantsOf.merge(image, 1, Integer::sum) == variantsPerImage) {
             completedAt.put(image, now);
         }
@@ -95,6 +99,12 @@ final class PredictionLedger implements AutoCloseable {
     synchronized Long completedAt(String image) {
         check();
         return completedAt.get(image);
+    }
+
+    /** The variant keys of {@code image} whose predictions were read. */
+    synchronized List<String> variantsOf(String image) {
+        check();
+        return List.copyOf(keysOf.getOrDefault(image, List.of()));
     }
 
     /** Predictions read beyond the first of their variant key. */
