@@ -5,6 +5,7 @@ import io.lr0.registry.AvroDeserializer;
 import io.lr0.registry.RegistryConfig;
 import io.lr0.runtime.records.TopicReader;
 import io.lr0.schema.Prediction;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -60,7 +61,7 @@ final class PredictionLedger implements AutoCloseable {
             while (!Thread.currentThread().isInterrupted()) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     add(
-                            record.key() == null ? "" : new String(record.key()),
+                            record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8),
                             reader.deserialize(topic, record.value()));
                 }
             }

@@ -79,7 +79,7 @@ class LocalClusterIT {
                         assertEquals("2", config.get("min.insync.replicas").value(), topic.name()));
             }
         } finally {
-            // Together: a node stopped after the others waits (5 min) for a quorum to approve its controlled shutdown.
+            // Together, as a script stops them: no node may wait for a quorum the others took away.
             CompletableFuture.allOf(nodes.stream()
                             .map(node -> CompletableFuture.runAsync(node::close, threads))
                             .toArray(CompletableFuture[]::new))

@@ -148,7 +148,11 @@ public final class EmbeddedKafka implements AutoCloseable {
                 Map.entry("group.initial.rebalance.delay.ms", "0"),
                 // Topics are created on purpose (TopicSetup), so a typo in a topic name fails loudly.
                 Map.entry("auto.create.topics.enable", "false"),
-                Map.entry("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE))));
+                Map.entry("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE)),
+                // A controlled shutdown waits for the quorum to approve it: the node stopped last of a cluster, or
+                // nodes stopped together, would wait minutes for a quorum that is gone. A local node stops as if it
+                // crashed instead; its partitions move once its heartbeats are missed (broker.session.timeout.ms).
+                Map.entry("controlled.shutdown.enable", String.valueOf(node.count() == 1))));
         return props;
     }
 
