@@ -1,5 +1,6 @@
 package io.lr0.launcher;
 
+import io.lr0.app.Lr0Config;
 import io.lr0.cli.ConfigOptions;
 import io.lr0.lifecycle.Shutdown;
 import io.lr0.local.ClusterNode;
@@ -44,21 +45,14 @@ final class BrokerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (nodes == 1 && nodeId == 1) {
-            try (LocalStack stack = local.start(config.load(Map.of()))) {
-                System.err.printf(
-                        "Kafka at %s, schema registry at %s; Ctrl-C to stop.%n",
-                        stack.bootstrapServers(), stack.registryUrl());
-                Shutdown.await();
-            }
-            return 0;
-        }
         ClusterNode node = new ClusterNode(nodeId, nodes);
-        try (LocalStack stack = local.startNode(config.load(Map.of()), node)) {
+        Lr0Config settings = config.load(Map.of());
+        try (LocalStack stack = node.count() == 1 ? local.start(settings) : local.startNode(settings, node)) {
             System.err.printf(
-                    "Kafka node %d of %d up; the cluster at %s%s; Ctrl-C to stop.%n",
-                    node.id(),
-                    node.count(),
+                    "%s at %s%s; Ctrl-C to stop.%n",
+                    node.count() == 1
+                            ? "Kafka"
+                            : "Kafka node " + node.id() + " of " + node.count() + " up; the cluster",
                     stack.bootstrapServers(),
                     stack.registryUrl() != null ? ", schema registry at " + stack.registryUrl() : "");
             Shutdown.await();

@@ -14,9 +14,6 @@ import io.lr0.runtime.records.TopicReader;
 import io.lr0.schema.RobustnessMetric;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,7 +27,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -174,8 +170,9 @@ final class FaultsCommand implements Callable<Integer> {
                     + ", " + freezeSeconds);
         }
         Path dir = dataDir != null ? dataDir : Files.createTempDirectory("lr0-faults");
-        int kafkaBase = freeBlock(NODES, -1);
-        int controllerBase = freeBlock(NODES, kafkaBase);
+        int[] bases = EmbeddedKafka.freeClusterPorts(NODES);
+        int kafkaBase = bases[0];
+        int controllerBase = bases[1];
         int registryPort = EmbeddedKafka.freePort();
         String bootstrap = new ClusterNode(1, NODES).bootstrapServers(HOST, kafkaBase);
         String registry = "http://" + HOST + ":" + registryPort;
@@ -558,37 +555,6 @@ final class FaultsCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code count} consecutive free ports, none within {@code count} of {@code apart} (-1: anywhere). */
-    private static int freeBlock(int count, int apart) {
-        Random random = new Random();
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int base = 20_000 + random.nextInt(30_000);
-            if (apart >= 0 && Math.abs(base - apart) < count) {
-                continue;
-            }
-            List<ServerSocket> held = new ArrayList<>();
-            try {
-                for (int port = base; port < base + count; port++) {
-                    ServerSocket socket = new ServerSocket();
-                    held.add(socket);
-                    socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
-                }
-                return base;
-            } catch (IOException taken) {
-                // Try another block.
-            } finally {
-                for (ServerSocket socket : held) {
-                    try {
-                        socket.close();
-                    } catch (IOException ignored) {
-                        // A socket that accepted nothing: nothing to act on.
-                    }
-                }
-            }
-        }
-        throw new IllegalStateException("no " + count + " consecutive free ports on " + HOST);
-    }
-
     /**
      * Images sent at a steady rate in a thread of its own while resumed, each under a new id, with the time it was
      * sent: Fashion-MNIST's test split, over and over.
@@ -725,9 +691,11 @@ final class FaultsCommand implements Callable<Integer> {
             long inFlightFrom = start - (long) (slowSeconds * 1000);
             return sentAt.entrySet().stream()
                             .filter(image -> image.getValue() >= inFlightFrom)
-                            .filter(image -> latencyMs(image.getKey(), image.getValue(), ledger) > slowSeconds * 1000)
-                            .mapToLong(image ->
-                                    image.getValue() + latencyMs(image.getKey(), image.getValue(), ledger) - start)
+                            .mapToLong(image -> {
+                                long latency = latencyMs(image.getKey(), image.getValue(), ledger);
+                                // When a slow image had all its predictions, relative to the fault.
+                                return latency > slowSeconds * 1000 ? image.getValue() + latency - start : 0;
+                            })
                             .max()
                             .orElse(0)
                     / 1000.0;

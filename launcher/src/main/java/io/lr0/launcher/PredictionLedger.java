@@ -30,8 +30,7 @@ final class PredictionLedger implements AutoCloseable {
     private final int variantsPerImage;
     private final Thread thread;
     private final Map<String, Integer> copies = new HashMap<>();
-    private final Map<String, Integer> variantsOf = new HashMap<>();
-    /** The variant keys read per image, for saying which are missing. */
+    /** The variant keys read per image (first copies only): complete at variantsPerImage. */
     private final Map<String, List<String>> keysOf = new HashMap<>();
     /** When each image's last variant became readable (epoch ms). */
     private final Map<String, Long> completedAt = new HashMap<>();
@@ -90,8 +89,9 @@ final class PredictionLedger implements AutoCloseable {
             return;
         }
         String image = prediction.getImageId().toString();
-        keysOf.computeIfAbsent(image, id -> new ArrayList<>()).add(key);
-        if (variantsOf.merge(image, 1, Integer::sum) == variantsPerImage) {
+        List<String> keys = keysOf.computeIfAbsent(image, id -> new ArrayList<>());
+        keys.add(key);
+        if (keys.size() == variantsPerImage) {
             completedAt.put(image, now);
         }
     }

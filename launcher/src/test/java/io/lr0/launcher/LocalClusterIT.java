@@ -34,11 +34,12 @@ class LocalClusterIT {
 
     @Test
     void threeNodesReplicateEveryTopicThreeTimes() throws Exception {
-        int kafkaBase = EmbeddedKafka.freePort();
+        int[] bases = EmbeddedKafka.freeClusterPorts(3);
+        int kafkaBase = bases[0];
         LocalStackOptions options = new LocalStackOptions();
         options.dataDir = dataDir;
         options.kafkaPort = kafkaBase;
-        options.controllerPort = kafkaBase + 100;
+        options.controllerPort = bases[1];
         options.registryPort = 0;
         Lr0Config settings = Lr0Config.of(Map.of());
         // Each node waits for the others: started together, as three processes would be.

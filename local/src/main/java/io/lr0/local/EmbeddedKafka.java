@@ -9,9 +9,11 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -80,8 +82,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         int broker = brokerPort == 0 ? any[0] : requireFree(brokerPort, "Kafka broker");
         int sasl = users.isEmpty() ? 0 : saslPort == 0 ? any[1] : requireFree(saslPort, "Kafka SASL listener");
         int controller = controllerPort == 0 ? any[2] : requireFree(controllerPort, "Kafka controller");
-        Properties props = nodeProperties(ClusterNode.SINGLE, dataDir, broker, controller);
-        props.put("controller.quorum.voters", ClusterNode.SINGLE.voters(HOST, controller));
+        Properties props = nodeProperties(ClusterNode.SINGLE, dataDir, broker, controller, controller);
         if (!users.isEmpty()) {
             addSaslListener(props, sasl, users);
         }
@@ -107,8 +108,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         node.checkPorts(kafkaBase, controllerBase);
         int broker = requireFree(node.port(kafkaBase), "Kafka broker of node " + node.id());
         int controller = requireFree(node.port(controllerBase), "Kafka controller of node " + node.id());
-        Properties props = nodeProperties(node, dataDir, broker, controller);
-        props.put("controller.quorum.voters", node.voters(HOST, controllerBase));
+        Properties props = nodeProperties(node, dataDir, broker, controller, controllerBase);
         return start(
                 props,
                 node,
@@ -119,14 +119,19 @@ public final class EmbeddedKafka implements AutoCloseable {
                 node.bootstrapServers(HOST, kafkaBase));
     }
 
-    /** A node's settings: listeners, storage, and the replication of internal topics that the cluster's size allows. */
-    private static Properties nodeProperties(ClusterNode node, Path dataDir, int broker, int controller) {
+    /**
+     * A node's settings: listeners, the quorum (every node's controller from {@code controllerBase}), storage, and the
+     * replication of internal topics that the cluster's size allows.
+     */
+    private static Properties nodeProperties(
+            ClusterNode node, Path dataDir, int broker, int controller, int controllerBase) {
         String replicas = String.valueOf(node.replicas());
         String minInsync = String.valueOf(node.minInsyncReplicas());
         Properties props = new Properties();
         props.putAll(Map.ofEntries(
                 Map.entry("process.roles", "broker,controller"),
                 Map.entry("node.id", String.valueOf(node.id())),
+                Map.entry("controller.quorum.voters", node.voters(HOST, controllerBase)),
                 Map.entry(
                         "listeners", "PLAINTEXT://" + HOST + ":" + broker + ",CONTROLLER://" + HOST + ":" + controller),
                 Map.entry("advertised.listeners", "PLAINTEXT://" + HOST + ":" + broker),
@@ -350,6 +355,49 @@ public final class EmbeddedKafka implements AutoCloseable {
                     } catch (IOException ignored) {
                         // Closing a listening socket that accepted nothing: nothing to act on.
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * Base ports for a local cluster of {@code nodes} ({@link #startNode}): {client base, controller base}, each the
+     * first of {@code nodes} consecutive ports that were free a moment ago, the two ranges apart.
+     */
+    public static int[] freeClusterPorts(int nodes) {
+        Random random = new Random();
+        int[] bases = new int[2];
+        int found = 0;
+        for (int attempt = 0; attempt < 400 && found < 2; attempt++) {
+            int base = 20_000 + random.nextInt(30_000);
+            if ((found == 0 || Math.abs(base - bases[0]) >= nodes) && allFree(base, nodes)) {
+                bases[found++] = base;
+            }
+        }
+        if (found < 2) {
+            throw new IllegalStateException("No " + nodes + " consecutive free TCP ports on " + HOST);
+        }
+        return bases;
+    }
+
+    /** Whether ports [first, first + count) could all be bound a moment ago. */
+    private static boolean allFree(int first, int count) {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            for (int port = first; port < first + count; port++) {
+                ServerSocket socket = new ServerSocket();
+                held.add(socket);
+                socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
+            }
+            return true;
+        } catch (IOException taken) {
+            return false;
+        } finally {
+            for (ServerSocket socket : held) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // Closing a listening socket that accepted nothing: nothing to act on.
                 }
             }
         }
