@@ -487,9 +487,9 @@ final class FaultsCommand implements Callable<Integer> {
 
     /**
      * Until each cumulative metric counts what the predictions recount for its cell (labelled plus unlabelled),
-     * at most 60 s; returns the cells that still differ.
+     * at most 60 s; prints the cells that still differ with both counts, and returns how many.
      */
-    private static long awaitMetricsRecount(Lr0Config settings, PredictionLedger ledger) throws InterruptedException {
+    private long awaitMetricsRecount(Lr0Config settings, PredictionLedger ledger) throws InterruptedException {
         AvroDeserializer<RobustnessMetric> reader = new AvroDeserializer<>();
         reader.configure(
                 Map.of(
@@ -507,11 +507,15 @@ final class FaultsCommand implements Callable<Integer> {
                 counted.put(Keys.metric(metric), metric.getTotal() + metric.getUnlabelled());
             });
             Map<String, Long> recount = ledger.perCell();
-            long off = recount.entrySet().stream()
+            List<String> off = recount.entrySet().stream()
                     .filter(cell -> !cell.getValue().equals(counted.get(cell.getKey())))
-                    .count();
-            if (off == 0 || System.nanoTime() > deadline) {
-                return off;
+                    .map(Map.Entry::getKey)
+                    .toList();
+            if (off.isEmpty() || System.nanoTime() > deadline) {
+                off.forEach(cell -> out.printf(
+                        "  metric %s counts %s predictions, the predictions topic holds %d%n",
+                        cell, counted.get(cell), recount.get(cell)));
+                return off.size();
             }
             Thread.sleep(1_000);
         }

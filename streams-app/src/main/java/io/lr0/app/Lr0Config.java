@@ -12,6 +12,7 @@ import io.lr0.inference.InferenceSettings;
 import io.lr0.metrics.AlertRule;
 import io.lr0.metrics.MetricsSettings;
 import io.lr0.runtime.labelspace.LabelSpaceWait;
+import io.lr0.runtime.stage.StateStores;
 import io.lr0.superres.SuperResolutionSettings;
 import java.io.IOException;
 import java.io.Reader;
@@ -44,6 +45,7 @@ public final class Lr0Config extends AbstractConfig {
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
     public static final String APPLICATION_ID = "application.id";
     public static final String STATE_DIR = "state.dir";
+    public static final String STATE_STORES = "state.stores";
     public static final String PROCESSING_GUARANTEE = "processing.guarantee";
     public static final String NUM_STREAM_THREADS = "num.stream.threads";
     public static final String STARTUP_TIMEOUT_MS = "startup.timeout.ms";
@@ -169,6 +171,15 @@ public final class Lr0Config extends AbstractConfig {
                     "data/streams",
                     Importance.MEDIUM,
                     "Directory for Kafka Streams local state.")
+            .define(
+                    STATE_STORES,
+                    Type.STRING,
+                    StateStores.IN_MEMORY.configName(),
+                    ConfigDef.ValidString.in(StateStores.IN_MEMORY.configName(), StateStores.ROCKSDB.configName()),
+                    Importance.MEDIUM,
+                    "Where every state store keeps its data: in-memory (restored from its changelog whenever a task "
+                            + "starts) or rocksdb (on disk under state.dir). In memory by default: with rocksdb, "
+                            + "Kafka Streams can lose records under exactly-once after a fault (docs/operations.md).")
             .define(
                     PROCESSING_GUARANTEE,
                     Type.STRING,
@@ -389,17 +400,18 @@ public final class Lr0Config extends AbstractConfig {
                     600_000L,
                     ConfigDef.Range.atLeast(1),
                     Importance.MEDIUM,
-                    "How long a record whose dataset has no label space on the datasets topic waits for it (on disk) "
+                    "How long a record whose dataset has no label space on the datasets topic waits for it "
                             + "before it is dead-lettered with reason NO_LABEL_SPACE, to replay once the label space "
                             + "is published. The records wait before inference: chained, the images themselves.")
             .define(
                     INFERENCE_LABEL_SPACE_WAIT_MAX_BYTES,
                     Type.LONG,
-                    256L * 1024 * 1024,
+                    64L * 1024 * 1024,
                     ConfigDef.Range.atLeast(0),
                     Importance.LOW,
-                    "The most the records waiting for label spaces may hold in an instance, per input topic, on disk; "
-                            + "a record beyond it is dead-lettered at once (NO_LABEL_SPACE). 0: none waits.")
+                    "The most the records waiting for label spaces may hold in an instance, per input topic (on the "
+                            + "heap with state.stores=in-memory, on disk with rocksdb); a record beyond it is "
+                            + "dead-lettered at once (NO_LABEL_SPACE). 0: none waits.")
             .define(
                     INFERENCE_LABEL_SPACE_MAX_PROMPTS,
                     Type.LONG,
@@ -945,7 +957,8 @@ public final class Lr0Config extends AbstractConfig {
                 topics().datasets(),
                 Duration.ofMillis(getLong(INFERENCE_LABEL_SPACE_WAIT_MS)),
                 getLong(INFERENCE_LABEL_SPACE_WAIT_MAX_BYTES),
-                getInt(RECORD_MAX_TEXT_CHARS));
+                getInt(RECORD_MAX_TEXT_CHARS),
+                stateStores());
     }
 
     /** The alert rules (alert.rules, alert.rule.<name>.*), checked: a bad one is refused with its key. */
@@ -977,7 +990,8 @@ public final class Lr0Config extends AbstractConfig {
                 Duration.ofMillis(getLong(METRICS_WINDOW_GRACE_MS)),
                 getDouble(METRICS_ALPHA),
                 warWeights,
-                getDouble(METRICS_WAR_DEFAULT_WEIGHT));
+                getDouble(METRICS_WAR_DEFAULT_WEIGHT),
+                stateStores());
     }
 
     public String bootstrapServers() {
@@ -1080,6 +1094,11 @@ public final class Lr0Config extends AbstractConfig {
         return new TopicLayout(getInt(TOPIC_PARTITIONS), replicas, minInsync);
     }
 
+    /** Where every state store of the topology keeps its data. */
+    public StateStores stateStores() {
+        return StateStores.named(getString(STATE_STORES));
+    }
+
     public ImageLimits imageLimits() {
         return new ImageLimits(getLong(IMAGE_MAX_BYTES), getLong(IMAGE_MAX_PIXELS));
     }
@@ -1108,6 +1127,8 @@ public final class Lr0Config extends AbstractConfig {
         props.put("application.id", getString(APPLICATION_ID));
         props.put("state.dir", getString(STATE_DIR));
         props.put("processing.guarantee", getString(PROCESSING_GUARANTEE));
+        // The DSL's stores of the same kind as lr0's own.
+        props.put("dsl.store.suppliers.class", stateStores().dslSuppliers());
         props.put("num.stream.threads", getInt(NUM_STREAM_THREADS));
         // Room for dead letters of the largest records a broker accepts, unless the user sized the producers.
         props.put("producer.max.request.size", String.valueOf(producerMaxRequestSize()));

@@ -1,5 +1,6 @@
 package io.lr0.metrics;
 
+import io.lr0.runtime.stage.StateStores;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,8 @@ import java.util.Map;
  * @param alpha alpha of LR0.FM's improved relative robustness Gamma
  * @param warWeightOverrides WAR weights configured per dataset
  * @param warDefaultWeight WAR weight of a dataset neither LR0.FM's table nor the overrides name
+ * @param stores where the stage's own stores keep their data ({@code state.stores}; the DSL's follow Kafka Streams'
+ *     configuration, set from the same key)
  */
 public record MetricsSettings(
         String metricsTopic,
@@ -44,7 +47,8 @@ public record MetricsSettings(
         Duration windowGrace,
         double alpha,
         Map<String, Double> warWeightOverrides,
-        double warDefaultWeight) {
+        double warDefaultWeight,
+        StateStores stores) {
     public MetricsSettings {
         warWeightOverrides = Map.copyOf(warWeightOverrides);
         calibrationSources = List.copyOf(calibrationSources);

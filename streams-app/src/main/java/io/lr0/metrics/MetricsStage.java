@@ -384,9 +384,7 @@ public final class MetricsStage implements Stage<Prediction, RobustnessMetric> {
         Serde<AlertSample> sampleSerde = serdes.value(AlertSample.class);
         // Changelogged: a restart resumes each rule's windows and whether it fires, so nothing fires twice.
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.ALERT_STATE),
-                Serdes.String(),
-                serdes.value(AlertState.class)));
+                settings.stores().keyValue(StoreNames.ALERT_STATE), Serdes.String(), serdes.value(AlertState.class)));
         windowedMetrics
                 .flatMap(
                         (key, metric) -> Alerts.byRule(Alerts.samples(metric), rules),

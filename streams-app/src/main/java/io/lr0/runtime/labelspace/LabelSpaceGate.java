@@ -51,9 +51,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Holds the records of a dataset whose label space is not on the datasets topic yet, so that the stages that need it
- * never see them early. They wait on disk, in a changelogged RocksDB store, not on the heap (a mistyped dataset id
- * on a busy producer must not end in an out-of-memory), up to {@link LabelSpaceWait#maxBytes()} per instance: a
- * record beyond that is dead-lettered at once. When the label space arrives they go on, in arrival order; after
+ * never see them early. They wait in a changelogged store ({@link LabelSpaceWait#stores()}), up to {@link
+ * LabelSpaceWait#maxBytes()} per instance (a mistyped dataset id on a busy producer must not end in an
+ * out-of-memory): a record beyond that is dead-lettered at once. When the label space arrives they go on, in arrival order; after
  * {@link LabelSpaceWait#timeout()} they are dead-lettered to {@code <source topic>-dlq} with reason {@code
  * NO_LABEL_SPACE} and the bytes they have on the source topic, so that {@code lr0 dlq replay} sends them back once
  * the label space is published. One warning per dataset and instance names the fix; gauges count what waits.
@@ -115,7 +115,7 @@ public final class LabelSpaceGate<V extends SpecificRecord> implements Stage<V, 
         // The changelog takes any record that may wait (the broker's default limit is about 1 MiB, below a whole
         // record of a topic at that limit plus what the gate keeps with it).
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(storeName), Serdes.Bytes(), Serdes.ByteArray())
+                        settings.stores().keyValue(storeName), Serdes.Bytes(), Serdes.ByteArray())
                 .withLoggingEnabled(Map.of(
                         TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(Topics.DEAD_LETTER_MAX_MESSAGE_BYTES))));
         Serde<V> asOnSource = serdes.valueAsOn(sourceTopic, type);

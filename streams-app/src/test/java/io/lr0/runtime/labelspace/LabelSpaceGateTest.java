@@ -11,6 +11,7 @@ import io.lr0.local.InProcessSchemaRegistry;
 import io.lr0.runtime.deadletter.DeadLetterHandler;
 import io.lr0.runtime.meters.OperationalMetrics;
 import io.lr0.runtime.stage.StageSerdes;
+import io.lr0.runtime.stage.StateStores;
 import io.lr0.schema.DatasetInfo;
 import io.lr0.schema.ImageRecord;
 import io.lr0.testing.TestImages;
@@ -73,7 +74,7 @@ class LabelSpaceGateTest {
         KStream<String, ImageRecord> source =
                 builder.stream("images", Consumed.with(Serdes.String(), serdes.value(ImageRecord.class)));
         new LabelSpaceGate<ImageRecord>(
-                        new LabelSpaceWait("datasets", wait, maxBytes, 1024),
+                        new LabelSpaceWait("datasets", wait, maxBytes, 1024, StateStores.IN_MEMORY),
                         "images",
                         ImageRecord.class,
                         ImageRecord::getDataset,
