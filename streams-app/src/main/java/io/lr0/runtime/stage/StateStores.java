@@ -1,7 +1,5 @@
 package io.lr0.runtime.stage;
 
-import java.util.Arrays;
-import java.util.stream.Collectors;
 import org.apache.kafka.streams.state.BuiltInDslStoreSuppliers;
 import org.apache.kafka.streams.state.DslStoreSuppliers;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
@@ -47,17 +45,13 @@ public enum StateStores {
         return this == IN_MEMORY ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name);
     }
 
-    /** The kind {@code configName} names. */
+    /** The kind {@code configName} names ({@code state.stores} is validated against them before it gets here). */
     public static StateStores named(String configName) {
-        return Arrays.stream(values())
-                .filter(kind -> kind.configName.equals(configName))
-                .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException(
-                        "No state store kind " + configName + "; one of " + configNames()));
-    }
-
-    /** Every value {@code state.stores} takes. */
-    public static String configNames() {
-        return Arrays.stream(values()).map(StateStores::configName).collect(Collectors.joining(", "));
+        for (StateStores kind : values()) {
+            if (kind.configName.equals(configName)) {
+                return kind;
+            }
+        }
+        throw new IllegalArgumentException("No state store kind " + configName);
     }
 }
