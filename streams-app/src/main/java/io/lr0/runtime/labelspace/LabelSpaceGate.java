@@ -53,10 +53,10 @@ import org.slf4j.LoggerFactory;
  * Holds the records of a dataset whose label space is not on the datasets topic yet, so that the stages that need it
  * never see them early. They wait in a changelogged store ({@link LabelSpaceWait#stores()}), up to {@link
  * LabelSpaceWait#maxBytes()} per instance (a mistyped dataset id on a busy producer must not end in an
- * out-of-memory): a record beyond that is dead-lettered at once. When the label space arrives they go on, in arrival order; after
- * {@link LabelSpaceWait#timeout()} they are dead-lettered to {@code <source topic>-dlq} with reason {@code
- * NO_LABEL_SPACE} and the bytes they have on the source topic, so that {@code lr0 dlq replay} sends them back once
- * the label space is published. One warning per dataset and instance names the fix; gauges count what waits.
+ * out-of-memory): a record beyond that is dead-lettered at once. When the label space arrives they go on, in
+ * arrival order; after {@link LabelSpaceWait#timeout()} they are dead-lettered to {@code <source topic>-dlq} with
+ * reason {@code NO_LABEL_SPACE} and the bytes they have on the source topic, so that {@code lr0 dlq replay} sends
+ * them back once the label space is published. One warning per dataset and instance names the fix; gauges count what waits.
  * <p>
  * A gate sits right after a source: each record has its source offset (the order it waits in), and its dead letter
  * is a record of the source topic, which is what a replay needs.
